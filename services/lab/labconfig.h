@@ -1,0 +1,82 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace pgha::svc {
+
+inline constexpr int kLabMembers = 3;
+
+// Patroni's DCS timings. Patroni requires loop_wait + 2 × retry_timeout ≤ ttl.
+struct LabTimings {
+    QString preset;
+    int ttl = 10;
+    int loopWait = 2;
+    int retryTimeout = 4;
+
+    static LabTimings demoFast();        // 10/2/4: below Patroni's documented minimum ttl of 20
+    static LabTimings supportedFast();   // 20/2/5
+    static LabTimings patroniDefaults(); // 30/10/10
+    static Result<LabTimings> byName(const QString &name);
+    static QStringList presetNames();
+
+    Result<bool> validate() const;
+    QString describe() const;
+};
+
+enum class LabComponentKind { Etcd, Patroni, PgBouncer, HAProxy };
+QString kindName(LabComponentKind kind);
+
+struct LabPort {
+    int port = 0;
+    QString role;          // "etcd client", "PostgreSQL", "Patroni REST", …
+};
+
+struct LabComponent {
+    QString name;          // etcd1, pg1, pgbouncer1, haproxy
+    LabComponentKind kind = LabComponentKind::Etcd;
+    int index = 0;         // 0-based member index within its kind
+    QList<LabPort> ports;
+};
+
+struct LabPorts {
+    int etcdClient[kLabMembers] = {2379, 12379, 22379};
+    int etcdPeer[kLabMembers] = {2380, 12380, 22380};
+    int postgres[kLabMembers] = {5432, 5433, 5434};
+    int rest[kLabMembers] = {8008, 8009, 8010};
+    int pgbouncer[kLabMembers] = {6432, 6433, 6434};
+    int haproxyReadWrite = 5000;
+    int haproxyReadOnly = 5001;
+    int haproxyStats = 7000;
+
+    LabPorts withOffset(int offset) const;
+    QJsonObject toJson() const;
+    static LabPorts fromJson(const QJsonObject &o);
+};
+
+struct LabConfig {
+    QString labDir;                 // where state, configs, data and logs live
+    QString host = QStringLiteral("127.0.0.1");
+    QString scope = QStringLiteral("pgha-lab");
+    LabPorts ports;
+    LabTimings timings = LabTimings::demoFast();
+    QString runAsUser = QStringLiteral("postgres");   // used only when started as root
+    QStringList binarySearchPath;   // empty: $PATH (+ sbin dirs)
+    QString pgBinDir;               // empty: discovered
+
+    QList<LabComponent> components() const;
+    QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }
+
+    QJsonObject toJson() const;     // what the state file remembers (no secrets)
+    static LabConfig fromJson(const QJsonObject &o, const QString &labDir);
+
+    // $PGHA_LAB_DIR, else a per-user state dir; root gets /var/lib/pgha/lab so that the
+    // unprivileged account running PostgreSQL can reach it.
+    static QString defaultLabDir();
+};
+
+} // namespace pgha::svc

@@ -1,0 +1,233 @@
+#include "labfiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRandomGenerator>
+#include <QSaveFile>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+// The templates are compiled into this static library; a resource in a static library must be
+// registered explicitly, and from the global namespace.
+static void initLabTemplates()
+{
+    Q_INIT_RESOURCE(native);
+}
+
+namespace pgha::svc {
+
+namespace {
+
+constexpr int kPasswordLength = 24;
+constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions kOwnerDir = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+
+QString randomPassword()
+{
+    // Alphanumeric only: the password is embedded in YAML, ini and pgpass files unquoted.
+    static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    QString out;
+    auto *rng = QRandomGenerator::system();
+    for (int i = 0; i < kPasswordLength; ++i)
+        out.append(QLatin1Char(alphabet[rng->bounded(int(sizeof(alphabet) - 1))]));
+    return out;
+}
+
+Error fileError(const QString &path, const QString &why)
+{
+    return makeError(QStringLiteral("cannot write %1: %2").arg(path, why),
+                     QStringLiteral("check permissions and free space of the lab directory, or set PGHA_LAB_DIR"));
+}
+
+Result<bool> giveTo(const QString &path, const proc::Account *runAs)
+{
+#ifdef Q_OS_UNIX
+    if (runAs && ::chown(QFile::encodeName(path).constData(), runAs->uid, runAs->gid) != 0)
+        return fileError(path, QStringLiteral("chown to %1 failed").arg(runAs->name));
+#else
+    Q_UNUSED(path) Q_UNUSED(runAs)
+#endif
+    return true;
+}
+
+Result<bool> makeDir(const QString &path, const proc::Account *runAs)
+{
+    if (!QDir().mkpath(path))
+        return fileError(path, QStringLiteral("mkdir failed"));
+    QFile::setPermissions(path, kOwnerDir);
+    return giveTo(path, runAs);
+}
+
+Result<bool> writeFile(const QString &path, const QString &content, const proc::Account *runAs)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return fileError(path, f.errorString());
+    f.setPermissions(kOwnerOnly);
+    f.write(content.toUtf8());
+    if (!f.commit())
+        return fileError(path, f.errorString());
+    return giveTo(path, runAs);
+}
+
+Result<QString> render(const QString &templateName, const QHash<QString, QString> &vars)
+{
+    static const bool registered = (initLabTemplates(), true);
+    Q_UNUSED(registered)
+    QFile f(QStringLiteral(":/lab-stack/native/") + templateName);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("the lab template %1 is missing from this build").arg(templateName),
+                         QStringLiteral("rebuild pgha"));
+    QString error;
+    const QString out = renderTemplate(QString::fromUtf8(f.readAll()), vars, &error);
+    if (!error.isEmpty())
+        return makeError(QStringLiteral("lab template %1: %2").arg(templateName, error));
+    return out;
+}
+
+Result<bool> renderTo(const QString &templateName, const QHash<QString, QString> &vars, const QString &path,
+                      const proc::Account *runAs)
+{
+    auto text = render(templateName, vars);
+    if (!text)
+        return text.error();
+    return writeFile(path, text.value(), runAs);
+}
+
+QString serverLines(const LabConfig &config)
+{
+    QString lines;
+    for (int i = 0; i < kLabMembers; ++i)
+        lines += QStringLiteral("    server %1 %2:%3 check port %4\n")
+                         .arg(config.memberName(i), config.host)
+                         .arg(config.ports.pgbouncer[i])
+                         .arg(config.ports.rest[i]);
+    return lines;
+}
+
+} // namespace
+
+QString LabLayout::configFile(const LabComponent &c) const
+{
+    switch (c.kind) {
+    case LabComponentKind::Etcd: return componentDir(c.name) + QStringLiteral("/etcd.yml");
+    case LabComponentKind::Patroni: return componentDir(c.name) + QStringLiteral("/patroni.yml");
+    case LabComponentKind::PgBouncer: return componentDir(c.name) + QStringLiteral("/pgbouncer.ini");
+    case LabComponentKind::HAProxy: return componentDir(c.name) + QStringLiteral("/haproxy.cfg");
+    }
+    return {};
+}
+
+LabState::Secrets generateSecrets()
+{
+    return {randomPassword(), randomPassword(), randomPassword()};
+}
+
+Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries, const LabState::Secrets &secrets,
+                           const proc::Account *runAs)
+{
+    const LabLayout layout(config.labDir);
+    QStringList etcdHosts, initialCluster;
+    for (int i = 0; i < kLabMembers; ++i) {
+        etcdHosts.append(QStringLiteral("%1:%2").arg(config.host).arg(config.ports.etcdClient[i]));
+        initialCluster.append(QStringLiteral("etcd%1=http://%2:%3").arg(i + 1).arg(config.host).arg(config.ports.etcdPeer[i]));
+    }
+    if (auto r = makeDir(layout.logDir(), nullptr); !r)
+        return r;
+
+    for (const auto &c : config.components()) {
+        const QString dir = layout.componentDir(c.name);
+        if (auto r = makeDir(dir, runAs); !r)
+            return r;
+        QHash<QString, QString> vars{{QStringLiteral("name"), c.name}, {QStringLiteral("host"), config.host},
+                                     {QStringLiteral("scope"), config.scope}, {QStringLiteral("dir"), dir}};
+        switch (c.kind) {
+        case LabComponentKind::Etcd:
+            vars.insert({{QStringLiteral("data_dir"), layout.dataDir(c)},
+                         {QStringLiteral("client_port"), QString::number(config.ports.etcdClient[c.index])},
+                         {QStringLiteral("peer_port"), QString::number(config.ports.etcdPeer[c.index])},
+                         {QStringLiteral("initial_cluster"), initialCluster.join(QLatin1Char(','))}});
+            if (auto r = renderTo(QStringLiteral("etcd.yml.in"), vars, layout.configFile(c), runAs); !r)
+                return r;
+            break;
+        case LabComponentKind::Patroni:
+            vars.insert({{QStringLiteral("member_dir"), dir},
+                         {QStringLiteral("data_dir"), layout.dataDir(c)},
+                         {QStringLiteral("rest_port"), QString::number(config.ports.rest[c.index])},
+                         {QStringLiteral("pg_port"), QString::number(config.ports.postgres[c.index])},
+                         {QStringLiteral("etcd_hosts"), etcdHosts.join(QLatin1Char(','))},
+                         {QStringLiteral("ttl"), QString::number(config.timings.ttl)},
+                         {QStringLiteral("loop_wait"), QString::number(config.timings.loopWait)},
+                         {QStringLiteral("retry_timeout"), QString::number(config.timings.retryTimeout)},
+                         {QStringLiteral("pg_bin_dir"), binaries.pgBinDir},
+                         {QStringLiteral("superuser_password"), secrets.superuser},
+                         {QStringLiteral("replication_password"), secrets.replication},
+                         {QStringLiteral("rewind_password"), secrets.rewind}});
+            if (auto r = renderTo(QStringLiteral("patroni.yml.in"), vars, layout.configFile(c), runAs); !r)
+                return r;
+            break;
+        case LabComponentKind::PgBouncer:
+            vars.insert({{QStringLiteral("member"), config.memberName(c.index)},
+                         {QStringLiteral("pg_port"), QString::number(config.ports.postgres[c.index])},
+                         {QStringLiteral("port"), QString::number(config.ports.pgbouncer[c.index])}});
+            if (auto r = renderTo(QStringLiteral("pgbouncer.ini.in"), vars, layout.configFile(c), runAs); !r)
+                return r;
+            // Plain-text entries let PgBouncer run SCRAM both towards the client and the server.
+            if (auto r = writeFile(dir + QStringLiteral("/userlist.txt"),
+                                   QStringLiteral("\"postgres\" \"%1\"\n").arg(secrets.superuser), runAs); !r)
+                return r;
+            break;
+        case LabComponentKind::HAProxy:
+            vars.insert({{QStringLiteral("stats_port"), QString::number(config.ports.haproxyStats)},
+                         {QStringLiteral("rw_port"), QString::number(config.ports.haproxyReadWrite)},
+                         {QStringLiteral("ro_port"), QString::number(config.ports.haproxyReadOnly)},
+                         {QStringLiteral("rw_servers"), serverLines(config)},
+                         {QStringLiteral("ro_servers"), serverLines(config)}});
+            if (auto r = renderTo(QStringLiteral("haproxy.cfg.in"), vars, layout.configFile(c), runAs); !r)
+                return r;
+            break;
+        }
+    }
+    return writeClientPgpass(config, secrets);
+}
+
+Result<bool> writeClientPgpass(const LabConfig &config, const LabState::Secrets &secrets)
+{
+    QString text;
+    for (int port : {config.ports.haproxyReadWrite, config.ports.haproxyReadOnly})
+        text += QStringLiteral("%1:%2:*:postgres:%3\n").arg(config.host).arg(port).arg(secrets.superuser);
+    for (int i = 0; i < kLabMembers; ++i)
+        for (int port : {config.ports.pgbouncer[i], config.ports.postgres[i]})
+            text += QStringLiteral("%1:%2:*:postgres:%3\n").arg(config.host).arg(port).arg(secrets.superuser);
+    return writeFile(LabLayout(config.labDir).clientPgpass(), text, nullptr);
+}
+
+Result<bool> checkReachableBy(const QString &labDir, const proc::Account &account)
+{
+    QDir dir(labDir);
+    QStringList chain;
+    do {
+        chain.prepend(dir.absolutePath());
+    } while (dir.cdUp());
+    for (const QString &path : chain) {
+        const QFileInfo info(path);
+        if (!info.exists())
+            break;   // created later by us, with the right owner
+        const bool searchable = info.ownerId() == account.uid
+                ? info.permission(QFileDevice::ExeOwner)
+                : (info.groupId() == account.gid ? info.permission(QFileDevice::ExeGroup)
+                                                 : info.permission(QFileDevice::ExeOther));
+        if (!searchable)
+            return makeError(QStringLiteral("the lab directory %1 is not reachable for the account \"%2\" that runs "
+                                            "PostgreSQL: %3 is not searchable by it")
+                                     .arg(labDir, account.name, path),
+                             QStringLiteral("set PGHA_LAB_DIR to a directory under /var/lib or /tmp"));
+    }
+    return true;
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/result.h"
+#include "lab/labbinaries.h"
+#include "lab/labconfig.h"
+#include "lab/labstate.h"
+#include "process/procutil.h"
+
+#include <QString>
+
+namespace pgha::svc {
+
+// Where each thing lives inside the lab directory.
+struct LabLayout {
+    explicit LabLayout(QString labDir) : root(std::move(labDir)) {}
+    QString root;
+
+    QString componentDir(const QString &name) const { return root + QLatin1Char('/') + name; }
+    QString configFile(const LabComponent &c) const;
+    QString dataDir(const LabComponent &c) const { return componentDir(c.name) + QStringLiteral("/data"); }
+    QString logDir() const { return root + QStringLiteral("/logs"); }
+    QString logFile(const QString &name) const { return logDir() + QLatin1Char('/') + name + QStringLiteral(".log"); }
+    QString clientPgpass() const { return root + QStringLiteral("/pgpass"); }
+    QString lockFile() const { return root + QStringLiteral("/lock"); }
+};
+
+LabState::Secrets generateSecrets();
+
+// Creates the directories and renders every config from lab-stack/native. `runAs` is the
+// account that owns member files when started as root (nullptr otherwise).
+Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries, const LabState::Secrets &secrets,
+                           const proc::Account *runAs);
+
+// The 0600 pgpass for clients of the lab's entry points (`pgha lab env`).
+Result<bool> writeClientPgpass(const LabConfig &config, const LabState::Secrets &secrets);
+
+// Every ancestor of the lab directory must be searchable by the account running PostgreSQL.
+Result<bool> checkReachableBy(const QString &labDir, const proc::Account &account);
+
+} // namespace pgha::svc

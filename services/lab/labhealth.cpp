@@ -1,0 +1,132 @@
+#include "labhealth.h"
+
+#include "http/httpclient.h"
+#include "patroni/patroniparser.h"
+#include "pg/pgquery.h"
+
+#include <QUrl>
+
+namespace pgha::svc {
+
+QString LabHealth::summary() const
+{
+    if (healthy)
+        return QStringLiteral("healthy: leader %1, streaming %2, write through read-write took %3 ms, read-only answered by %4")
+                .arg(leader, streamingReplicas.join(QStringLiteral(", "))).arg(writeMs).arg(readOnlyAnsweredBy);
+    return QStringLiteral("not healthy: ") + problems.join(QStringLiteral("; "));
+}
+
+LabHealthCheck::LabHealthCheck(const LabConfig &config, const LabState::Secrets &secrets, HttpClient *http,
+                               QObject *parent)
+    : QObject(parent), m_config(config), m_secrets(secrets), m_http(http)
+{
+}
+
+void LabHealthCheck::start()
+{
+    askCluster(0);
+}
+
+void LabHealthCheck::askCluster(int index)
+{
+    if (index >= kLabMembers) {
+        m_health.problems.append(QStringLiteral("no Patroni REST API answered /cluster"));
+        done();
+        return;
+    }
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(m_config.host);
+    url.setPort(m_config.ports.rest[index]);
+    url.setPath(QStringLiteral("/cluster"));
+    m_http->get(url, kStepTimeoutMs, this, [this, index](const HttpResult &r) {
+        if (!r.isSuccess()) {
+            askCluster(index + 1);
+            return;
+        }
+        auto parsed = parsePatroniCluster(r.body);
+        if (!parsed) {
+            m_health.problems.append(parsed.error().message);
+            done();
+            return;
+        }
+        m_health.cluster = parsed.value();
+        const int leaders = m_health.cluster.leaderCount();
+        if (leaders != 1)
+            m_health.problems.append(QStringLiteral("Patroni reports %1 leaders").arg(leaders));
+        if (const auto *l = m_health.cluster.leader())
+            m_health.leader = l->name;
+        int running = 0;
+        for (const auto &m : m_health.cluster.members)
+            if (!m.isLeader() && (m.state == u"running" || m.state == u"streaming"))
+                ++running;
+        if (running != kLabMembers - 1)
+            m_health.problems.append(QStringLiteral("%1 of %2 replicas are running in Patroni's view")
+                                             .arg(running).arg(kLabMembers - 1));
+        checkWrite();
+    });
+}
+
+void LabHealthCheck::checkWrite()
+{
+    PgEndpoint rw{m_config.host, m_config.ports.haproxyReadWrite, QStringLiteral("postgres"),
+                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health")};
+    // pg_basebackup also appears as a "streaming" walsender, so match walsenders by member name.
+    auto *q = new PgQuery(rw,
+                          QStringLiteral("CREATE TABLE IF NOT EXISTS pgha_lab_check (id bigserial PRIMARY KEY, "
+                                         "at timestamptz NOT NULL DEFAULT now()); "
+                                         "INSERT INTO pgha_lab_check DEFAULT VALUES; "
+                                         "SELECT application_name, state FROM pg_stat_replication "
+                                         "WHERE state = 'streaming' ORDER BY application_name"),
+                          kStepTimeoutMs, this);
+    connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
+        q->deleteLater();
+        if (!r.ok) {
+            m_health.problems.append(QStringLiteral("write through read-write port %1 failed: %2")
+                                             .arg(m_config.ports.haproxyReadWrite).arg(r.error));
+        } else {
+            m_health.writeMs = r.elapsedMs;
+            for (const auto &row : r.rows)
+                for (int i = 0; i < kLabMembers; ++i)
+                    if (row.value(0) == m_config.memberName(i))
+                        m_health.streamingReplicas.append(row.value(0));
+            if (m_health.streamingReplicas.size() != kLabMembers - 1)
+                m_health.problems.append(QStringLiteral("%1 of %2 replicas stream from the primary")
+                                                 .arg(m_health.streamingReplicas.size()).arg(kLabMembers - 1));
+        }
+        checkRead();
+    });
+    q->start();
+}
+
+void LabHealthCheck::checkRead()
+{
+    PgEndpoint ro{m_config.host, m_config.ports.haproxyReadOnly, QStringLiteral("postgres"),
+                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health")};
+    auto *q = new PgQuery(ro, QStringLiteral("SELECT pg_is_in_recovery(), inet_server_port()"), kStepTimeoutMs, this);
+    connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
+        q->deleteLater();
+        if (!r.ok || r.rows.isEmpty()) {
+            m_health.problems.append(QStringLiteral("read through read-only port %1 failed: %2")
+                                             .arg(m_config.ports.haproxyReadOnly).arg(r.error));
+        } else {
+            const int port = r.rows.front().value(1).toInt();
+            for (int i = 0; i < kLabMembers; ++i)
+                if (m_config.ports.postgres[i] == port)
+                    m_health.readOnlyAnsweredBy = m_config.memberName(i);
+            if (r.rows.front().value(0) != u"t")
+                m_health.problems.append(QStringLiteral("the read-only port reached %1, which is not a replica")
+                                                 .arg(m_health.readOnlyAnsweredBy));
+        }
+        done();
+    });
+    q->start();
+}
+
+void LabHealthCheck::done()
+{
+    m_health.healthy = m_health.problems.isEmpty();
+    emit finished(m_health);
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/result.h"
+#include "lab/labconfig.h"
+#include "lab/labhealth.h"
+
+#include <QMetaType>
+#include <QString>
+
+namespace pgha::svc {
+
+// Where one lab component is while the lab starts or stops.
+struct LabComponentStatus {
+    enum class State { Pending, Starting, Ready, Failed, Stopping, Stopped };
+    QString name;
+    LabComponentKind kind = LabComponentKind::Etcd;
+    State state = State::Pending;
+    QString detail;      // "creating replica", "leader", "port 6432 open" …
+    qint64 pid = 0;
+
+    static QString stateName(State s);
+};
+
+struct LabOutcome {
+    bool ok = false;
+    bool alreadyRunning = false;
+    Error error;
+    qint64 elapsedMs = 0;
+    LabHealth health;    // on a successful start
+};
+
+} // namespace pgha::svc
+
+Q_DECLARE_METATYPE(pgha::svc::LabComponentStatus)
+Q_DECLARE_METATYPE(pgha::svc::LabOutcome)

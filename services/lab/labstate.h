@@ -1,0 +1,58 @@
+#pragma once
+
+#include "core/result.h"
+#include "lab/labconfig.h"
+
+#include <QList>
+#include <QString>
+
+namespace pgha::svc {
+
+// The lab directory's state.json (mode 0600): everything a second process needs to find,
+// report and stop the lab. Written atomically after every change.
+struct LabState {
+    enum class Phase { Starting, Running, Stopping, Stopped, Failed };
+
+    struct Process {
+        QString name;                 // component name (etcd1, pg1, …)
+        LabComponentKind kind = LabComponentKind::Etcd;
+        qint64 pid = 0;
+        qint64 startTicks = 0;        // process identity; see proc::startTicks
+        QString logFile;
+        QString dataDir;              // PostgreSQL data directory (Patroni members)
+    };
+
+    struct Secrets {
+        QString superuser;
+        QString replication;
+        QString rewind;
+    };
+
+    int version = 1;
+    QString flavor = QStringLiteral("native");
+    Phase phase = Phase::Stopped;
+    qint64 controllerPid = 0;         // the process driving a start or stop
+    qint64 updatedAtMs = 0;
+    QString lastError;
+    LabConfig config;
+    Secrets secrets;
+    QList<Process> processes;
+
+    static QString fileName() { return QStringLiteral("state.json"); }
+    static QString phaseName(Phase p);
+
+    Process *process(const QString &name);
+    const Process *process(const QString &name) const;
+    int aliveCount() const;
+
+    QByteArray toJson() const;
+    static Result<LabState> fromJson(const QByteArray &json, const QString &labDir);
+
+    // Atomic write (QSaveFile) with owner-only permissions.
+    Result<bool> save(const QString &labDir) const;
+    // No file → error whose message says so; exists() tells apart.
+    static Result<LabState> load(const QString &labDir);
+    static bool exists(const QString &labDir);
+};
+
+} // namespace pgha::svc

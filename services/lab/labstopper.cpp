@@ -1,0 +1,159 @@
+#include "labstopper.h"
+
+#include "core/logging.h"
+#include "process/procutil.h"
+
+#include <QFile>
+
+#include <csignal>
+
+namespace pgha::svc {
+
+QString LabComponentStatus::stateName(State s)
+{
+    switch (s) {
+    case State::Pending: return QStringLiteral("pending");
+    case State::Starting: return QStringLiteral("starting");
+    case State::Ready: return QStringLiteral("ready");
+    case State::Failed: return QStringLiteral("failed");
+    case State::Stopping: return QStringLiteral("stopping");
+    case State::Stopped: return QStringLiteral("stopped");
+    }
+    return {};
+}
+
+namespace {
+// A postmaster.pid may outlive its process; only signal a PID that is really a postgres.
+bool isPostgres(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/comm").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return true;   // no procfs (macOS): trust the pid file, it was just read from a live data dir
+    const QByteArray comm = f.readAll().trimmed();
+    return comm == "postgres" || comm == "postmaster";
+}
+} // namespace
+
+LabStopper::LabStopper(LabState state, QObject *parent) : QObject(parent), m_state(std::move(state))
+{
+    m_ticker.setInterval(kTickMs);
+    connect(&m_ticker, &QTimer::timeout, this, &LabStopper::tick);
+}
+
+void LabStopper::start()
+{
+    m_totalClock.start();
+    m_ticker.start();
+    enterStage(Stage::FrontAndMembers);
+}
+
+QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
+{
+    QList<Target> out;
+    for (const auto &p : m_state.processes) {
+        const bool etcd = p.kind == LabComponentKind::Etcd;
+        if (stage == Stage::FrontAndMembers && !etcd && proc::isAlive(p.pid, p.startTicks))
+            out.append({p.name, p.kind, p.pid, p.startTicks, false});
+        if (stage == Stage::Etcd && etcd && proc::isAlive(p.pid, p.startTicks))
+            out.append({p.name, p.kind, p.pid, p.startTicks, false});
+        if (stage == Stage::Postmasters && p.kind == LabComponentKind::Patroni && !p.dataDir.isEmpty()) {
+            const qint64 pm = proc::postmasterPid(p.dataDir);
+            if (pm > 0 && proc::isAlive(pm) && isPostgres(pm))
+                out.append({p.name, p.kind, pm, 0, true});
+        }
+    }
+    return out;
+}
+
+int LabStopper::graceMs(Stage stage) const
+{
+    if (stage == Stage::FrontAndMembers)
+        for (const auto &t : m_targets)
+            if (t.kind == LabComponentKind::Patroni)
+                return kPatroniGraceMs;
+    return kOtherGraceMs;
+}
+
+void LabStopper::report(const Target &t, LabComponentStatus::State state, const QString &detail)
+{
+    emit componentChanged({t.name, t.kind, state, detail, t.pid});
+}
+
+void LabStopper::enterStage(Stage stage)
+{
+    m_stage = stage;
+    m_escalated = false;
+    m_stageClock.start();
+    if (stage == Stage::Ports || stage == Stage::Done)
+        return;
+    m_targets = targetsFor(stage);
+    for (const auto &t : m_targets) {
+        // SIGINT is PostgreSQL's "fast" shutdown (SIGTERM would be "smart" and wait for every
+        // client); Patroni is already gone, so nobody else will stop this postmaster.
+        const bool ok = t.isPostmaster ? proc::signalProcess(t.pid, SIGINT) : proc::terminateGroup(t.pid);
+        report(t, LabComponentStatus::State::Stopping,
+               t.isPostmaster ? QStringLiteral("stopping the PostgreSQL that Patroni left running (pid %1)").arg(t.pid)
+                              : QStringLiteral("SIGTERM sent to pid %1").arg(t.pid));
+        if (!ok)
+            qCDebug(lcLab) << "signal failed for" << t.name << t.pid;
+    }
+}
+
+void LabStopper::tick()
+{
+    if (m_stage == Stage::Done)
+        return;
+    if (m_stage == Stage::Ports) {
+        QStringList busy;
+        for (const auto &c : m_state.config.components())
+            for (const auto &p : c.ports)
+                if (proc::isPortInUse(m_state.config.host, p.port))
+                    busy.append(QStringLiteral("%1 (%2)").arg(p.port).arg(p.role));
+        if (busy.isEmpty() || m_stageClock.elapsed() > kPortFreeTimeoutMs) {
+            m_ticker.stop();
+            m_stage = Stage::Done;
+            LabOutcome outcome;
+            outcome.elapsedMs = m_totalClock.elapsed();
+            outcome.ok = busy.isEmpty();
+            if (!outcome.ok)
+                outcome.error = makeError(QStringLiteral("the lab stopped, but these ports are still in use: ") +
+                                                  busy.join(QStringLiteral(", ")),
+                                          QStringLiteral("another program listens there; find it with `ss -ltnp`"));
+            emit finished(outcome);
+        }
+        return;
+    }
+
+    QList<Target> still;
+    for (const auto &t : std::as_const(m_targets)) {
+        if (proc::isAlive(t.pid, t.startTicks))
+            still.append(t);
+        else if (!t.isPostmaster)
+            report(t, LabComponentStatus::State::Stopped, QStringLiteral("stopped"));
+    }
+    m_targets = still;
+
+    if (!m_targets.isEmpty() && !m_escalated && m_stageClock.elapsed() > graceMs(m_stage)) {
+        m_escalated = true;
+        for (const auto &t : std::as_const(m_targets)) {
+            qCWarning(lcLab) << t.name << "did not stop within the grace period; sending SIGKILL";
+            report(t, LabComponentStatus::State::Stopping, QStringLiteral("did not stop in time: SIGKILL"));
+            if (t.isPostmaster)
+                proc::signalProcess(t.pid, SIGKILL);
+            else
+                proc::killGroup(t.pid);
+        }
+    }
+    if (!m_targets.isEmpty())
+        return;
+
+    switch (m_stage) {
+    case Stage::FrontAndMembers: enterStage(Stage::Postmasters); break;
+    case Stage::Postmasters: enterStage(Stage::Etcd); break;
+    case Stage::Etcd: enterStage(Stage::Ports); break;
+    case Stage::Ports:
+    case Stage::Done: break;
+    }
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,611 @@
+#include "nativelab.h"
+
+#include "core/logging.h"
+#include "http/httpclient.h"
+#include "lab/labfiles.h"
+#include "lab/labhealth.h"
+#include "lab/labstopper.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QUrl>
+
+#include <csignal>
+
+namespace pgha::svc {
+
+namespace {
+constexpr int kHealthRetryMs = 500;
+constexpr int kProbeTimeoutMs = 1500;
+
+QUrl localUrl(const QString &host, int port, const QString &path)
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(path);
+    return url;
+}
+
+// Daemons must not inherit client settings: an exported PGPASSWORD wins over Patroni's
+// pgpass and breaks pg_basebackup; PATRONI_* and ETCD_* would override the generated configs.
+QProcessEnvironment daemonEnvironment(const QString &home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys())
+        if (key.startsWith(u"PG") || key.startsWith(u"PATRONI_") || key.startsWith(u"ETCD_"))
+            env.remove(key);
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    return env;
+}
+} // namespace
+
+NativeLab::NativeLab(LabConfig config, HttpClient *http, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_http(http)
+{
+    m_ticker.setInterval(kTickMs);
+    connect(&m_ticker, &QTimer::timeout, this, &NativeLab::tick);
+}
+
+NativeLab::~NativeLab()
+{
+    // Last resort when destroyed mid-start (the app should have called stop() and waited):
+    // never leave half a lab behind. Signals only; nothing here blocks.
+    if (m_busy && m_stage != Stage::Stopping && m_stage != Stage::StoppingRemains) {
+        for (const auto &p : std::as_const(m_state.processes)) {
+            if (proc::isAlive(p.pid, p.startTicks))
+                proc::killGroup(p.pid);
+            if (const qint64 pm = proc::postmasterPid(p.dataDir); pm > 0 && proc::isAlive(pm))
+                proc::signalProcess(pm, SIGKILL);
+        }
+        m_state.phase = LabState::Phase::Failed;
+        m_state.lastError = QStringLiteral("the controlling program exited while the lab was starting");
+        saveState();
+    }
+}
+
+Result<bool> NativeLab::acquireLock()
+{
+    m_lock = std::make_unique<QLockFile>(LabLayout(m_config.labDir).lockFile());
+    m_lock->setStaleLockTime(0);   // staleness by PID only: a start can legitimately take minutes
+    if (m_lock->tryLock(0))
+        return true;
+    qint64 pid = 0;
+    QString host, app;
+    m_lock->getLockInfo(&pid, &host, &app);
+    m_lock.reset();
+    return makeError(QStringLiteral("another program (%1, pid %2) is starting or stopping the lab in %3")
+                             .arg(app).arg(pid).arg(m_config.labDir),
+                     QStringLiteral("wait for it to finish, or stop the lab with `pgha lab stop`"));
+}
+
+void NativeLab::releaseLock()
+{
+    if (m_lock)
+        m_lock->unlock();
+    m_lock.reset();
+}
+
+bool NativeLab::saveState()
+{
+    auto r = m_state.save(m_config.labDir);
+    if (!r)
+        emit message(r.error().toString());
+    return r.ok();
+}
+
+void NativeLab::setComponent(const QString &name, LabComponentStatus::State state, const QString &detail)
+{
+    auto &c = m_components[name];
+    if (c.state == state && c.detail == detail)
+        return;
+    c.state = state;
+    c.detail = detail;
+    emit componentChanged(c);
+}
+
+void NativeLab::setStage(const QString &text, int percent)
+{
+    emit stageChanged(text, percent);
+    emit message(text);
+}
+
+void NativeLab::start(const StartOptions &options)
+{
+    if (m_busy) {
+        emit startFinished({false, false, makeError(QStringLiteral("the lab is already starting or stopping")), 0, {}});
+        return;
+    }
+    m_busy = true;
+    ++m_generation;
+    m_options = options;
+    m_clock.start();
+    m_stopRequested = false;
+    m_components.clear();
+    for (const auto &c : m_config.components())
+        m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
+
+    const bool root = proc::runningAsRoot();
+    if (!QDir().mkpath(m_config.labDir)) {
+        finishStart({false, false, makeError(QStringLiteral("cannot create the lab directory %1").arg(m_config.labDir),
+                                             QStringLiteral("set PGHA_LAB_DIR to a writable directory")), 0, {}});
+        return;
+    }
+    // Root: the unprivileged account must traverse the directory, not list it.
+    QFile::setPermissions(m_config.labDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                   | (root ? QFileDevice::ExeGroup | QFileDevice::ExeOther
+                                                           : QFileDevice::Permissions()));
+    if (auto locked = acquireLock(); !locked) {
+        m_busy = false;
+        emit startFinished({false, false, locked.error(), 0, {}});
+        return;
+    }
+
+    const Report existing = inspect(m_config.labDir);
+    if (existing.state)
+        m_config = LabConfig{existing.state->config.labDir.isEmpty() ? m_config.labDir : existing.state->config.labDir,
+                             existing.state->config.host, existing.state->config.scope, existing.state->config.ports,
+                             existing.state->config.timings, existing.state->config.runAsUser,
+                             m_config.binarySearchPath,
+                             m_config.pgBinDir.isEmpty() ? existing.state->config.pgBinDir : m_config.pgBinDir};
+    switch (existing.status) {
+    case Status::Running: {
+        emit message(QStringLiteral("the lab in %1 is already running").arg(m_config.labDir));
+        m_state = *existing.state;
+        m_stage = Stage::Health;
+        for (const auto &c : existing.components)
+            setComponent(c.name, LabComponentStatus::State::Ready, QStringLiteral("already running (pid %1)").arg(c.pid));
+        runHealthCheck();
+        return;
+    }
+    case Status::Busy:
+        finishStart({false, false, makeError(QStringLiteral("the lab in %1 is %2").arg(m_config.labDir, existing.summary),
+                                             QStringLiteral("wait for that program to finish")), 0, {}});
+        return;
+    case Status::Partial:
+    case Status::Stale:
+        if (m_options.stale == StaleAction::Refuse) {
+            finishStart({false, false,
+                         makeError(QStringLiteral("a lab from an earlier run is in %1 — %2").arg(m_config.labDir, existing.summary),
+                                   QStringLiteral("start it again with its data (`pgha lab start --reuse`) or delete it "
+                                                  "and start fresh (`pgha lab start --wipe`)")), 0, {}});
+            return;
+        }
+        m_reuseData = m_options.stale == StaleAction::Reuse && existing.state.has_value();
+        if (existing.state) {
+            emit message(QStringLiteral("stopping what is left of the earlier lab"));
+            m_stage = Stage::StoppingRemains;
+            runStopper(*existing.state, [this](const LabOutcome &) { continueStart(); });
+            return;
+        }
+        break;
+    case Status::Stopped:
+        m_reuseData = !m_options.wipe;
+        if (existing.state)
+            m_state = *existing.state;
+        break;
+    case Status::Absent:
+        m_reuseData = false;
+        break;
+    }
+    continueStart();
+}
+
+void NativeLab::continueStart()
+{
+    if (m_reuseData && m_options.wipe)
+        m_reuseData = false;
+    if (!m_reuseData) {
+        // Wipe everything but the lock we hold.
+        const QDir dir(m_config.labDir);
+        for (const auto &entry : dir.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
+            if (entry.fileName() == u"lock")
+                continue;
+            if (entry.isDir())
+                QDir(entry.absoluteFilePath()).removeRecursively();
+            else
+                QFile::remove(entry.absoluteFilePath());
+        }
+    }
+    setStage(QStringLiteral("checking programs, ports and permissions"), 2);
+    if (auto ok = preflight(); !ok) {
+        finishStart({false, false, ok.error(), m_clock.elapsed(), {}});
+        return;
+    }
+    if (auto ok = prepare(); !ok) {
+        finishStart({false, false, ok.error(), m_clock.elapsed(), {}});
+        return;
+    }
+    setStage(QStringLiteral("starting etcd ×3"), 10);
+    for (const auto &c : m_config.components())
+        if (c.kind == LabComponentKind::Etcd)
+            if (auto ok = launch(c); !ok) {
+                failStart(ok.error());
+                return;
+            }
+    m_stage = Stage::WaitEtcd;
+    m_stageClock.start();
+    m_ticker.start();
+}
+
+Result<bool> NativeLab::preflight()
+{
+    if (auto t = m_config.timings.validate(); !t)
+        return t.error();
+    const bool root = proc::runningAsRoot();
+    auto binaries = LabBinaries::locate(m_config, root);
+    if (!binaries)
+        return binaries.error();
+    m_binaries = binaries.value();
+    m_runAs.reset();
+    if (root) {
+        proc::Account account;
+        if (!proc::lookupAccount(m_config.runAsUser, &account))
+            return makeError(QStringLiteral("started as root, but the account \"%1\" that should run PostgreSQL and "
+                                            "PgBouncer does not exist (both refuse to run as root)").arg(m_config.runAsUser),
+                             QStringLiteral("install postgresql-common, which creates it, or `useradd --system %1`")
+                                     .arg(m_config.runAsUser));
+        if (auto reach = checkReachableBy(m_config.labDir, account); !reach)
+            return reach.error();
+        m_runAs = account;
+    }
+    QStringList busy;
+    int firstBusy = 0;
+    for (const auto &c : m_config.components())
+        for (const auto &p : c.ports)
+            if (proc::isPortInUse(m_config.host, p.port)) {
+                busy.append(QStringLiteral("port %1 (%2)").arg(p.port).arg(p.role));
+                firstBusy = firstBusy ? firstBusy : p.port;
+            }
+    if (!busy.isEmpty())
+        return makeError(QStringLiteral("cannot start the native lab: %1 %2 in use on %3")
+                                 .arg(busy.join(QStringLiteral(", ")), busy.size() == 1 ? QStringLiteral("is")
+                                                                                        : QStringLiteral("are"),
+                                      m_config.host),
+                         QStringLiteral("stop what listens there (`ss -ltnp 'sport = :%1'` shows it; a system service "
+                                        "such as postgresql or etcd?) or start the lab on other ports with --port-offset N")
+                                 .arg(firstBusy));
+    return true;
+}
+
+Result<bool> NativeLab::prepare()
+{
+    setStage(m_reuseData ? QStringLiteral("reusing the lab's data in %1").arg(m_config.labDir)
+                         : QStringLiteral("writing configuration to %1").arg(m_config.labDir), 5);
+    if (!m_reuseData || m_state.secrets.superuser.isEmpty())
+        m_state.secrets = generateSecrets();
+    m_config.pgBinDir = m_binaries.pgBinDir;
+    auto written = writeLabFiles(m_config, m_binaries, m_state.secrets, m_runAs ? &*m_runAs : nullptr);
+    if (!written)
+        return written.error();
+    m_state.config = m_config;
+    m_state.phase = LabState::Phase::Starting;
+    m_state.controllerPid = QCoreApplication::applicationPid();
+    m_state.lastError.clear();
+    m_state.processes.clear();
+    if (!saveState())
+        return makeError(QStringLiteral("cannot save the lab state in %1").arg(m_config.labDir));
+    emit message(QStringLiteral("Patroni timings: %1; PostgreSQL from %2").arg(m_config.timings.describe(), m_binaries.pgBinDir));
+    return true;
+}
+
+Result<bool> NativeLab::launch(const LabComponent &c)
+{
+    const LabLayout layout(m_config.labDir);
+    QString program;
+    QStringList args;
+    switch (c.kind) {
+    case LabComponentKind::Etcd:
+        program = m_binaries.etcd;
+        args = {QStringLiteral("--config-file"), layout.configFile(c)};
+        break;
+    case LabComponentKind::Patroni:
+        program = m_binaries.patroni;
+        args = {layout.configFile(c)};
+        break;
+    case LabComponentKind::PgBouncer:
+        program = m_binaries.pgbouncer;
+        args = {layout.configFile(c)};
+        break;
+    case LabComponentKind::HAProxy:
+        program = m_binaries.haproxy;
+        args = {QStringLiteral("-db"), QStringLiteral("-f"), layout.configFile(c)};   // -db: stay in the foreground
+        break;
+    }
+    if (m_runAs) {
+        args.prepend(program);
+        args = QStringList{QStringLiteral("--reuid=%1").arg(m_runAs->uid), QStringLiteral("--regid=%1").arg(m_runAs->gid),
+                           QStringLiteral("--clear-groups"), QStringLiteral("--")} + args;
+        program = m_binaries.setpriv;
+    }
+    const QString log = layout.logFile(c.name);
+    {
+        QFile header(log);
+        if (header.open(QIODevice::Append)) {
+            header.write(QStringLiteral("=== pgha: %1 starting %2 at %3\n")
+                                 .arg(c.name, program, QDateTime::currentDateTime().toString(Qt::ISODateWithMs))
+                                 .toUtf8());
+            header.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+    }
+    QProcess process;
+    process.setProgram(program);
+    process.setArguments(args);
+    process.setWorkingDirectory(layout.componentDir(c.name));
+    process.setProcessEnvironment(daemonEnvironment(layout.componentDir(c.name)));
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(log, QIODevice::Append);
+    process.setStandardErrorFile(log, QIODevice::Append);
+    qint64 pid = 0;
+    // Detached (in its own session, so its process group can be signalled as a whole): the
+    // lab outlives this program, e.g. after `pgha lab start` returns.
+    if (!process.startDetached(&pid))
+        return makeError(QStringLiteral("could not start %1 (%2): %3").arg(c.name, program, process.errorString()),
+                         QStringLiteral("check that the program runs: `%1 --version`").arg(program));
+    LabState::Process p{c.name, c.kind, pid, proc::startTicks(pid), log,
+                        c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString()};
+    m_state.processes.append(p);
+    saveState();
+    m_components[c.name].pid = pid;
+    setComponent(c.name, LabComponentStatus::State::Starting, QStringLiteral("started, pid %1").arg(pid));
+    return true;
+}
+
+bool NativeLab::checkMembersAlive()
+{
+    for (const auto &p : std::as_const(m_state.processes)) {
+        if (proc::isAlive(p.pid, p.startTicks))
+            continue;
+        const QStringList tail = proc::tailOfFile(p.logFile, kLogTailLines);
+        setComponent(p.name, LabComponentStatus::State::Failed, QStringLiteral("exited"));
+        failStart(makeError(QStringLiteral("%1 exited while the lab was starting. Last lines of %2:\n    %3")
+                                    .arg(p.name, p.logFile, tail.join(QStringLiteral("\n    "))),
+                            QStringLiteral("fix the cause shown in the log, then start again")));
+        return false;
+    }
+    return true;
+}
+
+void NativeLab::tick()
+{
+    if (!checkMembersAlive())
+        return;
+    if (m_clock.elapsed() > kStartTimeoutMs) {
+        failStart(makeError(QStringLiteral("the lab did not become healthy within %1 s%2")
+                                    .arg(kStartTimeoutMs / 1000)
+                                    .arg(m_lastHealthProblem.isEmpty() ? QString() : QStringLiteral(": ") + m_lastHealthProblem),
+                            QStringLiteral("look at the member logs in %1/logs").arg(m_config.labDir)));
+        return;
+    }
+    if (m_stage == Stage::WaitEtcd)
+        tickEtcd();
+    else if (m_stage == Stage::WaitMembers)
+        tickMembers();
+}
+
+void NativeLab::tickEtcd()
+{
+    if (m_stageClock.elapsed() > kEtcdTimeoutMs) {
+        failStart(makeError(QStringLiteral("etcd did not report healthy within %1 s").arg(kEtcdTimeoutMs / 1000),
+                            QStringLiteral("look at %1/logs/etcd*.log").arg(m_config.labDir)));
+        return;
+    }
+    bool allReady = true;
+    for (const auto &c : m_config.components()) {
+        if (c.kind != LabComponentKind::Etcd)
+            continue;
+        if (m_components[c.name].state == LabComponentStatus::State::Ready)
+            continue;
+        allReady = false;
+        if (m_inFlight > 0)
+            continue;
+        ++m_inFlight;
+        const quint64 gen = m_generation;
+        m_http->get(localUrl(m_config.host, m_config.ports.etcdClient[c.index], QStringLiteral("/health")),
+                    kProbeTimeoutMs, this, [this, gen, name = c.name](const HttpResult &r) {
+                        --m_inFlight;
+                        if (gen != m_generation || m_stage != Stage::WaitEtcd)
+                            return;
+                        const auto doc = QJsonDocument::fromJson(r.body).object();
+                        if (r.isSuccess() && doc.value(u"health").toString() == u"true")
+                            setComponent(name, LabComponentStatus::State::Ready, QStringLiteral("healthy"));
+                        else
+                            setComponent(name, LabComponentStatus::State::Starting,
+                                         r.transportOk() ? QStringLiteral("waiting for quorum") : QStringLiteral("not listening yet"));
+                    });
+    }
+    if (!allReady)
+        return;
+    setStage(QStringLiteral("starting Patroni ×3 (PostgreSQL %1), PgBouncer ×3 and HAProxy").arg(m_binaries.pgVersion), 25);
+    for (const auto &c : m_config.components())
+        if (c.kind != LabComponentKind::Etcd)
+            if (auto ok = launch(c); !ok) {
+                failStart(ok.error());
+                return;
+            }
+    m_stage = Stage::WaitMembers;
+    m_stageClock.start();
+}
+
+void NativeLab::tickMembers()
+{
+    int ready = 0;
+    const auto components = m_config.components();
+    for (const auto &c : components) {
+        auto &status = m_components[c.name];
+        if (status.state == LabComponentStatus::State::Ready) {
+            ++ready;
+            continue;
+        }
+        if (c.kind == LabComponentKind::PgBouncer || c.kind == LabComponentKind::HAProxy) {
+            if (proc::isPortInUse(m_config.host, c.ports.front().port)) {
+                setComponent(c.name, LabComponentStatus::State::Ready, QStringLiteral("listening on %1").arg(c.ports.front().port));
+                ++ready;
+            }
+            continue;
+        }
+        if (c.kind != LabComponentKind::Patroni || status.detail.startsWith(u"asking"))
+            continue;
+        status.detail = QStringLiteral("asking");
+        const quint64 gen = m_generation;
+        m_http->get(localUrl(m_config.host, m_config.ports.rest[c.index], QStringLiteral("/patroni")), kProbeTimeoutMs,
+                    this, [this, gen, name = c.name](const HttpResult &r) {
+                        if (gen != m_generation || m_stage != Stage::WaitMembers)
+                            return;
+                        m_components[name].detail.clear();
+                        const auto o = QJsonDocument::fromJson(r.body).object();
+                        const QString state = o.value(u"state").toString();
+                        const QString role = roleName(normaliseRole(o.value(u"role").toString()));
+                        if (!r.transportOk())
+                            setComponent(name, LabComponentStatus::State::Starting, QStringLiteral("REST API not up yet"));
+                        else if (state == u"running")
+                            setComponent(name, LabComponentStatus::State::Ready, QStringLiteral("running as %1").arg(role));
+                        else
+                            setComponent(name, LabComponentStatus::State::Starting,
+                                         state.isEmpty() ? QStringLiteral("bootstrapping") : state);
+                    });
+    }
+    const int total = static_cast<int>(components.size());
+    emit stageChanged(QStringLiteral("waiting for members: %1 of %2 ready").arg(ready).arg(total), 25 + 60 * ready / total);
+    if (ready == total) {
+        m_stage = Stage::Health;
+        setStage(QStringLiteral("checking the data path: write through %1, read through %2")
+                         .arg(m_config.ports.haproxyReadWrite).arg(m_config.ports.haproxyReadOnly), 90);
+        runHealthCheck();
+    }
+}
+
+void NativeLab::runHealthCheck()
+{
+    auto *check = new LabHealthCheck(m_config, m_state.secrets, m_http, this);
+    m_health = check;
+    const quint64 gen = m_generation;
+    connect(check, &LabHealthCheck::finished, this, [this, check, gen](const LabHealth &health) {
+        check->deleteLater();
+        if (gen != m_generation || m_stage != Stage::Health)
+            return;
+        const bool alreadyRunning = !m_ticker.isActive() && m_state.phase == LabState::Phase::Running;
+        if (health.healthy || alreadyRunning) {
+            m_ticker.stop();
+            if (!alreadyRunning) {
+                m_state.phase = LabState::Phase::Running;
+                m_state.controllerPid = 0;
+                saveState();
+                setStage(QStringLiteral("healthy after %1 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1), 100);
+            }
+            LabOutcome outcome{health.healthy, alreadyRunning, {}, m_clock.elapsed(), health};
+            if (!health.healthy)
+                outcome.error = makeError(QStringLiteral("the lab is running but not healthy: ") + health.problems.join(QStringLiteral("; ")),
+                                          QStringLiteral("it may still be settling after a fault; see `pgha status`"));
+            finishStart(outcome);
+            return;
+        }
+        m_lastHealthProblem = health.problems.join(QStringLiteral("; "));
+        emit stageChanged(QStringLiteral("waiting for the data path: %1").arg(m_lastHealthProblem), 92);
+        QTimer::singleShot(kHealthRetryMs, this, [this, gen] {
+            if (gen == m_generation && m_stage == Stage::Health)
+                runHealthCheck();
+        });
+    });
+    check->start();
+}
+
+void NativeLab::failStart(const Error &error)
+{
+    if (m_stage == Stage::Cancelling || m_stage == Stage::Stopping)
+        return;
+    m_ticker.stop();
+    m_stage = Stage::Cancelling;
+    ++m_generation;
+    emit message(error.toString());
+    emit message(QStringLiteral("stopping everything this start launched"));
+    m_state.phase = LabState::Phase::Stopping;
+    saveState();
+    runStopper(m_state, [this, error](const LabOutcome &) {
+        m_state.phase = LabState::Phase::Failed;
+        m_state.lastError = error.message;
+        m_state.controllerPid = 0;
+        m_state.processes.clear();
+        saveState();
+        finishStart({false, false, error, m_clock.elapsed(), {}});
+    });
+}
+
+void NativeLab::finishStart(const LabOutcome &outcome)
+{
+    const bool wasStopRequest = m_stopRequested;
+    m_stage = Stage::Idle;
+    m_busy = false;
+    releaseLock();
+    emit startFinished(outcome);
+    if (wasStopRequest) {
+        m_stopRequested = false;
+        emit stopFinished({true, false, {}, m_clock.elapsed(), {}});
+    }
+}
+
+void NativeLab::runStopper(LabState state, std::function<void(const LabOutcome &)> then)
+{
+    auto *stopper = new LabStopper(std::move(state), this);
+    m_stopper = stopper;
+    connect(stopper, &LabStopper::componentChanged, this, [this](const LabComponentStatus &s) {
+        setComponent(s.name, s.state, s.detail);
+    });
+    connect(stopper, &LabStopper::finished, this, [stopper, then = std::move(then)](const LabOutcome &o) {
+        stopper->deleteLater();
+        then(o);
+    });
+    stopper->start();
+}
+
+void NativeLab::stop()
+{
+    if (m_busy) {
+        if (m_stage == Stage::Cancelling || m_stage == Stage::Stopping || m_stage == Stage::StoppingRemains)
+            return;
+        // Cancel the start in progress; startFinished (cancelled) then stopFinished follow.
+        m_stopRequested = true;
+        failStart(makeError(QStringLiteral("the start was cancelled")));
+        return;
+    }
+    const Report report = inspect(m_config.labDir);
+    if (!report.state) {
+        emit stopFinished({true, false, {}, 0, {}});
+        emit message(report.summary);
+        return;
+    }
+    m_busy = true;
+    m_stage = Stage::Stopping;
+    m_clock.start();
+    if (!acquireLock())
+        emit message(QStringLiteral("another program holds the lab lock; stopping the processes anyway"));
+    m_state = *report.state;
+    m_config.labDir = report.labDir;
+    m_state.phase = LabState::Phase::Stopping;
+    m_state.controllerPid = QCoreApplication::applicationPid();
+    saveState();
+    setStage(QStringLiteral("stopping the lab in %1").arg(m_config.labDir), 0);
+    runStopper(m_state, [this](const LabOutcome &outcome) {
+        m_state.phase = LabState::Phase::Stopped;
+        m_state.controllerPid = 0;
+        m_state.processes.clear();
+        if (!outcome.ok)
+            m_state.lastError = outcome.error.message;
+        saveState();
+        m_stage = Stage::Idle;
+        m_busy = false;
+        releaseLock();
+        setStage(QStringLiteral("stopped in %1 s").arg(outcome.elapsedMs / 1000.0, 0, 'f', 1), 100);
+        emit stopFinished(outcome);
+    });
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "lab/labbinaries.h"
+#include "lab/labconfig.h"
+#include "lab/labprogress.h"
+#include "lab/labstate.h"
+#include "process/procutil.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QLockFile>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace pgha::svc {
+
+class HttpClient;
+class LabHealthCheck;
+class LabStopper;
+
+// The bundled lab as local processes: etcd ×3, Patroni ×3 with PostgreSQL, PgBouncer ×3 and
+// HAProxy. The processes outlive this object (a CLI `lab start` returns while the lab runs);
+// everything needed to find and stop them is in the lab directory's state.json.
+class NativeLab : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kStartTimeoutMs = 180000;
+    static constexpr int kEtcdTimeoutMs = 30000;
+    static constexpr int kTickMs = 250;
+    static constexpr int kLogTailLines = 15;
+
+    // What to do with a lab directory whose processes died without a clean stop.
+    enum class StaleAction { Refuse, Reuse, Wipe };
+    struct StartOptions {
+        StaleAction stale = StaleAction::Refuse;
+        bool wipe = false;   // start from nothing even after a clean stop
+    };
+
+    enum class Status { Absent, Stopped, Running, Partial, Stale, Busy };
+    static QString statusName(Status s);
+
+    struct ComponentReport {
+        QString name;
+        LabComponentKind kind = LabComponentKind::Etcd;
+        qint64 pid = 0;
+        bool alive = false;
+        QList<LabPort> ports;
+        QList<bool> listening;
+        QString logFile;
+    };
+    struct Report {
+        Status status = Status::Absent;
+        QString labDir;
+        std::optional<LabState> state;
+        QList<ComponentReport> components;
+        QString summary;      // one sentence for people
+    };
+    // Reads the lab directory and /proc; fast and synchronous (no network).
+    static Report inspect(const QString &labDir);
+
+    NativeLab(LabConfig config, HttpClient *http, QObject *parent = nullptr);
+    ~NativeLab() override;
+
+    const LabConfig &config() const { return m_config; }
+    bool isBusy() const { return m_busy; }
+
+    void start(const StartOptions &options);
+    // Stops the lab recorded in the lab directory; also cancels a start in progress.
+    void stop();
+
+signals:
+    void componentChanged(const pgha::svc::LabComponentStatus &status);
+    void stageChanged(const QString &text, int percent);
+    void message(const QString &line);
+    void startFinished(const pgha::svc::LabOutcome &outcome);
+    void stopFinished(const pgha::svc::LabOutcome &outcome);
+
+private:
+    enum class Stage { Idle, StoppingRemains, WaitEtcd, WaitMembers, Health, Cancelling, Stopping };
+
+    Result<bool> acquireLock();
+    void releaseLock();
+    void continueStart();
+    Result<bool> preflight();
+    Result<bool> prepare();
+    Result<bool> launch(const LabComponent &component);
+    void tick();
+    void tickEtcd();
+    void tickMembers();
+    void runHealthCheck();
+    bool checkMembersAlive();
+    void failStart(const Error &error);
+    void finishStart(const LabOutcome &outcome);
+    void runStopper(LabState state, std::function<void(const LabOutcome &)> then);
+    void setComponent(const QString &name, LabComponentStatus::State state, const QString &detail);
+    void setStage(const QString &text, int percent);
+    bool saveState();
+
+    LabConfig m_config;
+    HttpClient *m_http;
+    StartOptions m_options;
+    bool m_busy = false;
+    bool m_reuseData = false;
+    Stage m_stage = Stage::Idle;
+    std::unique_ptr<QLockFile> m_lock;
+    LabState m_state;
+    LabBinaries m_binaries;
+    std::optional<proc::Account> m_runAs;
+    QHash<QString, LabComponentStatus> m_components;
+    QTimer m_ticker;
+    QElapsedTimer m_clock;
+    QElapsedTimer m_stageClock;
+    QPointer<LabHealthCheck> m_health;
+    QPointer<LabStopper> m_stopper;
+    int m_inFlight = 0;
+    quint64 m_generation = 0;
+    QString m_lastHealthProblem;
+    bool m_stopRequested = false;   // stop() arrived during a start
+};
+
+} // namespace pgha::svc

@@ -1,0 +1,223 @@
+#include "pgquery.h"
+
+#include "core/logging.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+
+#include <libpq-fe.h>
+
+#include <vector>
+
+namespace pgha::svc {
+
+PgQuery::PgQuery(PgEndpoint endpoint, QString sql, int timeoutMs, QObject *parent)
+    : QObject(parent), m_endpoint(std::move(endpoint)), m_sql(std::move(sql)), m_timeoutMs(timeoutMs)
+{
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("no answer within %1 ms").arg(m_timeoutMs));
+    });
+}
+
+PgQuery::~PgQuery()
+{
+    closeConnection();
+}
+
+void PgQuery::start()
+{
+    m_startedMs = QDateTime::currentMSecsSinceEpoch();
+    m_deadline.start(m_timeoutMs);
+
+    const QByteArray host = m_endpoint.host.toUtf8();
+    const QByteArray port = QByteArray::number(m_endpoint.port);
+    const QByteArray user = m_endpoint.user.toUtf8();
+    const QByteArray db = m_endpoint.database.toUtf8();
+    const QByteArray password = m_endpoint.password.toUtf8();
+    const QByteArray app = m_endpoint.applicationName.toUtf8();
+    const QByteArray connectTimeout = QByteArray::number(std::max(1, (m_timeoutMs + 999) / 1000));
+    // A numeric address goes in hostaddr so libpq does no (blocking) name lookup.
+    const bool numeric = !QHostAddress(m_endpoint.host).isNull();
+
+    std::vector<const char *> keys{numeric ? "hostaddr" : "host", "port", "user", "dbname",
+                                   "application_name", "connect_timeout", "sslmode"};
+    std::vector<const char *> values{host.constData(), port.constData(), user.constData(), db.constData(),
+                                     app.constData(), connectTimeout.constData(), "prefer"};
+    if (!m_endpoint.password.isEmpty()) {
+        keys.push_back("password");
+        values.push_back(password.constData());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+
+    m_conn = PQconnectStartParams(keys.data(), values.data(), 0);
+    if (!m_conn) {
+        fail(QStringLiteral("libpq could not allocate a connection"));
+        return;
+    }
+    if (PQstatus(m_conn) == CONNECTION_BAD) {
+        fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+        return;
+    }
+    pollConnect();
+}
+
+void PgQuery::cancel()
+{
+    fail(QStringLiteral("cancelled"));
+}
+
+void PgQuery::watchSocket(bool forRead, bool forWrite)
+{
+    const int sock = PQsocket(m_conn);
+    if (sock != m_socket) {   // libpq may switch sockets while trying addresses
+        m_readNotifier.reset();
+        m_writeNotifier.reset();
+        m_socket = sock;
+    }
+    if (sock < 0) {
+        fail(QStringLiteral("libpq has no socket"));
+        return;
+    }
+    if (!m_readNotifier) {
+        m_readNotifier = std::make_unique<QSocketNotifier>(sock, QSocketNotifier::Read);
+        connect(m_readNotifier.get(), &QSocketNotifier::activated, this, [this] {
+            if (m_connected)
+                onReadable();
+            else
+                pollConnect();
+        });
+    }
+    if (!m_writeNotifier) {
+        m_writeNotifier = std::make_unique<QSocketNotifier>(sock, QSocketNotifier::Write);
+        connect(m_writeNotifier.get(), &QSocketNotifier::activated, this, [this] {
+            if (m_connected) {
+                if (PQflush(m_conn) == 0)
+                    m_writeNotifier->setEnabled(false);
+            } else {
+                pollConnect();
+            }
+        });
+    }
+    m_readNotifier->setEnabled(forRead);
+    m_writeNotifier->setEnabled(forWrite);
+}
+
+void PgQuery::pollConnect()
+{
+    if (m_done)
+        return;
+    switch (PQconnectPoll(m_conn)) {
+    case PGRES_POLLING_READING:
+        watchSocket(true, false);
+        return;
+    case PGRES_POLLING_WRITING:
+        watchSocket(false, true);
+        return;
+    case PGRES_POLLING_FAILED:
+        fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+        return;
+    case PGRES_POLLING_OK:
+        break;
+    default:
+        watchSocket(true, true);
+        return;
+    }
+    m_connected = true;
+    if (PQsetnonblocking(m_conn, 1) != 0) {
+        fail(QStringLiteral("could not switch the connection to non-blocking mode"));
+        return;
+    }
+    // statement_timeout travels with the query (not as a startup option) because PgBouncer
+    // rejects unknown startup parameters.
+    const QString sql = QStringLiteral("SET statement_timeout = %1; ").arg(m_timeoutMs) + m_sql;
+    if (!PQsendQuery(m_conn, sql.toUtf8().constData())) {
+        fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+        return;
+    }
+    const int flushed = PQflush(m_conn);
+    watchSocket(true, flushed == 1);
+}
+
+void PgQuery::onReadable()
+{
+    if (m_done)
+        return;
+    if (!PQconsumeInput(m_conn)) {
+        fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+        return;
+    }
+    while (!PQisBusy(m_conn)) {
+        PGresult *res = PQgetResult(m_conn);
+        if (!res) {
+            if (m_result.error.isEmpty())
+                succeed();
+            else
+                fail(m_result.error);
+            return;
+        }
+        const ExecStatusType status = PQresultStatus(res);
+        if (status == PGRES_TUPLES_OK) {
+            m_result.columns.clear();
+            m_result.rows.clear();
+            m_result.nulls.clear();
+            const int nf = PQnfields(res);
+            for (int c = 0; c < nf; ++c)
+                m_result.columns.append(QString::fromUtf8(PQfname(res, c)));
+            for (int r = 0; r < PQntuples(res); ++r) {
+                QStringList row;
+                QList<bool> nulls;
+                for (int c = 0; c < nf; ++c) {
+                    row.append(QString::fromUtf8(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+                    nulls.append(PQgetisnull(res, r, c) != 0);
+                }
+                m_result.rows.append(row);
+                m_result.nulls.append(nulls);
+            }
+        } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
+            if (m_result.error.isEmpty()) {
+                m_result.error = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();
+                m_result.sqlState = QString::fromUtf8(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+            }
+        }
+        PQclear(res);
+    }
+}
+
+void PgQuery::fail(const QString &what)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_result.ok = false;
+    m_result.error = QStringLiteral("PostgreSQL at %1: %2").arg(m_endpoint.describe(), what);
+    m_result.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
+    qCDebug(lcPg) << m_result.error;
+    closeConnection();
+    emit finished(m_result);
+}
+
+void PgQuery::succeed()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_result.ok = true;
+    m_result.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
+    closeConnection();
+    emit finished(m_result);
+}
+
+void PgQuery::closeConnection()
+{
+    m_deadline.stop();
+    m_readNotifier.reset();
+    m_writeNotifier.reset();
+    if (m_conn) {
+        PQfinish(m_conn);
+        m_conn = nullptr;
+    }
+}
+
+} // namespace pgha::svc

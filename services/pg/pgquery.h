@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QSocketNotifier>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+
+struct pg_conn;
+
+namespace pgha::svc {
+
+struct PgEndpoint {
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 5432;
+    QString user = QStringLiteral("postgres");
+    QString database = QStringLiteral("postgres");
+    QString password;                 // never logged
+    QString applicationName = QStringLiteral("pgha");
+
+    QString describe() const { return QStringLiteral("%1@%2:%3/%4").arg(user, host).arg(port).arg(database); }
+};
+
+struct PgResult {
+    bool ok = false;
+    QString error;                    // names the endpoint and what failed
+    QString sqlState;
+    QStringList columns;              // of the last statement that returned rows
+    QList<QStringList> rows;
+    QList<QList<bool>> nulls;
+    qint64 elapsedMs = 0;
+};
+
+// One connection, one query string (may hold several statements; the last result set wins),
+// fully asynchronous: libpq's non-blocking connect and send, driven by socket notifiers.
+// `timeoutMs` bounds the whole exchange, and is also sent as connect_timeout/statement_timeout.
+class PgQuery : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kDefaultTimeoutMs = 5000;
+
+    PgQuery(PgEndpoint endpoint, QString sql, int timeoutMs = kDefaultTimeoutMs, QObject *parent = nullptr);
+    ~PgQuery() override;
+
+    void start();
+    void cancel();      // finishes with an error; safe to call at any time
+
+signals:
+    void finished(const pgha::svc::PgResult &result);
+
+private:
+    void pollConnect();
+    void onReadable();
+    void watchSocket(bool forRead, bool forWrite);
+    void fail(const QString &what);
+    void succeed();
+    void closeConnection();
+
+    PgEndpoint m_endpoint;
+    QString m_sql;
+    int m_timeoutMs;
+    pg_conn *m_conn = nullptr;
+    int m_socket = -1;
+    std::unique_ptr<QSocketNotifier> m_readNotifier;
+    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+    QTimer m_deadline;
+    qint64 m_startedMs = 0;
+    bool m_connected = false;
+    bool m_done = false;
+    PgResult m_result;
+};
+
+} // namespace pgha::svc

@@ -1,0 +1,148 @@
+#include "procutil.h"
+
+#include <QFile>
+#include <QHostAddress>
+#include <QTcpServer>
+
+#include <csignal>
+
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <sys/types.h>
+#include <unistd.h>
+#endif
+
+namespace pgha::svc::proc {
+
+namespace {
+// /proc/PID/stat: "pid (comm) state ppid ..." — comm may contain spaces and ')', so split
+// after the last ')'. Field 3 is the state, field 22 the start time in clock ticks.
+bool readStat(qint64 pid, char *state, qint64 *ticks)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = f.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    if (close < 0)
+        return false;
+    const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+    if (fields.size() < 20)
+        return false;
+    if (state)
+        *state = fields.at(0).isEmpty() ? '?' : fields.at(0).at(0);
+    if (ticks)
+        *ticks = fields.at(19).toLongLong();
+    return true;
+}
+} // namespace
+
+qint64 startTicks(qint64 pid)
+{
+    qint64 ticks = 0;
+    return readStat(pid, nullptr, &ticks) ? ticks : 0;
+}
+
+bool isAlive(qint64 pid, qint64 expectedStartTicks)
+{
+    if (pid <= 0)
+        return false;
+#ifdef Q_OS_UNIX
+    char state = '?';
+    qint64 ticks = 0;
+    if (readStat(pid, &state, &ticks)) {
+        if (state == 'Z' || state == 'X')
+            return false;
+        return expectedStartTicks == 0 || ticks == expectedStartTicks;
+    }
+    return ::kill(static_cast<pid_t>(pid), 0) == 0;
+#else
+    Q_UNUSED(expectedStartTicks)
+    return false;
+#endif
+}
+
+bool signalProcess(qint64 pid, int signal)
+{
+#ifdef Q_OS_UNIX
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), signal) == 0;
+#else
+    Q_UNUSED(pid) Q_UNUSED(signal)
+    return false;
+#endif
+}
+
+static bool signalGroup(qint64 pid, int signal)
+{
+#ifdef Q_OS_UNIX
+    if (pid <= 0)
+        return false;
+    if (::kill(-static_cast<pid_t>(pid), signal) == 0)
+        return true;
+    return signalProcess(pid, signal);
+#else
+    Q_UNUSED(pid) Q_UNUSED(signal)
+    return false;
+#endif
+}
+
+bool terminateGroup(qint64 pid) { return signalGroup(pid, SIGTERM); }
+bool killGroup(qint64 pid) { return signalGroup(pid, SIGKILL); }
+
+qint64 postmasterPid(const QString &dataDir)
+{
+    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    return f.readLine().trimmed().toLongLong();
+}
+
+QStringList tailOfFile(const QString &path, int lines)
+{
+    constexpr qint64 kTailBytes = 16 * 1024;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    if (f.size() > kTailBytes)
+        f.seek(f.size() - kTailBytes);
+    QStringList all = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (all.size() > lines)
+        all = all.mid(all.size() - lines);
+    return all;
+}
+
+bool isPortInUse(const QString &host, int port)
+{
+    QTcpServer probe;
+    // Qt sets SO_REUSEADDR on Unix, so sockets in TIME_WAIT do not count as "in use".
+    return !probe.listen(QHostAddress(host), static_cast<quint16>(port));
+}
+
+bool runningAsRoot()
+{
+#ifdef Q_OS_UNIX
+    return ::geteuid() == 0;
+#else
+    return false;
+#endif
+}
+
+bool lookupAccount(const QString &name, Account *out)
+{
+#ifdef Q_OS_UNIX
+    const QByteArray n = name.toLocal8Bit();
+    const passwd *pw = ::getpwnam(n.constData());
+    if (!pw)
+        return false;
+    out->name = name;
+    out->uid = pw->pw_uid;
+    out->gid = pw->pw_gid;
+    out->home = QString::fromLocal8Bit(pw->pw_dir);
+    return true;
+#else
+    Q_UNUSED(name) Q_UNUSED(out)
+    return false;
+#endif
+}
+
+} // namespace pgha::svc::proc

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace pgha::svc::proc {
+
+// Identity of a running process: a PID alone can be reused after a crash or reboot, so the
+// lab stores the kernel's start time next to it and compares both (Linux; elsewhere 0).
+qint64 startTicks(qint64 pid);
+
+// True when the process exists, is not a zombie and (if startTicks != 0) is the same process.
+bool isAlive(qint64 pid, qint64 expectedStartTicks = 0);
+
+// Signals a process group (members are started in their own session, so pgid == pid),
+// falling back to the single process when the group is gone.
+bool terminateGroup(qint64 pid);   // SIGTERM
+bool killGroup(qint64 pid);        // SIGKILL
+bool signalProcess(qint64 pid, int signal);
+
+// The PID written on the first line of a PostgreSQL data directory's postmaster.pid, or 0.
+qint64 postmasterPid(const QString &dataDir);
+
+// The last `lines` lines of a text file (for "member exited: here is why").
+QStringList tailOfFile(const QString &path, int lines);
+
+// A local TCP port has a listener (checked by trying to bind it; instant, never blocks).
+bool isPortInUse(const QString &host, int port);
+
+// Effective uid is 0.
+bool runningAsRoot();
+
+struct Account {
+    QString name;
+    uint uid = 0;
+    uint gid = 0;
+    QString home;
+};
+bool lookupAccount(const QString &name, Account *out);
+
+} // namespace pgha::svc::proc

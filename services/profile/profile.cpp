@@ -1,0 +1,180 @@
+#include "profile.h"
+
+#include "core/logging.h"
+#include "lab/labstate.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+#include <yaml-cpp/yaml.h>
+
+namespace pgha::svc {
+
+QString Profile::kindName(Kind k)
+{
+    switch (k) {
+    case Kind::Lab: return QStringLiteral("lab");
+    case Kind::Staging: return QStringLiteral("staging");
+    case Kind::Production: return QStringLiteral("production");
+    }
+    return {};
+}
+
+Profile Profile::forLab(const LabConfig &config)
+{
+    Profile p;
+    p.name = QStringLiteral("lab");
+    p.kind = Kind::Lab;
+    p.labDir = config.labDir;
+    for (int i = 0; i < kLabMembers; ++i) {
+        QUrl url;
+        url.setScheme(QStringLiteral("http"));
+        url.setHost(config.host);
+        url.setPort(config.ports.rest[i]);
+        p.patroni.append({config.memberName(i), url});
+    }
+    p.readWrite = {config.host, config.ports.haproxyReadWrite, QStringLiteral("postgres"), QStringLiteral("postgres"), {},
+                   QStringLiteral("pgha")};
+    p.readOnly = p.readWrite;
+    p.readOnly.port = config.ports.haproxyReadOnly;
+    return p;
+}
+
+QString profileDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/pgha/profiles");
+}
+
+namespace {
+
+QString str(const YAML::Node &n) { return QString::fromStdString(n.as<std::string>()); }
+
+Error yamlError(const QString &source, const YAML::Exception &e)
+{
+    // yaml-cpp marks are 0-based; editors count from 1.
+    return makeError(QStringLiteral("%1: line %2, column %3: %4")
+                             .arg(source).arg(e.mark.line + 1).arg(e.mark.column + 1)
+                             .arg(QString::fromStdString(e.msg)),
+                     QStringLiteral("fix the profile file; it was not changed"));
+}
+
+PgEndpoint readEndpoint(const YAML::Node &n, PgEndpoint fallback)
+{
+    if (!n)
+        return fallback;
+    if (n["host"]) fallback.host = str(n["host"]);
+    if (n["port"]) fallback.port = n["port"].as<int>();
+    if (n["user"]) fallback.user = str(n["user"]);
+    if (n["database"]) fallback.database = str(n["database"]);
+    return fallback;
+}
+
+} // namespace
+
+Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
+{
+    Profile p;
+    p.sourceFile = sourceName;
+    try {
+        const YAML::Node root = YAML::Load(yaml.toStdString());
+        if (!root.IsMap())
+            return makeError(QStringLiteral("%1: a profile is a YAML mapping (name:, kind:, patroni: …)").arg(sourceName),
+                             QStringLiteral("see the example in the README"));
+        p.name = root["name"] ? str(root["name"]) : QFileInfo(sourceName).baseName();
+        const QString kind = root["kind"] ? str(root["kind"]) : QStringLiteral("lab");
+        bool known = false;
+        for (auto k : {Profile::Kind::Lab, Profile::Kind::Staging, Profile::Kind::Production})
+            if (Profile::kindName(k) == kind) {
+                p.kind = k;
+                known = true;
+            }
+        if (!known)
+            return makeError(QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
+                                     .arg(sourceName).arg(root["kind"].Mark().line + 1).arg(kind));
+        const YAML::Node patroni = root["patroni"];
+        if (!patroni || !patroni.IsSequence() || patroni.size() == 0)
+            return makeError(QStringLiteral("%1: \"patroni\" must list at least one REST endpoint").arg(sourceName),
+                             QStringLiteral("e.g. patroni: [{name: pg1, url: \"http://10.0.0.1:8008\"}]"));
+        for (const auto &e : patroni) {
+            const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
+            if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
+                return makeError(QStringLiteral("%1: line %2: \"%3\" is not an http(s) URL")
+                                         .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
+            const QString name = (e.IsMap() && e["name"]) ? str(e["name"]) : url.host() + QLatin1Char(':') + QString::number(url.port());
+            p.patroni.append({name, url});
+        }
+        p.readWrite = readEndpoint(root["read_write"], p.readWrite);
+        p.readOnly = readEndpoint(root["read_only"], p.readWrite);
+    } catch (const YAML::Exception &e) {
+        return yamlError(sourceName, e);
+    }
+    return p;
+}
+
+Result<Profile> loadProfileFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("cannot read profile %1: %2").arg(path, f.errorString()),
+                         QStringLiteral("check the path, or list profiles in %1").arg(profileDirectory()));
+    return parseProfile(f.readAll(), path);
+}
+
+QByteArray serialiseProfile(const Profile &profile)
+{
+    YAML::Emitter out;
+    out << YAML::Comment("pgha profile: endpoints only; secrets live in the system keychain");
+    out << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << profile.name.toStdString();
+    out << YAML::Key << "kind" << YAML::Value << Profile::kindName(profile.kind).toStdString();
+    out << YAML::Key << "patroni" << YAML::Value << YAML::BeginSeq;
+    for (const auto &e : profile.patroni)
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
+            << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
+    out << YAML::EndSeq;
+    for (const auto &[key, ep] : {std::pair{"read_write", profile.readWrite}, std::pair{"read_only", profile.readOnly}}) {
+        out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "host" << YAML::Value << ep.host.toStdString() << YAML::Key << "port" << YAML::Value << ep.port;
+        out << YAML::Key << "user" << YAML::Value << ep.user.toStdString() << YAML::Key << "database" << YAML::Value
+            << ep.database.toStdString() << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+    return QByteArray(out.c_str()) + '\n';
+}
+
+Result<bool> saveProfileFile(const Profile &profile, const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return makeError(QStringLiteral("cannot save profile %1: %2").arg(path, f.errorString()));
+    f.write(serialiseProfile(profile));
+    if (!f.commit())
+        return makeError(QStringLiteral("cannot save profile %1: %2").arg(path, f.errorString()),
+                         QStringLiteral("the previous file is unchanged"));
+    return true;
+}
+
+Result<Profile> resolveProfile(const QString &nameOrFile, const QString &labDir)
+{
+    if (nameOrFile.isEmpty() || nameOrFile == u"lab") {
+        // Follow the lab that exists (its ports may be offset); otherwise the defaults.
+        LabConfig config;
+        config.labDir = labDir;
+        if (auto state = LabState::load(labDir))
+            config = state.value().config, config.labDir = labDir;
+        return Profile::forLab(config);
+    }
+    if (QFileInfo::exists(nameOrFile))
+        return loadProfileFile(nameOrFile);
+    const QString path = profileDirectory() + QLatin1Char('/') + nameOrFile + QStringLiteral(".yaml");
+    if (QFileInfo::exists(path))
+        return loadProfileFile(path);
+    return makeError(QStringLiteral("no profile named \"%1\" (looked for %2)").arg(nameOrFile, path),
+                     QStringLiteral("pass a YAML file with --profile FILE, or use the built-in \"lab\""));
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/result.h"
+#include "lab/labconfig.h"
+#include "pg/pgquery.h"
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+namespace pgha::svc {
+
+// What the console connects to. Endpoints only: passwords never live in a profile (the lab's
+// come from its 0600 state file; other clusters' from the system keychain).
+struct Profile {
+    enum class Kind { Lab, Staging, Production };
+
+    struct PatroniEndpoint {
+        QString name;
+        QUrl url;
+    };
+
+    QString name;
+    Kind kind = Kind::Lab;
+    QString sourceFile;                 // empty for the built-in lab profile
+    QList<PatroniEndpoint> patroni;
+    PgEndpoint readWrite;
+    PgEndpoint readOnly;
+    QString labDir;                     // set on the built-in lab profile
+
+    static QString kindName(Kind k);
+    bool isBuiltInLab() const { return !labDir.isEmpty(); }
+
+    static Profile forLab(const LabConfig &config);
+};
+
+// Profiles live in <config dir>/pgha/profiles/NAME.yaml.
+QString profileDirectory();
+
+Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName);
+Result<Profile> loadProfileFile(const QString &path);
+QByteArray serialiseProfile(const Profile &profile);
+Result<bool> saveProfileFile(const Profile &profile, const QString &path);   // atomic
+
+// "lab" (or empty) → the built-in lab profile for `labDir`; an existing file path → that file;
+// otherwise NAME in profileDirectory().
+Result<Profile> resolveProfile(const QString &nameOrFile, const QString &labDir);
+
+} // namespace pgha::svc
