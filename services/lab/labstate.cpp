@@ -67,6 +67,7 @@ QByteArray LabState::toJson() const
                                  {QStringLiteral("kind"), kindName(p.kind)},
                                  {QStringLiteral("pid"), p.pid},
                                  {QStringLiteral("startTicks"), QString::number(p.startTicks)},
+                                 {QStringLiteral("pgid"), p.pgid},
                                  {QStringLiteral("logFile"), p.logFile},
                                  {QStringLiteral("dataDir"), p.dataDir}});
     const QJsonObject root{
@@ -110,7 +111,8 @@ Result<LabState> LabState::fromJson(const QByteArray &json, const QString &labDi
         const QJsonObject p = v.toObject();
         s.processes.append({p.value(u"name").toString(), kindFromName(p.value(u"kind").toString()),
                             p.value(u"pid").toInteger(), p.value(u"startTicks").toString().toLongLong(),
-                            p.value(u"logFile").toString(), p.value(u"dataDir").toString()});
+                            p.value(u"pgid").toInteger(), p.value(u"logFile").toString(),
+                            p.value(u"dataDir").toString()});
     }
     return s;
 }

@@ -18,6 +18,7 @@ struct LabState {
         LabComponentKind kind = LabComponentKind::Etcd;
         qint64 pid = 0;
         qint64 startTicks = 0;        // process identity; see proc::startTicks
+        qint64 pgid = 0;              // its process group (see proc::processGroup)
         QString logFile;
         QString dataDir;              // PostgreSQL data directory (Patroni members)
     };

@@ -53,13 +53,13 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
     for (const auto &p : m_state.processes) {
         const bool etcd = p.kind == LabComponentKind::Etcd;
         if (stage == Stage::FrontAndMembers && !etcd && proc::isAlive(p.pid, p.startTicks))
-            out.append({p.name, p.kind, p.pid, p.startTicks, false});
+            out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
         if (stage == Stage::Etcd && etcd && proc::isAlive(p.pid, p.startTicks))
-            out.append({p.name, p.kind, p.pid, p.startTicks, false});
+            out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
         if (stage == Stage::Postmasters && p.kind == LabComponentKind::Patroni && !p.dataDir.isEmpty()) {
             const qint64 pm = proc::postmasterPid(p.dataDir);
             if (pm > 0 && proc::isAlive(pm) && isPostgres(pm))
-                out.append({p.name, p.kind, pm, 0, true});
+                out.append({p.name, p.kind, pm, 0, 0, true});
         }
     }
     return out;
@@ -71,7 +71,7 @@ int LabStopper::graceMs(Stage stage) const
         for (const auto &t : m_targets)
             if (t.kind == LabComponentKind::Patroni)
                 return kPatroniGraceMs;
-    return kOtherGraceMs;
+    return stage == Stage::Etcd ? kEtcdGraceMs : kOtherGraceMs;
 }
 
 void LabStopper::report(const Target &t, LabComponentStatus::State state, const QString &detail)
@@ -90,7 +90,7 @@ void LabStopper::enterStage(Stage stage)
     for (const auto &t : m_targets) {
         // SIGINT is PostgreSQL's "fast" shutdown (SIGTERM would be "smart" and wait for every
         // client); Patroni is already gone, so nobody else will stop this postmaster.
-        const bool ok = t.isPostmaster ? proc::signalProcess(t.pid, SIGINT) : proc::terminateGroup(t.pid);
+        const bool ok = t.isPostmaster ? proc::signalProcess(t.pid, SIGINT) : proc::terminateGroup(t.pid, t.pgid);
         report(t, LabComponentStatus::State::Stopping,
                t.isPostmaster ? QStringLiteral("stopping the PostgreSQL that Patroni left running (pid %1)").arg(t.pid)
                               : QStringLiteral("SIGTERM sent to pid %1").arg(t.pid));
@@ -136,12 +136,12 @@ void LabStopper::tick()
     if (!m_targets.isEmpty() && !m_escalated && m_stageClock.elapsed() > graceMs(m_stage)) {
         m_escalated = true;
         for (const auto &t : std::as_const(m_targets)) {
-            qCWarning(lcLab) << t.name << "did not stop within the grace period; sending SIGKILL";
+            qCDebug(lcLab) << t.name << "did not stop within the grace period; sending SIGKILL";
             report(t, LabComponentStatus::State::Stopping, QStringLiteral("did not stop in time: SIGKILL"));
             if (t.isPostmaster)
                 proc::signalProcess(t.pid, SIGKILL);
             else
-                proc::killGroup(t.pid);
+                proc::killGroup(t.pid, t.pgid);
         }
     }
     if (!m_targets.isEmpty())

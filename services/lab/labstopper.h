@@ -17,6 +17,9 @@ class LabStopper : public QObject {
 public:
     static constexpr int kPatroniGraceMs = 20000;   // Patroni stops PostgreSQL first
     static constexpr int kOtherGraceMs = 5000;
+    // A stopping etcd leader tries to hand leadership to peers that are stopping too; its
+    // raft log is fsynced, so a short grace then SIGKILL loses nothing.
+    static constexpr int kEtcdGraceMs = 2000;
     static constexpr int kPortFreeTimeoutMs = 8000;
     static constexpr int kTickMs = 100;
 
@@ -34,6 +37,7 @@ private:
         LabComponentKind kind;
         qint64 pid;
         qint64 startTicks;
+        qint64 pgid;
         bool isPostmaster;
     };
 

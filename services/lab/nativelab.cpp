@@ -62,7 +62,7 @@ NativeLab::~NativeLab()
     if (m_busy && m_stage != Stage::Stopping && m_stage != Stage::StoppingRemains) {
         for (const auto &p : std::as_const(m_state.processes)) {
             if (proc::isAlive(p.pid, p.startTicks))
-                proc::killGroup(p.pid);
+                proc::killGroup(p.pid, p.pgid);
             if (const qint64 pm = proc::postmasterPid(p.dataDir); pm > 0 && proc::isAlive(pm))
                 proc::signalProcess(pm, SIGKILL);
         }
@@ -105,6 +105,12 @@ bool NativeLab::saveState()
 void NativeLab::setComponent(const QString &name, LabComponentStatus::State state, const QString &detail)
 {
     auto &c = m_components[name];
+    if (c.name.isEmpty()) {   // first heard of during a stop: take its identity from the config
+        c.name = name;
+        for (const auto &component : m_config.components())
+            if (component.name == name)
+                c.kind = component.kind;
+    }
     if (c.state == state && c.detail == detail)
         return;
     c.state = state;
@@ -129,6 +135,8 @@ void NativeLab::start(const StartOptions &options)
     m_options = options;
     m_clock.start();
     m_stopRequested = false;
+    m_asking.clear();
+    m_lastHealthProblem.clear();
     m_components.clear();
     for (const auto &c : m_config.components())
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
@@ -350,7 +358,7 @@ Result<bool> NativeLab::launch(const LabComponent &c)
     if (!process.startDetached(&pid))
         return makeError(QStringLiteral("could not start %1 (%2): %3").arg(c.name, program, process.errorString()),
                          QStringLiteral("check that the program runs: `%1 --version`").arg(program));
-    LabState::Process p{c.name, c.kind, pid, proc::startTicks(pid), log,
+    LabState::Process p{c.name, c.kind, pid, proc::startTicks(pid), proc::processGroup(pid), log,
                         c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString()};
     m_state.processes.append(p);
     saveState();
@@ -379,9 +387,9 @@ void NativeLab::tick()
     if (!checkMembersAlive())
         return;
     if (m_clock.elapsed() > kStartTimeoutMs) {
-        failStart(makeError(QStringLiteral("the lab did not become healthy within %1 s%2")
+        failStart(makeError(QStringLiteral("the lab did not become healthy within %1 s: %2")
                                     .arg(kStartTimeoutMs / 1000)
-                                    .arg(m_lastHealthProblem.isEmpty() ? QString() : QStringLiteral(": ") + m_lastHealthProblem),
+                                    .arg(m_lastHealthProblem.isEmpty() ? notReadySummary() : m_lastHealthProblem),
                             QStringLiteral("look at the member logs in %1/logs").arg(m_config.labDir)));
         return;
     }
@@ -452,20 +460,20 @@ void NativeLab::tickMembers()
             }
             continue;
         }
-        if (c.kind != LabComponentKind::Patroni || status.detail.startsWith(u"asking"))
+        if (c.kind != LabComponentKind::Patroni || m_asking.contains(c.name))
             continue;
-        status.detail = QStringLiteral("asking");
+        m_asking.insert(c.name);
         const quint64 gen = m_generation;
         m_http->get(localUrl(m_config.host, m_config.ports.rest[c.index], QStringLiteral("/patroni")), kProbeTimeoutMs,
                     this, [this, gen, name = c.name](const HttpResult &r) {
                         if (gen != m_generation || m_stage != Stage::WaitMembers)
                             return;
-                        m_components[name].detail.clear();
+                        m_asking.remove(name);
                         const auto o = QJsonDocument::fromJson(r.body).object();
                         const QString state = o.value(u"state").toString();
                         const QString role = roleName(normaliseRole(o.value(u"role").toString()));
                         if (!r.transportOk())
-                            setComponent(name, LabComponentStatus::State::Starting, QStringLiteral("REST API not up yet"));
+                            setComponent(name, LabComponentStatus::State::Starting, lastLogMessage(name));
                         else if (state == u"running")
                             setComponent(name, LabComponentStatus::State::Ready, QStringLiteral("running as %1").arg(role));
                         else
@@ -481,6 +489,29 @@ void NativeLab::tickMembers()
                          .arg(m_config.ports.haproxyReadWrite).arg(m_config.ports.haproxyReadOnly), 90);
         runHealthCheck();
     }
+}
+
+QString NativeLab::notReadySummary() const
+{
+    QStringList parts;
+    for (const auto &c : m_config.components()) {
+        const auto &s = m_components.value(c.name);
+        if (s.state != LabComponentStatus::State::Ready)
+            parts.append(QStringLiteral("%1 not ready (%2)").arg(c.name, s.detail));
+    }
+    return parts.join(QStringLiteral("; "));
+}
+
+// The message part of a member's last log line ("waiting on etcd"), for progress displays.
+QString NativeLab::lastLogMessage(const QString &name) const
+{
+    const auto *p = m_state.process(name);
+    const QStringList tail = p ? proc::tailOfFile(p->logFile, 1) : QStringList();
+    if (tail.isEmpty() || tail.front().startsWith(u"=== pgha"))
+        return QStringLiteral("REST API not up yet");
+    const QString line = tail.front();
+    const qsizetype colon = line.indexOf(QStringLiteral(": "));
+    return QStringLiteral("REST API busy or not up yet; log: ") + (colon > 0 && colon < 40 ? line.mid(colon + 2) : line).left(120);
 }
 
 void NativeLab::runHealthCheck()

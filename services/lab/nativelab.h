@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QLockFile>
 #include <QObject>
 #include <QPointer>
@@ -92,6 +93,8 @@ private:
     void tickEtcd();
     void tickMembers();
     void runHealthCheck();
+    QString notReadySummary() const;
+    QString lastLogMessage(const QString &name) const;
     bool checkMembersAlive();
     void failStart(const Error &error);
     void finishStart(const LabOutcome &outcome);
@@ -119,6 +122,7 @@ private:
     int m_inFlight = 0;
     quint64 m_generation = 0;
     QString m_lastHealthProblem;
+    QSet<QString> m_asking;           // members with a REST probe in flight
     bool m_stopRequested = false;   // stop() arrived during a start
 };
 

@@ -56,6 +56,8 @@ void PgQuery::start()
         fail(QStringLiteral("libpq could not allocate a connection"));
         return;
     }
+    // NOTICEs ("relation already exists, skipping") are not errors; libpq would print them.
+    PQsetNoticeProcessor(m_conn, [](void *, const char *) {}, nullptr);
     if (PQstatus(m_conn) == CONNECTION_BAD) {
         fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
         return;

@@ -72,22 +72,34 @@ bool signalProcess(qint64 pid, int signal)
 #endif
 }
 
-static bool signalGroup(qint64 pid, int signal)
+qint64 processGroup(qint64 pid)
+{
+#ifdef Q_OS_UNIX
+    const pid_t g = ::getpgid(static_cast<pid_t>(pid));
+    return g > 0 ? g : 0;
+#else
+    Q_UNUSED(pid)
+    return 0;
+#endif
+}
+
+static bool signalGroup(qint64 pid, qint64 pgid, int signal)
 {
 #ifdef Q_OS_UNIX
     if (pid <= 0)
         return false;
-    if (::kill(-static_cast<pid_t>(pid), signal) == 0)
+    const bool ownGroup = pgid > 1 && pgid != ::getpgrp() && processGroup(pid) == pgid;
+    if (ownGroup && ::kill(-static_cast<pid_t>(pgid), signal) == 0)
         return true;
     return signalProcess(pid, signal);
 #else
-    Q_UNUSED(pid) Q_UNUSED(signal)
+    Q_UNUSED(pid) Q_UNUSED(pgid) Q_UNUSED(signal)
     return false;
 #endif
 }
 
-bool terminateGroup(qint64 pid) { return signalGroup(pid, SIGTERM); }
-bool killGroup(qint64 pid) { return signalGroup(pid, SIGKILL); }
+bool terminateGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, SIGTERM); }
+bool killGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, SIGKILL); }
 
 qint64 postmasterPid(const QString &dataDir)
 {

@@ -12,10 +12,14 @@ qint64 startTicks(qint64 pid);
 // True when the process exists, is not a zombie and (if startTicks != 0) is the same process.
 bool isAlive(qint64 pid, qint64 expectedStartTicks = 0);
 
-// Signals a process group (members are started in their own session, so pgid == pid),
-// falling back to the single process when the group is gone.
-bool terminateGroup(qint64 pid);   // SIGTERM
-bool killGroup(qint64 pid);        // SIGKILL
+// The process group of a process, or 0. Members are started in a session of their own, but
+// QProcess::startDetached makes the *intermediate* child the session leader, so the member's
+// group id is not its pid: read it, never assume it.
+qint64 processGroup(qint64 pid);
+
+// Signals a process's group when it has one of its own (never ours), else the process alone.
+bool terminateGroup(qint64 pid, qint64 pgid);   // SIGTERM
+bool killGroup(qint64 pid, qint64 pgid);        // SIGKILL
 bool signalProcess(qint64 pid, int signal);
 
 // The PID written on the first line of a PostgreSQL data directory's postmaster.pid, or 0.

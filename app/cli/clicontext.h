@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+namespace pgha::cli {
+
+// Exit codes of every pgha command.
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2 };
+
+struct CliContext {
+    QTextStream out;
+    QTextStream err;
+    CliContext();
+};
+
+// Subcommands: each parses its own arguments (args[0] is its name) and returns an exit code.
+int runLabCommand(CliContext &ctx, const QStringList &args);
+int runStatusCommand(CliContext &ctx, const QStringList &args);
+
+// For tables in a terminal.
+QString padRight(const QString &s, int width);
+
+} // namespace pgha::cli

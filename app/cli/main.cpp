@@ -1,0 +1,56 @@
+// pgha: the command-line twin of the console. Links the services and models only — never
+// Qt Widgets — which proves the core is GUI-free.
+#include "clicontext.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace pgha::cli;
+
+namespace {
+const char kUsage[] = R"USAGE(Usage: pgha <command> [options]
+
+Commands:
+  lab start     start the bundled lab and wait until it is healthy
+  lab stop      stop the lab (no process left behind, every port freed)
+  lab status    the lab's processes and ports
+  lab env       shell variables for psql/pgbench: eval "$(pgha lab env)"
+  status        the cluster's members as Patroni reports them
+
+Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
+)USAGE";
+}
+
+CliContext::CliContext() : out(stdout), err(stderr) {}
+
+QString pgha::cli::padRight(const QString &s, int width)
+{
+    return s.leftJustified(width, QLatin1Char(' '));
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("pgha"));
+    QCoreApplication::setOrganizationName(QStringLiteral("pgha"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PGHA_VERSION));
+
+    CliContext ctx;
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty() || args.front() == u"--help" || args.front() == u"-h" || args.front() == u"help") {
+        (args.isEmpty() ? ctx.err : ctx.out) << kUsage;
+        return args.isEmpty() ? Usage : Ok;
+    }
+    if (args.front() == u"--version") {
+        ctx.out << "pgha " << PGHA_VERSION << Qt::endl;
+        return Ok;
+    }
+    const QString command = args.takeFirst();
+    if (command == u"lab")
+        return runLabCommand(ctx, args);
+    if (command == u"status")
+        return runStatusCommand(ctx, QStringList{command} + args);
+    ctx.err << "pgha: unknown command \"" << command << "\"\n\n" << kUsage;
+    return Usage;
+}

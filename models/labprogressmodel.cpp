@@ -1,0 +1,58 @@
+#include "labprogressmodel.h"
+
+namespace pgha::models {
+
+LabProgressModel::LabProgressModel(QObject *parent) : QAbstractListModel(parent) {}
+
+int LabProgressModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+QVariant LabProgressModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const auto &r = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return r.detail.isEmpty() ? QStringLiteral("%1 — %2").arg(r.name, svc::LabComponentStatus::stateName(r.state))
+                                  : QStringLiteral("%1 — %2: %3").arg(r.name, svc::LabComponentStatus::stateName(r.state), r.detail);
+    case StateRole: return static_cast<int>(r.state);
+    case KindRole: return static_cast<int>(r.kind);
+    case DetailRole: return r.detail;
+    default: return {};
+    }
+}
+
+void LabProgressModel::reset(const QList<svc::LabComponent> &components)
+{
+    beginResetModel();
+    m_rows.clear();
+    for (const auto &c : components)
+        m_rows.append({c.name, c.kind, svc::LabComponentStatus::State::Pending, {}, 0});
+    endResetModel();
+    setStage({}, 0);
+}
+
+void LabProgressModel::update(const svc::LabComponentStatus &status)
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].name == status.name) {
+            m_rows[i] = status;
+            emit dataChanged(index(i), index(i));
+            return;
+        }
+    beginInsertRows({}, rowCount(), rowCount());
+    m_rows.append(status);
+    endInsertRows();
+}
+
+void LabProgressModel::setStage(const QString &text, int percent)
+{
+    m_stage = text;
+    m_percent = percent;
+    emit stageChanged(text, percent);
+}
+
+} // namespace pgha::models

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "lab/labprogress.h"
+
+#include <QAbstractListModel>
+
+namespace pgha::models {
+
+// One row per lab component with its state while the lab starts or stops, plus the overall
+// stage text and percentage.
+class LabProgressModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum DataRole { StateRole = Qt::UserRole + 1, KindRole, DetailRole };
+
+    explicit LabProgressModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+
+    void reset(const QList<svc::LabComponent> &components);
+    void update(const svc::LabComponentStatus &status);
+    void setStage(const QString &text, int percent);
+
+    QString stageText() const { return m_stage; }
+    int percent() const { return m_percent; }
+    const QList<svc::LabComponentStatus> &components() const { return m_rows; }
+
+signals:
+    void stageChanged(const QString &text, int percent);
+
+private:
+    QList<svc::LabComponentStatus> m_rows;
+    QString m_stage;
+    int m_percent = 0;
+};
+
+} // namespace pgha::models
