@@ -24,9 +24,25 @@ struct LabComponentStatus {
 struct LabOutcome {
     bool ok = false;
     bool alreadyRunning = false;
+    bool staleLab = false;   // refused: a crashed lab's directory needs --reuse or --wipe
     Error error;
     qint64 elapsedMs = 0;
     LabHealth health;    // on a successful start
+
+    static LabOutcome failure(Error e, qint64 elapsedMs = 0)
+    {
+        LabOutcome o;
+        o.error = std::move(e);
+        o.elapsedMs = elapsedMs;
+        return o;
+    }
+    static LabOutcome success(qint64 elapsedMs = 0)
+    {
+        LabOutcome o;
+        o.ok = true;
+        o.elapsedMs = elapsedMs;
+        return o;
+    }
 };
 
 } // namespace pgha::svc

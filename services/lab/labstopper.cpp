@@ -32,6 +32,12 @@ bool isPostgres(qint64 pid)
     const QByteArray comm = f.readAll().trimmed();
     return comm == "postgres" || comm == "postmaster";
 }
+// PostgreSQL 12+ marks a standby with standby.signal; a data dir without one is a primary.
+bool isPrimaryDataDir(const QString &dataDir)
+{
+    return !dataDir.isEmpty() && QFile::exists(dataDir + QStringLiteral("/PG_VERSION"))
+            && !QFile::exists(dataDir + QStringLiteral("/standby.signal"));
+}
 } // namespace
 
 LabStopper::LabStopper(LabState state, QObject *parent) : QObject(parent), m_state(std::move(state))
@@ -44,7 +50,7 @@ void LabStopper::start()
 {
     m_totalClock.start();
     m_ticker.start();
-    enterStage(Stage::FrontAndMembers);
+    enterStage(Stage::FrontAndReplicas);
 }
 
 QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
@@ -52,7 +58,10 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
     QList<Target> out;
     for (const auto &p : m_state.processes) {
         const bool etcd = p.kind == LabComponentKind::Etcd;
-        if (stage == Stage::FrontAndMembers && !etcd && proc::isAlive(p.pid, p.startTicks))
+        const bool leader = p.kind == LabComponentKind::Patroni && isPrimaryDataDir(p.dataDir);
+        if (stage == Stage::FrontAndReplicas && !etcd && !leader && proc::isAlive(p.pid, p.startTicks))
+            out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
+        if (stage == Stage::Leader && leader && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
         if (stage == Stage::Etcd && etcd && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
@@ -67,7 +76,7 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
 
 int LabStopper::graceMs(Stage stage) const
 {
-    if (stage == Stage::FrontAndMembers)
+    if (stage == Stage::FrontAndReplicas || stage == Stage::Leader)
         for (const auto &t : m_targets)
             if (t.kind == LabComponentKind::Patroni)
                 return kPatroniGraceMs;
@@ -148,7 +157,8 @@ void LabStopper::tick()
         return;
 
     switch (m_stage) {
-    case Stage::FrontAndMembers: enterStage(Stage::Postmasters); break;
+    case Stage::FrontAndReplicas: enterStage(Stage::Leader); break;
+    case Stage::Leader: enterStage(Stage::Postmasters); break;
     case Stage::Postmasters: enterStage(Stage::Etcd); break;
     case Stage::Etcd: enterStage(Stage::Ports); break;
     case Stage::Ports:

@@ -31,7 +31,9 @@ signals:
     void finished(const pgha::svc::LabOutcome &outcome);
 
 private:
-    enum class Stage { FrontAndMembers, Postmasters, Etcd, Ports, Done };
+    // Replicas stop before the leader: stopped together, a replica may promote itself while
+    // the leader shuts down and fork the timeline.
+    enum class Stage { FrontAndReplicas, Leader, Postmasters, Etcd, Ports, Done };
     struct Target {
         QString name;
         LabComponentKind kind;
@@ -48,7 +50,7 @@ private:
     int graceMs(Stage stage) const;
 
     LabState m_state;
-    Stage m_stage = Stage::FrontAndMembers;
+    Stage m_stage = Stage::FrontAndReplicas;
     QList<Target> m_targets;
     bool m_escalated = false;
     QTimer m_ticker;

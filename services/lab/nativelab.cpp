@@ -127,7 +127,7 @@ void NativeLab::setStage(const QString &text, int percent)
 void NativeLab::start(const StartOptions &options)
 {
     if (m_busy) {
-        emit startFinished({false, false, makeError(QStringLiteral("the lab is already starting or stopping")), 0, {}});
+        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("the lab is already starting or stopping"))));
         return;
     }
     m_busy = true;
@@ -143,8 +143,8 @@ void NativeLab::start(const StartOptions &options)
 
     const bool root = proc::runningAsRoot();
     if (!QDir().mkpath(m_config.labDir)) {
-        finishStart({false, false, makeError(QStringLiteral("cannot create the lab directory %1").arg(m_config.labDir),
-                                             QStringLiteral("set PGHA_LAB_DIR to a writable directory")), 0, {}});
+        finishStart(LabOutcome::failure(makeError(QStringLiteral("cannot create the lab directory %1").arg(m_config.labDir),
+                                             QStringLiteral("set PGHA_LAB_DIR to a writable directory"))));
         return;
     }
     // Root: the unprivileged account must traverse the directory, not list it.
@@ -153,7 +153,7 @@ void NativeLab::start(const StartOptions &options)
                                                            : QFileDevice::Permissions()));
     if (auto locked = acquireLock(); !locked) {
         m_busy = false;
-        emit startFinished({false, false, locked.error(), 0, {}});
+        emit startFinished(LabOutcome::failure(locked.error()));
         return;
     }
 
@@ -175,20 +175,23 @@ void NativeLab::start(const StartOptions &options)
         return;
     }
     case Status::Busy:
-        finishStart({false, false, makeError(QStringLiteral("the lab in %1 is %2").arg(m_config.labDir, existing.summary),
-                                             QStringLiteral("wait for that program to finish")), 0, {}});
+        finishStart(LabOutcome::failure(makeError(QStringLiteral("the lab in %1 is %2").arg(m_config.labDir, existing.summary),
+                                             QStringLiteral("wait for that program to finish"))));
         return;
     case Status::Partial:
     case Status::Stale:
         if (m_options.stale == StaleAction::Refuse) {
-            finishStart({false, false,
-                         makeError(QStringLiteral("a lab from an earlier run is in %1 — %2").arg(m_config.labDir, existing.summary),
-                                   QStringLiteral("start it again with its data (`pgha lab start --reuse`) or delete it "
-                                                  "and start fresh (`pgha lab start --wipe`)")), 0, {}});
+            LabOutcome refused;
+            refused.staleLab = true;
+            refused.error = makeError(QStringLiteral("a lab from an earlier run is in %1 — %2").arg(m_config.labDir, existing.summary),
+                                      QStringLiteral("start it again with its data (`pgha lab start --reuse`) or delete it "
+                                                     "and start fresh (`pgha lab start --wipe`)"));
+            finishStart(refused);
             return;
         }
         m_reuseData = m_options.stale == StaleAction::Reuse && existing.state.has_value();
         if (existing.state) {
+            m_state = *existing.state;   // reuse keeps its passwords: the databases have them
             emit message(QStringLiteral("stopping what is left of the earlier lab"));
             m_stage = Stage::StoppingRemains;
             runStopper(*existing.state, [this](const LabOutcome &) { continueStart(); });
@@ -225,11 +228,11 @@ void NativeLab::continueStart()
     }
     setStage(QStringLiteral("checking programs, ports and permissions"), 2);
     if (auto ok = preflight(); !ok) {
-        finishStart({false, false, ok.error(), m_clock.elapsed(), {}});
+        finishStart(LabOutcome::failure(ok.error(), m_clock.elapsed()));
         return;
     }
     if (auto ok = prepare(); !ok) {
-        finishStart({false, false, ok.error(), m_clock.elapsed(), {}});
+        finishStart(LabOutcome::failure(ok.error(), m_clock.elapsed()));
         return;
     }
     setStage(QStringLiteral("starting etcd ×3"), 10);
@@ -532,7 +535,10 @@ void NativeLab::runHealthCheck()
                 saveState();
                 setStage(QStringLiteral("healthy after %1 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1), 100);
             }
-            LabOutcome outcome{health.healthy, alreadyRunning, {}, m_clock.elapsed(), health};
+            LabOutcome outcome = LabOutcome::success(m_clock.elapsed());
+            outcome.ok = health.healthy;
+            outcome.alreadyRunning = alreadyRunning;
+            outcome.health = health;
             if (!health.healthy)
                 outcome.error = makeError(QStringLiteral("the lab is running but not healthy: ") + health.problems.join(QStringLiteral("; ")),
                                           QStringLiteral("it may still be settling after a fault; see `pgha status`"));
@@ -566,7 +572,7 @@ void NativeLab::failStart(const Error &error)
         m_state.controllerPid = 0;
         m_state.processes.clear();
         saveState();
-        finishStart({false, false, error, m_clock.elapsed(), {}});
+        finishStart(LabOutcome::failure(error, m_clock.elapsed()));
     });
 }
 
@@ -579,7 +585,7 @@ void NativeLab::finishStart(const LabOutcome &outcome)
     emit startFinished(outcome);
     if (wasStopRequest) {
         m_stopRequested = false;
-        emit stopFinished({true, false, {}, m_clock.elapsed(), {}});
+        emit stopFinished(LabOutcome::success(m_clock.elapsed()));
     }
 }
 
@@ -609,7 +615,7 @@ void NativeLab::stop()
     }
     const Report report = inspect(m_config.labDir);
     if (!report.state) {
-        emit stopFinished({true, false, {}, 0, {}});
+        emit stopFinished(LabOutcome::success());
         emit message(report.summary);
         return;
     }

@@ -1,0 +1,251 @@
+#include "application.h"
+
+#include "clustermodel.h"
+#include "http/httpclient.h"
+#include "labprogressmodel.h"
+#include "mainwindow.h"
+#include "membertable.h"
+#include "patroni/patronipoller.h"
+#include "sourcehealthmodel.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QMessageBox>
+#include <QPushButton>
+
+namespace pgha::app {
+
+using views::MainWindow;
+
+Application::Application(const Options &options, QObject *parent)
+    : QObject(parent),
+      m_options(options),
+      m_http(new svc::HttpClient(this)),
+      m_poller(new svc::PatroniPoller(m_http, this)),
+      m_lab(nullptr),
+      m_cluster(new models::ClusterModel(this)),
+      m_labProgress(new models::LabProgressModel(this)),
+      m_sources(new models::SourceHealthModel(this))
+{
+    svc::LabConfig labConfig;
+    labConfig.labDir = svc::LabConfig::defaultLabDir();
+    m_lab = new svc::NativeLab(labConfig, m_http, this);
+    m_labProgress->reset(labConfig.components());
+    m_window = std::make_unique<MainWindow>(m_cluster, m_labProgress, m_sources);
+    m_poller->setIntervalMs(options.pollIntervalMs);
+
+    // Data flows up.
+    connect(m_poller, &svc::PatroniPoller::snapshotReady, m_cluster, &models::ClusterModel::setSnapshot);
+    connect(m_poller, &svc::PatroniPoller::healthChanged, m_sources, &models::SourceHealthModel::update);
+    connect(m_poller, &svc::PatroniPoller::healthChanged, this, [this](const svc::SourceHealth &h) {
+        if (h.consecutiveFailures == 1)
+            m_window->appendEvent(h.label, tr("unreachable: %1").arg(h.lastError), MainWindow::Severity::Warning);
+        else if (h.reachable && h.lastError.isEmpty() && h.consecutiveFailures == 0 && h.everPolled
+                 && h.lastSuccessMs > 0 && h.latencyMs >= 0 && property(qPrintable(h.id)).toBool())
+            m_window->appendEvent(h.label, tr("reachable again"));
+        setProperty(qPrintable(h.id), !h.reachable);
+    });
+    connect(m_poller, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {
+        if (!any) {
+            m_cluster->clear();
+            m_window->setMembersPlaceholder(
+                    m_profile.isBuiltInLab() && !m_lab->isBusy()
+                            ? tr("The lab is not running.\nStart it with ▶ Start lab (or `pgha lab start`).")
+                            : tr("No Patroni REST API answered.\n%1").arg(error));
+        }
+        m_lastRoundError = error;
+        updateSummary();
+    });
+    connect(m_cluster, &models::ClusterModel::leaderChanged, this, [this](const QString &before, const QString &after) {
+        if (before.isEmpty())
+            m_window->appendEvent(QStringLiteral("patroni"), tr("leader is %1").arg(after));
+        else if (after.isEmpty())
+            m_window->appendEvent(QStringLiteral("patroni"), tr("no leader (was %1)").arg(before), MainWindow::Severity::Warning);
+        else
+            m_window->appendEvent(QStringLiteral("patroni"), tr("leader changed: %1 → %2").arg(before, after),
+                                  MainWindow::Severity::Warning);
+    });
+    connect(m_lab, &svc::NativeLab::componentChanged, m_labProgress, &models::LabProgressModel::update);
+    connect(m_lab, &svc::NativeLab::stageChanged, m_labProgress, &models::LabProgressModel::setStage);
+    connect(m_lab, &svc::NativeLab::message, this, [this](const QString &line) {
+        m_window->appendEvent(QStringLiteral("lab"), line);
+    });
+    connect(m_lab, &svc::NativeLab::startFinished, this, &Application::onLabStartFinished);
+    connect(m_lab, &svc::NativeLab::stopFinished, this, [this](const svc::LabOutcome &o) {
+        refreshLabStatus();
+        if (!o.ok)
+            m_window->appendEvent(QStringLiteral("lab"), o.error.toString(), MainWindow::Severity::Error);
+        if (m_quitWhenIdle)
+            emit readyToQuit();
+    });
+
+    // Commands flow down.
+    connect(m_window->startLabAction(), &QAction::triggered, this, [this] { startLab(); });
+    connect(m_window->stopLabAction(), &QAction::triggered, this, &Application::stopLab);
+    m_window->setCloseGuard([this] { return mayClose(); });
+    m_labWatch.setInterval(options.labWatchIntervalMs);
+    connect(&m_labWatch, &QTimer::timeout, this, &Application::refreshLabStatus);
+    m_labWatch.start();
+    refreshLabStatus();
+
+    auto profile = svc::resolveProfile(options.profile, labConfig.labDir);
+    if (profile) {
+        applyProfile(profile.value());
+    } else {
+        m_window->appendEvent(QStringLiteral("profile"), profile.error().toString(), MainWindow::Severity::Error);
+        m_window->setMembersPlaceholder(profile.error().toString());
+        m_window->setProfile(options.profile, tr("invalid"), {});
+    }
+}
+
+Application::~Application() = default;
+
+void Application::show()
+{
+    m_window->show();
+    if (m_options.startLab)
+        startLab();
+}
+
+void Application::applyProfile(const svc::Profile &profile)
+{
+    m_profile = profile;
+    QList<svc::PatroniPoller::Endpoint> endpoints;
+    QStringList urls;
+    for (const auto &e : profile.patroni) {
+        endpoints.append({e.name, e.url});
+        urls.append(e.url.authority());
+    }
+    m_poller->stop();
+    m_sources->clear();
+    m_cluster->clear();
+    m_poller->setEndpoints(endpoints);
+    m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
+                         profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
+                                                : profile.sourceFile);
+    m_window->startLabAction()->setVisible(profile.isBuiltInLab());
+    m_window->stopLabAction()->setVisible(profile.isBuiltInLab());
+    m_window->appendEvent(QStringLiteral("profile"), tr("watching %1 via Patroni REST at %2")
+                                                          .arg(profile.name, urls.join(QStringLiteral(", "))));
+    m_poller->start();
+}
+
+void Application::startLab(const svc::NativeLab::StartOptions &options)
+{
+    if (m_lab->isBusy())
+        return;
+    m_labProgress->reset(m_lab->config().components());
+    m_window->setLabActions(true, false, true);
+    m_window->setMembersPlaceholder(tr("The lab is starting… (progress on the right)"));
+    m_lab->start(options);
+}
+
+void Application::stopLab()
+{
+    m_window->setLabActions(true, false, false);
+    m_lab->stop();
+}
+
+void Application::refreshLabStatus()
+{
+    if (m_lab->isBusy())
+        return;   // the start/stop reports its own progress
+    using svc::LabComponentStatus;
+    const auto report = svc::NativeLab::inspect(m_lab->config().labDir);
+    for (const auto &c : report.components) {
+        LabComponentStatus s{c.name, c.kind, LabComponentStatus::State::Stopped, tr("not running"), c.pid};
+        if (c.alive) {
+            s.state = c.listening.contains(false) ? LabComponentStatus::State::Starting : LabComponentStatus::State::Ready;
+            s.detail = c.listening.contains(false) ? tr("pid %1, a port is not open").arg(c.pid) : tr("running, pid %1").arg(c.pid);
+        } else if (!report.state) {
+            s.state = LabComponentStatus::State::Pending;
+            s.detail = tr("not created");
+        }
+        m_labProgress->update(s);
+    }
+    using Status = svc::NativeLab::Status;
+    const bool running = report.status == Status::Running;
+    m_labProgress->setStage(report.summary, running ? 100 : 0);
+    m_window->setLabActions(false, report.status != Status::Running && report.status != Status::Busy,
+                            report.status == Status::Running || report.status == Status::Partial
+                                    || report.status == Status::Stale);
+}
+
+void Application::onLabStartFinished(const svc::LabOutcome &outcome)
+{
+    refreshLabStatus();
+    if (outcome.ok) {
+        m_window->appendEvent(QStringLiteral("lab"), outcome.alreadyRunning ? tr("already running; %1").arg(outcome.health.summary())
+                                                                            : outcome.health.summary());
+        // The lab may run on other ports than the profile assumed: follow its state.
+        if (m_profile.isBuiltInLab())
+            if (auto profile = svc::resolveProfile(QStringLiteral("lab"), m_lab->config().labDir))
+                applyProfile(profile.value());
+    } else if (outcome.staleLab) {
+        askAboutStaleLab(outcome.error.message);
+    } else {
+        m_window->appendEvent(QStringLiteral("lab"), outcome.error.toString(), MainWindow::Severity::Error);
+        m_window->setMembersPlaceholder(tr("The lab did not start:\n%1").arg(outcome.error.toString()));
+    }
+    emit labStartFinished(outcome);
+    if (m_quitWhenIdle && !m_lab->isBusy())
+        emit readyToQuit();
+}
+
+void Application::askAboutStaleLab(const QString &why)
+{
+    // Asynchronous (open(), not exec()): the event loop and polling keep running.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("A lab from an earlier run"),
+                                why + tr("\n\nStart it again with its data, or delete it and start fresh?"),
+                                QMessageBox::Cancel, m_window.get());
+    auto *reuse = box->addButton(tr("Reuse its data"), QMessageBox::AcceptRole);
+    auto *wipe = box->addButton(tr("Wipe and start fresh"), QMessageBox::DestructiveRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, reuse, wipe] {
+        svc::NativeLab::StartOptions options;
+        if (box->clickedButton() == reuse)
+            options.stale = svc::NativeLab::StaleAction::Reuse;
+        else if (box->clickedButton() == wipe)
+            options = {svc::NativeLab::StaleAction::Wipe, true};
+        else
+            return;
+        startLab(options);
+    });
+    box->open();
+}
+
+void Application::updateSummary()
+{
+    const auto &snap = m_cluster->snapshot();
+    if (snap.members.isEmpty()) {
+        m_window->setClusterSummary(QStringLiteral("<span style='color:gray'>%1</span>")
+                                            .arg(tr("no cluster data").toHtmlEscaped()));
+        return;
+    }
+    const auto *leader = snap.leader();
+    const QString leaderText = leader ? tr("Leader <b>%1</b>").arg(leader->name.toHtmlEscaped())
+                                      : tr("<b style='color:#c62828'>No leader</b>");
+    QString timeline;
+    if (leader && leader->timeline)
+        timeline = tr(" · timeline %1").arg(*leader->timeline);
+    m_window->setClusterSummary(tr("%1 · %2 members%3%4 · as reported by %5 at %6")
+                                        .arg(leaderText)
+                                        .arg(snap.members.size())
+                                        .arg(timeline, snap.paused ? tr(" · <b>maintenance mode</b>") : QString(),
+                                             QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
+                                             QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss"))));
+}
+
+bool Application::mayClose()
+{
+    if (!m_lab->isBusy())
+        return true;
+    // Never leave a half-started lab behind: stop it, then close.
+    m_quitWhenIdle = true;
+    m_window->appendEvent(QStringLiteral("lab"), tr("closing: stopping the lab that is still starting first"),
+                          MainWindow::Severity::Warning);
+    m_lab->stop();
+    return false;
+}
+
+} // namespace pgha::app

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "lab/nativelab.h"
+#include "profile/profile.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+
+namespace pgha::svc {
+class HttpClient;
+class PatroniPoller;
+}
+namespace pgha::models {
+class ClusterModel;
+class LabProgressModel;
+class SourceHealthModel;
+}
+namespace pgha::views {
+class MainWindow;
+}
+
+namespace pgha::app {
+
+// The composition root of the GUI: creates and owns the services, models and the window, and
+// wires them (data up as signals, commands down as calls). Nothing else knows all three.
+class Application : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        QString profile = QStringLiteral("lab");   // name or YAML file
+        bool startLab = false;                     // --lab native
+        int pollIntervalMs = 1000;
+        int labWatchIntervalMs = 2000;
+    };
+
+    explicit Application(const Options &options, QObject *parent = nullptr);
+    ~Application() override;
+
+    views::MainWindow *window() const { return m_window.get(); }
+    models::ClusterModel *clusterModel() const { return m_cluster; }
+    models::SourceHealthModel *sourceModel() const { return m_sources; }
+    svc::NativeLab *lab() const { return m_lab; }
+
+    void show();
+    void startLab(const svc::NativeLab::StartOptions &options = {});
+    void stopLab();
+
+signals:
+    void labStartFinished(const pgha::svc::LabOutcome &outcome);
+    void readyToQuit();
+
+private:
+    void applyProfile(const svc::Profile &profile);
+    void onLabStartFinished(const svc::LabOutcome &outcome);
+    void askAboutStaleLab(const QString &why);
+    void updateSummary();
+    bool mayClose();
+    void refreshLabStatus();
+
+    Options m_options;
+    svc::HttpClient *m_http;
+    svc::PatroniPoller *m_poller;
+    svc::NativeLab *m_lab;
+    models::ClusterModel *m_cluster;
+    models::LabProgressModel *m_labProgress;
+    models::SourceHealthModel *m_sources;
+    std::unique_ptr<views::MainWindow> m_window;
+    svc::Profile m_profile;
+    QTimer m_labWatch;   // the lab directory, read while no start/stop runs (the CLI may act too)
+    bool m_quitWhenIdle = false;
+    QString m_lastRoundError;
+};
+
+} // namespace pgha::app

@@ -1,0 +1,53 @@
+// pgha-console: the desktop console.
+#include "application.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+
+int main(int argc, char *argv[])
+{
+    QApplication qapp(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("pgha-console"));
+    QApplication::setOrganizationName(QStringLiteral("pgha"));
+    QApplication::setApplicationDisplayName(QStringLiteral("PG HA Console"));
+    QApplication::setApplicationVersion(QStringLiteral(PGHA_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/pgha.svg")));
+    QApplication::setQuitOnLastWindowClosed(false);   // quit only once the lab is safe
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Console for PostgreSQL high-availability clusters run by Patroni."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {QStringLiteral("profile"), QStringLiteral("Profile name or YAML file (default: the built-in lab profile)."),
+         QStringLiteral("NAME|FILE"), QStringLiteral("lab")},
+        {QStringLiteral("lab"), QStringLiteral("Start the bundled lab on launch; FLAVOR is native."), QStringLiteral("FLAVOR")},
+        {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000)."), QStringLiteral("MS"),
+         QStringLiteral("1000")},
+    });
+    parser.process(qapp);
+    if (parser.isSet(QStringLiteral("lab")) && parser.value(QStringLiteral("lab")) != u"native") {
+        qCritical("pgha-console: lab flavour \"%s\" is not available in this build; use --lab native",
+                  qPrintable(parser.value(QStringLiteral("lab"))));
+        return 2;
+    }
+    const int interval = parser.value(QStringLiteral("interval")).toInt();
+    if (interval < 250 || interval > 10000) {
+        qCritical("pgha-console: --interval takes 250 to 10000 ms");
+        return 2;
+    }
+
+    pgha::app::Application::Options options;
+    options.profile = parser.value(QStringLiteral("profile"));
+    options.startLab = parser.isSet(QStringLiteral("lab"));
+    options.pollIntervalMs = interval;
+    pgha::app::Application app(options);
+    QObject::connect(&qapp, &QApplication::lastWindowClosed, &qapp, [&] {
+        if (!app.lab()->isBusy())
+            QApplication::quit();
+    });
+    QObject::connect(&app, &pgha::app::Application::readyToQuit, &qapp, &QApplication::quit);
+    app.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,101 @@
+// The real main window, offscreen, against the live shared lab: three member rows, one leader,
+// every source reachable; then a PNG of it for people to look at, and a check on its pixels.
+#include "application.h"
+#include "clustermodel.h"
+#include "mainwindow.h"
+#include "membertable.h"
+#include "sourcehealthmodel.h"
+#include "sourcestatusbar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QImage>
+#include <QLabel>
+#include <QTableView>
+#include <QTest>
+
+using namespace pgha;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("PGHA_LAB_DIR"))
+            qputenv("PGHA_LAB_DIR", PGHA_TEST_LAB_DIR);
+    }
+
+    void showsTheLiveLab()
+    {
+        app::Application::Options options;
+        app::Application application(options);
+        application.show();
+        auto *window = application.window();
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        auto *model = application.clusterModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
+        QCOMPARE(model->leaderCount(), 1);
+        QCOMPARE(window->memberTable()->currentWidget(), window->memberTable()->table());
+        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 3, 10000);
+
+        // Leader row is bold with a "Leader" badge; the header names the leader.
+        int leaderRow = -1;
+        for (int r = 0; r < 3; ++r)
+            if (model->index(r, 0).data(models::ClusterModel::IsLeaderRole).toBool())
+                leaderRow = r;
+        QVERIFY(leaderRow >= 0);
+        QCOMPARE(model->index(leaderRow, models::ClusterModel::Role).data().toString(), QStringLiteral("Leader"));
+        const QString leaderName = model->index(leaderRow, 0).data().toString();
+        QTRY_VERIFY(window->findChild<QLabel *>(QStringLiteral("clusterSummary"))->text().contains(leaderName));
+        const QString chip = window->sourceBar()->chipText(QStringLiteral("patroni:pg1"));
+        QVERIFY2(chip.contains(u"reachable"), qPrintable(chip));
+        // The lab panel reads the lab directory: every component running, Stop enabled, Start not.
+        QTRY_VERIFY(!window->startLabAction()->isEnabled());
+        QVERIFY(window->stopLabAction()->isEnabled());
+        QTRY_VERIFY(window->findChild<QLabel *>(QStringLiteral("labStage"))->text().startsWith(u"running"));
+        QTest::qWait(1200);   // one more refresh, so the screenshot shows settled data
+
+        QDir().mkpath(QStringLiteral(PGHA_SCREENSHOT_DIR));
+        const QString path = QStringLiteral(PGHA_SCREENSHOT_DIR "/main-window.png");
+        const QImage shot = window->grab().toImage();
+        QVERIFY(shot.save(path));
+        qInfo("screenshot: %s", qPrintable(path));
+
+        // Pixels: the green leader badge and two slate replica badges were really painted.
+        int green = 0, slate = 0;
+        for (int y = 0; y < shot.height(); ++y)
+            for (int x = 0; x < shot.width(); ++x) {
+                const QRgb p = shot.pixel(x, y);
+                green += (qRed(p) == 0x2e && qGreen(p) == 0x7d && qBlue(p) == 0x32) ? 1 : 0;
+                slate += (qRed(p) == 0x54 && qGreen(p) == 0x6e && qBlue(p) == 0x7a) ? 1 : 0;
+            }
+        QVERIFY2(green > 300, qPrintable(QString::number(green)));
+        QVERIFY2(slate > 2 * 300, qPrintable(QString::number(slate)));
+    }
+
+    void saysWhenNothingAnswers()
+    {
+        // A profile whose REST ports are closed: the window must say why it is empty.
+        const QString dir = QDir::tempPath() + QStringLiteral("/pgha-gui-empty-profile");
+        QDir().mkpath(dir);
+        QFile f(dir + QStringLiteral("/dead.yaml"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name: dead\nkind: staging\npatroni: [\"http://127.0.0.1:1\"]\n");
+        f.close();
+        app::Application::Options options;
+        options.profile = f.fileName();
+        app::Application application(options);
+        application.show();
+        QVERIFY(QTest::qWaitForWindowExposed(application.window()));
+        auto *placeholder = application.window()->findChild<QLabel *>(QStringLiteral("memberPlaceholder"));
+        QTRY_VERIFY_WITH_TIMEOUT(placeholder->text().contains(u"No Patroni REST API answered"), 5000);
+        QVERIFY(placeholder->isVisible());
+        QCOMPARE(application.sourceModel()->reachableCount(), 0);
+        QVERIFY(application.window()->windowTitle().contains(u"dead"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

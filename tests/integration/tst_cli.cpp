@@ -1,0 +1,143 @@
+// The `pgha` CLI against the running shared lab, run as a separate process like a user would.
+#include "labtestutil.h"
+
+#include "lab/labstate.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+
+using namespace pgha::svc;
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    struct Run {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Run pgha(const QStringList &args, int timeoutMs = 60000)
+    {
+        QProcess p;
+        p.start(QStringLiteral(PGHA_CLI), args);
+        if (!p.waitForFinished(timeoutMs)) {   // a test process, not the GUI thread
+            p.kill();
+            p.waitForFinished();
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        labtest::useTestLabDir();
+        if (NativeLab::inspect(LabConfig::defaultLabDir()).status != NativeLab::Status::Running)
+            QFAIL("the shared test lab is not running: run this through ctest, which starts it (fixture \"lab\")");
+    }
+
+    void secondStartSaysAlreadyRunning()
+    {
+        const Run r = pgha({QStringLiteral("lab"), QStringLiteral("start")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"already running"), qPrintable(r.out));
+        QVERIFY(r.err.contains(u"healthy"));
+    }
+
+    void labStatusJson()
+    {
+        const Run r = pgha({QStringLiteral("lab"), QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(u"status").toString(), QStringLiteral("running"));
+        const QJsonArray components = o.value(u"components").toArray();
+        QCOMPARE(components.size(), 10);
+        for (const auto &c : components) {
+            QVERIFY(c.toObject().value(u"alive").toBool());
+            QVERIFY(c.toObject().value(u"pid").toInteger() > 0);
+        }
+        QCOMPARE(o.value(u"timings").toObject().value(u"ttl").toInt(), 10);
+    }
+
+    void statusShowsMembers()
+    {
+        const Run json = pgha({QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QVERIFY(o.value(u"ok").toBool());
+        const QJsonArray members = o.value(u"members").toArray();
+        QCOMPARE(members.size(), 3);
+        int leaders = 0;
+        for (const auto &m : members)
+            leaders += m.toObject().value(u"role").toString() == u"leader" ? 1 : 0;
+        QCOMPARE(leaders, 1);
+        QVERIFY(!o.value(u"leader").toString().isEmpty());
+
+        const Run table = pgha({QStringLiteral("status")});
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY(table.out.contains(u"MEMBER"));
+        QCOMPARE(table.out.count(u"Leader"), 1);
+        QCOMPARE(table.out.count(u"Replica"), 2);
+    }
+
+    void envLetsPsqlConnect()
+    {
+        const Run r = pgha({QStringLiteral("lab"), QStringLiteral("env")});
+        QCOMPARE(r.exitCode, 0);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("PGPASSWORD"));
+        for (const QString &line : r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            if (!line.startsWith(u"export "))
+                continue;
+            const QString kv = line.mid(7);
+            const qsizetype eq = kv.indexOf(QLatin1Char('='));
+            QString value = kv.mid(eq + 1);
+            if (value.startsWith(QLatin1Char('\'')))
+                value = value.mid(1, value.size() - 2);
+            env.insert(kv.left(eq), value);
+        }
+        QCOMPARE(env.value(QStringLiteral("PGPORT")), QStringLiteral("5000"));
+        const QString passfile = env.value(QStringLiteral("PGPASSFILE"));
+        QVERIFY(QFile::exists(passfile));
+        QCOMPARE(QFile::permissions(passfile) & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
+        QVERIFY(!r.out.contains(LabState::load(LabConfig::defaultLabDir()).value().secrets.superuser));   // no secret on stdout
+
+        const QString psql = QStandardPaths::findExecutable(QStringLiteral("psql"));
+        if (psql.isEmpty())
+            QSKIP("psql is not installed (Debian package postgresql-client); cannot check the environment end to end");
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(psql, {QStringLiteral("-Atc"), QStringLiteral("SELECT pg_is_in_recovery()")});
+        QVERIFY(p.waitForFinished(20000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QCOMPARE(p.readAllStandardOutput().trimmed(), QByteArray("f"));   // the read-write entry point: the primary
+    }
+
+    void helpEverywhereAndUsageErrors()
+    {
+        for (const QStringList &args : QList<QStringList>{{QStringLiteral("--help")},
+                                                          {QStringLiteral("lab"), QStringLiteral("--help")},
+                                                          {QStringLiteral("lab"), QStringLiteral("start"), QStringLiteral("--help")},
+                                                          {QStringLiteral("lab"), QStringLiteral("stop"), QStringLiteral("--help")},
+                                                          {QStringLiteral("lab"), QStringLiteral("status"), QStringLiteral("--help")},
+                                                          {QStringLiteral("lab"), QStringLiteral("env"), QStringLiteral("--help")},
+                                                          {QStringLiteral("status"), QStringLiteral("--help")}}) {
+            const Run r = pgha(args);
+            QVERIFY2(r.exitCode == 0, qPrintable(args.join(u' ')));
+            QVERIFY2(r.out.contains(u"Usage"), qPrintable(args.join(u' ') + r.out));
+        }
+        QCOMPARE(pgha({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(pgha({QStringLiteral("lab"), QStringLiteral("start"), QStringLiteral("--flavor"), QStringLiteral("kvm")}).exitCode, 2);
+        QCOMPARE(pgha({QStringLiteral("lab"), QStringLiteral("start"), QStringLiteral("--reuse"), QStringLiteral("--wipe")}).exitCode, 2);
+        const Run badProfile = pgha({QStringLiteral("status"), QStringLiteral("--profile"), QStringLiteral("/nonexistent.yaml")});
+        QCOMPARE(badProfile.exitCode, 1);
+        QVERIFY(badProfile.err.contains(u"nonexistent"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

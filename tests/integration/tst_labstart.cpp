@@ -1,0 +1,133 @@
+// Sets up the shared lab for the integration and GUI tests (ctest fixture "lab"): the lab
+// starts from nothing through the same service the app uses, and reaches healthy.
+#include "labtestutil.h"
+
+#include "http/httpclient.h"
+#include "lab/labstate.h"
+#include "patroni/patronipoller.h"
+#include "pg/pgquery.h"
+
+#include <QElapsedTimer>
+
+using namespace pgha::svc;
+
+class TestLabStart : public QObject {
+    Q_OBJECT
+
+    HttpClient m_http;
+
+private slots:
+    void initTestCase()
+    {
+        labtest::useTestLabDir();
+    }
+
+    void startsFromNothingToHealthy()
+    {
+        LabConfig config;
+        config.labDir = LabConfig::defaultLabDir();
+        QCOMPARE(config.labDir, QDir(QStringLiteral(PGHA_TEST_LAB_DIR)).absolutePath());
+        // From nothing: stop any leftover of an earlier aborted run, then wipe.
+        {
+            NativeLab old(config, &m_http);
+            QSignalSpy stopped(&old, &NativeLab::stopFinished);
+            old.stop();
+            labtest::waitFor(stopped, 60000);
+        }
+        QDir(config.labDir).removeRecursively();
+        const QStringList busy = labtest::busyPorts(config);
+        if (!busy.isEmpty())
+            QFAIL(qPrintable(QStringLiteral("the lab's default ports are taken before the test: ") + busy.join(u", ")));
+
+        NativeLab lab(config, &m_http);
+        QSignalSpy finished(&lab, &NativeLab::startFinished);
+        QSignalSpy progress(&lab, &NativeLab::componentChanged);
+        QElapsedTimer clock;
+        clock.start();
+        lab.start({});
+        const LabOutcome o = labtest::waitFor(finished, NativeLab::kStartTimeoutMs + 60000);
+        QVERIFY2(o.ok, qPrintable(o.error.toString()));
+        QVERIFY(!o.alreadyRunning);
+        qInfo("lab healthy after %.1f s (from nothing)", clock.elapsed() / 1000.0);
+
+        QVERIFY(o.health.healthy);
+        QVERIFY(!o.health.leader.isEmpty());
+        QCOMPARE(o.health.streamingReplicas.size(), 2);
+        QVERIFY(!o.health.streamingReplicas.contains(o.health.leader));
+        QVERIFY(!o.health.readOnlyAnsweredBy.isEmpty());
+        QVERIFY(o.health.readOnlyAnsweredBy != o.health.leader);
+        QVERIFY(o.health.writeMs >= 0);
+
+        // Progress was reported for every component, ending ready.
+        QSet<QString> ready;
+        for (const auto &args : progress) {
+            const auto s = args.at(0).value<LabComponentStatus>();
+            if (s.state == LabComponentStatus::State::Ready)
+                ready.insert(s.name);
+        }
+        QCOMPARE(ready.size(), static_cast<int>(config.components().size()));
+
+        // State for other processes: 0600, running, every PID alive.
+        const QString stateFile = config.labDir + QStringLiteral("/state.json");
+        QCOMPARE(QFile::permissions(stateFile) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther), QFileDevice::Permissions());
+        const auto report = NativeLab::inspect(config.labDir);
+        QCOMPARE(report.status, NativeLab::Status::Running);
+        for (const auto &c : report.components) {
+            QVERIFY2(c.alive, qPrintable(c.name));
+            QVERIFY2(!c.listening.contains(false), qPrintable(c.name));
+        }
+
+        // Started as root, PostgreSQL and PgBouncer run unprivileged.
+        if (proc::runningAsRoot()) {
+            for (const auto &p : report.state->processes) {
+                QFile status(QStringLiteral("/proc/%1/status").arg(p.pid));
+                QVERIFY(status.open(QIODevice::ReadOnly));
+                const QByteArray text = status.readAll();
+                const qsizetype at = text.indexOf("\nUid:");
+                QVERIFY(at >= 0);
+                QVERIFY2(!text.mid(at, 12).contains("\t0\t"), qPrintable(p.name + QStringLiteral(" runs as root")));
+            }
+        }
+    }
+
+    void patroniClientSeesOneLeaderTwoStreamingReplicas()
+    {
+        const auto state = LabState::load(LabConfig::defaultLabDir());
+        QVERIFY(state.ok());
+        const LabConfig &config = state.value().config;
+        PatroniPoller poller(&m_http);
+        QList<PatroniPoller::Endpoint> endpoints;
+        for (int i = 0; i < kLabMembers; ++i)
+            endpoints.append({config.memberName(i), QUrl(QStringLiteral("http://127.0.0.1:%1").arg(config.ports.rest[i]))});
+        poller.setEndpoints(endpoints);
+        QSignalSpy snapshots(&poller, &PatroniPoller::snapshotReady);
+        poller.pollOnce();
+        QVERIFY(snapshots.wait(5000));
+        const auto snap = snapshots.first().at(0).value<ClusterSnapshot>();
+        QCOMPARE(snap.members.size(), 3);
+        QCOMPARE(snap.leaderCount(), 1);
+        const QString leader = snap.leader()->name;
+        for (const auto &h : poller.health())
+            QVERIFY2(h.reachable, qPrintable(h.label + h.lastError));
+
+        // Patroni 3.0.2 reports replicas as "running"; streaming is what the primary sees.
+        PgQuery q({QStringLiteral("127.0.0.1"), config.ports.haproxyReadWrite, QStringLiteral("postgres"),
+                   QStringLiteral("postgres"), state.value().secrets.superuser, QStringLiteral("tst")},
+                  QStringLiteral("SELECT application_name, state FROM pg_stat_replication ORDER BY 1"));
+        QSignalSpy done(&q, &PgQuery::finished);
+        q.start();
+        QVERIFY(done.wait(10000));
+        const auto r = done.first().at(0).value<PgResult>();
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QStringList streaming;
+        for (const auto &row : r.rows)
+            if (row.value(1) == u"streaming")
+                streaming.append(row.value(0));
+        QCOMPARE(streaming.size(), 2);
+        for (const auto &m : snap.members)
+            QCOMPARE(streaming.contains(m.name), m.name != leader);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLabStart)
+#include "tst_labstart.moc"

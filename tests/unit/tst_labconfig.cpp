@@ -1,0 +1,186 @@
+// The lab's configuration, generated files and state file — no process is started here.
+#include "lab/labbinaries.h"
+#include "lab/labconfig.h"
+#include "lab/labfiles.h"
+#include "lab/labstate.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgha::svc;
+
+class TestLabConfig : public QObject {
+    Q_OBJECT
+
+    static QString read(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    }
+
+private slots:
+    void timingRule_data()
+    {
+        QTest::addColumn<int>("ttl");
+        QTest::addColumn<int>("loopWait");
+        QTest::addColumn<int>("retry");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("demo-fast 10/2/4 (equal is allowed)") << 10 << 2 << 4 << true;
+        QTest::newRow("supported-fast 20/2/5") << 20 << 2 << 5 << true;
+        QTest::newRow("defaults 30/10/10") << 30 << 10 << 10 << true;
+        QTest::newRow("10/2/5 breaks the rule") << 10 << 2 << 5 << false;
+        QTest::newRow("10/3/4 breaks the rule") << 10 << 3 << 4 << false;
+        QTest::newRow("zero loop_wait") << 10 << 0 << 4 << false;
+        QTest::newRow("negative ttl") << -1 << 2 << 4 << false;
+    }
+
+    void timingRule()
+    {
+        QFETCH(int, ttl);
+        QFETCH(int, loopWait);
+        QFETCH(int, retry);
+        QFETCH(bool, valid);
+        const LabTimings t{QStringLiteral("custom"), ttl, loopWait, retry};
+        const auto r = t.validate();
+        QCOMPARE(r.ok(), valid);
+        if (!valid)
+            QVERIFY(!r.error().message.isEmpty());
+    }
+
+    void presets()
+    {
+        for (const auto &name : LabTimings::presetNames()) {
+            const auto t = LabTimings::byName(name);
+            QVERIFY(t.ok());
+            QVERIFY(t.value().validate().ok());
+        }
+        QVERIFY(LabTimings::demoFast().describe().contains(u"below Patroni's documented minimum"));
+        QVERIFY(!LabTimings::supportedFast().describe().contains(u"below"));
+        const auto bad = LabTimings::byName(QStringLiteral("warp"));
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().hint.contains(u"demo-fast"));
+    }
+
+    void portsAreDistinctAndDefault()
+    {
+        LabConfig c;
+        QSet<int> seen;
+        for (const auto &comp : c.components())
+            for (const auto &p : comp.ports) {
+                QVERIFY2(!seen.contains(p.port), qPrintable(QString::number(p.port)));
+                seen.insert(p.port);
+            }
+        QCOMPARE(seen.size(), 3 * 2 + 3 * 2 + 3 + 3);
+        for (int port : {2379, 12379, 22379, 5432, 5433, 5434, 8008, 8009, 8010, 6432, 6433, 6434, 5000, 5001, 7000})
+            QVERIFY2(seen.contains(port), qPrintable(QString::number(port)));
+        const LabPorts shifted = c.ports.withOffset(100);
+        QCOMPARE(shifted.haproxyReadWrite, 5100);
+        QCOMPARE(shifted.rest[2], 8110);
+        QCOMPARE(LabPorts::fromJson(shifted.toJson()).etcdPeer[1], 12480);
+    }
+
+    void templateRendering()
+    {
+        QString error;
+        QCOMPARE(renderTemplate(QStringLiteral("a {{x}} b {{y_2}}"), {{QStringLiteral("x"), QStringLiteral("1")},
+                                                                       {QStringLiteral("y_2"), QStringLiteral("2")}}, &error),
+                 QStringLiteral("a 1 b 2"));
+        QVERIFY(error.isEmpty());
+        QVERIFY(renderTemplate(QStringLiteral("{{missing}}"), {}, &error).isEmpty());
+        QVERIFY(error.contains(u"{{missing}}"));
+    }
+
+    void generatedFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        LabConfig c;
+        c.labDir = dir.path();
+        LabBinaries b;
+        b.pgBinDir = QStringLiteral("/usr/lib/postgresql/15/bin");
+        const auto secrets = generateSecrets();
+        QCOMPARE(secrets.superuser.size(), 24);
+        QVERIFY(secrets.superuser != secrets.replication);
+        const auto written = writeLabFiles(c, b, secrets, nullptr);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        const LabLayout layout(c.labDir);
+        const auto components = c.components();
+
+        const QString haproxy = read(layout.configFile(components.last()));
+        QVERIFY(haproxy.contains(u"option httpchk OPTIONS /primary"));
+        QVERIFY(haproxy.contains(u"option httpchk OPTIONS /replica"));
+        QCOMPARE(haproxy.count(u"default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions"), 2);
+        QVERIFY(haproxy.contains(u"bind 127.0.0.1:5000"));
+        QVERIFY(haproxy.contains(u"bind 127.0.0.1:5001"));
+        QVERIFY(haproxy.contains(u"bind 127.0.0.1:7000"));
+        // Each HAProxy server is a node's PgBouncer, health-checked on that node's Patroni.
+        QCOMPARE(haproxy.count(u"server pg2 127.0.0.1:6433 check port 8009"), 2);
+        QVERIFY(!haproxy.contains(u"{{"));
+
+        for (int i = 0; i < kLabMembers; ++i) {
+            const QString ini = read(layout.componentDir(QStringLiteral("pgbouncer%1").arg(i + 1)) + QStringLiteral("/pgbouncer.ini"));
+            // Its own node only: never a list of hosts.
+            QVERIFY(ini.contains(QStringLiteral("* = host=127.0.0.1 port=%1\n").arg(5432 + i)));
+            QVERIFY(ini.contains(QStringLiteral("listen_port = %1").arg(6432 + i)));
+            QVERIFY(ini.contains(u"auth_type = scram-sha-256"));
+        }
+        const QString patroni = read(layout.componentDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"));
+        QVERIFY(patroni.contains(u"etcd3:"));
+        QVERIFY(patroni.contains(u"hosts: 127.0.0.1:2379,127.0.0.1:12379,127.0.0.1:22379"));
+        QVERIFY(patroni.contains(u"ttl: 10"));
+        QVERIFY(patroni.contains(u"loop_wait: 2"));
+        QVERIFY(patroni.contains(u"retry_timeout: 4"));
+        QVERIFY(patroni.contains(u"use_pg_rewind: true"));
+        QVERIFY(patroni.contains(u"checkpoint: fast"));
+        QVERIFY(patroni.contains(secrets.replication));
+        const QString etcd = read(layout.componentDir(QStringLiteral("etcd2")) + QStringLiteral("/etcd.yml"));
+        QVERIFY(etcd.contains(u"enable-grpc-gateway: true"));
+        QVERIFY(etcd.contains(u"listen-client-urls: http://127.0.0.1:12379"));
+
+        // Files holding secrets are owner-only.
+        for (const QString &path : {layout.clientPgpass(), layout.componentDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"),
+                                    layout.componentDir(QStringLiteral("pgbouncer1")) + QStringLiteral("/userlist.txt")})
+            QCOMPARE(QFile::permissions(path) & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
+                     QFileDevice::Permissions());
+        QVERIFY(read(layout.clientPgpass()).contains(QStringLiteral("127.0.0.1:5000:*:postgres:") + secrets.superuser));
+    }
+
+    void stateRoundTrip()
+    {
+        QTemporaryDir dir;
+        LabState s;
+        s.phase = LabState::Phase::Running;
+        s.config.labDir = dir.path();
+        s.config.ports = LabPorts().withOffset(7);
+        s.config.timings = LabTimings::supportedFast();
+        s.secrets = generateSecrets();
+        s.processes.append({QStringLiteral("etcd1"), LabComponentKind::Etcd, 4242, 987654321012LL, 4241,
+                            QStringLiteral("/x/etcd1.log"), {}});
+        QVERIFY(s.save(dir.path()).ok());
+        QCOMPARE(QFile::permissions(dir.filePath(LabState::fileName())) & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
+        const auto loaded = LabState::load(dir.path());
+        QVERIFY(loaded.ok());
+        QCOMPARE(loaded.value().phase, LabState::Phase::Running);
+        QCOMPARE(loaded.value().config.ports.haproxyStats, 7007);
+        QCOMPARE(loaded.value().config.timings.preset, QStringLiteral("supported-fast"));
+        QCOMPARE(loaded.value().secrets.superuser, s.secrets.superuser);
+        QCOMPARE(loaded.value().processes.size(), 1);
+        QCOMPARE(loaded.value().processes.front().startTicks, 987654321012LL);
+        QCOMPARE(loaded.value().processes.front().pgid, 4241);
+
+        QFile damaged(dir.filePath(LabState::fileName()));
+        QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        damaged.write("{\"phase\": \"run");
+        damaged.close();
+        const auto bad = LabState::load(dir.path());
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.contains(u"damaged"));
+        QVERIFY(bad.error().hint.contains(u"--wipe"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLabConfig)
+#include "tst_labconfig.moc"

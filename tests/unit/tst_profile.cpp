@@ -1,0 +1,100 @@
+// Profiles: YAML in, clear errors with line and column out, atomic save.
+#include "profile/profile.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgha::svc;
+
+class TestProfile : public QObject {
+    Q_OBJECT
+private slots:
+    void parsesFullProfile()
+    {
+        const auto p = parseProfile("name: prod-eu\n"
+    "kind: production\n"
+    "patroni:\n"
+    "  - {name: db1, url: \"http://10.0.0.1:8008\"}\n"
+    "  - \"https://10.0.0.2:8008\"\n"
+    "read_write: {host: 10.0.0.10, port: 5000, user: app, database: shop}\n"
+    "read_only: {port: 5001}\n"
+    "", QStringLiteral("prod.yaml"));
+        QVERIFY2(p.ok(), qPrintable(p.ok() ? QString() : p.error().toString()));
+        QCOMPARE(p.value().name, QStringLiteral("prod-eu"));
+        QCOMPARE(p.value().kind, Profile::Kind::Production);
+        QCOMPARE(p.value().patroni.size(), 2);
+        QCOMPARE(p.value().patroni[0].name, QStringLiteral("db1"));
+        QCOMPARE(p.value().patroni[1].url.scheme(), QStringLiteral("https"));
+        QCOMPARE(p.value().readWrite.user, QStringLiteral("app"));
+        QCOMPARE(p.value().readOnly.host, QStringLiteral("10.0.0.10"));   // inherits from read_write
+        QCOMPARE(p.value().readOnly.port, 5001);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("bad indentation") << QByteArray("name: x\n  kind: lab\n patroni: []\n") << "line 2";
+        QTest::newRow("unclosed flow") << QByteArray("name: x\npatroni: [http://a:1\n") << "line 3";
+        QTest::newRow("tab") << QByteArray("name: x\npatroni:\n\t- http://a:1\n") << "line 3";
+        QTest::newRow("not a mapping") << QByteArray("- a\n- b\n") << "YAML mapping";
+        QTest::newRow("no patroni") << QByteArray("name: x\n") << "\"patroni\"";
+        QTest::newRow("bad kind") << QByteArray("kind: prod\npatroni: [\"http://a:1\"]\n") << "line 1";
+        QTest::newRow("bad url") << QByteArray("patroni: [\"not a url\"]\n") << "not an http(s) URL";
+        QTest::newRow("port not a number") << QByteArray("patroni: [\"http://a:1\"]\nread_write: {port: five}\n") << "line 2";
+    }
+
+    void errors()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QString, mentions);
+        const auto p = parseProfile(yaml, QStringLiteral("bad.yaml"));
+        QVERIFY(!p.ok());
+        QVERIFY2(p.error().message.contains(mentions), qPrintable(p.error().message));
+        QVERIFY(p.error().message.startsWith(u"bad.yaml"));
+    }
+
+    void saveIsAtomicAndRoundTrips()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.yaml"));
+        Profile p = Profile::forLab(LabConfig{});
+        p.labDir.clear();
+        p.name = QStringLiteral("mine");
+        QVERIFY(saveProfileFile(p, path).ok());
+        const auto back = loadProfileFile(path);
+        QVERIFY(back.ok());
+        QCOMPARE(back.value().patroni.size(), 3);
+        QCOMPARE(back.value().patroni[2].url.port(), 8010);
+        QCOMPARE(back.value().readOnly.port, 5001);
+        QVERIFY(!QFile(path).readAll().contains("password"));
+
+        // A malformed file on disk is reported and left exactly as it was.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("name: [broken\n");
+        f.close();
+        const auto broken = loadProfileFile(path);
+        QVERIFY(!broken.ok());
+        QVERIFY(broken.error().message.contains(u"line"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("name: [broken\n"));
+    }
+
+    void builtInLabFollowsLabState()
+    {
+        QTemporaryDir dir;
+        const auto p = resolveProfile(QStringLiteral("lab"), dir.path());
+        QVERIFY(p.ok());
+        QVERIFY(p.value().isBuiltInLab());
+        QCOMPARE(p.value().patroni[0].url.toString(), QStringLiteral("http://127.0.0.1:8008"));
+        QCOMPARE(p.value().readWrite.port, 5000);
+        const auto missing = resolveProfile(QStringLiteral("no-such-profile-xyz"), dir.path());
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().message.contains(u"no-such-profile-xyz"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProfile)
+#include "tst_profile.moc"

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QMainWindow>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QPlainTextEdit;
+
+namespace pgha::models {
+class ClusterModel;
+class LabProgressModel;
+class SourceHealthModel;
+}
+
+namespace pgha::views {
+
+class LabPanel;
+class MemberTable;
+class SourceStatusBar;
+
+// The console's window. It only shows and forwards: all state lives in the models, all work
+// in the services, and the Application wires them together.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class Severity { Info, Warning, Error };
+
+    MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::SourceHealthModel *sources,
+               QWidget *parent = nullptr);
+
+    QAction *startLabAction() const { return m_startLab; }
+    QAction *stopLabAction() const { return m_stopLab; }
+    MemberTable *memberTable() const { return m_members; }
+    SourceStatusBar *sourceBar() const { return m_sourceBar; }
+
+    void setProfile(const QString &name, const QString &kind, const QString &detail);
+    void setClusterSummary(const QString &html);
+    void setMembersPlaceholder(const QString &text);
+    // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
+    void setLabActions(bool busy, bool canStart, bool canStop);
+    void appendEvent(const QString &source, const QString &text, Severity severity = Severity::Info);
+
+    // Asked before the window closes; return false to keep it open (e.g. stop the lab first).
+    void setCloseGuard(std::function<bool()> guard) { m_closeGuard = std::move(guard); }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QWidget *buildHeader();
+
+    MemberTable *m_members;
+    LabPanel *m_labPanel;
+    SourceStatusBar *m_sourceBar;
+    QPlainTextEdit *m_events;
+    QLabel *m_profileLabel = nullptr;
+    QLabel *m_summaryLabel = nullptr;
+    QAction *m_startLab;
+    QAction *m_stopLab;
+    std::function<bool()> m_closeGuard;
+};
+
+} // namespace pgha::views
