@@ -122,10 +122,10 @@ void MainWindow::appendEvent(const QString &source, const QString &text, Severit
 {
     const QString time = QDateTime::currentDateTime().toString(QStringLiteral("hh:mm:ss.zzz"));
     const char *color = severity == Severity::Error ? "#c62828" : severity == Severity::Warning ? "#ef6c00" : "";
-    QString line = QStringLiteral("%1  %2  %3").arg(time, source.leftJustified(8, QLatin1Char(' ')), text).toHtmlEscaped();
-    line.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
-    line.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
-    m_events->appendHtml(*color ? QStringLiteral("<span style='color:%1'>%2</span>").arg(QLatin1String(color), line) : line);
+    const QString line = QStringLiteral("%1  %2  %3").arg(time, source.leftJustified(8, QLatin1Char(' ')), text).toHtmlEscaped();
+    // pre-wrap keeps the column alignment and wraps long lines at spaces only.
+    m_events->appendHtml(QStringLiteral("<span style='white-space:pre-wrap;%1'>%2</span>")
+                                 .arg(*color ? QStringLiteral("color:%1").arg(QLatin1String(color)) : QString(), line));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -102,7 +102,8 @@ int startLab(CliContext &ctx, const QStringList &args)
     int exitCode = Failed;
     QObject::connect(&lab, &NativeLab::startFinished, [&](const LabOutcome &o) {
         if (o.ok) {
-            ctx.err << stamp() << (o.alreadyRunning ? "already running: " : "") << o.health.summary() << Qt::endl;
+            if (!quiet)
+                ctx.err << stamp() << (o.alreadyRunning ? "already running: " : "") << o.health.summary() << Qt::endl;
             ctx.out << "lab " << (o.alreadyRunning ? "already running" : "started") << " in " << config.labDir
                     << (o.alreadyRunning ? QString() : QStringLiteral(" (healthy after %1 s)").arg(o.elapsedMs / 1000.0, 0, 'f', 1))
                     << "\nread-write: psql -h 127.0.0.1 -p " << lab.config().ports.haproxyReadWrite
@@ -118,8 +119,8 @@ int startLab(CliContext &ctx, const QStringList &args)
             QCoreApplication::exit(exitCode);
     });
     QObject::connect(&lab, &NativeLab::stopFinished, [&] { QCoreApplication::exit(exitCode); });
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::interrupted, [&] {
+    app::SignalWatcher watcher;
+    QObject::connect(&watcher, &app::SignalWatcher::interrupted, [&] {
         ctx.err << stamp() << "interrupted: stopping what was started" << Qt::endl;
         lab.stop();
     });
@@ -162,7 +163,7 @@ int stopLab(CliContext &ctx, const QStringList &args)
         }
         QCoreApplication::exit(exitCode);
     });
-    SignalWatcher watcher;   // a stop is not interrupted halfway: Ctrl-C is ignored until it ends
+    app::SignalWatcher watcher;   // a stop is not interrupted halfway: Ctrl-C is ignored until it ends
     QMetaObject::invokeMethod(&lab, [&] { lab.stop(); }, Qt::QueuedConnection);
     QCoreApplication::exec();
     return exitCode;

@@ -4,6 +4,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTimer>
+
+#include "mainwindow.h"
+#include "signalwatcher.h"
 
 int main(int argc, char *argv[])
 {
@@ -25,6 +29,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("lab"), QStringLiteral("Start the bundled lab on launch; FLAVOR is native."), QStringLiteral("FLAVOR")},
         {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000)."), QStringLiteral("MS"),
          QStringLiteral("1000")},
+        {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
+         QStringLiteral("MS"), QStringLiteral("3000")},
     });
     parser.process(qapp);
     if (parser.isSet(QStringLiteral("lab")) && parser.value(QStringLiteral("lab")) != u"native") {
@@ -48,6 +56,22 @@ int main(int argc, char *argv[])
             QApplication::quit();
     });
     QObject::connect(&app, &pgha::app::Application::readyToQuit, &qapp, &QApplication::quit);
+    // SIGTERM/SIGINT/SIGHUP close the window like a user would: a lab still starting is
+    // stopped first, never abandoned half-started.
+    pgha::app::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &pgha::app::SignalWatcher::interrupted, &app, [&app] {
+        if (app.window()->isVisible())
+            app.window()->close();
+        if (!app.lab()->isBusy())
+            QApplication::quit();
+    });
     app.show();
+    if (parser.isSet(QStringLiteral("screenshot"))) {
+        const QString file = parser.value(QStringLiteral("screenshot"));
+        QTimer::singleShot(parser.value(QStringLiteral("screenshot-delay")).toInt(), &app, [&app, file] {
+            if (!app.window()->grab().save(file))
+                qCritical("pgha-console: could not write the screenshot to %s", qPrintable(file));
+        });
+    }
     return QApplication::exec();
 }

@@ -4,7 +4,7 @@
 
 class QSocketNotifier;
 
-namespace pgha::cli {
+namespace pgha::app {
 
 // Turns SIGINT/SIGTERM into a Qt signal (self-pipe), so Ctrl-C during `lab start` can stop
 // what was already started instead of leaving it behind.
@@ -21,4 +21,4 @@ private:
     QSocketNotifier *m_notifier = nullptr;
 };
 
-} // namespace pgha::cli
+} // namespace pgha::app

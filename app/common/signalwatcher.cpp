@@ -8,7 +8,7 @@
 #include <unistd.h>
 #endif
 
-namespace pgha::cli {
+namespace pgha::app {
 
 namespace {
 int g_pipe[2] = {-1, -1};
@@ -60,4 +60,4 @@ SignalWatcher::~SignalWatcher()
 #endif
 }
 
-} // namespace pgha::cli
+} // namespace pgha::app

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Set up, build, run and test PG HA Console on Debian 12 (and derivatives).
+#
+#   scripts/dev.sh run   [console args…]   install what is missing, build, start the console on the native lab
+#   scripts/dev.sh test                     install what is missing, build, run the whole test suite
+#   scripts/dev.sh deps | build | bench     the single steps
+#
+# Environment: BUILD_DIR (default: build), PGHA_WERROR=ON (warnings are errors; CI sets it),
+# PGHA_FORCE_APT=1 (always apt-get update + install, even when everything looks installed).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+
+# Build tools and libraries. qt6-charts-dev's CMake package needs Qt6OpenGL, which it does
+# not depend on, hence libqt6opengl6-dev.
+BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev qtkeychain-qt6-dev
+  libyaml-cpp-dev libpq-dev fonts-dejavu-core)
+# The lab's real components. python3-etcd is only one alternative in patroni's Depends.
+LAB_PACKAGES=(postgresql postgresql-client patroni python3-etcd etcd-server etcd-client
+  haproxy pgbouncer util-linux procps iproute2 curl)
+# Packages that start a system service listening on a lab port (5432, 2379, 6432 …).
+DAEMON_PACKAGES=(postgresql etcd-server pgbouncer haproxy patroni)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing_packages() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+  done
+}
+
+deps() {
+  if ! command -v apt-get >/dev/null; then
+    say "no apt-get: install the packages listed in README.md (macOS/Windows notes there), then run: $0 build"
+    exit 1
+  fi
+  local all=("${BUILD_PACKAGES[@]}" "${LAB_PACKAGES[@]}") missing newly_daemons=()
+  missing=$(missing_packages "${all[@]}" | tr '\n' ' ')
+  if [ -z "$missing" ] && [ -z "${PGHA_FORCE_APT:-}" ]; then
+    say "all Debian packages present"
+    return
+  fi
+  for p in "${DAEMON_PACKAGES[@]}"; do
+    case " $missing " in *" $p "*) newly_daemons+=("$p") ;; esac
+  done
+  say "installing: ${missing:-(forced) ${all[*]}}"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${all[@]}"
+  # The lab runs its own etcd, PostgreSQL, PgBouncer and HAProxy on the default ports; the
+  # system services these packages just started would hold those ports. Stop only what this
+  # script installed, and say so.
+  if [ -d /run/systemd/system ] && [ ${#newly_daemons[@]} -gt 0 ]; then
+    local svc
+    for svc in postgresql etcd pgbouncer haproxy patroni; do
+      if systemctl is-enabled --quiet "$svc" 2>/dev/null || systemctl is-active --quiet "$svc" 2>/dev/null; then
+        say "stopping and disabling the system service '$svc' that was just installed (the lab runs its own)"
+        as_root systemctl disable --now "$svc" || true
+      fi
+    done
+  fi
+}
+
+build() {
+  say "building in $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGHA_WERROR="${PGHA_WERROR:-OFF}"
+  cmake --build "$BUILD_DIR" --parallel "$(nproc 2>/dev/null || echo 2)"
+}
+
+run_tests() {
+  say "running the test suite (unit, integration on the real native lab, gui offscreen)"
+  # Stop a test lab left by an interrupted earlier run before starting (its state says how).
+  PGHA_LAB_DIR="$BUILD_DIR/test-lab" "$BUILD_DIR/app/pgha" lab stop >/dev/null 2>&1 || true
+  PGHA_LAB_DIR="$BUILD_DIR/test-lab-failures" "$BUILD_DIR/app/pgha" lab stop >/dev/null 2>&1 || true
+  QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 600
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) build ;;
+  run)
+    shift
+    deps
+    build
+    say "starting the console on the native lab (the lab keeps running after the window closes; stop it with: $BUILD_DIR/app/pgha lab stop)"
+    exec "$BUILD_DIR/app/gui/pgha-console" --lab native "$@"
+    ;;
+  test) deps; build; run_tests ;;
+  bench) build; "$ROOT/tests/bench/lab_start_time.sh" "$BUILD_DIR/app/pgha" "${2:-3}" ;;
+  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+esac
