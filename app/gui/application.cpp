@@ -29,6 +29,7 @@ Application::Application(const Options &options, QObject *parent)
 {
     svc::LabConfig labConfig;
     labConfig.labDir = svc::LabConfig::defaultLabDir();
+    labConfig.ports = svc::LabPorts().withOffset(options.labPortOffset);
     m_lab = new svc::NativeLab(labConfig, m_http, this);
     m_labProgress->reset(labConfig.components());
     m_window = std::make_unique<MainWindow>(m_cluster, m_labProgress, m_sources);

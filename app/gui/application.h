@@ -34,6 +34,7 @@ public:
         bool startLab = false;                     // --lab native
         int pollIntervalMs = 1000;
         int labWatchIntervalMs = 2000;
+        int labPortOffset = 0;                     // --port-offset, for a lab beside another
     };
 
     explicit Application(const Options &options, QObject *parent = nullptr);

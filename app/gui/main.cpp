@@ -29,6 +29,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("lab"), QStringLiteral("Start the bundled lab on launch; FLAVOR is native."), QStringLiteral("FLAVOR")},
         {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000)."), QStringLiteral("MS"),
          QStringLiteral("1000")},
+        {QStringLiteral("port-offset"), QStringLiteral("Add N to every default lab port."), QStringLiteral("N"),
+         QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
          QStringLiteral("FILE")},
         {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
@@ -50,6 +52,7 @@ int main(int argc, char *argv[])
     options.profile = parser.value(QStringLiteral("profile"));
     options.startLab = parser.isSet(QStringLiteral("lab"));
     options.pollIntervalMs = interval;
+    options.labPortOffset = parser.value(QStringLiteral("port-offset")).toInt();
     pgha::app::Application app(options);
     QObject::connect(&qapp, &QApplication::lastWindowClosed, &qapp, [&] {
         if (!app.lab()->isBusy())

@@ -13,7 +13,11 @@
 #include <QImage>
 #include <QLabel>
 #include <QTableView>
+#include <QSignalSpy>
 #include <QTest>
+
+#include "lab/nativelab.h"
+#include "process/procutil.h"
 
 using namespace pgha;
 
@@ -73,6 +77,36 @@ private slots:
             }
         QVERIFY2(green > 300, qPrintable(QString::number(green)));
         QVERIFY2(slate > 2 * 300, qPrintable(QString::number(slate)));
+    }
+
+    void closingWhileTheLabStartsStopsIt()
+    {
+        // A lab of its own (other directory, ports +200) so the shared lab is not touched.
+        const QByteArray sharedDir = qgetenv("PGHA_LAB_DIR");
+        const QString dir = QStringLiteral(PGHA_TEST_LAB_DIR "-gui-close");
+        QDir(dir).removeRecursively();
+        qputenv("PGHA_LAB_DIR", dir.toUtf8());
+        app::Application::Options options;
+        options.labPortOffset = 200;
+        app::Application application(options);
+        qputenv("PGHA_LAB_DIR", sharedDir);
+        QSignalSpy quit(&application, &app::Application::readyToQuit);
+        application.show();
+        application.startLab({svc::NativeLab::StaleAction::Wipe, true});
+        auto *stage = application.window()->findChild<QLabel *>(QStringLiteral("labStage"));
+        QTRY_VERIFY_WITH_TIMEOUT(stage->text().contains(u"Patroni"), 60000);   // mid-start
+        QVERIFY(application.lab()->isBusy());
+
+        QVERIFY(!application.window()->close());   // the guard keeps it open while it stops the lab
+        QVERIFY(quit.wait(60000));
+        QVERIFY(!application.lab()->isBusy());
+        const auto report = svc::NativeLab::inspect(dir);
+        for (const auto &c : report.components)
+            QVERIFY2(!c.alive, qPrintable(c.name));
+        QTRY_VERIFY_WITH_TIMEOUT(!svc::proc::isPortInUse(QStringLiteral("127.0.0.1"), 5000 + 200), 10000);
+        QVERIFY(!svc::proc::isPortInUse(QStringLiteral("127.0.0.1"), 2379 + 200));
+        QVERIFY(!svc::proc::isPortInUse(QStringLiteral("127.0.0.1"), 8008 + 200));
+        QDir(dir).removeRecursively();
     }
 
     void saysWhenNothingAnswers()
