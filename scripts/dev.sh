@@ -73,8 +73,11 @@ build() {
 run_tests() {
   say "running the test suite (unit, integration on the real native lab, gui offscreen)"
   # Stop a test lab left by an interrupted earlier run before starting (its state says how).
-  PGHA_LAB_DIR="$BUILD_DIR/test-lab" "$BUILD_DIR/app/pgha" lab stop >/dev/null 2>&1 || true
-  PGHA_LAB_DIR="$BUILD_DIR/test-lab-failures" "$BUILD_DIR/app/pgha" lab stop >/dev/null 2>&1 || true
+  local lab suffix
+  lab=$(sed -n 's/^PGHA_TEST_LAB_DIR:PATH=//p' "$BUILD_DIR/CMakeCache.txt")
+  for suffix in "" -failures -gui-close; do
+    [ -n "$lab" ] && PGHA_LAB_DIR="$lab$suffix" "$BUILD_DIR/app/pgha" lab stop >/dev/null 2>&1 || true
+  done
   QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 600
 }
 
