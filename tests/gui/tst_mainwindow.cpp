@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QTableView>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "lab/nativelab.h"
@@ -112,9 +113,9 @@ private slots:
     void saysWhenNothingAnswers()
     {
         // A profile whose REST ports are closed: the window must say why it is empty.
-        const QString dir = QDir::tempPath() + QStringLiteral("/pgha-gui-empty-profile");
-        QDir().mkpath(dir);
-        QFile f(dir + QStringLiteral("/dead.yaml"));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile f(dir.filePath(QStringLiteral("dead.yaml")));
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("name: dead\nkind: staging\npatroni: [\"http://127.0.0.1:1\"]\n");
         f.close();

@@ -1,0 +1,90 @@
+// How NativeLab starts one member process: the program and its arguments, dropping root,
+// a scrubbed environment, output to the member's log, detached in a session of its own.
+#include "lab/labfiles.h"
+#include "lab/nativelab.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QProcess>
+
+namespace pgha::svc {
+
+namespace {
+// Daemons must not inherit client settings: an exported PGPASSWORD wins over Patroni's
+// pgpass and breaks pg_basebackup; PATRONI_* and ETCD_* would override the generated configs.
+QProcessEnvironment daemonEnvironment(const QString &home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys())
+        if (key.startsWith(u"PG") || key.startsWith(u"PATRONI_") || key.startsWith(u"ETCD_"))
+            env.remove(key);
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    return env;
+}
+} // namespace
+
+Result<bool> NativeLab::launch(const LabComponent &c)
+{
+    const LabLayout layout(m_config.labDir);
+    QString program;
+    QStringList args;
+    switch (c.kind) {
+    case LabComponentKind::Etcd:
+        program = m_binaries.etcd;
+        args = {QStringLiteral("--config-file"), layout.configFile(c)};
+        break;
+    case LabComponentKind::Patroni:
+        program = m_binaries.patroni;
+        args = {layout.configFile(c)};
+        break;
+    case LabComponentKind::PgBouncer:
+        program = m_binaries.pgbouncer;
+        args = {layout.configFile(c)};
+        break;
+    case LabComponentKind::HAProxy:
+        program = m_binaries.haproxy;
+        args = {QStringLiteral("-db"), QStringLiteral("-f"), layout.configFile(c)};   // -db: stay in the foreground
+        break;
+    }
+    if (m_runAs) {
+        args.prepend(program);
+        args = QStringList{QStringLiteral("--reuid=%1").arg(m_runAs->uid), QStringLiteral("--regid=%1").arg(m_runAs->gid),
+                           QStringLiteral("--clear-groups"), QStringLiteral("--")} + args;
+        program = m_binaries.setpriv;
+    }
+    const QString log = layout.logFile(c.name);
+    {
+        QFile header(log);
+        if (header.open(QIODevice::Append)) {
+            header.write(QStringLiteral("=== pgha: %1 starting %2 at %3\n")
+                                 .arg(c.name, program, QDateTime::currentDateTime().toString(Qt::ISODateWithMs))
+                                 .toUtf8());
+            header.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+    }
+    QProcess process;
+    process.setProgram(program);
+    process.setArguments(args);
+    process.setWorkingDirectory(layout.componentDir(c.name));
+    process.setProcessEnvironment(daemonEnvironment(layout.componentDir(c.name)));
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(log, QIODevice::Append);
+    process.setStandardErrorFile(log, QIODevice::Append);
+    qint64 pid = 0;
+    // Detached (in its own session, so its process group can be signalled as a whole): the
+    // lab outlives this program, e.g. after `pgha lab start` returns.
+    if (!process.startDetached(&pid))
+        return makeError(QStringLiteral("could not start %1 (%2): %3").arg(c.name, program, process.errorString()),
+                         QStringLiteral("check that the program runs: `%1 --version`").arg(program));
+    LabState::Process p{c.name, c.kind, pid, proc::startTicks(pid), proc::processGroup(pid), log,
+                        c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString()};
+    m_state.processes.append(p);
+    saveState();
+    m_components[c.name].pid = pid;
+    setComponent(c.name, LabComponentStatus::State::Starting, QStringLiteral("started, pid %1").arg(pid));
+    return true;
+}
+
+} // namespace pgha::svc
