@@ -142,23 +142,125 @@ Result<PatroniMember> parseMember(int index, const QJsonValue &value)
         m.timeline = *t;
     }
 
-    // "lag" is bytes behind the leader, or the string "unknown" when Patroni cannot tell.
-    const QJsonValue lag = o.value(u"lag");
-    if (lag.isString() && lag.toString() == u"unknown") {
-        m.lag.kind = MemberLag::Kind::Unknown;
-    } else if (!lag.isUndefined() && !lag.isNull()) {
-        const auto l = toInt64(lag);
-        if (!l)
-            return fieldError(index, QStringLiteral("lag"), lag, QStringLiteral("a number or \"unknown\""));
-        m.lag = {MemberLag::Kind::Bytes, *l};
+    // Lags are bytes behind the leader, or the string "unknown" when Patroni cannot tell.
+    // 3.x has "lag" only; 4.1 adds receive_lag/replay_lag and the LSNs they are computed from.
+    for (const auto &[key, field] : {std::pair{QStringLiteral("lag"), &m.lag},
+                                     std::pair{QStringLiteral("receive_lag"), &m.receiveLag},
+                                     std::pair{QStringLiteral("replay_lag"), &m.replayLag}}) {
+        const QJsonValue lag = o.value(key);
+        if (lag.isString() && lag.toString() == u"unknown") {
+            field->kind = MemberLag::Kind::Unknown;
+        } else if (!lag.isUndefined() && !lag.isNull()) {
+            const auto l = toInt64(lag);
+            if (!l)
+                return fieldError(index, key, lag, QStringLiteral("a number or \"unknown\""));
+            *field = {MemberLag::Kind::Bytes, *l};
+        }
+    }
+    for (const auto &[key, field] : {std::pair{QStringLiteral("lsn"), &m.lsn},
+                                     std::pair{QStringLiteral("receive_lsn"), &m.receiveLsn},
+                                     std::pair{QStringLiteral("replay_lsn"), &m.replayLsn},
+                                     std::pair{QStringLiteral("scheduled_restart"), &m.scheduledRestart}}) {
+        const QJsonValue v = o.value(key);
+        if (!v.isUndefined() && !v.isNull() && !v.isString())
+            return fieldError(index, key, v, QStringLiteral("a string"));
+        *field = v.toString();
     }
 
     m.pendingRestart = o.value(u"pending_restart").toBool(false);
+    m.pendingRestartReason = o.value(u"pending_restart_reason").toObject();
     m.tags = o.value(u"tags").toObject();
     return m;
 }
 
 } // namespace
+
+namespace {
+// Shared checks of every Patroni JSON answer: size, UTF-8, JSON.
+Result<QJsonDocument> parseDocument(const QByteArray &payload, const QString &endpoint)
+{
+    const QString source = QStringLiteral("Patroni ") + endpoint;
+    if (payload.isEmpty())
+        return makeError(source + QStringLiteral(": empty answer"),
+                         QStringLiteral("the REST API answered without a body; check that it is Patroni"));
+    if (payload.size() > kMaxClusterPayloadBytes)
+        return makeError(source + QStringLiteral(": answer of %1 bytes is over the %2 MiB limit")
+                                          .arg(payload.size()).arg(kMaxClusterPayloadBytes / (1024 * 1024)),
+                         QStringLiteral("this is not a Patroni %1 payload").arg(endpoint));
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    [[maybe_unused]] const QString text = decoder.decode(payload);
+    if (decoder.hasError())
+        return makeError(source + QStringLiteral(": the answer is not valid UTF-8"),
+                         QStringLiteral("check the URL points at a Patroni REST API"));
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(payload, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return makeError(source + QStringLiteral(": invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()),
+                         QStringLiteral("the answer was cut short or is not from Patroni"));
+    return doc;
+}
+} // namespace
+
+Result<PatroniNodeStatus> parsePatroniStatus(const QByteArray &payload)
+{
+    auto doc = parseDocument(payload, QStringLiteral("/patroni"));
+    if (!doc)
+        return doc.error();
+    if (!doc.value().isObject())
+        return makeError(QStringLiteral("Patroni /patroni: the answer is not a JSON object"));
+    const QJsonObject o = doc.value().object();
+    PatroniNodeStatus s;
+    s.state = o.value(u"state").toString();
+    s.rawRole = o.value(u"role").toString();
+    s.role = normaliseRole(s.rawRole);
+    if (s.state.isEmpty() && s.rawRole.isEmpty())
+        return makeError(QStringLiteral("Patroni /patroni: neither \"state\" nor \"role\" present"),
+                         QStringLiteral("check the URL points at a Patroni REST API"));
+    s.serverVersion = o.value(u"server_version").toInt();
+    if (const auto tl = toInt64(o.value(u"timeline")))
+        s.timeline = *tl;
+    const QJsonObject xlog = o.value(u"xlog").toObject();
+    if (const auto v = toInt64(xlog.value(u"location")))
+        s.walLocation = *v;
+    if (const auto v = toInt64(xlog.value(u"received_location")))
+        s.receivedLocation = *v;
+    if (const auto v = toInt64(xlog.value(u"replayed_location")))
+        s.replayedLocation = *v;
+    s.replayPaused = xlog.value(u"paused").toBool(false);
+    for (const auto &r : o.value(u"replication").toArray()) {
+        const QJsonObject w = r.toObject();
+        s.replication.append({w.value(u"usename").toString(), w.value(u"application_name").toString(),
+                              w.value(u"client_addr").toString(), w.value(u"state").toString(),
+                              w.value(u"sync_state").toString()});
+    }
+    s.dcsLastSeen = toInt64(o.value(u"dcs_last_seen")).value_or(0);
+    s.patroniVersion = o.value(u"patroni").toObject().value(u"version").toString();
+    s.scope = o.value(u"patroni").toObject().value(u"scope").toString();
+    s.systemIdentifier = o.value(u"database_system_identifier").toString();
+    s.pendingRestart = o.value(u"pending_restart").toBool(false);
+    s.paused = o.value(u"pause").toBool(false);
+    return s;
+}
+
+Result<QList<TimelineSwitch>> parsePatroniHistory(const QByteArray &payload)
+{
+    auto doc = parseDocument(payload, QStringLiteral("/history"));
+    if (!doc)
+        return doc.error();
+    if (!doc.value().isArray())
+        return makeError(QStringLiteral("Patroni /history: the answer is not a JSON array"));
+    QList<TimelineSwitch> out;
+    const QJsonArray entries = doc.value().array();
+    for (int i = 0; i < entries.size(); ++i) {
+        const QJsonArray e = entries.at(i).toArray();
+        const auto tl = toInt64(e.at(0));
+        const auto lsn = toInt64(e.at(1));
+        if (e.size() < 2 || !tl || !lsn)
+            return makeError(QStringLiteral("Patroni /history: entry %1 is not [timeline, lsn, …]").arg(i));
+        out.append({*tl, *lsn, e.at(2).toString(), e.at(3).toString(), e.at(4).toString()});
+    }
+    return out;
+}
 
 Result<ClusterSnapshot> parsePatroniCluster(const QByteArray &payload)
 {
@@ -197,6 +299,9 @@ Result<ClusterSnapshot> parsePatroniCluster(const QByteArray &payload)
     ClusterSnapshot snapshot;
     snapshot.scope = root.value(u"scope").toString();
     snapshot.paused = root.value(u"pause").toBool(false);
+    if (const QJsonObject sw = root.value(u"scheduled_switchover").toObject(); !sw.isEmpty())
+        snapshot.scheduledSwitchover = ClusterSnapshot::ScheduledSwitchover{
+                sw.value(u"at").toString(), sw.value(u"from").toString(), sw.value(u"to").toString()};
     const QJsonArray list = members.toArray();
     snapshot.members.reserve(list.size());
     for (int i = 0; i < list.size(); ++i) {

@@ -31,8 +31,13 @@ struct PatroniMember {
     int port = 0;
     QString apiUrl;
     std::optional<qint64> timeline;
-    MemberLag lag;
+    MemberLag lag;                 // 3.x: bytes behind; 4.1+: the same, for the "current" LSN
+    MemberLag receiveLag;          // 4.1+ only
+    MemberLag replayLag;           // 4.1+ only
+    QString lsn, receiveLsn, replayLsn;   // 4.1+: "0/4029640" or "unknown"
     bool pendingRestart = false;
+    QJsonObject pendingRestartReason;     // 4.x: parameter → {old_value, new_value}
+    QString scheduledRestart;
     QJsonObject tags;
 
     bool isLeader() const { return role == MemberRole::Leader || role == MemberRole::StandbyLeader; }
@@ -42,6 +47,10 @@ struct ClusterSnapshot {
     QString scope;                 // from the payload where Patroni reports it (4.x), else empty
     QList<PatroniMember> members;
     bool paused = false;
+    struct ScheduledSwitchover {
+        QString at, from, to;
+    };
+    std::optional<ScheduledSwitchover> scheduledSwitchover;
     QString sourceUrl;             // which REST API answered
     qint64 fetchedAtMs = 0;        // ms since epoch
 
@@ -49,6 +58,39 @@ struct ClusterSnapshot {
     int leaderCount() const;
 };
 
+// GET /patroni: one node's own account of itself.
+struct PatroniNodeStatus {
+    struct Walsender {
+        QString user, applicationName, clientAddr, state, syncState;
+    };
+    QString state;                  // running, starting, stopped …
+    MemberRole role = MemberRole::Unknown;
+    QString rawRole;
+    int serverVersion = 0;          // 150020
+    std::optional<qint64> timeline;
+    std::optional<qint64> walLocation;       // primary: xlog.location
+    std::optional<qint64> receivedLocation;  // replica: xlog.received_location
+    std::optional<qint64> replayedLocation;  // replica: xlog.replayed_location
+    bool replayPaused = false;
+    QList<Walsender> replication;   // primary: its walsenders
+    qint64 dcsLastSeen = 0;         // epoch seconds
+    QString patroniVersion;
+    QString scope;
+    QString systemIdentifier;
+    bool pendingRestart = false;
+    bool paused = false;
+};
+
+// GET /history: one entry per timeline switch.
+struct TimelineSwitch {
+    qint64 timeline = 0;            // the timeline that ended
+    qint64 lsn = 0;                 // where it ended
+    QString reason;
+    QString timestamp;              // ISO 8601 as Patroni gives it
+    QString newLeader;              // empty in old entries
+};
+
 } // namespace pgha::svc
 
 Q_DECLARE_METATYPE(pgha::svc::ClusterSnapshot)
+Q_DECLARE_METATYPE(pgha::svc::PatroniNodeStatus)

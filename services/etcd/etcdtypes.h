@@ -1,0 +1,80 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace pgha::svc {
+
+// etcd's v3 JSON gateway encodes int64 as strings and keys/values as base64; these types hold
+// them decoded. Member ids are 64-bit unsigned: kept as decimal strings, as etcd prints them.
+struct EtcdMember {
+    QString id;
+    QString name;
+    QStringList peerUrls;
+    QStringList clientUrls;
+};
+
+struct EtcdMemberList {
+    QString clusterId;
+    QString answeredBy;       // header.member_id
+    qint64 raftTerm = 0;
+    QList<EtcdMember> members;
+};
+
+struct EtcdStatus {
+    QString memberId;         // header.member_id: who answered
+    QString version;
+    QString leaderId;
+    qint64 dbSize = 0;
+    qint64 dbSizeInUse = 0;
+    qint64 raftTerm = 0;
+    qint64 raftIndex = 0;
+    qint64 raftAppliedIndex = 0;
+    QStringList errors;       // e.g. "NOSPACE" alarms
+
+    bool isLeader() const { return !memberId.isEmpty() && memberId == leaderId; }
+};
+
+struct EtcdKeyValue {
+    QString key;
+    QByteArray value;
+    qint64 createRevision = 0;
+    qint64 modRevision = 0;
+    qint64 version = 0;
+    QString lease;            // "" when none
+};
+
+// What Patroni keeps in the DCS for one scope under its namespace (default "/service/").
+struct PatroniDcsScope {
+    QString scope;
+    QString leader;                        // member name holding the leader key ("" = none)
+    QString leaderLease;
+    QMap<QString, QJsonObject> members;    // name → member data (state, role, api_url, xlog_location …)
+    QJsonObject config;                    // the dynamic configuration (ttl, loop_wait …)
+    QByteArray history;                    // JSON array, as stored
+    QJsonObject failover;                  // pending switchover/failover request
+    QJsonObject sync;                      // synchronous standby state
+    QJsonObject status;                    // optime, slots, retain_slots …
+    QString initialize;                    // database system identifier
+    bool hasInitialize = false;
+};
+
+Result<EtcdMemberList> parseEtcdMemberList(const QByteArray &json);
+Result<EtcdStatus> parseEtcdStatus(const QByteArray &json);
+Result<bool> parseEtcdHealth(const QByteArray &json);         // true = healthy; an error names why not
+Result<QList<EtcdKeyValue>> parseEtcdRange(const QByteArray &json);
+
+// Groups the keys of a range over `namespacePrefix` (e.g. "/service/") into Patroni scopes;
+// every scope present in the DCS is found, not only the one the profile names.
+QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, const QString &namespacePrefix);
+
+// Base64 of a key and of the end of the range covering every key with that prefix.
+QByteArray etcdRangeRequest(const QString &prefix);
+
+} // namespace pgha::svc
