@@ -18,6 +18,7 @@ struct CliContext {
 // Subcommands: each parses its own arguments (args[0] is its name) and returns an exit code.
 int runLabCommand(CliContext &ctx, const QStringList &args);
 int runStatusCommand(CliContext &ctx, const QStringList &args);
+int runWatchCommand(CliContext &ctx, const QStringList &args);
 
 // For tables in a terminal.
 QString padRight(const QString &s, int width);

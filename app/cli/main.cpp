@@ -16,7 +16,8 @@ Commands:
   lab stop      stop the lab (no process left behind, every port freed)
   lab status    the lab's processes and ports
   lab env       shell variables for psql/pgbench: eval "$(pgha lab env)"
-  status        the cluster's members as Patroni reports them
+  status        the cluster's members as Patroni reports them, with etcd and HAProxy (--json)
+  watch         stream the event timeline until interrupted (--json: one object per line)
 
 Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
 )USAGE";
@@ -51,6 +52,8 @@ int main(int argc, char *argv[])
         return runLabCommand(ctx, args);
     if (command == u"status")
         return runStatusCommand(ctx, QStringList{command} + args);
+    if (command == u"watch")
+        return runWatchCommand(ctx, QStringList{command} + args);
     ctx.err << "pgha: unknown command \"" << command << "\"\n\n" << kUsage;
     return Usage;
 }

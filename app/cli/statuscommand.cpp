@@ -1,11 +1,14 @@
 // `pgha status`: the members as the console shows them.
 #include "clicontext.h"
 
+#include "clustermodel.h"
+#include "clusterobserver.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
 #include "memberformat.h"
 #include "patroni/patronipoller.h"
 #include "profile/profile.h"
+#include "sourcehealthmodel.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,9 +18,85 @@
 #include <QJsonObject>
 
 using namespace pgha::svc;
+using pgha::models::ClusterObserver;
 using namespace pgha::models;
 
 namespace pgha::cli {
+
+namespace {
+
+QJsonObject etcdToJson(const EtcdSnapshot &e)
+{
+    QJsonArray members, scopes;
+    for (const auto &m : e.members.members) {
+        QJsonObject o{{QStringLiteral("name"), m.name}, {QStringLiteral("id"), m.id},
+                      {QStringLiteral("clientUrls"), QJsonArray::fromStringList(m.clientUrls)}};
+        for (auto it = e.statusByEndpoint.cbegin(); it != e.statusByEndpoint.cend(); ++it)
+            if (it->memberId == m.id) {
+                o.insert(QStringLiteral("version"), it->version);
+                o.insert(QStringLiteral("dbSize"), it->dbSize);
+                o.insert(QStringLiteral("raftTerm"), it->raftTerm);
+                o.insert(QStringLiteral("raftIndex"), it->raftIndex);
+                o.insert(QStringLiteral("isLeader"), it->isLeader());
+            }
+        members.append(o);
+    }
+    for (const auto &s : e.scopes)
+        scopes.append(QJsonObject{{QStringLiteral("scope"), s.scope}, {QStringLiteral("leader"), s.leader},
+                                  {QStringLiteral("members"), QJsonArray::fromStringList(s.members.keys())},
+                                  {QStringLiteral("ttl"), s.config.value(u"ttl")}});
+    return {{QStringLiteral("leader"), e.leaderName}, {QStringLiteral("members"), members}, {QStringLiteral("patroniScopes"), scopes}};
+}
+
+QJsonObject haproxyToJson(const HaproxyStats &h)
+{
+    QJsonArray servers;
+    for (const auto &r : h.rows)
+        if (r.kind == HaproxyRow::Kind::Server)
+            servers.append(QJsonObject{{QStringLiteral("proxy"), r.proxy}, {QStringLiteral("server"), r.name},
+                                       {QStringLiteral("status"), r.status}, {QStringLiteral("checkStatus"), r.checkStatus},
+                                       {QStringLiteral("checkCode"), r.checkCode},
+                                       {QStringLiteral("checkDurationMs"), r.checkDurationMs},
+                                       {QStringLiteral("lastChangeSec"), r.lastChangeSec},
+                                       {QStringLiteral("currentSessions"), r.currentSessions},
+                                       {QStringLiteral("totalSessions"), r.totalSessions}});
+    return {{QStringLiteral("servers"), servers}};
+}
+
+QString etcdLine(const EtcdSnapshot &e)
+{
+    if (e.statusByEndpoint.isEmpty())
+        return QStringLiteral("etcd: no answer");
+    QStringList scopes;
+    for (const auto &s : e.scopes)
+        scopes.append(QStringLiteral("%1 (leader key: %2)").arg(s.scope, s.leader.isEmpty() ? QStringLiteral("none") : s.leader));
+    return QStringLiteral("etcd: leader %1 · %2 of %3 members answered · Patroni scopes: %4")
+            .arg(e.leaderName.isEmpty() ? QStringLiteral("none") : e.leaderName)
+            .arg(e.statusByEndpoint.size())
+            .arg(e.members.members.size())
+            .arg(scopes.isEmpty() ? QStringLiteral("none") : scopes.join(QStringLiteral(", ")));
+}
+
+QString haproxyLine(const HaproxyStats &h)
+{
+    if (h.rows.isEmpty())
+        return QStringLiteral("HAProxy: no answer");
+    QStringList parts;
+    QStringList proxies;
+    for (const auto &r : h.rows)
+        if (r.kind == HaproxyRow::Kind::Server && !proxies.contains(r.proxy))
+            proxies.append(r.proxy);
+    for (const auto &proxy : proxies) {
+        QStringList up;
+        for (const auto &r : h.servers(proxy))
+            if (r.isUp())
+                up.append(r.name);
+        parts.append(QStringLiteral("%1 → %2").arg(proxy, up.isEmpty() ? QStringLiteral("NO SERVER UP") : up.join(QStringLiteral(", "))));
+    }
+    return QStringLiteral("HAProxy: ") + parts.join(QStringLiteral(" · "));
+}
+
+} // namespace
 
 int runStatusCommand(CliContext &ctx, const QStringList &args)
 {
@@ -42,29 +121,29 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         return Failed;
     }
     HttpClient http;
-    PatroniPoller poller(&http);
-    QList<PatroniPoller::Endpoint> endpoints;
-    for (const auto &e : profile.value().patroni)
-        endpoints.append({e.name, e.url});
-    poller.setEndpoints(endpoints);
-
-    std::optional<ClusterSnapshot> snapshot;
+    ClusterObserver observer(&http);
+    observer.setProfile(profile.value());
+    // One round of every source, then report.
+    int pending = static_cast<int>(observer.activePollers().size());
     QString roundError;
-    QObject::connect(&poller, &PatroniPoller::snapshotReady, [&](const ClusterSnapshot &s) { snapshot = s; });
-    QObject::connect(&poller, &PatroniPoller::roundFinished, [&](bool, const QString &error) {
-        roundError = error;
-        QCoreApplication::quit();
-    });
-    QMetaObject::invokeMethod(&poller, &PatroniPoller::pollOnce, Qt::QueuedConnection);
+    for (EndpointPoller *p : observer.activePollers())
+        QObject::connect(p, &EndpointPoller::roundFinished, [&, p](bool, const QString &error) {
+            if (p == observer.patroni())
+                roundError = error;
+            if (--pending == 0)
+                QCoreApplication::quit();
+        });
+    QMetaObject::invokeMethod(&observer, &ClusterObserver::pollOnce, Qt::QueuedConnection);
     QCoreApplication::exec();
-
+    const std::optional<ClusterSnapshot> snapshot = observer.cluster()->rowCount() > 0
+            ? std::optional<ClusterSnapshot>(observer.cluster()->snapshot()) : std::nullopt;
     const bool json = parser.isSet(QStringLiteral("json"));
     if (json) {
         QJsonArray members, sources;
         if (snapshot)
             for (const auto &m : snapshot->members)
                 members.append(memberToJson(m));
-        for (const auto &h : poller.health())
+        for (const auto &h : observer.sources()->sources())
             sources.append(QJsonObject{{QStringLiteral("id"), h.id},
                                        {QStringLiteral("url"), h.url.toString()},
                                        {QStringLiteral("reachable"), h.reachable},
@@ -73,7 +152,9 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         QJsonObject root{{QStringLiteral("profile"), profile.value().name},
                          {QStringLiteral("ok"), snapshot.has_value()},
                          {QStringLiteral("members"), members},
-                         {QStringLiteral("sources"), sources}};
+                         {QStringLiteral("sources"), sources},
+                         {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
+                         {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())}};
         if (snapshot) {
             root.insert(QStringLiteral("reportedBy"), snapshot->sourceUrl);
             root.insert(QStringLiteral("fetchedAt"), QDateTime::fromMSecsSinceEpoch(snapshot->fetchedAtMs, Qt::UTC)
@@ -114,7 +195,8 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                 ctx.out << padRight(r[c], widths[c]);
             ctx.out << '\n';
         }
-        for (const auto &h : poller.health())
+        ctx.out << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n';
+        for (const auto &h : observer.sources()->sources())
             if (!h.reachable)
                 ctx.out << "warning: " << h.label << " (" << h.url.toString() << ") unreachable: " << h.lastError << '\n';
         ctx.out.flush();

@@ -1,11 +1,12 @@
 #include "application.h"
 
 #include "clustermodel.h"
+#include "clusterobserver.h"
+#include "eventtimelinemodel.h"
 #include "http/httpclient.h"
 #include "labprogressmodel.h"
 #include "mainwindow.h"
 #include "membertable.h"
-#include "patroni/patronipoller.h"
 #include "sourcehealthmodel.h"
 
 #include <QAction>
@@ -21,55 +22,39 @@ Application::Application(const Options &options, QObject *parent)
     : QObject(parent),
       m_options(options),
       m_http(new svc::HttpClient(this)),
-      m_poller(new svc::PatroniPoller(m_http, this)),
+      m_observer(new models::ClusterObserver(m_http, this)),
       m_lab(nullptr),
-      m_cluster(new models::ClusterModel(this)),
-      m_labProgress(new models::LabProgressModel(this)),
-      m_sources(new models::SourceHealthModel(this))
+      m_labProgress(new models::LabProgressModel(this))
 {
     svc::LabConfig labConfig;
     labConfig.labDir = svc::LabConfig::defaultLabDir();
     labConfig.ports = svc::LabPorts().withOffset(options.labPortOffset);
     m_lab = new svc::NativeLab(labConfig, m_http, this);
     m_labProgress->reset(labConfig.components());
-    m_window = std::make_unique<MainWindow>(m_cluster, m_labProgress, m_sources);
-    m_poller->setIntervalMs(options.pollIntervalMs);
+    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, sourceModel());
+    m_observer->setIntervalMs(options.pollIntervalMs);
 
-    // Data flows up.
-    connect(m_poller, &svc::PatroniPoller::snapshotReady, m_cluster, &models::ClusterModel::setSnapshot);
-    connect(m_poller, &svc::PatroniPoller::healthChanged, m_sources, &models::SourceHealthModel::update);
-    connect(m_poller, &svc::PatroniPoller::healthChanged, this, [this](const svc::SourceHealth &h) {
-        if (h.consecutiveFailures == 1)
-            m_window->appendEvent(h.label, tr("unreachable: %1").arg(h.lastError), MainWindow::Severity::Warning);
-        else if (h.reachable && h.lastError.isEmpty() && h.consecutiveFailures == 0 && h.everPolled
-                 && h.lastSuccessMs > 0 && h.latencyMs >= 0 && property(qPrintable(h.id)).toBool())
-            m_window->appendEvent(h.label, tr("reachable again"));
-        setProperty(qPrintable(h.id), !h.reachable);
+    // Data flows up: every source's changes arrive as events on one timeline.
+    connect(m_observer, &models::ClusterObserver::eventRecorded, this, [this](const models::ClusterEvent &e) {
+        const auto severity = e.severity == models::ClusterEvent::Severity::Error     ? MainWindow::Severity::Error
+                : e.severity == models::ClusterEvent::Severity::Warning                ? MainWindow::Severity::Warning
+                                                                                        : MainWindow::Severity::Info;
+        m_window->appendEvent(e.source.section(QLatin1Char(':'), 0, 0), e.text, severity);
     });
-    connect(m_poller, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {
-        if (!any) {
-            m_cluster->clear();
+    connect(m_observer, &models::ClusterObserver::patroniRoundFinished, this, [this](bool any, const QString &error) {
+        if (!any)
             m_window->setMembersPlaceholder(
                     m_profile.isBuiltInLab() && !m_lab->isBusy()
                             ? tr("The lab is not running.\nStart it with ▶ Start lab (or `pgha lab start`).")
                             : tr("No Patroni REST API answered.\n%1").arg(error));
-        }
         m_lastRoundError = error;
         updateSummary();
-    });
-    connect(m_cluster, &models::ClusterModel::leaderChanged, this, [this](const QString &before, const QString &after) {
-        if (before.isEmpty())
-            m_window->appendEvent(QStringLiteral("patroni"), tr("leader is %1").arg(after));
-        else if (after.isEmpty())
-            m_window->appendEvent(QStringLiteral("patroni"), tr("no leader (was %1)").arg(before), MainWindow::Severity::Warning);
-        else
-            m_window->appendEvent(QStringLiteral("patroni"), tr("leader changed: %1 → %2").arg(before, after),
-                                  MainWindow::Severity::Warning);
     });
     connect(m_lab, &svc::NativeLab::componentChanged, m_labProgress, &models::LabProgressModel::update);
     connect(m_lab, &svc::NativeLab::stageChanged, m_labProgress, &models::LabProgressModel::setStage);
     connect(m_lab, &svc::NativeLab::message, this, [this](const QString &line) {
-        m_window->appendEvent(QStringLiteral("lab"), line);
+        m_observer->record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("lab"), models::ClusterEvent::Severity::Info,
+                            QStringLiteral("lab"), {}, line});
     });
     connect(m_lab, &svc::NativeLab::startFinished, this, &Application::onLabStartFinished);
     connect(m_lab, &svc::NativeLab::stopFinished, this, [this](const svc::LabOutcome &o) {
@@ -101,6 +86,10 @@ Application::Application(const Options &options, QObject *parent)
 
 Application::~Application() = default;
 
+models::ClusterModel *Application::clusterModel() const { return m_observer->cluster(); }
+models::SourceHealthModel *Application::sourceModel() const { return m_observer->sources(); }
+models::EventTimelineModel *Application::timeline() const { return m_observer->timeline(); }
+
 void Application::show()
 {
     m_window->show();
@@ -111,24 +100,20 @@ void Application::show()
 void Application::applyProfile(const svc::Profile &profile)
 {
     m_profile = profile;
-    QList<svc::PatroniPoller::Endpoint> endpoints;
     QStringList urls;
-    for (const auto &e : profile.patroni) {
-        endpoints.append({e.name, e.url});
+    for (const auto &e : profile.patroni)
         urls.append(e.url.authority());
-    }
-    m_poller->stop();
-    m_sources->clear();
-    m_cluster->clear();
-    m_poller->setEndpoints(endpoints);
+    m_observer->setProfile(profile);
     m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
                                                 : profile.sourceFile);
     m_window->startLabAction()->setVisible(profile.isBuiltInLab());
     m_window->stopLabAction()->setVisible(profile.isBuiltInLab());
-    m_window->appendEvent(QStringLiteral("profile"), tr("watching %1 via Patroni REST at %2")
-                                                          .arg(profile.name, urls.join(QStringLiteral(", "))));
-    m_poller->start();
+    m_window->appendEvent(QStringLiteral("profile"), tr("watching %1: Patroni REST at %2; %3 etcd endpoint(s); HAProxy stats %4")
+                                                          .arg(profile.name, urls.join(QStringLiteral(", ")))
+                                                          .arg(profile.etcd.size())
+                                                          .arg(profile.haproxyStats.isEmpty() ? tr("none") : profile.haproxyStats.authority()));
+    m_observer->start();
 }
 
 void Application::startLab(const svc::NativeLab::StartOptions &options)
@@ -217,7 +202,7 @@ void Application::askAboutStaleLab(const QString &why)
 
 void Application::updateSummary()
 {
-    const auto &snap = m_cluster->snapshot();
+    const auto &snap = clusterModel()->snapshot();
     if (snap.members.isEmpty()) {
         m_window->setClusterSummary(QStringLiteral("<span style='color:gray'>%1</span>")
                                             .arg(tr("no cluster data").toHtmlEscaped()));

@@ -11,10 +11,11 @@
 
 namespace pgha::svc {
 class HttpClient;
-class PatroniPoller;
 }
 namespace pgha::models {
 class ClusterModel;
+class ClusterObserver;
+class EventTimelineModel;
 class LabProgressModel;
 class SourceHealthModel;
 }
@@ -41,8 +42,10 @@ public:
     ~Application() override;
 
     views::MainWindow *window() const { return m_window.get(); }
-    models::ClusterModel *clusterModel() const { return m_cluster; }
-    models::SourceHealthModel *sourceModel() const { return m_sources; }
+    models::ClusterModel *clusterModel() const;
+    models::SourceHealthModel *sourceModel() const;
+    models::EventTimelineModel *timeline() const;
+    models::ClusterObserver *observer() const { return m_observer; }
     svc::NativeLab *lab() const { return m_lab; }
 
     void show();
@@ -63,11 +66,9 @@ private:
 
     Options m_options;
     svc::HttpClient *m_http;
-    svc::PatroniPoller *m_poller;
+    models::ClusterObserver *m_observer;
     svc::NativeLab *m_lab;
-    models::ClusterModel *m_cluster;
     models::LabProgressModel *m_labProgress;
-    models::SourceHealthModel *m_sources;
     std::unique_ptr<views::MainWindow> m_window;
     svc::Profile m_profile;
     QTimer m_labWatch;   // the lab directory, read while no start/stop runs (the CLI may act too)

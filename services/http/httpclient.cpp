@@ -19,16 +19,33 @@ HttpClient::HttpClient(QObject *parent)
     m_nam->setProxy(QNetworkProxy::NoProxy);
 }
 
-void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback callback)
+namespace {
+QNetworkRequest makeRequest(const QUrl &url, int timeoutMs)
 {
     QNetworkRequest request(url);
-    request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : kDefaultTimeoutMs);
+    request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : HttpClient::kDefaultTimeoutMs);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setRawHeader("Accept", "application/json, text/plain, */*");
+    return request;
+}
+} // namespace
 
+void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback callback)
+{
+    track(m_nam->get(makeRequest(url, timeoutMs)), url, timeoutMs, context, std::move(callback));
+}
+
+void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context, Callback callback)
+{
+    QNetworkRequest request = makeRequest(url, timeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    track(m_nam->post(request, body), url, timeoutMs, context, std::move(callback));
+}
+
+void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QObject *context, Callback callback)
+{
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
-    QNetworkReply *reply = m_nam->get(request);
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
 

@@ -9,6 +9,7 @@
 #include <functional>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace pgha::svc {
 
@@ -37,8 +38,12 @@ public:
 
     // `context` guards the callback: if it is destroyed first, the callback is not called.
     void get(const QUrl &url, int timeoutMs, QObject *context, Callback callback);
+    // POST with a JSON body (etcd's v3 gateway takes every read as a POST).
+    void postJson(const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context, Callback callback);
 
 private:
+    void track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QObject *context, Callback callback);
+
     QNetworkAccessManager *m_nam;
 };
 

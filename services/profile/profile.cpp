@@ -36,6 +36,17 @@ Profile Profile::forLab(const LabConfig &config)
         url.setPort(config.ports.rest[i]);
         p.patroni.append({config.memberName(i), url});
     }
+    for (int i = 0; i < kLabMembers; ++i) {
+        QUrl url;
+        url.setScheme(QStringLiteral("http"));
+        url.setHost(config.host);
+        url.setPort(config.ports.etcdClient[i]);
+        p.etcd.append({QStringLiteral("etcd%1").arg(i + 1), url});
+    }
+    p.haproxyStats.setScheme(QStringLiteral("http"));
+    p.haproxyStats.setHost(config.host);
+    p.haproxyStats.setPort(config.ports.haproxyStats);
+    p.haproxyStats.setPath(QStringLiteral("/stats"));
     p.readWrite = {config.host, config.ports.haproxyReadWrite, QStringLiteral("postgres"), QStringLiteral("postgres"), {},
                    QStringLiteral("pgha")};
     p.readOnly = p.readWrite;
@@ -106,6 +117,23 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             const QString name = (e.IsMap() && e["name"]) ? str(e["name"]) : url.host() + QLatin1Char(':') + QString::number(url.port());
             p.patroni.append({name, url});
         }
+        if (const YAML::Node etcd = root["etcd"]) {
+            if (!etcd.IsSequence())
+                return makeError(QStringLiteral("%1: line %2: \"etcd\" must be a list of client URLs")
+                                         .arg(sourceName).arg(etcd.Mark().line + 1));
+            for (const auto &e : etcd) {
+                const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
+                if (!url.isValid() || url.host().isEmpty())
+                    return makeError(QStringLiteral("%1: line %2: \"%3\" is not an etcd client URL")
+                                             .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
+                const QString name = (e.IsMap() && e["name"]) ? str(e["name"]) : url.authority();
+                p.etcd.append({name, url});
+            }
+        }
+        if (root["haproxy_stats"])
+            p.haproxyStats = QUrl(str(root["haproxy_stats"]));
+        if (root["namespace"])
+            p.dcsNamespace = str(root["namespace"]);
         p.readWrite = readEndpoint(root["read_write"], p.readWrite);
         p.readOnly = readEndpoint(root["read_only"], p.readWrite);
     } catch (const YAML::Exception &e) {
@@ -135,6 +163,16 @@ QByteArray serialiseProfile(const Profile &profile)
         out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
             << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
     out << YAML::EndSeq;
+    if (!profile.etcd.isEmpty()) {
+        out << YAML::Key << "etcd" << YAML::Value << YAML::BeginSeq;
+        for (const auto &e : profile.etcd)
+            out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
+                << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
+        out << YAML::EndSeq;
+    }
+    if (profile.haproxyStats.isValid())
+        out << YAML::Key << "haproxy_stats" << YAML::Value << profile.haproxyStats.toString().toStdString();
+    out << YAML::Key << "namespace" << YAML::Value << profile.dcsNamespace.toStdString();
     for (const auto &[key, ep] : {std::pair{"read_write", profile.readWrite}, std::pair{"read_only", profile.readOnly}}) {
         out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
         out << YAML::Key << "host" << YAML::Value << ep.host.toStdString() << YAML::Key << "port" << YAML::Value << ep.port;

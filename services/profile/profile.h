@@ -24,6 +24,9 @@ struct Profile {
     Kind kind = Kind::Lab;
     QString sourceFile;                 // empty for the built-in lab profile
     QList<PatroniEndpoint> patroni;
+    QList<PatroniEndpoint> etcd;        // client URLs (v3 JSON gateway)
+    QUrl haproxyStats;                  // e.g. http://host:7000/stats (";csv" is added)
+    QString dcsNamespace = QStringLiteral("/service/");
     PgEndpoint readWrite;
     PgEndpoint readOnly;
     QString labDir;                     // set on the built-in lab profile

@@ -43,7 +43,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
         QCOMPARE(model->leaderCount(), 1);
         QCOMPARE(window->memberTable()->currentWidget(), window->memberTable()->table());
-        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 3, 10000);
+        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats.
+        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 7, 10000);
 
         // Leader row is bold with a "Leader" badge; the header names the leader.
         int leaderRow = -1;

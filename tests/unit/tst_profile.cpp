@@ -68,6 +68,9 @@ private slots:
         QCOMPARE(back.value().patroni.size(), 3);
         QCOMPARE(back.value().patroni[2].url.port(), 8010);
         QCOMPARE(back.value().readOnly.port, 5001);
+        QCOMPARE(back.value().etcd.size(), 3);
+        QCOMPARE(back.value().etcd[1].url.port(), 12379);
+        QCOMPARE(back.value().haproxyStats.toString(), QStringLiteral("http://127.0.0.1:7000/stats"));
         QVERIFY(!QFile(path).readAll().contains("password"));
 
         // A malformed file on disk is reported and left exactly as it was.

@@ -1,0 +1,77 @@
+// `pgha watch`: the event timeline, streamed until interrupted.
+#include "clicontext.h"
+#include "signalwatcher.h"
+
+#include "clusterobserver.h"
+#include "http/httpclient.h"
+#include "lab/labconfig.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QTimer>
+
+using namespace pgha::svc;
+using namespace pgha::models;
+
+namespace pgha::cli {
+
+int runWatchCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Stream the event timeline (leader and timeline changes, members joining and leaving, HAProxy servers\n"
+            "UP/DOWN, etcd leader changes, sources unreachable and recovered) until interrupted."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("profile"), QStringLiteral("Profile name or YAML file (default: the built-in lab profile)."),
+         QStringLiteral("NAME|FILE"), QStringLiteral("lab")},
+        {QStringLiteral("json"), QStringLiteral("One JSON object per line.")},
+        {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000)."), QStringLiteral("MS"),
+         QStringLiteral("1000")},
+        {QStringLiteral("duration"), QStringLiteral("Stop after this many seconds (default: until interrupted)."),
+         QStringLiteral("S"), QStringLiteral("0")},
+    });
+    if (!parser.parse(args)) {
+        ctx.err << "pgha: " << parser.errorText() << "\n\n" << parser.helpText();
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        return ctx.out << parser.helpText(), Ok;
+    const int interval = parser.value(QStringLiteral("interval")).toInt();
+    if (interval < 250 || interval > 10000) {
+        ctx.err << "pgha: --interval takes 250 to 10000 ms\n";
+        return Usage;
+    }
+    auto profile = resolveProfile(parser.value(QStringLiteral("profile")), LabConfig::defaultLabDir());
+    if (!profile) {
+        ctx.err << "pgha: " << profile.error().toString() << Qt::endl;
+        return Failed;
+    }
+    const bool json = parser.isSet(QStringLiteral("json"));
+    HttpClient http;
+    ClusterObserver observer(&http);
+    observer.setProfile(profile.value());
+    observer.setIntervalMs(interval);
+    QObject::connect(&observer, &ClusterObserver::eventRecorded, [&](const ClusterEvent &e) {
+        if (json)
+            ctx.out << QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) << '\n';
+        else
+            ctx.out << QDateTime::fromMSecsSinceEpoch(e.atMs).toString(QStringLiteral("hh:mm:ss.zzz")) << "  "
+                    << padRight(ClusterEvent::severityName(e.severity), 8) << padRight(e.source, 18) << e.text << '\n';
+        ctx.out.flush();
+    });
+    app::SignalWatcher watcher;
+    QObject::connect(&watcher, &app::SignalWatcher::interrupted, [] { QCoreApplication::quit(); });
+    if (const int seconds = parser.value(QStringLiteral("duration")).toInt(); seconds > 0)
+        QTimer::singleShot(seconds * 1000, [] { QCoreApplication::quit(); });
+    if (!json)
+        ctx.err << "watching profile " << profile.value().name << " every " << interval << " ms; Ctrl-C to stop" << Qt::endl;
+    observer.start();
+    QCoreApplication::exec();
+    observer.stop();
+    return Ok;
+}
+
+} // namespace pgha::cli

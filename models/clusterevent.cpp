@@ -1,0 +1,159 @@
+#include "clusterevent.h"
+
+#include "memberformat.h"
+
+#include <QDateTime>
+
+namespace pgha::models {
+
+using Severity = ClusterEvent::Severity;
+
+QString ClusterEvent::severityName(Severity s)
+{
+    switch (s) {
+    case Severity::Info: return QStringLiteral("info");
+    case Severity::Warning: return QStringLiteral("warning");
+    case Severity::Error: return QStringLiteral("error");
+    }
+    return {};
+}
+
+QJsonObject ClusterEvent::toJson() const
+{
+    return {{QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+            {QStringLiteral("atMs"), atMs},
+            {QStringLiteral("source"), source},
+            {QStringLiteral("severity"), severityName(severity)},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("subject"), subject},
+            {QStringLiteral("text"), text}};
+}
+
+namespace {
+ClusterEvent make(qint64 at, const QString &source, Severity s, const QString &kind, const QString &subject,
+                  const QString &text)
+{
+    return {at, source, s, kind, subject, text};
+}
+
+const svc::PatroniMember *member(const svc::ClusterSnapshot &s, const QString &name)
+{
+    for (const auto &m : s.members)
+        if (m.name == name)
+            return &m;
+    return nullptr;
+}
+// The cluster's timeline: the leader's, or the highest a member reports while there is none.
+std::optional<qint64> clusterTimeline(const svc::ClusterSnapshot &s)
+{
+    if (const auto *l = s.leader(); l && l->timeline)
+        return l->timeline;
+    std::optional<qint64> best;
+    for (const auto &m : s.members)
+        if (m.timeline && (!best || *m.timeline > *best))
+            best = m.timeline;
+    return best;
+}
+} // namespace
+
+QList<ClusterEvent> diffCluster(const svc::ClusterSnapshot &before, const svc::ClusterSnapshot &after,
+                                qint64 lagThresholdBytes)
+{
+    QList<ClusterEvent> out;
+    if (before.members.isEmpty())
+        return out;
+    const qint64 at = after.fetchedAtMs;
+    const QString src = QStringLiteral("patroni");
+    const auto *oldLeader = before.leader();
+    const auto *newLeader = after.leader();
+    const QString was = oldLeader ? oldLeader->name : QString();
+    const QString now = newLeader ? newLeader->name : QString();
+    if (was != now) {
+        if (now.isEmpty())
+            out.append(make(at, src, Severity::Error, QStringLiteral("leader-changed"), was,
+                            QStringLiteral("no leader (was %1)").arg(was)));
+        else
+            out.append(make(at, src, Severity::Warning, QStringLiteral("leader-changed"), now,
+                            was.isEmpty() ? QStringLiteral("%1 is the leader").arg(now)
+                                          : QStringLiteral("leader changed: %1 → %2").arg(was, now)));
+    }
+    // Compared across snapshots without a leader too (a switchover passes through one).
+    const auto oldTimeline = clusterTimeline(before);
+    const auto newTimeline = clusterTimeline(after);
+    if (oldTimeline && newTimeline && *newTimeline > *oldTimeline)
+        out.append(make(at, src, Severity::Warning, QStringLiteral("timeline-changed"), now,
+                        now.isEmpty() ? QStringLiteral("timeline %1 → %2").arg(*oldTimeline).arg(*newTimeline)
+                                      : QStringLiteral("timeline %1 → %2 on %3").arg(*oldTimeline).arg(*newTimeline).arg(now)));
+    for (const auto &m : after.members) {
+        const auto *old = member(before, m.name);
+        if (!old) {
+            out.append(make(at, src, Severity::Info, QStringLiteral("member-joined"), m.name,
+                            QStringLiteral("%1 joined as %2 (%3)").arg(m.name, roleText(m), m.state)));
+            continue;
+        }
+        if (old->state != m.state)
+            out.append(make(at, src, m.state == u"running" || m.state == u"streaming" ? Severity::Info : Severity::Warning,
+                            QStringLiteral("member-state"), m.name,
+                            QStringLiteral("%1: %2 → %3").arg(m.name, old->state, m.state)));
+        const bool wasHigh = old->lag.kind == svc::MemberLag::Kind::Bytes && old->lag.bytes > lagThresholdBytes;
+        const bool isHigh = m.lag.kind == svc::MemberLag::Kind::Bytes && m.lag.bytes > lagThresholdBytes;
+        if (isHigh && !wasHigh)
+            out.append(make(at, src, Severity::Warning, QStringLiteral("lag-high"), m.name,
+                            QStringLiteral("%1 lags %2 (over %3)").arg(m.name, bytesText(m.lag.bytes), bytesText(lagThresholdBytes))));
+        else if (wasHigh && !isHigh && m.lag.kind == svc::MemberLag::Kind::Bytes)
+            out.append(make(at, src, Severity::Info, QStringLiteral("lag-ok"), m.name,
+                            QStringLiteral("%1 caught up (lag %2)").arg(m.name, bytesText(m.lag.bytes))));
+    }
+    for (const auto &m : before.members)
+        if (!member(after, m.name))
+            out.append(make(at, src, Severity::Warning, QStringLiteral("member-left"), m.name,
+                            QStringLiteral("%1 left the cluster (was %2, %3)").arg(m.name, roleText(m), m.state)));
+    return out;
+}
+
+QList<ClusterEvent> diffHaproxy(const svc::HaproxyStats &before, const svc::HaproxyStats &after, qint64 atMs)
+{
+    QList<ClusterEvent> out;
+    for (const auto &r : after.rows) {
+        if (r.kind != svc::HaproxyRow::Kind::Server)
+            continue;
+        const auto *old = before.find(r.proxy, r.name);
+        if (!old || old->isUp() == r.isUp())
+            continue;
+        const QString subject = r.proxy + QLatin1Char('/') + r.name;
+        const QString check = r.checkStatus.isEmpty() ? QString()
+                : QStringLiteral(" (check %1%2)").arg(r.checkStatus, r.checkCode ? QStringLiteral(" %1").arg(r.checkCode) : QString());
+        out.append(make(atMs, QStringLiteral("haproxy"), r.isUp() ? Severity::Info : Severity::Warning,
+                        r.isUp() ? QStringLiteral("server-up") : QStringLiteral("server-down"), subject,
+                        QStringLiteral("%1 %2%3").arg(subject, r.isUp() ? QStringLiteral("UP") : QStringLiteral("DOWN"), check)));
+    }
+    return out;
+}
+
+QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSnapshot &after)
+{
+    QList<ClusterEvent> out;
+    if (before.leaderName != after.leaderName && !before.statusByEndpoint.isEmpty())
+        out.append(make(after.fetchedAtMs, QStringLiteral("etcd"), Severity::Warning, QStringLiteral("etcd-leader-changed"),
+                        after.leaderName,
+                        after.leaderName.isEmpty() ? QStringLiteral("etcd has no leader (was %1)").arg(before.leaderName)
+                                                   : QStringLiteral("etcd leader: %1 → %2")
+                                                             .arg(before.leaderName.isEmpty() ? QStringLiteral("none") : before.leaderName,
+                                                                  after.leaderName)));
+    return out;
+}
+
+QList<ClusterEvent> diffHealth(const svc::SourceHealth &before, const svc::SourceHealth &after, qint64 atMs)
+{
+    if (!after.everPolled || (before.everPolled && before.reachable == after.reachable))
+        return {};
+    if (!after.reachable)
+        return {make(atMs, after.id, Severity::Error, QStringLiteral("source-unreachable"), after.label,
+                     QStringLiteral("%1 unreachable: %2").arg(after.label, after.lastError))};
+    if (before.everPolled)
+        return {make(atMs, after.id, Severity::Info, QStringLiteral("source-recovered"), after.label,
+                     QStringLiteral("%1 reachable again").arg(after.label))};
+    return {};
+}
+
+} // namespace pgha::models

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/sourcehealth.h"
+#include "etcd/etcdpoller.h"
+#include "haproxy/haproxystats.h"
+#include "patroni/patronitypes.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace pgha::models {
+
+// One thing that happened, as one source saw it, on one clock (ms since epoch).
+struct ClusterEvent {
+    enum class Severity { Info, Warning, Error };
+    qint64 atMs = 0;
+    QString source;      // "patroni", "haproxy", "etcd", "lab", or a source id ("patroni:pg1")
+    Severity severity = Severity::Info;
+    QString kind;        // leader-changed, timeline-changed, member-joined, member-left, member-state,
+                         // server-up, server-down, etcd-leader-changed, lag-high, lag-ok,
+                         // source-unreachable, source-recovered
+    QString subject;     // member, server or source the event is about
+    QString text;        // one sentence for people
+
+    static QString severityName(Severity s);
+    QJsonObject toJson() const;
+};
+
+// Events from two consecutive observations of the same source. Pure; `atMs` of each event is
+// the time of `after`. The first observation (empty `before`) yields no events but a baseline.
+QList<ClusterEvent> diffCluster(const svc::ClusterSnapshot &before, const svc::ClusterSnapshot &after,
+                                qint64 lagThresholdBytes);
+QList<ClusterEvent> diffHaproxy(const svc::HaproxyStats &before, const svc::HaproxyStats &after, qint64 atMs);
+QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSnapshot &after);
+// A source that stopped answering or came back.
+QList<ClusterEvent> diffHealth(const svc::SourceHealth &before, const svc::SourceHealth &after, qint64 atMs);
+
+} // namespace pgha::models
+
+Q_DECLARE_METATYPE(pgha::models::ClusterEvent)

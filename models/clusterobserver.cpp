@@ -1,0 +1,130 @@
+#include "clusterobserver.h"
+
+#include "clustermodel.h"
+#include "etcd/etcdpoller.h"
+#include "eventtimelinemodel.h"
+#include "haproxy/haproxypoller.h"
+#include "patroni/patronipoller.h"
+#include "sourcehealthmodel.h"
+
+#include <QDateTime>
+
+namespace pgha::models {
+
+ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
+    : QObject(parent),
+      m_patroni(new svc::PatroniPoller(http, this)),
+      m_haproxyPoller(new svc::HaproxyPoller(http, this)),
+      m_etcdPoller(new svc::EtcdPoller(http, this)),
+      m_cluster(new ClusterModel(this)),
+      m_sources(new SourceHealthModel(this)),
+      m_timeline(new EventTimelineModel(this))
+{
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+        connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
+    connect(m_patroni, &svc::PatroniPoller::snapshotReady, this, [this](const svc::ClusterSnapshot &s) {
+        for (const auto &e : diffCluster(m_lastCluster, s, m_lagThreshold))
+            record(e);
+        if (m_lastCluster.members.isEmpty() && s.leader())
+            record({s.fetchedAtMs, QStringLiteral("patroni"), ClusterEvent::Severity::Info, QStringLiteral("leader-changed"),
+                    s.leader()->name, tr("%1 is the leader").arg(s.leader()->name)});
+        m_lastCluster = s;
+        m_cluster->setSnapshot(s);
+    });
+    connect(m_patroni, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {
+        if (!any && !m_lastCluster.members.isEmpty()) {
+            m_lastCluster = {};
+            m_cluster->clear();
+        }
+        emit patroniRoundFinished(any, error);
+    });
+    connect(m_haproxyPoller, &svc::HaproxyPoller::statsReady, this, [this](const QString &, const svc::HaproxyStats &stats) {
+        for (const auto &e : diffHaproxy(m_haproxy, stats, QDateTime::currentMSecsSinceEpoch()))
+            record(e);
+        m_haproxy = stats;
+        emit haproxyUpdated();
+    });
+    connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
+        for (const auto &e : diffEtcd(m_etcd, s))
+            record(e);
+        m_etcd = s;
+        emit etcdUpdated();
+    });
+}
+
+void ClusterObserver::onHealth(const svc::SourceHealth &h)
+{
+    for (const auto &e : diffHealth(m_lastHealth.value(h.id), h, QDateTime::currentMSecsSinceEpoch()))
+        record(e);
+    m_lastHealth.insert(h.id, h);
+    m_sources->update(h);
+}
+
+void ClusterObserver::setProfile(const svc::Profile &profile)
+{
+    stop();
+    m_lastCluster = {};
+    m_haproxy = {};
+    m_etcd = {};
+    m_lastHealth.clear();
+    m_cluster->clear();
+    m_sources->clear();
+    QList<svc::EndpointPoller::Endpoint> patroni, etcd, haproxy;
+    for (const auto &e : profile.patroni)
+        patroni.append({e.name, e.url});
+    for (const auto &e : profile.etcd)
+        etcd.append({e.name, e.url});
+    if (profile.haproxyStats.isValid() && !profile.haproxyStats.isEmpty())
+        haproxy.append({QStringLiteral("haproxy"), profile.haproxyStats});
+    m_patroni->setEndpoints(patroni);
+    m_etcdPoller->setEndpoints(etcd);
+    m_etcdPoller->setNamespace(profile.dcsNamespace);
+    m_haproxyPoller->setEndpoints(haproxy);
+}
+
+void ClusterObserver::setIntervalMs(int ms)
+{
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+        p->setIntervalMs(ms);
+}
+
+void ClusterObserver::start()
+{
+    m_patroni->start();
+    if (!m_etcdPoller->endpoints().isEmpty())
+        m_etcdPoller->start();
+    if (!m_haproxyPoller->endpoints().isEmpty())
+        m_haproxyPoller->start();
+}
+
+void ClusterObserver::stop()
+{
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+        p->stop();
+}
+
+void ClusterObserver::pollOnce()
+{
+    m_patroni->pollOnce();
+    if (!m_etcdPoller->endpoints().isEmpty())
+        m_etcdPoller->pollOnce();
+    if (!m_haproxyPoller->endpoints().isEmpty())
+        m_haproxyPoller->pollOnce();
+}
+
+QList<svc::EndpointPoller *> ClusterObserver::activePollers() const
+{
+    QList<svc::EndpointPoller *> out;
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+        if (!p->endpoints().isEmpty())
+            out.append(p);
+    return out;
+}
+
+void ClusterObserver::record(const ClusterEvent &event)
+{
+    m_timeline->append(event);
+    emit eventRecorded(event);
+}
+
+} // namespace pgha::models

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "clusterevent.h"
+#include "profile/profile.h"
+
+#include <QHash>
+#include <QObject>
+
+namespace pgha::svc {
+class EndpointPoller;
+class EtcdPoller;
+class HaproxyPoller;
+class HttpClient;
+class PatroniPoller;
+}
+
+namespace pgha::models {
+
+class ClusterModel;
+class EventTimelineModel;
+class SourceHealthModel;
+
+// Watches one profile through every source it names (Patroni REST, etcd, HAProxy stats) and
+// keeps the models up to date; every change becomes an event on the timeline. Used by the
+// console and by `pgha watch`/`pgha status` alike.
+class ClusterObserver : public QObject {
+    Q_OBJECT
+public:
+    static constexpr qint64 kDefaultLagThresholdBytes = 16 * 1024 * 1024;
+
+    ClusterObserver(svc::HttpClient *http, QObject *parent = nullptr);
+
+    void setProfile(const svc::Profile &profile);
+    void setIntervalMs(int ms);
+    void start();
+    void stop();
+    void pollOnce();
+
+    ClusterModel *cluster() const { return m_cluster; }
+    SourceHealthModel *sources() const { return m_sources; }
+    EventTimelineModel *timeline() const { return m_timeline; }
+    svc::PatroniPoller *patroni() const { return m_patroni; }
+    // The pollers that have endpoints in the current profile (to wait for one round of each).
+    QList<svc::EndpointPoller *> activePollers() const;
+    const svc::HaproxyStats &haproxy() const { return m_haproxy; }
+    const svc::EtcdSnapshot &etcd() const { return m_etcd; }
+
+    void record(const ClusterEvent &event);   // also for events of other origins (the lab)
+
+signals:
+    void eventRecorded(const pgha::models::ClusterEvent &event);
+    void patroniRoundFinished(bool anyReachable, const QString &error);
+    void haproxyUpdated();
+    void etcdUpdated();
+
+private:
+    void onHealth(const svc::SourceHealth &h);
+
+    svc::PatroniPoller *m_patroni;
+    svc::HaproxyPoller *m_haproxyPoller;
+    svc::EtcdPoller *m_etcdPoller;
+    ClusterModel *m_cluster;
+    SourceHealthModel *m_sources;
+    EventTimelineModel *m_timeline;
+    svc::ClusterSnapshot m_lastCluster;
+    svc::HaproxyStats m_haproxy;
+    svc::EtcdSnapshot m_etcd;
+    QHash<QString, svc::SourceHealth> m_lastHealth;
+    qint64 m_lagThreshold = kDefaultLagThresholdBytes;
+};
+
+} // namespace pgha::models

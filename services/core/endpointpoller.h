@@ -1,0 +1,81 @@
+#pragma once
+
+#include "core/sourcehealth.h"
+
+#include <QList>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+namespace pgha::svc {
+
+class HttpClient;
+
+// The polling discipline every source shares: one round per interval over a list of
+// endpoints, never overlapping its own requests, a per-request timeout below the interval,
+// backoff for failing endpoints, health per endpoint, and late replies of an old endpoint list
+// dropped (generation counter). Subclasses fetch one endpoint and merge a finished round.
+class EndpointPoller : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kDefaultIntervalMs = 1000;
+    static constexpr int kMaxBackoffMs = 10000;
+
+    struct Endpoint {
+        QString label;   // e.g. "pg1", "etcd2", "haproxy"
+        QUrl baseUrl;
+    };
+
+    EndpointPoller(HttpClient *http, QString sourceKind, QObject *parent = nullptr);
+
+    void setEndpoints(const QList<Endpoint> &endpoints);
+    const QList<Endpoint> &endpoints() const { return m_endpointList; }
+    void setIntervalMs(int ms);
+    int intervalMs() const { return m_timer.interval(); }
+
+    void start();
+    void stop();
+    void pollOnce();
+    bool isActive() const { return m_timer.isActive(); }
+    QList<SourceHealth> health() const;
+
+signals:
+    void healthChanged(const pgha::svc::SourceHealth &health);
+    // After each round; `anyReachable` is false when every endpoint failed.
+    void roundFinished(bool anyReachable, const QString &summaryError);
+
+protected:
+    // Fetch endpoint `index`, then call finishEndpoint(index, generation, latency, error) once.
+    virtual void fetch(int index, quint64 generation) = 0;
+    // Called when every endpoint of the round has answered (or was skipped for backoff).
+    virtual void roundComplete() = 0;
+    virtual void roundStarting() {}
+    // How an endpoint is named for people (status bar, events): "pg1 REST", "etcd2" …
+    virtual QString displayLabel(const QString &label) const { return label; }
+
+    void finishEndpoint(int index, quint64 generation, qint64 latencyMs, const QString &error);
+    int timeoutMs() const;
+    HttpClient *http() const { return m_http; }
+    QString sourceKind() const { return m_kind; }
+
+private:
+    struct State {
+        Endpoint endpoint;
+        SourceHealth health;
+        qint64 nextAllowedMs = 0;
+        bool inFlight = false;
+    };
+    void startRound();
+
+    HttpClient *m_http;
+    QString m_kind;
+    QTimer m_timer;
+    QList<Endpoint> m_endpointList;
+    QList<State> m_states;
+    QStringList m_roundErrors;
+    int m_pending = 0;
+    int m_answered = 0;
+    quint64 m_generation = 0;
+};
+
+} // namespace pgha::svc

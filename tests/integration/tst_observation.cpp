@@ -1,0 +1,130 @@
+// Observation of the shared lab through every source, in-process: a switchover made with
+// patronictl reaches the model within two poll intervals; stopping a node yields HAProxy DOWN,
+// an unreachable source and member-left events. Runs after the GUI test: it stops pg3.
+#include "labtestutil.h"
+
+#include "clustermodel.h"
+#include "clusterobserver.h"
+#include "eventtimelinemodel.h"
+#include "http/httpclient.h"
+#include "lab/labstate.h"
+#include "profile/profile.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace pgha;
+
+class TestObservation : public QObject {
+    Q_OBJECT
+
+    static constexpr int kIntervalMs = 500;
+    svc::HttpClient m_http;
+
+    static bool hasEvent(const models::EventTimelineModel *t, const QString &kind, const QString &subject)
+    {
+        for (const auto &e : t->events())
+            if (e.kind == kind && e.subject == subject)
+                return true;
+        return false;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        labtest::useTestLabDir();
+        if (svc::NativeLab::inspect(svc::LabConfig::defaultLabDir()).status != svc::NativeLab::Status::Running)
+            QFAIL("the shared test lab is not running: run this through ctest (fixture \"lab\")");
+    }
+
+    void switchoverWithPatronictlReachesTheModel()
+    {
+        const QString patronictl = QStandardPaths::findExecutable(QStringLiteral("patronictl"));
+        if (patronictl.isEmpty())
+            QSKIP("patronictl is not installed (Debian package patroni)");
+        const auto state = svc::LabState::load(svc::LabConfig::defaultLabDir()).value();
+        models::ClusterObserver observer(&m_http);
+        observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value());
+        observer.setIntervalMs(kIntervalMs);
+        observer.start();
+        QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->leaderCount(), 1, 10000);
+        const QString before = observer.cluster()->snapshot().leader()->name;
+        QString candidate;
+        for (const auto &m : observer.cluster()->snapshot().members)
+            if (m.name != before && candidate.isEmpty())
+                candidate = m.name;
+
+        // patronictl talks to etcd itself, through its own configuration.
+        QTemporaryDir dir;
+        QFile cfg(dir.filePath(QStringLiteral("patronictl.yml")));
+        QVERIFY(cfg.open(QIODevice::WriteOnly));
+        cfg.write(QStringLiteral("scope: %1\nnamespace: /service/\netcd3:\n  hosts: 127.0.0.1:%2,127.0.0.1:%3,127.0.0.1:%4\n")
+                          .arg(state.config.scope).arg(state.config.ports.etcdClient[0]).arg(state.config.ports.etcdClient[1])
+                          .arg(state.config.ports.etcdClient[2]).toUtf8());
+        cfg.close();
+        QProcess ctl;
+        ctl.start(patronictl, {QStringLiteral("-c"), cfg.fileName(), QStringLiteral("switchover"), QStringLiteral("--leader"),
+                               before, QStringLiteral("--candidate"), candidate, QStringLiteral("--force")});
+        QVERIFY(ctl.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(ctl.state() == QProcess::NotRunning, 60000);   // the event loop runs meanwhile
+        QVERIFY2(ctl.exitCode() == 0, ctl.readAllStandardError().constData());
+        QVERIFY2(ctl.readAllStandardOutput().contains("Successfully switched over"), "patronictl did not report success");
+
+        // patronictl returns once Patroni completed the switchover: the model must follow
+        // within two poll intervals.
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_VERIFY_WITH_TIMEOUT(observer.cluster()->snapshot().leader()
+                                         && observer.cluster()->snapshot().leader()->name == candidate,
+                                 2 * kIntervalMs + 500);
+        qInfo("switchover %s → %s reached the model %lld ms after patronictl returned (poll interval %d ms)",
+              qPrintable(before), qPrintable(candidate), static_cast<long long>(clock.elapsed()), kIntervalMs);
+        QVERIFY(hasEvent(observer.timeline(), QStringLiteral("leader-changed"), candidate));
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("server-up"), QStringLiteral("read_write/") + candidate), 10000);
+        QVERIFY(hasEvent(observer.timeline(), QStringLiteral("timeline-changed"), candidate));
+    }
+
+    void stoppingANodeYieldsDownAndLeftEvents()
+    {
+        const QString labDir = svc::LabConfig::defaultLabDir();
+        auto state = svc::LabState::load(labDir).value();
+        models::ClusterObserver observer(&m_http);
+        observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), labDir).value());
+        observer.setIntervalMs(kIntervalMs);
+        observer.start();
+        QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->rowCount(), 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!observer.haproxy().rows.isEmpty(), 5000);
+        // A replica, so the leader keeps serving the suites that follow.
+        QString victim;
+        for (const auto &m : observer.cluster()->snapshot().members)
+            if (!m.isLeader())
+                victim = m.name;
+        const auto *proc = state.process(victim);
+        QVERIFY(proc);
+        QVERIFY(svc::proc::terminateGroup(proc->pid, proc->pgid));   // graceful: Patroni stops PostgreSQL
+
+        const auto ttl = state.config.timings.ttl;
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("server-down"), QStringLiteral("read_only/") + victim), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("source-unreachable"), victim + QStringLiteral(" REST")), 15000);
+        // Its member key expires after at most ttl: then it leaves /cluster.
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("member-left"), victim), (ttl + 10) * 1000);
+        QCOMPARE(observer.cluster()->rowCount(), 2);
+        for (const auto &e : observer.timeline()->events())
+            qInfo("%s %-8s %-20s %s", qPrintable(QDateTime::fromMSecsSinceEpoch(e.atMs).toString(u"hh:mm:ss.zzz")),
+                  qPrintable(models::ClusterEvent::severityName(e.severity)), qPrintable(e.source), qPrintable(e.text));
+
+        // Exports of the same timeline.
+        QTemporaryDir dir;
+        QVERIFY(observer.timeline()->exportTo(dir.filePath(QStringLiteral("t.csv"))).ok());
+        QVERIFY(observer.timeline()->exportTo(dir.filePath(QStringLiteral("t.jsonl"))).ok());
+        QFile jsonl(dir.filePath(QStringLiteral("t.jsonl")));
+        QVERIFY(jsonl.open(QIODevice::ReadOnly));
+        QCOMPARE(jsonl.readAll().count('\n'), observer.timeline()->rowCount());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestObservation)
+#include "tst_observation.moc"

@@ -1,0 +1,139 @@
+// Events from consecutive recorded observations: the real failover sequence, a node going
+// DOWN in HAProxy, lag crossing a threshold, etcd leader change, sources failing.
+#include "clusterevent.h"
+#include "eventtimelinemodel.h"
+#include "patroni/patroniparser.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgha;
+using models::ClusterEvent;
+
+class TestClusterEvents : public QObject {
+    Q_OBJECT
+
+    static QByteArray bytes(const QString &name)
+    {
+        QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/") + name);
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("missing fixture %s", qPrintable(name));
+        return f.readAll();
+    }
+    static svc::ClusterSnapshot cluster(const QString &name, qint64 at = 1000)
+    {
+        auto s = svc::parsePatroniCluster(bytes(QStringLiteral("patroni/") + name)).value();
+        s.fetchedAtMs = at;
+        return s;
+    }
+    static QStringList kinds(const QList<ClusterEvent> &events)
+    {
+        QStringList out;
+        for (const auto &e : events)
+            out.append(e.kind + QLatin1Char(':') + e.subject);
+        return out;
+    }
+    static constexpr qint64 kLag = 16 * 1024 * 1024;
+
+private slots:
+    void firstObservationIsABaseline()
+    {
+        QVERIFY(models::diffCluster({}, cluster(QStringLiteral("cluster-normal.json")), kLag).isEmpty());
+    }
+
+    void recordedFailoverSequence()
+    {
+        const auto s0 = cluster(QStringLiteral("cluster-normal.json"), 1000);
+        const auto s1 = cluster(QStringLiteral("cluster-failover-1-dead-leader-still-listed.json"), 2000);
+        const auto s2 = cluster(QStringLiteral("cluster-failover-2-new-leader-old-timeline.json"), 3000);
+        const auto s3 = cluster(QStringLiteral("cluster-failover-3-replica-behind.json"), 4000);
+        const auto s4 = cluster(QStringLiteral("cluster-failover-4-settled.json"), 5000);
+
+        QVERIFY(models::diffCluster(s0, s1, kLag).isEmpty());   // the dead leader still listed: nothing seen yet
+        const auto e2 = models::diffCluster(s1, s2, kLag);
+        QCOMPARE(kinds(e2), (QStringList{QStringLiteral("leader-changed:pg2"), QStringLiteral("member-left:pg3")}));
+        QCOMPARE(e2[0].text, QStringLiteral("leader changed: pg3 → pg2"));
+        QCOMPARE(e2[0].atMs, 3000);
+        const auto e3 = models::diffCluster(s2, s3, kLag);
+        QCOMPARE(kinds(e3), QStringList{QStringLiteral("timeline-changed:pg2")});
+        QCOMPARE(e3[0].text, QStringLiteral("timeline 3 → 4 on pg2"));
+        QVERIFY(models::diffCluster(s3, s4, kLag).isEmpty());
+    }
+
+    void switchoverThroughANoLeaderSnapshot()
+    {
+        const auto s2 = cluster(QStringLiteral("cluster-failover-2-new-leader-old-timeline.json"));
+        auto none = s2;
+        for (auto &m : none.members)
+            m.role = svc::MemberRole::Replica;   // between two leaders
+        const auto e1 = models::diffCluster(s2, none, kLag);
+        QCOMPARE(kinds(e1), QStringList{QStringLiteral("leader-changed:pg2")});
+        QCOMPARE(e1[0].severity, ClusterEvent::Severity::Error);
+        QVERIFY(e1[0].text.startsWith(u"no leader"));
+        const auto e2 = models::diffCluster(none, cluster(QStringLiteral("cluster-failover-3-replica-behind.json")), kLag);
+        QVERIFY(kinds(e2).contains(QStringLiteral("leader-changed:pg2")));
+        QVERIFY(kinds(e2).contains(QStringLiteral("timeline-changed:pg2")));   // 3 → 4 seen across the gap
+    }
+
+    void lagThreshold()
+    {
+        const auto behind = cluster(QStringLiteral("cluster-failover-3-replica-behind.json"));
+        const auto settled = cluster(QStringLiteral("cluster-failover-4-settled.json"));
+        const auto e = models::diffCluster(cluster(QStringLiteral("cluster-failover-2-new-leader-old-timeline.json")), behind, 100);
+        QVERIFY(kinds(e).contains(QStringLiteral("lag-high:pg1")));
+        QCOMPARE(kinds(models::diffCluster(behind, settled, 100)), QStringList{QStringLiteral("lag-ok:pg1")});
+        QVERIFY(!kinds(models::diffCluster(behind, settled, kLag)).contains(QStringLiteral("lag-ok:pg1")));
+    }
+
+    void haproxyServerDown()
+    {
+        const auto normal = svc::parseHaproxyCsv(bytes(QStringLiteral("haproxy/stats-normal.csv"))).value();
+        const auto down = svc::parseHaproxyCsv(bytes(QStringLiteral("haproxy/stats-pg3-down.csv"))).value();
+        const auto e = models::diffHaproxy(normal, down, 42);
+        QCOMPARE(kinds(e), QStringList{QStringLiteral("server-down:read_only/pg3")});
+        QCOMPARE(e[0].text, QStringLiteral("read_only/pg3 DOWN (check L4CON)"));
+        QCOMPARE(kinds(models::diffHaproxy(down, normal, 43)), QStringList{QStringLiteral("server-up:read_only/pg3")});
+        QVERIFY(models::diffHaproxy({}, normal, 1).isEmpty());
+    }
+
+    void etcdLeaderAndSourceHealth()
+    {
+        svc::EtcdSnapshot a, b;
+        a.leaderName = QStringLiteral("etcd1");
+        a.statusByEndpoint.insert(QStringLiteral("etcd1"), {});
+        b.leaderName = QStringLiteral("etcd3");
+        b.fetchedAtMs = 7;
+        QCOMPARE(kinds(models::diffEtcd(a, b)), QStringList{QStringLiteral("etcd-leader-changed:etcd3")});
+        QVERIFY(models::diffEtcd({}, b).isEmpty());
+
+        svc::SourceHealth up{QStringLiteral("patroni:pg1"), QStringLiteral("pg1 REST"), {}, true, true, 3, 1, 1000, 0, {}};
+        svc::SourceHealth down = up;
+        down.reachable = false;
+        down.lastError = QStringLiteral("Connection refused");
+        QCOMPARE(kinds(models::diffHealth(up, down, 5)), QStringList{QStringLiteral("source-unreachable:pg1 REST")});
+        QCOMPARE(kinds(models::diffHealth(down, up, 6)), QStringList{QStringLiteral("source-recovered:pg1 REST")});
+        QVERIFY(models::diffHealth(up, up, 7).isEmpty());
+        QVERIFY(models::diffHealth({}, up, 8).isEmpty());   // first answer: no "recovered"
+    }
+
+    void timelineExports()
+    {
+        models::EventTimelineModel t;
+        t.append({1795320000000, QStringLiteral("haproxy"), ClusterEvent::Severity::Warning, QStringLiteral("server-down"),
+                  QStringLiteral("read_only/pg3"), QStringLiteral("read_only/pg3 DOWN, \"check\" L4CON")});
+        t.append({1795320000500, QStringLiteral("patroni"), ClusterEvent::Severity::Info, QStringLiteral("leader-changed"),
+                  QStringLiteral("pg1"), QStringLiteral("pg1 is the leader")});
+        const QByteArray csv = t.toCsv();
+        QVERIFY(csv.startsWith("time,severity,source,kind,subject,text\n"));
+        QVERIFY(csv.contains("\"read_only/pg3 DOWN, \"\"check\"\" L4CON\""));   // quoted, quotes doubled
+        QVERIFY(csv.contains("2026-11-22T"));
+        QCOMPARE(t.toJsonl().count('\n'), 2);
+        QTemporaryDir dir;
+        QVERIFY(t.exportTo(dir.filePath(QStringLiteral("e.jsonl"))).ok());
+        QVERIFY(!t.exportTo(QStringLiteral("/nonexistent-dir/e.csv")).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClusterEvents)
+#include "tst_clusterevents.moc"
