@@ -54,9 +54,11 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
         default: return {};
         }
     case Qt::ToolTipRole:
-        return tr("%1 — %2, %3\nREST API: %4\nreported by %5 at %6")
+        return tr("%1 — %2, %3\nREST API: %4\nreported by %5 at %6%7")
                 .arg(m.name, roleText(m), m.state, m.apiUrl, m_snapshot.sourceUrl,
-                     QDateTime::fromMSecsSinceEpoch(m_snapshot.fetchedAtMs).toString(QStringLiteral("hh:mm:ss.zzz")));
+                     QDateTime::fromMSecsSinceEpoch(m_snapshot.fetchedAtMs).toString(QStringLiteral("hh:mm:ss.zzz")),
+                     m_stale ? tr("\nSTALE: no Patroni REST API has answered since") : QString());
+    case StaleRole: return m_stale;
     case Qt::TextAlignmentRole:
         if (index.column() == Timeline || index.column() == Lag)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -68,8 +70,19 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void ClusterModel::setStale(bool stale)
+{
+    if (m_stale == stale)
+        return;
+    m_stale = stale;
+    if (rowCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    emit staleChanged(stale);
+}
+
 void ClusterModel::setSnapshot(const svc::ClusterSnapshot &snapshot)
 {
+    setStale(false);
     const auto *oldLeader = m_snapshot.leader();
     const QString before = oldLeader ? oldLeader->name : QString();
     const auto &oldMembers = m_snapshot.members;
@@ -97,6 +110,7 @@ void ClusterModel::setSnapshot(const svc::ClusterSnapshot &snapshot)
 void ClusterModel::clear()
 {
     beginResetModel();
+    m_stale = false;
     m_snapshot = {};
     endResetModel();
 }

@@ -12,7 +12,7 @@ class ClusterModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Name, Role, State, HostPort, Timeline, Lag, ColumnCount };
-    enum DataRole { MemberRoleRole = Qt::UserRole + 1, IsLeaderRole, LagBytesRole };
+    enum DataRole { MemberRoleRole = Qt::UserRole + 1, IsLeaderRole, LagBytesRole, StaleRole };
 
     explicit ClusterModel(QObject *parent = nullptr);
 
@@ -23,6 +23,9 @@ public:
 
     void setSnapshot(const svc::ClusterSnapshot &snapshot);
     void clear();
+    // No source answered: keep the last good data, shown as stale (greyed, with its age).
+    void setStale(bool stale);
+    bool isStale() const { return m_stale; }
     const svc::ClusterSnapshot &snapshot() const { return m_snapshot; }
     int leaderCount() const { return m_snapshot.leaderCount(); }
 
@@ -31,6 +34,10 @@ signals:
 
 private:
     svc::ClusterSnapshot m_snapshot;
+    bool m_stale = false;
+
+signals:
+    void staleChanged(bool stale);
 };
 
 } // namespace pgha::models

@@ -1,6 +1,7 @@
 #include "clusterobserver.h"
 
 #include "clustermodel.h"
+#include "consistencywatchdog.h"
 #include "etcd/etcdpoller.h"
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
@@ -18,8 +19,10 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_etcdPoller(new svc::EtcdPoller(http, this)),
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
-      m_timeline(new EventTimelineModel(this))
+      m_timeline(new EventTimelineModel(this)),
+      m_watchdog(new ConsistencyWatchdog(this))
 {
+    connect(m_watchdog, &ConsistencyWatchdog::event, this, &ClusterObserver::record);
     for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
         connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
     connect(m_patroni, &svc::PatroniPoller::snapshotReady, this, [this](const svc::ClusterSnapshot &s) {
@@ -30,12 +33,14 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
                     s.leader()->name, tr("%1 is the leader").arg(s.leader()->name)});
         m_lastCluster = s;
         m_cluster->setSnapshot(s);
+        m_watchdog->report(ConsistencyWatchdog::kPatroni, s.leader() ? s.leader()->name : QString(), s.fetchedAtMs);
     });
     connect(m_patroni, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {
-        if (!any && !m_lastCluster.members.isEmpty()) {
-            m_lastCluster = {};
-            m_cluster->clear();
-        }
+        // Nothing answered: the last good picture stays, marked stale (diffs continue from it).
+        if (!any && !m_lastCluster.members.isEmpty())
+            m_cluster->setStale(true);
+        if (!any)
+            m_watchdog->report(ConsistencyWatchdog::kPatroni, std::nullopt, QDateTime::currentMSecsSinceEpoch());
         emit patroniRoundFinished(any, error);
     });
     connect(m_haproxyPoller, &svc::HaproxyPoller::statsReady, this, [this](const QString &, const svc::HaproxyStats &stats) {
@@ -43,12 +48,33 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
             record(e);
         m_haproxy = stats;
         emit haproxyUpdated();
+        // Which proxy carries writes: the profile's, else the one named like it.
+        QString proxy = m_readWriteProxy;
+        if (proxy.isEmpty())
+            for (const auto &r : stats.rows)
+                if (r.kind == svc::HaproxyRow::Kind::Server
+                    && (r.proxy.contains(u"write") || r.proxy.contains(u"primary") || r.proxy.contains(u"master")
+                        || r.proxy == u"rw"))
+                    proxy = r.proxy;
+        if (!proxy.isEmpty()) {
+            QStringList up;
+            for (const auto &r : stats.servers(proxy))
+                if (r.isUp())
+                    up.append(r.name);
+            // Two servers UP for writes is itself a disagreement: report both.
+            m_watchdog->report(ConsistencyWatchdog::kHaproxy, up.join(QStringLiteral(" + ")), QDateTime::currentMSecsSinceEpoch());
+        }
     });
     connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
         for (const auto &e : diffEtcd(m_etcd, s))
             record(e);
         m_etcd = s;
         emit etcdUpdated();
+        for (const auto &scope : s.scopes)
+            if (m_scope.isEmpty() || scope.scope == m_scope) {
+                m_watchdog->report(ConsistencyWatchdog::kDcs, scope.leader, s.fetchedAtMs);
+                break;
+            }
     });
 }
 
@@ -80,6 +106,8 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_etcdPoller->setEndpoints(etcd);
     m_etcdPoller->setNamespace(profile.dcsNamespace);
     m_haproxyPoller->setEndpoints(haproxy);
+    m_scope = profile.scope;
+    m_readWriteProxy = profile.haproxyReadWriteProxy;
 }
 
 void ClusterObserver::setIntervalMs(int ms)

@@ -17,6 +17,7 @@ class PatroniPoller;
 namespace pgha::models {
 
 class ClusterModel;
+class ConsistencyWatchdog;
 class EventTimelineModel;
 class SourceHealthModel;
 
@@ -39,6 +40,7 @@ public:
     ClusterModel *cluster() const { return m_cluster; }
     SourceHealthModel *sources() const { return m_sources; }
     EventTimelineModel *timeline() const { return m_timeline; }
+    ConsistencyWatchdog *watchdog() const { return m_watchdog; }
     svc::PatroniPoller *patroni() const { return m_patroni; }
     // The pollers that have endpoints in the current profile (to wait for one round of each).
     QList<svc::EndpointPoller *> activePollers() const;
@@ -62,6 +64,9 @@ private:
     ClusterModel *m_cluster;
     SourceHealthModel *m_sources;
     EventTimelineModel *m_timeline;
+    ConsistencyWatchdog *m_watchdog;
+    QString m_scope;             // the Patroni scope the profile watches ("" = the first found)
+    QString m_readWriteProxy;    // HAProxy proxy that carries writes
     svc::ClusterSnapshot m_lastCluster;
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;

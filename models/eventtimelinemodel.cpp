@@ -45,6 +45,8 @@ QVariant EventTimelineModel::data(const QModelIndex &index, int role) const
         default: return {};
         }
     }
+    if (role == Qt::ToolTipRole)
+        return QStringLiteral("%1 · %2 · %3\n%4").arg(e.kind, e.source, e.subject, e.text);
     if (role == SeverityRole)
         return static_cast<int>(e.severity);
     if (role == SourceRole)

@@ -1,16 +1,15 @@
 #include "mainwindow.h"
 
+#include "eventtimelineview.h"
 #include "labpanel.h"
 #include "membertable.h"
 #include "sourcestatusbar.h"
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QDateTime>
-#include <QFontDatabase>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -20,17 +19,18 @@
 namespace pgha::views {
 
 namespace {
-constexpr int kMaxEventLines = 5000;
 constexpr QSize kDefaultSize(1180, 720);
+constexpr int kIntervalChoicesMs[] = {250, 500, 1000, 2000, 5000, 10000};
 }
 
 MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab,
-                       models::SourceHealthModel *sources, QWidget *parent)
+                       models::SourceHealthModel *sources, models::EventTimelineModel *timeline, QWidget *parent)
     : QMainWindow(parent),
       m_members(new MemberTable(cluster, this)),
       m_labPanel(new LabPanel(lab, this)),
       m_sourceBar(new SourceStatusBar(sources, this)),
-      m_events(new QPlainTextEdit(this)),
+      m_timeline(new EventTimelineView(timeline, this)),
+      m_interval(new QComboBox(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
@@ -47,11 +47,6 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     toolbar->addAction(m_startLab);
     toolbar->addAction(m_stopLab);
 
-    m_events->setReadOnly(true);
-    m_events->setMaximumBlockCount(kMaxEventLines);
-    m_events->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_events->setPlaceholderText(tr("Events appear here: leader changes, lab progress, unreachable sources."));
-    m_events->setObjectName(QStringLiteral("eventLog"));
 
     auto *left = new QSplitter(Qt::Vertical, this);
     auto *membersBox = new QWidget(left);
@@ -60,7 +55,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     membersLayout->addWidget(buildHeader());
     membersLayout->addWidget(m_members, 1);
     left->addWidget(membersBox);
-    left->addWidget(m_events);
+    left->addWidget(m_timeline);
     left->setStretchFactor(0, 3);
     left->setStretchFactor(1, 2);
 
@@ -74,6 +69,12 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     setCentralWidget(main);
 
     statusBar()->addPermanentWidget(m_sourceBar, 1);
+    m_interval->setObjectName(QStringLiteral("intervalPicker"));
+    m_interval->setToolTip(tr("How often every source is polled"));
+    for (int ms : kIntervalChoicesMs)
+        m_interval->addItem(ms < 1000 ? tr("every %1 ms").arg(ms) : tr("every %1 s").arg(ms / 1000), ms);
+    statusBar()->addPermanentWidget(m_interval);
+    connect(m_interval, &QComboBox::activated, this, [this] { emit intervalChosen(m_interval->currentData().toInt()); });
     setLabActions(false, true, false);
 }
 
@@ -118,14 +119,11 @@ void MainWindow::setLabActions(bool busy, bool canStart, bool canStop)
     m_labPanel->setBusy(busy);
 }
 
-void MainWindow::appendEvent(const QString &source, const QString &text, Severity severity)
+void MainWindow::setIntervalMs(int ms)
 {
-    const QString time = QDateTime::currentDateTime().toString(QStringLiteral("hh:mm:ss.zzz"));
-    const char *color = severity == Severity::Error ? "#c62828" : severity == Severity::Warning ? "#ef6c00" : "";
-    const QString line = QStringLiteral("%1  %2  %3").arg(time, source.leftJustified(8, QLatin1Char(' ')), text).toHtmlEscaped();
-    // pre-wrap keeps the column alignment and wraps long lines at spaces only.
-    m_events->appendHtml(QStringLiteral("<span style='white-space:pre-wrap;%1'>%2</span>")
-                                 .arg(*color ? QStringLiteral("color:%1").arg(QLatin1String(color)) : QString(), line));
+    const int i = m_interval->findData(ms);
+    if (i >= 0)
+        m_interval->setCurrentIndex(i);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

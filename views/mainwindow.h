@@ -5,17 +5,19 @@
 #include <functional>
 
 class QAction;
+class QComboBox;
 class QLabel;
-class QPlainTextEdit;
 
 namespace pgha::models {
 class ClusterModel;
+class EventTimelineModel;
 class LabProgressModel;
 class SourceHealthModel;
 }
 
 namespace pgha::views {
 
+class EventTimelineView;
 class LabPanel;
 class MemberTable;
 class SourceStatusBar;
@@ -25,22 +27,27 @@ class SourceStatusBar;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum class Severity { Info, Warning, Error };
-
     MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::SourceHealthModel *sources,
-               QWidget *parent = nullptr);
+               models::EventTimelineModel *timeline, QWidget *parent = nullptr);
 
     QAction *startLabAction() const { return m_startLab; }
     QAction *stopLabAction() const { return m_stopLab; }
     MemberTable *memberTable() const { return m_members; }
     SourceStatusBar *sourceBar() const { return m_sourceBar; }
+    EventTimelineView *timelineView() const { return m_timeline; }
+    QComboBox *intervalPicker() const { return m_interval; }
 
     void setProfile(const QString &name, const QString &kind, const QString &detail);
     void setClusterSummary(const QString &html);
     void setMembersPlaceholder(const QString &text);
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
     void setLabActions(bool busy, bool canStart, bool canStop);
-    void appendEvent(const QString &source, const QString &text, Severity severity = Severity::Info);
+    void setIntervalMs(int ms);
+
+signals:
+    void intervalChosen(int ms);
+
+public:
 
     // Asked before the window closes; return false to keep it open (e.g. stop the lab first).
     void setCloseGuard(std::function<bool()> guard) { m_closeGuard = std::move(guard); }
@@ -54,7 +61,8 @@ private:
     MemberTable *m_members;
     LabPanel *m_labPanel;
     SourceStatusBar *m_sourceBar;
-    QPlainTextEdit *m_events;
+    EventTimelineView *m_timeline;
+    QComboBox *m_interval;
     QLabel *m_profileLabel = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;

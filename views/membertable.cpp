@@ -23,10 +23,15 @@ public:
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
     {
+        const bool stale = index.data(models::ClusterModel::StaleRole).toBool();
         if (index.column() != models::ClusterModel::Role) {
             QStyleOptionViewItem opt = option;
             if (index.data(models::ClusterModel::IsLeaderRole).toBool())
                 opt.font.setBold(true);
+            if (stale) {   // last good data, no longer confirmed by any source
+                opt.palette.setColor(QPalette::Text, QColor(0x9e, 0x9e, 0x9e));
+                opt.font.setItalic(true);
+            }
             QStyledItemDelegate::paint(painter, opt, index);
             return;
         }
@@ -46,7 +51,7 @@ public:
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
-        painter->setBrush(roleColor(role));
+        painter->setBrush(stale ? roleColor(role).lighter(170) : roleColor(role));
         painter->drawRoundedRect(pill, h / 2.0, h / 2.0);
         painter->setPen(Qt::white);
         painter->setFont(font);

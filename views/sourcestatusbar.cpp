@@ -40,8 +40,11 @@ void SourceStatusBar::refresh()
         if (!chip) {
             chip = new QLabel(this);
             chip->setObjectName(QStringLiteral("source:") + h.id);
-            m_layout->insertWidget(m_layout->count() - 1, chip);
             m_chips.insert(h.id, chip);
+            // Stable order by source id (etcd…, haproxy…, patroni…), whatever answers first.
+            QStringList ids = m_chips.keys();
+            ids.sort();
+            m_layout->insertWidget(static_cast<int>(ids.indexOf(h.id)), chip);
         }
         const bool stale = h.reachable && h.intervalMs > 0 && now - h.lastSuccessMs > kStaleIntervals * h.intervalMs;
         const QColor color = !h.everPolled ? QColor(0x9e, 0x9e, 0x9e)

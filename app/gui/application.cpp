@@ -31,18 +31,18 @@ Application::Application(const Options &options, QObject *parent)
     labConfig.ports = svc::LabPorts().withOffset(options.labPortOffset);
     m_lab = new svc::NativeLab(labConfig, m_http, this);
     m_labProgress->reset(labConfig.components());
-    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, sourceModel());
+    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, sourceModel(), timeline());
     m_observer->setIntervalMs(options.pollIntervalMs);
-
-    // Data flows up: every source's changes arrive as events on one timeline.
-    connect(m_observer, &models::ClusterObserver::eventRecorded, this, [this](const models::ClusterEvent &e) {
-        const auto severity = e.severity == models::ClusterEvent::Severity::Error     ? MainWindow::Severity::Error
-                : e.severity == models::ClusterEvent::Severity::Warning                ? MainWindow::Severity::Warning
-                                                                                        : MainWindow::Severity::Info;
-        m_window->appendEvent(e.source.section(QLatin1Char(':'), 0, 0), e.text, severity);
+    m_window->setIntervalMs(options.pollIntervalMs);
+    connect(m_window.get(), &MainWindow::intervalChosen, this, [this](int ms) {
+        m_observer->setIntervalMs(ms);
+        note(QStringLiteral("profile"), tr("polling every source every %1 ms").arg(ms));
     });
+
+    // Data flows up: every source's changes arrive as events on one timeline (the model).
+    connect(clusterModel(), &models::ClusterModel::staleChanged, this, &Application::updateSummary);
     connect(m_observer, &models::ClusterObserver::patroniRoundFinished, this, [this](bool any, const QString &error) {
-        if (!any)
+        if (!any && clusterModel()->rowCount() == 0)
             m_window->setMembersPlaceholder(
                     m_profile.isBuiltInLab() && !m_lab->isBusy()
                             ? tr("The lab is not running.\nStart it with ▶ Start lab (or `pgha lab start`).")
@@ -53,14 +53,13 @@ Application::Application(const Options &options, QObject *parent)
     connect(m_lab, &svc::NativeLab::componentChanged, m_labProgress, &models::LabProgressModel::update);
     connect(m_lab, &svc::NativeLab::stageChanged, m_labProgress, &models::LabProgressModel::setStage);
     connect(m_lab, &svc::NativeLab::message, this, [this](const QString &line) {
-        m_observer->record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("lab"), models::ClusterEvent::Severity::Info,
-                            QStringLiteral("lab"), {}, line});
+        note(QStringLiteral("lab"), line);
     });
     connect(m_lab, &svc::NativeLab::startFinished, this, &Application::onLabStartFinished);
     connect(m_lab, &svc::NativeLab::stopFinished, this, [this](const svc::LabOutcome &o) {
         refreshLabStatus();
         if (!o.ok)
-            m_window->appendEvent(QStringLiteral("lab"), o.error.toString(), MainWindow::Severity::Error);
+            note(QStringLiteral("lab"), o.error.toString(), 2);
         if (m_quitWhenIdle)
             emit readyToQuit();
     });
@@ -78,7 +77,7 @@ Application::Application(const Options &options, QObject *parent)
     if (profile) {
         applyProfile(profile.value());
     } else {
-        m_window->appendEvent(QStringLiteral("profile"), profile.error().toString(), MainWindow::Severity::Error);
+        note(QStringLiteral("profile"), profile.error().toString(), 2);
         m_window->setMembersPlaceholder(profile.error().toString());
         m_window->setProfile(options.profile, tr("invalid"), {});
     }
@@ -109,7 +108,7 @@ void Application::applyProfile(const svc::Profile &profile)
                                                 : profile.sourceFile);
     m_window->startLabAction()->setVisible(profile.isBuiltInLab());
     m_window->stopLabAction()->setVisible(profile.isBuiltInLab());
-    m_window->appendEvent(QStringLiteral("profile"), tr("watching %1: Patroni REST at %2; %3 etcd endpoint(s); HAProxy stats %4")
+    note(QStringLiteral("profile"), tr("watching %1: Patroni REST at %2; %3 etcd endpoint(s); HAProxy stats %4")
                                                           .arg(profile.name, urls.join(QStringLiteral(", ")))
                                                           .arg(profile.etcd.size())
                                                           .arg(profile.haproxyStats.isEmpty() ? tr("none") : profile.haproxyStats.authority()));
@@ -161,7 +160,7 @@ void Application::onLabStartFinished(const svc::LabOutcome &outcome)
 {
     refreshLabStatus();
     if (outcome.ok) {
-        m_window->appendEvent(QStringLiteral("lab"), outcome.alreadyRunning ? tr("already running; %1").arg(outcome.health.summary())
+        note(QStringLiteral("lab"), outcome.alreadyRunning ? tr("already running; %1").arg(outcome.health.summary())
                                                                             : outcome.health.summary());
         // The lab may run on other ports than the profile assumed: follow its state.
         if (m_profile.isBuiltInLab())
@@ -170,7 +169,7 @@ void Application::onLabStartFinished(const svc::LabOutcome &outcome)
     } else if (outcome.staleLab) {
         askAboutStaleLab(outcome.error.message);
     } else {
-        m_window->appendEvent(QStringLiteral("lab"), outcome.error.toString(), MainWindow::Severity::Error);
+        note(QStringLiteral("lab"), outcome.error.toString(), 2);
         m_window->setMembersPlaceholder(tr("The lab did not start:\n%1").arg(outcome.error.toString()));
     }
     emit labStartFinished(outcome);
@@ -208,6 +207,15 @@ void Application::updateSummary()
                                             .arg(tr("no cluster data").toHtmlEscaped()));
         return;
     }
+    if (clusterModel()->isStale()) {
+        const qint64 age = (QDateTime::currentMSecsSinceEpoch() - snap.fetchedAtMs) / 1000;
+        m_window->setClusterSummary(tr("<b style='color:#ef6c00'>STALE</b> · last answer from %1 at %2 (%3 s ago): %4")
+                                            .arg(QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
+                                                 QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss")))
+                                            .arg(age)
+                                            .arg(m_lastRoundError.toHtmlEscaped()));
+        return;
+    }
     const auto *leader = snap.leader();
     const QString leaderText = leader ? tr("Leader <b>%1</b>").arg(leader->name.toHtmlEscaped())
                                       : tr("<b style='color:#c62828'>No leader</b>");
@@ -222,14 +230,19 @@ void Application::updateSummary()
                                              QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss"))));
 }
 
+void Application::note(const QString &source, const QString &text, int severity)
+{
+    m_observer->record({QDateTime::currentMSecsSinceEpoch(), source, static_cast<models::ClusterEvent::Severity>(severity),
+                        source, {}, text});
+}
+
 bool Application::mayClose()
 {
     if (!m_lab->isBusy())
         return true;
     // Never leave a half-started lab behind: stop it, then close.
     m_quitWhenIdle = true;
-    m_window->appendEvent(QStringLiteral("lab"), tr("closing: stopping the lab that is still starting first"),
-                          MainWindow::Severity::Warning);
+    note(QStringLiteral("lab"), tr("closing: stopping the lab that is still starting first"), 1);
     m_lab->stop();
     return false;
 }

@@ -62,6 +62,7 @@ private:
     void askAboutStaleLab(const QString &why);
     void updateSummary();
     bool mayClose();
+    void note(const QString &source, const QString &text, int severity = 0);   // onto the timeline
     void refreshLabStatus();
 
     Options m_options;

@@ -47,6 +47,8 @@ Profile Profile::forLab(const LabConfig &config)
     p.haproxyStats.setHost(config.host);
     p.haproxyStats.setPort(config.ports.haproxyStats);
     p.haproxyStats.setPath(QStringLiteral("/stats"));
+    p.scope = config.scope;
+    p.haproxyReadWriteProxy = QStringLiteral("read_write");
     p.readWrite = {config.host, config.ports.haproxyReadWrite, QStringLiteral("postgres"), QStringLiteral("postgres"), {},
                    QStringLiteral("pgha")};
     p.readOnly = p.readWrite;
@@ -134,6 +136,10 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             p.haproxyStats = QUrl(str(root["haproxy_stats"]));
         if (root["namespace"])
             p.dcsNamespace = str(root["namespace"]);
+        if (root["scope"])
+            p.scope = str(root["scope"]);
+        if (root["haproxy_read_write_proxy"])
+            p.haproxyReadWriteProxy = str(root["haproxy_read_write_proxy"]);
         p.readWrite = readEndpoint(root["read_write"], p.readWrite);
         p.readOnly = readEndpoint(root["read_only"], p.readWrite);
     } catch (const YAML::Exception &e) {
@@ -173,6 +179,10 @@ QByteArray serialiseProfile(const Profile &profile)
     if (profile.haproxyStats.isValid())
         out << YAML::Key << "haproxy_stats" << YAML::Value << profile.haproxyStats.toString().toStdString();
     out << YAML::Key << "namespace" << YAML::Value << profile.dcsNamespace.toStdString();
+    if (!profile.scope.isEmpty())
+        out << YAML::Key << "scope" << YAML::Value << profile.scope.toStdString();
+    if (!profile.haproxyReadWriteProxy.isEmpty())
+        out << YAML::Key << "haproxy_read_write_proxy" << YAML::Value << profile.haproxyReadWriteProxy.toStdString();
     for (const auto &[key, ep] : {std::pair{"read_write", profile.readWrite}, std::pair{"read_only", profile.readOnly}}) {
         out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
         out << YAML::Key << "host" << YAML::Value << ep.host.toStdString() << YAML::Key << "port" << YAML::Value << ep.port;

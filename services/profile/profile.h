@@ -27,6 +27,8 @@ struct Profile {
     QList<PatroniEndpoint> etcd;        // client URLs (v3 JSON gateway)
     QUrl haproxyStats;                  // e.g. http://host:7000/stats (";csv" is added)
     QString dcsNamespace = QStringLiteral("/service/");
+    QString scope;                      // Patroni scope ("" = the first in the DCS)
+    QString haproxyReadWriteProxy;      // proxy carrying writes ("" = the one named read_write/primary/…)
     PgEndpoint readWrite;
     PgEndpoint readOnly;
     QString labDir;                     // set on the built-in lab profile

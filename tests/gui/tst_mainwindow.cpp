@@ -6,6 +6,7 @@
 #include "membertable.h"
 #include "sourcehealthmodel.h"
 #include "sourcestatusbar.h"
+#include "eventtimelineview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -61,6 +62,14 @@ private slots:
         QTRY_VERIFY(!window->startLabAction()->isEnabled());
         QVERIFY(window->stopLabAction()->isEnabled());
         QTRY_VERIFY(window->findChild<QLabel *>(QStringLiteral("labStage"))->text().startsWith(u"running"));
+        // The timeline holds events of several sources; the filters narrow it.
+        auto *timeline = window->timelineView();
+        QTRY_VERIFY(timeline->visibleRows() >= 2);
+        const int all = timeline->visibleRows();
+        timeline->setSourceFilter(QStringLiteral("patroni"));
+        QVERIFY(timeline->visibleRows() >= 1 && timeline->visibleRows() < all);
+        timeline->setSourceFilter({});
+        QCOMPARE(timeline->visibleRows(), all);
         QTest::qWait(1200);   // one more refresh, so the screenshot shows settled data
 
         QDir().mkpath(QStringLiteral(PGHA_SCREENSHOT_DIR));

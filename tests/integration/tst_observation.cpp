@@ -5,6 +5,7 @@
 
 #include "clustermodel.h"
 #include "clusterobserver.h"
+#include "consistencywatchdog.h"
 #include "eventtimelinemodel.h"
 #include "http/httpclient.h"
 #include "lab/labstate.h"
@@ -85,6 +86,12 @@ private slots:
         QVERIFY(hasEvent(observer.timeline(), QStringLiteral("leader-changed"), candidate));
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("server-up"), QStringLiteral("read_write/") + candidate), 10000);
         QVERIFY(hasEvent(observer.timeline(), QStringLiteral("timeline-changed"), candidate));
+        // The sources cannot all move at once: the watchdog saw a window and saw it close.
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("disagreement-ended"), candidate), 10000);
+        QVERIFY(observer.watchdog()->windows() >= 1);
+        for (const auto &e : observer.timeline()->events())
+            if (e.source == u"watchdog")
+                qInfo("watchdog: %s", qPrintable(e.text));
     }
 
     void stoppingANodeYieldsDownAndLeftEvents()

@@ -53,6 +53,21 @@ private slots:
         QVERIFY(model.index(1 - pg1, 0).data(models::ClusterModel::IsLeaderRole).toBool());
     }
 
+    void staleKeepsTheLastGoodData()
+    {
+        models::ClusterModel model;
+        QSignalSpy stale(&model, &models::ClusterModel::staleChanged);
+        model.setSnapshot(load(QStringLiteral("cluster-normal.json")));
+        QVERIFY(!model.index(0, 0).data(models::ClusterModel::StaleRole).toBool());
+        model.setStale(true);
+        QCOMPARE(model.rowCount(), 3);   // still shown
+        QVERIFY(model.index(0, 0).data(models::ClusterModel::StaleRole).toBool());
+        QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(u"STALE"));
+        model.setSnapshot(load(QStringLiteral("cluster-normal.json")));   // a source answered again
+        QVERIFY(!model.isStale());
+        QCOMPARE(stale.size(), 2);
+    }
+
     void formatting()
     {
         QCOMPARE(models::bytesText(0), QStringLiteral("0 B"));

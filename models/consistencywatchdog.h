@@ -1,0 +1,47 @@
+#pragma once
+
+#include "clusterevent.h"
+
+#include <QMap>
+#include <QObject>
+
+#include <optional>
+
+namespace pgha::models {
+
+// Flags when the sources disagree about which node is the primary, and for how long: the DCS
+// leader key (etcd), Patroni's /cluster, and the server HAProxy's read-write proxy sends to
+// (each lab server is that node's PgBouncer, so this is also PgBouncer's target). A source
+// that cannot be read is "unknown" and does not count; "none" (no leader, no server UP) does.
+class ConsistencyWatchdog : public QObject {
+    Q_OBJECT
+public:
+    static inline const QString kDcs = QStringLiteral("DCS leader key");
+    static inline const QString kPatroni = QStringLiteral("Patroni /cluster");
+    static inline const QString kHaproxy = QStringLiteral("HAProxy read-write");
+
+    explicit ConsistencyWatchdog(QObject *parent = nullptr);
+
+    // `primary` empty = the source says there is none; nullopt = the source is not readable.
+    void report(const QString &source, const std::optional<QString> &primary, qint64 atMs);
+
+    bool inDisagreement() const { return m_open; }
+    QMap<QString, QString> views() const;   // source → primary ("" = none), readable sources only
+    qint64 longestWindowMs() const { return m_longestMs; }
+    int windows() const { return m_windows; }
+
+signals:
+    void event(const pgha::models::ClusterEvent &event);
+
+private:
+    QString describeViews() const;
+
+    QMap<QString, std::optional<QString>> m_views;
+    QMap<QString, std::optional<QString>> m_viewsAtOpen;
+    bool m_open = false;
+    qint64 m_openSinceMs = 0;
+    qint64 m_longestMs = 0;
+    int m_windows = 0;
+};
+
+} // namespace pgha::models
