@@ -4,6 +4,7 @@
 #include "labpanel.h"
 #include "membertable.h"
 #include "sourcestatusbar.h"
+#include "topologyview.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -13,6 +14,8 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
+#include <QTextBrowser>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -31,6 +34,9 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_sourceBar(new SourceStatusBar(sources, this)),
       m_timeline(new EventTimelineView(timeline, this)),
       m_interval(new QComboBox(this)),
+      m_topology(new TopologyView(this)),
+      m_tabs(new QTabWidget(this)),
+      m_details(new QTextBrowser(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
@@ -53,15 +59,25 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     auto *membersLayout = new QVBoxLayout(membersBox);
     membersLayout->setContentsMargins(0, 0, 0, 0);
     membersLayout->addWidget(buildHeader());
-    membersLayout->addWidget(m_members, 1);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->addTab(m_topology, tr("Topology"));
+    m_tabs->addTab(m_members, tr("Members"));
+    membersLayout->addWidget(m_tabs, 1);
     left->addWidget(membersBox);
     left->addWidget(m_timeline);
     left->setStretchFactor(0, 3);
     left->setStretchFactor(1, 2);
 
+    m_details->setObjectName(QStringLiteral("detailsPanel"));
+    m_details->setPlaceholderText(tr("Click a node of the topology to see everything known about it, and from which source."));
+    connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &, const QString &html) { m_details->setHtml(html); });
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_labPanel);
+    right->addWidget(m_details);
+
     auto *main = new QSplitter(Qt::Horizontal, this);
     main->addWidget(left);
-    main->addWidget(m_labPanel);
+    main->addWidget(right);
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 1);
     main->setSizes({820, 340});
@@ -110,6 +126,7 @@ void MainWindow::setClusterSummary(const QString &html)
 void MainWindow::setMembersPlaceholder(const QString &text)
 {
     m_members->setPlaceholder(text);
+    m_topology->setPlaceholder(text);
 }
 
 void MainWindow::setLabActions(bool busy, bool canStart, bool canStop)

@@ -7,6 +7,8 @@
 class QAction;
 class QComboBox;
 class QLabel;
+class QTabWidget;
+class QTextBrowser;
 
 namespace pgha::models {
 class ClusterModel;
@@ -21,6 +23,7 @@ class EventTimelineView;
 class LabPanel;
 class MemberTable;
 class SourceStatusBar;
+class TopologyView;
 
 // The console's window. It only shows and forwards: all state lives in the models, all work
 // in the services, and the Application wires them together.
@@ -36,6 +39,9 @@ public:
     SourceStatusBar *sourceBar() const { return m_sourceBar; }
     EventTimelineView *timelineView() const { return m_timeline; }
     QComboBox *intervalPicker() const { return m_interval; }
+    TopologyView *topology() const { return m_topology; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QTextBrowser *details() const { return m_details; }
 
     void setProfile(const QString &name, const QString &kind, const QString &detail);
     void setClusterSummary(const QString &html);
@@ -63,6 +69,9 @@ private:
     SourceStatusBar *m_sourceBar;
     EventTimelineView *m_timeline;
     QComboBox *m_interval;
+    TopologyView *m_topology;
+    QTabWidget *m_tabs;
+    QTextBrowser *m_details;
     QLabel *m_profileLabel = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;

@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "membertable.h"
 #include "sourcehealthmodel.h"
+#include "topologyview.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -41,6 +42,11 @@ Application::Application(const Options &options, QObject *parent)
 
     // Data flows up: every source's changes arrive as events on one timeline (the model).
     connect(clusterModel(), &models::ClusterModel::staleChanged, this, &Application::updateSummary);
+    auto *topology = m_window->topology();
+    connect(clusterModel(), &QAbstractItemModel::dataChanged, topology, [this, topology] { topology->setCluster(clusterModel()->snapshot()); });
+    connect(clusterModel(), &QAbstractItemModel::modelReset, topology, [this, topology] { topology->setCluster(clusterModel()->snapshot()); });
+    connect(m_observer, &models::ClusterObserver::haproxyUpdated, topology, [this, topology] { topology->setHaproxy(m_observer->haproxy()); });
+    connect(m_observer, &models::ClusterObserver::etcdUpdated, topology, [this, topology] { topology->setEtcd(m_observer->etcd()); });
     connect(m_observer, &models::ClusterObserver::patroniRoundFinished, this, [this](bool any, const QString &error) {
         if (!any && clusterModel()->rowCount() == 0)
             m_window->setMembersPlaceholder(

@@ -7,6 +7,11 @@
 #include "sourcehealthmodel.h"
 #include "sourcestatusbar.h"
 #include "eventtimelineview.h"
+#include "topologynode.h"
+#include "topologyview.h"
+
+#include <QTabWidget>
+#include <QTextBrowser>
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +27,7 @@
 #include "process/procutil.h"
 
 using namespace pgha;
+using pgha::views::TopologyNode;
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -73,6 +79,20 @@ private slots:
         QTest::qWait(1200);   // one more refresh, so the screenshot shows settled data
 
         QDir().mkpath(QStringLiteral(PGHA_SCREENSHOT_DIR));
+        // Topology tab: every member, both HAProxy fronts, three etcd members, leader marked.
+        auto *topology = window->topology();
+        QTRY_VERIFY(topology->node(QStringLiteral("haproxy:rw")) && topology->node(QStringLiteral("etcd:etcd3")));
+        auto *leaderNode = topology->node(QStringLiteral("member:") + leaderName);
+        QVERIFY(leaderNode);
+        QVERIFY(leaderNode->isEmphasised());
+        QCOMPARE(leaderNode->targetFill(), QColor(0x2e, 0x7d, 0x32));
+        QVERIFY(topology->node(QStringLiteral("haproxy:rw"))->subtitle().contains(leaderName));
+        emit leaderNode->clicked(leaderNode->id());
+        QVERIFY(window->details()->toPlainText().contains(u"REST API"));
+        QTest::qWait(TopologyNode::kTransitionMs + 100);
+        QVERIFY(window->grab().save(QStringLiteral(PGHA_SCREENSHOT_DIR "/topology.png")));
+        window->tabs()->setCurrentIndex(1);
+
         const QString path = QStringLiteral(PGHA_SCREENSHOT_DIR "/main-window.png");
         const QImage shot = window->grab().toImage();
         QVERIFY(shot.save(path));
@@ -136,6 +156,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(application.window()));
         auto *placeholder = application.window()->findChild<QLabel *>(QStringLiteral("memberPlaceholder"));
         QTRY_VERIFY_WITH_TIMEOUT(placeholder->text().contains(u"No Patroni REST API answered"), 5000);
+        QVERIFY(application.window()->topology()->placeholder().contains(u"No Patroni REST API answered"));
+        application.window()->tabs()->setCurrentIndex(1);
         QVERIFY(placeholder->isVisible());
         QCOMPARE(application.sourceModel()->reachableCount(), 0);
         QVERIFY(application.window()->windowTitle().contains(u"dead"));

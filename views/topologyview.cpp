@@ -1,0 +1,295 @@
+#include "topologyview.h"
+
+#include "memberformat.h"
+#include "rolecolors.h"
+#include "topologynode.h"
+
+#include <QDateTime>
+#include <QGraphicsPathItem>
+#include <QGraphicsSimpleTextItem>
+#include <QPainterPath>
+
+namespace pgha::views {
+
+namespace {
+
+constexpr qreal kColumn = 210;     // x distance between the columns of the diagram
+constexpr qreal kRow = 86;         // y distance between members
+const QColor kEdge(0x90, 0xa4, 0xae);
+const QColor kEdgeOff(0xcf, 0xd8, 0xdc);
+
+enum Column { Clients, Haproxy, Poolers, Members, Etcd };
+
+QPointF at(Column c, qreal row) { return {static_cast<int>(c) * kColumn, row * kRow}; }
+
+QString html(const QList<std::pair<QString, QString>> &rows, const QString &title, const QString &source)
+{
+    QString out = QStringLiteral("<h3>%1</h3><table cellspacing=2>").arg(title.toHtmlEscaped());
+    for (const auto &[k, v] : rows)
+        if (!v.isEmpty())
+            out += QStringLiteral("<tr><td style='color:gray'>%1</td><td>%2</td></tr>").arg(k.toHtmlEscaped(), v.toHtmlEscaped());
+    return out + QStringLiteral("</table><p style='color:gray'>source: %1</p>").arg(source.toHtmlEscaped());
+}
+
+QString readOnlyProxy(const svc::HaproxyStats &stats, const QString &rw)
+{
+    for (const auto &r : stats.rows)
+        if (r.kind == svc::HaproxyRow::Kind::Server && r.proxy != rw)
+            return r.proxy;
+    return {};
+}
+
+} // namespace
+
+TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent), m_scene(new QGraphicsScene(this))
+{
+    setScene(m_scene);
+    setRenderHint(QPainter::Antialiasing);
+    setObjectName(QStringLiteral("topologyView"));
+    setMinimumHeight(240);
+    setFrameShape(QFrame::NoFrame);
+}
+
+void TopologyView::setPlaceholder(const QString &text)
+{
+    m_placeholderText = text;
+    rebuild();
+}
+
+void TopologyView::setCluster(const svc::ClusterSnapshot &snapshot)
+{
+    m_cluster = snapshot;
+    rebuild();
+}
+
+void TopologyView::setHaproxy(const svc::HaproxyStats &stats)
+{
+    m_haproxy = stats;
+    rebuild();
+}
+
+void TopologyView::setEtcd(const svc::EtcdSnapshot &etcd)
+{
+    m_etcd = etcd;
+    rebuild();
+}
+
+void TopologyView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    fitInView(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
+}
+
+TopologyNode *TopologyView::ensureNode(const QString &id)
+{
+    if (auto *n = m_nodes.value(id))
+        return n;
+    auto *n = new TopologyNode(id);
+    m_scene->addItem(n);
+    m_nodes.insert(id, n);
+    connect(n, &TopologyNode::clicked, this, [this, n](const QString &nodeId) { emit nodeSelected(nodeId, n->details()); });
+    return n;
+}
+
+QString TopologyView::memberDetails(const svc::PatroniMember &m) const
+{
+    QString tags;
+    for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
+        tags += QStringLiteral("%1=%2 ").arg(it.key(), it.value().toVariant().toString());
+    QList<std::pair<QString, QString>> rows{
+            {tr("role"), QStringLiteral("%1 (Patroni says \"%2\")").arg(models::roleText(m), m.rawRole)},
+            {tr("state"), m.state},
+            {tr("PostgreSQL"), models::hostPortText(m)},
+            {tr("REST API"), m.apiUrl},
+            {tr("timeline"), models::timelineText(m)},
+            {tr("lag"), models::lagText(m)},
+            {tr("receive lag / LSN"), m.receiveLsn.isEmpty() ? QString() : QStringLiteral("%1 / %2").arg(m.receiveLag.bytes).arg(m.receiveLsn)},
+            {tr("replay lag / LSN"), m.replayLsn.isEmpty() ? QString() : QStringLiteral("%1 / %2").arg(m.replayLag.bytes).arg(m.replayLsn)},
+            {tr("pending restart"), m.pendingRestart ? tr("yes") : QString()},
+            {tr("scheduled restart"), m.scheduledRestart},
+            {tr("tags"), tags.trimmed()}};
+    for (const auto &r : m_haproxy.rows)
+        if (r.kind == svc::HaproxyRow::Kind::Server && r.name == m.name)
+            rows.append({QStringLiteral("HAProxy %1").arg(r.proxy),
+                         QStringLiteral("%1 (check %2 %3, %4 sessions)").arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.currentSessions)});
+    return html(rows, m.name, QStringLiteral("Patroni %1 at %2").arg(m_cluster.sourceUrl,
+                                                                     QDateTime::fromMSecsSinceEpoch(m_cluster.fetchedAtMs).toString(u"hh:mm:ss.zzz")));
+}
+
+void TopologyView::rebuild()
+{
+    for (auto *e : std::as_const(m_edges))
+        delete e;
+    m_edges.clear();
+    auto edge = [this](TopologyNode *a, TopologyNode *b, const QColor &color, bool dashed, const QString &label, qreal bend = 0) {
+        QPointF p1 = a->pos() + QPointF(TopologyNode::kWidth / 2, 0);
+        QPointF p2 = b->pos() - QPointF(TopologyNode::kWidth / 2, 0);
+        QPainterPath path(p1);
+        QPointF mid = (p1 + p2) / 2;
+        if (bend != 0) {   // member ↔ member: an arc on the right of the column
+            p1 = a->pos() + QPointF(TopologyNode::kWidth / 2, 0);
+            p2 = b->pos() + QPointF(TopologyNode::kWidth / 2, 0);
+            path = QPainterPath(p1);
+            const QPointF control((p1.x() + bend), (p1.y() + p2.y()) / 2);
+            path.quadTo(control, p2);
+            mid = path.pointAtPercent(0.5);
+        } else {
+            path.lineTo(p2);
+        }
+        QPen pen(color, 2);
+        if (dashed)
+            pen.setStyle(Qt::DashLine);
+        auto *item = m_scene->addPath(path, pen);
+        item->setZValue(-1);
+        m_edges.append(item);
+        if (!label.isEmpty()) {
+            auto *text = m_scene->addSimpleText(label);
+            text->setBrush(color.darker(130));
+            text->setPos(bend != 0 ? mid + QPointF(4, -8) : p1 + (p2 - p1) * 0.62 + QPointF(-30, -18));
+            m_edges.append(text);
+        }
+    };
+
+    const auto &members = m_cluster.members;
+    if (!m_placeholder) {
+        m_placeholder = m_scene->addSimpleText({});
+        m_placeholder->setBrush(QColor(0x75, 0x75, 0x75));
+        QFont f = m_placeholder->font();
+        f.setPointSizeF(f.pointSizeF() * 1.3);
+        m_placeholder->setFont(f);
+    }
+    m_placeholder->setText(members.isEmpty() ? m_placeholderText : QString());
+    m_placeholder->setPos(at(Poolers, 0) - QPointF(m_placeholder->boundingRect().width() / 2, 0));
+    m_placeholder->setVisible(members.isEmpty());
+    const qreal lastRow = std::max<qreal>(members.size() - 1, 1);
+    QSet<QString> live;
+
+    auto *client = ensureNode(QStringLiteral("client"));
+    client->setPos(at(Clients, lastRow / 2));
+    client->setLook(TopologyNode::Shape::Client, QColor(0x60, 0x7d, 0x8b), false, false);
+    client->setText(tr("clients"), tr("psql, pgbench, apps"));
+    live.insert(client->id());
+
+    const QString roProxy = readOnlyProxy(m_haproxy, m_rwProxy);
+    const bool haveHaproxy = !m_haproxy.rows.isEmpty();
+    TopologyNode *rw = nullptr, *ro = nullptr;
+    if (haveHaproxy) {
+        rw = ensureNode(QStringLiteral("haproxy:rw"));
+        ro = ensureNode(QStringLiteral("haproxy:ro"));
+        rw->setPos(at(Haproxy, lastRow / 2 - 0.6));
+        ro->setPos(at(Haproxy, lastRow / 2 + 0.6));
+        for (auto [node, proxy, title] : {std::tuple{rw, m_rwProxy, tr("HAProxy read-write")},
+                                          std::tuple{ro, roProxy, tr("HAProxy read-only")}}) {
+            QStringList up;
+            QList<std::pair<QString, QString>> rows;
+            for (const auto &r : m_haproxy.servers(proxy)) {
+                if (r.isUp())
+                    up.append(r.name);
+                rows.append({r.name, QStringLiteral("%1 · check %2 %3 in %4 ms · %5 s since change · %6 sessions")
+                                             .arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.checkDurationMs)
+                                             .arg(r.lastChangeSec).arg(r.currentSessions)});
+            }
+            node->setLook(TopologyNode::Shape::Pill, up.isEmpty() ? healthColor(false) : QColor(0x37, 0x47, 0x4f), false, false);
+            node->setText(title, up.isEmpty() ? tr("no server UP") : tr("→ %1").arg(up.join(QStringLiteral(", "))));
+            node->setDetails(html(rows, title + QStringLiteral(" (") + proxy + QLatin1Char(')'), tr("HAProxy stats CSV")));
+            edge(client, node, kEdge, false, {});
+            live.insert(node->id());
+        }
+    }
+
+    const auto *leader = m_cluster.leader();
+    for (int i = 0; i < members.size(); ++i) {
+        const auto &m = members[i];
+        auto *node = ensureNode(QStringLiteral("member:") + m.name);
+        node->setPos(at(Members, i));
+        const bool down = m.state != u"running" && m.state != u"streaming";
+        TopologyNode::Shape shape = TopologyNode::Shape::Rounded;
+        if (m.isLeader())
+            shape = TopologyNode::Shape::Hexagon;
+        else if (m.role == svc::MemberRole::SyncStandby || m.role == svc::MemberRole::QuorumStandby)
+            shape = TopologyNode::Shape::Pill;
+        node->setLook(shape, down ? QColor(0x9e, 0x9e, 0x9e) : roleColor(m.role), m.isLeader(), down);
+        node->setText(QStringLiteral("%1 · %2").arg(m.name, models::roleText(m)),
+                      QStringLiteral("%1 · TL %2").arg(m.state, models::timelineText(m)));
+        node->setDetails(memberDetails(m));
+        live.insert(node->id());
+
+        // PgBouncer beside the node, then the HAProxy edges to it with that server's state.
+        auto *pooler = ensureNode(QStringLiteral("pgbouncer:") + m.name);
+        pooler->setPos(at(Poolers, i));
+        pooler->setLook(TopologyNode::Shape::Cylinder, QColor(0x5d, 0x40, 0x37), false, false);
+        pooler->setText(tr("PgBouncer"), tr("→ %1 only").arg(m.name));
+        pooler->setDetails(html({{tr("pools for"), m.name}, {tr("PostgreSQL"), models::hostPortText(m)}}, tr("PgBouncer beside %1").arg(m.name),
+                                tr("the lab's topology (one pooler per node)")));
+        live.insert(pooler->id());
+        edge(pooler, node, kEdge, false, {});
+        if (haveHaproxy)
+            for (auto [front, proxy] : {std::pair{rw, m_rwProxy}, std::pair{ro, roProxy}}) {
+                const auto *srv = m_haproxy.find(proxy, m.name);
+                if (!srv)
+                    continue;
+                // DOWN is the normal state of most of these edges (a replica fails /primary): a
+                // dashed line says it; the reason is in the HAProxy node's details.
+                edge(front, pooler, srv->isUp() ? healthColor(true) : kEdgeOff, !srv->isUp(), {});
+            }
+    }
+    // Replication: leader → each replica, labelled with the lag.
+    int leaderRow = 0;
+    for (int i = 0; i < members.size(); ++i)
+        if (members[i].isLeader())
+            leaderRow = i;
+    if (leader)
+        for (int i = 0; i < members.size(); ++i) {
+            const auto &m = members[i];
+            if (m.isLeader())
+                continue;
+            auto *from = m_nodes.value(QStringLiteral("member:") + leader->name);
+            auto *to = m_nodes.value(QStringLiteral("member:") + m.name);
+            const bool behind = m.lag.kind == svc::MemberLag::Kind::Bytes && m.lag.bytes > 1024 * 1024;
+            edge(from, to, m.lag.kind == svc::MemberLag::Kind::Unknown ? kEdgeOff : behind ? pendingColor() : roleColor(m.role),
+                 m.lag.kind != svc::MemberLag::Kind::Bytes, tr("lag %1").arg(models::lagText(m)), 60 + 25 * std::abs(i - leaderRow));
+        }
+
+    // etcd: each member, the raft leader emphasised; the leader key held by Patroni's leader.
+    auto em = m_etcd.members.members;
+    std::sort(em.begin(), em.end(), [](const svc::EtcdMember &a, const svc::EtcdMember &b) { return a.name < b.name; });
+    for (int i = 0; i < em.size(); ++i) {
+        auto *node = ensureNode(QStringLiteral("etcd:") + em[i].name);
+        node->setPos(at(Etcd, i * lastRow / std::max<qreal>(em.size() - 1, 1)) + QPointF(110, 0));
+        const bool isLeader = em[i].name == m_etcd.leaderName;
+        const svc::EtcdStatus *st = nullptr;
+        for (const auto &s : m_etcd.statusByEndpoint)
+            if (s.memberId == em[i].id)
+                st = &s;
+        node->setLook(TopologyNode::Shape::Rounded, st ? QColor(0x41, 0x69, 0xe1).darker(isLeader ? 110 : 140) : QColor(0x9e, 0x9e, 0x9e),
+                      isLeader, !st);
+        node->setText(QStringLiteral("%1%2").arg(em[i].name, isLeader ? tr(" · raft leader") : QString()),
+                      st ? tr("term %1 · index %2").arg(st->raftTerm).arg(st->raftIndex) : tr("no status"));
+        node->setDetails(html({{tr("member id"), em[i].id},
+                               {tr("client URLs"), em[i].clientUrls.join(QStringLiteral(", "))},
+                               {tr("version"), st ? st->version : QString()},
+                               {tr("raft term / index"), st ? QStringLiteral("%1 / %2").arg(st->raftTerm).arg(st->raftIndex) : QString()},
+                               {tr("db size"), st ? models::bytesText(st->dbSize) : QString()},
+                               {tr("alarms"), st ? st->errors.join(QStringLiteral(", ")) : QString()}},
+                              em[i].name, tr("etcd maintenance/status")));
+        live.insert(node->id());
+        if (isLeader && leader)
+            for (const auto &scope : m_etcd.scopes)
+                if (scope.leader == leader->name)
+                    edge(m_nodes.value(QStringLiteral("member:") + leader->name), node, QColor(0xff, 0xc1, 0x07), true,
+                         tr("leader key %1").arg(scope.scope));
+    }
+
+    for (auto it = m_nodes.begin(); it != m_nodes.end();) {   // members that left
+        if (!live.contains(it.key())) {
+            delete it.value();
+            it = m_nodes.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20));
+    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+}
+
+} // namespace pgha::views

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "etcd/etcdpoller.h"
+#include "haproxy/haproxystats.h"
+#include "patroni/patronitypes.h"
+
+#include <QGraphicsView>
+#include <QHash>
+
+class QTextBrowser;
+
+namespace pgha::views {
+
+class TopologyNode;
+
+// The data path as a diagram, left to right: clients → HAProxy read-write / read-only →
+// each node's PgBouncer → PostgreSQL members → etcd. Leader, sync standby and replicas differ
+// in shape and colour; replication edges carry the lag; HAProxy's edges show each server's
+// state in that proxy; the etcd leader is marked. Items are updated in place (a short colour
+// transition when a role changes); clicking one shows everything known about it.
+class TopologyView : public QGraphicsView {
+    Q_OBJECT
+public:
+    explicit TopologyView(QWidget *parent = nullptr);
+
+    void setCluster(const svc::ClusterSnapshot &snapshot);
+    void setHaproxy(const svc::HaproxyStats &stats);
+    void setEtcd(const svc::EtcdSnapshot &etcd);
+    void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
+    // Shown instead of the diagram while no member is known (why it is empty).
+    void setPlaceholder(const QString &text);
+    QString placeholder() const { return m_placeholderText; }
+
+    // For tests: the node shown for a member, etcd member or HAProxy frontend.
+    TopologyNode *node(const QString &id) const { return m_nodes.value(id); }
+
+signals:
+    void nodeSelected(const QString &id, const QString &detailsHtml);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void rebuild();
+    TopologyNode *ensureNode(const QString &id);
+    QString memberDetails(const svc::PatroniMember &m) const;
+
+    QGraphicsScene *m_scene;
+    QHash<QString, TopologyNode *> m_nodes;
+    QList<QGraphicsItem *> m_edges;
+    svc::ClusterSnapshot m_cluster;
+    svc::HaproxyStats m_haproxy;
+    svc::EtcdSnapshot m_etcd;
+    QString m_rwProxy = QStringLiteral("read_write");
+    QString m_placeholderText;
+    QGraphicsSimpleTextItem *m_placeholder = nullptr;
+};
+
+} // namespace pgha::views
