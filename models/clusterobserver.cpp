@@ -33,6 +33,9 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
                     s.leader()->name, tr("%1 is the leader").arg(s.leader()->name)});
         m_lastCluster = s;
         m_cluster->setSnapshot(s);
+        for (const auto &m : s.members)
+            if (!m.isLeader() && m.lag.kind == svc::MemberLag::Kind::Bytes)
+                m_series.append(QStringLiteral("lag_bytes:") + m.name, s.fetchedAtMs, static_cast<double>(m.lag.bytes));
         m_watchdog->report(ConsistencyWatchdog::kPatroni, s.leader() ? s.leader()->name : QString(), s.fetchedAtMs);
     });
     connect(m_patroni, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {

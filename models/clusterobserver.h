@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clusterevent.h"
+#include "timeseries.h"
 #include "profile/profile.h"
 
 #include <QHash>
@@ -41,6 +42,7 @@ public:
     SourceHealthModel *sources() const { return m_sources; }
     EventTimelineModel *timeline() const { return m_timeline; }
     ConsistencyWatchdog *watchdog() const { return m_watchdog; }
+    const SeriesStore &series() const { return m_series; }
     svc::PatroniPoller *patroni() const { return m_patroni; }
     // The pollers that have endpoints in the current profile (to wait for one round of each).
     QList<svc::EndpointPoller *> activePollers() const;
@@ -65,6 +67,7 @@ private:
     SourceHealthModel *m_sources;
     EventTimelineModel *m_timeline;
     ConsistencyWatchdog *m_watchdog;
+    SeriesStore m_series;
     QString m_scope;             // the Patroni scope the profile watches ("" = the first found)
     QString m_readWriteProxy;    // HAProxy proxy that carries writes
     svc::ClusterSnapshot m_lastCluster;

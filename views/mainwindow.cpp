@@ -2,6 +2,7 @@
 
 #include "eventtimelineview.h"
 #include "labpanel.h"
+#include "lagchart.h"
 #include "membertable.h"
 #include "sourcestatusbar.h"
 #include "topologyview.h"
@@ -27,7 +28,8 @@ constexpr int kIntervalChoicesMs[] = {250, 500, 1000, 2000, 5000, 10000};
 }
 
 MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab,
-                       models::SourceHealthModel *sources, models::EventTimelineModel *timeline, QWidget *parent)
+                       models::SourceHealthModel *sources, models::EventTimelineModel *timeline,
+                       const models::SeriesStore *series, QWidget *parent)
     : QMainWindow(parent),
       m_members(new MemberTable(cluster, this)),
       m_labPanel(new LabPanel(lab, this)),
@@ -37,6 +39,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_topology(new TopologyView(this)),
       m_tabs(new QTabWidget(this)),
       m_details(new QTextBrowser(this)),
+      m_lagChart(new LagChart(series, this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
@@ -62,6 +65,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->addTab(m_topology, tr("Topology"));
     m_tabs->addTab(m_members, tr("Members"));
+    m_tabs->addTab(m_lagChart, tr("Replication lag"));
     membersLayout->addWidget(m_tabs, 1);
     left->addWidget(membersBox);
     left->addWidget(m_timeline);

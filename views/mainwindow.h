@@ -13,6 +13,7 @@ class QTextBrowser;
 namespace pgha::models {
 class ClusterModel;
 class EventTimelineModel;
+class SeriesStore;
 class LabProgressModel;
 class SourceHealthModel;
 }
@@ -20,6 +21,7 @@ class SourceHealthModel;
 namespace pgha::views {
 
 class EventTimelineView;
+class LagChart;
 class LabPanel;
 class MemberTable;
 class SourceStatusBar;
@@ -31,7 +33,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::SourceHealthModel *sources,
-               models::EventTimelineModel *timeline, QWidget *parent = nullptr);
+               models::EventTimelineModel *timeline, const models::SeriesStore *series, QWidget *parent = nullptr);
 
     QAction *startLabAction() const { return m_startLab; }
     QAction *stopLabAction() const { return m_stopLab; }
@@ -40,6 +42,7 @@ public:
     EventTimelineView *timelineView() const { return m_timeline; }
     QComboBox *intervalPicker() const { return m_interval; }
     TopologyView *topology() const { return m_topology; }
+    LagChart *lagChart() const { return m_lagChart; }
     QTabWidget *tabs() const { return m_tabs; }
     QTextBrowser *details() const { return m_details; }
 
@@ -72,6 +75,7 @@ private:
     TopologyView *m_topology;
     QTabWidget *m_tabs;
     QTextBrowser *m_details;
+    LagChart *m_lagChart;
     QLabel *m_profileLabel = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;

@@ -32,7 +32,7 @@ Application::Application(const Options &options, QObject *parent)
     labConfig.ports = svc::LabPorts().withOffset(options.labPortOffset);
     m_lab = new svc::NativeLab(labConfig, m_http, this);
     m_labProgress->reset(labConfig.components());
-    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, sourceModel(), timeline());
+    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, sourceModel(), timeline(), &m_observer->series());
     m_observer->setIntervalMs(options.pollIntervalMs);
     m_window->setIntervalMs(options.pollIntervalMs);
     connect(m_window.get(), &MainWindow::intervalChosen, this, [this](int ms) {

@@ -9,6 +9,9 @@
 #include "eventtimelineview.h"
 #include "topologynode.h"
 #include "topologyview.h"
+#include "lagchart.h"
+#include "lab/labstate.h"
+#include "pg/pgquery.h"
 
 #include <QTabWidget>
 #include <QTextBrowser>
@@ -91,6 +94,23 @@ private slots:
         QVERIFY(window->details()->toPlainText().contains(u"REST API"));
         QTest::qWait(TopologyNode::kTransitionMs + 100);
         QVERIFY(window->grab().save(QStringLiteral(PGHA_SCREENSHOT_DIR "/topology.png")));
+
+        // Replication lag: the chart follows Patroni's lag per replica; Pause freezes the picture
+        // while collection goes on.
+        window->tabs()->setCurrentIndex(2);
+        auto *chart = window->lagChart();
+        chart->setWindowMs(60'000);
+        QTest::qWait(2500);
+        chart->redraw();
+        QVERIFY(chart->pointCount() >= 4);   // two replicas, several samples each
+        chart->setPaused(true);
+        QVERIFY(chart->frozenText().startsWith(u"frozen at "));
+        const int frozenPoints = chart->pointCount();
+        QVERIFY(window->grab().save(QStringLiteral(PGHA_SCREENSHOT_DIR "/lag-chart.png")));
+        QTest::qWait(1100);
+        QCOMPARE(chart->pointCount(), frozenPoints);   // frozen while collection goes on
+        chart->setPaused(false);
+        QVERIFY(chart->frozenText().isEmpty());
         window->tabs()->setCurrentIndex(1);
 
         const QString path = QStringLiteral(PGHA_SCREENSHOT_DIR "/main-window.png");

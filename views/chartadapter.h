@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+
+namespace pgha::views {
+
+// The only file that knows Qt Charts (deprecated from Qt 6.10): a time chart with named line
+// series. Each redraw is one replace() per series; no animations.
+class ChartAdapter {
+public:
+    explicit ChartAdapter(QWidget *parent);
+    ~ChartAdapter();
+
+    QWidget *widget() const;
+    void setTitle(const QString &title);
+    void setSeries(const QString &name, const QColor &color);   // creates it once
+    void removeSeriesExcept(const QStringList &names);
+    void replace(const QString &name, const QList<QPointF> &points);   // x = ms since epoch
+    void setRange(qint64 fromMs, qint64 toMs, double yMax, const QString &yTitle);
+    int plotWidthPx() const;
+    int pointCount() const;   // for tests and benchmarks
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace pgha::views
