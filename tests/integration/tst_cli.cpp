@@ -84,6 +84,36 @@ private slots:
         QCOMPARE(table.out.count(u"Replica"), 2);
     }
 
+    void statusJsonHasEtcdAndHaproxy()
+    {
+        const Run r = pgha({QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject etcd = o.value(u"etcd").toObject();
+        QVERIFY(!etcd.value(u"leader").toString().isEmpty());
+        QCOMPARE(etcd.value(u"members").toArray().size(), 3);
+        QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"scope").toString(), QStringLiteral("pgha-lab"));
+        QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"leader").toString(), o.value(u"leader").toString());
+        QCOMPARE(o.value(u"haproxy").toObject().value(u"servers").toArray().size(), 6);   // 3 servers × read_write, read_only
+        QCOMPARE(o.value(u"sources").toArray().size(), 7);
+    }
+
+    void watchStreamsJsonLines()
+    {
+        const Run r = pgha({QStringLiteral("watch"), QStringLiteral("--json"), QStringLiteral("--duration"), QStringLiteral("3")});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(!lines.isEmpty());
+        bool sawLeader = false;
+        for (const QString &line : lines) {
+            const QJsonObject e = QJsonDocument::fromJson(line.toUtf8()).object();
+            QVERIFY2(!e.isEmpty(), qPrintable(line));   // every line one JSON object
+            QVERIFY(e.contains(u"at") && e.contains(u"kind") && e.contains(u"severity"));
+            sawLeader |= e.value(u"kind").toString() == u"leader-changed";
+        }
+        QVERIFY(sawLeader);   // the baseline names the leader
+    }
+
     void envLetsPsqlConnect()
     {
         const Run r = pgha({QStringLiteral("lab"), QStringLiteral("env")});
@@ -125,7 +155,8 @@ private slots:
                                                           {QStringLiteral("lab"), QStringLiteral("stop"), QStringLiteral("--help")},
                                                           {QStringLiteral("lab"), QStringLiteral("status"), QStringLiteral("--help")},
                                                           {QStringLiteral("lab"), QStringLiteral("env"), QStringLiteral("--help")},
-                                                          {QStringLiteral("status"), QStringLiteral("--help")}}) {
+                                                          {QStringLiteral("status"), QStringLiteral("--help")},
+                                                          {QStringLiteral("watch"), QStringLiteral("--help")}}) {
             const Run r = pgha(args);
             QVERIFY2(r.exitCode == 0, qPrintable(args.join(u' ')));
             QVERIFY2(r.out.contains(u"Usage"), qPrintable(args.join(u' ') + r.out));

@@ -2,6 +2,7 @@
 // DOWN in HAProxy, lag crossing a threshold, etcd leader change, sources failing.
 #include "clusterevent.h"
 #include "eventtimelinemodel.h"
+#include "fixture.h"
 #include "patroni/patroniparser.h"
 
 #include <QFile>
@@ -14,13 +15,7 @@ using models::ClusterEvent;
 class TestClusterEvents : public QObject {
     Q_OBJECT
 
-    static QByteArray bytes(const QString &name)
-    {
-        QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/") + name);
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("missing fixture %s", qPrintable(name));
-        return f.readAll();
-    }
+    static QByteArray bytes(const QString &name) { return readFixture(name); }
     static svc::ClusterSnapshot cluster(const QString &name, qint64 at = 1000)
     {
         auto s = svc::parsePatroniCluster(bytes(QStringLiteral("patroni/") + name)).value();

@@ -1,5 +1,6 @@
 // ClusterModel: in-place updates, leader-change signal, and the shared formatting.
 #include "clustermodel.h"
+#include "fixture.h"
 #include "memberformat.h"
 #include "patroni/patroniparser.h"
 
@@ -14,10 +15,7 @@ class TestClusterModel : public QObject {
 
     static svc::ClusterSnapshot load(const QString &name)
     {
-        QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/patroni/") + name);
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("missing fixture");
-        return svc::parsePatroniCluster(f.readAll()).value();
+        return svc::parsePatroniCluster(readFixture(QStringLiteral("patroni/") + name)).value();
     }
 
 private slots:

@@ -1,5 +1,6 @@
 // parsePatroniCluster on payloads recorded from the real lab (tests/fixtures/README.md says how
 // each was captured) and on hostile input: every failure must be an error value, never a crash.
+#include "fixture.h"
 #include "patroni/patroniparser.h"
 
 #include <QFile>
@@ -10,13 +11,7 @@ using namespace pgha::svc;
 class TestPatroniParser : public QObject {
     Q_OBJECT
 
-    static QByteArray fixture(const QString &name)
-    {
-        QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/patroni/") + name);
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("missing fixture %s", qPrintable(name));
-        return f.readAll();
-    }
+    static QByteArray fixture(const QString &name) { return readFixture(QStringLiteral("patroni/") + name); }
 
 private slots:
     void recorded_data()

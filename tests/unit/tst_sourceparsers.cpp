@@ -1,6 +1,7 @@
 // The parsers of every other source — HAProxy CSV, etcd v3 JSON, Prometheus text, Patroni
 // /patroni and /history, Patroni 4.1 /cluster fields — on recorded payloads and hostile input.
 #include "etcd/etcdtypes.h"
+#include "fixture.h"
 #include "haproxy/haproxystats.h"
 #include "metrics/prometheustext.h"
 #include "patroni/patroniparser.h"
@@ -15,13 +16,7 @@ using namespace pgha::svc;
 class TestSourceParsers : public QObject {
     Q_OBJECT
 
-    static QByteArray fixture(const QString &name)
-    {
-        QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/") + name);
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("missing fixture %s", qPrintable(name));
-        return f.readAll();
-    }
+    static QByteArray fixture(const QString &name) { return readFixture(name); }
 
 private slots:
     // --- HAProxy ---------------------------------------------------------------------------
