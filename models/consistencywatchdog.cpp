@@ -47,7 +47,13 @@ void ConsistencyWatchdog::report(const QString &source, const std::optional<QStr
         ++m_windows;
         // Name the source that lagged: the one whose view at the start differed from the
         // view everyone agrees on now.
-        const QString agreed = distinct.isEmpty() ? QString() : *distinct.cbegin();
+        // Everyone readable agrees: take the view of any readable source.
+        QString agreed;
+        for (const auto &v : std::as_const(m_views))
+            if (v) {
+                agreed = *v;
+                break;
+            }
         QStringList laggards;
         for (auto it = m_viewsAtOpen.cbegin(); it != m_viewsAtOpen.cend(); ++it)
             if (it.value() && *it.value() != agreed)
