@@ -6,6 +6,8 @@
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
 #include "patroni/patronipoller.h"
+#include "lab/labstate.h"
+#include "pg/pgpoller.h"
 #include "sourcehealthmodel.h"
 
 #include <QDateTime>
@@ -17,13 +19,14 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_patroni(new svc::PatroniPoller(http, this)),
       m_haproxyPoller(new svc::HaproxyPoller(http, this)),
       m_etcdPoller(new svc::EtcdPoller(http, this)),
+      m_pgPoller(new svc::PgPoller(http, this)),
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
       m_timeline(new EventTimelineModel(this)),
       m_watchdog(new ConsistencyWatchdog(this))
 {
     connect(m_watchdog, &ConsistencyWatchdog::event, this, &ClusterObserver::record);
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
         connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
     connect(m_patroni, &svc::PatroniPoller::snapshotReady, this, [this](const svc::ClusterSnapshot &s) {
         for (const auto &e : diffCluster(m_lastCluster, s, m_lagThreshold))
@@ -68,6 +71,21 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
             m_watchdog->report(ConsistencyWatchdog::kHaproxy, up.join(QStringLiteral(" + ")), QDateTime::currentMSecsSinceEpoch());
         }
     });
+    connect(m_pgPoller, &svc::PgPoller::observed, this, [this](const svc::PgNodeObservation &o) {
+        m_postgres.insert(o.name, o);
+        for (const auto &w : o.replication) {
+            // A NULL replay_lag means no WAL is flowing: with nothing left to replay, that is 0 s.
+            const double seconds = w.replayLagS.value_or(w.replayLagBytes.value_or(1) == 0 ? 0.0 : -1.0);
+            if (seconds >= 0)
+                m_series.append(QStringLiteral("lag_seconds:") + w.applicationName, o.fetchedAtMs, seconds);
+        }
+        QStringList primaries;
+        for (const auto &n : std::as_const(m_postgres))
+            if (!n.inRecovery && o.fetchedAtMs - n.fetchedAtMs < 3 * m_pgPoller->intervalMs())
+                primaries.append(n.name);
+        m_watchdog->report(ConsistencyWatchdog::kPostgres, primaries.join(QStringLiteral(" + ")), o.fetchedAtMs);
+        emit postgresUpdated();
+    });
     connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
         for (const auto &e : diffEtcd(m_etcd, s))
             record(e);
@@ -109,13 +127,24 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_etcdPoller->setEndpoints(etcd);
     m_etcdPoller->setNamespace(profile.dcsNamespace);
     m_haproxyPoller->setEndpoints(haproxy);
+    QList<svc::EndpointPoller::Endpoint> postgres;
+    for (const auto &e : profile.postgres)
+        postgres.append({e.name, e.url});
+    m_pgPoller->setEndpoints(postgres);
+    m_pgPoller->setCredentials(profile.readWrite.user, profile.readWrite.database, {});
+    // The built-in lab's password lives in its 0600 state file; other profiles rely on
+    // PGPASSFILE/~/.pgpass (and, later, the keychain) — never on the profile.
+    if (profile.isBuiltInLab())
+        if (const auto state = svc::LabState::load(profile.labDir))
+            m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), state.value().secrets.superuser);
+    m_postgres.clear();
     m_scope = profile.scope;
     m_readWriteProxy = profile.haproxyReadWriteProxy;
 }
 
 void ClusterObserver::setIntervalMs(int ms)
 {
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
         p->setIntervalMs(ms);
 }
 
@@ -126,11 +155,18 @@ void ClusterObserver::start()
         m_etcdPoller->start();
     if (!m_haproxyPoller->endpoints().isEmpty())
         m_haproxyPoller->start();
+    if (!m_pgPoller->endpoints().isEmpty())
+        m_pgPoller->start();
+}
+
+void ClusterObserver::setPostgresPassword(const QString &password)
+{
+    m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), password);
 }
 
 void ClusterObserver::stop()
 {
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
         p->stop();
 }
 
@@ -141,12 +177,14 @@ void ClusterObserver::pollOnce()
         m_etcdPoller->pollOnce();
     if (!m_haproxyPoller->endpoints().isEmpty())
         m_haproxyPoller->pollOnce();
+    if (!m_pgPoller->endpoints().isEmpty())
+        m_pgPoller->pollOnce();
 }
 
 QList<svc::EndpointPoller *> ClusterObserver::activePollers() const
 {
     QList<svc::EndpointPoller *> out;
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
         if (!p->endpoints().isEmpty())
             out.append(p);
     return out;

@@ -2,7 +2,10 @@
 
 #include "clusterevent.h"
 #include "timeseries.h"
+#include "pg/pgobservation.h"
 #include "profile/profile.h"
+
+#include <QMap>
 
 #include <QHash>
 #include <QObject>
@@ -13,6 +16,7 @@ class EtcdPoller;
 class HaproxyPoller;
 class HttpClient;
 class PatroniPoller;
+class PgPoller;
 }
 
 namespace pgha::models {
@@ -48,6 +52,9 @@ public:
     QList<svc::EndpointPoller *> activePollers() const;
     const svc::HaproxyStats &haproxy() const { return m_haproxy; }
     const svc::EtcdSnapshot &etcd() const { return m_etcd; }
+    const QMap<QString, svc::PgNodeObservation> &postgres() const { return m_postgres; }
+    // Password for the direct PostgreSQL connections (the lab's from its state file); never stored.
+    void setPostgresPassword(const QString &password);
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)
 
@@ -56,6 +63,7 @@ signals:
     void patroniRoundFinished(bool anyReachable, const QString &error);
     void haproxyUpdated();
     void etcdUpdated();
+    void postgresUpdated();
 
 private:
     void onHealth(const svc::SourceHealth &h);
@@ -63,6 +71,7 @@ private:
     svc::PatroniPoller *m_patroni;
     svc::HaproxyPoller *m_haproxyPoller;
     svc::EtcdPoller *m_etcdPoller;
+    svc::PgPoller *m_pgPoller;
     ClusterModel *m_cluster;
     SourceHealthModel *m_sources;
     EventTimelineModel *m_timeline;
@@ -73,6 +82,7 @@ private:
     svc::ClusterSnapshot m_lastCluster;
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;
+    QMap<QString, svc::PgNodeObservation> m_postgres;
     QHash<QString, svc::SourceHealth> m_lastHealth;
     qint64 m_lagThreshold = kDefaultLagThresholdBytes;
 };

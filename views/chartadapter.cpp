@@ -79,14 +79,15 @@ void ChartAdapter::replace(const QString &name, const QList<QPointF> &points)
         s->replace(points);
 }
 
-void ChartAdapter::setRange(qint64 fromMs, qint64 toMs, double yMax, const QString &yTitle)
+void ChartAdapter::setRange(qint64 fromMs, qint64 toMs, double yMax, const QString &yTitle, double minTop)
 {
     d->x->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
     d->x->setFormat(toMs - fromMs > 3600 * 1000 ? QStringLiteral("hh:mm") : QStringLiteral("hh:mm:ss"));
-    // A round upper bound (1, 2 or 5 × 10^k, at least 1 KiB) so tick labels read cleanly.
-    double top = 1024;
+    // A round upper bound (minTop × 2^k) so tick labels read cleanly.
+    double top = minTop;
     while (top < yMax * 1.05)
-        top *= (QString::number(top).startsWith(QLatin1Char('2')) ? 2.5 : 2);
+        top *= 2;
+    d->y->setLabelFormat(minTop < 1 ? QStringLiteral("%.3g") : QStringLiteral("%.0f"));
     d->y->setRange(0, top);
     d->y->setTickCount(5);
     d->y->setTitleText(yTitle);

@@ -22,7 +22,8 @@ public:
     void setSeries(const QString &name, const QColor &color);   // creates it once
     void removeSeriesExcept(const QStringList &names);
     void replace(const QString &name, const QList<QPointF> &points);   // x = ms since epoch
-    void setRange(qint64 fromMs, qint64 toMs, double yMax, const QString &yTitle);
+    // `minTop`: the smallest upper bound of the y axis (1 KiB for bytes, 0.1 s for seconds).
+    void setRange(qint64 fromMs, qint64 toMs, double yMax, const QString &yTitle, double minTop = 1024);
     int plotWidthPx() const;
     int pointCount() const;   // for tests and benchmarks
 

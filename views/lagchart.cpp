@@ -6,6 +6,7 @@
 #include "timeseries.h"
 
 #include <QButtonGroup>
+#include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -17,7 +18,8 @@ namespace pgha::views {
 namespace {
 const QColor kPalette[] = {QColor(0x15, 0x65, 0xc0), QColor(0xef, 0x6c, 0x00), QColor(0x6a, 0x1b, 0x9a),
                            QColor(0x00, 0x83, 0x8f), QColor(0xc6, 0x28, 0x28)};
-const QString kPrefix = QStringLiteral("lag_bytes:");
+const QString kBytesPrefix = QStringLiteral("lag_bytes:");
+const QString kSecondsPrefix = QStringLiteral("lag_seconds:");
 }
 
 LagChart::LagChart(const models::SeriesStore *store, QWidget *parent)
@@ -37,6 +39,12 @@ LagChart::LagChart(const models::SeriesStore *store, QWidget *parent)
         bar->addWidget(b);
     }
     connect(group, &QButtonGroup::idClicked, this, [this](int id) { setWindowMs(kWindowsMs[id]); });
+    auto *unit = new QComboBox(this);
+    unit->addItem(tr("bytes · Patroni"));
+    unit->addItem(tr("seconds · pg_stat_replication"));
+    unit->setToolTip(tr("Bytes behind the leader as Patroni reports them, or the primary's replay_lag"));
+    connect(unit, &QComboBox::activated, this, [this](int i) { setSecondsUnit(i == 1); });
+    bar->addWidget(unit);
     bar->addStretch(1);
     m_frozen->setObjectName(QStringLiteral("frozenLabel"));
     m_frozen->setMinimumWidth(m_frozen->fontMetrics().horizontalAdvance(QStringLiteral("frozen at 00:00:00 ")));
@@ -49,7 +57,7 @@ LagChart::LagChart(const models::SeriesStore *store, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(m_chart->widget(), 1);
-    m_chart->setTitle(tr("Replication lag per replica (bytes behind the leader, from Patroni)"));
+    setSecondsUnit(false);
     m_timer.setInterval(kRedrawMs);
     connect(&m_timer, &QTimer::timeout, this, &LagChart::redraw);
     m_timer.start();
@@ -63,6 +71,14 @@ void LagChart::setWindowMs(qint64 ms)
     for (int i = 0; i < 4; ++i)
         if (kWindowsMs[i] == ms)
             m_windows->button(i)->setChecked(true);
+    redraw();
+}
+
+void LagChart::setSecondsUnit(bool seconds)
+{
+    m_seconds = seconds;
+    m_chart->setTitle(seconds ? tr("Replication replay lag per replica (seconds, from the primary's pg_stat_replication)")
+                              : tr("Replication lag per replica (bytes behind the leader, from Patroni)"));
     redraw();
 }
 
@@ -90,11 +106,12 @@ void LagChart::redraw()
 void LagChart::redrawAt(qint64 nowMs)
 {
     const qint64 from = nowMs - m_windowMs;
-    const QStringList keys = m_store->keys(kPrefix);
+    const QString prefix = m_seconds ? kSecondsPrefix : kBytesPrefix;
+    const QStringList keys = m_store->keys(prefix);
     QStringList names;
     double yMax = 0;
     for (int i = 0; i < keys.size(); ++i) {
-        const QString name = keys[i].mid(kPrefix.size());
+        const QString name = keys[i].mid(prefix.size());
         names.append(name);
         m_chart->setSeries(name, kPalette[i % std::size(kPalette)]);
         // About one min/max pair per pixel: never more points than the plot can show.
@@ -105,7 +122,10 @@ void LagChart::redrawAt(qint64 nowMs)
         m_chart->replace(name, points);
     }
     m_chart->removeSeriesExcept(names);
-    m_chart->setRange(from, nowMs, yMax, tr("bytes (max %1)").arg(models::bytesText(static_cast<qint64>(yMax))));
+    if (m_seconds)
+        m_chart->setRange(from, nowMs, yMax, tr("seconds (max %1 s)").arg(yMax, 0, 'f', 3), 0.1);
+    else
+        m_chart->setRange(from, nowMs, yMax, tr("bytes (max %1)").arg(models::bytesText(static_cast<qint64>(yMax))));
 }
 
 int LagChart::pointCount() const

@@ -32,6 +32,9 @@ public:
     void redraw();              // at the current time, or at the frozen time when paused
     void redrawAt(qint64 nowMs);
     void setNaive(bool naive) { m_naive = naive; }   // benchmarks: draw every point
+    // Bytes behind the leader as Patroni reports them, or seconds of replay lag from the
+    // primary's pg_stat_replication (needs the profile's postgres endpoints).
+    void setSecondsUnit(bool seconds);
     int pointCount() const;
     QString frozenText() const;
 
@@ -42,6 +45,7 @@ private:
     qint64 m_windowMs = kWindowsMs[1];
     bool m_paused = false;
     bool m_naive = false;
+    bool m_seconds = false;
     qint64 m_frozenAtMs = 0;
     QPushButton *m_pause;
     QButtonGroup *m_windows;

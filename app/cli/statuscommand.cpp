@@ -63,6 +63,52 @@ QJsonObject haproxyToJson(const HaproxyStats &h)
     return {{QStringLiteral("servers"), servers}};
 }
 
+QJsonObject postgresToJson(const QMap<QString, PgNodeObservation> &nodes)
+{
+    QJsonObject out;
+    for (const auto &n : nodes) {
+        QJsonArray walsenders;
+        for (const auto &w : n.replication)
+            walsenders.append(QJsonObject{{QStringLiteral("applicationName"), w.applicationName},
+                                          {QStringLiteral("state"), w.state},
+                                          {QStringLiteral("syncState"), w.syncState},
+                                          {QStringLiteral("replayLsn"), w.replayLsn},
+                                          {QStringLiteral("replayLagSeconds"), w.replayLagS ? QJsonValue(*w.replayLagS) : QJsonValue()},
+                                          {QStringLiteral("replayLagBytes"), w.replayLagBytes ? QJsonValue(*w.replayLagBytes) : QJsonValue()}});
+        QJsonObject o{{QStringLiteral("inRecovery"), n.inRecovery},
+                      {QStringLiteral("timeline"), n.timeline ? QJsonValue(*n.timeline) : QJsonValue()},
+                      {QStringLiteral("currentLsn"), n.currentLsn},
+                      {QStringLiteral("replayLsn"), n.replayLsn},
+                      {QStringLiteral("serverVersion"), n.serverVersion},
+                      {QStringLiteral("walsenders"), walsenders}};
+        if (n.walReceiver)
+            o.insert(QStringLiteral("walReceiver"), QJsonObject{{QStringLiteral("status"), n.walReceiver->status},
+                                                               {QStringLiteral("sender"), QStringLiteral("%1:%2").arg(n.walReceiver->senderHost).arg(n.walReceiver->senderPort)},
+                                                               {QStringLiteral("timeline"), n.walReceiver->receivedTimeline}});
+        out.insert(n.name, o);
+    }
+    return out;
+}
+
+QString postgresLine(const QMap<QString, PgNodeObservation> &nodes)
+{
+    if (nodes.isEmpty())
+        return QStringLiteral("PostgreSQL: not asked (no postgres endpoints in the profile) or no answer");
+    QStringList parts;
+    for (const auto &n : nodes) {
+        if (!n.inRecovery) {
+            QStringList lags;
+            for (const auto &w : n.replication)
+                lags.append(QStringLiteral("%1 %2 %3 s").arg(w.applicationName, w.state,
+                                                              w.replayLagS ? QString::number(*w.replayLagS, 'f', 3) : QStringLiteral("0")));
+            parts.append(QStringLiteral("%1 primary (TL %2; %3)").arg(n.name).arg(n.timeline.value_or(0)).arg(lags.join(QStringLiteral(", "))));
+        } else {
+            parts.append(QStringLiteral("%1 in recovery%2").arg(n.name, n.walReceiver ? QStringLiteral(", receiver %1").arg(n.walReceiver->status) : QString()));
+        }
+    }
+    return QStringLiteral("PostgreSQL: ") + parts.join(QStringLiteral(" · "));
+}
+
 QString etcdLine(const EtcdSnapshot &e)
 {
     if (e.statusByEndpoint.isEmpty())
@@ -154,7 +200,8 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                          {QStringLiteral("members"), members},
                          {QStringLiteral("sources"), sources},
                          {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
-                         {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())}};
+                         {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())},
+                         {QStringLiteral("postgres"), postgresToJson(observer.postgres())}};
         if (snapshot) {
             root.insert(QStringLiteral("reportedBy"), snapshot->sourceUrl);
             root.insert(QStringLiteral("fetchedAt"), QDateTime::fromMSecsSinceEpoch(snapshot->fetchedAtMs, Qt::UTC)
@@ -195,7 +242,8 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                 ctx.out << padRight(r[c], widths[c]);
             ctx.out << '\n';
         }
-        ctx.out << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n';
+        ctx.out << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n'
+                << postgresLine(observer.postgres()) << '\n';
         for (const auto &h : observer.sources()->sources())
             if (!h.reachable)
                 ctx.out << "warning: " << h.label << " (" << h.url.toString() << ") unreachable: " << h.lastError << '\n';

@@ -133,7 +133,7 @@ void PgQuery::pollConnect()
     }
     // statement_timeout travels with the query (not as a startup option) because PgBouncer
     // rejects unknown startup parameters.
-    const QString sql = QStringLiteral("SET statement_timeout = %1; ").arg(m_timeoutMs) + m_sql;
+    const QString sql = m_sendTimeout ? QStringLiteral("SET statement_timeout = %1; ").arg(m_timeoutMs) + m_sql : m_sql;
     if (!PQsendQuery(m_conn, sql.toUtf8().constData())) {
         fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
         return;
@@ -177,6 +177,7 @@ void PgQuery::onReadable()
                 m_result.rows.append(row);
                 m_result.nulls.append(nulls);
             }
+            m_result.sets.append({m_result.columns, m_result.rows, m_result.nulls});
         } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
             if (m_result.error.isEmpty()) {
                 m_result.error = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();

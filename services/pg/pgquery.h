@@ -24,6 +24,15 @@ struct PgEndpoint {
     QString describe() const { return QStringLiteral("%1@%2:%3/%4").arg(user, host).arg(port).arg(database); }
 };
 
+struct PgResultSet {
+    QStringList columns;
+    QList<QStringList> rows;
+    QList<QList<bool>> nulls;
+
+    int column(const QString &name) const { return static_cast<int>(columns.indexOf(name)); }
+    QString value(int row, const QString &column) const { return rows.value(row).value(static_cast<int>(columns.indexOf(column))); }
+};
+
 struct PgResult {
     bool ok = false;
     QString error;                    // names the endpoint and what failed
@@ -31,6 +40,7 @@ struct PgResult {
     QStringList columns;              // of the last statement that returned rows
     QList<QStringList> rows;
     QList<QList<bool>> nulls;
+    QList<PgResultSet> sets;          // every statement that returned rows, in order
     qint64 elapsedMs = 0;
 };
 
@@ -47,6 +57,8 @@ public:
 
     void start();
     void cancel();      // finishes with an error; safe to call at any time
+    // PgBouncer's admin console accepts only its own SET keys: skip the statement_timeout.
+    void setSendStatementTimeout(bool send) { m_sendTimeout = send; }
 
 signals:
     void finished(const pgha::svc::PgResult &result);
@@ -69,6 +81,7 @@ private:
     QTimer m_deadline;
     qint64 m_startedMs = 0;
     bool m_connected = false;
+    bool m_sendTimeout = true;
     bool m_done = false;
     PgResult m_result;
 };

@@ -43,6 +43,13 @@ Profile Profile::forLab(const LabConfig &config)
         url.setPort(config.ports.etcdClient[i]);
         p.etcd.append({QStringLiteral("etcd%1").arg(i + 1), url});
     }
+    for (int i = 0; i < kLabMembers; ++i) {
+        QUrl url;
+        url.setScheme(QStringLiteral("postgresql"));
+        url.setHost(config.host);
+        url.setPort(config.ports.postgres[i]);
+        p.postgres.append({config.memberName(i), url});
+    }
     p.haproxyStats.setScheme(QStringLiteral("http"));
     p.haproxyStats.setHost(config.host);
     p.haproxyStats.setPort(config.ports.haproxyStats);
@@ -132,6 +139,18 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
                 p.etcd.append({name, url});
             }
         }
+        if (const YAML::Node pg = root["postgres"]) {
+            if (!pg.IsSequence())
+                return makeError(QStringLiteral("%1: line %2: \"postgres\" must be a list of {name, url: postgresql://host:port}")
+                                         .arg(sourceName).arg(pg.Mark().line + 1));
+            for (const auto &e : pg) {
+                const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
+                if (url.scheme() != u"postgresql" || url.host().isEmpty())
+                    return makeError(QStringLiteral("%1: line %2: \"%3\" is not a postgresql://host:port URL")
+                                             .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
+                p.postgres.append({(e.IsMap() && e["name"]) ? str(e["name"]) : url.authority(), url});
+            }
+        }
         if (root["haproxy_stats"])
             p.haproxyStats = QUrl(str(root["haproxy_stats"]));
         if (root["namespace"])
@@ -172,6 +191,13 @@ QByteArray serialiseProfile(const Profile &profile)
     if (!profile.etcd.isEmpty()) {
         out << YAML::Key << "etcd" << YAML::Value << YAML::BeginSeq;
         for (const auto &e : profile.etcd)
+            out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
+                << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
+        out << YAML::EndSeq;
+    }
+    if (!profile.postgres.isEmpty()) {
+        out << YAML::Key << "postgres" << YAML::Value << YAML::BeginSeq;
+        for (const auto &e : profile.postgres)
             out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
                 << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
         out << YAML::EndSeq;

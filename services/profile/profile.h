@@ -25,6 +25,7 @@ struct Profile {
     QString sourceFile;                 // empty for the built-in lab profile
     QList<PatroniEndpoint> patroni;
     QList<PatroniEndpoint> etcd;        // client URLs (v3 JSON gateway)
+    QList<PatroniEndpoint> postgres;    // each node directly: postgresql://host:port
     QUrl haproxyStats;                  // e.g. http://host:7000/stats (";csv" is added)
     QString dcsNamespace = QStringLiteral("/service/");
     QString scope;                      // Patroni scope ("" = the first in the DCS)

@@ -53,8 +53,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
         QCOMPARE(model->leaderCount(), 1);
         QCOMPARE(window->memberTable()->currentWidget(), window->memberTable()->table());
-        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats.
-        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 7, 10000);
+        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats, 3 PostgreSQL servers.
+        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 10, 10000);
 
         // Leader row is bold with a "Leader" badge; the header names the leader.
         int leaderRow = -1;
@@ -111,6 +111,9 @@ private slots:
         QCOMPARE(chart->pointCount(), frozenPoints);   // frozen while collection goes on
         chart->setPaused(false);
         QVERIFY(chart->frozenText().isEmpty());
+        chart->setSecondsUnit(true);   // replay lag from the primary's pg_stat_replication
+        QTRY_VERIFY_WITH_TIMEOUT((chart->redraw(), chart->pointCount() >= 2), 5000);
+        chart->setSecondsUnit(false);
         window->tabs()->setCurrentIndex(1);
 
         const QString path = QStringLiteral(PGHA_SCREENSHOT_DIR "/main-window.png");

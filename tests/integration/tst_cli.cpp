@@ -95,7 +95,8 @@ private slots:
         QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"scope").toString(), QStringLiteral("pgha-lab"));
         QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"leader").toString(), o.value(u"leader").toString());
         QCOMPARE(o.value(u"haproxy").toObject().value(u"servers").toArray().size(), 6);   // 3 servers × read_write, read_only
-        QCOMPARE(o.value(u"sources").toArray().size(), 7);
+        QCOMPARE(o.value(u"sources").toArray().size(), 10);   // 3 REST, 3 etcd, HAProxy, 3 PostgreSQL
+        QCOMPARE(o.value(u"postgres").toObject().size(), 3);
     }
 
     void watchStreamsJsonLines()

@@ -85,7 +85,9 @@ private slots:
               qPrintable(before), qPrintable(candidate), static_cast<long long>(clock.elapsed()), kIntervalMs);
         QVERIFY(hasEvent(observer.timeline(), QStringLiteral("leader-changed"), candidate));
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("server-up"), QStringLiteral("read_write/") + candidate), 10000);
-        QVERIFY(hasEvent(observer.timeline(), QStringLiteral("timeline-changed"), candidate));
+        // The new leader is often first reported on the old timeline (promotion still running,
+        // as in the recorded failover fixtures); the timeline event follows a poll later.
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("timeline-changed"), candidate), 5000);
         // The sources cannot all move at once: the watchdog saw a window and saw it close.
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("disagreement-ended"), candidate), 10000);
         QVERIFY(observer.watchdog()->windows() >= 1);
