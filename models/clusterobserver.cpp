@@ -7,6 +7,7 @@
 #include "haproxy/haproxypoller.h"
 #include "patroni/patronipoller.h"
 #include "lab/labstate.h"
+#include "pg/pgbouncerpoller.h"
 #include "pg/pgpoller.h"
 #include "sourcehealthmodel.h"
 
@@ -20,13 +21,14 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_haproxyPoller(new svc::HaproxyPoller(http, this)),
       m_etcdPoller(new svc::EtcdPoller(http, this)),
       m_pgPoller(new svc::PgPoller(http, this)),
+      m_bouncerPoller(new svc::PgBouncerPoller(http, this)),
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
       m_timeline(new EventTimelineModel(this)),
       m_watchdog(new ConsistencyWatchdog(this))
 {
     connect(m_watchdog, &ConsistencyWatchdog::event, this, &ClusterObserver::record);
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
         connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
     connect(m_patroni, &svc::PatroniPoller::snapshotReady, this, [this](const svc::ClusterSnapshot &s) {
         for (const auto &e : diffCluster(m_lastCluster, s, m_lagThreshold))
@@ -86,6 +88,10 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         m_watchdog->report(ConsistencyWatchdog::kPostgres, primaries.join(QStringLiteral(" + ")), o.fetchedAtMs);
         emit postgresUpdated();
     });
+    connect(m_bouncerPoller, &svc::PgBouncerPoller::observed, this, [this](const svc::PgBouncerObservation &o) {
+        m_pgbouncers.insert(o.name, o);
+        emit pgbouncersUpdated();
+    });
     connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
         for (const auto &e : diffEtcd(m_etcd, s))
             record(e);
@@ -131,12 +137,21 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     for (const auto &e : profile.postgres)
         postgres.append({e.name, e.url});
     m_pgPoller->setEndpoints(postgres);
+    QList<svc::EndpointPoller::Endpoint> bouncers;
+    for (const auto &e : profile.pgbouncers)
+        bouncers.append({e.name, e.url});
+    m_bouncerPoller->setEndpoints(bouncers);
+    m_bouncerPoller->setCredentials(profile.readWrite.user, {});
+    m_pgbouncers.clear();
     m_pgPoller->setCredentials(profile.readWrite.user, profile.readWrite.database, {});
     // The built-in lab's password lives in its 0600 state file; other profiles rely on
     // PGPASSFILE/~/.pgpass (and, later, the keychain) — never on the profile.
     if (profile.isBuiltInLab())
         if (const auto state = svc::LabState::load(profile.labDir))
+        {
             m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), state.value().secrets.superuser);
+            m_bouncerPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
+        }
     m_postgres.clear();
     m_scope = profile.scope;
     m_readWriteProxy = profile.haproxyReadWriteProxy;
@@ -144,7 +159,7 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
 
 void ClusterObserver::setIntervalMs(int ms)
 {
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
         p->setIntervalMs(ms);
 }
 
@@ -157,6 +172,8 @@ void ClusterObserver::start()
         m_haproxyPoller->start();
     if (!m_pgPoller->endpoints().isEmpty())
         m_pgPoller->start();
+    if (!m_bouncerPoller->endpoints().isEmpty())
+        m_bouncerPoller->start();
 }
 
 void ClusterObserver::setPostgresPassword(const QString &password)
@@ -166,7 +183,7 @@ void ClusterObserver::setPostgresPassword(const QString &password)
 
 void ClusterObserver::stop()
 {
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
         p->stop();
 }
 
@@ -179,12 +196,14 @@ void ClusterObserver::pollOnce()
         m_haproxyPoller->pollOnce();
     if (!m_pgPoller->endpoints().isEmpty())
         m_pgPoller->pollOnce();
+    if (!m_bouncerPoller->endpoints().isEmpty())
+        m_bouncerPoller->pollOnce();
 }
 
 QList<svc::EndpointPoller *> ClusterObserver::activePollers() const
 {
     QList<svc::EndpointPoller *> out;
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller})
+    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
         if (!p->endpoints().isEmpty())
             out.append(p);
     return out;

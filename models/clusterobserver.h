@@ -2,6 +2,7 @@
 
 #include "clusterevent.h"
 #include "timeseries.h"
+#include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
 #include "profile/profile.h"
 
@@ -17,6 +18,7 @@ class HaproxyPoller;
 class HttpClient;
 class PatroniPoller;
 class PgPoller;
+class PgBouncerPoller;
 }
 
 namespace pgha::models {
@@ -53,6 +55,7 @@ public:
     const svc::HaproxyStats &haproxy() const { return m_haproxy; }
     const svc::EtcdSnapshot &etcd() const { return m_etcd; }
     const QMap<QString, svc::PgNodeObservation> &postgres() const { return m_postgres; }
+    const QMap<QString, svc::PgBouncerObservation> &pgbouncers() const { return m_pgbouncers; }
     // Password for the direct PostgreSQL connections (the lab's from its state file); never stored.
     void setPostgresPassword(const QString &password);
 
@@ -64,6 +67,7 @@ signals:
     void haproxyUpdated();
     void etcdUpdated();
     void postgresUpdated();
+    void pgbouncersUpdated();
 
 private:
     void onHealth(const svc::SourceHealth &h);
@@ -72,6 +76,7 @@ private:
     svc::HaproxyPoller *m_haproxyPoller;
     svc::EtcdPoller *m_etcdPoller;
     svc::PgPoller *m_pgPoller;
+    svc::PgBouncerPoller *m_bouncerPoller;
     ClusterModel *m_cluster;
     SourceHealthModel *m_sources;
     EventTimelineModel *m_timeline;
@@ -83,6 +88,7 @@ private:
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;
     QMap<QString, svc::PgNodeObservation> m_postgres;
+    QMap<QString, svc::PgBouncerObservation> m_pgbouncers;
     QHash<QString, svc::SourceHealth> m_lastHealth;
     qint64 m_lagThreshold = kDefaultLagThresholdBytes;
 };

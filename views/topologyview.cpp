@@ -74,6 +74,12 @@ void TopologyView::setEtcd(const svc::EtcdSnapshot &etcd)
     rebuild();
 }
 
+void TopologyView::setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers)
+{
+    m_bouncers = bouncers;
+    rebuild();
+}
+
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
@@ -218,9 +224,30 @@ void TopologyView::rebuild()
         auto *pooler = ensureNode(QStringLiteral("pgbouncer:") + m.name);
         pooler->setPos(at(Poolers, i));
         pooler->setLook(TopologyNode::Shape::Cylinder, QColor(0x5d, 0x40, 0x37), false, false);
-        pooler->setText(tr("PgBouncer"), tr("→ %1 only").arg(m.name));
-        pooler->setDetails(html({{tr("pools for"), m.name}, {tr("PostgreSQL"), models::hostPortText(m)}}, tr("PgBouncer beside %1").arg(m.name),
-                                tr("the lab's topology (one pooler per node)")));
+        // The pooler whose admin console says it points at this member's host:port.
+        const svc::PgBouncerObservation *bouncer = nullptr;
+        for (const auto &b : m_bouncers)
+            if (b.target() == models::hostPortText(m))
+                bouncer = &b;
+        if (bouncer) {
+            int active = 0, waiting = 0, servers = 0;
+            QList<std::pair<QString, QString>> rows{{tr("target (SHOW DATABASES)"), bouncer->target()}};
+            for (const auto &p : bouncer->pools) {
+                active += p.clientsActive;
+                waiting += p.clientsWaiting;
+                servers += p.serversActive + p.serversIdle;
+                rows.append({QStringLiteral("%1/%2").arg(p.database, p.user),
+                             tr("%1 active, %2 waiting clients · %3 active, %4 idle servers · %5 mode")
+                                     .arg(p.clientsActive).arg(p.clientsWaiting).arg(p.serversActive).arg(p.serversIdle).arg(p.poolMode)});
+            }
+            pooler->setText(bouncer->name, tr("→ %1 · %2 cl · %3 wait").arg(m.name).arg(active).arg(waiting));
+            pooler->setDetails(html(rows, bouncer->name, tr("PgBouncer admin console (SHOW DATABASES, SHOW POOLS)")));
+            pooler->setLook(TopologyNode::Shape::Cylinder, waiting > 0 ? pendingColor() : QColor(0x5d, 0x40, 0x37), false, false);
+        } else {
+            pooler->setText(tr("PgBouncer"), tr("→ %1 only").arg(m.name));
+            pooler->setDetails(html({{tr("pools for"), m.name}, {tr("PostgreSQL"), models::hostPortText(m)}}, tr("PgBouncer beside %1").arg(m.name),
+                                    tr("the lab's topology (one pooler per node); no admin console answered")));
+        }
         live.insert(pooler->id());
         edge(pooler, node, kEdge, false, {});
         if (haveHaproxy)

@@ -2,6 +2,9 @@
 
 #include "etcd/etcdpoller.h"
 #include "haproxy/haproxystats.h"
+#include "pg/pgbouncerobservation.h"
+
+#include <QMap>
 #include "patroni/patronitypes.h"
 
 #include <QGraphicsView>
@@ -26,6 +29,7 @@ public:
     void setCluster(const svc::ClusterSnapshot &snapshot);
     void setHaproxy(const svc::HaproxyStats &stats);
     void setEtcd(const svc::EtcdSnapshot &etcd);
+    void setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers);
     void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
     // Shown instead of the diagram while no member is known (why it is empty).
     void setPlaceholder(const QString &text);
@@ -51,6 +55,7 @@ private:
     svc::ClusterSnapshot m_cluster;
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;
+    QMap<QString, svc::PgBouncerObservation> m_bouncers;
     QString m_rwProxy = QStringLiteral("read_write");
     QString m_placeholderText;
     QGraphicsSimpleTextItem *m_placeholder = nullptr;

@@ -90,6 +90,21 @@ QJsonObject postgresToJson(const QMap<QString, PgNodeObservation> &nodes)
     return out;
 }
 
+QJsonObject pgbouncersToJson(const QMap<QString, PgBouncerObservation> &bouncers)
+{
+    QJsonObject out;
+    for (const auto &b : bouncers) {
+        QJsonArray pools;
+        for (const auto &p : b.pools)
+            pools.append(QJsonObject{{QStringLiteral("database"), p.database}, {QStringLiteral("user"), p.user},
+                                     {QStringLiteral("clientsActive"), p.clientsActive}, {QStringLiteral("clientsWaiting"), p.clientsWaiting},
+                                     {QStringLiteral("serversActive"), p.serversActive}, {QStringLiteral("serversIdle"), p.serversIdle},
+                                     {QStringLiteral("maxWaitSeconds"), p.maxWaitS}, {QStringLiteral("poolMode"), p.poolMode}});
+        out.insert(b.name, QJsonObject{{QStringLiteral("target"), b.target()}, {QStringLiteral("pools"), pools}});
+    }
+    return out;
+}
+
 QString postgresLine(const QMap<QString, PgNodeObservation> &nodes)
 {
     if (nodes.isEmpty())
@@ -201,7 +216,8 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                          {QStringLiteral("sources"), sources},
                          {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
                          {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())},
-                         {QStringLiteral("postgres"), postgresToJson(observer.postgres())}};
+                         {QStringLiteral("postgres"), postgresToJson(observer.postgres())},
+                         {QStringLiteral("pgbouncers"), pgbouncersToJson(observer.pgbouncers())}};
         if (snapshot) {
             root.insert(QStringLiteral("reportedBy"), snapshot->sourceUrl);
             root.insert(QStringLiteral("fetchedAt"), QDateTime::fromMSecsSinceEpoch(snapshot->fetchedAtMs, Qt::UTC)
@@ -244,6 +260,20 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         }
         ctx.out << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n'
                 << postgresLine(observer.postgres()) << '\n';
+        QStringList bouncers;
+        for (const auto &b : observer.pgbouncers()) {
+            int active = 0, waiting = 0;
+            for (const auto &p : b.pools) {
+                active += p.clientsActive;
+                waiting += p.clientsWaiting;
+            }
+            // A wildcard [databases] entry appears in SHOW DATABASES only once a client used it.
+            bouncers.append(QStringLiteral("%1 → %2 (%3 clients active, %4 waiting)")
+                                    .arg(b.name, b.target().isEmpty() ? QStringLiteral("no database used yet") : b.target())
+                                    .arg(active).arg(waiting));
+        }
+        if (!bouncers.isEmpty())
+            ctx.out << "PgBouncer: " << bouncers.join(QStringLiteral(" · ")) << '\n';
         for (const auto &h : observer.sources()->sources())
             if (!h.reachable)
                 ctx.out << "warning: " << h.label << " (" << h.url.toString() << ") unreachable: " << h.lastError << '\n';

@@ -47,6 +47,8 @@ Application::Application(const Options &options, QObject *parent)
     connect(clusterModel(), &QAbstractItemModel::modelReset, topology, [this, topology] { topology->setCluster(clusterModel()->snapshot()); });
     connect(m_observer, &models::ClusterObserver::haproxyUpdated, topology, [this, topology] { topology->setHaproxy(m_observer->haproxy()); });
     connect(m_observer, &models::ClusterObserver::etcdUpdated, topology, [this, topology] { topology->setEtcd(m_observer->etcd()); });
+    connect(m_observer, &models::ClusterObserver::pgbouncersUpdated, topology,
+            [this, topology] { topology->setPgBouncers(m_observer->pgbouncers()); });
     connect(m_observer, &models::ClusterObserver::patroniRoundFinished, this, [this](bool any, const QString &error) {
         if (!any && clusterModel()->rowCount() == 0)
             m_window->setMembersPlaceholder(

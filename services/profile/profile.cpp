@@ -49,6 +49,8 @@ Profile Profile::forLab(const LabConfig &config)
         url.setHost(config.host);
         url.setPort(config.ports.postgres[i]);
         p.postgres.append({config.memberName(i), url});
+        url.setPort(config.ports.pgbouncer[i]);
+        p.pgbouncers.append({QStringLiteral("pgbouncer%1").arg(i + 1), url});
     }
     p.haproxyStats.setScheme(QStringLiteral("http"));
     p.haproxyStats.setHost(config.host);
@@ -149,6 +151,15 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
                     return makeError(QStringLiteral("%1: line %2: \"%3\" is not a postgresql://host:port URL")
                                              .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
                 p.postgres.append({(e.IsMap() && e["name"]) ? str(e["name"]) : url.authority(), url});
+            }
+        }
+        if (const YAML::Node pb = root["pgbouncers"]) {
+            for (const auto &e : pb) {
+                const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
+                if (url.scheme() != u"postgresql" || url.host().isEmpty())
+                    return makeError(QStringLiteral("%1: line %2: \"%3\" is not a postgresql://host:port URL")
+                                             .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
+                p.pgbouncers.append({(e.IsMap() && e["name"]) ? str(e["name"]) : url.authority(), url});
             }
         }
         if (root["haproxy_stats"])

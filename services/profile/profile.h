@@ -26,6 +26,7 @@ struct Profile {
     QList<PatroniEndpoint> patroni;
     QList<PatroniEndpoint> etcd;        // client URLs (v3 JSON gateway)
     QList<PatroniEndpoint> postgres;    // each node directly: postgresql://host:port
+    QList<PatroniEndpoint> pgbouncers;  // admin consoles: postgresql://host:port (database "pgbouncer")
     QUrl haproxyStats;                  // e.g. http://host:7000/stats (";csv" is added)
     QString dcsNamespace = QStringLiteral("/service/");
     QString scope;                      // Patroni scope ("" = the first in the DCS)

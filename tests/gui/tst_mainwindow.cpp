@@ -53,8 +53,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
         QCOMPARE(model->leaderCount(), 1);
         QCOMPARE(window->memberTable()->currentWidget(), window->memberTable()->table());
-        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats, 3 PostgreSQL servers.
-        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 10, 10000);
+        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats, 3 PostgreSQL servers, 3 PgBouncers.
+        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 13, 10000);
 
         // Leader row is bold with a "Leader" badge; the header names the leader.
         int leaderRow = -1;

@@ -95,7 +95,11 @@ private slots:
         QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"scope").toString(), QStringLiteral("pgha-lab"));
         QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"leader").toString(), o.value(u"leader").toString());
         QCOMPARE(o.value(u"haproxy").toObject().value(u"servers").toArray().size(), 6);   // 3 servers × read_write, read_only
-        QCOMPARE(o.value(u"sources").toArray().size(), 10);   // 3 REST, 3 etcd, HAProxy, 3 PostgreSQL
+        QCOMPARE(o.value(u"sources").toArray().size(), 13);   // 3 REST, 3 etcd, HAProxy, 3 PostgreSQL, 3 PgBouncer
+        // Writes went through the leader's PgBouncer (the lab's health check), so it shows its target.
+        const int leaderIndex = o.value(u"leader").toString().mid(2).toInt();
+        QCOMPARE(o.value(u"pgbouncers").toObject().value(QStringLiteral("pgbouncer%1").arg(leaderIndex)).toObject().value(u"target").toString(),
+                 QStringLiteral("127.0.0.1:%1").arg(5431 + leaderIndex));
         QCOMPARE(o.value(u"postgres").toObject().size(), 3);
     }
 

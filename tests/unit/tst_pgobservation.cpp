@@ -1,6 +1,7 @@
 // parsePgObservation on result sets recorded from the lab's primary and a replica
 // (tests/fixtures/postgres, psql --csv with NULL printed as NULL).
 #include "fixture.h"
+#include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
 
 #include <QTest>
@@ -28,6 +29,10 @@ class TestPgObservation : public QObject {
             s.nulls.append(nulls);
         }
         return s;
+    }
+    static PgResultSet csvAt(const QString &path)
+    {
+        return csvSet(QStringLiteral("../") + path);
     }
     static QList<PgResultSet> sets(const QString &role)
     {
@@ -67,6 +72,18 @@ private slots:
         QCOMPARE(o.walReceiver->status, QStringLiteral("streaming"));
         QCOMPARE(o.walReceiver->senderPort, 5433);
         QCOMPARE(o.walReceiver->receivedTimeline, 1);
+    }
+
+    void pgbouncerAdminConsole()
+    {
+        const auto r = parsePgBouncer(csvAt(QStringLiteral("pgbouncer/show-databases.csv")), csvAt(QStringLiteral("pgbouncer/show-pools.csv")));
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
+        QCOMPARE(r.value().databases.size(), 1);   // the admin console's own entry left out
+        QCOMPARE(r.value().target(), QStringLiteral("127.0.0.1:5432"));
+        QCOMPARE(r.value().pools.size(), 1);
+        QCOMPARE(r.value().pools[0].serversIdle, 1);
+        QCOMPARE(r.value().pools[0].poolMode, QStringLiteral("session"));
+        QVERIFY(!parsePgBouncer(csvAt(QStringLiteral("pgbouncer/show-pools.csv")), csvAt(QStringLiteral("pgbouncer/show-pools.csv"))).ok());
     }
 
     void wrongShapes()
