@@ -28,7 +28,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_watchdog(new ConsistencyWatchdog(this))
 {
     connect(m_watchdog, &ConsistencyWatchdog::event, this, &ClusterObserver::record);
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
+    for (svc::EndpointPoller *p : allPollers())
         connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
     connect(m_patroni, &svc::PatroniPoller::snapshotReady, this, [this](const svc::ClusterSnapshot &s) {
         for (const auto &e : diffCluster(m_lastCluster, s, m_lagThreshold))
@@ -81,12 +81,21 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
             if (seconds >= 0)
                 m_series.append(QStringLiteral("lag_seconds:") + w.applicationName, o.fetchedAtMs, seconds);
         }
+        emit postgresUpdated();
+    });
+    // PostgreSQL votes once per round, when every node has answered: voting per answer would
+    // read "no primary" whenever a replica happens to answer first.
+    connect(m_pgPoller, &svc::EndpointPoller::roundFinished, this, [this](bool any) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (!any) {
+            m_watchdog->report(ConsistencyWatchdog::kPostgres, std::nullopt, now);
+            return;
+        }
         QStringList primaries;
         for (const auto &n : std::as_const(m_postgres))
-            if (!n.inRecovery && o.fetchedAtMs - n.fetchedAtMs < 3 * m_pgPoller->intervalMs())
+            if (!n.inRecovery && now - n.fetchedAtMs < 3 * m_pgPoller->intervalMs())
                 primaries.append(n.name);
-        m_watchdog->report(ConsistencyWatchdog::kPostgres, primaries.join(QStringLiteral(" + ")), o.fetchedAtMs);
-        emit postgresUpdated();
+        m_watchdog->report(ConsistencyWatchdog::kPostgres, primaries.join(QStringLiteral(" + ")), now);
     });
     connect(m_bouncerPoller, &svc::PgBouncerPoller::observed, this, [this](const svc::PgBouncerObservation &o) {
         m_pgbouncers.insert(o.name, o);
@@ -159,51 +168,37 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
 
 void ClusterObserver::setIntervalMs(int ms)
 {
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
+    for (svc::EndpointPoller *p : allPollers())
         p->setIntervalMs(ms);
 }
 
 void ClusterObserver::start()
 {
-    m_patroni->start();
-    if (!m_etcdPoller->endpoints().isEmpty())
-        m_etcdPoller->start();
-    if (!m_haproxyPoller->endpoints().isEmpty())
-        m_haproxyPoller->start();
-    if (!m_pgPoller->endpoints().isEmpty())
-        m_pgPoller->start();
-    if (!m_bouncerPoller->endpoints().isEmpty())
-        m_bouncerPoller->start();
-}
-
-void ClusterObserver::setPostgresPassword(const QString &password)
-{
-    m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), password);
+    for (svc::EndpointPoller *p : activePollers())
+        p->start();
 }
 
 void ClusterObserver::stop()
 {
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
+    for (svc::EndpointPoller *p : allPollers())
         p->stop();
 }
 
 void ClusterObserver::pollOnce()
 {
-    m_patroni->pollOnce();
-    if (!m_etcdPoller->endpoints().isEmpty())
-        m_etcdPoller->pollOnce();
-    if (!m_haproxyPoller->endpoints().isEmpty())
-        m_haproxyPoller->pollOnce();
-    if (!m_pgPoller->endpoints().isEmpty())
-        m_pgPoller->pollOnce();
-    if (!m_bouncerPoller->endpoints().isEmpty())
-        m_bouncerPoller->pollOnce();
+    for (svc::EndpointPoller *p : activePollers())
+        p->pollOnce();
+}
+
+QList<svc::EndpointPoller *> ClusterObserver::allPollers() const
+{
+    return {m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller};
 }
 
 QList<svc::EndpointPoller *> ClusterObserver::activePollers() const
 {
     QList<svc::EndpointPoller *> out;
-    for (svc::EndpointPoller *p : std::initializer_list<svc::EndpointPoller *>{m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller})
+    for (svc::EndpointPoller *p : allPollers())
         if (!p->endpoints().isEmpty())
             out.append(p);
     return out;

@@ -52,12 +52,11 @@ public:
     svc::PatroniPoller *patroni() const { return m_patroni; }
     // The pollers that have endpoints in the current profile (to wait for one round of each).
     QList<svc::EndpointPoller *> activePollers() const;
+    QList<svc::EndpointPoller *> allPollers() const;
     const svc::HaproxyStats &haproxy() const { return m_haproxy; }
     const svc::EtcdSnapshot &etcd() const { return m_etcd; }
     const QMap<QString, svc::PgNodeObservation> &postgres() const { return m_postgres; }
     const QMap<QString, svc::PgBouncerObservation> &pgbouncers() const { return m_pgbouncers; }
-    // Password for the direct PostgreSQL connections (the lab's from its state file); never stored.
-    void setPostgresPassword(const QString &password);
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)
 

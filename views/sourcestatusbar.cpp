@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMap>
 
 namespace pgha::views {
 
@@ -28,34 +29,55 @@ SourceStatusBar::SourceStatusBar(models::SourceHealthModel *model, QWidget *pare
 
 QString SourceStatusBar::chipText(const QString &sourceId) const
 {
-    const QLabel *chip = m_chips.value(sourceId);
+    const QLabel *chip = m_chips.value(sourceId.section(QLatin1Char(':'), 0, 0));
     return chip ? chip->text() + QLatin1Char('\n') + chip->toolTip() : QString();
 }
 
 void SourceStatusBar::refresh()
 {
+    static const QHash<QString, QString> kNames = {{QStringLiteral("patroni"), QStringLiteral("Patroni")},
+                                                   {QStringLiteral("etcd"), QStringLiteral("etcd")},
+                                                   {QStringLiteral("haproxy"), QStringLiteral("HAProxy")},
+                                                   {QStringLiteral("postgres"), QStringLiteral("PostgreSQL")},
+                                                   {QStringLiteral("pgbouncer"), QStringLiteral("PgBouncer")}};
+    struct Group {
+        int total = 0, reachable = 0, polled = 0, stale = 0;
+        qint64 worstLatency = -1;
+        QStringList lines;
+    };
+    QMap<QString, Group> groups;   // ordered by kind
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const auto &h : m_model->sources()) {
-        QLabel *chip = m_chips.value(h.id);
+        Group &g = groups[h.id.section(QLatin1Char(':'), 0, 0)];
+        ++g.total;
+        g.polled += h.everPolled ? 1 : 0;
+        g.reachable += h.reachable ? 1 : 0;
+        g.stale += (h.reachable && h.intervalMs > 0 && now - h.lastSuccessMs > kStaleIntervals * h.intervalMs) ? 1 : 0;
+        if (h.reachable)
+            g.worstLatency = std::max(g.worstLatency, h.latencyMs);
+        g.lines.append(QStringLiteral("%1 — %2\n    %3").arg(h.label, h.url.toString(), models::SourceHealthModel::describe(h, now)));
+    }
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        const Group &g = it.value();
+        QLabel *chip = m_chips.value(it.key());
         if (!chip) {
             chip = new QLabel(this);
-            chip->setObjectName(QStringLiteral("source:") + h.id);
-            m_chips.insert(h.id, chip);
-            // Stable order by source id (etcd…, haproxy…, patroni…), whatever answers first.
-            QStringList ids = m_chips.keys();
-            ids.sort();
-            m_layout->insertWidget(static_cast<int>(ids.indexOf(h.id)), chip);
+            chip->setObjectName(QStringLiteral("source:") + it.key());
+            m_chips.insert(it.key(), chip);
+            QStringList kinds = m_chips.keys();
+            kinds.sort();
+            m_layout->insertWidget(static_cast<int>(kinds.indexOf(it.key())), chip);
         }
-        const bool stale = h.reachable && h.intervalMs > 0 && now - h.lastSuccessMs > kStaleIntervals * h.intervalMs;
-        const QColor color = !h.everPolled ? QColor(0x9e, 0x9e, 0x9e)
-                : stale                    ? pendingColor()
-                                           : healthColor(h.reachable);
-        const QString detail = !h.everPolled ? tr("…")
-                : h.reachable                ? tr("%1 ms").arg(h.latencyMs)
-                                             : tr("unreachable");
+        const QColor color = g.polled == 0                                 ? QColor(0x9e, 0x9e, 0x9e)
+                : g.reachable == g.total && g.stale == 0                   ? healthColor(true)
+                : g.reachable == 0                                         ? healthColor(false)
+                                                                           : pendingColor();
+        const QString detail = g.polled == 0 ? tr("…")
+                : g.worstLatency >= 0        ? tr("%1/%2 · %3 ms").arg(g.reachable).arg(g.total).arg(g.worstLatency)
+                                             : tr("%1/%2").arg(g.reachable).arg(g.total);
         chip->setText(QStringLiteral("<span style='color:%1'>●</span> %2 <span style='color:gray'>%3</span>")
-                              .arg(color.name(), h.label.toHtmlEscaped(), detail));
-        chip->setToolTip(QStringLiteral("%1\n%2").arg(h.url.toString(), models::SourceHealthModel::describe(h, now)));
+                              .arg(color.name(), kNames.value(it.key(), it.key()).toHtmlEscaped(), detail));
+        chip->setToolTip(g.lines.join(QLatin1Char('\n')));
     }
 }
 

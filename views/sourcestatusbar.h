@@ -13,8 +13,9 @@ class SourceHealthModel;
 
 namespace pgha::views {
 
-// One chip per data source in the status bar: a coloured dot, its name and latency; the
-// tooltip holds interval, age of the last success and the last error. Ages tick every second.
+// One chip per kind of data source in the status bar ("PgBouncer 3/3 · 4 ms"): the dot is
+// green when all answer, orange when some do, red when none; the tooltip lists every source
+// with its interval, age of the last success and last error. Ages tick every second.
 class SourceStatusBar : public QWidget {
     Q_OBJECT
 public:
@@ -22,7 +23,7 @@ public:
 
     SourceStatusBar(models::SourceHealthModel *model, QWidget *parent = nullptr);
 
-    QString chipText(const QString &sourceId) const;   // for tests
+    QString chipText(const QString &sourceId) const;   // the chip of that source's kind (tests)
 
 private:
     void refresh();

@@ -111,6 +111,11 @@ private slots:
         for (const auto &m : observer.cluster()->snapshot().members)
             if (!m.isLeader())
                 victim = m.name;
+        // Right after the previous test's switchover the old leader may still be DOWN for reads:
+        // wait until HAProxy sends reads to the victim, so stopping it is an UP → DOWN change.
+        QTRY_VERIFY_WITH_TIMEOUT(observer.haproxy().find(QStringLiteral("read_only"), victim)
+                                         && observer.haproxy().find(QStringLiteral("read_only"), victim)->isUp(),
+                                 20000);
         const auto *proc = state.process(victim);
         QVERIFY(proc);
         QVERIFY(svc::proc::terminateGroup(proc->pid, proc->pgid));   // graceful: Patroni stops PostgreSQL
