@@ -3,6 +3,12 @@
 #include "memberformat.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+
+#include <algorithm>
+#include <tuple>
 
 namespace pgha::models {
 
@@ -154,6 +160,57 @@ QList<ClusterEvent> diffHealth(const svc::SourceHealth &before, const svc::Sourc
         return {make(atMs, after.id, Severity::Info, QStringLiteral("source-recovered"), after.label,
                      QStringLiteral("%1 reachable again").arg(after.label))};
     return {};
+}
+
+namespace {
+// Flattens a JSON object into "a.b.c" → value text, so nested parameters diff key by key.
+void flatten(const QJsonObject &o, const QString &prefix, QMap<QString, QString> &out)
+{
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QString key = prefix.isEmpty() ? it.key() : prefix + QLatin1Char('.') + it.key();
+        if (it.value().isObject())
+            flatten(it.value().toObject(), key, out);
+        else
+            out.insert(key, QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+    }
+}
+} // namespace
+
+QList<ClusterEvent> diffConfig(const svc::PatroniDynamicConfig &before, const svc::PatroniDynamicConfig &after, qint64 atMs)
+{
+    if (before.raw.isEmpty() || before.raw == after.raw)
+        return {};
+    QMap<QString, QString> a, b;
+    flatten(before.raw, {}, a);
+    flatten(after.raw, {}, b);
+    QStringList changes;
+    for (auto it = b.cbegin(); it != b.cend(); ++it)
+        if (a.value(it.key()) != it.value())
+            changes.append(QStringLiteral("%1 %2 → %3").arg(it.key(), a.contains(it.key()) ? a.value(it.key()) : QStringLiteral("(unset)"),
+                                                           it.value()));
+    for (auto it = a.cbegin(); it != a.cend(); ++it)
+        if (!b.contains(it.key()))
+            changes.append(QStringLiteral("%1 %2 → (unset)").arg(it.key(), it.value()));
+    return {make(atMs, QStringLiteral("patroni"), Severity::Warning, QStringLiteral("config-changed"), QString(),
+                 QObject::tr("dynamic configuration changed: %1").arg(changes.join(QStringLiteral(", "))))};
+}
+
+QList<ClusterEvent> diffRoleChecks(const QList<svc::PatroniNodeReport> &before, const QList<svc::PatroniNodeReport> &after)
+{
+    QList<ClusterEvent> out;
+    for (const auto &n : after) {
+        const auto old = std::find_if(before.cbegin(), before.cend(), [&n](const auto &b) { return b.name == n.name; });
+        if (old == before.cend())
+            continue;
+        for (const auto &[path, was, now] : {std::tuple{"/primary", old->primaryCode, n.primaryCode},
+                                             std::tuple{"/replica", old->replicaCode, n.replicaCode}}) {
+            if (was == now || was == 0 || now == 0)
+                continue;   // 0 = no answer: the source-unreachable event covers it
+            out.append(make(n.fetchedAtMs, QStringLiteral("patroni"), Severity::Info, QStringLiteral("role-check"), n.name,
+                            QObject::tr("%1 %2 now answers %3 (was %4)").arg(n.name, QLatin1String(path)).arg(now).arg(was)));
+        }
+    }
+    return out;
 }
 
 } // namespace pgha::models

@@ -20,7 +20,7 @@ struct ClusterEvent {
     Severity severity = Severity::Info;
     QString kind;        // leader-changed, timeline-changed, member-joined, member-left, member-state,
                          // server-up, server-down, etcd-leader-changed, lag-high, lag-ok,
-                         // source-unreachable, source-recovered
+                         // source-unreachable, source-recovered, config-changed, role-check
     QString subject;     // member, server or source the event is about
     QString text;        // one sentence for people
 
@@ -34,6 +34,11 @@ QList<ClusterEvent> diffCluster(const svc::ClusterSnapshot &before, const svc::C
                                 qint64 lagThresholdBytes);
 QList<ClusterEvent> diffHaproxy(const svc::HaproxyStats &before, const svc::HaproxyStats &after, qint64 atMs);
 QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSnapshot &after);
+// The dynamic configuration changed (ttl, loop_wait, synchronous_mode, a parameter …): one
+// event naming every changed key with its old and new value.
+QList<ClusterEvent> diffConfig(const svc::PatroniDynamicConfig &before, const svc::PatroniDynamicConfig &after, qint64 atMs);
+// A member's answer to GET /primary or OPTIONS /replica changed (what load balancers route by).
+QList<ClusterEvent> diffRoleChecks(const QList<svc::PatroniNodeReport> &before, const QList<svc::PatroniNodeReport> &after);
 // A source that stopped answering or came back.
 QList<ClusterEvent> diffHealth(const svc::SourceHealth &before, const svc::SourceHealth &after, qint64 atMs);
 

@@ -5,15 +5,30 @@
 #include "etcd/etcdpoller.h"
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
-#include "patroni/patronipoller.h"
 #include "lab/labstate.h"
+#include "metrics/metricspoller.h"
+#include "patroni/patronipoller.h"
 #include "pg/pgbouncerpoller.h"
 #include "pg/pgpoller.h"
+#include "primaryvoices.h"
 #include "sourcehealthmodel.h"
 
 #include <QDateTime>
 
 namespace pgha::models {
+
+namespace {
+// Observations older than this many poll intervals no longer vote.
+constexpr int kFreshIntervals = 3;
+
+QList<svc::EndpointPoller::Endpoint> toEndpoints(const QList<svc::Profile::Endpoint> &list)
+{
+    QList<svc::EndpointPoller::Endpoint> out;
+    for (const auto &e : list)
+        out.append({e.name, e.url});
+    return out;
+}
+} // namespace
 
 ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
     : QObject(parent),
@@ -22,6 +37,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_etcdPoller(new svc::EtcdPoller(http, this)),
       m_pgPoller(new svc::PgPoller(http, this)),
       m_bouncerPoller(new svc::PgBouncerPoller(http, this)),
+      m_metricsPoller(new svc::MetricsPoller(http, this)),
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
       m_timeline(new EventTimelineModel(this)),
@@ -43,35 +59,45 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
                 m_series.append(QStringLiteral("lag_bytes:") + m.name, s.fetchedAtMs, static_cast<double>(m.lag.bytes));
         m_watchdog->report(ConsistencyWatchdog::kPatroni, s.leader() ? s.leader()->name : QString(), s.fetchedAtMs);
     });
+    connect(m_patroni, &svc::PatroniPoller::nodesReported, this, [this](const QList<svc::PatroniNodeReport> &nodes) {
+        for (const auto &e : diffRoleChecks(m_patroniNodes, nodes))
+            record(e);
+        m_patroniNodes = nodes;
+        m_watchdog->report(ConsistencyWatchdog::kPatroniPrimary, patroniPrimaryVoice(nodes), QDateTime::currentMSecsSinceEpoch());
+        emit patroniNodesUpdated();
+    });
+    connect(m_patroni, &svc::PatroniPoller::configReady, this, [this](const svc::PatroniDynamicConfig &c) {
+        for (const auto &e : diffConfig(m_config, c, QDateTime::currentMSecsSinceEpoch()))
+            record(e);
+        m_config = c;
+        emit configUpdated();
+    });
+    connect(m_patroni, &svc::PatroniPoller::historyReady, this, [this](const QList<svc::TimelineSwitch> &h) {
+        m_history = h;
+        emit historyUpdated();
+    });
+    connect(m_patroni, &svc::PatroniPoller::membersDiscovered, this, &ClusterObserver::onDiscovered);
     connect(m_patroni, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {
         // Nothing answered: the last good picture stays, marked stale (diffs continue from it).
         if (!any && !m_lastCluster.members.isEmpty())
             m_cluster->setStale(true);
-        if (!any)
-            m_watchdog->report(ConsistencyWatchdog::kPatroni, std::nullopt, QDateTime::currentMSecsSinceEpoch());
+        if (!any) {
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            m_watchdog->report(ConsistencyWatchdog::kPatroni, std::nullopt, now);
+            m_watchdog->report(ConsistencyWatchdog::kPatroniPrimary, std::nullopt, now);
+        }
         emit patroniRoundFinished(any, error);
     });
     connect(m_haproxyPoller, &svc::HaproxyPoller::statsReady, this, [this](const QString &, const svc::HaproxyStats &stats) {
-        for (const auto &e : diffHaproxy(m_haproxy, stats, QDateTime::currentMSecsSinceEpoch()))
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (const auto &e : diffHaproxy(m_haproxy, stats, now))
             record(e);
         m_haproxy = stats;
         emit haproxyUpdated();
-        // Which proxy carries writes: the profile's, else the one named like it.
-        QString proxy = m_readWriteProxy;
-        if (proxy.isEmpty())
-            for (const auto &r : stats.rows)
-                if (r.kind == svc::HaproxyRow::Kind::Server
-                    && (r.proxy.contains(u"write") || r.proxy.contains(u"primary") || r.proxy.contains(u"master")
-                        || r.proxy == u"rw"))
-                    proxy = r.proxy;
-        if (!proxy.isEmpty()) {
-            QStringList up;
-            for (const auto &r : stats.servers(proxy))
-                if (r.isUp())
-                    up.append(r.name);
-            // Two servers UP for writes is itself a disagreement: report both.
-            m_watchdog->report(ConsistencyWatchdog::kHaproxy, up.join(QStringLiteral(" + ")), QDateTime::currentMSecsSinceEpoch());
-        }
+        // Two servers UP for writes is itself a disagreement: the voice names both.
+        if (const auto voice = haproxyVoice(stats, readWriteProxy(stats, m_readWriteProxy)))
+            m_watchdog->report(ConsistencyWatchdog::kHaproxy, voice, now);
+        voteThroughPgBouncer();
     });
     connect(m_pgPoller, &svc::PgPoller::observed, this, [this](const svc::PgNodeObservation &o) {
         m_postgres.insert(o.name, o);
@@ -93,10 +119,11 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         }
         QStringList primaries;
         for (const auto &n : std::as_const(m_postgres))
-            if (!n.inRecovery && now - n.fetchedAtMs < 3 * m_pgPoller->intervalMs())
+            if (!n.inRecovery && now - n.fetchedAtMs < kFreshIntervals * m_pgPoller->intervalMs())
                 primaries.append(n.name);
         m_watchdog->report(ConsistencyWatchdog::kPostgres, primaries.join(QStringLiteral(" + ")), now);
     });
+    connect(m_bouncerPoller, &svc::EndpointPoller::roundFinished, this, &ClusterObserver::voteThroughPgBouncer);
     connect(m_bouncerPoller, &svc::PgBouncerPoller::observed, this, [this](const svc::PgBouncerObservation &o) {
         m_pgbouncers.insert(o.name, o);
         emit pgbouncersUpdated();
@@ -112,6 +139,63 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
                 break;
             }
     });
+    connect(m_metricsPoller, &svc::MetricsPoller::scraped, this, &ClusterObserver::onMetrics);
+}
+
+void ClusterObserver::voteThroughPgBouncer()
+{
+    // Only fresh PgBouncer answers count: an old SHOW DATABASES may name a node that moved.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QMap<QString, svc::PgBouncerObservation> fresh;
+    for (auto it = m_pgbouncers.cbegin(); it != m_pgbouncers.cend(); ++it)
+        if (now - it.value().fetchedAtMs < kFreshIntervals * m_bouncerPoller->intervalMs())
+            fresh.insert(it.key(), it.value());
+    m_watchdog->report(ConsistencyWatchdog::kPgBouncer,
+                       pgbouncerVoice(m_haproxy, readWriteProxy(m_haproxy, m_readWriteProxy), m_profile.pgbouncers, fresh,
+                                      m_lastCluster),
+                       now);
+}
+
+void ClusterObserver::onMetrics(const QString &label, const svc::MetricsDigest &digest)
+{
+    const svc::MetricsDigest previous = m_metrics.value(label);
+    m_metrics.insert(label, digest);
+    // Commits per second from the exporter's counter (a reset after a restart is skipped).
+    const auto commits = digest.value(QStringLiteral("xact_commit"));
+    const auto before = previous.value(QStringLiteral("xact_commit"));
+    if (commits && before && *commits >= *before && digest.fetchedAtMs > previous.fetchedAtMs)
+        m_series.append(QStringLiteral("commits_per_s:") + label, digest.fetchedAtMs,
+                        (*commits - *before) * 1000.0 / double(digest.fetchedAtMs - previous.fetchedAtMs));
+    if (const auto fsync = digest.value(QStringLiteral("wal_fsync_p99_s")))
+        m_series.append(QStringLiteral("etcd_wal_fsync_p99_s:") + label, digest.fetchedAtMs, *fsync);
+    emit metricsUpdated();
+}
+
+void ClusterObserver::onDiscovered(const QStringList &names)
+{
+    for (const auto &name : names)
+        record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("patroni"), ClusterEvent::Severity::Info,
+                QStringLiteral("member-discovered"), name,
+                tr("found %1 through /cluster (not in the profile); now polling its REST API").arg(name)});
+    m_metricsPoller->setEndpoints(metricsEndpoints());
+}
+
+QList<svc::EndpointPoller::Endpoint> ClusterObserver::metricsEndpoints() const
+{
+    QList<svc::EndpointPoller::Endpoint> out;
+    if (m_profile.scrapeBuiltInMetrics) {
+        // Patroni and etcd serve /metrics on the API port they are polled on.
+        for (const auto &[kind, poller] : {std::pair{QStringLiteral("Patroni"), static_cast<svc::EndpointPoller *>(m_patroni)},
+                                           std::pair{QString(), static_cast<svc::EndpointPoller *>(m_etcdPoller)}})
+            for (auto e : poller->endpoints()) {
+                e.baseUrl.setPath(QStringLiteral("/metrics"));
+                if (!kind.isEmpty())
+                    e.label += QLatin1Char(' ') + kind;
+                out.append(e);
+            }
+    }
+    out += toEndpoints(m_profile.metrics);
+    return out;
 }
 
 void ClusterObserver::onHealth(const svc::SourceHealth &h)
@@ -125,43 +209,39 @@ void ClusterObserver::onHealth(const svc::SourceHealth &h)
 void ClusterObserver::setProfile(const svc::Profile &profile)
 {
     stop();
+    m_profile = profile;
     m_lastCluster = {};
     m_haproxy = {};
     m_etcd = {};
+    m_postgres.clear();
+    m_pgbouncers.clear();
+    m_patroniNodes.clear();
+    m_config = {};
+    m_history.clear();
+    m_metrics.clear();
     m_lastHealth.clear();
     m_cluster->clear();
     m_sources->clear();
-    QList<svc::EndpointPoller::Endpoint> patroni, etcd, haproxy;
-    for (const auto &e : profile.patroni)
-        patroni.append({e.name, e.url});
-    for (const auto &e : profile.etcd)
-        etcd.append({e.name, e.url});
+    m_patroni->setEndpoints(toEndpoints(profile.patroni));
+    m_patroni->setDiscovery(profile.discoverMembers);
+    m_etcdPoller->setEndpoints(toEndpoints(profile.etcd));
+    m_etcdPoller->setNamespace(profile.dcsNamespace);
+    QList<svc::EndpointPoller::Endpoint> haproxy;
     if (profile.haproxyStats.isValid() && !profile.haproxyStats.isEmpty())
         haproxy.append({QStringLiteral("haproxy"), profile.haproxyStats});
-    m_patroni->setEndpoints(patroni);
-    m_etcdPoller->setEndpoints(etcd);
-    m_etcdPoller->setNamespace(profile.dcsNamespace);
     m_haproxyPoller->setEndpoints(haproxy);
-    QList<svc::EndpointPoller::Endpoint> postgres;
-    for (const auto &e : profile.postgres)
-        postgres.append({e.name, e.url});
-    m_pgPoller->setEndpoints(postgres);
-    QList<svc::EndpointPoller::Endpoint> bouncers;
-    for (const auto &e : profile.pgbouncers)
-        bouncers.append({e.name, e.url});
-    m_bouncerPoller->setEndpoints(bouncers);
+    m_pgPoller->setEndpoints(toEndpoints(profile.postgres));
+    m_bouncerPoller->setEndpoints(toEndpoints(profile.pgbouncers));
+    m_metricsPoller->setEndpoints(metricsEndpoints());
     m_bouncerPoller->setCredentials(profile.readWrite.user, {});
-    m_pgbouncers.clear();
     m_pgPoller->setCredentials(profile.readWrite.user, profile.readWrite.database, {});
     // The built-in lab's password lives in its 0600 state file; other profiles rely on
     // PGPASSFILE/~/.pgpass (and, later, the keychain) — never on the profile.
     if (profile.isBuiltInLab())
-        if (const auto state = svc::LabState::load(profile.labDir))
-        {
+        if (const auto state = svc::LabState::load(profile.labDir)) {
             m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), state.value().secrets.superuser);
             m_bouncerPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
         }
-    m_postgres.clear();
     m_scope = profile.scope;
     m_readWriteProxy = profile.haproxyReadWriteProxy;
 }
@@ -192,7 +272,7 @@ void ClusterObserver::pollOnce()
 
 QList<svc::EndpointPoller *> ClusterObserver::allPollers() const
 {
-    return {m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller};
+    return {m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller, m_metricsPoller};
 }
 
 QList<svc::EndpointPoller *> ClusterObserver::activePollers() const

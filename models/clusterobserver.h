@@ -2,6 +2,8 @@
 
 #include "clusterevent.h"
 #include "timeseries.h"
+#include "core/endpointpoller.h"
+#include "metrics/metricsdigest.h"
 #include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
 #include "profile/profile.h"
@@ -12,10 +14,11 @@
 #include <QObject>
 
 namespace pgha::svc {
-class EndpointPoller;
+
 class EtcdPoller;
 class HaproxyPoller;
 class HttpClient;
+class MetricsPoller;
 class PatroniPoller;
 class PgPoller;
 class PgBouncerPoller;
@@ -28,8 +31,10 @@ class ConsistencyWatchdog;
 class EventTimelineModel;
 class SourceHealthModel;
 
-// Watches one profile through every source it names (Patroni REST, etcd, HAProxy stats) and
-// keeps the models up to date; every change becomes an event on the timeline. Used by the
+// Watches one profile through every source it names (Patroni REST, etcd, HAProxy stats,
+// PostgreSQL, PgBouncer, Prometheus endpoints) and keeps the models up to date; every change
+// becomes an event on the timeline, and every source's idea of the primary goes to the
+// consistency watchdog. Used by the
 // console and by `pgha watch`/`pgha status` alike.
 class ClusterObserver : public QObject {
     Q_OBJECT
@@ -57,6 +62,12 @@ public:
     const svc::EtcdSnapshot &etcd() const { return m_etcd; }
     const QMap<QString, svc::PgNodeObservation> &postgres() const { return m_postgres; }
     const QMap<QString, svc::PgBouncerObservation> &pgbouncers() const { return m_pgbouncers; }
+    // Each member's own REST answers of the last round (/primary body and role-check codes).
+    const QList<svc::PatroniNodeReport> &patroniNodes() const { return m_patroniNodes; }
+    const svc::PatroniDynamicConfig &dynamicConfig() const { return m_config; }
+    const QList<svc::TimelineSwitch> &history() const { return m_history; }
+    const QMap<QString, svc::MetricsDigest> &metrics() const { return m_metrics; }
+    const svc::Profile &profile() const { return m_profile; }
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)
 
@@ -67,15 +78,24 @@ signals:
     void etcdUpdated();
     void postgresUpdated();
     void pgbouncersUpdated();
+    void patroniNodesUpdated();
+    void configUpdated();
+    void historyUpdated();
+    void metricsUpdated();
 
 private:
     void onHealth(const svc::SourceHealth &h);
+    void onMetrics(const QString &label, const svc::MetricsDigest &digest);
+    void onDiscovered(const QStringList &names);
+    void voteThroughPgBouncer();
+    QList<svc::EndpointPoller::Endpoint> metricsEndpoints() const;
 
     svc::PatroniPoller *m_patroni;
     svc::HaproxyPoller *m_haproxyPoller;
     svc::EtcdPoller *m_etcdPoller;
     svc::PgPoller *m_pgPoller;
     svc::PgBouncerPoller *m_bouncerPoller;
+    svc::MetricsPoller *m_metricsPoller;
     ClusterModel *m_cluster;
     SourceHealthModel *m_sources;
     EventTimelineModel *m_timeline;
@@ -88,6 +108,11 @@ private:
     svc::EtcdSnapshot m_etcd;
     QMap<QString, svc::PgNodeObservation> m_postgres;
     QMap<QString, svc::PgBouncerObservation> m_pgbouncers;
+    QList<svc::PatroniNodeReport> m_patroniNodes;
+    svc::PatroniDynamicConfig m_config;
+    QList<svc::TimelineSwitch> m_history;
+    QMap<QString, svc::MetricsDigest> m_metrics;
+    svc::Profile m_profile;
     QHash<QString, svc::SourceHealth> m_lastHealth;
     qint64 m_lagThreshold = kDefaultLagThresholdBytes;
 };

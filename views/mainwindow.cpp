@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "clusterinfoview.h"
 #include "eventtimelineview.h"
 #include "labpanel.h"
 #include "lagchart.h"
@@ -40,6 +41,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_tabs(new QTabWidget(this)),
       m_details(new QTextBrowser(this)),
       m_lagChart(new LagChart(series, this)),
+      m_clusterInfo(new ClusterInfoView(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
@@ -66,6 +68,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->addTab(m_topology, tr("Topology"));
     m_tabs->addTab(m_members, tr("Members"));
     m_tabs->addTab(m_lagChart, tr("Replication lag"));
+    m_tabs->addTab(m_clusterInfo, tr("Cluster"));
     membersLayout->addWidget(m_tabs, 1);
     left->addWidget(membersBox);
     left->addWidget(m_timeline);

@@ -20,6 +20,7 @@ class SourceHealthModel;
 
 namespace pgha::views {
 
+class ClusterInfoView;
 class EventTimelineView;
 class LagChart;
 class LabPanel;
@@ -43,6 +44,7 @@ public:
     QComboBox *intervalPicker() const { return m_interval; }
     TopologyView *topology() const { return m_topology; }
     LagChart *lagChart() const { return m_lagChart; }
+    ClusterInfoView *clusterInfo() const { return m_clusterInfo; }
     QTabWidget *tabs() const { return m_tabs; }
     QTextBrowser *details() const { return m_details; }
 
@@ -76,6 +78,7 @@ private:
     QTabWidget *m_tabs;
     QTextBrowser *m_details;
     LagChart *m_lagChart;
+    ClusterInfoView *m_clusterInfo;
     QLabel *m_profileLabel = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;

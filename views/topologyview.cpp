@@ -3,8 +3,11 @@
 #include "memberformat.h"
 #include "rolecolors.h"
 #include "topologynode.h"
+#include "detailshtml.h"
 
 #include <QDateTime>
+
+#include <algorithm>
 #include <QGraphicsPathItem>
 #include <QGraphicsSimpleTextItem>
 #include <QPainterPath>
@@ -24,12 +27,23 @@ QPointF at(Column c, qreal row) { return {static_cast<int>(c) * kColumn, row * k
 
 QString html(const QList<std::pair<QString, QString>> &rows, const QString &title, const QString &source)
 {
-    QString out = QStringLiteral("<h3>%1</h3><table cellspacing=2>").arg(title.toHtmlEscaped());
-    for (const auto &[k, v] : rows)
-        if (!v.isEmpty())
-            out += QStringLiteral("<tr><td style='color:gray'>%1</td><td>%2</td></tr>").arg(k.toHtmlEscaped(), v.toHtmlEscaped());
-    return out + QStringLiteral("</table><p style='color:gray'>source: %1</p>").arg(source.toHtmlEscaped());
+    return detailsHtml(rows, title, source);
 }
+
+// The figures of a /metrics digest as detail rows, prefixed with where they came from.
+void appendMetrics(QList<std::pair<QString, QString>> &rows, const QString &label, const svc::MetricsDigest &d)
+{
+    for (const auto &f : d.figures) {
+        QString value = QString::number(f.value, 'g', 10);
+        if (f.unit == u"B")
+            value = models::bytesText(static_cast<qint64>(f.value));
+        else if (f.unit == u"s" && f.key.endsWith(u"_s"))
+            value = QStringLiteral("%1 ms").arg(f.value * 1000, 0, 'f', 1);
+        rows.append({QStringLiteral("%1: %2").arg(label, f.label), value});
+    }
+}
+
+QString httpCode(int code) { return code == 0 ? QStringLiteral("no answer") : QString::number(code); }
 
 QString readOnlyProxy(const svc::HaproxyStats &stats, const QString &rw)
 {
@@ -80,6 +94,18 @@ void TopologyView::setPgBouncers(const QMap<QString, svc::PgBouncerObservation> 
     rebuild();
 }
 
+void TopologyView::setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes)
+{
+    m_patroniNodes = nodes;
+    rebuild();
+}
+
+void TopologyView::setMetrics(const QMap<QString, svc::MetricsDigest> &metrics)
+{
+    m_metrics = metrics;
+    rebuild();
+}
+
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
@@ -93,7 +119,11 @@ TopologyNode *TopologyView::ensureNode(const QString &id)
     auto *n = new TopologyNode(id);
     m_scene->addItem(n);
     m_nodes.insert(id, n);
-    connect(n, &TopologyNode::clicked, this, [this, n](const QString &nodeId) { emit nodeSelected(nodeId, n->details()); });
+    connect(n, &TopologyNode::clicked, this, [this, n](const QString &nodeId) {
+        m_selected = nodeId;
+        m_selectedDetails = n->details();
+        emit nodeSelected(nodeId, n->details());
+    });
     return n;
 }
 
@@ -118,6 +148,34 @@ QString TopologyView::memberDetails(const svc::PatroniMember &m) const
         if (r.kind == svc::HaproxyRow::Kind::Server && r.name == m.name)
             rows.append({QStringLiteral("HAProxy %1").arg(r.proxy),
                          QStringLiteral("%1 (check %2 %3, %4 sessions)").arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.currentSessions)});
+    // The member's own REST answers (GET /primary's body is its /patroni).
+    for (const auto &n : m_patroniNodes) {
+        if (n.name != m.name)
+            continue;
+        rows.append({tr("GET /primary · /replica · /health"),
+                     QStringLiteral("%1 · %2 · %3").arg(httpCode(n.primaryCode), httpCode(n.replicaCode), httpCode(n.healthCode))});
+        if (const auto &s = n.status) {
+            rows.append({tr("Patroni version"), s->patroniVersion});
+            rows.append({tr("PostgreSQL version"), s->serverVersion ? QString::number(s->serverVersion) : QString()});
+            rows.append({tr("system identifier"), s->systemIdentifier});
+            if (s->walLocation)
+                rows.append({tr("WAL position"), models::bytesText(*s->walLocation)});
+            if (s->receivedLocation && s->replayedLocation)
+                rows.append({tr("WAL received / replayed"),
+                             QStringLiteral("%1 / %2").arg(models::bytesText(*s->receivedLocation), models::bytesText(*s->replayedLocation))});
+            if (s->dcsLastSeen > 0)
+                rows.append({tr("DCS last seen"), tr("%1 s ago").arg(std::max<qint64>(0, n.fetchedAtMs / 1000 - s->dcsLastSeen))});
+            QStringList senders;
+            for (const auto &w : s->replication)
+                senders.append(QStringLiteral("%1 %2 (%3)").arg(w.applicationName, w.state, w.syncState));
+            rows.append({tr("walsenders"), senders.join(QStringLiteral(", "))});
+        } else {
+            rows.append({tr("/patroni"), n.error});
+        }
+    }
+    for (auto it = m_metrics.cbegin(); it != m_metrics.cend(); ++it)
+        if (it.key().startsWith(m.name + QLatin1Char(' ')))
+            appendMetrics(rows, it.key(), it.value());
     return html(rows, m.name, QStringLiteral("Patroni %1 at %2").arg(m_cluster.sourceUrl,
                                                                      QDateTime::fromMSecsSinceEpoch(m_cluster.fetchedAtMs).toString(u"hh:mm:ss.zzz")));
 }
@@ -241,7 +299,16 @@ void TopologyView::rebuild()
                                      .arg(p.clientsActive).arg(p.clientsWaiting).arg(p.serversActive).arg(p.serversIdle).arg(p.poolMode)});
             }
             pooler->setText(bouncer->name, tr("→ %1 · %2 cl · %3 wait").arg(m.name).arg(active).arg(waiting));
-            pooler->setDetails(html(rows, bouncer->name, tr("PgBouncer admin console (SHOW DATABASES, SHOW POOLS)")));
+            for (const auto &s : bouncer->stats)
+                rows.append({tr("%1: transactions").arg(s.database),
+                             tr("%1 total · %2/s · avg %3 ms (wait %4 ms)")
+                                     .arg(s.totalXacts).arg(s.avgXactsPerSecond)
+                                     .arg(s.avgXactUs / 1000.0, 0, 'f', 2).arg(s.avgWaitUs / 1000.0, 0, 'f', 2)});
+            QStringList connections;
+            for (const auto &s : bouncer->servers)
+                connections.append(QStringLiteral("%1@%2:%3 %4").arg(s.user, s.address).arg(s.port).arg(s.state));
+            rows.append({tr("server connections"), connections.isEmpty() ? tr("none open") : connections.join(QStringLiteral(", "))});
+            pooler->setDetails(html(rows, bouncer->name, tr("PgBouncer admin console (SHOW DATABASES, POOLS, STATS, SERVERS)")));
             pooler->setLook(TopologyNode::Shape::Cylinder, waiting > 0 ? pendingColor() : QColor(0x5d, 0x40, 0x37), false, false);
         } else {
             pooler->setText(tr("PgBouncer"), tr("→ %1 only").arg(m.name));
@@ -292,13 +359,19 @@ void TopologyView::rebuild()
                       isLeader, !st);
         node->setText(QStringLiteral("%1%2").arg(em[i].name, isLeader ? tr(" · raft leader") : QString()),
                       st ? tr("term %1 · index %2").arg(st->raftTerm).arg(st->raftIndex) : tr("no status"));
-        node->setDetails(html({{tr("member id"), em[i].id},
-                               {tr("client URLs"), em[i].clientUrls.join(QStringLiteral(", "))},
-                               {tr("version"), st ? st->version : QString()},
-                               {tr("raft term / index"), st ? QStringLiteral("%1 / %2").arg(st->raftTerm).arg(st->raftIndex) : QString()},
-                               {tr("db size"), st ? models::bytesText(st->dbSize) : QString()},
-                               {tr("alarms"), st ? st->errors.join(QStringLiteral(", ")) : QString()}},
-                              em[i].name, tr("etcd maintenance/status")));
+        QList<std::pair<QString, QString>> rows{{tr("member id"), em[i].id},
+                                                {tr("client URLs"), em[i].clientUrls.join(QStringLiteral(", "))},
+                                                {tr("version"), st ? st->version : QString()},
+                                                {tr("raft term / index"), st ? QStringLiteral("%1 / %2").arg(st->raftTerm).arg(st->raftIndex) : QString()},
+                                                {tr("db size"), st ? models::bytesText(st->dbSize) : QString()},
+                                                {tr("alarms"), st ? st->errors.join(QStringLiteral(", ")) : QString()}};
+        // Its /metrics, scraped under the endpoint's label (the member name, or host:port).
+        for (auto it = m_metrics.cbegin(); it != m_metrics.cend(); ++it)
+            if (it->origin == svc::MetricsDigest::Origin::Etcd
+                && (it.key() == em[i].name || std::any_of(em[i].clientUrls.cbegin(), em[i].clientUrls.cend(),
+                                                          [&](const QString &u) { return u.endsWith(it.key()); })))
+                appendMetrics(rows, tr("metrics"), it.value());
+        node->setDetails(html(rows, em[i].name, tr("etcd maintenance/status and /metrics")));
         live.insert(node->id());
         if (isLeader && leader)
             for (const auto &scope : m_etcd.scopes)
@@ -314,6 +387,11 @@ void TopologyView::rebuild()
         } else {
             ++it;
         }
+    }
+    // The open details follow the data.
+    if (const auto *selected = m_nodes.value(m_selected); selected && selected->details() != m_selectedDetails) {
+        m_selectedDetails = selected->details();
+        emit nodeSelected(m_selected, m_selectedDetails);
     }
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20));
     fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);

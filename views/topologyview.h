@@ -1,6 +1,7 @@
 #pragma once
 
 #include "etcd/etcdpoller.h"
+#include "metrics/metricsdigest.h"
 #include "haproxy/haproxystats.h"
 #include "pg/pgbouncerobservation.h"
 
@@ -30,6 +31,8 @@ public:
     void setHaproxy(const svc::HaproxyStats &stats);
     void setEtcd(const svc::EtcdSnapshot &etcd);
     void setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers);
+    void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes);
+    void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics);
     void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
     // Shown instead of the diagram while no member is known (why it is empty).
     void setPlaceholder(const QString &text);
@@ -56,6 +59,10 @@ private:
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;
     QMap<QString, svc::PgBouncerObservation> m_bouncers;
+    QList<svc::PatroniNodeReport> m_patroniNodes;
+    QMap<QString, svc::MetricsDigest> m_metrics;
+    QString m_selected;          // the node whose details are open
+    QString m_selectedDetails;
     QString m_rwProxy = QStringLiteral("read_write");
     QString m_placeholderText;
     QGraphicsSimpleTextItem *m_placeholder = nullptr;

@@ -3,6 +3,7 @@
 
 #include "clustermodel.h"
 #include "clusterobserver.h"
+#include "consistencywatchdog.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
 #include "memberformat.h"
@@ -103,6 +104,91 @@ QJsonObject pgbouncersToJson(const QMap<QString, PgBouncerObservation> &bouncers
         out.insert(b.name, QJsonObject{{QStringLiteral("target"), b.target()}, {QStringLiteral("pools"), pools}});
     }
     return out;
+}
+
+QJsonObject patroniNodesToJson(const QList<PatroniNodeReport> &nodes)
+{
+    QJsonObject out;
+    for (const auto &n : nodes) {
+        QJsonObject o{{QStringLiteral("primaryCode"), n.primaryCode}, {QStringLiteral("replicaCode"), n.replicaCode},
+                      {QStringLiteral("healthCode"), n.healthCode}};
+        if (n.status) {
+            o.insert(QStringLiteral("state"), n.status->state);
+            o.insert(QStringLiteral("role"), roleName(n.status->role));
+            o.insert(QStringLiteral("patroniVersion"), n.status->patroniVersion);
+            o.insert(QStringLiteral("serverVersion"), n.status->serverVersion);
+            o.insert(QStringLiteral("timeline"), n.status->timeline ? QJsonValue(*n.status->timeline) : QJsonValue());
+            o.insert(QStringLiteral("dcsLastSeen"), n.status->dcsLastSeen);
+            o.insert(QStringLiteral("pendingRestart"), n.status->pendingRestart);
+        } else {
+            o.insert(QStringLiteral("error"), n.error);
+        }
+        out.insert(n.name, o);
+    }
+    return out;
+}
+
+QJsonObject configToJson(const PatroniDynamicConfig &c)
+{
+    QJsonObject o = c.raw;
+    if (c.ttl && c.loopWait && c.retryTimeout) {
+        const QString preset = LabTimings::presetMatching(*c.ttl, *c.loopWait, *c.retryTimeout);
+        o.insert(QStringLiteral("pghaTimingPreset"), preset.isEmpty() ? QStringLiteral("custom") : preset);
+    }
+    return o;
+}
+
+QJsonObject metricsToJson(const QMap<QString, MetricsDigest> &metrics)
+{
+    QJsonObject out;
+    for (auto it = metrics.cbegin(); it != metrics.cend(); ++it) {
+        QJsonObject figures;
+        for (const auto &f : it->figures)
+            figures.insert(f.key, f.value);
+        out.insert(it.key(), QJsonObject{{QStringLiteral("origin"), MetricsDigest::originName(it->origin)},
+                                         {QStringLiteral("families"), it->families},
+                                         {QStringLiteral("samples"), it->samples},
+                                         {QStringLiteral("figures"), figures}});
+    }
+    return out;
+}
+
+QString patroniChecksLine(const QList<PatroniNodeReport> &nodes)
+{
+    QStringList parts;
+    for (const auto &n : nodes)
+        parts.append(QStringLiteral("%1 %2/%3/%4").arg(n.name).arg(n.primaryCode).arg(n.replicaCode).arg(n.healthCode));
+    return QStringLiteral("Patroni role checks (/primary /replica /health): ") + parts.join(QStringLiteral(" · "));
+}
+
+QString configLine(const PatroniDynamicConfig &c)
+{
+    if (c.raw.isEmpty())
+        return QStringLiteral("dynamic config: not read");
+    QString preset;
+    if (c.ttl && c.loopWait && c.retryTimeout)
+        preset = LabTimings::presetMatching(*c.ttl, *c.loopWait, *c.retryTimeout);
+    return QStringLiteral("dynamic config: %1 (%2) · synchronous_mode %3 · failsafe_mode %4 · maximum_lag_on_failover %5")
+            .arg(c.describeTimings(), preset.isEmpty() ? QStringLiteral("custom timings") : QStringLiteral("preset ") + preset,
+                 c.synchronousMode ? QStringLiteral("on") : QStringLiteral("off"),
+                 c.failsafeMode ? QStringLiteral("on") : QStringLiteral("off"),
+                 c.maximumLagOnFailover ? QString::number(*c.maximumLagOnFailover) + QStringLiteral(" B") : QStringLiteral("unset"));
+}
+
+QString metricsLine(const QMap<QString, MetricsDigest> &metrics)
+{
+    if (metrics.isEmpty())
+        return QStringLiteral("metrics: none scraped");
+    int samples = 0;
+    QStringList notes;
+    for (auto it = metrics.cbegin(); it != metrics.cend(); ++it) {
+        samples += it->samples;
+        if (const auto fsync = it->value(QStringLiteral("wal_fsync_p99_s")))
+            notes.append(QStringLiteral("%1 WAL fsync p99 %2 ms").arg(it.key()).arg(*fsync * 1000, 0, 'f', 1));
+        if (const auto backends = it->value(QStringLiteral("backends")))
+            notes.append(QStringLiteral("%1 %2 backends").arg(it.key()).arg(*backends));
+    }
+    return QStringLiteral("metrics: %1 endpoints, %2 samples · %3").arg(metrics.size()).arg(samples).arg(notes.join(QStringLiteral(" · ")));
 }
 
 QString postgresLine(const QMap<QString, PgNodeObservation> &nodes)
@@ -217,7 +303,15 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                          {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
                          {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())},
                          {QStringLiteral("postgres"), postgresToJson(observer.postgres())},
-                         {QStringLiteral("pgbouncers"), pgbouncersToJson(observer.pgbouncers())}};
+                         {QStringLiteral("pgbouncers"), pgbouncersToJson(observer.pgbouncers())},
+                         {QStringLiteral("patroniNodes"), patroniNodesToJson(observer.patroniNodes())},
+                         {QStringLiteral("config"), configToJson(observer.dynamicConfig())},
+                         {QStringLiteral("metrics"), metricsToJson(observer.metrics())}};
+        QJsonObject voices;
+        const auto views = observer.watchdog()->views();
+        for (auto it = views.cbegin(); it != views.cend(); ++it)
+            voices.insert(it.key(), it.value());
+        root.insert(QStringLiteral("primaryBySource"), voices);
         if (snapshot) {
             root.insert(QStringLiteral("reportedBy"), snapshot->sourceUrl);
             root.insert(QStringLiteral("fetchedAt"), QDateTime::fromMSecsSinceEpoch(snapshot->fetchedAtMs, Qt::UTC)
@@ -258,7 +352,8 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                 ctx.out << padRight(r[c], widths[c]);
             ctx.out << '\n';
         }
-        ctx.out << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n'
+        ctx.out << configLine(observer.dynamicConfig()) << '\n' << patroniChecksLine(observer.patroniNodes()) << '\n'
+                << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n'
                 << postgresLine(observer.postgres()) << '\n';
         QStringList bouncers;
         for (const auto &b : observer.pgbouncers()) {
@@ -274,6 +369,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         }
         if (!bouncers.isEmpty())
             ctx.out << "PgBouncer: " << bouncers.join(QStringLiteral(" · ")) << '\n';
+        ctx.out << metricsLine(observer.metrics()) << '\n';
         for (const auto &h : observer.sources()->sources())
             if (!h.reachable)
                 ctx.out << "warning: " << h.label << " (" << h.url.toString() << ") unreachable: " << h.lastError << '\n';

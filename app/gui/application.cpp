@@ -9,6 +9,8 @@
 #include "membertable.h"
 #include "sourcehealthmodel.h"
 #include "topologyview.h"
+#include "clusterinfoview.h"
+#include "consistencywatchdog.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -49,6 +51,24 @@ Application::Application(const Options &options, QObject *parent)
     connect(m_observer, &models::ClusterObserver::etcdUpdated, topology, [this, topology] { topology->setEtcd(m_observer->etcd()); });
     connect(m_observer, &models::ClusterObserver::pgbouncersUpdated, topology,
             [this, topology] { topology->setPgBouncers(m_observer->pgbouncers()); });
+    connect(m_observer, &models::ClusterObserver::patroniNodesUpdated, topology,
+            [this, topology] { topology->setPatroniNodes(m_observer->patroniNodes()); });
+    auto *info = m_window->clusterInfo();
+    connect(m_observer, &models::ClusterObserver::metricsUpdated, this, [this, topology, info] {
+        topology->setMetrics(m_observer->metrics());
+        info->setMetrics(m_observer->metrics());
+    });
+    connect(m_observer, &models::ClusterObserver::configUpdated, this, [this, info] {
+        info->setConfig(m_observer->dynamicConfig());
+        updateSummary();
+    });
+    connect(m_observer, &models::ClusterObserver::historyUpdated, info, [this, info] { info->setHistory(m_observer->history()); });
+    connect(m_observer, &models::ClusterObserver::eventRecorded, info, [this, info] {
+        info->setPrimaryBySource(m_observer->watchdog()->views(), m_observer->watchdog()->inDisagreement());
+    });
+    connect(m_observer, &models::ClusterObserver::patroniNodesUpdated, info, [this, info] {
+        info->setPrimaryBySource(m_observer->watchdog()->views(), m_observer->watchdog()->inDisagreement());
+    });
     connect(m_observer, &models::ClusterObserver::patroniRoundFinished, this, [this](bool any, const QString &error) {
         if (!any && clusterModel()->rowCount() == 0)
             m_window->setMembersPlaceholder(
@@ -230,10 +250,21 @@ void Application::updateSummary()
     QString timeline;
     if (leader && leader->timeline)
         timeline = tr(" · timeline %1").arg(*leader->timeline);
-    m_window->setClusterSummary(tr("%1 · %2 members%3%4 · as reported by %5 at %6")
+    // Which timings the cluster runs, so a screenshot of a measurement says it.
+    const auto &config = m_observer->dynamicConfig();
+    QString timings;
+    if (config.ttl && config.loopWait && config.retryTimeout) {
+        const QString preset = svc::LabTimings::presetMatching(*config.ttl, *config.loopWait, *config.retryTimeout);
+        timings = tr(" · timings %1 (%2/%3/%4)")
+                          .arg(preset.isEmpty() ? tr("custom") : preset)
+                          .arg(*config.ttl).arg(*config.loopWait).arg(*config.retryTimeout);
+        if (config.synchronousMode)
+            timings += tr(" · synchronous_mode");
+    }
+    m_window->setClusterSummary(tr("%1 · %2 members%3%4%5 · as reported by %6 at %7")
                                         .arg(leaderText)
                                         .arg(snap.members.size())
-                                        .arg(timeline, snap.paused ? tr(" · <b>maintenance mode</b>") : QString(),
+                                        .arg(timeline, timings, snap.paused ? tr(" · <b>maintenance mode</b>") : QString(),
                                              QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
                                              QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss"))));
 }

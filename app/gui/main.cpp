@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTabWidget>
 #include <QTimer>
 
 #include "mainwindow.h"
@@ -33,6 +34,8 @@ int main(int argc, char *argv[])
          QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
          QStringLiteral("FILE")},
+        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag or cluster."), QStringLiteral("NAME"),
+         QStringLiteral("topology")},
         {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
          QStringLiteral("MS"), QStringLiteral("3000")},
     });
@@ -68,6 +71,13 @@ int main(int argc, char *argv[])
         if (!app.lab()->isBusy())
             QApplication::quit();
     });
+    const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster")};
+    const auto tab = tabs.indexOf(parser.value(QStringLiteral("tab")));
+    if (tab < 0) {
+        qCritical("pgha-console: --tab takes one of: %s", qPrintable(tabs.join(QStringLiteral(", "))));
+        return 2;
+    }
+    app.window()->tabs()->setCurrentIndex(static_cast<int>(tab));
     app.show();
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));

@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <utility>
 
 namespace pgha::svc {
 
@@ -23,10 +24,19 @@ void EndpointPoller::setEndpoints(const QList<Endpoint> &endpoints)
 {
     ++m_generation;   // late replies for the old list are dropped
     m_endpointList = endpoints;
-    m_states.clear();
+    const QList<State> previous = std::exchange(m_states, {});
     m_roundErrors.clear();
     m_pending = 0;
     for (const auto &e : endpoints) {
+        const auto kept = std::find_if(previous.cbegin(), previous.cend(), [&e](const State &p) {
+            return p.endpoint.label == e.label && p.endpoint.baseUrl == e.baseUrl;
+        });
+        if (kept != previous.cend()) {
+            State s = *kept;
+            s.inFlight = false;
+            m_states.append(s);
+            continue;
+        }
         State s;
         s.endpoint = e;
         s.health.id = m_kind + QLatin1Char(':') + e.label;
@@ -37,8 +47,15 @@ void EndpointPoller::setEndpoints(const QList<Endpoint> &endpoints)
     }
 }
 
+void EndpointPoller::setMinimumIntervalMs(int ms)
+{
+    m_minIntervalMs = ms;
+    setIntervalMs(m_timer.interval());
+}
+
 void EndpointPoller::setIntervalMs(int ms)
 {
+    ms = std::max(ms, m_minIntervalMs);
     m_timer.setInterval(ms);
     for (auto &s : m_states)
         s.health.intervalMs = ms;

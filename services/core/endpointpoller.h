@@ -28,9 +28,11 @@ public:
 
     EndpointPoller(HttpClient *http, QString sourceKind, QObject *parent = nullptr);
 
+    // Endpoints already polled (same label and URL) keep their health and backoff.
     void setEndpoints(const QList<Endpoint> &endpoints);
     const QList<Endpoint> &endpoints() const { return m_endpointList; }
-    void setIntervalMs(int ms);
+    void setIntervalMs(int ms);   // raised to the minimum interval, if one is set
+    void setMinimumIntervalMs(int ms);
     int intervalMs() const { return m_timer.interval(); }
 
     void start();
@@ -55,6 +57,8 @@ protected:
 
     void finishEndpoint(int index, quint64 generation, qint64 latencyMs, const QString &error);
     int timeoutMs() const;
+    // Replies carrying an older generation belong to an endpoint list that was replaced.
+    quint64 currentGeneration() const { return m_generation; }
     HttpClient *http() const { return m_http; }
     QString sourceKind() const { return m_kind; }
 
@@ -76,6 +80,7 @@ private:
     int m_pending = 0;
     int m_answered = 0;
     quint64 m_generation = 0;
+    int m_minIntervalMs = 0;
 };
 
 } // namespace pgha::svc

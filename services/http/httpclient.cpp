@@ -42,6 +42,15 @@ void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs
     track(m_nam->post(request, body), url, timeoutMs, context, std::move(callback));
 }
 
+void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
+                      Callback callback)
+{
+    QNetworkRequest request = makeRequest(url, timeoutMs);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, context, std::move(callback));
+}
+
 void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QObject *context, Callback callback)
 {
     auto timer = std::make_shared<QElapsedTimer>();

@@ -40,6 +40,9 @@ public:
     void get(const QUrl &url, int timeoutMs, QObject *context, Callback callback);
     // POST with a JSON body (etcd's v3 gateway takes every read as a POST).
     void postJson(const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context, Callback callback);
+    // Any verb (OPTIONS, PATCH, DELETE …); a non-empty body is sent as JSON.
+    void send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
+              Callback callback);
 
 private:
     void track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QObject *context, Callback callback);

@@ -82,6 +82,8 @@ Result<LabBinaries> LabBinaries::locate(const LabConfig &config, bool needSetpri
                              {"patroni", "patroni", "patroni (pip)", &LabBinaries::patroni},
                              {"pgbouncer", "pgbouncer", "pgbouncer", &LabBinaries::pgbouncer},
                              {"haproxy", "haproxy", "haproxy", &LabBinaries::haproxy},
+                             {"prometheus-postgres-exporter", "prometheus-postgres-exporter", "postgres_exporter",
+                              &LabBinaries::postgresExporter},
                              {"setpriv", "util-linux", "—", &LabBinaries::setpriv}};
     for (const auto &n : needed) {
         if (n.field == &LabBinaries::setpriv && !needSetpriv)

@@ -15,6 +15,7 @@ struct LabBinaries {
     QString patroni;
     QString pgbouncer;
     QString haproxy;
+    QString postgresExporter;
     QString setpriv;      // only needed to drop root privileges
     QString pgBinDir;     // contains postgres, initdb, pg_ctl, pg_rewind, pg_basebackup
     QString pgVersion;    // major version from the directory layout, when known

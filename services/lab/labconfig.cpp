@@ -17,6 +17,14 @@ QStringList LabTimings::presetNames()
     return {demoFast().preset, supportedFast().preset, patroniDefaults().preset};
 }
 
+QString LabTimings::presetMatching(int ttl, int loopWait, int retryTimeout)
+{
+    for (const auto &t : {demoFast(), supportedFast(), patroniDefaults()})
+        if (t.ttl == ttl && t.loopWait == loopWait && t.retryTimeout == retryTimeout)
+            return t.preset;
+    return {};
+}
+
 Result<LabTimings> LabTimings::byName(const QString &name)
 {
     for (const auto &t : {demoFast(), supportedFast(), patroniDefaults()})
@@ -55,6 +63,7 @@ QString kindName(LabComponentKind kind)
     case LabComponentKind::Patroni: return QStringLiteral("patroni");
     case LabComponentKind::PgBouncer: return QStringLiteral("pgbouncer");
     case LabComponentKind::HAProxy: return QStringLiteral("haproxy");
+    case LabComponentKind::Exporter: return QStringLiteral("exporter");
     }
     return {};
 }
@@ -68,6 +77,7 @@ LabPorts LabPorts::withOffset(int offset) const
         p.postgres[i] += offset;
         p.rest[i] += offset;
         p.pgbouncer[i] += offset;
+        p.exporter[i] += offset;
     }
     p.haproxyReadWrite += offset;
     p.haproxyReadOnly += offset;
@@ -94,7 +104,7 @@ QJsonObject LabPorts::toJson() const
 {
     return {{QStringLiteral("etcdClient"), intArray(etcdClient)}, {QStringLiteral("etcdPeer"), intArray(etcdPeer)},
             {QStringLiteral("postgres"), intArray(postgres)},     {QStringLiteral("rest"), intArray(rest)},
-            {QStringLiteral("pgbouncer"), intArray(pgbouncer)},  {QStringLiteral("haproxyReadWrite"), haproxyReadWrite},
+            {QStringLiteral("pgbouncer"), intArray(pgbouncer)},  {QStringLiteral("exporter"), intArray(exporter)},  {QStringLiteral("haproxyReadWrite"), haproxyReadWrite},
             {QStringLiteral("haproxyReadOnly"), haproxyReadOnly}, {QStringLiteral("haproxyStats"), haproxyStats}};
 }
 
@@ -106,6 +116,10 @@ LabPorts LabPorts::fromJson(const QJsonObject &o)
     readIntArray(o.value(u"postgres"), p.postgres);
     readIntArray(o.value(u"rest"), p.rest);
     readIntArray(o.value(u"pgbouncer"), p.pgbouncer);
+    // A lab recorded before the exporters existed: place them with the lab's own offset.
+    for (int i = 0; i < kLabMembers; ++i)
+        p.exporter[i] += p.postgres[i] - LabPorts().postgres[i];
+    readIntArray(o.value(u"exporter"), p.exporter);
     p.haproxyReadWrite = o.value(u"haproxyReadWrite").toInt(p.haproxyReadWrite);
     p.haproxyReadOnly = o.value(u"haproxyReadOnly").toInt(p.haproxyReadOnly);
     p.haproxyStats = o.value(u"haproxyStats").toInt(p.haproxyStats);
@@ -130,6 +144,9 @@ QList<LabComponent> LabConfig::components() const
                 {{ports.haproxyReadWrite, QStringLiteral("HAProxy read-write")},
                  {ports.haproxyReadOnly, QStringLiteral("HAProxy read-only")},
                  {ports.haproxyStats, QStringLiteral("HAProxy stats")}}});
+    for (int i = 0; i < kLabMembers; ++i)
+        out.append({QStringLiteral("exporter%1").arg(i + 1), LabComponentKind::Exporter, i,
+                    {{ports.exporter[i], QStringLiteral("postgres_exporter for %1").arg(memberName(i))}}});
     return out;
 }
 

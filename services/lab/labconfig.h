@@ -23,12 +23,17 @@ struct LabTimings {
     static LabTimings patroniDefaults(); // 30/10/10
     static Result<LabTimings> byName(const QString &name);
     static QStringList presetNames();
+    // The preset with exactly these timings ("" when none does): names what a cluster runs.
+    static QString presetMatching(int ttl, int loopWait, int retryTimeout);
 
     Result<bool> validate() const;
     QString describe() const;
 };
 
-enum class LabComponentKind { Etcd, Patroni, PgBouncer, HAProxy };
+enum class LabComponentKind { Etcd, Patroni, PgBouncer, HAProxy, Exporter };
+inline constexpr LabComponentKind kAllLabComponentKinds[] = {LabComponentKind::Etcd, LabComponentKind::Patroni,
+                                                             LabComponentKind::PgBouncer, LabComponentKind::HAProxy,
+                                                             LabComponentKind::Exporter};
 QString kindName(LabComponentKind kind);
 
 struct LabPort {
@@ -37,7 +42,7 @@ struct LabPort {
 };
 
 struct LabComponent {
-    QString name;          // etcd1, pg1, pgbouncer1, haproxy
+    QString name;          // etcd1, pg1, pgbouncer1, haproxy, exporter1
     LabComponentKind kind = LabComponentKind::Etcd;
     int index = 0;         // 0-based member index within its kind
     QList<LabPort> ports;
@@ -49,6 +54,7 @@ struct LabPorts {
     int postgres[kLabMembers] = {5432, 5433, 5434};
     int rest[kLabMembers] = {8008, 8009, 8010};
     int pgbouncer[kLabMembers] = {6432, 6433, 6434};
+    int exporter[kLabMembers] = {9187, 9188, 9189};   // postgres_exporter beside each node
     int haproxyReadWrite = 5000;
     int haproxyReadOnly = 5001;
     int haproxyStats = 7000;

@@ -118,6 +118,9 @@ QString LabLayout::configFile(const LabComponent &c) const
     case LabComponentKind::Patroni: return componentDir(c.name) + QStringLiteral("/patroni.yml");
     case LabComponentKind::PgBouncer: return componentDir(c.name) + QStringLiteral("/pgbouncer.ini");
     case LabComponentKind::HAProxy: return componentDir(c.name) + QStringLiteral("/haproxy.cfg");
+    // postgres_exporter is configured on its command line; the one file it reads is the
+    // password (DATA_SOURCE_PASS_FILE), so the password is in neither argv nor environ.
+    case LabComponentKind::Exporter: return componentDir(c.name) + QStringLiteral("/password");
     }
     return {};
 }
@@ -188,6 +191,10 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
                          {QStringLiteral("rw_servers"), serverLines(config)},
                          {QStringLiteral("ro_servers"), serverLines(config)}});
             if (auto r = renderTo(QStringLiteral("haproxy.cfg.in"), vars, layout.configFile(c), runAs); !r)
+                return r;
+            break;
+        case LabComponentKind::Exporter:
+            if (auto r = writeFile(layout.configFile(c), secrets.superuser, runAs); !r)
                 return r;
             break;
         }

@@ -47,6 +47,11 @@ Result<bool> NativeLab::launch(const LabComponent &c)
         program = m_binaries.haproxy;
         args = {QStringLiteral("-db"), QStringLiteral("-f"), layout.configFile(c)};   // -db: stay in the foreground
         break;
+    case LabComponentKind::Exporter:
+        program = m_binaries.postgresExporter;
+        args = {QStringLiteral("--web.listen-address=%1:%2").arg(m_config.host).arg(m_config.ports.exporter[c.index]),
+                QStringLiteral("--log.level=warn")};
+        break;
     }
     if (m_runAs) {
         args.prepend(program);
@@ -68,7 +73,15 @@ Result<bool> NativeLab::launch(const LabComponent &c)
     process.setProgram(program);
     process.setArguments(args);
     process.setWorkingDirectory(layout.componentDir(c.name));
-    process.setProcessEnvironment(daemonEnvironment(layout.componentDir(c.name)));
+    QProcessEnvironment env = daemonEnvironment(layout.componentDir(c.name));
+    if (c.kind == LabComponentKind::Exporter) {
+        // The exporter watches its own node directly, not through a pooler.
+        env.insert(QStringLiteral("DATA_SOURCE_URI"), QStringLiteral("%1:%2/postgres?sslmode=disable")
+                                                             .arg(m_config.host).arg(m_config.ports.postgres[c.index]));
+        env.insert(QStringLiteral("DATA_SOURCE_USER"), QStringLiteral("postgres"));
+        env.insert(QStringLiteral("DATA_SOURCE_PASS_FILE"), layout.configFile(c));
+    }
+    process.setProcessEnvironment(env);
     process.setStandardInputFile(QProcess::nullDevice());
     process.setStandardOutputFile(log, QIODevice::Append);
     process.setStandardErrorFile(log, QIODevice::Append);

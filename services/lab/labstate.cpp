@@ -23,7 +23,7 @@ const QList<std::pair<LabState::Phase, QString>> &phaseNames()
 
 LabComponentKind kindFromName(const QString &s)
 {
-    for (auto k : {LabComponentKind::Etcd, LabComponentKind::Patroni, LabComponentKind::PgBouncer, LabComponentKind::HAProxy})
+    for (auto k : kAllLabComponentKinds)
         if (kindName(k) == s)
             return k;
     return LabComponentKind::Etcd;

@@ -360,7 +360,7 @@ void NativeLab::tickEtcd()
     }
     if (!allReady)
         return;
-    setStage(QStringLiteral("starting Patroni ×3 (PostgreSQL %1), PgBouncer ×3 and HAProxy").arg(m_binaries.pgVersion), 25);
+    setStage(QStringLiteral("starting Patroni ×3 (PostgreSQL %1), PgBouncer ×3, HAProxy and postgres_exporter ×3").arg(m_binaries.pgVersion), 25);
     for (const auto &c : m_config.components())
         if (c.kind != LabComponentKind::Etcd)
             if (auto ok = launch(c); !ok) {
@@ -381,7 +381,7 @@ void NativeLab::tickMembers()
             ++ready;
             continue;
         }
-        if (c.kind == LabComponentKind::PgBouncer || c.kind == LabComponentKind::HAProxy) {
+        if (c.kind == LabComponentKind::PgBouncer || c.kind == LabComponentKind::HAProxy || c.kind == LabComponentKind::Exporter) {
             if (proc::isPortInUse(m_config.host, c.ports.front().port)) {
                 setComponent(c.name, LabComponentStatus::State::Ready, QStringLiteral("listening on %1").arg(c.ports.front().port));
                 ++ready;

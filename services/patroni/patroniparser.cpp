@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QStringDecoder>
 
+#include <limits>
+
 namespace pgha::svc {
 
 QString roleName(MemberRole role)
@@ -262,35 +264,67 @@ Result<QList<TimelineSwitch>> parsePatroniHistory(const QByteArray &payload)
     return out;
 }
 
+QString PatroniDynamicConfig::describeTimings() const
+{
+    QStringList parts;
+    if (ttl)
+        parts.append(QStringLiteral("ttl %1 s").arg(*ttl));
+    if (loopWait)
+        parts.append(QStringLiteral("loop_wait %1 s").arg(*loopWait));
+    if (retryTimeout)
+        parts.append(QStringLiteral("retry_timeout %1 s").arg(*retryTimeout));
+    return parts.join(QStringLiteral(", "));
+}
+
+Result<PatroniDynamicConfig> parsePatroniConfig(const QByteArray &payload)
+{
+    auto doc = parseDocument(payload, QStringLiteral("/config"));
+    if (!doc)
+        return doc.error();
+    if (!doc.value().isObject())
+        return makeError(QStringLiteral("Patroni /config: the answer is not a JSON object"),
+                         QStringLiteral("check the URL points at a Patroni REST API"));
+    const QJsonObject o = doc.value().object();
+    PatroniDynamicConfig c;
+    c.raw = o;
+    // Patroni accepts numeric strings in the DCS ("ttl": "30"); so do we. Anything else is an
+    // error rather than a silently wrong budget.
+    auto timing = [&o](const char *key, std::optional<int> &out) -> std::optional<Error> {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull())
+            return std::nullopt;
+        const auto n = toInt64(v);
+        if (!n || *n < 0 || *n > std::numeric_limits<int>::max())
+            return makeError(QStringLiteral("Patroni /config: \"%1\" is %2, expected a whole number of seconds")
+                                     .arg(QLatin1String(key), typeName(v)));
+        out = static_cast<int>(*n);
+        return std::nullopt;
+    };
+    for (const auto &[key, field] : {std::pair{"ttl", &c.ttl}, std::pair{"loop_wait", &c.loopWait},
+                                      std::pair{"retry_timeout", &c.retryTimeout}})
+        if (auto e = timing(key, *field))
+            return *e;
+    if (const auto lag = toInt64(o.value(u"maximum_lag_on_failover")))
+        c.maximumLagOnFailover = *lag;
+    c.synchronousMode = o.value(u"synchronous_mode").toBool(false);
+    c.synchronousModeStrict = o.value(u"synchronous_mode_strict").toBool(false);
+    c.failsafeMode = o.value(u"failsafe_mode").toBool(false);
+    const QJsonObject pg = o.value(u"postgresql").toObject();
+    c.usePgRewind = pg.value(u"use_pg_rewind").toBool(false);
+    c.postgresqlParameters = pg.value(u"parameters").toObject();
+    return c;
+}
+
 Result<ClusterSnapshot> parsePatroniCluster(const QByteArray &payload)
 {
-    if (payload.isEmpty())
-        return makeError(QStringLiteral("Patroni /cluster: empty answer"),
-                         QStringLiteral("the REST API answered without a body; check that it is Patroni"));
-    if (payload.size() > kMaxClusterPayloadBytes)
-        return makeError(QStringLiteral("Patroni /cluster: answer of %1 bytes is over the %2 MiB limit")
-                                 .arg(payload.size()).arg(kMaxClusterPayloadBytes / (1024 * 1024)),
-                         QStringLiteral("this is not a Patroni /cluster payload"));
-
-    // Qt's JSON parser accepts some invalid UTF-8 silently; check first so the error is precise.
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder.decode(payload);
-    if (decoder.hasError())
-        return makeError(QStringLiteral("Patroni /cluster: the answer is not valid UTF-8"),
-                         QStringLiteral("check the URL points at a Patroni REST API"));
-    Q_UNUSED(text)
-
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(payload, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return makeError(QStringLiteral("Patroni /cluster: invalid JSON at offset %1: %2")
-                                 .arg(parseError.offset).arg(parseError.errorString()),
-                         QStringLiteral("the answer was cut short or is not from Patroni"));
-    if (!doc.isObject())
+    auto doc = parseDocument(payload, QStringLiteral("/cluster"));
+    if (!doc)
+        return doc.error();
+    if (!doc.value().isObject())
         return makeError(QStringLiteral("Patroni /cluster: the answer is not a JSON object"),
                          QStringLiteral("check the URL points at a Patroni REST API"));
 
-    const QJsonObject root = doc.object();
+    const QJsonObject root = doc.value().object();
     const QJsonValue members = root.value(u"members");
     if (!members.isArray())
         return makeError(QStringLiteral("Patroni /cluster: \"members\" is %1, expected an array").arg(typeName(members)),

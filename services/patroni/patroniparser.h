@@ -19,4 +19,7 @@ Result<PatroniNodeStatus> parsePatroniStatus(const QByteArray &payload);
 // GET /history: [[timeline, lsn, reason, timestamp, new_leader], …]
 Result<QList<TimelineSwitch>> parsePatroniHistory(const QByteArray &payload);
 
+// GET /config: the dynamic configuration in the DCS.
+Result<PatroniDynamicConfig> parsePatroniConfig(const QByteArray &payload);
+
 } // namespace pgha::svc

@@ -1,39 +1,136 @@
 #include "patronipoller.h"
 
+#include "core/logging.h"
 #include "http/httpclient.h"
 #include "patroni/patroniparser.h"
 
 #include <QDateTime>
 
+#include <algorithm>
+#include <memory>
+
 namespace pgha::svc {
 
+namespace {
+QUrl withPath(QUrl base, const char *path)
+{
+    base.setPath(QString::fromLatin1(path));
+    return base;
+}
+
+QString httpError(const HttpResult &r, const char *path)
+{
+    if (!r.transportOk())
+        return r.error;
+    return QStringLiteral("HTTP %1 from %2%3").arg(r.status).arg(r.url.authority(), QLatin1String(path));
+}
+} // namespace
+
 PatroniPoller::PatroniPoller(HttpClient *http, QObject *parent) : EndpointPoller(http, QStringLiteral("patroni"), parent) {}
+
+void PatroniPoller::roundStarting()
+{
+    m_answers.clear();
+    m_reports.clear();
+    m_slowTaken = false;
+    if (++m_round % kSlowEveryRounds == 0)
+        m_slowDue = true;
+}
 
 void PatroniPoller::fetch(int index, quint64 generation)
 {
     const Endpoint endpoint = endpoints().at(index);
-    QUrl url = endpoint.baseUrl;
-    url.setPath(QStringLiteral("/cluster"));
-    http()->get(url, timeoutMs(), this, [this, index, generation, endpoint](const HttpResult &r) {
-        QString error;
-        if (!r.transportOk()) {
-            error = r.error;
-        } else if (!r.isSuccess()) {
-            error = QStringLiteral("HTTP %1 from %2/cluster").arg(r.status).arg(r.url.authority());
-        } else if (auto parsed = parsePatroniCluster(r.body)) {
-            ClusterSnapshot snap = std::move(parsed).value();
-            snap.sourceUrl = r.url.toString();
-            snap.fetchedAtMs = QDateTime::currentMSecsSinceEpoch();
-            m_answers.append({endpoint.label, std::move(snap)});
-        } else {
-            error = parsed.error().toString();
+    const QUrl base = endpoint.baseUrl;
+    // Four requests to this member; its health is that of /cluster.
+    auto pending = std::make_shared<int>(4);
+    auto report = std::make_shared<PatroniNodeReport>();
+    auto clusterError = std::make_shared<QString>();
+    auto latency = std::make_shared<qint64>(0);
+    report->name = endpoint.label;
+    auto oneDone = [this, index, generation, pending, report, clusterError, latency] {
+        if (--*pending > 0)
+            return;
+        report->fetchedAtMs = QDateTime::currentMSecsSinceEpoch();
+        if (generation == currentGeneration() && (report->status || report->primaryCode != 0))
+            m_reports.append(*report);
+        finishEndpoint(index, generation, *latency, *clusterError);
+    };
+
+    http()->get(withPath(base, "/cluster"), timeoutMs(), this,
+                [this, endpoint, oneDone, clusterError, latency, generation](const HttpResult &r) {
+                    *latency = r.elapsedMs;
+                    if (!r.isSuccess()) {
+                        *clusterError = httpError(r, "/cluster");
+                    } else if (auto parsed = parsePatroniCluster(r.body)) {
+                        ClusterSnapshot snap = std::move(parsed).value();
+                        snap.sourceUrl = r.url.toString();
+                        snap.fetchedAtMs = QDateTime::currentMSecsSinceEpoch();
+                        if (generation == currentGeneration())
+                            m_answers.append({endpoint.label, std::move(snap)});
+                    } else {
+                        *clusterError = parsed.error().toString();
+                    }
+                    oneDone();
+                });
+    // /primary answers 503 with the same body on a replica: the body is the member's status.
+    http()->get(withPath(base, "/primary"), timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+        report->primaryCode = r.status;
+        if (!r.transportOk())
+            report->error = r.error;
+        else if (auto st = parsePatroniStatus(r.body))
+            report->status = st.value();
+        else
+            report->error = st.error().toString();
+        oneDone();
+    });
+    http()->send("OPTIONS", withPath(base, "/replica"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+        report->replicaCode = r.status;
+        oneDone();
+    });
+    http()->send("OPTIONS", withPath(base, "/health"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+        report->healthCode = r.status;
+        oneDone();
+    });
+    if (m_slowDue && !m_slowTaken) {
+        m_slowTaken = true;
+        fetchClusterWide(base);
+    }
+}
+
+void PatroniPoller::fetchClusterWide(const QUrl &base)
+{
+    const quint64 generation = currentGeneration();
+    // Outside the round's accounting: a slow /history never holds up the next round.
+    http()->get(withPath(base, "/config"), timeoutMs(), this, [this, generation](const HttpResult &r) {
+        if (generation != currentGeneration())
+            return;
+        if (!r.isSuccess()) {
+            m_slowDue = true;
+            return;
         }
-        finishEndpoint(index, generation, r.elapsedMs, error);
+        if (auto c = parsePatroniConfig(r.body)) {
+            m_slowDue = false;
+            emit configReady(c.value());
+        } else {
+            qCWarning(lcPatroni) << c.error().toString();
+        }
+    });
+    http()->get(withPath(base, "/history"), timeoutMs(), this, [this, generation](const HttpResult &r) {
+        if (generation != currentGeneration() || !r.isSuccess())
+            return;
+        if (auto h = parsePatroniHistory(r.body))
+            emit historyReady(h.value());
+        else
+            qCWarning(lcPatroni) << h.error().toString();
     });
 }
 
 void PatroniPoller::roundComplete()
 {
+    std::sort(m_reports.begin(), m_reports.end(),
+              [](const PatroniNodeReport &a, const PatroniNodeReport &b) { return a.name < b.name; });
+    if (!m_reports.isEmpty())
+        emit nodesReported(m_reports);
     if (m_answers.isEmpty())
         return;
     const Answer *best = &m_answers.front();
@@ -44,7 +141,42 @@ void PatroniPoller::roundComplete()
             break;
         }
     }
-    emit snapshotReady(best->snapshot);
+    // A new timeline means a new /history entry, and perhaps a changed /config.
+    qint64 timeline = -1;
+    for (const auto &m : best->snapshot.members)
+        timeline = std::max(timeline, m.timeline.value_or(-1));
+    if (timeline != m_lastTimeline && m_lastTimeline != -1)
+        m_slowDue = true;
+    m_lastTimeline = timeline;
+    const ClusterSnapshot snapshot = best->snapshot;
+    emit snapshotReady(snapshot);
+    if (m_discovery)
+        discover(snapshot);
+}
+
+void PatroniPoller::discover(const ClusterSnapshot &snapshot)
+{
+    QList<Endpoint> list = endpoints();
+    QStringList added;
+    for (const auto &m : snapshot.members) {
+        if (m.apiUrl.isEmpty() || list.size() >= kMaxDiscoveredMembers)
+            continue;
+        const QUrl api(m.apiUrl);
+        const bool known = std::any_of(list.cbegin(), list.cend(), [&](const Endpoint &e) {
+            return e.label == m.name || (e.baseUrl.host() == api.host() && e.baseUrl.port() == api.port());
+        });
+        if (known || !api.isValid() || api.host().isEmpty())
+            continue;
+        QUrl base = api;
+        base.setPath(QString());   // api_url ends in /patroni
+        list.append({m.name, base});
+        added.append(m.name);
+    }
+    if (added.isEmpty())
+        return;
+    // Keep the members found so far in a stable order; late replies of the old list are dropped.
+    setEndpoints(list);
+    emit membersDiscovered(added);
 }
 
 } // namespace pgha::svc

@@ -5,28 +5,54 @@
 
 namespace pgha::svc {
 
-// Polls GET /cluster on every Patroni REST API of a profile. One merged snapshot per round:
-// the account of a member that calls itself leader (it holds the leader key), else the first.
+// Polls every Patroni REST API of a profile. Each round, from every member: GET /cluster, GET
+// /primary (its status code, and its body, which is the member's /patroni), OPTIONS /replica
+// and OPTIONS /health (status codes only, as a load balancer sees them). Every
+// kSlowEveryRounds rounds, and in the round after the timeline moved, also /config and
+// /history from one member (they are cluster-wide). One merged snapshot per round: the account
+// of a member that calls itself leader (it holds the leader key), else the first.
+//
+// Discovery: with discovery on, members that /cluster lists with an api_url the profile does
+// not name are added as endpoints, so one URL is enough to watch the whole cluster.
 class PatroniPoller : public EndpointPoller {
     Q_OBJECT
 public:
+    static constexpr int kSlowEveryRounds = 10;
+    static constexpr int kMaxDiscoveredMembers = 32;
+
     explicit PatroniPoller(HttpClient *http, QObject *parent = nullptr);
+    void setDiscovery(bool on) { m_discovery = on; }
 
 signals:
     void snapshotReady(const pgha::svc::ClusterSnapshot &snapshot);
+    // Once per round, for every member that answered (in endpoint order).
+    void nodesReported(const QList<pgha::svc::PatroniNodeReport> &nodes);
+    void configReady(const pgha::svc::PatroniDynamicConfig &config);
+    void historyReady(const QList<pgha::svc::TimelineSwitch> &history);
+    // Members found through /cluster that the profile did not name.
+    void membersDiscovered(const QStringList &names);
 
 protected:
     void fetch(int index, quint64 generation) override;
-    void roundStarting() override { m_answers.clear(); }
+    void roundStarting() override;
     void roundComplete() override;
     QString displayLabel(const QString &label) const override { return label + QStringLiteral(" REST"); }
 
 private:
+    void fetchClusterWide(const QUrl &base);
+    void discover(const ClusterSnapshot &snapshot);
+
     struct Answer {
         QString label;
         ClusterSnapshot snapshot;
     };
     QList<Answer> m_answers;
+    QList<PatroniNodeReport> m_reports;
+    int m_round = 0;
+    bool m_slowDue = true;          // ask /config and /history this round
+    bool m_slowTaken = false;       // … from one member only
+    qint64 m_lastTimeline = -1;
+    bool m_discovery = false;
 };
 
 } // namespace pgha::svc

@@ -90,7 +90,36 @@ struct TimelineSwitch {
     QString newLeader;              // empty in old entries
 };
 
+// GET /config: the dynamic configuration Patroni keeps in the DCS (what `PATCH /config` changes).
+struct PatroniDynamicConfig {
+    std::optional<int> ttl, loopWait, retryTimeout;
+    std::optional<qint64> maximumLagOnFailover;   // bytes
+    bool synchronousMode = false;
+    bool synchronousModeStrict = false;
+    bool failsafeMode = false;
+    bool usePgRewind = false;
+    QJsonObject postgresqlParameters;             // postgresql.parameters, as Patroni stores them
+    QJsonObject raw;                              // the whole document, for the details panel
+
+    // "ttl 10 s, loop_wait 2 s, retry_timeout 4 s"; empty when none of them is set.
+    QString describeTimings() const;
+};
+
+// One member's REST API in one round: its own status (the body of GET /primary is the body of
+// GET /patroni) and the answers of the role checks load balancers use.
+struct PatroniNodeReport {
+    QString name;                                 // the endpoint's label (pg1 …)
+    std::optional<PatroniNodeStatus> status;      // nullopt: /primary gave no parseable body
+    int primaryCode = 0;                          // HTTP status of /primary (0: no answer)
+    int replicaCode = 0;                          // of OPTIONS /replica
+    int healthCode = 0;                           // of OPTIONS /health
+    QString error;                                // why status is missing, when it is
+    qint64 fetchedAtMs = 0;
+};
+
 } // namespace pgha::svc
 
 Q_DECLARE_METATYPE(pgha::svc::ClusterSnapshot)
+Q_DECLARE_METATYPE(pgha::svc::PatroniDynamicConfig)
+Q_DECLARE_METATYPE(pgha::svc::PatroniNodeReport)
 Q_DECLARE_METATYPE(pgha::svc::PatroniNodeStatus)

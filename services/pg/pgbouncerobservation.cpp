@@ -17,6 +17,38 @@ QString PgBouncerObservation::target() const
     return target;
 }
 
+QStringList pgBouncerAdminCommands()
+{
+    return {QStringLiteral("SHOW DATABASES"), QStringLiteral("SHOW POOLS"), QStringLiteral("SHOW STATS"),
+            QStringLiteral("SHOW SERVERS")};
+}
+
+Result<PgBouncerObservation> parsePgBouncer(const QList<PgResultSet> &sets)
+{
+    if (sets.size() < 2)
+        return makeError(QStringLiteral("PgBouncer: %1 result sets for SHOW DATABASES, POOLS, STATS, SERVERS").arg(sets.size()),
+                         QStringLiteral("is this PgBouncer's admin console (database \"pgbouncer\")?"));
+    auto parsed = parsePgBouncer(sets.at(0), sets.at(1));
+    if (!parsed)
+        return parsed;
+    PgBouncerObservation o = std::move(parsed).value();
+    const PgResultSet stats = sets.value(2);
+    for (int r = 0; r < stats.rows.size(); ++r) {
+        const QString db = stats.value(r, QStringLiteral("database"));
+        if (db == u"pgbouncer")
+            continue;
+        auto n = [&](const char *c) { return stats.value(r, QString::fromLatin1(c)).toLongLong(); };
+        o.stats.append({db, n("total_xact_count"), n("total_query_count"), n("total_received"), n("total_sent"),
+                        n("avg_xact_time"), n("avg_query_time"), n("avg_wait_time"), n("avg_xact_count")});
+    }
+    const PgResultSet servers = sets.value(3);
+    for (int r = 0; r < servers.rows.size(); ++r)
+        o.servers.append({servers.value(r, QStringLiteral("user")), servers.value(r, QStringLiteral("database")),
+                          servers.value(r, QStringLiteral("state")), servers.value(r, QStringLiteral("addr")),
+                          servers.value(r, QStringLiteral("port")).toInt(), servers.value(r, QStringLiteral("application_name"))});
+    return o;
+}
+
 Result<PgBouncerObservation> parsePgBouncer(const PgResultSet &showDatabases, const PgResultSet &showPools)
 {
     for (const char *col : {"name", "host", "port"})

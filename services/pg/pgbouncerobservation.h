@@ -23,15 +23,33 @@ struct PgBouncerObservation {
         int serversActive = 0, serversIdle = 0, serversUsed = 0;
         double maxWaitS = 0;
     };
+    struct Stats {      // SHOW STATS: totals since start, and averages over the last period
+        QString database;
+        qint64 totalXacts = 0, totalQueries = 0, totalReceived = 0, totalSent = 0;
+        qint64 avgXactUs = 0, avgQueryUs = 0, avgWaitUs = 0;
+        qint64 avgXactsPerSecond = 0;
+    };
+    struct Server {     // SHOW SERVERS: one row per server connection
+        QString user, database, state, address;
+        int port = 0;
+        QString applicationName;
+    };
     QString name;
     QList<Database> databases;   // the admin console's own "pgbouncer" entry left out
     QList<Pool> pools;
+    QList<Stats> stats;
+    QList<Server> servers;
     qint64 fetchedAtMs = 0;
 
     // host:port the pooled databases point at ("" when none or several differ).
     QString target() const;
 };
 
+// The admin commands the poller sends, in this order, on one connection.
+QStringList pgBouncerAdminCommands();
+// Result sets of pgBouncerAdminCommands(), in order. SHOW STATS and SHOW SERVERS may be empty
+// sets (older PgBouncers, or no server connection yet).
+Result<PgBouncerObservation> parsePgBouncer(const QList<PgResultSet> &sets);
 Result<PgBouncerObservation> parsePgBouncer(const PgResultSet &showDatabases, const PgResultSet &showPools);
 
 } // namespace pgha::svc

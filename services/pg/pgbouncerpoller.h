@@ -21,7 +21,6 @@ protected:
     void roundComplete() override {}
 
 private:
-    PgQuery *adminQuery(const Endpoint &endpoint, const QString &command);
     QString m_user = QStringLiteral("postgres");
     QString m_password;
 };

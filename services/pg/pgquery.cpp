@@ -12,7 +12,12 @@
 namespace pgha::svc {
 
 PgQuery::PgQuery(PgEndpoint endpoint, QString sql, int timeoutMs, QObject *parent)
-    : QObject(parent), m_endpoint(std::move(endpoint)), m_sql(std::move(sql)), m_timeoutMs(timeoutMs)
+    : PgQuery(std::move(endpoint), QStringList{std::move(sql)}, timeoutMs, parent)
+{
+}
+
+PgQuery::PgQuery(PgEndpoint endpoint, QStringList queries, int timeoutMs, QObject *parent)
+    : QObject(parent), m_endpoint(std::move(endpoint)), m_queries(std::move(queries)), m_timeoutMs(timeoutMs)
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
@@ -131,9 +136,21 @@ void PgQuery::pollConnect()
         fail(QStringLiteral("could not switch the connection to non-blocking mode"));
         return;
     }
-    // statement_timeout travels with the query (not as a startup option) because PgBouncer
-    // rejects unknown startup parameters.
-    const QString sql = m_sendTimeout ? QStringLiteral("SET statement_timeout = %1; ").arg(m_timeoutMs) + m_sql : m_sql;
+    sendNext();
+}
+
+void PgQuery::sendNext()
+{
+    if (m_nextQuery >= m_queries.size()) {
+        succeed();
+        return;
+    }
+    QString sql = m_queries.at(m_nextQuery);
+    // statement_timeout travels with the first query (not as a startup option) because
+    // PgBouncer rejects unknown startup parameters.
+    if (m_sendTimeout && m_nextQuery == 0)
+        sql.prepend(QStringLiteral("SET statement_timeout = %1; ").arg(m_timeoutMs));
+    ++m_nextQuery;
     if (!PQsendQuery(m_conn, sql.toUtf8().constData())) {
         fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
         return;
@@ -154,7 +171,7 @@ void PgQuery::onReadable()
         PGresult *res = PQgetResult(m_conn);
         if (!res) {
             if (m_result.error.isEmpty())
-                succeed();
+                sendNext();
             else
                 fail(m_result.error);
             return;

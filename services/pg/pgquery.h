@@ -44,8 +44,9 @@ struct PgResult {
     qint64 elapsedMs = 0;
 };
 
-// One connection, one query string (may hold several statements; the last result set wins),
-// fully asynchronous: libpq's non-blocking connect and send, driven by socket notifiers.
+// One connection, one query string (may hold several statements; the last result set wins) or
+// a list of query strings sent one after another on that connection (PgBouncer's admin
+// console takes one command per query), fully asynchronous: libpq's non-blocking connect and send, driven by socket notifiers.
 // `timeoutMs` bounds the whole exchange, and is also sent as connect_timeout/statement_timeout.
 class PgQuery : public QObject {
     Q_OBJECT
@@ -53,6 +54,7 @@ public:
     static constexpr int kDefaultTimeoutMs = 5000;
 
     PgQuery(PgEndpoint endpoint, QString sql, int timeoutMs = kDefaultTimeoutMs, QObject *parent = nullptr);
+    PgQuery(PgEndpoint endpoint, QStringList queries, int timeoutMs = kDefaultTimeoutMs, QObject *parent = nullptr);
     ~PgQuery() override;
 
     void start();
@@ -70,9 +72,11 @@ private:
     void fail(const QString &what);
     void succeed();
     void closeConnection();
+    void sendNext();
 
     PgEndpoint m_endpoint;
-    QString m_sql;
+    QStringList m_queries;
+    int m_nextQuery = 0;
     int m_timeoutMs;
     pg_conn *m_conn = nullptr;
     int m_socket = -1;

@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <tuple>
+
 namespace pgha::svc {
 
 QString Profile::kindName(Kind k)
@@ -51,6 +53,14 @@ Profile Profile::forLab(const LabConfig &config)
         p.postgres.append({config.memberName(i), url});
         url.setPort(config.ports.pgbouncer[i]);
         p.pgbouncers.append({QStringLiteral("pgbouncer%1").arg(i + 1), url});
+    }
+    for (int i = 0; i < kLabMembers; ++i) {
+        QUrl url;
+        url.setScheme(QStringLiteral("http"));
+        url.setHost(config.host);
+        url.setPort(config.ports.exporter[i]);
+        url.setPath(QStringLiteral("/metrics"));
+        p.metrics.append({config.memberName(i) + QStringLiteral(" exporter"), url});
     }
     p.haproxyStats.setScheme(QStringLiteral("http"));
     p.haproxyStats.setHost(config.host);
@@ -94,6 +104,40 @@ PgEndpoint readEndpoint(const YAML::Node &n, PgEndpoint fallback)
     return fallback;
 }
 
+// A list of endpoints, each a URL or {name, url}; the URL's scheme must be one of `schemes`.
+Result<QList<Profile::Endpoint>> readEndpointList(const YAML::Node &list, const char *key, const QStringList &schemes,
+                                                  const QString &source)
+{
+    QList<Profile::Endpoint> out;
+    if (!list)
+        return out;
+    if (!list.IsSequence())
+        return makeError(QStringLiteral("%1: line %2: \"%3\" must be a list of URLs or {name, url} entries")
+                                 .arg(source).arg(list.Mark().line + 1).arg(QLatin1String(key)));
+    for (const auto &e : list) {
+        const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
+        if (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme()))
+            return makeError(QStringLiteral("%1: line %2: \"%3\" in \"%4\" is not %5")
+                                     .arg(source).arg(e.Mark().line + 1).arg(url.toString(), QLatin1String(key),
+                                                                             schemes.contains(u"http")
+                                                                                     ? QStringLiteral("an http(s) URL (http://host:port)")
+                                                                                     : QStringLiteral("a postgresql://host:port URL")));
+        out.append({(e.IsMap() && e["name"]) ? str(e["name"]) : url.authority(), url});
+    }
+    return out;
+}
+
+void writeEndpointList(YAML::Emitter &out, const char *key, const QList<Profile::Endpoint> &list)
+{
+    if (list.isEmpty())
+        return;
+    out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+    for (const auto &e : list)
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
+            << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
+    out << YAML::EndSeq;
+}
+
 } // namespace
 
 Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
@@ -120,47 +164,16 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
         if (!patroni || !patroni.IsSequence() || patroni.size() == 0)
             return makeError(QStringLiteral("%1: \"patroni\" must list at least one REST endpoint").arg(sourceName),
                              QStringLiteral("e.g. patroni: [{name: pg1, url: \"http://10.0.0.1:8008\"}]"));
-        for (const auto &e : patroni) {
-            const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
-            if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
-                return makeError(QStringLiteral("%1: line %2: \"%3\" is not an http(s) URL")
-                                         .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
-            const QString name = (e.IsMap() && e["name"]) ? str(e["name"]) : url.host() + QLatin1Char(':') + QString::number(url.port());
-            p.patroni.append({name, url});
-        }
-        if (const YAML::Node etcd = root["etcd"]) {
-            if (!etcd.IsSequence())
-                return makeError(QStringLiteral("%1: line %2: \"etcd\" must be a list of client URLs")
-                                         .arg(sourceName).arg(etcd.Mark().line + 1));
-            for (const auto &e : etcd) {
-                const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
-                if (!url.isValid() || url.host().isEmpty())
-                    return makeError(QStringLiteral("%1: line %2: \"%3\" is not an etcd client URL")
-                                             .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
-                const QString name = (e.IsMap() && e["name"]) ? str(e["name"]) : url.authority();
-                p.etcd.append({name, url});
-            }
-        }
-        if (const YAML::Node pg = root["postgres"]) {
-            if (!pg.IsSequence())
-                return makeError(QStringLiteral("%1: line %2: \"postgres\" must be a list of {name, url: postgresql://host:port}")
-                                         .arg(sourceName).arg(pg.Mark().line + 1));
-            for (const auto &e : pg) {
-                const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
-                if (url.scheme() != u"postgresql" || url.host().isEmpty())
-                    return makeError(QStringLiteral("%1: line %2: \"%3\" is not a postgresql://host:port URL")
-                                             .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
-                p.postgres.append({(e.IsMap() && e["name"]) ? str(e["name"]) : url.authority(), url});
-            }
-        }
-        if (const YAML::Node pb = root["pgbouncers"]) {
-            for (const auto &e : pb) {
-                const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
-                if (url.scheme() != u"postgresql" || url.host().isEmpty())
-                    return makeError(QStringLiteral("%1: line %2: \"%3\" is not a postgresql://host:port URL")
-                                             .arg(sourceName).arg(e.Mark().line + 1).arg(url.toString()));
-                p.pgbouncers.append({(e.IsMap() && e["name"]) ? str(e["name"]) : url.authority(), url});
-            }
+        const QStringList http{QStringLiteral("http"), QStringLiteral("https")};
+        const QStringList postgresql{QStringLiteral("postgresql")};
+        for (const auto &[key, schemes, target] :
+             {std::tuple{"patroni", http, &p.patroni}, std::tuple{"etcd", http, &p.etcd},
+              std::tuple{"postgres", postgresql, &p.postgres}, std::tuple{"pgbouncers", postgresql, &p.pgbouncers},
+              std::tuple{"pgpools", postgresql, &p.pgpools}, std::tuple{"metrics", http, &p.metrics}}) {
+            auto list = readEndpointList(root[key], key, schemes, sourceName);
+            if (!list)
+                return list.error();
+            *target = list.value();
         }
         if (root["haproxy_stats"])
             p.haproxyStats = QUrl(str(root["haproxy_stats"]));
@@ -170,6 +183,10 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             p.scope = str(root["scope"]);
         if (root["haproxy_read_write_proxy"])
             p.haproxyReadWriteProxy = str(root["haproxy_read_write_proxy"]);
+        if (root["discover"])
+            p.discoverMembers = root["discover"].as<bool>();
+        if (root["builtin_metrics"])
+            p.scrapeBuiltInMetrics = root["builtin_metrics"].as<bool>();
         p.readWrite = readEndpoint(root["read_write"], p.readWrite);
         p.readOnly = readEndpoint(root["read_only"], p.readWrite);
     } catch (const YAML::Exception &e) {
@@ -194,25 +211,16 @@ QByteArray serialiseProfile(const Profile &profile)
     out << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << profile.name.toStdString();
     out << YAML::Key << "kind" << YAML::Value << Profile::kindName(profile.kind).toStdString();
-    out << YAML::Key << "patroni" << YAML::Value << YAML::BeginSeq;
-    for (const auto &e : profile.patroni)
-        out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
-            << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
-    out << YAML::EndSeq;
-    if (!profile.etcd.isEmpty()) {
-        out << YAML::Key << "etcd" << YAML::Value << YAML::BeginSeq;
-        for (const auto &e : profile.etcd)
-            out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
-                << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
-        out << YAML::EndSeq;
-    }
-    if (!profile.postgres.isEmpty()) {
-        out << YAML::Key << "postgres" << YAML::Value << YAML::BeginSeq;
-        for (const auto &e : profile.postgres)
-            out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << e.name.toStdString() << YAML::Key
-                << "url" << YAML::Value << e.url.toString().toStdString() << YAML::EndMap;
-        out << YAML::EndSeq;
-    }
+    writeEndpointList(out, "patroni", profile.patroni);
+    writeEndpointList(out, "etcd", profile.etcd);
+    writeEndpointList(out, "postgres", profile.postgres);
+    writeEndpointList(out, "pgbouncers", profile.pgbouncers);
+    writeEndpointList(out, "pgpools", profile.pgpools);
+    writeEndpointList(out, "metrics", profile.metrics);
+    if (!profile.discoverMembers)
+        out << YAML::Key << "discover" << YAML::Value << false;
+    if (!profile.scrapeBuiltInMetrics)
+        out << YAML::Key << "builtin_metrics" << YAML::Value << false;
     if (profile.haproxyStats.isValid())
         out << YAML::Key << "haproxy_stats" << YAML::Value << profile.haproxyStats.toString().toStdString();
     out << YAML::Key << "namespace" << YAML::Value << profile.dcsNamespace.toStdString();

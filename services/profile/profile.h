@@ -15,7 +15,7 @@ namespace pgha::svc {
 struct Profile {
     enum class Kind { Lab, Staging, Production };
 
-    struct PatroniEndpoint {
+    struct Endpoint {
         QString name;
         QUrl url;
     };
@@ -23,10 +23,16 @@ struct Profile {
     QString name;
     Kind kind = Kind::Lab;
     QString sourceFile;                 // empty for the built-in lab profile
-    QList<PatroniEndpoint> patroni;
-    QList<PatroniEndpoint> etcd;        // client URLs (v3 JSON gateway)
-    QList<PatroniEndpoint> postgres;    // each node directly: postgresql://host:port
-    QList<PatroniEndpoint> pgbouncers;  // admin consoles: postgresql://host:port (database "pgbouncer")
+    QList<Endpoint> patroni;
+    QList<Endpoint> etcd;               // client URLs (v3 JSON gateway)
+    QList<Endpoint> postgres;           // each node directly: postgresql://host:port
+    QList<Endpoint> pgbouncers;         // admin consoles: postgresql://host:port (database "pgbouncer")
+    QList<Endpoint> pgpools;            // Pgpool-II: postgresql://host:port (SHOW POOL_NODES)
+    // Prometheus endpoints beyond the ones every Patroni and etcd serves at /metrics
+    // (exporters); full URLs, e.g. http://host:9187/metrics.
+    QList<Endpoint> metrics;
+    bool scrapeBuiltInMetrics = true;   // also Patroni's and etcd's own /metrics
+    bool discoverMembers = true;        // add members /cluster names that the profile does not
     QUrl haproxyStats;                  // e.g. http://host:7000/stats (";csv" is added)
     QString dcsNamespace = QStringLiteral("/service/");
     QString scope;                      // Patroni scope ("" = the first in the DCS)

@@ -5,6 +5,7 @@
 #include "lab/labstate.h"
 
 #include <QFile>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
@@ -73,13 +74,19 @@ private slots:
                 QVERIFY2(!seen.contains(p.port), qPrintable(QString::number(p.port)));
                 seen.insert(p.port);
             }
-        QCOMPARE(seen.size(), 3 * 2 + 3 * 2 + 3 + 3);
-        for (int port : {2379, 12379, 22379, 5432, 5433, 5434, 8008, 8009, 8010, 6432, 6433, 6434, 5000, 5001, 7000})
+        QCOMPARE(seen.size(), 3 * 2 + 3 * 2 + 3 + 3 + 3);   // etcd, Patroni, PgBouncer, HAProxy, exporters
+        for (int port : {2379, 12379, 22379, 5432, 5433, 5434, 8008, 8009, 8010, 6432, 6433, 6434, 5000, 5001, 7000,
+                         9187, 9188, 9189})
             QVERIFY2(seen.contains(port), qPrintable(QString::number(port)));
         const LabPorts shifted = c.ports.withOffset(100);
         QCOMPARE(shifted.haproxyReadWrite, 5100);
         QCOMPARE(shifted.rest[2], 8110);
         QCOMPARE(LabPorts::fromJson(shifted.toJson()).etcdPeer[1], 12480);
+        QCOMPARE(LabPorts::fromJson(shifted.toJson()).exporter[2], 9289);
+        // A state file written before the exporters existed: they follow the lab's offset.
+        QJsonObject old = shifted.toJson();
+        old.remove(QStringLiteral("exporter"));
+        QCOMPARE(LabPorts::fromJson(old).exporter[0], 9287);
     }
 
     void templateRendering()
@@ -109,7 +116,11 @@ private slots:
         const LabLayout layout(c.labDir);
         const auto components = c.components();
 
-        const QString haproxy = read(layout.configFile(components.last()));
+        const auto haproxyComponent = std::find_if(components.cbegin(), components.cend(),
+                                                   [](const LabComponent &x) { return x.kind == LabComponentKind::HAProxy; });
+        QVERIFY(haproxyComponent != components.cend());
+        const QString haproxy = read(layout.configFile(*haproxyComponent));
+        QVERIFY(haproxy.contains(u"stats show-legends"));   // the CSV's addr column
         QVERIFY(haproxy.contains(u"option httpchk OPTIONS /primary"));
         QVERIFY(haproxy.contains(u"option httpchk OPTIONS /replica"));
         QCOMPARE(haproxy.count(u"default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions"), 2);
@@ -126,6 +137,8 @@ private slots:
             QVERIFY(ini.contains(QStringLiteral("* = host=127.0.0.1 port=%1\n").arg(5432 + i)));
             QVERIFY(ini.contains(QStringLiteral("listen_port = %1").arg(6432 + i)));
             QVERIFY(ini.contains(u"auth_type = scram-sha-256"));
+            // Named too, so SHOW DATABASES gives the target before any client came.
+            QVERIFY(ini.contains(QStringLiteral("postgres = host=127.0.0.1 port=%1\n").arg(5432 + i)));
         }
         const QString patroni = read(layout.componentDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"));
         QVERIFY(patroni.contains(u"etcd3:"));
@@ -142,10 +155,13 @@ private slots:
 
         // Files holding secrets are owner-only.
         for (const QString &path : {layout.clientPgpass(), layout.componentDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"),
-                                    layout.componentDir(QStringLiteral("pgbouncer1")) + QStringLiteral("/userlist.txt")})
+                                    layout.componentDir(QStringLiteral("pgbouncer1")) + QStringLiteral("/userlist.txt"),
+                                    layout.componentDir(QStringLiteral("exporter2")) + QStringLiteral("/password")})
             QCOMPARE(QFile::permissions(path) & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
                      QFileDevice::Permissions());
         QVERIFY(read(layout.clientPgpass()).contains(QStringLiteral("127.0.0.1:5000:*:postgres:") + secrets.superuser));
+        // The exporter reads its password from a file (DATA_SOURCE_PASS_FILE), never argv or environ.
+        QCOMPARE(read(layout.componentDir(QStringLiteral("exporter2")) + QStringLiteral("/password")), secrets.superuser);
     }
 
     void stateRoundTrip()
