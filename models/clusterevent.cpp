@@ -213,4 +213,24 @@ QList<ClusterEvent> diffRoleChecks(const QList<svc::PatroniNodeReport> &before, 
     return out;
 }
 
+QList<ClusterEvent> diffPgpool(const svc::PgpoolObservation &before, const svc::PgpoolObservation &after)
+{
+    QList<ClusterEvent> out;
+    for (const auto &n : after.nodes)
+        for (const auto &b : before.nodes) {
+            if (b.id != n.id)
+                continue;
+            if (b.status != n.status)
+                out.append(make(after.fetchedAtMs, QStringLiteral("pgpool"), n.status == u"up" ? Severity::Info : Severity::Warning,
+                                n.status == u"up" ? QStringLiteral("server-up") : QStringLiteral("server-down"),
+                                QStringLiteral("%1/%2").arg(after.name, n.hostPort()),
+                                QObject::tr("%1: backend %2 (%3) %4 → %5").arg(after.name).arg(n.id).arg(n.hostPort(), b.status, n.status)));
+            if (b.role != n.role)
+                out.append(make(after.fetchedAtMs, QStringLiteral("pgpool"), Severity::Info, QStringLiteral("pgpool-role"),
+                                QStringLiteral("%1/%2").arg(after.name, n.hostPort()),
+                                QObject::tr("%1: backend %2 (%3) is now %4 (was %5)").arg(after.name).arg(n.id).arg(n.hostPort(), n.role, b.role)));
+        }
+    return out;
+}
+
 } // namespace pgha::models

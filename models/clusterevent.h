@@ -4,6 +4,7 @@
 #include "etcd/etcdpoller.h"
 #include "haproxy/haproxystats.h"
 #include "patroni/patronitypes.h"
+#include "pg/pgpoolobservation.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -39,6 +40,8 @@ QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSna
 QList<ClusterEvent> diffConfig(const svc::PatroniDynamicConfig &before, const svc::PatroniDynamicConfig &after, qint64 atMs);
 // A member's answer to GET /primary or OPTIONS /replica changed (what load balancers route by).
 QList<ClusterEvent> diffRoleChecks(const QList<svc::PatroniNodeReport> &before, const QList<svc::PatroniNodeReport> &after);
+// Pgpool-II changed its mind about a backend: status (up/down/…) or role (primary/standby).
+QList<ClusterEvent> diffPgpool(const svc::PgpoolObservation &before, const svc::PgpoolObservation &after);
 // A source that stopped answering or came back.
 QList<ClusterEvent> diffHealth(const svc::SourceHealth &before, const svc::SourceHealth &after, qint64 atMs);
 

@@ -10,6 +10,7 @@
 #include "patroni/patronipoller.h"
 #include "pg/pgbouncerpoller.h"
 #include "pg/pgpoller.h"
+#include "pg/pgpoolpoller.h"
 #include "primaryvoices.h"
 #include "sourcehealthmodel.h"
 
@@ -38,6 +39,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_pgPoller(new svc::PgPoller(http, this)),
       m_bouncerPoller(new svc::PgBouncerPoller(http, this)),
       m_metricsPoller(new svc::MetricsPoller(http, this)),
+      m_pgpoolPoller(new svc::PgpoolPoller(http, this)),
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
       m_timeline(new EventTimelineModel(this)),
@@ -140,6 +142,17 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
             }
     });
     connect(m_metricsPoller, &svc::MetricsPoller::scraped, this, &ClusterObserver::onMetrics);
+    connect(m_pgpoolPoller, &svc::PgpoolPoller::observed, this, [this](const svc::PgpoolObservation &o) {
+        for (const auto &e : diffPgpool(m_pgpools.value(o.name), o))
+            record(e);
+        m_pgpools.insert(o.name, o);
+        emit pgpoolsUpdated();
+        m_watchdog->report(ConsistencyWatchdog::kPgpool, pgpoolVoice(o, m_lastCluster), o.fetchedAtMs);
+    });
+    connect(m_pgpoolPoller, &svc::EndpointPoller::roundFinished, this, [this](bool any) {
+        if (!any)
+            m_watchdog->report(ConsistencyWatchdog::kPgpool, std::nullopt, QDateTime::currentMSecsSinceEpoch());
+    });
 }
 
 void ClusterObserver::voteThroughPgBouncer()
@@ -198,6 +211,11 @@ QList<svc::EndpointPoller::Endpoint> ClusterObserver::metricsEndpoints() const
     return out;
 }
 
+int ClusterObserver::metricsEndpointCount() const
+{
+    return static_cast<int>(m_metricsPoller->endpoints().size());
+}
+
 void ClusterObserver::onHealth(const svc::SourceHealth &h)
 {
     for (const auto &e : diffHealth(m_lastHealth.value(h.id), h, QDateTime::currentMSecsSinceEpoch()))
@@ -215,6 +233,7 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_etcd = {};
     m_postgres.clear();
     m_pgbouncers.clear();
+    m_pgpools.clear();
     m_patroniNodes.clear();
     m_config = {};
     m_history.clear();
@@ -232,8 +251,10 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_haproxyPoller->setEndpoints(haproxy);
     m_pgPoller->setEndpoints(toEndpoints(profile.postgres));
     m_bouncerPoller->setEndpoints(toEndpoints(profile.pgbouncers));
+    m_pgpoolPoller->setEndpoints(toEndpoints(profile.pgpools));
     m_metricsPoller->setEndpoints(metricsEndpoints());
     m_bouncerPoller->setCredentials(profile.readWrite.user, {});
+    m_pgpoolPoller->setCredentials(profile.readWrite.user, {});
     m_pgPoller->setCredentials(profile.readWrite.user, profile.readWrite.database, {});
     // The built-in lab's password lives in its 0600 state file; other profiles rely on
     // PGPASSFILE/~/.pgpass (and, later, the keychain) — never on the profile.
@@ -241,6 +262,7 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
         if (const auto state = svc::LabState::load(profile.labDir)) {
             m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), state.value().secrets.superuser);
             m_bouncerPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
+            m_pgpoolPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
         }
     m_scope = profile.scope;
     m_readWriteProxy = profile.haproxyReadWriteProxy;
@@ -272,7 +294,7 @@ void ClusterObserver::pollOnce()
 
 QList<svc::EndpointPoller *> ClusterObserver::allPollers() const
 {
-    return {m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller, m_metricsPoller};
+    return {m_patroni, m_haproxyPoller, m_etcdPoller, m_pgPoller, m_bouncerPoller, m_metricsPoller, m_pgpoolPoller};
 }
 
 QList<svc::EndpointPoller *> ClusterObserver::activePollers() const

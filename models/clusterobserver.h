@@ -6,6 +6,7 @@
 #include "metrics/metricsdigest.h"
 #include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
+#include "pg/pgpoolobservation.h"
 #include "profile/profile.h"
 
 #include <QMap>
@@ -22,6 +23,7 @@ class MetricsPoller;
 class PatroniPoller;
 class PgPoller;
 class PgBouncerPoller;
+class PgpoolPoller;
 }
 
 namespace pgha::models {
@@ -62,12 +64,14 @@ public:
     const svc::EtcdSnapshot &etcd() const { return m_etcd; }
     const QMap<QString, svc::PgNodeObservation> &postgres() const { return m_postgres; }
     const QMap<QString, svc::PgBouncerObservation> &pgbouncers() const { return m_pgbouncers; }
+    const QMap<QString, svc::PgpoolObservation> &pgpools() const { return m_pgpools; }
     // Each member's own REST answers of the last round (/primary body and role-check codes).
     const QList<svc::PatroniNodeReport> &patroniNodes() const { return m_patroniNodes; }
     const svc::PatroniDynamicConfig &dynamicConfig() const { return m_config; }
     const QList<svc::TimelineSwitch> &history() const { return m_history; }
     const QMap<QString, svc::MetricsDigest> &metrics() const { return m_metrics; }
     const svc::Profile &profile() const { return m_profile; }
+    int metricsEndpointCount() const;
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)
 
@@ -78,6 +82,7 @@ signals:
     void etcdUpdated();
     void postgresUpdated();
     void pgbouncersUpdated();
+    void pgpoolsUpdated();
     void patroniNodesUpdated();
     void configUpdated();
     void historyUpdated();
@@ -96,6 +101,7 @@ private:
     svc::PgPoller *m_pgPoller;
     svc::PgBouncerPoller *m_bouncerPoller;
     svc::MetricsPoller *m_metricsPoller;
+    svc::PgpoolPoller *m_pgpoolPoller;
     ClusterModel *m_cluster;
     SourceHealthModel *m_sources;
     EventTimelineModel *m_timeline;
@@ -108,6 +114,7 @@ private:
     svc::EtcdSnapshot m_etcd;
     QMap<QString, svc::PgNodeObservation> m_postgres;
     QMap<QString, svc::PgBouncerObservation> m_pgbouncers;
+    QMap<QString, svc::PgpoolObservation> m_pgpools;
     QList<svc::PatroniNodeReport> m_patroniNodes;
     svc::PatroniDynamicConfig m_config;
     QList<svc::TimelineSwitch> m_history;

@@ -12,7 +12,7 @@ namespace pgha::models {
 // Flags when the sources disagree about which node is the primary, and for how long: the DCS
 // leader key (etcd), Patroni's /cluster, the members answering 200 to GET /primary, the
 // servers UP in HAProxy's read-write proxy, the PostgreSQL those servers' PgBouncers forward
-// to, and PostgreSQL itself (the nodes not in recovery: two of them is a split brain). A source
+// to, Pgpool-II's primary where one is configured, and PostgreSQL itself (the nodes not in recovery: two of them is a split brain). A source
 // that cannot be read is "unknown" and does not count; "none" (no leader, no server UP) does.
 class ConsistencyWatchdog : public QObject {
     Q_OBJECT
@@ -22,6 +22,7 @@ public:
     static inline const QString kPatroniPrimary = QStringLiteral("Patroni /primary");
     static inline const QString kHaproxy = QStringLiteral("HAProxy read-write");
     static inline const QString kPgBouncer = QStringLiteral("PgBouncer behind read-write");
+    static inline const QString kPgpool = QStringLiteral("Pgpool-II primary");
     static inline const QString kPostgres = QStringLiteral("PostgreSQL not in recovery");
 
     explicit ConsistencyWatchdog(QObject *parent = nullptr);

@@ -88,4 +88,19 @@ std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const QStr
     return joinSorted(targets);
 }
 
+std::optional<QString> pgpoolVoice(const svc::PgpoolObservation &pgpool, const svc::ClusterSnapshot &cluster)
+{
+    if (pgpool.nodes.isEmpty())
+        return std::nullopt;
+    QStringList names;
+    for (const QString &target : pgpool.primaries()) {
+        QString name = target;
+        for (const auto &m : cluster.members)
+            if (QStringLiteral("%1:%2").arg(m.host).arg(m.port) == target)
+                name = m.name;
+        names.append(name);
+    }
+    return joinSorted(names);
+}
+
 } // namespace pgha::models

@@ -3,6 +3,7 @@
 #include "haproxy/haproxystats.h"
 #include "patroni/patronitypes.h"
 #include "pg/pgbouncerobservation.h"
+#include "pg/pgpoolobservation.h"
 #include "profile/profile.h"
 
 #include <QMap>
@@ -33,5 +34,8 @@ std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const QStr
                                       const QList<svc::Profile::Endpoint> &bouncers,
                                       const QMap<QString, svc::PgBouncerObservation> &observations,
                                       const svc::ClusterSnapshot &cluster);
+
+// The node(s) Pgpool-II sends writes to, named through /cluster by host:port.
+std::optional<QString> pgpoolVoice(const svc::PgpoolObservation &pgpool, const svc::ClusterSnapshot &cluster);
 
 } // namespace pgha::models

@@ -19,9 +19,9 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libpq-dev fonts-dejavu-core)
 # The lab's real components. python3-etcd is only one alternative in patroni's Depends.
 LAB_PACKAGES=(postgresql postgresql-client patroni python3-etcd etcd-server etcd-client
-  haproxy pgbouncer util-linux procps iproute2 curl)
+  haproxy pgbouncer prometheus-postgres-exporter pgpool2 util-linux procps iproute2 curl)
 # Packages that start a system service listening on a lab port (5432, 2379, 6432 …).
-DAEMON_PACKAGES=(postgresql etcd-server pgbouncer haproxy patroni)
+DAEMON_PACKAGES=(postgresql etcd-server pgbouncer haproxy patroni prometheus-postgres-exporter pgpool2)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -55,7 +55,7 @@ deps() {
   # script installed, and say so.
   if [ -d /run/systemd/system ] && [ ${#newly_daemons[@]} -gt 0 ]; then
     local svc
-    for svc in postgresql etcd pgbouncer haproxy patroni; do
+    for svc in postgresql etcd pgbouncer haproxy patroni prometheus-postgres-exporter pgpool2; do
       if systemctl is-enabled --quiet "$svc" 2>/dev/null || systemctl is-active --quiet "$svc" 2>/dev/null; then
         say "stopping and disabling the system service '$svc' that was just installed (the lab runs its own)"
         as_root systemctl disable --now "$svc" || true

@@ -19,7 +19,7 @@ SourceStatusBar::SourceStatusBar(models::SourceHealthModel *model, QWidget *pare
     : QWidget(parent), m_model(model), m_layout(new QHBoxLayout(this))
 {
     m_layout->setContentsMargins(4, 0, 4, 0);
-    m_layout->setSpacing(14);
+    m_layout->setSpacing(12);
     m_layout->addStretch(1);
     connect(model, &models::SourceHealthModel::changed, this, &SourceStatusBar::refresh);
     m_ticker.setInterval(kRefreshMs);
@@ -39,7 +39,9 @@ void SourceStatusBar::refresh()
                                                    {QStringLiteral("etcd"), QStringLiteral("etcd")},
                                                    {QStringLiteral("haproxy"), QStringLiteral("HAProxy")},
                                                    {QStringLiteral("postgres"), QStringLiteral("PostgreSQL")},
-                                                   {QStringLiteral("pgbouncer"), QStringLiteral("PgBouncer")}};
+                                                   {QStringLiteral("pgbouncer"), QStringLiteral("PgBouncer")},
+                                                   {QStringLiteral("pgpool"), QStringLiteral("Pgpool-II")},
+                                                   {QStringLiteral("metrics"), QStringLiteral("metrics")}};
     struct Group {
         int total = 0, reachable = 0, polled = 0, stale = 0;
         qint64 worstLatency = -1;
@@ -72,13 +74,32 @@ void SourceStatusBar::refresh()
                 : g.reachable == g.total && g.stale == 0                   ? healthColor(true)
                 : g.reachable == 0                                         ? healthColor(false)
                                                                            : pendingColor();
-        const QString detail = g.polled == 0 ? tr("…")
-                : g.worstLatency >= 0        ? tr("%1/%2 · %3 ms").arg(g.reachable).arg(g.total).arg(g.worstLatency)
-                                             : tr("%1/%2").arg(g.reachable).arg(g.total);
-        chip->setText(QStringLiteral("<span style='color:%1'>●</span> %2 <span style='color:gray'>%3</span>")
-                              .arg(color.name(), kNames.value(it.key(), it.key()).toHtmlEscaped(), detail));
+        const QString count = g.polled == 0 ? tr("…") : tr("%1/%2").arg(g.reachable).arg(g.total);
+        const QString detail = g.polled > 0 && g.worstLatency >= 0 ? tr("%1 · %2 ms").arg(count).arg(g.worstLatency) : count;
+        const QString chipHtml = QStringLiteral("<span style='color:%1'>●</span> %2 <span style='color:gray'>%3</span>")
+                                         .arg(color.name(), kNames.value(it.key(), it.key()).toHtmlEscaped());
+        m_texts.insert(it.key(), {chipHtml.arg(detail), chipHtml.arg(count)});
         chip->setToolTip(g.lines.join(QLatin1Char('\n')));
     }
+    fitChips();
+}
+
+void SourceStatusBar::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitChips();
+}
+
+void SourceStatusBar::fitChips()
+{
+    for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
+        if (auto *chip = m_chips.value(it.key()))
+            chip->setText(it->first);
+    if (m_layout->sizeHint().width() <= width())
+        return;
+    for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
+        if (auto *chip = m_chips.value(it.key()))
+            chip->setText(it->second);
 }
 
 } // namespace pgha::views

@@ -100,6 +100,12 @@ void TopologyView::setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes)
     rebuild();
 }
 
+void TopologyView::setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools)
+{
+    m_pgpools = pgpools;
+    rebuild();
+}
+
 void TopologyView::setMetrics(const QMap<QString, svc::MetricsDigest> &metrics)
 {
     m_metrics = metrics;
@@ -125,6 +131,55 @@ TopologyNode *TopologyView::ensureNode(const QString &id)
         emit nodeSelected(nodeId, n->details());
     });
     return n;
+}
+
+// Pgpool-II, the alternative front: a pooler of its own below the PgBouncers, reached by the
+// clients directly, with an edge to every backend it uses (solid to where it sends writes,
+// dotted to standbys, grey to detached ones).
+void TopologyView::addPgpools(qreal firstRow, const QHash<QString, QString> &memberByHostPort)
+{
+    qreal row = firstRow;
+    for (const auto &p : m_pgpools) {
+        auto *node = ensureNode(QStringLiteral("pgpool:") + p.name);
+        node->setPos(at(Poolers, row));
+        row += 1;
+        if (auto *client = m_nodes.value(QStringLiteral("client"))) {
+            auto *item = m_scene->addLine(QLineF(client->pos() + QPointF(TopologyNode::kWidth / 2, 0),
+                                                 node->pos() - QPointF(TopologyNode::kWidth / 2, 0)),
+                                          QPen(kEdge, 2));
+            item->setZValue(-1);
+            m_edges.append(item);
+        }
+        const QStringList primaries = p.primaries();
+        QStringList named;
+        for (const auto &hp : primaries)
+            named.append(memberByHostPort.value(hp, hp));
+        node->setLook(TopologyNode::Shape::Pill, primaries.isEmpty() ? healthColor(false) : QColor(0x4e, 0x34, 0x2e), false, false);
+        node->setText(QStringLiteral("Pgpool-II %1").arg(p.name == u"pgpool" ? QString() : p.name).trimmed(),
+                      primaries.isEmpty() ? tr("no primary up") : tr("writes → %1").arg(named.join(QStringLiteral(", "))));
+        QList<std::pair<QString, QString>> rows;
+        for (const auto &n : p.nodes) {
+            rows.append({QStringLiteral("%1 %2").arg(n.id).arg(memberByHostPort.value(n.hostPort(), n.hostPort())),
+                         tr("%1 %2 (PostgreSQL says %3 %4) · weight %5 · %6 selects · delay %7 %8")
+                                 .arg(n.status, n.role, n.pgStatus, n.pgRole)
+                                 .arg(n.lbWeight, 0, 'f', 2).arg(n.selectCount).arg(n.replicationDelay)
+                                 .arg(n.replicationState)});
+            auto *member = m_nodes.value(QStringLiteral("member:") + memberByHostPort.value(n.hostPort()));
+            if (!member)
+                continue;
+            const bool writes = n.role == u"primary" && n.status == u"up";
+            QPen pen(n.status == u"up" ? (writes ? healthColor(true) : kEdge) : kEdgeOff, 1.5);
+            if (!writes)
+                pen.setStyle(Qt::DotLine);
+            QPainterPath path(node->pos() + QPointF(TopologyNode::kWidth / 2, 0));
+            const QPointF end = member->pos() - QPointF(TopologyNode::kWidth / 2, 0);
+            path.cubicTo(path.currentPosition() + QPointF(kColumn * 0.35, 0), end - QPointF(kColumn * 0.35, 0), end);
+            auto *item = m_scene->addPath(path, pen);
+            item->setZValue(-2);
+            m_edges.append(item);
+        }
+        node->setDetails(html(rows, QStringLiteral("Pgpool-II (%1)").arg(p.name), tr("Pgpool-II SHOW POOL_NODES")));
+    }
 }
 
 QString TopologyView::memberDetails(const svc::PatroniMember &m) const
@@ -156,7 +211,8 @@ QString TopologyView::memberDetails(const svc::PatroniMember &m) const
                      QStringLiteral("%1 · %2 · %3").arg(httpCode(n.primaryCode), httpCode(n.replicaCode), httpCode(n.healthCode))});
         if (const auto &s = n.status) {
             rows.append({tr("Patroni version"), s->patroniVersion});
-            rows.append({tr("PostgreSQL version"), s->serverVersion ? QString::number(s->serverVersion) : QString()});
+            rows.append({tr("PostgreSQL version"), s->serverVersion ? QStringLiteral("%1.%2").arg(s->serverVersion / 10000).arg(s->serverVersion % 10000)
+                                                                    : QString()});
             rows.append({tr("system identifier"), s->systemIdentifier});
             if (s->walLocation)
                 rows.append({tr("WAL position"), models::bytesText(*s->walLocation)});
@@ -209,7 +265,9 @@ void TopologyView::rebuild()
         if (!label.isEmpty()) {
             auto *text = m_scene->addSimpleText(label);
             text->setBrush(color.darker(130));
-            text->setPos(bend != 0 ? mid + QPointF(4, -8) : p1 + (p2 - p1) * 0.62 + QPointF(-30, -18));
+            // Arcs: beside their middle. Straight edges: just above where they arrive, in the gap
+            // between two boxes of the target column, clear of the replication arcs' labels.
+            text->setPos(bend != 0 ? mid + QPointF(4, -8) : p2 + QPointF(-4, -TopologyNode::kHeight / 2 - 16));
             m_edges.append(text);
         }
     };
@@ -327,6 +385,13 @@ void TopologyView::rebuild()
                 edge(front, pooler, srv->isUp() ? healthColor(true) : kEdgeOff, !srv->isUp(), {});
             }
     }
+    QHash<QString, QString> memberByHostPort;
+    for (const auto &m : members)
+        memberByHostPort.insert(models::hostPortText(m), m.name);
+    addPgpools(members.size() + 0.15, memberByHostPort);
+    for (const auto &p : m_pgpools)
+        live.insert(QStringLiteral("pgpool:") + p.name);
+
     // Replication: leader → each replica, labelled with the lag.
     int leaderRow = 0;
     for (int i = 0; i < members.size(); ++i)

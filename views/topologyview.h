@@ -4,6 +4,7 @@
 #include "metrics/metricsdigest.h"
 #include "haproxy/haproxystats.h"
 #include "pg/pgbouncerobservation.h"
+#include "pg/pgpoolobservation.h"
 
 #include <QMap>
 #include "patroni/patronitypes.h"
@@ -32,6 +33,7 @@ public:
     void setEtcd(const svc::EtcdSnapshot &etcd);
     void setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers);
     void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes);
+    void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools);
     void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics);
     void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
     // Shown instead of the diagram while no member is known (why it is empty).
@@ -49,6 +51,7 @@ protected:
 
 private:
     void rebuild();
+    void addPgpools(qreal firstRow, const QHash<QString, QString> &memberByHostPort);
     TopologyNode *ensureNode(const QString &id);
     QString memberDetails(const svc::PatroniMember &m) const;
 
@@ -60,6 +63,7 @@ private:
     svc::EtcdSnapshot m_etcd;
     QMap<QString, svc::PgBouncerObservation> m_bouncers;
     QList<svc::PatroniNodeReport> m_patroniNodes;
+    QMap<QString, svc::PgpoolObservation> m_pgpools;
     QMap<QString, svc::MetricsDigest> m_metrics;
     QString m_selected;          // the node whose details are open
     QString m_selectedDetails;

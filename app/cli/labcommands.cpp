@@ -53,6 +53,7 @@ int startLab(CliContext &ctx, const QStringList &args)
         {QStringLiteral("timings"),
          QStringLiteral("Patroni timing preset: %1.").arg(LabTimings::presetNames().join(QStringLiteral(", "))),
          QStringLiteral("PRESET"), LabTimings::demoFast().preset},
+        {QStringLiteral("pgpool"), QStringLiteral("Also run Pgpool-II (port 9999 + offset) beside HAProxy, as the alternative front.")},
         {QStringLiteral("quiet"), QStringLiteral("Only print errors.")},
     });
     if (!parse(parser, ctx, args, QStringLiteral("Start the bundled lab and wait until it is healthy.")))
@@ -84,6 +85,7 @@ int startLab(CliContext &ctx, const QStringList &args)
     config.labDir = LabConfig::defaultLabDir();
     config.ports = LabPorts().withOffset(offset);
     config.timings = timings.value();
+    config.withPgpool = parser.isSet(QStringLiteral("pgpool"));
     HttpClient http;
     NativeLab lab(config, &http);
     const bool quiet = parser.isSet(QStringLiteral("quiet"));

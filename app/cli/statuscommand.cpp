@@ -153,6 +153,24 @@ QJsonObject metricsToJson(const QMap<QString, MetricsDigest> &metrics)
     return out;
 }
 
+QJsonObject pgpoolsToJson(const QMap<QString, PgpoolObservation> &pgpools)
+{
+    QJsonObject out;
+    for (const auto &p : pgpools) {
+        QJsonArray nodes;
+        for (const auto &n : p.nodes)
+            nodes.append(QJsonObject{{QStringLiteral("id"), n.id}, {QStringLiteral("hostPort"), n.hostPort()},
+                                     {QStringLiteral("status"), n.status}, {QStringLiteral("role"), n.role},
+                                     {QStringLiteral("pgStatus"), n.pgStatus}, {QStringLiteral("pgRole"), n.pgRole},
+                                     {QStringLiteral("lbWeight"), n.lbWeight}, {QStringLiteral("selectCount"), n.selectCount},
+                                     {QStringLiteral("replicationDelay"), n.replicationDelay},
+                                     {QStringLiteral("replicationState"), n.replicationState}});
+        out.insert(p.name, QJsonObject{{QStringLiteral("primaries"), QJsonArray::fromStringList(p.primaries())},
+                                       {QStringLiteral("nodes"), nodes}});
+    }
+    return out;
+}
+
 QString patroniChecksLine(const QList<PatroniNodeReport> &nodes)
 {
     QStringList parts;
@@ -305,6 +323,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                          {QStringLiteral("postgres"), postgresToJson(observer.postgres())},
                          {QStringLiteral("pgbouncers"), pgbouncersToJson(observer.pgbouncers())},
                          {QStringLiteral("patroniNodes"), patroniNodesToJson(observer.patroniNodes())},
+                         {QStringLiteral("pgpools"), pgpoolsToJson(observer.pgpools())},
                          {QStringLiteral("config"), configToJson(observer.dynamicConfig())},
                          {QStringLiteral("metrics"), metricsToJson(observer.metrics())}};
         QJsonObject voices;
@@ -369,6 +388,12 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         }
         if (!bouncers.isEmpty())
             ctx.out << "PgBouncer: " << bouncers.join(QStringLiteral(" · ")) << '\n';
+        for (const auto &p : observer.pgpools()) {
+            QStringList nodes;
+            for (const auto &n : p.nodes)
+                nodes.append(QStringLiteral("%1 %2 %3").arg(n.hostPort(), n.status, n.role));
+            ctx.out << "Pgpool-II " << p.name << ": " << nodes.join(QStringLiteral(" · ")) << '\n';
+        }
         ctx.out << metricsLine(observer.metrics()) << '\n';
         for (const auto &h : observer.sources()->sources())
             if (!h.reachable)

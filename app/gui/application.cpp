@@ -53,6 +53,7 @@ Application::Application(const Options &options, QObject *parent)
             [this, topology] { topology->setPgBouncers(m_observer->pgbouncers()); });
     connect(m_observer, &models::ClusterObserver::patroniNodesUpdated, topology,
             [this, topology] { topology->setPatroniNodes(m_observer->patroniNodes()); });
+    connect(m_observer, &models::ClusterObserver::pgpoolsUpdated, topology, [this, topology] { topology->setPgpools(m_observer->pgpools()); });
     auto *info = m_window->clusterInfo();
     connect(m_observer, &models::ClusterObserver::metricsUpdated, this, [this, topology, info] {
         topology->setMetrics(m_observer->metrics());

@@ -82,15 +82,21 @@ Result<LabBinaries> LabBinaries::locate(const LabConfig &config, bool needSetpri
                              {"patroni", "patroni", "patroni (pip)", &LabBinaries::patroni},
                              {"pgbouncer", "pgbouncer", "pgbouncer", &LabBinaries::pgbouncer},
                              {"haproxy", "haproxy", "haproxy", &LabBinaries::haproxy},
-                             {"prometheus-postgres-exporter", "prometheus-postgres-exporter", "postgres_exporter",
+                             {"prometheus-postgres-exporter|postgres_exporter", "prometheus-postgres-exporter", "postgres_exporter",
                               &LabBinaries::postgresExporter},
+                             {"pgpool", "pgpool2", "pgpool-ii", &LabBinaries::pgpool},
                              {"setpriv", "util-linux", "—", &LabBinaries::setpriv}};
     for (const auto &n : needed) {
-        if (n.field == &LabBinaries::setpriv && !needSetpriv)
+        if ((n.field == &LabBinaries::setpriv && !needSetpriv) || (n.field == &LabBinaries::pgpool && !config.withPgpool))
             continue;
-        const QString found = QStandardPaths::findExecutable(QString::fromLatin1(n.program), path);
+        // "a|b": the program's name differs between Debian and upstream/Homebrew.
+        QString found;
+        const QStringList names = QString::fromLatin1(n.program).split(QLatin1Char('|'));
+        for (const auto &name : names)
+            if (found.isEmpty())
+                found = QStandardPaths::findExecutable(name, path);
         if (found.isEmpty()) {
-            missing.append(QStringLiteral("%1 (Debian package %2)").arg(QString::fromLatin1(n.program),
+            missing.append(QStringLiteral("%1 (Debian package %2)").arg(names.front(),
                                                                        QString::fromLatin1(n.debianPackage)));
             debs.append(QString::fromLatin1(n.debianPackage));
         }

@@ -16,6 +16,7 @@ struct LabBinaries {
     QString pgbouncer;
     QString haproxy;
     QString postgresExporter;
+    QString pgpool;       // only needed with LabConfig::withPgpool
     QString setpriv;      // only needed to drop root privileges
     QString pgBinDir;     // contains postgres, initdb, pg_ctl, pg_rewind, pg_basebackup
     QString pgVersion;    // major version from the directory layout, when known

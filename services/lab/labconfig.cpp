@@ -64,6 +64,7 @@ QString kindName(LabComponentKind kind)
     case LabComponentKind::PgBouncer: return QStringLiteral("pgbouncer");
     case LabComponentKind::HAProxy: return QStringLiteral("haproxy");
     case LabComponentKind::Exporter: return QStringLiteral("exporter");
+    case LabComponentKind::Pgpool: return QStringLiteral("pgpool");
     }
     return {};
 }
@@ -82,6 +83,8 @@ LabPorts LabPorts::withOffset(int offset) const
     p.haproxyReadWrite += offset;
     p.haproxyReadOnly += offset;
     p.haproxyStats += offset;
+    p.pgpool += offset;
+    p.pgpoolPcp += offset;
     return p;
 }
 
@@ -105,7 +108,8 @@ QJsonObject LabPorts::toJson() const
     return {{QStringLiteral("etcdClient"), intArray(etcdClient)}, {QStringLiteral("etcdPeer"), intArray(etcdPeer)},
             {QStringLiteral("postgres"), intArray(postgres)},     {QStringLiteral("rest"), intArray(rest)},
             {QStringLiteral("pgbouncer"), intArray(pgbouncer)},  {QStringLiteral("exporter"), intArray(exporter)},  {QStringLiteral("haproxyReadWrite"), haproxyReadWrite},
-            {QStringLiteral("haproxyReadOnly"), haproxyReadOnly}, {QStringLiteral("haproxyStats"), haproxyStats}};
+            {QStringLiteral("haproxyReadOnly"), haproxyReadOnly}, {QStringLiteral("haproxyStats"), haproxyStats},
+            {QStringLiteral("pgpool"), pgpool}, {QStringLiteral("pgpoolPcp"), pgpoolPcp}};
 }
 
 LabPorts LabPorts::fromJson(const QJsonObject &o)
@@ -116,13 +120,16 @@ LabPorts LabPorts::fromJson(const QJsonObject &o)
     readIntArray(o.value(u"postgres"), p.postgres);
     readIntArray(o.value(u"rest"), p.rest);
     readIntArray(o.value(u"pgbouncer"), p.pgbouncer);
-    // A lab recorded before the exporters existed: place them with the lab's own offset.
+    // A lab recorded before a component existed: place it with the lab's own offset.
+    const int offset = p.postgres[0] - LabPorts().postgres[0];
     for (int i = 0; i < kLabMembers; ++i)
-        p.exporter[i] += p.postgres[i] - LabPorts().postgres[i];
+        p.exporter[i] += offset;
     readIntArray(o.value(u"exporter"), p.exporter);
     p.haproxyReadWrite = o.value(u"haproxyReadWrite").toInt(p.haproxyReadWrite);
     p.haproxyReadOnly = o.value(u"haproxyReadOnly").toInt(p.haproxyReadOnly);
     p.haproxyStats = o.value(u"haproxyStats").toInt(p.haproxyStats);
+    p.pgpool = o.value(u"pgpool").toInt(p.pgpool + offset);
+    p.pgpoolPcp = o.value(u"pgpoolPcp").toInt(p.pgpoolPcp + offset);
     return p;
 }
 
@@ -147,6 +154,9 @@ QList<LabComponent> LabConfig::components() const
     for (int i = 0; i < kLabMembers; ++i)
         out.append({QStringLiteral("exporter%1").arg(i + 1), LabComponentKind::Exporter, i,
                     {{ports.exporter[i], QStringLiteral("postgres_exporter for %1").arg(memberName(i))}}});
+    if (withPgpool)
+        out.append({QStringLiteral("pgpool"), LabComponentKind::Pgpool, 0,
+                    {{ports.pgpool, QStringLiteral("Pgpool-II")}, {ports.pgpoolPcp, QStringLiteral("Pgpool-II PCP")}}});
     return out;
 }
 
@@ -160,7 +170,8 @@ QJsonObject LabConfig::toJson() const
                                                     {QStringLiteral("loop_wait"), timings.loopWait},
                                                     {QStringLiteral("retry_timeout"), timings.retryTimeout}}},
             {QStringLiteral("runAsUser"), runAsUser},
-            {QStringLiteral("pgBinDir"), pgBinDir}};
+            {QStringLiteral("pgBinDir"), pgBinDir},
+            {QStringLiteral("withPgpool"), withPgpool}};
 }
 
 LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
@@ -177,6 +188,7 @@ LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
     c.timings.retryTimeout = t.value(u"retry_timeout").toInt(c.timings.retryTimeout);
     c.runAsUser = o.value(u"runAsUser").toString(c.runAsUser);
     c.pgBinDir = o.value(u"pgBinDir").toString();
+    c.withPgpool = o.value(u"withPgpool").toBool(false);
     return c;
 }
 

@@ -30,10 +30,10 @@ struct LabTimings {
     QString describe() const;
 };
 
-enum class LabComponentKind { Etcd, Patroni, PgBouncer, HAProxy, Exporter };
+enum class LabComponentKind { Etcd, Patroni, PgBouncer, HAProxy, Exporter, Pgpool };
 inline constexpr LabComponentKind kAllLabComponentKinds[] = {LabComponentKind::Etcd, LabComponentKind::Patroni,
                                                              LabComponentKind::PgBouncer, LabComponentKind::HAProxy,
-                                                             LabComponentKind::Exporter};
+                                                             LabComponentKind::Exporter, LabComponentKind::Pgpool};
 QString kindName(LabComponentKind kind);
 
 struct LabPort {
@@ -58,6 +58,8 @@ struct LabPorts {
     int haproxyReadWrite = 5000;
     int haproxyReadOnly = 5001;
     int haproxyStats = 7000;
+    int pgpool = 9999;      // only with LabConfig::withPgpool
+    int pgpoolPcp = 9898;
 
     LabPorts withOffset(int offset) const;
     QJsonObject toJson() const;
@@ -73,6 +75,7 @@ struct LabConfig {
     QString runAsUser = QStringLiteral("postgres");   // used only when started as root
     QStringList binarySearchPath;   // empty: $PATH (+ sbin dirs)
     QString pgBinDir;               // empty: discovered
+    bool withPgpool = false;        // Pgpool-II beside HAProxy, as the alternative front
 
     QList<LabComponent> components() const;
     QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }

@@ -121,6 +121,7 @@ QString LabLayout::configFile(const LabComponent &c) const
     // postgres_exporter is configured on its command line; the one file it reads is the
     // password (DATA_SOURCE_PASS_FILE), so the password is in neither argv nor environ.
     case LabComponentKind::Exporter: return componentDir(c.name) + QStringLiteral("/password");
+    case LabComponentKind::Pgpool: return componentDir(c.name) + QStringLiteral("/pgpool.conf");
     }
     return {};
 }
@@ -197,6 +198,24 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
             if (auto r = writeFile(layout.configFile(c), secrets.superuser, runAs); !r)
                 return r;
             break;
+        case LabComponentKind::Pgpool: {
+            QString backends;
+            for (int i = 0; i < kLabMembers; ++i)
+                backends += QStringLiteral("backend_hostname%1 = '%2'\nbackend_port%1 = %3\nbackend_weight%1 = 1\n"
+                                           "backend_flag%1 = 'ALLOW_TO_FAILOVER'\nbackend_application_name%1 = '%4'\n")
+                                    .arg(i).arg(config.host).arg(config.ports.postgres[i]).arg(config.memberName(i));
+            vars.insert({{QStringLiteral("port"), QString::number(config.ports.pgpool)},
+                         {QStringLiteral("pcp_port"), QString::number(config.ports.pgpoolPcp)},
+                         {QStringLiteral("backends"), backends}});
+            if (auto r = renderTo(QStringLiteral("pgpool.conf.in"), vars, layout.configFile(c), runAs); !r)
+                return r;
+            // "TEXT" entries: Pgpool needs the clear password to run SCRAM towards the servers.
+            if (auto r = writeFile(dir + QStringLiteral("/pool_passwd"), QStringLiteral("postgres:TEXT%1\n").arg(secrets.superuser), runAs); !r)
+                return r;
+            if (auto r = writeFile(dir + QStringLiteral("/pcp.conf"), QString(), runAs); !r)
+                return r;
+            break;
+        }
         }
     }
     return writeClientPgpass(config, secrets);
@@ -205,7 +224,7 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
 Result<bool> writeClientPgpass(const LabConfig &config, const LabState::Secrets &secrets)
 {
     QString text;
-    for (int port : {config.ports.haproxyReadWrite, config.ports.haproxyReadOnly})
+    for (int port : {config.ports.haproxyReadWrite, config.ports.haproxyReadOnly, config.ports.pgpool})
         text += QStringLiteral("%1:%2:*:postgres:%3\n").arg(config.host).arg(port).arg(secrets.superuser);
     for (int i = 0; i < kLabMembers; ++i)
         for (int port : {config.ports.pgbouncer[i], config.ports.postgres[i]})

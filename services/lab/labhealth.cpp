@@ -1,5 +1,7 @@
 #include "labhealth.h"
 
+#include "pg/pgpoolobservation.h"
+
 #include "http/httpclient.h"
 #include "patroni/patroniparser.h"
 #include "pg/pgquery.h"
@@ -117,6 +119,41 @@ void LabHealthCheck::checkRead()
             if (r.rows.front().value(0) != u"t")
                 m_health.problems.append(QStringLiteral("the read-only port reached %1, which is not a replica")
                                                  .arg(m_health.readOnlyAnsweredBy));
+        }
+        if (m_config.withPgpool)
+            checkPgpool();
+        else
+            done();
+    });
+    q->start();
+}
+
+// With Pgpool-II: every backend attached ("up") and the primary where Patroni's leader is.
+void LabHealthCheck::checkPgpool()
+{
+    PgEndpoint pgpool{m_config.host, m_config.ports.pgpool, QStringLiteral("postgres"), QStringLiteral("postgres"),
+                      m_secrets.superuser, QStringLiteral("pgha-lab-health")};
+    auto *q = new PgQuery(pgpool, QStringLiteral("SHOW POOL_NODES"), kStepTimeoutMs, this);
+    q->setSendStatementTimeout(false);
+    connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
+        q->deleteLater();
+        auto nodes = r.ok ? parsePgpoolNodes(r.sets.value(0)) : Result<PgpoolObservation>(makeError(r.error));
+        if (!nodes) {
+            m_health.problems.append(QStringLiteral("Pgpool-II on port %1: %2").arg(m_config.ports.pgpool).arg(nodes.error().message));
+        } else {
+            QStringList down;
+            for (const auto &n : nodes.value().nodes)
+                if (n.status != u"up")
+                    down.append(n.hostPort());
+            if (!down.isEmpty())
+                m_health.problems.append(QStringLiteral("Pgpool-II has not attached %1 yet").arg(down.join(QStringLiteral(", "))));
+            int leaderPort = 0;
+            for (int i = 0; i < kLabMembers; ++i)
+                if (m_config.memberName(i) == m_health.leader)
+                    leaderPort = m_config.ports.postgres[i];
+            if (nodes.value().primaries() != QStringList{QStringLiteral("%1:%2").arg(m_config.host).arg(leaderPort)})
+                m_health.problems.append(QStringLiteral("Pgpool-II's primary is %1, Patroni's leader is %2")
+                                                 .arg(nodes.value().primaries().join(QStringLiteral(", ")), m_health.leader));
         }
         done();
     });

@@ -40,6 +40,7 @@ private:
     void askCluster(int index);
     void checkWrite();
     void checkRead();
+    void checkPgpool();
     void done();
 
     LabConfig m_config;

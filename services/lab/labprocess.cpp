@@ -47,6 +47,12 @@ Result<bool> NativeLab::launch(const LabComponent &c)
         program = m_binaries.haproxy;
         args = {QStringLiteral("-db"), QStringLiteral("-f"), layout.configFile(c)};   // -db: stay in the foreground
         break;
+    case LabComponentKind::Pgpool:
+        program = m_binaries.pgpool;
+        // -n: stay in the foreground; -F: its (empty) PCP password file.
+        args = {QStringLiteral("-n"), QStringLiteral("-f"), layout.configFile(c), QStringLiteral("-F"),
+                layout.componentDir(c.name) + QStringLiteral("/pcp.conf")};
+        break;
     case LabComponentKind::Exporter:
         program = m_binaries.postgresExporter;
         args = {QStringLiteral("--web.listen-address=%1:%2").arg(m_config.host).arg(m_config.ports.exporter[c.index]),

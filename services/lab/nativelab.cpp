@@ -145,12 +145,18 @@ void NativeLab::start(const StartOptions &options)
     }
 
     const Report existing = inspect(m_config.labDir);
-    if (existing.state)
-        m_config = LabConfig{existing.state->config.labDir.isEmpty() ? m_config.labDir : existing.state->config.labDir,
-                             existing.state->config.host, existing.state->config.scope, existing.state->config.ports,
-                             existing.state->config.timings, existing.state->config.runAsUser,
-                             m_config.binarySearchPath,
-                             m_config.pgBinDir.isEmpty() ? existing.state->config.pgBinDir : m_config.pgBinDir};
+    if (existing.state) {
+        // The lab directory's own configuration wins (its data was made with those ports and
+        // names); what this start asks for adds to it (a Pgpool) or says where programs are.
+        LabConfig kept = existing.state->config;
+        if (kept.labDir.isEmpty())
+            kept.labDir = m_config.labDir;
+        kept.binarySearchPath = m_config.binarySearchPath;
+        if (!m_config.pgBinDir.isEmpty())
+            kept.pgBinDir = m_config.pgBinDir;
+        kept.withPgpool = kept.withPgpool || m_config.withPgpool;
+        m_config = kept;
+    }
     switch (existing.status) {
     case Status::Running: {
         emit message(QStringLiteral("the lab in %1 is already running").arg(m_config.labDir));
@@ -381,7 +387,7 @@ void NativeLab::tickMembers()
             ++ready;
             continue;
         }
-        if (c.kind == LabComponentKind::PgBouncer || c.kind == LabComponentKind::HAProxy || c.kind == LabComponentKind::Exporter) {
+        if (c.kind != LabComponentKind::Patroni && c.kind != LabComponentKind::Etcd) {   // ready once listening
             if (proc::isPortInUse(m_config.host, c.ports.front().port)) {
                 setComponent(c.name, LabComponentStatus::State::Ready, QStringLiteral("listening on %1").arg(c.ports.front().port));
                 ++ready;

@@ -1,28 +1,26 @@
 #pragma once
 
-#include "core/endpointpoller.h"
 #include "pg/pgbouncerobservation.h"
+#include "pg/sqlsourcepoller.h"
 
 namespace pgha::svc {
 
-// Polls each PgBouncer's admin console: SHOW DATABASES (its real target) then SHOW POOLS
-// (clients active/waiting, servers active/idle). The console takes one command per query.
-class PgBouncerPoller : public EndpointPoller {
+// Polls each PgBouncer's admin console (database "pgbouncer"): SHOW DATABASES (its real
+// target), POOLS (clients active/waiting, servers active/idle), STATS and SERVERS, one
+// command per query on one connection.
+class PgBouncerPoller : public SqlSourcePoller {
     Q_OBJECT
 public:
     explicit PgBouncerPoller(HttpClient *http, QObject *parent = nullptr);
-    void setCredentials(const QString &user, const QString &password);
 
 signals:
     void observed(const pgha::svc::PgBouncerObservation &observation);
 
 protected:
-    void fetch(int index, quint64 generation) override;
-    void roundComplete() override {}
-
-private:
-    QString m_user = QStringLiteral("postgres");
-    QString m_password;
+    QStringList commands() const override { return pgBouncerAdminCommands(); }
+    QString database() const override { return QStringLiteral("pgbouncer"); }
+    int defaultPort() const override { return 6432; }
+    QString handle(const Endpoint &endpoint, const QList<PgResultSet> &sets) override;
 };
 
 } // namespace pgha::svc

@@ -62,6 +62,13 @@ Profile Profile::forLab(const LabConfig &config)
         url.setPath(QStringLiteral("/metrics"));
         p.metrics.append({config.memberName(i) + QStringLiteral(" exporter"), url});
     }
+    if (config.withPgpool) {
+        QUrl url;
+        url.setScheme(QStringLiteral("postgresql"));
+        url.setHost(config.host);
+        url.setPort(config.ports.pgpool);
+        p.pgpools.append({QStringLiteral("pgpool"), url});
+    }
     p.haproxyStats.setScheme(QStringLiteral("http"));
     p.haproxyStats.setHost(config.host);
     p.haproxyStats.setPort(config.ports.haproxyStats);

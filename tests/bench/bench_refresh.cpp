@@ -1,7 +1,9 @@
-// Refresh cost: one full refresh of every source of the lab (Patroni /cluster ×3, etcd status
-// ×3 + member list + keys, HAProxy CSV, all parsed into the models) against one
-// `patronictl list` of the same cluster, measured in the same run; then idle CPU while
-// polling every source at 1 Hz. Prints medians and ratios; asserts nothing.
+// Refresh cost: one full refresh of every source of the lab — Patroni /cluster, /primary,
+// /replica, /health ×3, etcd status ×3 + member list + keys, HAProxy CSV, PostgreSQL ×3,
+// PgBouncer ×3 (four admin commands each), Pgpool-II, and the nine /metrics pages (which the
+// console itself scrapes only every 5 s), all parsed into the models — against one
+// `patronictl list` of the same cluster, measured in the same run; then idle CPU while polling
+// every source at 1 Hz. Prints medians and ratios; asserts nothing.
 //
 // Usage: bench_refresh [REFRESHES] [PATRONICTL_RUNS] [IDLE_SECONDS]   (the lab must be running)
 #include "clusterobserver.h"
@@ -108,8 +110,11 @@ int main(int argc, char *argv[])
         }
     }
 
-    std::printf("one full refresh of every source (%d runs): median wall %.2f ms, median CPU %.2f ms\n", refreshes,
-                median(wall), median(cpu));
+    int endpoints = 0;
+    for (auto *p : observer.activePollers())
+        endpoints += static_cast<int>(p->endpoints().size());
+    std::printf("one full refresh of every source, %d endpoints (%d runs): median wall %.2f ms, median CPU %.2f ms\n",
+                endpoints, refreshes, median(wall), median(cpu));
     if (!ctlWall.isEmpty()) {
         std::printf("one `patronictl list` (%d runs):              median wall %.1f ms, median CPU %.1f ms\n", ctlRuns,
                     median(ctlWall), median(ctlCpu));

@@ -7,6 +7,7 @@
 #include "etcd/etcdtypes.h"
 #include "haproxy/haproxystats.h"
 #include "metrics/prometheustext.h"
+#include "metrics/metricsdigest.h"
 #include "patroni/patroniparser.h"
 #include "profile/profile.h"
 
@@ -76,6 +77,7 @@ int main(int argc, char *argv[])
         {"patroni /cluster", [](const QByteArray &b) { return parsePatroniCluster(b).ok(); }},
         {"patroni /patroni", [](const QByteArray &b) { return parsePatroniStatus(b).ok(); }},
         {"patroni /history", [](const QByteArray &b) { return parsePatroniHistory(b).ok(); }},
+        {"patroni /config", [](const QByteArray &b) { return parsePatroniConfig(b).ok(); }},
         {"haproxy csv", [](const QByteArray &b) { return parseHaproxyCsv(b).ok(); }},
         {"etcd member list", [](const QByteArray &b) { return parseEtcdMemberList(b).ok(); }},
         {"etcd status", [](const QByteArray &b) { return parseEtcdStatus(b).ok(); }},
@@ -85,7 +87,10 @@ int main(int argc, char *argv[])
                  patroniScopesFromKeys(r.value(), QStringLiteral("/service/"));
              return r.ok();
          }},
-        {"prometheus text", [](const QByteArray &b) { return parsePrometheusText(b).ok(); }},
+        {"prometheus + digest", [](const QByteArray &b) {
+             auto r = parsePrometheusText(b);
+             return r.ok() && digestMetrics(r.value()).families >= 0;   // quantiles over mutated buckets too
+         }},
         {"profile yaml", [](const QByteArray &b) { return parseProfile(b, QStringLiteral("fuzz.yaml")).ok(); }},
     };
 

@@ -9,6 +9,8 @@
 #include "eventtimelineview.h"
 #include "topologynode.h"
 #include "topologyview.h"
+#include "clusterinfoview.h"
+#include "consistencywatchdog.h"
 #include "lagchart.h"
 #include "lab/labstate.h"
 #include "pg/pgquery.h"
@@ -53,8 +55,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
         QCOMPARE(model->leaderCount(), 1);
         QCOMPARE(window->memberTable()->currentWidget(), window->memberTable()->table());
-        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats, 3 PostgreSQL servers, 3 PgBouncers.
-        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 13, 10000);
+        // 3 Patroni REST APIs, 3 etcd members, HAProxy stats, 3 PostgreSQL servers, 3 PgBouncers,
+        // Pgpool-II, and 9 /metrics (Patroni ×3, etcd ×3, postgres_exporter ×3).
+        QTRY_COMPARE_WITH_TIMEOUT(application.sourceModel()->reachableCount(), 23, 15000);
 
         // Leader row is bold with a "Leader" badge; the header names the leader.
         int leaderRow = -1;
@@ -90,8 +93,14 @@ private slots:
         QVERIFY(leaderNode->isEmphasised());
         QCOMPARE(leaderNode->targetFill(), QColor(0x2e, 0x7d, 0x32));
         QVERIFY(topology->node(QStringLiteral("haproxy:rw"))->subtitle().contains(leaderName));
+        QTRY_VERIFY(topology->node(QStringLiteral("pgpool:pgpool")));
+        QTRY_VERIFY(topology->node(QStringLiteral("pgpool:pgpool"))->subtitle().contains(leaderName));
         emit leaderNode->clicked(leaderNode->id());
         QVERIFY(window->details()->toPlainText().contains(u"REST API"));
+        // The member's own answers and its exporter's figures are in its details, live.
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->toPlainText().contains(u"GET /primary · /replica · /health"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->toPlainText().contains(u"200 · 503 · 200"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->toPlainText().contains(u"exporter: PostgreSQL reachable"), 10000);
         QTest::qWait(TopologyNode::kTransitionMs + 100);
         QVERIFY(window->grab().save(QStringLiteral(PGHA_SCREENSHOT_DIR "/topology.png")));
 
@@ -114,6 +123,14 @@ private slots:
         chart->setSecondsUnit(true);   // replay lag from the primary's pg_stat_replication
         QTRY_VERIFY_WITH_TIMEOUT((chart->redraw(), chart->pointCount() >= 2), 5000);
         chart->setSecondsUnit(false);
+        // Cluster tab: the primary by every source, the dynamic configuration with its preset.
+        window->tabs()->setCurrentIndex(3);
+        auto *info = window->clusterInfo();
+        QTRY_VERIFY_WITH_TIMEOUT(info->toPlainText().contains(models::ConsistencyWatchdog::kPgpool), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(info->toPlainText().contains(u"preset demo-fast"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(info->toPlainText().contains(u"Metrics endpoints"), 10000);
+        QVERIFY(!info->toPlainText().contains(u"DISAGREE"));
+        QVERIFY(window->grab().save(QStringLiteral(PGHA_SCREENSHOT_DIR "/cluster.png")));
         window->tabs()->setCurrentIndex(1);
 
         const QString path = QStringLiteral(PGHA_SCREENSHOT_DIR "/main-window.png");

@@ -55,7 +55,7 @@ private slots:
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o.value(u"status").toString(), QStringLiteral("running"));
         const QJsonArray components = o.value(u"components").toArray();
-        QCOMPARE(components.size(), 10);
+        QCOMPARE(components.size(), 14);   // etcd ×3, Patroni ×3, PgBouncer ×3, HAProxy, exporters ×3, Pgpool-II
         for (const auto &c : components) {
             QVERIFY(c.toObject().value(u"alive").toBool());
             QVERIFY(c.toObject().value(u"pid").toInteger() > 0);
@@ -95,7 +95,13 @@ private slots:
         QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"scope").toString(), QStringLiteral("pgha-lab"));
         QCOMPARE(etcd.value(u"patroniScopes").toArray().first().toObject().value(u"leader").toString(), o.value(u"leader").toString());
         QCOMPARE(o.value(u"haproxy").toObject().value(u"servers").toArray().size(), 6);   // 3 servers × read_write, read_only
-        QCOMPARE(o.value(u"sources").toArray().size(), 13);   // 3 REST, 3 etcd, HAProxy, 3 PostgreSQL, 3 PgBouncer
+        // 3 REST, 3 etcd, HAProxy, 3 PostgreSQL, 3 PgBouncer, Pgpool-II, 9 /metrics
+        QCOMPARE(o.value(u"sources").toArray().size(), 23);
+        QCOMPARE(o.value(u"patroniNodes").toObject().size(), 3);
+        QVERIFY(o.value(u"config").toObject().contains(u"ttl"));
+        QCOMPARE(o.value(u"config").toObject().value(u"pghaTimingPreset").toString(), QStringLiteral("demo-fast"));
+        QCOMPARE(o.value(u"metrics").toObject().size(), 9);
+        QCOMPARE(o.value(u"pgpools").toObject().value(u"pgpool").toObject().value(u"nodes").toArray().size(), 3);
         // Writes went through the leader's PgBouncer (the lab's health check), so it shows its target.
         const int leaderIndex = o.value(u"leader").toString().mid(2).toInt();
         QCOMPARE(o.value(u"pgbouncers").toObject().value(QStringLiteral("pgbouncer%1").arg(leaderIndex)).toObject().value(u"target").toString(),

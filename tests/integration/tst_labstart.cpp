@@ -26,6 +26,8 @@ private slots:
     {
         LabConfig config;
         config.labDir = LabConfig::defaultLabDir();
+        // The shared lab runs Pgpool-II too, so every test sees both fronts.
+        config.withPgpool = true;
         QCOMPARE(config.labDir, QDir(QStringLiteral(PGHA_TEST_LAB_DIR)).absolutePath());
         // From nothing: stop any leftover of an earlier aborted run, then wipe.
         {

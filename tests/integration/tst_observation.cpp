@@ -9,6 +9,7 @@
 #include "eventtimelinemodel.h"
 #include "http/httpclient.h"
 #include "lab/labstate.h"
+#include "patroni/patronipoller.h"
 #include "profile/profile.h"
 
 #include <QDateTime>
@@ -39,6 +40,87 @@ private slots:
         labtest::useTestLabDir();
         if (svc::NativeLab::inspect(svc::LabConfig::defaultLabDir()).status != svc::NativeLab::Status::Running)
             QFAIL("the shared test lab is not running: run this through ctest (fixture \"lab\")");
+    }
+
+    // Every source of the lab answers and agrees: the members' role checks, the dynamic
+    // configuration, /metrics from Patroni, etcd and the exporters, PgBouncer's and Pgpool's
+    // targets — and every watchdog voice names the same primary.
+    void everySourceSpeaks()
+    {
+        const auto state = svc::LabState::load(svc::LabConfig::defaultLabDir()).value();
+        models::ClusterObserver observer(&m_http);
+        observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value());
+        observer.setIntervalMs(kIntervalMs);
+        observer.start();
+        QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->leaderCount(), 1, 10000);
+        const QString leader = observer.cluster()->snapshot().leader()->name;
+
+        QTRY_COMPARE_WITH_TIMEOUT(observer.patroniNodes().size(), 3, 5000);
+        for (const auto &n : observer.patroniNodes()) {
+            QCOMPARE(n.primaryCode, n.name == leader ? 200 : 503);
+            QCOMPARE(n.replicaCode, n.name == leader ? 503 : 200);
+            QCOMPARE(n.healthCode, 200);
+            QVERIFY2(n.status && n.status->patroniVersion.size() > 0, qPrintable(n.error));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(observer.dynamicConfig().ttl.has_value(), 15000);
+        QCOMPARE(*observer.dynamicConfig().ttl, state.config.timings.ttl);
+        QCOMPARE(*observer.dynamicConfig().loopWait, state.config.timings.loopWait);
+
+        // Patroni ×3, etcd ×3 and postgres_exporter ×3 at /metrics.
+        QTRY_COMPARE_WITH_TIMEOUT(observer.metrics().size(), 9, 15000);
+        int patroni = 0, etcd = 0, exporters = 0;
+        for (const auto &d : observer.metrics()) {
+            patroni += d.origin == svc::MetricsDigest::Origin::Patroni;
+            etcd += d.origin == svc::MetricsDigest::Origin::Etcd;
+            if (d.origin == svc::MetricsDigest::Origin::PostgresExporter) {
+                ++exporters;
+                QCOMPARE(d.value(QStringLiteral("pg_up")).value_or(0), 1.0);
+            }
+        }
+        QCOMPARE(patroni, 3);
+        QCOMPARE(etcd, 3);
+        QCOMPARE(exporters, 3);
+        QCOMPARE(observer.metrics().value(leader + QStringLiteral(" Patroni")).value(QStringLiteral("primary")).value_or(0), 1.0);
+
+        // PgBouncer: the four admin commands on one connection; each points at its own node.
+        QTRY_COMPARE_WITH_TIMEOUT(observer.pgbouncers().size(), 3, 5000);
+        for (const auto &b : observer.pgbouncers())
+            QCOMPARE(b.target(), QStringLiteral("127.0.0.1:%1").arg(state.config.ports.postgres[b.name.right(1).toInt() - 1]));
+        // Pgpool-II attached every backend and writes to the leader.
+        QTRY_VERIFY_WITH_TIMEOUT(!observer.pgpools().isEmpty(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(observer.pgpools().first().primaries().size(), 1, 10000);
+
+        // Every voice: DCS, /cluster, /primary, HAProxy, PgBouncer, Pgpool, PostgreSQL.
+        QTRY_COMPARE_WITH_TIMEOUT(observer.watchdog()->views().size(), 7, 10000);
+        const auto views = observer.watchdog()->views();
+        for (auto it = views.cbegin(); it != views.cend(); ++it)
+            QVERIFY2(it.value() == leader, qPrintable(it.key() + QStringLiteral(" says ") + it.value()));
+        QVERIFY(!observer.watchdog()->inDisagreement());
+    }
+
+    // One Patroni URL is enough: the other members are found through /cluster's api_url.
+    void discoveryFromOneUrl()
+    {
+        auto profile = svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value();
+        profile.patroni = {profile.patroni.at(1)};
+        profile.etcd.clear();
+        profile.postgres.clear();
+        profile.pgbouncers.clear();
+        profile.pgpools.clear();
+        profile.metrics.clear();
+        profile.haproxyStats = {};
+        models::ClusterObserver observer(&m_http);
+        observer.setProfile(profile);
+        observer.setIntervalMs(kIntervalMs);
+        observer.start();
+        QTRY_COMPARE_WITH_TIMEOUT(observer.patroni()->endpoints().size(), 3, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(observer.patroniNodes().size(), 3, 5000);
+        int discovered = 0;
+        for (const auto &e : observer.timeline()->events())
+            discovered += e.kind == u"member-discovered";
+        QCOMPARE(discovered, 2);
+        // Discovered members' /metrics are scraped too.
+        QCOMPARE(observer.metricsEndpointCount(), 3);
     }
 
     void switchoverWithPatronictlReachesTheModel()
@@ -90,6 +172,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("timeline-changed"), candidate), 5000);
         // The sources cannot all move at once: the watchdog saw a window and saw it close.
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("disagreement-ended"), candidate), 10000);
+        // Pgpool-II follows Patroni: it finds the new primary itself (it never promotes).
+        QTRY_COMPARE_WITH_TIMEOUT(observer.watchdog()->views().value(models::ConsistencyWatchdog::kPgpool), candidate, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(observer.timeline(), QStringLiteral("role-check"), candidate), 5000);
         QVERIFY(observer.watchdog()->windows() >= 1);
         for (const auto &e : observer.timeline()->events())
             if (e.source == u"watchdog")

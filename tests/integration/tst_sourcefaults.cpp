@@ -121,7 +121,10 @@ private slots:
 
         QTRY_VERIFY_WITH_TIMEOUT(observer.cluster()->isStale(), 10000);
         QCOMPARE(observer.cluster()->rowCount(), 3);   // last good data still there
-        const auto health = observer.sources()->sources().value(0);
+        svc::SourceHealth health;
+        for (const auto &h : observer.sources()->sources())
+            if (h.id == u"patroni:pg1")
+                health = h;
         QVERIFY(!health.reachable);
         QVERIFY2(health.lastError.contains(mentions, Qt::CaseInsensitive), qPrintable(health.lastError));
         bool named = false;

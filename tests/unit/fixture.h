@@ -1,6 +1,8 @@
 #pragma once
 
 // Recorded payloads under tests/fixtures (tests/fixtures/README.md says how each was captured).
+#include "pg/pgquery.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QString>
@@ -12,4 +14,25 @@ inline QByteArray readFixture(const QString &relativePath)
     if (!f.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(relativePath));
     return f.readAll();
+}
+
+// A result set recorded with `psql -X --csv -P null=NULL` (no field of ours holds a comma).
+inline pgha::svc::PgResultSet readCsvFixture(const QString &relativePath)
+{
+    const QList<QByteArray> lines = readFixture(relativePath).split('\n');
+    pgha::svc::PgResultSet s;
+    s.columns = QString::fromUtf8(lines.value(0)).split(QLatin1Char(','));
+    for (int i = 1; i < lines.size(); ++i) {
+        if (lines[i].isEmpty())
+            continue;
+        QStringList row;
+        QList<bool> nulls;
+        for (const QString &f : QString::fromUtf8(lines[i]).split(QLatin1Char(','))) {
+            nulls.append(f == u"NULL");
+            row.append(f == u"NULL" ? QString() : f);
+        }
+        s.rows.append(row);
+        s.nulls.append(nulls);
+    }
+    return s;
 }

@@ -6,6 +6,8 @@
 #include "patroni/patroniparser.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -127,6 +129,56 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(t.exportTo(dir.filePath(QStringLiteral("e.jsonl"))).ok());
         QVERIFY(!t.exportTo(QStringLiteral("/nonexistent-dir/e.csv")).ok());
+    }
+
+    void configChanges()
+    {
+        const auto before = svc::parsePatroniConfig(bytes(QStringLiteral("patroni/config.json"))).value();
+        QVERIFY(models::diffConfig({}, before, 1).isEmpty());       // the first reading is a baseline
+        QVERIFY(models::diffConfig(before, before, 1).isEmpty());
+        QJsonObject raw = before.raw;
+        raw.insert(QStringLiteral("ttl"), 20);
+        raw.insert(QStringLiteral("synchronous_mode"), true);
+        QJsonObject pg = raw.value(u"postgresql").toObject();
+        QJsonObject params = pg.value(u"parameters").toObject();
+        params.insert(QStringLiteral("max_wal_senders"), 20);
+        pg.insert(QStringLiteral("parameters"), params);
+        raw.insert(QStringLiteral("postgresql"), pg);
+        const auto after = svc::parsePatroniConfig(QJsonDocument(raw).toJson()).value();
+        const auto events = models::diffConfig(before, after, 5);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events[0].kind, QStringLiteral("config-changed"));
+        QVERIFY2(events[0].text.contains(u"ttl 10 → 20"), qPrintable(events[0].text));
+        QVERIFY(events[0].text.contains(u"synchronous_mode (unset) → true"));
+        QVERIFY(events[0].text.contains(u"postgresql.parameters.max_wal_senders 10 → 20"));
+    }
+
+    void roleChecks()
+    {
+        const QList<svc::PatroniNodeReport> before{{QStringLiteral("pg1"), {}, 200, 503, 200, {}, 1},
+                                                   {QStringLiteral("pg2"), {}, 503, 200, 200, {}, 1}};
+        QList<svc::PatroniNodeReport> after = before;
+        after[0].primaryCode = 503;   // a switchover: pg1 steps down …
+        after[1].primaryCode = 200;   // … pg2 takes over
+        const auto events = models::diffRoleChecks(before, after);
+        QCOMPARE(events.size(), 2);
+        QVERIFY(events[0].text.contains(u"pg1 /primary now answers 503 (was 200)"));
+        after[1].replicaCode = 0;     // no answer: not a role change (source-unreachable says it)
+        QCOMPARE(models::diffRoleChecks(before, after).size(), 2);
+    }
+
+    void pgpoolChanges()
+    {
+        auto before = svc::parsePgpoolNodes(readCsvFixture(QStringLiteral("pgpool/show-pool-nodes.csv"))).value();
+        before.name = QStringLiteral("pgpool");
+        auto after = before;
+        after.nodes[0].status = QStringLiteral("down");
+        after.nodes[1].role = QStringLiteral("primary");
+        const auto events = models::diffPgpool(before, after);
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events[0].kind, QStringLiteral("server-down"));
+        QCOMPARE(events[1].kind, QStringLiteral("pgpool-role"));
+        QVERIFY(events[1].text.contains(u"127.0.0.1:5533"));
     }
 };
 

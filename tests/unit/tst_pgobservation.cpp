@@ -3,6 +3,7 @@
 #include "fixture.h"
 #include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
+#include "pg/pgpoolobservation.h"
 
 #include <QTest>
 
@@ -11,25 +12,7 @@ using namespace pgha::svc;
 class TestPgObservation : public QObject {
     Q_OBJECT
 
-    static PgResultSet csvSet(const QString &file)
-    {
-        const QList<QByteArray> lines = readFixture(QStringLiteral("postgres/") + file).split('\n');
-        PgResultSet s;
-        s.columns = QString::fromUtf8(lines.value(0)).split(QLatin1Char(','));
-        for (int i = 1; i < lines.size(); ++i) {
-            if (lines[i].isEmpty())
-                continue;
-            QStringList row;
-            QList<bool> nulls;
-            for (const QString &f : QString::fromUtf8(lines[i]).split(QLatin1Char(','))) {
-                nulls.append(f == u"NULL");
-                row.append(f == u"NULL" ? QString() : f);
-            }
-            s.rows.append(row);
-            s.nulls.append(nulls);
-        }
-        return s;
-    }
+    static PgResultSet csvSet(const QString &file) { return readCsvFixture(QStringLiteral("postgres/") + file); }
     static PgResultSet csvAt(const QString &path)
     {
         return csvSet(QStringLiteral("../") + path);
@@ -84,6 +67,50 @@ private slots:
         QCOMPARE(r.value().pools[0].serversIdle, 1);
         QCOMPARE(r.value().pools[0].poolMode, QStringLiteral("session"));
         QVERIFY(!parsePgBouncer(csvAt(QStringLiteral("pgbouncer/show-pools.csv")), csvAt(QStringLiteral("pgbouncer/show-pools.csv"))).ok());
+    }
+
+    void pgbouncerFourCommandsOnOneConnection()
+    {
+        // SHOW DATABASES/POOLS/STATS/SERVERS recorded while a client ran pg_sleep through it.
+        const auto r = parsePgBouncer({csvAt(QStringLiteral("pgbouncer/show-databases-named.csv")),
+                                       csvAt(QStringLiteral("pgbouncer/show-pools-active.csv")),
+                                       csvAt(QStringLiteral("pgbouncer/show-stats.csv")),
+                                       csvAt(QStringLiteral("pgbouncer/show-servers-active.csv"))});
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
+        QCOMPARE(r.value().target(), QStringLiteral("127.0.0.1:5532"));   // the named "postgres" entry
+        QCOMPARE(r.value().pools.value(0).clientsActive, 1);
+        QCOMPARE(r.value().stats.size(), 1);                              // the admin console's own left out
+        QCOMPARE(r.value().stats[0].totalXacts, 8);
+        QCOMPARE(r.value().stats[0].avgXactUs, 9175);
+        QCOMPARE(r.value().servers.size(), 1);
+        QCOMPARE(r.value().servers[0].state, QStringLiteral("active"));
+        QCOMPARE(r.value().servers[0].port, 5532);
+        QCOMPARE(r.value().servers[0].applicationName, QStringLiteral("psql"));
+        // An older PgBouncer, or one asked only two commands: stats and servers stay empty.
+        const auto two = parsePgBouncer({csvAt(QStringLiteral("pgbouncer/show-databases.csv")), csvAt(QStringLiteral("pgbouncer/show-pools.csv"))});
+        QVERIFY(two.ok());
+        QVERIFY(two.value().servers.isEmpty());
+        QVERIFY(!parsePgBouncer(QList<PgResultSet>{csvAt(QStringLiteral("pgbouncer/show-databases.csv"))}).ok());
+    }
+
+    void pgpoolNodes()
+    {
+        const auto r = parsePgpoolNodes(csvAt(QStringLiteral("pgpool/show-pool-nodes.csv")));
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
+        QCOMPARE(r.value().nodes.size(), 3);
+        QCOMPARE(r.value().primaries(), QStringList{QStringLiteral("127.0.0.1:5532")});
+        QCOMPARE(r.value().nodes[1].replicationState, QStringLiteral("streaming"));
+        QCOMPARE(r.value().nodes[1].pgRole, QStringLiteral("standby"));
+        QVERIFY(r.value().nodes[0].loadBalanceNode);
+        // A detached primary sends writes nowhere.
+        PgResultSet down = csvAt(QStringLiteral("pgpool/show-pool-nodes.csv"));
+        down.rows[0][down.column(QStringLiteral("status"))] = QStringLiteral("down");
+        QVERIFY(parsePgpoolNodes(down).value().primaries().isEmpty());
+        // Not Pgpool: PgBouncer's SHOW POOLS, or a port that is not a number.
+        QVERIFY(parsePgpoolNodes(csvAt(QStringLiteral("pgbouncer/show-pools.csv"))).error().hint.contains(u"Pgpool"));
+        PgResultSet bad = csvAt(QStringLiteral("pgpool/show-pool-nodes.csv"));
+        bad.rows[2][bad.column(QStringLiteral("port"))] = QStringLiteral("five");
+        QVERIFY(!parsePgpoolNodes(bad).ok());
     }
 
     void wrongShapes()

@@ -42,6 +42,9 @@ private slots:
         QTest::newRow("no patroni") << QByteArray("name: x\n") << "\"patroni\"";
         QTest::newRow("bad kind") << QByteArray("kind: prod\npatroni: [\"http://a:1\"]\n") << "line 1";
         QTest::newRow("bad url") << QByteArray("patroni: [\"not a url\"]\n") << "not an http(s) URL";
+        QTest::newRow("pgpool not postgresql://") << QByteArray("patroni: [\"http://a:1\"]\npgpools: [\"http://b:9999\"]\n")
+                                                   << "postgresql://host:port";
+        QTest::newRow("metrics not a list") << QByteArray("patroni: [\"http://a:1\"]\nmetrics: http://b:9187/metrics\n") << "line 2";
         QTest::newRow("port not a number") << QByteArray("patroni: [\"http://a:1\"]\nread_write: {port: five}\n") << "line 2";
     }
 
@@ -59,8 +62,11 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("p.yaml"));
-        Profile p = Profile::forLab(LabConfig{});
+        LabConfig withPgpool;
+        withPgpool.withPgpool = true;
+        Profile p = Profile::forLab(withPgpool);
         p.labDir.clear();
+        p.discoverMembers = false;
         p.name = QStringLiteral("mine");
         QVERIFY(saveProfileFile(p, path).ok());
         const auto back = loadProfileFile(path);
@@ -71,6 +77,14 @@ private slots:
         QCOMPARE(back.value().etcd.size(), 3);
         QCOMPARE(back.value().etcd[1].url.port(), 12379);
         QCOMPARE(back.value().haproxyStats.toString(), QStringLiteral("http://127.0.0.1:7000/stats"));
+        // Every endpoint list survives a save (PgBouncers were once dropped here).
+        QCOMPARE(back.value().pgbouncers.size(), 3);
+        QCOMPARE(back.value().pgbouncers[1].url.port(), 6433);
+        QCOMPARE(back.value().pgpools.size(), 1);
+        QCOMPARE(back.value().pgpools[0].url.port(), 9999);
+        QCOMPARE(back.value().metrics.size(), 3);
+        QCOMPARE(back.value().metrics[2].url.toString(), QStringLiteral("http://127.0.0.1:9189/metrics"));
+        QVERIFY(!back.value().discoverMembers);
         QVERIFY(!QFile(path).readAll().contains("password"));
 
         // A malformed file on disk is reported and left exactly as it was.

@@ -3,6 +3,7 @@
 #include "etcd/etcdtypes.h"
 #include "fixture.h"
 #include "haproxy/haproxystats.h"
+#include "metrics/metricsdigest.h"
 #include "metrics/prometheustext.h"
 #include "patroni/patroniparser.h"
 
@@ -197,6 +198,52 @@ private slots:
         QCOMPARE(server->value, 150020.0);
     }
 
+    void metricsDigests()
+    {
+        // Each kind of endpoint is recognised by its families, and its key figures picked out.
+        const auto etcd = digestMetrics(parsePrometheusText(fixture(QStringLiteral("prometheus/etcd-metrics.txt"))).value());
+        QCOMPARE(etcd.origin, MetricsDigest::Origin::Etcd);
+        QCOMPARE(etcd.value(QStringLiteral("has_leader")).value_or(-1), 1.0);
+        QVERIFY(etcd.value(QStringLiteral("db_size")).value_or(0) > 0);
+        const double fsync = etcd.value(QStringLiteral("wal_fsync_p99_s")).value_or(-1);
+        QVERIFY2(fsync > 0 && fsync < 8.2, qPrintable(QString::number(fsync)));   // within the finite buckets
+
+        const auto patroni = digestMetrics(parsePrometheusText(fixture(QStringLiteral("prometheus/patroni-metrics.txt"))).value());
+        QCOMPARE(patroni.origin, MetricsDigest::Origin::Patroni);
+        QCOMPARE(patroni.value(QStringLiteral("primary")).value_or(-1), 1.0);
+        QCOMPARE(patroni.value(QStringLiteral("xlog_location")).value_or(-1), 67276744.0);
+
+        // postgres_exporter 0.11 against the lab's leader (1,203 lines).
+        const auto exporter = digestMetrics(parsePrometheusText(fixture(QStringLiteral("prometheus/postgres-exporter-metrics.txt"))).value());
+        QCOMPARE(exporter.origin, MetricsDigest::Origin::PostgresExporter);
+        QCOMPARE(exporter.value(QStringLiteral("pg_up")).value_or(-1), 1.0);
+        QCOMPARE(exporter.value(QStringLiteral("xact_commit")).value_or(-1), 904.0 + 399.0);   // summed over databases
+        QCOMPARE(exporter.value(QStringLiteral("slot_lag_max")).value_or(-1), 0.0);
+        QVERIFY(exporter.samples > 300);
+
+        QCOMPARE(digestMetrics({}).origin, MetricsDigest::Origin::Other);
+    }
+
+    void histogramQuantiles()
+    {
+        // Prometheus' own rule: linear inside the bucket that holds the rank.
+        const QByteArray text = "# TYPE h histogram\n"
+                                "h_bucket{le=\"0.1\"} 50\nh_bucket{le=\"0.2\"} 90\nh_bucket{le=\"0.4\"} 100\n"
+                                "h_bucket{le=\"+Inf\"} 100\nh_sum 12\nh_count 100\n";
+        const auto fs = parsePrometheusText(text).value();
+        QCOMPARE(histogramQuantile(fs, QStringLiteral("h"), 0.5).value_or(-1), 0.1);
+        QVERIFY(qFuzzyCompare(histogramQuantile(fs, QStringLiteral("h"), 0.7).value_or(-1), 0.15));
+        QVERIFY(qFuzzyCompare(histogramQuantile(fs, QStringLiteral("h"), 0.95).value_or(-1), 0.3));
+        QVERIFY(!histogramQuantile(fs, QStringLiteral("h"), 1.5).has_value());
+        QVERIFY(!histogramQuantile(fs, QStringLiteral("missing"), 0.5).has_value());
+        // Everything in the open-ended bucket: the largest finite bound.
+        const auto inf = parsePrometheusText("# TYPE g histogram\ng_bucket{le=\"1\"} 0\ng_bucket{le=\"+Inf\"} 3\n").value();
+        QCOMPARE(histogramQuantile(inf, QStringLiteral("g"), 0.99).value_or(-1), 1.0);
+        // Empty: no answer rather than a made-up zero.
+        const auto empty = parsePrometheusText("# TYPE e histogram\ne_bucket{le=\"1\"} 0\ne_bucket{le=\"+Inf\"} 0\n").value();
+        QVERIFY(!histogramQuantile(empty, QStringLiteral("e"), 0.5).has_value());
+    }
+
     void prometheusSyntax()
     {
         const auto r = parsePrometheusText(
@@ -277,6 +324,28 @@ private slots:
         QVERIFY(!replica.value().walLocation.has_value());
         QVERIFY(!parsePatroniStatus("{\"foo\":1}").ok());
         QVERIFY(!parsePatroniStatus("[1]").ok());
+    }
+
+    void patroniConfig()
+    {
+        const auto c = parsePatroniConfig(fixture(QStringLiteral("patroni/config.json")));
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().toString()));
+        QCOMPARE(c.value().ttl.value_or(0), 10);
+        QCOMPARE(c.value().loopWait.value_or(0), 2);
+        QCOMPARE(c.value().retryTimeout.value_or(0), 4);
+        QCOMPARE(c.value().maximumLagOnFailover.value_or(0), 1048576);
+        QVERIFY(c.value().usePgRewind);
+        QVERIFY(!c.value().synchronousMode);
+        QCOMPARE(c.value().postgresqlParameters.value(u"wal_level").toString(), QStringLiteral("replica"));
+        QCOMPARE(c.value().describeTimings(), QStringLiteral("ttl 10 s, loop_wait 2 s, retry_timeout 4 s"));
+        // Numeric strings are what Patroni itself accepts; other types are refused, by name.
+        QCOMPARE(parsePatroniConfig(R"({"ttl": "30", "synchronous_mode": true})").value().ttl.value_or(0), 30);
+        QVERIFY(parsePatroniConfig(R"({"ttl": "thirty"})").error().message.contains(u"\"ttl\""));
+        QVERIFY(parsePatroniConfig(R"({"loop_wait": -1})").error().message.contains(u"loop_wait"));
+        QVERIFY(parsePatroniConfig(R"({"retry_timeout": [1]})").error().message.contains(u"an array"));
+        QVERIFY(!parsePatroniConfig("[]").ok());
+        QVERIFY(!parsePatroniConfig("{\"ttl\": 1").ok());   // truncated
+        QVERIFY(parsePatroniConfig("{}").ok());              // nothing set: Patroni's defaults apply
     }
 
     void patroniHistory()
