@@ -41,6 +41,8 @@ void LabProgressModel::update(const svc::LabComponentStatus &status)
 {
     for (int i = 0; i < m_rows.size(); ++i)
         if (m_rows[i].name == status.name) {
+            if (m_rows[i] == status)
+                return;   // the lab is re-read every 2 s: repaint only what changed
             m_rows[i] = status;
             emit dataChanged(index(i), index(i));
             return;
@@ -52,6 +54,8 @@ void LabProgressModel::update(const svc::LabComponentStatus &status)
 
 void LabProgressModel::setStage(const QString &text, int percent)
 {
+    if (text == m_stage && percent == m_percent)
+        return;
     m_stage = text;
     m_percent = percent;
     emit stageChanged(text, percent);

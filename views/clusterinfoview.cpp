@@ -123,6 +123,9 @@ void ClusterInfoView::render()
         }
         html += tr("</table><p style='color:gray'>source: Prometheus text from each endpoint's /metrics, every %1 s at most</p>").arg(5);
     }
+    if (html == m_html)
+        return;   // laying out rich text is the costly part: only when something changed
+    m_html = html;
     const int scroll = verticalScrollBar()->value();
     setHtml(html);
     verticalScrollBar()->setValue(scroll);

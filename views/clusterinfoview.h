@@ -30,6 +30,7 @@ private:
     QMap<QString, QString> m_views;
     bool m_disagreement = false;
     QMap<QString, svc::MetricsDigest> m_metrics;
+    QString m_html;
 };
 
 } // namespace pgha::views

@@ -79,6 +79,7 @@ void SourceStatusBar::refresh()
         const QString chipHtml = QStringLiteral("<span style='color:%1'>●</span> %2 <span style='color:gray'>%3</span>")
                                          .arg(color.name(), kNames.value(it.key(), it.key()).toHtmlEscaped());
         m_texts.insert(it.key(), {chipHtml.arg(detail), chipHtml.arg(count)});
+        m_fullPlain.insert(it.key(), QStringLiteral("● %1 %2").arg(kNames.value(it.key(), it.key()), detail));
         chip->setToolTip(g.lines.join(QLatin1Char('\n')));
     }
     fitChips();
@@ -92,14 +93,18 @@ void SourceStatusBar::resizeEvent(QResizeEvent *event)
 
 void SourceStatusBar::fitChips()
 {
+    // Would the full chips fit? Measured on their plain text, so no label is relaid out just
+    // to find out; a label's text is set only when it changes (each set repaints the bar).
+    int needed = m_layout->contentsMargins().left() + m_layout->contentsMargins().right();
+    for (const auto &plain : std::as_const(m_fullPlain))
+        needed += fontMetrics().horizontalAdvance(plain) + m_layout->spacing();
+    const bool compact = needed > width();
     for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
-        if (auto *chip = m_chips.value(it.key()))
-            chip->setText(it->first);
-    if (m_layout->sizeHint().width() <= width())
-        return;
-    for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
-        if (auto *chip = m_chips.value(it.key()))
-            chip->setText(it->second);
+        if (auto *chip = m_chips.value(it.key())) {
+            const QString &text = compact ? it->second : it->first;
+            if (chip->text() != text)
+                chip->setText(text);
+        }
 }
 
 } // namespace pgha::views

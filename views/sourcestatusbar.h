@@ -38,6 +38,7 @@ private:
     QHBoxLayout *m_layout;
     QHash<QString, QLabel *> m_chips;
     QHash<QString, std::pair<QString, QString>> m_texts;   // kind → (full, compact)
+    QHash<QString, QString> m_fullPlain;                   // kind → full text without markup
     QTimer m_ticker;
 };
 

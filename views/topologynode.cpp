@@ -25,6 +25,8 @@ QRectF TopologyNode::boundingRect() const
 
 void TopologyNode::setLook(Shape shape, const QColor &fill, bool emphasised, bool dashed)
 {
+    if (shape == m_shape && fill == m_target && emphasised == m_emphasised && dashed == m_dashed)
+        return;   // refreshed every second: repaint only on a change
     m_shape = shape;
     m_emphasised = emphasised;
     m_dashed = dashed;
@@ -40,6 +42,8 @@ void TopologyNode::setLook(Shape shape, const QColor &fill, bool emphasised, boo
 
 void TopologyNode::setText(const QString &title, const QString &subtitle)
 {
+    if (title == m_title && subtitle == m_subtitle)
+        return;
     m_title = title;
     m_subtitle = subtitle;
     update();

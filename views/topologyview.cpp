@@ -12,6 +12,8 @@
 #include <QGraphicsSimpleTextItem>
 #include <QPainterPath>
 
+#include <utility>
+
 namespace pgha::views {
 
 namespace {
@@ -57,6 +59,11 @@ QString readOnlyProxy(const svc::HaproxyStats &stats, const QString &rw)
 
 TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent), m_scene(new QGraphicsScene(this))
 {
+    // Every source reports on its own: one rebuild for all that arrived in the same turn of
+    // the event loop, not one per source.
+    m_rebuildTimer.setSingleShot(true);
+    m_rebuildTimer.setInterval(0);
+    connect(&m_rebuildTimer, &QTimer::timeout, this, &TopologyView::rebuild);
     setScene(m_scene);
     setRenderHint(QPainter::Antialiasing);
     setObjectName(QStringLiteral("topologyView"));
@@ -67,49 +74,55 @@ TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent), m_scene(new
 void TopologyView::setPlaceholder(const QString &text)
 {
     m_placeholderText = text;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setCluster(const svc::ClusterSnapshot &snapshot)
 {
     m_cluster = snapshot;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setHaproxy(const svc::HaproxyStats &stats)
 {
     m_haproxy = stats;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setEtcd(const svc::EtcdSnapshot &etcd)
 {
     m_etcd = etcd;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers)
 {
     m_bouncers = bouncers;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes)
 {
     m_patroniNodes = nodes;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools)
 {
     m_pgpools = pgpools;
-    rebuild();
+    scheduleRebuild();
 }
 
 void TopologyView::setMetrics(const QMap<QString, svc::MetricsDigest> &metrics)
 {
     m_metrics = metrics;
-    rebuild();
+    scheduleRebuild();
+}
+
+void TopologyView::scheduleRebuild()
+{
+    if (!m_rebuildTimer.isActive())
+        m_rebuildTimer.start();
 }
 
 void TopologyView::resizeEvent(QResizeEvent *event)
@@ -144,11 +157,9 @@ void TopologyView::addPgpools(qreal firstRow, const QHash<QString, QString> &mem
         node->setPos(at(Poolers, row));
         row += 1;
         if (auto *client = m_nodes.value(QStringLiteral("client"))) {
-            auto *item = m_scene->addLine(QLineF(client->pos() + QPointF(TopologyNode::kWidth / 2, 0),
-                                                 node->pos() - QPointF(TopologyNode::kWidth / 2, 0)),
-                                          QPen(kEdge, 2));
-            item->setZValue(-1);
-            m_edges.append(item);
+            QPainterPath line(client->pos() + QPointF(TopologyNode::kWidth / 2, 0));
+            line.lineTo(node->pos() - QPointF(TopologyNode::kWidth / 2, 0));
+            m_edgeSpecs.append({line, QPen(kEdge, 2), -1, {}, {}, {}});
         }
         const QStringList primaries = p.primaries();
         QStringList named;
@@ -174,9 +185,7 @@ void TopologyView::addPgpools(qreal firstRow, const QHash<QString, QString> &mem
             QPainterPath path(node->pos() + QPointF(TopologyNode::kWidth / 2, 0));
             const QPointF end = member->pos() - QPointF(TopologyNode::kWidth / 2, 0);
             path.cubicTo(path.currentPosition() + QPointF(kColumn * 0.35, 0), end - QPointF(kColumn * 0.35, 0), end);
-            auto *item = m_scene->addPath(path, pen);
-            item->setZValue(-2);
-            m_edges.append(item);
+            m_edgeSpecs.append({path, pen, -2, {}, {}, {}});
         }
         node->setDetails(html(rows, QStringLiteral("Pgpool-II (%1)").arg(p.name), tr("Pgpool-II SHOW POOL_NODES")));
     }
@@ -236,11 +245,31 @@ QString TopologyView::memberDetails(const svc::PatroniMember &m) const
                                                                      QDateTime::fromMSecsSinceEpoch(m_cluster.fetchedAtMs).toString(u"hh:mm:ss.zzz")));
 }
 
-void TopologyView::rebuild()
+// Edges are gathered as specifications and only turned into scene items when they differ
+// from what is drawn: a refresh that changes nothing repaints nothing.
+void TopologyView::commitEdges(const QList<EdgeSpec> &previous)
 {
+    if (m_edgeSpecs == previous && m_edges.size() >= m_edgeSpecs.size())
+        return;
     for (auto *e : std::as_const(m_edges))
         delete e;
     m_edges.clear();
+    for (const auto &spec : std::as_const(m_edgeSpecs)) {
+        auto *item = m_scene->addPath(spec.path, spec.pen);
+        item->setZValue(spec.z);
+        m_edges.append(item);
+        if (!spec.label.isEmpty()) {
+            auto *text = m_scene->addSimpleText(spec.label);
+            text->setBrush(spec.labelColor);
+            text->setPos(spec.labelPos);
+            m_edges.append(text);
+        }
+    }
+}
+
+void TopologyView::rebuild()
+{
+    const QList<EdgeSpec> previous = std::exchange(m_edgeSpecs, {});
     auto edge = [this](TopologyNode *a, TopologyNode *b, const QColor &color, bool dashed, const QString &label, qreal bend = 0) {
         QPointF p1 = a->pos() + QPointF(TopologyNode::kWidth / 2, 0);
         QPointF p2 = b->pos() - QPointF(TopologyNode::kWidth / 2, 0);
@@ -259,17 +288,11 @@ void TopologyView::rebuild()
         QPen pen(color, 2);
         if (dashed)
             pen.setStyle(Qt::DashLine);
-        auto *item = m_scene->addPath(path, pen);
-        item->setZValue(-1);
-        m_edges.append(item);
-        if (!label.isEmpty()) {
-            auto *text = m_scene->addSimpleText(label);
-            text->setBrush(color.darker(130));
-            // Arcs: beside their middle. Straight edges: just above where they arrive, in the gap
-            // between two boxes of the target column, clear of the replication arcs' labels.
-            text->setPos(bend != 0 ? mid + QPointF(4, -8) : p2 + QPointF(-4, -TopologyNode::kHeight / 2 - 16));
-            m_edges.append(text);
-        }
+        // Labels: beside an arc's middle; for straight edges just above where they arrive, in
+        // the gap between two boxes of the target column, clear of the replication arcs' labels.
+        m_edgeSpecs.append({path, pen, -1, label,
+                            bend != 0 ? mid + QPointF(4, -8) : p2 + QPointF(-4, -TopologyNode::kHeight / 2 - 16),
+                            color.darker(130)});
     };
 
     const auto &members = m_cluster.members;
@@ -458,8 +481,12 @@ void TopologyView::rebuild()
         m_selectedDetails = selected->details();
         emit nodeSelected(m_selected, m_selectedDetails);
     }
-    m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20));
-    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
+    commitEdges(previous);
+    const QRectF rect = m_scene->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+    if (rect != m_scene->sceneRect()) {   // refitting repaints everything: only when it moved
+        m_scene->setSceneRect(rect);
+        fitInView(rect, Qt::KeepAspectRatio);
+    }
 }
 
 } // namespace pgha::views

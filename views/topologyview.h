@@ -10,7 +10,10 @@
 #include "patroni/patronitypes.h"
 
 #include <QGraphicsView>
+#include <QPainterPath>
+#include <QPen>
 #include <QHash>
+#include <QTimer>
 
 class QTextBrowser;
 
@@ -51,13 +54,29 @@ protected:
 
 private:
     void rebuild();
+    void scheduleRebuild();
+    struct EdgeSpec {
+        QPainterPath path;
+        QPen pen;
+        qreal z = -1;
+        QString label;
+        QPointF labelPos;
+        QColor labelColor;
+        bool operator==(const EdgeSpec &o) const
+        {
+            return path == o.path && pen == o.pen && z == o.z && label == o.label && labelPos == o.labelPos
+                    && labelColor == o.labelColor;
+        }
+    };
+    void commitEdges(const QList<EdgeSpec> &previous);
     void addPgpools(qreal firstRow, const QHash<QString, QString> &memberByHostPort);
     TopologyNode *ensureNode(const QString &id);
     QString memberDetails(const svc::PatroniMember &m) const;
 
     QGraphicsScene *m_scene;
     QHash<QString, TopologyNode *> m_nodes;
-    QList<QGraphicsItem *> m_edges;
+    QList<QGraphicsItem *> m_edges;       // the scene items drawn for m_edgeSpecs
+    QList<EdgeSpec> m_edgeSpecs;
     svc::ClusterSnapshot m_cluster;
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;
@@ -70,6 +89,7 @@ private:
     QString m_rwProxy = QStringLiteral("read_write");
     QString m_placeholderText;
     QGraphicsSimpleTextItem *m_placeholder = nullptr;
+    QTimer m_rebuildTimer;
 };
 
 } // namespace pgha::views

@@ -45,6 +45,7 @@ void EndpointPoller::setEndpoints(const QList<Endpoint> &endpoints)
         s.health.intervalMs = m_timer.interval();
         m_states.append(s);
     }
+    endpointsChanged();
 }
 
 void EndpointPoller::setMinimumIntervalMs(int ms)

@@ -52,6 +52,8 @@ protected:
     // Called when every endpoint of the round has answered (or was skipped for backoff).
     virtual void roundComplete() = 0;
     virtual void roundStarting() {}
+    // The endpoint list was replaced (subclasses drop per-endpoint state, e.g. sessions).
+    virtual void endpointsChanged() {}
     // How an endpoint is named for people (status bar, events): "pg1 REST", "etcd2" …
     virtual QString displayLabel(const QString &label) const { return label; }
 

@@ -36,6 +36,7 @@ NativeLab::Report NativeLab::inspect(const QString &labDir)
     r.state = state;
     int alive = 0;
     const auto components = state.config.components();
+    const auto listening = proc::listeningTcpPorts();
     for (const auto &c : components) {
         ComponentReport cr{c.name, c.kind, 0, false, c.ports, {}, {}};
         if (const auto *p = state.process(c.name)) {
@@ -44,7 +45,8 @@ NativeLab::Report NativeLab::inspect(const QString &labDir)
             cr.logFile = p->logFile;
         }
         for (const auto &port : c.ports)
-            cr.listening.append(cr.alive && proc::isPortInUse(state.config.host, port.port));
+            cr.listening.append(cr.alive
+                                && (listening ? listening->contains(port.port) : proc::isPortInUse(state.config.host, port.port)));
         alive += cr.alive ? 1 : 0;
         r.components.append(cr);
     }

@@ -19,6 +19,7 @@ struct LabComponentStatus {
     qint64 pid = 0;
 
     static QString stateName(State s);
+    bool operator==(const LabComponentStatus &o) const = default;
 };
 
 struct LabOutcome {

@@ -24,8 +24,31 @@ Error lineError(int line, const QString &what)
                      QStringLiteral("check the URL serves Prometheus text format (e.g. …/metrics)"));
 }
 
-bool isNameStart(QChar c) { return c.isLetter() || c == u'_' || c == u':'; }
-bool isNameChar(QChar c) { return isNameStart(c) || c.isDigit(); }
+// Metric and label names are ASCII ([a-zA-Z_:][a-zA-Z0-9_:]*): no Unicode tables needed.
+bool isNameStart(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u == ':';
+}
+bool isNameChar(QChar c) { return isNameStart(c) || (c.unicode() >= '0' && c.unicode() <= '9'); }
+
+// Text with \\, \" and \n escapes; copied in one piece when it has none (the usual case).
+QString unescape(QStringView v)
+{
+    if (!v.contains(u'\\'))
+        return v.toString();
+    QString out;
+    out.reserve(v.size());
+    for (qsizetype i = 0; i < v.size(); ++i) {
+        if (v[i] == u'\\' && i + 1 < v.size()) {
+            const QChar e = v[++i];
+            out += e == u'n' ? QChar(u'\n') : e;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
+}
 
 std::optional<double> parseValue(QStringView s)
 {
@@ -95,10 +118,15 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
         return families[*it];
     };
 
-    const QStringList lines = text.split(QLatin1Char('\n'));
-    for (int n = 0; n < lines.size(); ++n) {
-        const int lineNo = n + 1;
-        QStringView line = QStringView(lines[n]);
+    const QStringView all(text);
+    int lineNo = 0;
+    for (qsizetype from = 0; from <= all.size();) {
+        ++lineNo;
+        qsizetype end = all.indexOf(u'\n', from);
+        if (end < 0)
+            end = all.size();
+        QStringView line = all.mid(from, end - from);
+        from = end + 1;
         if (line.endsWith(u'\r'))
             line.chop(1);
         line = line.trimmed();
@@ -117,16 +145,7 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                 return lineError(lineNo, QStringLiteral("# %1 without a metric name").arg(help ? u"HELP" : u"TYPE"));
             const QStringView value = space < 0 ? QStringView() : body.mid(space + 1);
             if (help) {
-                QString doc;
-                for (qsizetype i = 0; i < value.size(); ++i) {
-                    if (value[i] == u'\\' && i + 1 < value.size()) {
-                        const QChar e = value[++i];
-                        doc += e == u'n' ? QChar(u'\n') : e;
-                    } else {
-                        doc += value[i];
-                    }
-                }
-                family(name).help = doc;
+                family(name).help = unescape(value);
             } else {
                 bool ok = false;
                 const auto t = typeFromName(value.trimmed(), &ok);
@@ -174,7 +193,8 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                 if (i + 1 >= line.size() || line[i] != u'=' || line[i + 1] != u'"')
                     return lineError(lineNo, QStringLiteral("label %1 of %2 has no =\"value\"").arg(key, s.name));
                 i += 2;
-                QString value;
+                // The closing quote is the first one not escaped by a backslash.
+                const qsizetype valueStart = i;
                 bool closed = false;
                 while (i < line.size()) {
                     const QChar c = line[i++];
@@ -182,18 +202,12 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                         closed = true;
                         break;
                     }
-                    if (c == u'\\') {
-                        if (i >= line.size())
-                            break;
-                        const QChar e = line[i++];
-                        value += e == u'n' ? QChar(u'\n') : e;   // \\ \" \n
-                    } else {
-                        value += c;
-                    }
+                    if (c == u'\\')
+                        ++i;   // \\ \" \n
                 }
-                if (!closed)
+                if (!closed || i > line.size())
                     return lineError(lineNo, QStringLiteral("label %1 of %2: unterminated value").arg(key, s.name));
-                s.labels.append({key, value});
+                s.labels.append({key, unescape(line.mid(valueStart, i - 1 - valueStart))});
                 while (i < line.size() && line[i].isSpace())
                     ++i;
                 if (i < line.size() && line[i] == u',')

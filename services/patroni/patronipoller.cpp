@@ -41,9 +41,22 @@ void PatroniPoller::fetch(int index, quint64 generation)
 {
     const Endpoint endpoint = endpoints().at(index);
     const QUrl base = endpoint.baseUrl;
-    // Four requests to this member; its health is that of /cluster.
-    auto pending = std::make_shared<int>(4);
+    // /replica and /health change only with the member's state or role, which /primary's body
+    // tells every round: they are asked again when that changed, and every kRoleCheckEveryRounds.
+    const PatroniNodeReport previous = m_lastReports.value(endpoint.label);
+    const bool askRoleChecks = previous.replicaCode == 0 || previous.healthCode == 0 || m_roleChecksDue.contains(endpoint.label)
+            || m_round % kRoleCheckEveryRounds == 0;
+    m_roleChecksDue.remove(endpoint.label);
+    // Up to four requests to this member; its health is that of /cluster.
+    auto pending = std::make_shared<int>(askRoleChecks ? 4 : 2);
     auto report = std::make_shared<PatroniNodeReport>();
+    if (!askRoleChecks) {
+        report->replicaCode = previous.replicaCode;
+        report->healthCode = previous.healthCode;
+        report->roleChecksAtMs = previous.roleChecksAtMs;
+    } else {
+        report->roleChecksAtMs = QDateTime::currentMSecsSinceEpoch();
+    }
     auto clusterError = std::make_shared<QString>();
     auto latency = std::make_shared<qint64>(0);
     report->name = endpoint.label;
@@ -83,14 +96,16 @@ void PatroniPoller::fetch(int index, quint64 generation)
             report->error = st.error().toString();
         oneDone();
     });
-    http()->send("OPTIONS", withPath(base, "/replica"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
-        report->replicaCode = r.status;
-        oneDone();
-    });
-    http()->send("OPTIONS", withPath(base, "/health"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
-        report->healthCode = r.status;
-        oneDone();
-    });
+    if (askRoleChecks) {
+        http()->send("OPTIONS", withPath(base, "/replica"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+            report->replicaCode = r.status;
+            oneDone();
+        });
+        http()->send("OPTIONS", withPath(base, "/health"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+            report->healthCode = r.status;
+            oneDone();
+        });
+    }
     if (m_slowDue && !m_slowTaken) {
         m_slowTaken = true;
         fetchClusterWide(base);
@@ -129,6 +144,14 @@ void PatroniPoller::roundComplete()
 {
     std::sort(m_reports.begin(), m_reports.end(),
               [](const PatroniNodeReport &a, const PatroniNodeReport &b) { return a.name < b.name; });
+    for (const auto &r : std::as_const(m_reports)) {
+        const PatroniNodeReport before = m_lastReports.value(r.name);
+        const bool changed = r.primaryCode != before.primaryCode || r.status.has_value() != before.status.has_value()
+                || (r.status && before.status && (r.status->state != before.status->state || r.status->role != before.status->role));
+        if (changed)
+            m_roleChecksDue.insert(r.name);
+        m_lastReports.insert(r.name, r);
+    }
     if (!m_reports.isEmpty())
         emit nodesReported(m_reports);
     if (m_answers.isEmpty())

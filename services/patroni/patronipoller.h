@@ -3,11 +3,15 @@
 #include "core/endpointpoller.h"
 #include "patroni/patronitypes.h"
 
+#include <QHash>
+#include <QSet>
+
 namespace pgha::svc {
 
-// Polls every Patroni REST API of a profile. Each round, from every member: GET /cluster, GET
-// /primary (its status code, and its body, which is the member's /patroni), OPTIONS /replica
-// and OPTIONS /health (status codes only, as a load balancer sees them). Every
+// Polls every Patroni REST API of a profile. Each round, from every member: GET /cluster and GET
+// /primary (its status code, and its body, which is the member's /patroni); OPTIONS /replica
+// and OPTIONS /health (status codes only, as a load balancer sees them) in the round after
+// the member's state or role changed, and every kRoleCheckEveryRounds rounds. Every
 // kSlowEveryRounds rounds, and in the round after the timeline moved, also /config and
 // /history from one member (they are cluster-wide). One merged snapshot per round: the account
 // of a member that calls itself leader (it holds the leader key), else the first.
@@ -18,6 +22,7 @@ class PatroniPoller : public EndpointPoller {
     Q_OBJECT
 public:
     static constexpr int kSlowEveryRounds = 10;
+    static constexpr int kRoleCheckEveryRounds = 5;
     static constexpr int kMaxDiscoveredMembers = 32;
 
     explicit PatroniPoller(HttpClient *http, QObject *parent = nullptr);
@@ -48,6 +53,8 @@ private:
     };
     QList<Answer> m_answers;
     QList<PatroniNodeReport> m_reports;
+    QHash<QString, PatroniNodeReport> m_lastReports;   // by member, for the role checks
+    QSet<QString> m_roleChecksDue;
     int m_round = 0;
     bool m_slowDue = true;          // ask /config and /history this round
     bool m_slowTaken = false;       // … from one member only

@@ -113,8 +113,9 @@ struct PatroniNodeReport {
     int primaryCode = 0;                          // HTTP status of /primary (0: no answer)
     int replicaCode = 0;                          // of OPTIONS /replica
     int healthCode = 0;                           // of OPTIONS /health
+    qint64 roleChecksAtMs = 0;                    // when /replica and /health were last asked
     QString error;                                // why status is missing, when it is
-    qint64 fetchedAtMs = 0;
+    qint64 fetchedAtMs = 0;                       // of /primary
 };
 
 } // namespace pgha::svc

@@ -1,16 +1,15 @@
 #pragma once
 
-#include "core/endpointpoller.h"
 #include "pg/pgobservation.h"
+#include "pg/sqlsourcepoller.h"
 
 namespace pgha::svc {
 
 // Asks every PostgreSQL server directly (not through HAProxy or a pooler) what it is: in
 // recovery or not, its timeline and LSNs, its walsenders with lag in bytes and seconds, its
-// WAL receiver. One connection and one round trip per node and round; fully asynchronous.
-// Endpoints are postgresql://host:port URLs. Without a password libpq uses PGPASSFILE or
-// ~/.pgpass.
-class PgPoller : public EndpointPoller {
+// WAL receiver. One round trip per node and round on a kept session; fully asynchronous.
+// Without a password libpq uses PGPASSFILE or ~/.pgpass.
+class PgPoller : public SqlSourcePoller {
     Q_OBJECT
 public:
     explicit PgPoller(HttpClient *http, QObject *parent = nullptr);
@@ -20,14 +19,15 @@ signals:
     void observed(const pgha::svc::PgNodeObservation &observation);
 
 protected:
-    void fetch(int index, quint64 generation) override;
-    void roundComplete() override {}
+    QStringList commands() const override { return {pgObservationSql()}; }
+    QString database() const override { return m_database; }
+    int defaultPort() const override { return 5432; }
+    bool sendsStatementTimeout() const override { return true; }
+    QString handle(const Endpoint &endpoint, const QList<PgResultSet> &sets) override;
     QString displayLabel(const QString &label) const override { return label + QStringLiteral(" SQL"); }
 
 private:
-    QString m_user = QStringLiteral("postgres");
     QString m_database = QStringLiteral("postgres");
-    QString m_password;
 };
 
 } // namespace pgha::svc

@@ -21,7 +21,7 @@ PgQuery::PgQuery(PgEndpoint endpoint, QStringList queries, int timeoutMs, QObjec
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("no answer within %1 ms").arg(m_timeoutMs));
+        fail(QStringLiteral("no answer within %1 ms").arg(m_timeoutMs), false);
     });
 }
 
@@ -32,8 +32,29 @@ PgQuery::~PgQuery()
 
 void PgQuery::start()
 {
+    m_done = false;
+    m_result = {};
+    m_nextQuery = 0;
+    m_retried = false;
     m_startedMs = QDateTime::currentMSecsSinceEpoch();
+    // A kept connection that is idle and healthy is used as it is: no new login (SCRAM costs
+    // milliseconds of CPU on both ends, and Pgpool opens its backend connections per login).
+    if (m_keepOpen && m_conn && m_connected && PQstatus(m_conn) == CONNECTION_OK
+        && PQtransactionStatus(m_conn) == PQTRANS_IDLE) {
+        m_reused = true;
+        m_deadline.start(m_timeoutMs);
+        sendNext();
+        return;
+    }
+    m_reused = false;
+    closeConnection();
     m_deadline.start(m_timeoutMs);
+    connectFresh();
+}
+
+void PgQuery::connectFresh()
+{
+    m_connected = false;
 
     const QByteArray host = m_endpoint.host.toUtf8();
     const QByteArray port = QByteArray::number(m_endpoint.port);
@@ -205,10 +226,21 @@ void PgQuery::onReadable()
     }
 }
 
-void PgQuery::fail(const QString &what)
+void PgQuery::fail(const QString &what, bool retryable)
 {
     if (m_done)
         return;
+    // The kept connection died while idle (server restarted, pooler failed over): one fresh
+    // login before calling the round failed.
+    if (retryable && m_reused && !m_retried) {
+        m_retried = true;
+        m_reused = false;
+        m_nextQuery = 0;
+        m_result = {};
+        closeConnectionKeepDeadline();
+        connectFresh();
+        return;
+    }
     m_done = true;
     m_result.ok = false;
     m_result.error = QStringLiteral("PostgreSQL at %1: %2").arg(m_endpoint.describe(), what);
@@ -225,13 +257,29 @@ void PgQuery::succeed()
     m_done = true;
     m_result.ok = true;
     m_result.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
-    closeConnection();
+    if (m_keepOpen) {
+        m_deadline.stop();
+        // Idle until the next start(): nothing to read or write meanwhile.
+        if (m_readNotifier)
+            m_readNotifier->setEnabled(false);
+        if (m_writeNotifier)
+            m_writeNotifier->setEnabled(false);
+    } else {
+        closeConnection();
+    }
     emit finished(m_result);
 }
 
 void PgQuery::closeConnection()
 {
     m_deadline.stop();
+    closeConnectionKeepDeadline();
+}
+
+void PgQuery::closeConnectionKeepDeadline()
+{
+    m_connected = false;
+    m_socket = -1;
     m_readNotifier.reset();
     m_writeNotifier.reset();
     if (m_conn) {

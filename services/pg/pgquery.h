@@ -61,6 +61,10 @@ public:
     void cancel();      // finishes with an error; safe to call at any time
     // PgBouncer's admin console accepts only its own SET keys: skip the statement_timeout.
     void setSendStatementTimeout(bool send) { m_sendTimeout = send; }
+    // Keep the connection open after a run, so start() can run the queries again on it (a
+    // poller's session). A kept connection found dead is replaced once, within the same run.
+    void setKeepOpen(bool keep) { m_keepOpen = keep; }
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 signals:
     void finished(const pgha::svc::PgResult &result);
@@ -69,7 +73,9 @@ private:
     void pollConnect();
     void onReadable();
     void watchSocket(bool forRead, bool forWrite);
-    void fail(const QString &what);
+    void fail(const QString &what, bool retryable = true);
+    void connectFresh();
+    void closeConnectionKeepDeadline();
     void succeed();
     void closeConnection();
     void sendNext();
@@ -87,6 +93,9 @@ private:
     bool m_connected = false;
     bool m_sendTimeout = true;
     bool m_done = false;
+    bool m_keepOpen = false;
+    bool m_reused = false;    // this run uses a kept connection
+    bool m_retried = false;
     PgResult m_result;
 };
 

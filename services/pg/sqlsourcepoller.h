@@ -3,11 +3,15 @@
 #include "core/endpointpoller.h"
 #include "pg/pgquery.h"
 
+#include <QHash>
+
 namespace pgha::svc {
 
-// A source read with a few SQL commands over one connection per round (PgBouncer's admin
+// A source read with a few SQL commands per round (PostgreSQL's own views, PgBouncer's admin
 // console, Pgpool-II's SHOW commands): subclasses name the commands and turn the result sets
-// into their observation. Endpoints are postgresql://host:port URLs.
+// into their observation. One session per endpoint stays logged in between rounds, as a
+// monitoring connection does; a dead one is replaced on the next round. Endpoints are
+// postgresql://host:port URLs.
 class SqlSourcePoller : public EndpointPoller {
     Q_OBJECT
 public:
@@ -25,8 +29,18 @@ protected:
 
     void fetch(int index, quint64 generation) override;
     void roundComplete() override {}
+    void endpointsChanged() override { dropSessions(); }
+
 
 private:
+    void dropSessions();
+
+    struct Session {
+        PgQuery *query = nullptr;
+        int index = 0;
+        quint64 generation = 0;
+    };
+    QHash<QString, Session> m_sessions;   // by endpoint label + URL
     QString m_user = QStringLiteral("postgres");
     QString m_password;
 };

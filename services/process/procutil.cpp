@@ -130,6 +130,33 @@ bool isPortInUse(const QString &host, int port)
     return !probe.listen(QHostAddress(host), static_cast<quint16>(port));
 }
 
+std::optional<QSet<int>> listeningTcpPorts()
+{
+    QSet<int> ports;
+    bool any = false;
+    for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        QFile f(QString::fromLatin1(path));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        any = true;
+        // "  sl  local_address rem_address   st …": local_address is HEXIP:HEXPORT, st 0A = LISTEN.
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> fields = lines[i].simplified().split(' ');
+            if (fields.size() < 4 || fields[3] != "0A")
+                continue;
+            const QByteArray local = fields[1];
+            bool ok = false;
+            const int port = local.mid(local.lastIndexOf(':') + 1).toInt(&ok, 16);
+            if (ok)
+                ports.insert(port);
+        }
+    }
+    if (!any)
+        return std::nullopt;
+    return ports;
+}
+
 bool runningAsRoot()
 {
 #ifdef Q_OS_UNIX

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QString>
+#include <QSet>
 #include <QStringList>
+
+#include <optional>
 
 namespace pgha::svc::proc {
 
@@ -30,6 +33,9 @@ QStringList tailOfFile(const QString &path, int lines);
 
 // A local TCP port has a listener (checked by trying to bind it; instant, never blocks).
 bool isPortInUse(const QString &host, int port);
+// Every TCP port something listens on, from /proc/net/tcp{,6} (one read instead of a bind per
+// port); nullopt where /proc does not say (macOS, Windows): ask isPortInUse() then.
+std::optional<QSet<int>> listeningTcpPorts();
 
 // Effective uid is 0.
 bool runningAsRoot();

@@ -77,9 +77,9 @@ private slots:
 
     void patroniPrimary()
     {
-        QList<svc::PatroniNodeReport> nodes{{QStringLiteral("pg1"), {}, 200, 503, 200, {}, 0},
-                                            {QStringLiteral("pg2"), {}, 503, 200, 200, {}, 0},
-                                            {QStringLiteral("pg3"), {}, 0, 0, 0, QStringLiteral("refused"), 0}};
+        QList<svc::PatroniNodeReport> nodes{{QStringLiteral("pg1"), {}, 200, 503, 200, 0, {}, 0},
+                                            {QStringLiteral("pg2"), {}, 503, 200, 200, 0, {}, 0},
+                                            {QStringLiteral("pg3"), {}, 0, 0, 0, 0, QStringLiteral("refused"), 0}};
         QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
         nodes[1].primaryCode = 200;   // two members claim it: both are named
         QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QStringLiteral("pg1 + pg2"));
