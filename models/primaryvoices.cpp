@@ -12,6 +12,15 @@ QString joinSorted(QStringList names)
     return names.join(QStringLiteral(" + "));
 }
 
+// The member at host:port, by name; the host:port itself when no member is there.
+QString memberAt(const svc::ClusterSnapshot &cluster, const QString &hostPort)
+{
+    for (const auto &m : cluster.members)
+        if (QStringLiteral("%1:%2").arg(m.host).arg(m.port) == hostPort)
+            return m.name;
+    return hostPort;
+}
+
 QString authority(const QUrl &url, int defaultPort)
 {
     return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(defaultPort));
@@ -79,11 +88,7 @@ std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const QStr
         const QString target = observations.value(bouncer->name).target();
         if (target.isEmpty())
             return std::nullopt;
-        QString name = target;
-        for (const auto &m : cluster.members)
-            if (QStringLiteral("%1:%2").arg(m.host).arg(m.port) == target)
-                name = m.name;
-        targets.append(name);
+        targets.append(memberAt(cluster, target));
     }
     return joinSorted(targets);
 }
@@ -93,13 +98,8 @@ std::optional<QString> pgpoolVoice(const svc::PgpoolObservation &pgpool, const s
     if (pgpool.nodes.isEmpty())
         return std::nullopt;
     QStringList names;
-    for (const QString &target : pgpool.primaries()) {
-        QString name = target;
-        for (const auto &m : cluster.members)
-            if (QStringLiteral("%1:%2").arg(m.host).arg(m.port) == target)
-                name = m.name;
-        names.append(name);
-    }
+    for (const QString &target : pgpool.primaries())
+        names.append(memberAt(cluster, target));
     return joinSorted(names);
 }
 
