@@ -70,7 +70,6 @@ public:
     const svc::PatroniDynamicConfig &dynamicConfig() const { return m_config; }
     const QList<svc::TimelineSwitch> &history() const { return m_history; }
     const QMap<QString, svc::MetricsDigest> &metrics() const { return m_metrics; }
-    const svc::Profile &profile() const { return m_profile; }
     int metricsEndpointCount() const;
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)

@@ -218,6 +218,8 @@ QString TopologyView::memberDetails(const svc::PatroniMember &m) const
             continue;
         rows.append({tr("GET /primary · /replica · /health"),
                      QStringLiteral("%1 · %2 · %3").arg(httpCode(n.primaryCode), httpCode(n.replicaCode), httpCode(n.healthCode))});
+        if (n.roleChecksAtMs > 0)
+            rows.append({tr("/replica · /health asked"), tr("%1 s ago").arg(std::max<qint64>(0, (n.fetchedAtMs - n.roleChecksAtMs) / 1000))});
         if (const auto &s = n.status) {
             rows.append({tr("Patroni version"), s->patroniVersion});
             rows.append({tr("PostgreSQL version"), s->serverVersion ? QStringLiteral("%1.%2").arg(s->serverVersion / 10000).arg(s->serverVersion % 10000)
