@@ -19,6 +19,8 @@ struct CliContext {
 int runLabCommand(CliContext &ctx, const QStringList &args);
 int runStatusCommand(CliContext &ctx, const QStringList &args);
 int runWatchCommand(CliContext &ctx, const QStringList &args);
+// switchover, failover, restart, reinit, reload, pause, resume, config, journal (args[0] is the command).
+int runActionCommand(CliContext &ctx, const QString &command, const QStringList &args);
 
 // For tables in a terminal.
 QString padRight(const QString &s, int width);

@@ -19,6 +19,17 @@ Commands:
   status        the cluster's members as Patroni reports them, with etcd and HAProxy (--json)
   watch         stream the event timeline until interrupted (--json: one object per line)
 
+Operator actions (pre-flight in words, confirmation, outcome followed to convergence, journal):
+  switchover    [--candidate NAME] [--at TIME] [--cancel]
+  failover      --candidate NAME (only when there is no healthy leader)
+  restart       MEMBER…|--all [--pending] [--at TIME] [--cancel]
+  reinit        MEMBER
+  reload        [MEMBER…]
+  pause|resume  maintenance mode on/off
+  config        show | set KEY=VALUE…
+  journal       show | export FILE
+  Actions ask on a terminal and refuse without one unless --yes; --json prints the journal entry.
+
 Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
 )USAGE";
 }
@@ -54,6 +65,9 @@ int main(int argc, char *argv[])
         return runStatusCommand(ctx, QStringList{command} + args);
     if (command == u"watch")
         return runWatchCommand(ctx, QStringList{command} + args);
+    for (const char *action : {"switchover", "failover", "restart", "reinit", "reload", "pause", "resume", "config", "journal"})
+        if (command == QLatin1String(action))
+            return runActionCommand(ctx, command, QStringList{command} + args);
     ctx.err << "pgha: unknown command \"" << command << "\"\n\n" << kUsage;
     return Usage;
 }

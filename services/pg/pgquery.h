@@ -65,6 +65,8 @@ public:
     // poller's session). A kept connection found dead is replaced once, within the same run.
     void setKeepOpen(bool keep) { m_keepOpen = keep; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    // The next start() runs these instead (on the kept connection, when there is one).
+    void setQueries(QStringList queries) { m_queries = std::move(queries); }
 
 signals:
     void finished(const pgha::svc::PgResult &result);

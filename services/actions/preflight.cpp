@@ -1,0 +1,262 @@
+#include "preflight.h"
+
+#include "actions/configpatch.h"
+#include "actions/patronicalls.h"
+
+namespace pgha::svc {
+
+namespace {
+
+const PatroniMember *memberNamed(const ClusterSnapshot &c, const QString &name)
+{
+    for (const auto &m : c.members)
+        if (m.name == name)
+            return &m;
+    return nullptr;
+}
+
+bool isUp(const PatroniMember &m)
+{
+    return m.state == u"running" || m.state == u"streaming";
+}
+
+bool truthyTag(const QJsonValue &v)
+{
+    return v.isBool() ? v.toBool() : (v.isString() && (v.toString().compare(u"true", Qt::CaseInsensitive) == 0));
+}
+
+QString bytesText(qint64 b)
+{
+    if (b >= 1024 * 1024)
+        return QStringLiteral("%1 MiB").arg(double(b) / (1024.0 * 1024.0), 0, 'f', 1);
+    if (b >= 1024)
+        return QStringLiteral("%1 KiB").arg(double(b) / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 B").arg(b);
+}
+
+QString nameList(const QStringList &names)
+{
+    return names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+ActionRequest completeRequest(ActionRequest r, const ClusterSnapshot &cluster)
+{
+    if (r.kind == ActionKind::Switchover && r.leader.isEmpty())
+        if (const auto *l = cluster.leader())
+            r.leader = l->name;
+    return r;
+}
+
+QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwitchover)
+{
+    const auto &c = ctx.cluster;
+    const auto *leader = c.leader();
+    const bool sync = ctx.config && ctx.config->synchronousMode;
+    const auto maxLag = ctx.config ? ctx.config->maximumLagOnFailover : std::nullopt;
+    QList<CandidateVerdict> out;
+    for (const auto &m : c.members) {
+        if (leader && m.name == leader->name)
+            continue;
+        CandidateVerdict v{m.name, false, {}};
+        if (!isUp(m))
+            v.reasons << QStringLiteral("state is \"%1\", not running or streaming").arg(m.state.isEmpty() ? QStringLiteral("unknown") : m.state);
+        if (truthyTag(m.tags.value(u"nofailover")))
+            v.reasons << QStringLiteral("tagged nofailover");
+        if (m.apiUrl.isEmpty())
+            v.reasons << QStringLiteral("has no REST API URL in the DCS");
+        if (forSwitchover && sync && m.role != MemberRole::SyncStandby)
+            v.reasons << QStringLiteral("synchronous_mode is on and it is not the sync standby");
+        if (leader && leader->timeline && m.timeline && *m.timeline != *leader->timeline)
+            v.reasons << QStringLiteral("on timeline %1, the leader is on %2").arg(*m.timeline).arg(*leader->timeline);
+        if (m.lag.kind == MemberLag::Kind::Unknown)
+            v.reasons << QStringLiteral("its lag is unknown (not streaming)");
+        else if (maxLag && m.lag.kind == MemberLag::Kind::Bytes && m.lag.bytes > *maxLag)
+            v.reasons << QStringLiteral("lag %1 is over maximum_lag_on_failover %2").arg(bytesText(m.lag.bytes), bytesText(*maxLag));
+        v.eligible = v.reasons.isEmpty();
+        out.append(v);
+    }
+    return out;
+}
+
+Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
+{
+    Preflight p;
+    const auto &c = ctx.cluster;
+    const auto *leader = c.leader();
+    const QString leaderName = leader ? leader->name : QString();
+    p.confirmText = ctx.clusterName.isEmpty() ? (c.scope.isEmpty() ? QStringLiteral("cluster") : c.scope) : ctx.clusterName;
+
+    if (!ctx.actionsEnabled)
+        p.blockers << QStringLiteral("actions are off for this profile — enable them in the profile editor "
+                                     "(actions_enabled: true) if this cluster may be changed from here");
+    if (c.members.isEmpty())
+        p.blockers << QStringLiteral("no member is known — the Patroni REST APIs did not answer; check the profile's patroni: URLs");
+
+    auto requireMembers = [&]() {
+        for (const auto &name : r.members)
+            if (!memberNamed(c, name))
+                p.blockers << QStringLiteral("\"%1\" is not a member of the cluster (members: %2)")
+                                  .arg(name, [&] { QStringList n; for (const auto &m : c.members) n << m.name; return n.join(QStringLiteral(", ")); }());
+    };
+    auto eligibleNames = [&](const QList<CandidateVerdict> &vs) {
+        QStringList n;
+        for (const auto &v : vs)
+            if (v.eligible)
+                n << v.name;
+        return n;
+    };
+
+    switch (r.kind) {
+    case ActionKind::Switchover: {
+        p.candidates = judgeCandidates(ctx, true);
+        if (!leader) {
+            p.blockers << QStringLiteral("the cluster has no leader — a switchover needs one; use failover with a candidate");
+            break;
+        }
+        if (!r.leader.isEmpty() && r.leader != leaderName)
+            p.blockers << QStringLiteral("\"%1\" is not the leader (%2 is) — Patroni would refuse: leader name does not match")
+                              .arg(r.leader, leaderName);
+        if (c.paused && r.isScheduled())
+            p.blockers << QStringLiteral("the cluster is paused — Patroni cannot schedule a switchover in maintenance mode; resume first");
+        if (c.paused && r.candidate.isEmpty())
+            p.blockers << QStringLiteral("the cluster is paused — a switchover then needs a named candidate");
+        if (c.scheduledSwitchover)
+            p.warnings << QStringLiteral("a switchover is already scheduled at %1; this one replaces it").arg(c.scheduledSwitchover->at);
+        if (r.isScheduled() && r.scheduledAt <= QDateTime::currentDateTimeUtc())
+            p.blockers << QStringLiteral("the scheduled time %1 is in the past").arg(scheduleText(r.scheduledAt));
+        const QStringList ok = eligibleNames(p.candidates);
+        if (!r.candidate.isEmpty()) {
+            bool found = false;
+            for (const auto &v : p.candidates)
+                if (v.name == r.candidate) {
+                    found = true;
+                    if (!v.eligible)
+                        p.blockers << QStringLiteral("%1 cannot take over: %2 (eligible: %3)").arg(v.name, v.reasons.join(QStringLiteral("; ")), nameList(ok));
+                }
+            if (!found)
+                p.blockers << (r.candidate == leaderName ? QStringLiteral("%1 is already the leader").arg(r.candidate)
+                                                         : QStringLiteral("\"%1\" is not a member of the cluster").arg(r.candidate));
+        } else if (ok.isEmpty() && !r.isScheduled()) {
+            p.blockers << QStringLiteral("no member can take over — Patroni would answer 412 \"no good candidates have been found\"");
+        }
+        const QString next = r.candidate.isEmpty() ? QStringLiteral("the healthiest of %1").arg(nameList(ok)) : r.candidate;
+        const qint64 tl = leader->timeline.value_or(0);
+        p.expected = (r.isScheduled() ? QStringLiteral("At %1, ").arg(scheduleText(r.scheduledAt)) : QString())
+                     + QStringLiteral("%1 hands the leader key to %2, which is promoted on timeline %3; %4 restarts as a replica "
+                                      "and follows it. Writes through the read-write entry point pause for a few seconds; "
+                                      "no acknowledged write is lost.")
+                           .arg(leaderName, next).arg(tl + 1).arg(leaderName);
+        break;
+    }
+    case ActionKind::Failover: {
+        p.typedConfirmation = true;
+        p.candidates = judgeCandidates(ctx, false);
+        if (r.candidate.isEmpty())
+            p.blockers << QStringLiteral("a failover needs a candidate — name the member that should lead");
+        if (leader && isUp(*leader))
+            p.blockers << QStringLiteral("%1 is a healthy leader — a failover is for a cluster that has lost its leader; "
+                                         "use a switchover, which hands over cleanly").arg(leaderName);
+        for (const auto &v : p.candidates)
+            if (v.name == r.candidate && !v.eligible)
+                p.blockers << QStringLiteral("%1 cannot take over: %2").arg(v.name, v.reasons.join(QStringLiteral("; ")));
+        if (!r.candidate.isEmpty() && !memberNamed(c, r.candidate))
+            p.blockers << QStringLiteral("\"%1\" is not a member of the cluster").arg(r.candidate);
+        p.expected = QStringLiteral("%1 is promoted and takes the leader key; the other members follow it.").arg(r.candidate);
+        break;
+    }
+    case ActionKind::Restart: {
+        requireMembers();
+        if (c.paused && r.isScheduled())
+            p.blockers << QStringLiteral("the cluster is paused — Patroni cannot schedule a restart in maintenance mode");
+        QStringList targets = r.members;
+        if (targets.isEmpty())
+            for (const auto &m : c.members)
+                targets << m.name;
+        QStringList skipped;
+        for (const auto &t : targets) {
+            const auto *m = memberNamed(c, t);
+            if (m && m->isLeader())
+                p.typedConfirmation = true;
+            if (m && r.pendingOnly && !m->pendingRestart)
+                skipped << t;
+        }
+        if (!skipped.isEmpty())
+            p.warnings << QStringLiteral("%1 has no pending restart and will not restart (--pending)").arg(skipped.join(QStringLiteral(", ")));
+        if (r.pendingOnly && skipped.size() == targets.size())
+            p.blockers << QStringLiteral("no target member has a pending restart — nothing would restart");
+        p.expected = QStringLiteral("%1 restart%2 PostgreSQL%3; a restarted leader stays leader (writes pause while it restarts).")
+                         .arg(targets.join(QStringLiteral(", ")), targets.size() == 1 ? QStringLiteral("s") : QString(),
+                              r.isScheduled() ? QStringLiteral(" at ") + scheduleText(r.scheduledAt) : QString());
+        break;
+    }
+    case ActionKind::Reinit: {
+        p.typedConfirmation = true;
+        requireMembers();
+        if (r.members.isEmpty())
+            p.blockers << QStringLiteral("name the replica to reinitialize");
+        if (!leader)
+            p.blockers << QStringLiteral("the cluster has no leader — Patroni refuses to reinitialize without one to clone from");
+        for (const auto &t : r.members)
+            if (t == leaderName)
+                p.blockers << QStringLiteral("%1 is the leader — Patroni refuses to reinitialize the leader; switch over first").arg(t);
+        p.expected = QStringLiteral("%1's data directory is wiped and cloned again from %2 with pg_basebackup; it streams again afterwards.")
+                         .arg(r.members.join(QStringLiteral(", ")), leaderName);
+        break;
+    }
+    case ActionKind::Reload:
+        requireMembers();
+        p.expected = QStringLiteral("Patroni rereads its configuration and PostgreSQL reloads; members whose change needs a restart show pending_restart.");
+        break;
+    case ActionKind::Pause:
+        if (c.paused)
+            p.blockers << QStringLiteral("the cluster is already paused");
+        p.expected = QStringLiteral("Maintenance mode: Patroni stops managing PostgreSQL — no automatic failover until resumed.");
+        break;
+    case ActionKind::Resume:
+        if (!c.paused)
+            p.blockers << QStringLiteral("the cluster is not paused");
+        p.expected = QStringLiteral("Patroni manages PostgreSQL again; a missing leader is replaced automatically.");
+        break;
+    case ActionKind::CancelSwitchover:
+        if (!c.scheduledSwitchover)
+            p.blockers << QStringLiteral("no switchover is scheduled");
+        p.expected = QStringLiteral("The scheduled switchover is removed; nothing else changes.");
+        break;
+    case ActionKind::CancelRestart: {
+        requireMembers();
+        bool any = false;
+        for (const auto &m : c.members)
+            if ((r.members.isEmpty() || r.members.contains(m.name)) && !m.scheduledRestart.isEmpty())
+                any = true;
+        if (!any)
+            p.warnings << QStringLiteral("/cluster shows no scheduled restart on the targets");
+        p.expected = QStringLiteral("Scheduled restarts are removed; nothing else changes.");
+        break;
+    }
+    case ActionKind::ConfigPatch: {
+        const QJsonObject current = ctx.config ? ctx.config->raw : QJsonObject{};
+        if (!ctx.config)
+            p.warnings << QStringLiteral("the current configuration is not known yet; the diff is against an empty one");
+        const auto changes = diffConfig(current, r.configPatch);
+        if (changes.isEmpty())
+            p.blockers << QStringLiteral("the change leaves the configuration as it is");
+        const auto check = checkConfig(applyMergePatch(current, r.configPatch));
+        p.blockers << check.errors;
+        p.warnings << check.warnings;
+        QStringList lines;
+        for (const auto &ch : changes)
+            lines << QStringLiteral("%1: %2 → %3").arg(ch.key, describeValue(ch.before), describeValue(ch.after));
+        p.expected = QStringLiteral("The DCS configuration changes (%1); every member applies it within loop_wait.").arg(lines.join(QStringLiteral("; ")));
+        break;
+    }
+    }
+
+    if (ctx.production && r.kind != ActionKind::Reload)
+        p.typedConfirmation = true;
+    p.allowed = p.blockers.isEmpty();
+    return p;
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "pg/pgquery.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace pgha::svc {
+
+// Writes one row with a monotonic id through a read-write entry point (HAProxy, Pgpool, a
+// PgBouncer …) every interval, on one kept connection that is replaced when it breaks, and
+// times every acknowledgement on one monotonic clock. What a client of the cluster sees while
+// an action or a fault runs: the longest time between two acknowledged writes is the write gap.
+class WriteProbe : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kDefaultIntervalMs = 100;
+    static constexpr int kWriteTimeoutMs = 1000;   // a write stuck longer is abandoned and retried
+    static constexpr const char *kTable = "pgha_probe";
+
+    explicit WriteProbe(PgEndpoint endpoint, QObject *parent = nullptr);
+    ~WriteProbe() override;
+
+    void setIntervalMs(int ms) { m_intervalMs = ms; }
+    void start();
+    void stop();
+    bool isRunning() const { return m_running; }
+
+    // Figures since start(), on the probe's clock (ms since start()).
+    qint64 nowMs() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
+    int acknowledgedCount() const { return m_acked; }
+    int failedCount() const { return m_failed; }
+    qint64 lastAckMs() const { return m_lastAckMs; }
+    // Longest interval between two consecutive acknowledged writes after `sinceMs` (the interval
+    // that contains `sinceMs` counts); an unanswered tail counts up to now. -1 before any ack.
+    qint64 longestGapMs(qint64 sinceMs = 0) const;
+    QString lastError() const { return m_lastError; }
+
+signals:
+    void acknowledged(qint64 id, qint64 atMs);
+    void writeFailed(qint64 id, qint64 atMs, const QString &error);
+
+private:
+    void tick();
+    void onFinished(const PgResult &r);
+
+    PgEndpoint m_endpoint;
+    PgQuery *m_query = nullptr;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    int m_intervalMs = kDefaultIntervalMs;
+    bool m_running = false;
+    bool m_busy = false;
+    bool m_tableReady = false;
+    qint64 m_nextId = 1;
+    qint64 m_sentId = 0;
+    qint64 m_idBase = 0;
+    int m_acked = 0;
+    int m_failed = 0;
+    qint64 m_lastAckMs = -1;
+    QList<qint64> m_ackTimes;    // every ack, for gaps after any point in time
+    QString m_lastError;
+};
+
+} // namespace pgha::svc
