@@ -5,6 +5,7 @@
 #include "etcd/etcdpoller.h"
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
+#include "http/httpclient.h"
 #include "lab/labstate.h"
 #include "metrics/metricspoller.h"
 #include "patroni/patronipoller.h"
@@ -33,6 +34,7 @@ QList<svc::EndpointPoller::Endpoint> toEndpoints(const QList<svc::Profile::Endpo
 
 ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
     : QObject(parent),
+      m_http(http),
       m_patroni(new svc::PatroniPoller(http, this)),
       m_haproxyPoller(new svc::HaproxyPoller(http, this)),
       m_etcdPoller(new svc::EtcdPoller(http, this)),
@@ -266,6 +268,24 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
         }
     m_scope = profile.scope;
     m_readWriteProxy = profile.haproxyReadWriteProxy;
+    // TLS works from the start; passwords of other profiles arrive later from the keychain
+    // (setHttpSecurity again). Patroni asks for credentials only on unsafe methods, so polling
+    // never needs them.
+    setHttpSecurity(svc::httpSecurityForProfile(profile, profile.isBuiltInLab() ? svc::passwordsForLab(profile.labDir)
+                                                                                : svc::ProfilePasswords{}),
+                    svc::patroniTlsDefault(profile));
+}
+
+void ClusterObserver::setHttpSecurity(const QList<svc::OriginSecurity> &security, const svc::HttpSecurity &tlsDefault)
+{
+    for (const QUrl &origin : std::as_const(m_securedOrigins))
+        m_http->setSecurity(origin, {});
+    m_securedOrigins.clear();
+    for (const auto &o : security) {
+        m_http->setSecurity(o.origin, o.security);
+        m_securedOrigins.append(o.origin);
+    }
+    m_http->setDefaultSecurity(tlsDefault);
 }
 
 void ClusterObserver::setIntervalMs(int ms)

@@ -45,7 +45,12 @@ public:
 
     ClusterObserver(svc::HttpClient *http, QObject *parent = nullptr);
 
+    // Also applies the profile's TLS settings to the HttpClient; for the built-in lab, with the
+    // lab's REST password from its state file.
     void setProfile(const svc::Profile &profile);
+    // Credentials and TLS trust per HTTP origin (see svc::httpSecurityForProfile), replacing
+    // what this observer set before; `tlsDefault` covers https members found by discovery.
+    void setHttpSecurity(const QList<svc::OriginSecurity> &security, const svc::HttpSecurity &tlsDefault = {});
     void setIntervalMs(int ms);
     void start();
     void stop();
@@ -94,6 +99,8 @@ private:
     void voteThroughPgBouncer();
     QList<svc::EndpointPoller::Endpoint> metricsEndpoints() const;
 
+    svc::HttpClient *m_http;
+    QList<QUrl> m_securedOrigins;   // origins whose security this observer set
     svc::PatroniPoller *m_patroni;
     svc::HaproxyPoller *m_haproxyPoller;
     svc::EtcdPoller *m_etcdPoller;

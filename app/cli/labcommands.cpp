@@ -54,6 +54,10 @@ int startLab(CliContext &ctx, const QStringList &args)
          QStringLiteral("Patroni timing preset: %1.").arg(LabTimings::presetNames().join(QStringLiteral(", "))),
          QStringLiteral("PRESET"), LabTimings::demoFast().preset},
         {QStringLiteral("pgpool"), QStringLiteral("Also run Pgpool-II (port 9999 + offset) beside HAProxy, as the alternative front.")},
+        {QStringLiteral("rest-tls"), QStringLiteral("Serve Patroni's REST API over https with the lab's own CA "
+                                                    "(<lab dir>/tls/ca.crt; made with openssl on first start).")},
+        {QStringLiteral("rest-auth"), QStringLiteral("Require Basic auth (user pgha, password in the lab's state file) "
+                                                     "for Patroni's unsafe REST methods (POST/PATCH/PUT/DELETE).")},
         {QStringLiteral("quiet"), QStringLiteral("Only print errors.")},
     });
     if (!parse(parser, ctx, args, QStringLiteral("Start the bundled lab and wait until it is healthy.")))
@@ -86,6 +90,8 @@ int startLab(CliContext &ctx, const QStringList &args)
     config.ports = LabPorts().withOffset(offset);
     config.timings = timings.value();
     config.withPgpool = parser.isSet(QStringLiteral("pgpool"));
+    config.restTls = parser.isSet(QStringLiteral("rest-tls"));
+    config.restAuth = parser.isSet(QStringLiteral("rest-auth"));
     HttpClient http;
     NativeLab lab(config, &http);
     const bool quiet = parser.isSet(QStringLiteral("quiet"));

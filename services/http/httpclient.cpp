@@ -1,25 +1,40 @@
 #include "httpclient.h"
 
 #include "core/logging.h"
+#include "core/result.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTimer>
 
 #include <memory>
 
 namespace pgha::svc {
 
-HttpClient::HttpClient(QObject *parent)
-    : QObject(parent), m_nam(new QNetworkAccessManager(this))
+namespace {
+constexpr int kMaxExplainedBody = 200;   // characters of an error body quoted in explanations
+// Patroni's REST server (Python's BaseHTTPServer) ends an https answer with close_notify and then
+// waits in ssl unwrap() for the client's close_notify before closing TCP; Qt 6.4 never sends one,
+// so the reply would only end at the transfer timeout. Such an answer has no Content-Length and
+// is written at once: after this long without new bytes it is complete.
+constexpr int kCloseDelimitedQuietMs = 120;
+
+// An https answer from Python's http.server whose end is the connection's close (see above).
+bool isPythonCloseDelimited(QNetworkReply *reply)
 {
-    // Polling loopback services: no proxy, ever (a system proxy would turn 127.0.0.1 into a hop).
-    m_nam->setProxy(QNetworkProxy::NoProxy);
+    return reply->url().scheme() == u"https" && !reply->header(QNetworkRequest::ContentLengthHeader).isValid()
+            && !reply->hasRawHeader("Transfer-Encoding") && reply->rawHeader("Server").startsWith("BaseHTTP/");
 }
 
-namespace {
 QNetworkRequest makeRequest(const QUrl &url, int timeoutMs)
 {
     QNetworkRequest request(url);
@@ -28,18 +43,260 @@ QNetworkRequest makeRequest(const QUrl &url, int timeoutMs)
     request.setRawHeader("Accept", "application/json, text/plain, */*");
     return request;
 }
+
+QString settingsOf(const HttpSecurity &s)
+{
+    return s.settingsName.isEmpty() ? QStringLiteral("the TLS settings") : s.settingsName;
+}
+
+Result<QByteArray> readPem(const QString &path, const QString &what, const HttpSecurity &s)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("cannot read the %1 %2: %3").arg(what, path, f.errorString()),
+                         QStringLiteral("fix the path in %1 or make the file readable by this user").arg(settingsOf(s)));
+    return f.readAll();
+}
+
+// The QSslConfiguration `s` asks for: only its CA is trusted when it names one.
+Result<QSslConfiguration> loadTls(const HttpSecurity &s)
+{
+    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    if (!s.caFile.isEmpty()) {
+        auto pem = readPem(s.caFile, QStringLiteral("CA file"), s);
+        if (!pem)
+            return pem.error();
+        const auto certs = QSslCertificate::fromData(pem.value(), QSsl::Pem);
+        if (certs.isEmpty())
+            return makeError(QStringLiteral("the CA file %1 holds no PEM certificate").arg(s.caFile),
+                             QStringLiteral("point %1 at the CA certificate (-----BEGIN CERTIFICATE-----)").arg(settingsOf(s)));
+        c.setCaCertificates(certs);
+    }
+    if (s.certFile.isEmpty() != s.keyFile.isEmpty())
+        return makeError(QStringLiteral("a client certificate needs both a certificate file and a key file (got only %1)")
+                                 .arg(s.certFile.isEmpty() ? s.keyFile : s.certFile),
+                         QStringLiteral("set both, or neither, in %1").arg(settingsOf(s)));
+    if (!s.certFile.isEmpty()) {
+        auto certPem = readPem(s.certFile, QStringLiteral("client certificate"), s);
+        if (!certPem)
+            return certPem.error();
+        const auto certs = QSslCertificate::fromData(certPem.value(), QSsl::Pem);
+        if (certs.isEmpty())
+            return makeError(QStringLiteral("the client certificate file %1 holds no PEM certificate").arg(s.certFile),
+                             QStringLiteral("fix the path in %1").arg(settingsOf(s)));
+        auto keyPem = readPem(s.keyFile, QStringLiteral("client key"), s);
+        if (!keyPem)
+            return keyPem.error();
+        QSslKey key;
+        for (auto algorithm : {QSsl::Ec, QSsl::Rsa, QSsl::Dsa}) {
+            key = QSslKey(keyPem.value(), algorithm, QSsl::Pem, QSsl::PrivateKey);
+            if (!key.isNull())
+                break;
+        }
+        if (key.isNull())
+            return makeError(QStringLiteral("the client key file %1 holds no unencrypted PEM private key").arg(s.keyFile),
+                             QStringLiteral("fix the path in %1 (encrypted keys are not supported)").arg(settingsOf(s)));
+        c.setLocalCertificate(certs.front());
+        c.setPrivateKey(key);
+    }
+    if (!s.verifyPeer)
+        c.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return c;
+}
+
+bool isTrustError(QSslError::SslError e)
+{
+    switch (e) {
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::CertificateUntrusted:
+    case QSslError::CertificateRejected:
+    case QSslError::CertificateSignatureFailed:
+    case QSslError::InvalidCaCertificate:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString tlsErrorText(const QUrl &url, const QList<QSslError> &errors, const QString &fallback, const HttpSecurity &s)
+{
+    const QString where = url.authority();
+    QStringList reasons;
+    bool trust = false;
+    bool hostMismatch = false;
+    bool expired = false;
+    for (const auto &e : errors) {
+        reasons.append(e.errorString());
+        trust = trust || isTrustError(e.error());
+        hostMismatch = hostMismatch || e.error() == QSslError::HostNameMismatch;
+        expired = expired || e.error() == QSslError::CertificateExpired || e.error() == QSslError::CertificateNotYetValid;
+    }
+    reasons.removeDuplicates();
+    const QString why = reasons.isEmpty() ? fallback : reasons.join(QStringLiteral("; "));
+    if (trust && !s.caFile.isEmpty())
+        return QStringLiteral("TLS: certificate of %1 is not trusted by CA file %2 (%3) — check %4's CA file")
+                .arg(where, s.caFile, why, settingsOf(s));
+    if (trust)
+        return QStringLiteral("TLS: certificate of %1 is not trusted by the system's CA certificates (%2) — set the "
+                              "CA file of its issuer in %3").arg(where, why, settingsOf(s));
+    if (hostMismatch)
+        return QStringLiteral("TLS: certificate of %1 does not name host %2 (%3) — use the host name the certificate "
+                              "was issued for, or reissue it with that name").arg(where, url.host(), why);
+    if (expired)
+        return QStringLiteral("TLS: certificate of %1 is expired or not yet valid (%2) — renew it, or check the clock")
+                .arg(where, why);
+    return QStringLiteral("TLS handshake with %1 failed (%2) — does it serve https on that port, and does it want a "
+                          "client certificate? check %3").arg(where, why, settingsOf(s));
+}
 } // namespace
+
+QString explainHttpFailure(const HttpResult &r, const QString &who, const QString &credentialsName)
+{
+    if (r.isSuccess())
+        return {};
+    if (r.transportOk()) {
+        if (r.status == 401)
+            return QStringLiteral("401 from %1 — check %2 (the user name in the profile, the password in the keychain)")
+                    .arg(who, credentialsName);
+        if (r.status == 403)
+            return QStringLiteral("403 from %1 — access denied although the request arrived: check %2 and whether the "
+                                  "API admits this client (restapi allowlist, client certificate)").arg(who, credentialsName);
+        QString body = QString::fromUtf8(r.body).simplified();
+        if (body.size() > kMaxExplainedBody)
+            body = body.left(kMaxExplainedBody) + QStringLiteral("…");
+        return body.isEmpty() ? QStringLiteral("%1 from %2").arg(r.status).arg(who)
+                              : QStringLiteral("%1 from %2: %3").arg(r.status).arg(who, body);
+    }
+    switch (r.failure) {
+    case HttpResult::Failure::Refused:
+        return QStringLiteral("%1 at %2 refused the connection — is it running, and is the port right?")
+                .arg(who, r.url.authority());
+    case HttpResult::Failure::Timeout:
+        return QStringLiteral("%1 did not answer: %2 — is the host reachable, or is it overloaded?").arg(who, r.error);
+    case HttpResult::Failure::Tls:
+    case HttpResult::Failure::Setup:
+    case HttpResult::Failure::TooLarge:
+    case HttpResult::Failure::Other:
+    case HttpResult::Failure::None:
+        break;
+    }
+    return QStringLiteral("%1: %2").arg(who, r.error);
+}
+
+HttpClient::HttpClient(QObject *parent)
+    : QObject(parent), m_nam(new QNetworkAccessManager(this))
+{
+    // Polling loopback services: no proxy, ever (a system proxy would turn 127.0.0.1 into a hop).
+    m_nam->setProxy(QNetworkProxy::NoProxy);
+}
+
+void HttpClient::setSecurity(const QUrl &origin, const HttpSecurity &security)
+{
+    const QString key = originKey(origin);
+    if (security.isEmpty()) {
+        m_security.remove(key);
+        return;
+    }
+    auto it = m_security.find(key);
+    if (it != m_security.end() && it->security == security)
+        return;   // keep what was loaded
+    m_security.insert(key, SecurityEntry{security, {}, false});
+}
+
+void HttpClient::setDefaultSecurity(const HttpSecurity &security)
+{
+    HttpSecurity tlsOnly = security;
+    tlsOnly.username.clear();
+    tlsOnly.password.clear();
+    if (tlsOnly.isEmpty()) {
+        m_defaultSecurity.reset();
+        return;
+    }
+    if (m_defaultSecurity && m_defaultSecurity->security == tlsOnly)
+        return;
+    m_defaultSecurity = SecurityEntry{tlsOnly, {}, false};
+}
+
+void HttpClient::clearSecurity()
+{
+    m_security.clear();
+    m_defaultSecurity.reset();
+}
+
+bool HttpClient::hasSecurity(const QUrl &url) const
+{
+    return m_security.contains(originKey(url)) || (m_defaultSecurity && url.scheme() == u"https");
+}
+
+QString HttpClient::applySecurity(QNetworkRequest &request, const QUrl &url, HttpSecurity *used)
+{
+    SecurityEntry *entry = nullptr;
+    auto it = m_security.find(originKey(url));
+    if (it != m_security.end())
+        entry = &*it;
+    else if (m_defaultSecurity && url.scheme() == u"https")
+        entry = &*m_defaultSecurity;
+    if (!entry)
+        return {};
+    const HttpSecurity &s = entry->security;
+    *used = s;
+    if (s.hasCredentials())
+        request.setRawHeader("Authorization",
+                             "Basic " + (s.username + QLatin1Char(':') + s.password).toUtf8().toBase64());
+    if (url.scheme() != u"https")
+        return {};
+    if (!entry->ssl) {
+        auto loaded = loadTls(s);
+        if (!loaded)
+            return loaded.error().toString();   // not cached: the file may appear (a lab starting)
+        entry->ssl = std::make_shared<QSslConfiguration>(loaded.value());
+    }
+    if (!s.verifyPeer && !entry->warnedInsecure) {
+        entry->warnedInsecure = true;
+        qCWarning(lcHttp).noquote() << "TLS certificate verification is OFF for" << originKey(url)
+                                    << "— anyone on the path can impersonate it (" << settingsOf(s) << ")";
+    }
+    request.setSslConfiguration(*entry->ssl);
+    return {};
+}
+
+void HttpClient::failEarly(const QUrl &url, const QString &error, QObject *context, Callback callback)
+{
+    // Still asynchronous: callers rely on the callback never running inside get()/send().
+    QPointer<QObject> guard(context);
+    const bool guarded = context != nullptr;
+    QTimer::singleShot(0, this, [url, error, guard, guarded, cb = std::move(callback)] {
+        if (guarded && guard.isNull())
+            return;
+        HttpResult r;
+        r.url = url;
+        r.error = error;
+        r.failure = HttpResult::Failure::Setup;
+        cb(r);
+    });
+}
 
 void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback callback)
 {
-    track(m_nam->get(makeRequest(url, timeoutMs)), url, timeoutMs, context, std::move(callback));
+    QNetworkRequest request = makeRequest(url, timeoutMs);
+    HttpSecurity used;
+    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+        return failEarly(url, err, context, std::move(callback));
+    track(m_nam->get(request), url, timeoutMs, used, context, std::move(callback));
 }
 
 void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context, Callback callback)
 {
     QNetworkRequest request = makeRequest(url, timeoutMs);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    track(m_nam->post(request, body), url, timeoutMs, context, std::move(callback));
+    HttpSecurity used;
+    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+        return failEarly(url, err, context, std::move(callback));
+    track(m_nam->post(request, body), url, timeoutMs, used, context, std::move(callback));
 }
 
 void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
@@ -48,15 +305,20 @@ void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray 
     QNetworkRequest request = makeRequest(url, timeoutMs);
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, context, std::move(callback));
+    HttpSecurity used;
+    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+        return failEarly(url, err, context, std::move(callback));
+    track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, used, context, std::move(callback));
 }
 
-void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QObject *context, Callback callback)
+void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security,
+                       QObject *context, Callback callback)
 {
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
+    auto sslErrors = std::make_shared<QList<QSslError>>();
 
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
         if (received > kMaxBodyBytes) {
@@ -64,7 +326,28 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QOb
             reply->abort();
         }
     });
-    connect(reply, &QNetworkReply::finished, this, [reply, timer, guard, guarded, url, timeoutMs, cb = std::move(callback)] {
+    connect(reply, &QNetworkReply::sslErrors, reply, [sslErrors](const QList<QSslError> &errors) {
+        *sslErrors = errors;   // not ignored: the handshake fails and `finished` explains why
+    });
+    auto early = std::make_shared<QByteArray>();   // body of a close-delimited answer, read as it comes
+    if (url.scheme() == u"https") {
+        auto *quiet = new QTimer(reply);
+        quiet->setSingleShot(true);
+        quiet->setInterval(kCloseDelimitedQuietMs);
+        connect(quiet, &QTimer::timeout, reply, [reply] {
+            reply->setProperty("pghaEndedQuietly", true);
+            reply->abort();
+        });
+        connect(reply, &QNetworkReply::readyRead, reply, [reply, quiet, early] {
+            if (!isPythonCloseDelimited(reply))
+                return;
+            early->append(reply->readAll());
+            quiet->start();
+        });
+    }
+    connect(reply, &QNetworkReply::finished, this,
+            [reply, timer, guard, guarded, url, timeoutMs, sslErrors, early, caFile = security.caFile,
+             settingsName = security.settingsName, cb = std::move(callback)] {
         reply->deleteLater();
         HttpResult result;
         result.url = url;
@@ -73,17 +356,32 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QOb
         const auto netError = reply->error();
         // 4xx/5xx are answers, not transport failures: the caller judges the status.
         const bool answered = result.status != 0;
-        if (reply->property("pghaTooLarge").toBool()) {
+        if (reply->property("pghaEndedQuietly").toBool()) {
+            result.body = *early;   // complete: see kCloseDelimitedQuietMs
+        } else if (reply->property("pghaTooLarge").toBool()) {
             result.error = QStringLiteral("answer from %1 is larger than %2 MiB")
                                    .arg(url.authority()).arg(kMaxBodyBytes / (1024 * 1024));
+            result.failure = HttpResult::Failure::TooLarge;
         } else if (netError == QNetworkReply::OperationCanceledError || netError == QNetworkReply::TimeoutError) {
             // setTransferTimeout() aborts the reply, which Qt reports as "Operation canceled".
             result.error = QStringLiteral("no answer from %1 within %2 ms").arg(url.authority()).arg(timeoutMs);
+            result.failure = HttpResult::Failure::Timeout;
+        } else if (netError == QNetworkReply::SslHandshakeFailedError || (!sslErrors->isEmpty() && !answered)) {
+            HttpSecurity s;
+            s.caFile = caFile;
+            s.settingsName = settingsName;
+            result.error = tlsErrorText(url, *sslErrors, reply->errorString(), s);
+            result.failure = HttpResult::Failure::Tls;
         } else if (netError != QNetworkReply::NoError && !answered) {
             result.error = reply->errorString();
+            result.failure = netError == QNetworkReply::ConnectionRefusedError ? HttpResult::Failure::Refused
+                                                                               : HttpResult::Failure::Other;
+            if (netError == QNetworkReply::RemoteHostClosedError && url.scheme() == u"http")
+                result.error += QStringLiteral(" (if it serves https, use an https:// URL)");
         }
-        if (result.error.isEmpty())
-            result.body = reply->readAll();
+        if (result.error.isEmpty() && !reply->property("pghaEndedQuietly").toBool())
+            result.body = *early + reply->readAll();
+        // The URL never carries credentials (they travel in a header this never logs).
         qCDebug(lcHttp) << url << result.status << result.error << result.elapsedMs << "ms";
         if (guarded && guard.isNull())
             return;

@@ -1,28 +1,44 @@
 #pragma once
 
+#include "http/httpsecurity.h"
+
 #include <QByteArray>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QUrl>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QNetworkRequest;
+class QSslConfiguration;
 
 namespace pgha::svc {
 
 struct HttpResult {
+    // Why no usable answer came (a 4xx/5xx answer is Failure::None: the status says it).
+    enum class Failure { None, Timeout, Refused, Tls, Setup, TooLarge, Other };
+
     QUrl url;
     int status = 0;          // HTTP status; 0 when no answer came
     QString error;           // empty on a transport-level success (any status)
     QByteArray body;
     qint64 elapsedMs = 0;
+    Failure failure = Failure::None;
 
     bool transportOk() const { return error.isEmpty(); }
     bool isSuccess() const { return transportOk() && status >= 200 && status < 300; }
 };
+
+// One sentence for people on why `r` is not a success, naming `who` ("pg2's REST API") and
+// what to do: "401 from pg2's REST API — check the Patroni REST credentials". Empty on success.
+QString explainHttpFailure(const HttpResult &r, const QString &who,
+                           const QString &credentialsName = QStringLiteral("the Patroni REST credentials"));
 
 // Thin async wrapper over one shared QNetworkAccessManager: every request has a transfer
 // timeout and a body cap, and completes exactly once through its callback (also on error).
@@ -44,10 +60,33 @@ public:
     void send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
               Callback callback);
 
+    // Credentials and TLS trust for every request to `origin`'s scheme://host:port, whichever
+    // method sends it (the pollers need no change). An empty HttpSecurity removes the entry.
+    // Files are read on the first request and kept until the entry changes; a file that cannot
+    // be read fails that request with an HttpResult naming the file (and is tried again next time).
+    void setSecurity(const QUrl &origin, const HttpSecurity &security);
+    // TLS trust (CA, client certificate, verifyPeer) for every https URL without an entry of its
+    // own, e.g. members found by discovery. Its username/password are ignored: credentials go
+    // only to the origins they were given for.
+    void setDefaultSecurity(const HttpSecurity &security);
+    void clearSecurity();
+    bool hasSecurity(const QUrl &url) const;
+
 private:
-    void track(QNetworkReply *reply, const QUrl &url, int timeoutMs, QObject *context, Callback callback);
+    struct SecurityEntry {
+        HttpSecurity security;
+        std::shared_ptr<QSslConfiguration> ssl;   // loaded on first use
+        bool warnedInsecure = false;
+    };
+    // Adds the Authorization header and the TLS configuration; an error text when a file fails.
+    QString applySecurity(QNetworkRequest &request, const QUrl &url, HttpSecurity *used);
+    void failEarly(const QUrl &url, const QString &error, QObject *context, Callback callback);
+    void track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security, QObject *context,
+               Callback callback);
 
     QNetworkAccessManager *m_nam;
+    QHash<QString, SecurityEntry> m_security;   // by originKey()
+    std::optional<SecurityEntry> m_defaultSecurity;
 };
 
 } // namespace pgha::svc

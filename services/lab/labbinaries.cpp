@@ -85,9 +85,11 @@ Result<LabBinaries> LabBinaries::locate(const LabConfig &config, bool needSetpri
                              {"prometheus-postgres-exporter|postgres_exporter", "prometheus-postgres-exporter", "postgres_exporter",
                               &LabBinaries::postgresExporter},
                              {"pgpool", "pgpool2", "pgpool-ii", &LabBinaries::pgpool},
-                             {"setpriv", "util-linux", "—", &LabBinaries::setpriv}};
+                             {"setpriv", "util-linux", "—", &LabBinaries::setpriv},
+                             {"openssl", "openssl", "openssl", &LabBinaries::openssl}};
     for (const auto &n : needed) {
-        if ((n.field == &LabBinaries::setpriv && !needSetpriv) || (n.field == &LabBinaries::pgpool && !config.withPgpool))
+        if ((n.field == &LabBinaries::setpriv && !needSetpriv) || (n.field == &LabBinaries::pgpool && !config.withPgpool)
+            || (n.field == &LabBinaries::openssl && !config.restTls))
             continue;
         // "a|b": the program's name differs between Debian and upstream/Homebrew.
         QString found;

@@ -18,6 +18,7 @@ struct LabBinaries {
     QString postgresExporter;
     QString pgpool;       // only needed with LabConfig::withPgpool
     QString setpriv;      // only needed to drop root privileges
+    QString openssl;      // only needed with LabConfig::restTls (the lab's CA and certificates)
     QString pgBinDir;     // contains postgres, initdb, pg_ctl, pg_rewind, pg_basebackup
     QString pgVersion;    // major version from the directory layout, when known
 

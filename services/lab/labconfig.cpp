@@ -171,7 +171,9 @@ QJsonObject LabConfig::toJson() const
                                                     {QStringLiteral("retry_timeout"), timings.retryTimeout}}},
             {QStringLiteral("runAsUser"), runAsUser},
             {QStringLiteral("pgBinDir"), pgBinDir},
-            {QStringLiteral("withPgpool"), withPgpool}};
+            {QStringLiteral("withPgpool"), withPgpool},
+            {QStringLiteral("restTls"), restTls},
+            {QStringLiteral("restAuth"), restAuth}};
 }
 
 LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
@@ -189,6 +191,8 @@ LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
     c.runAsUser = o.value(u"runAsUser").toString(c.runAsUser);
     c.pgBinDir = o.value(u"pgBinDir").toString();
     c.withPgpool = o.value(u"withPgpool").toBool(false);
+    c.restTls = o.value(u"restTls").toBool(false);
+    c.restAuth = o.value(u"restAuth").toBool(false);
     return c;
 }
 

@@ -76,6 +76,8 @@ struct LabConfig {
     QStringList binarySearchPath;   // empty: $PATH (+ sbin dirs)
     QString pgBinDir;               // empty: discovered
     bool withPgpool = false;        // Pgpool-II beside HAProxy, as the alternative front
+    bool restTls = false;           // Patroni REST over https with the lab's own CA (<labDir>/tls)
+    bool restAuth = false;          // Basic auth on Patroni's unsafe REST methods (POST/PATCH/…)
 
     QList<LabComponent> components() const;
     QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }

@@ -1,5 +1,7 @@
 #include "labfiles.h"
 
+#include "lab/labtls.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -100,13 +102,32 @@ Result<bool> renderTo(const QString &templateName, const QHash<QString, QString>
 
 QString serverLines(const LabConfig &config)
 {
+    const QString tls = config.restTls ? QStringLiteral(" check-ssl verify required ca-file ") + labTlsCaFile(config.labDir)
+                                       : QString();
     QString lines;
     for (int i = 0; i < kLabMembers; ++i)
-        lines += QStringLiteral("    server %1 %2:%3 check port %4\n")
+        lines += QStringLiteral("    server %1 %2:%3 check port %4%5\n")
                          .arg(config.memberName(i), config.host)
                          .arg(config.ports.pgbouncer[i])
-                         .arg(config.ports.rest[i]);
+                         .arg(config.ports.rest[i])
+                         .arg(tls);
     return lines;
+}
+
+// restapi: TLS files and Basic auth; ctl: how Patroni's own REST client trusts the others.
+std::pair<QString, QString> patroniRestSections(const LabConfig &config, const LabState::Secrets &secrets)
+{
+    QString restapi;
+    QString ctl;
+    if (config.restTls) {
+        restapi += QStringLiteral("  certfile: %1\n  keyfile: %2\n  cafile: %3\n")
+                           .arg(labTlsCertFile(config.labDir), labTlsKeyFile(config.labDir), labTlsCaFile(config.labDir));
+        ctl = QStringLiteral("ctl:\n  insecure: false\n  cacert: %1\n").arg(labTlsCaFile(config.labDir));
+    }
+    if (config.restAuth)
+        restapi += QStringLiteral("  authentication:\n    username: %1\n    password: '%2'\n")
+                           .arg(QLatin1String(kLabRestUser), secrets.restApi);
+    return {restapi, ctl};
 }
 
 } // namespace
@@ -128,7 +149,12 @@ QString LabLayout::configFile(const LabComponent &c) const
 
 LabState::Secrets generateSecrets()
 {
-    return {randomPassword(), randomPassword(), randomPassword()};
+    return {randomPassword(), randomPassword(), randomPassword(), randomPassword()};
+}
+
+QString generateLabPassword()
+{
+    return randomPassword();
 }
 
 Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries, const LabState::Secrets &secrets,
@@ -171,6 +197,11 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
                          {QStringLiteral("superuser_password"), secrets.superuser},
                          {QStringLiteral("replication_password"), secrets.replication},
                          {QStringLiteral("rewind_password"), secrets.rewind}});
+            {
+                const auto [restapi, ctl] = patroniRestSections(config, secrets);
+                vars.insert(QStringLiteral("restapi_security"), restapi);
+                vars.insert(QStringLiteral("ctl_section"), ctl);
+            }
             if (auto r = renderTo(QStringLiteral("patroni.yml.in"), vars, layout.configFile(c), runAs); !r)
                 return r;
             break;

@@ -25,6 +25,7 @@ struct LabLayout {
 };
 
 LabState::Secrets generateSecrets();
+QString generateLabPassword();
 
 // Creates the directories and renders every config from lab-stack/native. `runAs` is the
 // account that owns member files when started as root (nullptr otherwise).

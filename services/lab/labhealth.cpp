@@ -37,12 +37,14 @@ void LabHealthCheck::askCluster(int index)
         return;
     }
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_config.restTls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(m_config.host);
     url.setPort(m_config.ports.rest[index]);
     url.setPath(QStringLiteral("/cluster"));
     m_http->get(url, kStepTimeoutMs, this, [this, index](const HttpResult &r) {
         if (!r.isSuccess()) {
+            if (index + 1 >= kLabMembers && !r.transportOk())
+                m_health.problems.append(explainHttpFailure(r, QStringLiteral("%1's REST API").arg(m_config.memberName(index))));
             askCluster(index + 1);
             return;
         }

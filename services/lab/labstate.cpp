@@ -80,7 +80,8 @@ QByteArray LabState::toJson() const
         {QStringLiteral("config"), config.toJson()},
         {QStringLiteral("secrets"), QJsonObject{{QStringLiteral("superuser"), secrets.superuser},
                                                 {QStringLiteral("replication"), secrets.replication},
-                                                {QStringLiteral("rewind"), secrets.rewind}}},
+                                                {QStringLiteral("rewind"), secrets.rewind},
+                                                {QStringLiteral("restApi"), secrets.restApi}}},
         {QStringLiteral("processes"), procs}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -106,7 +107,7 @@ Result<LabState> LabState::fromJson(const QByteArray &json, const QString &labDi
     s.config = LabConfig::fromJson(o.value(u"config").toObject(), labDir);
     const QJsonObject sec = o.value(u"secrets").toObject();
     s.secrets = {sec.value(u"superuser").toString(), sec.value(u"replication").toString(),
-                 sec.value(u"rewind").toString()};
+                 sec.value(u"rewind").toString(), sec.value(u"restApi").toString()};
     for (const auto &v : o.value(u"processes").toArray()) {
         const QJsonObject p = v.toObject();
         s.processes.append({p.value(u"name").toString(), kindFromName(p.value(u"kind").toString()),

@@ -27,6 +27,7 @@ struct LabState {
         QString superuser;
         QString replication;
         QString rewind;
+        QString restApi;              // Patroni REST Basic auth (LabConfig::restAuth), user kLabRestUser
     };
 
     int version = 1;

@@ -5,6 +5,7 @@
 #include "lab/labfiles.h"
 #include "lab/labhealth.h"
 #include "lab/labstopper.h"
+#include "lab/labtls.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -155,6 +156,8 @@ void NativeLab::start(const StartOptions &options)
         if (!m_config.pgBinDir.isEmpty())
             kept.pgBinDir = m_config.pgBinDir;
         kept.withPgpool = kept.withPgpool || m_config.withPgpool;
+        kept.restTls = kept.restTls || m_config.restTls;
+        kept.restAuth = kept.restAuth || m_config.restAuth;
         m_config = kept;
     }
     switch (existing.status) {
@@ -162,6 +165,7 @@ void NativeLab::start(const StartOptions &options)
         emit message(QStringLiteral("the lab in %1 is already running").arg(m_config.labDir));
         m_state = *existing.state;
         m_stage = Stage::Health;
+        applyHttpSecurity();
         for (const auto &c : existing.components)
             setComponent(c.name, LabComponentStatus::State::Ready, QStringLiteral("already running (pid %1)").arg(c.pid));
         runHealthCheck();
@@ -228,6 +232,34 @@ void NativeLab::continueStart()
         finishStart(LabOutcome::failure(ok.error(), m_clock.elapsed()));
         return;
     }
+    applyHttpSecurity();
+    if (m_config.restTls && !(m_reuseData && labTlsFilesExist(m_config.labDir)))
+        makeCertificates();
+    else
+        launchEtcd();
+}
+
+void NativeLab::makeCertificates()
+{
+    setStage(QStringLiteral("making the lab's CA and REST API certificate in %1").arg(labTlsDir(m_config.labDir)), 8);
+    m_stage = Stage::Certificates;
+    auto *maker = new LabTlsMaker(m_config, m_binaries.openssl, m_runAs ? &*m_runAs : nullptr, this);
+    const quint64 gen = m_generation;
+    connect(maker, &LabTlsMaker::finished, this, [this, maker, gen](const QString &error) {
+        maker->deleteLater();
+        if (gen != m_generation || m_stage != Stage::Certificates)
+            return;
+        if (!error.isEmpty()) {
+            failStart(makeError(error, QStringLiteral("check that `openssl version` works (Debian package openssl)")));
+            return;
+        }
+        launchEtcd();
+    });
+    maker->start();
+}
+
+void NativeLab::launchEtcd()
+{
     setStage(QStringLiteral("starting etcd ×3"), 10);
     for (const auto &c : m_config.components())
         if (c.kind == LabComponentKind::Etcd)
@@ -238,6 +270,22 @@ void NativeLab::continueStart()
     m_stage = Stage::WaitEtcd;
     m_stageClock.start();
     m_ticker.start();
+}
+
+// The lab's probes and health check (and whoever shares this HttpClient) speak https with the
+// lab's CA and send the lab's REST credentials.
+void NativeLab::applyHttpSecurity()
+{
+    for (const auto &o : labHttpSecurity(m_config, m_state.secrets))
+        m_http->setSecurity(o.origin, o.security);
+}
+
+QUrl NativeLab::restUrl(int index, const QString &path) const
+{
+    QUrl url = localUrl(m_config.host, m_config.ports.rest[index], path);
+    if (m_config.restTls)
+        url.setScheme(QStringLiteral("https"));
+    return url;
 }
 
 Result<bool> NativeLab::preflight()
@@ -286,6 +334,8 @@ Result<bool> NativeLab::prepare()
                          : QStringLiteral("writing configuration to %1").arg(m_config.labDir), 5);
     if (!m_reuseData || m_state.secrets.superuser.isEmpty())
         m_state.secrets = generateSecrets();
+    if (m_state.secrets.restApi.isEmpty())   // a lab made before REST auth existed
+        m_state.secrets.restApi = generateLabPassword();
     m_config.pgBinDir = m_binaries.pgBinDir;
     auto written = writeLabFiles(m_config, m_binaries, m_state.secrets, m_runAs ? &*m_runAs : nullptr);
     if (!written)
@@ -398,7 +448,7 @@ void NativeLab::tickMembers()
             continue;
         m_asking.insert(c.name);
         const quint64 gen = m_generation;
-        m_http->get(localUrl(m_config.host, m_config.ports.rest[c.index], QStringLiteral("/patroni")), kProbeTimeoutMs,
+        m_http->get(restUrl(c.index, QStringLiteral("/patroni")), kProbeTimeoutMs,
                     this, [this, gen, name = c.name](const HttpResult &r) {
                         if (gen != m_generation || m_stage != Stage::WaitMembers)
                             return;

@@ -81,13 +81,17 @@ signals:
     void stopFinished(const pgha::svc::LabOutcome &outcome);
 
 private:
-    enum class Stage { Idle, StoppingRemains, WaitEtcd, WaitMembers, Health, Cancelling, Stopping };
+    enum class Stage { Idle, StoppingRemains, Certificates, WaitEtcd, WaitMembers, Health, Cancelling, Stopping };
 
     Result<bool> acquireLock();
     void releaseLock();
     void continueStart();
     Result<bool> preflight();
     Result<bool> prepare();
+    void makeCertificates();
+    void launchEtcd();
+    void applyHttpSecurity();
+    QUrl restUrl(int index, const QString &path) const;
     Result<bool> launch(const LabComponent &component);
     void tick();
     void tickEtcd();

@@ -2,15 +2,18 @@
 
 #include "core/logging.h"
 #include "lab/labstate.h"
+#include "lab/labtls.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QSaveFile>
 #include <QStandardPaths>
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <tuple>
 
 namespace pgha::svc {
@@ -31,9 +34,14 @@ Profile Profile::forLab(const LabConfig &config)
     p.name = QStringLiteral("lab");
     p.kind = Kind::Lab;
     p.labDir = config.labDir;
+    p.actionsEnabled = true;
+    if (config.restTls)
+        p.patroniRest.caFile = labTlsCaFile(config.labDir);
+    if (config.restAuth)
+        p.patroniRest.username = QString::fromLatin1(kLabRestUser);
     for (int i = 0; i < kLabMembers; ++i) {
         QUrl url;
-        url.setScheme(QStringLiteral("http"));
+        url.setScheme(config.restTls ? QStringLiteral("https") : QStringLiteral("http"));
         url.setHost(config.host);
         url.setPort(config.ports.rest[i]);
         p.patroni.append({config.memberName(i), url});
@@ -100,6 +108,39 @@ Error yamlError(const QString &source, const YAML::Exception &e)
                      QStringLiteral("fix the profile file; it was not changed"));
 }
 
+// Passwords never live in a profile: a key that looks like one is refused wherever it is.
+std::optional<Error> findPasswordKey(const YAML::Node &node, const QString &source)
+{
+    if (node.IsMap()) {
+        for (const auto &kv : node) {
+            const QString key = kv.first.IsScalar() ? str(kv.first).toLower() : QString();
+            if (key == u"password" || key == u"passwd" || key.endsWith(u"_password"))
+                return makeError(QStringLiteral("%1: line %2, column %3: \"%4\" is not allowed in a profile — passwords "
+                                                "go to the system keychain, never into a file")
+                                         .arg(source).arg(kv.first.Mark().line + 1).arg(kv.first.Mark().column + 1)
+                                         .arg(str(kv.first)),
+                                 QStringLiteral("remove the line; the console asks for the password once and keeps it "
+                                                "in the keychain"));
+            if (auto e = findPasswordKey(kv.second, source))
+                return e;
+        }
+    } else if (node.IsSequence()) {
+        for (const auto &e : node)
+            if (auto err = findPasswordKey(e, source))
+                return err;
+    }
+    return std::nullopt;
+}
+
+Result<bool> expectMap(const YAML::Node &n, const char *key, const QString &source, const char *example)
+{
+    if (!n || n.IsMap())
+        return true;
+    return makeError(QStringLiteral("%1: line %2, column %3: \"%4\" must be a mapping, e.g. %5")
+                             .arg(source).arg(n.Mark().line + 1).arg(n.Mark().column + 1)
+                             .arg(QLatin1String(key), QLatin1String(example)));
+}
+
 PgEndpoint readEndpoint(const YAML::Node &n, PgEndpoint fallback)
 {
     if (!n)
@@ -156,6 +197,8 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
         if (!root.IsMap())
             return makeError(QStringLiteral("%1: a profile is a YAML mapping (name:, kind:, patroni: …)").arg(sourceName),
                              QStringLiteral("see the example in the README"));
+        if (auto e = findPasswordKey(root, sourceName))
+            return *e;
         p.name = root["name"] ? str(root["name"]) : QFileInfo(sourceName).baseName();
         const QString kind = root["kind"] ? str(root["kind"]) : QStringLiteral("lab");
         bool known = false;
@@ -194,6 +237,29 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             p.discoverMembers = root["discover"].as<bool>();
         if (root["builtin_metrics"])
             p.scrapeBuiltInMetrics = root["builtin_metrics"].as<bool>();
+        p.actionsEnabled = p.kind == Profile::Kind::Lab;
+        if (root["actions_enabled"])
+            p.actionsEnabled = root["actions_enabled"].as<bool>();
+        const YAML::Node rest = root["patroni_rest"];
+        if (auto ok = expectMap(rest, "patroni_rest", sourceName, "{username: pgha, ca_file: /etc/pgha/ca.crt}"); !ok)
+            return ok.error();
+        if (rest) {
+            if (rest["username"]) p.patroniRest.username = str(rest["username"]);
+            if (rest["ca_file"]) p.patroniRest.caFile = str(rest["ca_file"]);
+            if (rest["cert_file"]) p.patroniRest.certFile = str(rest["cert_file"]);
+            if (rest["key_file"]) p.patroniRest.keyFile = str(rest["key_file"]);
+            if (rest["verify_tls"]) p.patroniRest.verifyTls = rest["verify_tls"].as<bool>();
+            if (p.patroniRest.certFile.isEmpty() != p.patroniRest.keyFile.isEmpty())
+                return makeError(QStringLiteral("%1: line %2: \"patroni_rest\" needs both cert_file and key_file, or neither")
+                                         .arg(sourceName).arg(rest.Mark().line + 1));
+        }
+        for (const auto &[key, target] : {std::pair{"etcd_auth", &p.etcdAuth}, std::pair{"haproxy_stats_auth", &p.haproxyStatsAuth}}) {
+            const YAML::Node auth = root[key];
+            if (auto ok = expectMap(auth, key, sourceName, "{username: monitor}"); !ok)
+                return ok.error();
+            if (auth && auth["username"])
+                target->username = str(auth["username"]);
+        }
         p.readWrite = readEndpoint(root["read_write"], p.readWrite);
         p.readOnly = readEndpoint(root["read_only"], p.readWrite);
     } catch (const YAML::Exception &e) {
@@ -224,6 +290,20 @@ QByteArray serialiseProfile(const Profile &profile)
     writeEndpointList(out, "pgbouncers", profile.pgbouncers);
     writeEndpointList(out, "pgpools", profile.pgpools);
     writeEndpointList(out, "metrics", profile.metrics);
+    if (!profile.patroniRest.isEmpty()) {
+        const auto &r = profile.patroniRest;
+        out << YAML::Key << "patroni_rest" << YAML::Value << YAML::BeginMap;
+        for (const auto &[key, value] : {std::pair{"username", r.username}, std::pair{"ca_file", r.caFile},
+                                         std::pair{"cert_file", r.certFile}, std::pair{"key_file", r.keyFile}})
+            if (!value.isEmpty())
+                out << YAML::Key << key << YAML::Value << value.toStdString();
+        out << YAML::Key << "verify_tls" << YAML::Value << r.verifyTls << YAML::EndMap;
+    }
+    for (const auto &[key, auth] : {std::pair{"etcd_auth", profile.etcdAuth}, std::pair{"haproxy_stats_auth", profile.haproxyStatsAuth}})
+        if (!auth.username.isEmpty())
+            out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "username"
+                << YAML::Value << auth.username.toStdString() << YAML::EndMap;
+    out << YAML::Key << "actions_enabled" << YAML::Value << profile.actionsEnabled;
     if (!profile.discoverMembers)
         out << YAML::Key << "discover" << YAML::Value << false;
     if (!profile.scrapeBuiltInMetrics)
@@ -256,6 +336,65 @@ Result<bool> saveProfileFile(const Profile &profile, const QString &path)
         return makeError(QStringLiteral("cannot save profile %1: %2").arg(path, f.errorString()),
                          QStringLiteral("the previous file is unchanged"));
     return true;
+}
+
+namespace {
+QString describeSettings(const Profile &profile, const char *what)
+{
+    return profile.isBuiltInLab() ? QStringLiteral("the lab's TLS files in %1/tls (restart the lab to regenerate them)").arg(profile.labDir)
+                                  : QStringLiteral("the profile's %1 settings (%2)")
+                                            .arg(QLatin1String(what), profile.sourceFile.isEmpty() ? profile.name : profile.sourceFile);
+}
+} // namespace
+
+HttpSecurity patroniTlsDefault(const Profile &profile)
+{
+    const auto &r = profile.patroniRest;
+    HttpSecurity s;
+    s.caFile = r.caFile;
+    s.certFile = r.certFile;
+    s.keyFile = r.keyFile;
+    s.verifyPeer = r.verifyTls;
+    s.settingsName = describeSettings(profile, "patroni_rest");
+    return s;
+}
+
+QList<OriginSecurity> httpSecurityForProfile(const Profile &profile, const ProfilePasswords &passwords)
+{
+    QList<OriginSecurity> out;
+    QSet<QString> seen;
+    auto add = [&](const QUrl &url, const HttpSecurity &s) {
+        if (s.isEmpty() || !url.isValid() || seen.contains(originKey(url)))
+            return;
+        seen.insert(originKey(url));
+        out.append({url, s});
+    };
+    HttpSecurity patroni = patroniTlsDefault(profile);
+    patroni.username = profile.patroniRest.username;
+    if (!patroni.username.isEmpty())
+        patroni.password = passwords.patroniRest;
+    for (const auto &e : profile.patroni)
+        add(e.url, patroni);
+    HttpSecurity etcd;
+    etcd.username = profile.etcdAuth.username;
+    etcd.password = etcd.username.isEmpty() ? QString() : passwords.etcd;
+    etcd.settingsName = describeSettings(profile, "etcd_auth");
+    for (const auto &e : profile.etcd)
+        add(e.url, etcd);
+    HttpSecurity stats;
+    stats.username = profile.haproxyStatsAuth.username;
+    stats.password = stats.username.isEmpty() ? QString() : passwords.haproxyStats;
+    stats.settingsName = describeSettings(profile, "haproxy_stats_auth");
+    add(profile.haproxyStats, stats);
+    return out;
+}
+
+ProfilePasswords passwordsForLab(const QString &labDir)
+{
+    ProfilePasswords p;
+    if (const auto state = LabState::load(labDir))
+        p.patroniRest = state.value().secrets.restApi;
+    return p;
 }
 
 Result<Profile> resolveProfile(const QString &nameOrFile, const QString &labDir)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "http/httpsecurity.h"
 #include "lab/labconfig.h"
 #include "pg/pgquery.h"
 
@@ -18,6 +19,24 @@ struct Profile {
     struct Endpoint {
         QString name;
         QUrl url;
+    };
+
+    // Patroni REST API security (YAML `patroni_rest:`). The password is in the keychain under
+    // secretKey(name, "patroni-rest"), never here.
+    struct RestSecurity {
+        QString username;    // Basic auth user (restapi.authentication.username)
+        QString caFile;      // CA that issued the REST API's certificate (https URLs)
+        QString certFile;    // client certificate, when the API wants one (verify_client)
+        QString keyFile;
+        bool verifyTls = true;
+
+        bool isEmpty() const { return *this == RestSecurity(); }
+        bool operator==(const RestSecurity &) const = default;
+    };
+    // Basic auth of etcd's gateway or HAProxy's stats page (`etcd_auth:`, `haproxy_stats_auth:`).
+    struct BasicAuth {
+        QString username;
+        bool operator==(const BasicAuth &) const = default;
     };
 
     QString name;
@@ -40,12 +59,33 @@ struct Profile {
     PgEndpoint readWrite;
     PgEndpoint readOnly;
     QString labDir;                     // set on the built-in lab profile
+    RestSecurity patroniRest;
+    BasicAuth etcdAuth;
+    BasicAuth haproxyStatsAuth;
+    // Operator actions (switchover, restart …) offered at all; a profile file says so
+    // explicitly for staging/production; the built-in lab has them on.
+    bool actionsEnabled = false;
 
     static QString kindName(Kind k);
     bool isBuiltInLab() const { return !labDir.isEmpty(); }
 
     static Profile forLab(const LabConfig &config);
 };
+
+// The passwords a profile needs, from the keychain (or the lab's state file).
+struct ProfilePasswords {
+    QString patroniRest;
+    QString etcd;
+    QString haproxyStats;
+};
+
+// Per-origin HttpSecurity for every HTTP endpoint of `profile` that needs any (Patroni REST and
+// its /metrics, etcd, HAProxy stats); credentials only where the profile names a user.
+QList<OriginSecurity> httpSecurityForProfile(const Profile &profile, const ProfilePasswords &passwords);
+// TLS trust (no credentials) for https Patroni members the profile does not list (discovery).
+HttpSecurity patroniTlsDefault(const Profile &profile);
+// The built-in lab's passwords from its 0600 state file (empty when the lab has none).
+ProfilePasswords passwordsForLab(const QString &labDir);
 
 // Profiles live in <config dir>/pgha/profiles/NAME.yaml.
 QString profileDirectory();
