@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "core/result.h"
+#include "http/tlsexchange.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -22,18 +23,6 @@ namespace pgha::svc {
 
 namespace {
 constexpr int kMaxExplainedBody = 200;   // characters of an error body quoted in explanations
-// Patroni's REST server (Python's BaseHTTPServer) ends an https answer with close_notify and then
-// waits in ssl unwrap() for the client's close_notify before closing TCP; Qt 6.4 never sends one,
-// so the reply would only end at the transfer timeout. Such an answer has no Content-Length and
-// is written at once: after this long without new bytes it is complete.
-constexpr int kCloseDelimitedQuietMs = 120;
-
-// An https answer from Python's http.server whose end is the connection's close (see above).
-bool isPythonCloseDelimited(QNetworkReply *reply)
-{
-    return reply->url().scheme() == u"https" && !reply->header(QNetworkRequest::ContentLengthHeader).isValid()
-            && !reply->hasRawHeader("Transfer-Encoding") && reply->rawHeader("Server").startsWith("BaseHTTP/");
-}
 
 QNetworkRequest makeRequest(const QUrl &url, int timeoutMs)
 {
@@ -280,8 +269,52 @@ void HttpClient::failEarly(const QUrl &url, const QString &error, QObject *conte
     });
 }
 
+void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
+                         QObject *context, Callback callback)
+{
+    QNetworkRequest request(url);   // carries the Authorization header and TLS configuration
+    HttpSecurity used;
+    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+        return failEarly(url, err, context, std::move(callback));
+    TlsExchange::Request r;
+    r.verb = verb;
+    r.url = url;
+    r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json, text/plain, */*")});
+    if (json)
+        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
+    if (request.hasRawHeader("Authorization"))
+        r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
+    r.body = body;
+    r.ssl = request.sslConfiguration();
+    r.timeoutMs = timeoutMs > 0 ? timeoutMs : kDefaultTimeoutMs;
+    auto *exchange = new TlsExchange(std::move(r), this);
+    QPointer<QObject> guard(context);
+    const bool guarded = context != nullptr;
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    connect(exchange, &TlsExchange::finished, this,
+            [exchange, guard, guarded, timer, caFile = used.caFile, settingsName = used.settingsName, cb = std::move(callback)] {
+                exchange->deleteLater();
+                HttpResult result = exchange->result();
+                result.elapsedMs = timer->elapsed();
+                if (result.failure == HttpResult::Failure::Tls) {
+                    HttpSecurity s;
+                    s.caFile = caFile;
+                    s.settingsName = settingsName;
+                    result.error = tlsErrorText(result.url, exchange->tlsErrors(), result.error, s);
+                }
+                qCDebug(lcHttp) << result.url << result.status << result.error << result.elapsedMs << "ms";
+                if (guarded && guard.isNull())
+                    return;
+                cb(result);
+            });
+    exchange->start();
+}
+
 void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback callback)
 {
+    if (url.scheme() == u"https")
+        return sendTls("GET", url, {}, false, timeoutMs, context, std::move(callback));
     QNetworkRequest request = makeRequest(url, timeoutMs);
     HttpSecurity used;
     if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
@@ -291,6 +324,8 @@ void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback 
 
 void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context, Callback callback)
 {
+    if (url.scheme() == u"https")
+        return sendTls("POST", url, body, true, timeoutMs, context, std::move(callback));
     QNetworkRequest request = makeRequest(url, timeoutMs);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     HttpSecurity used;
@@ -302,6 +337,8 @@ void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs
 void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
                       Callback callback)
 {
+    if (url.scheme() == u"https")
+        return sendTls(verb, url, body, !body.isEmpty(), timeoutMs, context, std::move(callback));
     QNetworkRequest request = makeRequest(url, timeoutMs);
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -329,24 +366,8 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
     connect(reply, &QNetworkReply::sslErrors, reply, [sslErrors](const QList<QSslError> &errors) {
         *sslErrors = errors;   // not ignored: the handshake fails and `finished` explains why
     });
-    auto early = std::make_shared<QByteArray>();   // body of a close-delimited answer, read as it comes
-    if (url.scheme() == u"https") {
-        auto *quiet = new QTimer(reply);
-        quiet->setSingleShot(true);
-        quiet->setInterval(kCloseDelimitedQuietMs);
-        connect(quiet, &QTimer::timeout, reply, [reply] {
-            reply->setProperty("pghaEndedQuietly", true);
-            reply->abort();
-        });
-        connect(reply, &QNetworkReply::readyRead, reply, [reply, quiet, early] {
-            if (!isPythonCloseDelimited(reply))
-                return;
-            early->append(reply->readAll());
-            quiet->start();
-        });
-    }
     connect(reply, &QNetworkReply::finished, this,
-            [reply, timer, guard, guarded, url, timeoutMs, sslErrors, early, caFile = security.caFile,
+            [reply, timer, guard, guarded, url, timeoutMs, sslErrors, caFile = security.caFile,
              settingsName = security.settingsName, cb = std::move(callback)] {
         reply->deleteLater();
         HttpResult result;
@@ -356,9 +377,7 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
         const auto netError = reply->error();
         // 4xx/5xx are answers, not transport failures: the caller judges the status.
         const bool answered = result.status != 0;
-        if (reply->property("pghaEndedQuietly").toBool()) {
-            result.body = *early;   // complete: see kCloseDelimitedQuietMs
-        } else if (reply->property("pghaTooLarge").toBool()) {
+        if (reply->property("pghaTooLarge").toBool()) {
             result.error = QStringLiteral("answer from %1 is larger than %2 MiB")
                                    .arg(url.authority()).arg(kMaxBodyBytes / (1024 * 1024));
             result.failure = HttpResult::Failure::TooLarge;
@@ -379,8 +398,8 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
             if (netError == QNetworkReply::RemoteHostClosedError && url.scheme() == u"http")
                 result.error += QStringLiteral(" (if it serves https, use an https:// URL)");
         }
-        if (result.error.isEmpty() && !reply->property("pghaEndedQuietly").toBool())
-            result.body = *early + reply->readAll();
+        if (result.error.isEmpty())
+            result.body = reply->readAll();
         // The URL never carries credentials (they travel in a header this never logs).
         qCDebug(lcHttp) << url << result.status << result.error << result.elapsedMs << "ms";
         if (guarded && guard.isNull())

@@ -40,7 +40,7 @@ struct HttpResult {
 QString explainHttpFailure(const HttpResult &r, const QString &who,
                            const QString &credentialsName = QStringLiteral("the Patroni REST credentials"));
 
-// Thin async wrapper over one shared QNetworkAccessManager: every request has a transfer
+// Thin async wrapper over one shared QNetworkAccessManager (https: see TlsExchange): every request has a transfer
 // timeout and a body cap, and completes exactly once through its callback (also on error).
 class HttpClient : public QObject {
     Q_OBJECT
@@ -80,6 +80,9 @@ private:
     };
     // Adds the Authorization header and the TLS configuration; an error text when a file fails.
     QString applySecurity(QNetworkRequest &request, const QUrl &url, HttpSecurity *used);
+    // https: one TlsExchange per request (see tlsexchange.h for why not QNetworkAccessManager).
+    void sendTls(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
+                 QObject *context, Callback callback);
     void failEarly(const QUrl &url, const QString &error, QObject *context, Callback callback);
     void track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security, QObject *context,
                Callback callback);

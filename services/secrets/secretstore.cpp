@@ -71,7 +71,8 @@ void KeychainSecretStore::fallBack(const QString &reason)
 {
     if (!m_fallbackReason.isEmpty())
         return;
-    m_fallbackReason = QStringLiteral("no system keychain is available (%1); passwords are kept for this session "
+    m_fallbackReason = QStringLiteral("no system keychain is available (QtKeychain: %1; on Linux a Secret Service "
+                                     "such as GNOME Keyring or KWallet must run on the session D-Bus); passwords are kept for this session "
                                      "only and must be entered again next time")
                                .arg(reason);
     qCWarning(lcProfile).noquote() << m_fallbackReason;

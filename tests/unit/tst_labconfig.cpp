@@ -3,6 +3,7 @@
 #include "lab/labconfig.h"
 #include "lab/labfiles.h"
 #include "lab/labstate.h"
+#include "lab/labtls.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -164,6 +165,47 @@ private slots:
         QCOMPARE(read(layout.componentDir(QStringLiteral("exporter2")) + QStringLiteral("/password")), secrets.superuser);
     }
 
+    // --rest-tls --rest-auth: Patroni serves https with the lab's certificate and asks for
+    // Basic auth; HAProxy checks over TLS against the lab's CA; the state remembers both.
+    void restSecurityFiles()
+    {
+        QTemporaryDir dir;
+        LabConfig c;
+        c.labDir = dir.path();
+        c.restTls = true;
+        c.restAuth = true;
+        LabBinaries b;
+        b.pgBinDir = QStringLiteral("/usr/lib/postgresql/15/bin");
+        const auto secrets = generateSecrets();
+        QCOMPARE(secrets.restApi.size(), 24);
+        QVERIFY(writeLabFiles(c, b, secrets, nullptr).ok());
+        const LabLayout layout(c.labDir);
+        const QString patroni = read(layout.componentDir(QStringLiteral("pg2")) + QStringLiteral("/patroni.yml"));
+        QVERIFY(patroni.contains(QStringLiteral("  certfile: %1/tls/server.crt\n").arg(dir.path())));
+        QVERIFY(patroni.contains(QStringLiteral("  keyfile: %1/tls/server.key\n").arg(dir.path())));
+        QVERIFY(patroni.contains(QStringLiteral("  authentication:\n    username: pgha\n    password: '%1'").arg(secrets.restApi)));
+        QVERIFY(patroni.contains(QStringLiteral("ctl:\n  insecure: false\n  cacert: %1/tls/ca.crt").arg(dir.path())));
+        QVERIFY(!patroni.contains(u"{{"));
+        const QString haproxy = read(layout.componentDir(QStringLiteral("haproxy")) + QStringLiteral("/haproxy.cfg"));
+        QCOMPARE(haproxy.count(QStringLiteral("server pg2 127.0.0.1:6433 check port 8009 check-ssl verify required ca-file %1/tls/ca.crt")
+                                       .arg(dir.path())), 2);
+        QVERIFY(!haproxy.contains(secrets.restApi));
+
+        const QJsonObject json = c.toJson();
+        const LabConfig back = LabConfig::fromJson(json, dir.path());
+        QVERIFY(back.restTls);
+        QVERIFY(back.restAuth);
+        QVERIFY(!LabConfig::fromJson(LabConfig().toJson(), dir.path()).restTls);
+
+        const auto security = labHttpSecurity(c, secrets);
+        QCOMPARE(security.size(), kLabMembers);
+        QCOMPARE(originKey(security[1].origin), QStringLiteral("https://127.0.0.1:8009"));
+        QCOMPARE(security[1].security.username, QStringLiteral("pgha"));
+        QCOMPARE(security[1].security.password, secrets.restApi);
+        QCOMPARE(security[1].security.caFile, dir.path() + QStringLiteral("/tls/ca.crt"));
+        QVERIFY(labHttpSecurity(LabConfig(), secrets).isEmpty());   // a plain lab needs nothing
+    }
+
     void stateRoundTrip()
     {
         QTemporaryDir dir;
@@ -183,6 +225,7 @@ private slots:
         QCOMPARE(loaded.value().config.ports.haproxyStats, 7007);
         QCOMPARE(loaded.value().config.timings.preset, QStringLiteral("supported-fast"));
         QCOMPARE(loaded.value().secrets.superuser, s.secrets.superuser);
+        QCOMPARE(loaded.value().secrets.restApi, s.secrets.restApi);
         QCOMPARE(loaded.value().processes.size(), 1);
         QCOMPARE(loaded.value().processes.front().startTicks, 987654321012LL);
         QCOMPARE(loaded.value().processes.front().pgid, 4241);

@@ -99,6 +99,95 @@ private slots:
         QCOMPARE(f.readAll(), QByteArray("name: [broken\n"));
     }
 
+    void securityKeysRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("secure.yaml"));
+        Profile p = Profile::forLab(LabConfig());
+        p.labDir.clear();
+        p.name = QStringLiteral("secure");
+        p.kind = Profile::Kind::Production;
+        p.patroniRest = {QStringLiteral("ops"), QStringLiteral("/etc/pgha/ca.crt"), QStringLiteral("/etc/pgha/client.crt"),
+                         QStringLiteral("/etc/pgha/client.key"), false};
+        p.etcdAuth.username = QStringLiteral("etcd-reader");
+        p.haproxyStatsAuth.username = QStringLiteral("stats");
+        p.actionsEnabled = true;
+        QVERIFY(saveProfileFile(p, path).ok());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY2(!text.contains("password"), text.constData());
+        const auto back = loadProfileFile(path);
+        QVERIFY2(back.ok(), qPrintable(back.ok() ? QString() : back.error().toString()));
+        QCOMPARE(back.value().patroniRest, p.patroniRest);
+        QCOMPARE(back.value().etcdAuth.username, QStringLiteral("etcd-reader"));
+        QCOMPARE(back.value().haproxyStatsAuth.username, QStringLiteral("stats"));
+        QVERIFY(back.value().actionsEnabled);
+        QCOMPARE(back.value().kind, Profile::Kind::Production);
+    }
+
+    void verifyTlsAndActionDefaults()
+    {
+        const auto p = parseProfile("kind: staging\n"
+                                    "patroni: [\"https://10.0.0.1:8008\"]\n"
+                                    "patroni_rest: {username: ops, ca_file: /ca.crt, verify_tls: false}\n",
+                                    QStringLiteral("s.yaml"));
+        QVERIFY2(p.ok(), qPrintable(p.ok() ? QString() : p.error().toString()));
+        QVERIFY(!p.value().patroniRest.verifyTls);
+        QCOMPARE(p.value().patroniRest.username, QStringLiteral("ops"));
+        QCOMPARE(p.value().patroniRest.caFile, QStringLiteral("/ca.crt"));
+        QVERIFY(!p.value().actionsEnabled);   // staging/production: off unless the file says so
+        const auto lab = parseProfile("kind: lab\npatroni: [\"http://a:1\"]\n", QStringLiteral("l.yaml"));
+        QVERIFY(lab.value().actionsEnabled);
+        QVERIFY(lab.value().patroniRest.verifyTls);
+
+        // Per-origin security: credentials only for the Patroni origins, TLS from the profile.
+        const auto security = httpSecurityForProfile(p.value(), {QStringLiteral("pw"), {}, {}});
+        QCOMPARE(security.size(), 1);
+        QCOMPARE(originKey(security[0].origin), QStringLiteral("https://10.0.0.1:8008"));
+        QCOMPARE(security[0].security.username, QStringLiteral("ops"));
+        QCOMPARE(security[0].security.password, QStringLiteral("pw"));
+        QVERIFY(!security[0].security.verifyPeer);
+    }
+
+    void passwordsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QString>("line");
+        QTest::newRow("in patroni_rest") << QByteArray("name: x\npatroni: [\"http://a:1\"]\npatroni_rest:\n  username: ops\n  password: hunter2\n")
+                                         << "line 5, column 3";
+        QTest::newRow("at the top") << QByteArray("password: hunter2\npatroni: [\"http://a:1\"]\n") << "line 1, column 1";
+        QTest::newRow("in read_write") << QByteArray("patroni: [\"http://a:1\"]\nread_write: {user: app, password: x}\n")
+                                       << "line 2";
+        QTest::newRow("etcd_password") << QByteArray("patroni: [\"http://a:1\"]\netcd_auth: {username: u, etcd_password: x}\n")
+                                       << "line 2";
+    }
+
+    void passwordsAreRefused()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QString, line);
+        const auto p = parseProfile(yaml, QStringLiteral("pw.yaml"));
+        QVERIFY(!p.ok());
+        QVERIFY2(p.error().message.contains(line), qPrintable(p.error().message));
+        QVERIFY2(p.error().message.contains(u"keychain"), qPrintable(p.error().message));
+        QVERIFY(!p.error().message.contains(u"hunter2"));
+    }
+
+    void labProfileWithRestSecurity()
+    {
+        LabConfig config;
+        config.labDir = QStringLiteral("/tmp/some-lab");
+        config.restTls = true;
+        config.restAuth = true;
+        const Profile p = Profile::forLab(config);
+        QCOMPARE(p.patroni[0].url.toString(), QStringLiteral("https://127.0.0.1:8008"));
+        QCOMPARE(p.patroniRest.caFile, QStringLiteral("/tmp/some-lab/tls/ca.crt"));
+        QCOMPARE(p.patroniRest.username, QStringLiteral("pgha"));
+        QVERIFY(p.actionsEnabled);
+        QCOMPARE(p.etcd[0].url.scheme(), QStringLiteral("http"));   // only the REST API changes
+    }
+
     void builtInLabFollowsLabState()
     {
         QTemporaryDir dir;

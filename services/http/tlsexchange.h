@@ -1,0 +1,68 @@
+#pragma once
+
+#include "http/httpclient.h"
+
+#include <QList>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QTimer>
+#include <QUrl>
+
+class QSslSocket;
+
+namespace pgha::svc {
+
+// One HTTP/1.1 request over its own TLS connection ("Connection: close"). HttpClient uses it
+// for https instead of QNetworkAccessManager because Patroni's REST server (Python's
+// http.server) ends every https answer with close_notify and then waits in ssl unwrap() for the
+// client's close_notify before it closes TCP; Qt 6.4's HTTP stack never sends one and waits for
+// TCP close, so each answer would end only at the transfer timeout (a 401 never at all). Here a
+// close_notify ends the answer, and closing the socket releases the server.
+class TlsExchange : public QObject {
+    Q_OBJECT
+public:
+    struct Request {
+        QByteArray verb;
+        QUrl url;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        QByteArray body;
+        QSslConfiguration ssl;
+        int timeoutMs = HttpClient::kDefaultTimeoutMs;
+        qint64 maxBodyBytes = HttpClient::kMaxBodyBytes;
+    };
+
+    explicit TlsExchange(Request request, QObject *parent = nullptr);
+    void start();
+
+    // Valid after finished(): status/body, or error with failure (TLS errors in tlsErrors()).
+    const HttpResult &result() const { return m_result; }
+    const QList<QSslError> &tlsErrors() const { return m_sslErrors; }
+    QString socketError() const { return m_socketError; }
+
+signals:
+    void finished();
+
+private:
+    void onReadable();
+    void onClosed();
+    bool parseHead();
+    bool bodyComplete();
+    void succeed();
+    void fail(HttpResult::Failure failure, const QString &error);
+
+    Request m_request;
+    QSslSocket *m_socket;
+    QTimer m_timeout;
+    HttpResult m_result;
+    QList<QSslError> m_sslErrors;
+    QString m_socketError;
+    QByteArray m_buffer;
+    qsizetype m_bodyStart = -1;     // offset of the body in m_buffer once the head is parsed
+    qint64 m_contentLength = -1;
+    bool m_chunked = false;
+    QByteArray m_decoded;           // de-chunked body
+    bool m_done = false;
+};
+
+} // namespace pgha::svc
