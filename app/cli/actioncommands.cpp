@@ -223,8 +223,9 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
         } else {
             ctx.out << actionName(runner.request().kind) << " " << ActionOutcome::resultName(out.result) << ": " << out.summary << "\n";
             if (out.requestMs >= 0)
-                ctx.out << "  REST call " << ms(out.requestMs) << " · new leader after " << ms(out.timeToNewLeaderMs) << " · converged after "
-                        << ms(out.convergedMs) << "\n";
+                ctx.out << "  REST call " << ms(out.requestMs)
+                        << (out.timeToNewLeaderMs >= 0 ? QStringLiteral(" · new leader after ") + ms(out.timeToNewLeaderMs) : QString())
+                        << " · converged after " << ms(out.convergedMs) << "\n";
             if (out.writeGapMs >= 0)
                 ctx.out << "  write gap through the read-write entry point " << ms(out.writeGapMs) << " (" << out.writesAcknowledged
                         << " writes acknowledged, " << out.writesFailed << " failed)\n";

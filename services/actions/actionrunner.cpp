@@ -100,8 +100,11 @@ void ActionRunner::fetchCluster(std::function<void(std::optional<ClusterSnapshot
     QUrl url = m_target.apis[index].base;
     url.setPath(QStringLiteral("/cluster"));
     m_http->get(url, kRestTimeoutMs, this, [this, done, attempt, index](const HttpResult &r) {
+        QString why = r.transportOk() ? QStringLiteral("HTTP %1 from %2").arg(r.status).arg(r.url.toString()) : r.error;
         if (r.isSuccess()) {
             auto parsed = parsePatroniCluster(r.body);
+            if (!parsed)
+                why = QStringLiteral("%1 answered, but: %2").arg(r.url.toString(), parsed.error().toString());
             if (parsed) {
                 m_preferredApi = index;
                 auto snap = parsed.value();
@@ -115,7 +118,7 @@ void ActionRunner::fetchCluster(std::function<void(std::optional<ClusterSnapshot
             fetchCluster(done, attempt + 1);
             return;
         }
-        done(std::nullopt, r.transportOk() ? QStringLiteral("HTTP %1 from %2").arg(r.status).arg(r.url.toString()) : r.error);
+        done(std::nullopt, why);
     });
 }
 

@@ -161,13 +161,21 @@ Result<PatroniMember> parseMember(int index, const QJsonValue &value)
     }
     for (const auto &[key, field] : {std::pair{QStringLiteral("lsn"), &m.lsn},
                                      std::pair{QStringLiteral("receive_lsn"), &m.receiveLsn},
-                                     std::pair{QStringLiteral("replay_lsn"), &m.replayLsn},
-                                     std::pair{QStringLiteral("scheduled_restart"), &m.scheduledRestart}}) {
+                                     std::pair{QStringLiteral("replay_lsn"), &m.replayLsn}}) {
         const QJsonValue v = o.value(key);
         if (!v.isUndefined() && !v.isNull() && !v.isString())
             return fieldError(index, key, v, QStringLiteral("a string"));
         *field = v.toString();
     }
+
+    // A scheduled restart is an object ({"schedule": …, "postmaster_start_time": …}) in /cluster.
+    const QJsonValue restart = o.value(u"scheduled_restart");
+    if (restart.isObject())
+        m.scheduledRestart = restart.toObject().value(u"schedule").toString();
+    else if (restart.isString())
+        m.scheduledRestart = restart.toString();
+    else if (!restart.isUndefined() && !restart.isNull())
+        return fieldError(index, QStringLiteral("scheduled_restart"), restart, QStringLiteral("an object with \"schedule\""));
 
     m.pendingRestart = o.value(u"pending_restart").toBool(false);
     m.pendingRestartReason = o.value(u"pending_restart_reason").toObject();

@@ -94,6 +94,25 @@ private slots:
         QCOMPARE(r.value().members.front().rawRole, spelling);
     }
 
+    // Recorded after `pgha restart pg3 --at …` and `pgha switchover --at …` on the native lab:
+    // a scheduled restart is an object in /cluster, a scheduled switchover a top-level key.
+    void scheduledActions()
+    {
+        const auto restart = parsePatroniCluster(fixture(QStringLiteral("cluster-scheduled-restart-3.0.2.json")));
+        QVERIFY2(restart, qPrintable(restart ? QString() : restart.error().toString()));
+        QStringList scheduled;
+        for (const auto &m : restart.value().members)
+            if (!m.scheduledRestart.isEmpty())
+                scheduled << m.name + QLatin1Char('@') + m.scheduledRestart;
+        QCOMPARE(scheduled.size(), 1);
+        QVERIFY(scheduled.front().startsWith(u"pg3@2026-"));
+
+        const auto switchover = parsePatroniCluster(fixture(QStringLiteral("cluster-scheduled-switchover-3.0.2.json")));
+        QVERIFY(switchover);
+        QVERIFY(switchover.value().scheduledSwitchover.has_value());
+        QCOMPARE(switchover.value().scheduledSwitchover->from, QStringLiteral("pg1"));
+    }
+
     void lagUnknownAndPause()
     {
         const auto r = parsePatroniCluster(

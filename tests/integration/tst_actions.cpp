@@ -1,0 +1,438 @@
+// Operator actions on a real native lab of their own (port offset 700), through the same
+// ActionRunner the console and the CLI use: switchover there and back with the write gap
+// measured, a scheduled switchover cancelled, refusals predicted before sending (failover with a
+// healthy leader, a candidate that is not the sync standby, a config breaking Patroni's timing
+// rule), restart and reinit of a replica, reload, pause → crash the leader → no failover →
+// resume → failover, and the CLI's confirmation rules.
+#include "labtestutil.h"
+
+#include "actions/actiontarget.h"
+#include "actions/configpatch.h"
+#include "actions/journal.h"
+#include "http/httpclient.h"
+#include "lab/labstate.h"
+#include "patroni/patroniparser.h"
+#include "profile/profile.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace pgha::svc;
+
+class TestActions : public QObject {
+    Q_OBJECT
+
+    static constexpr int kOffset = 700;
+    static constexpr int kActionTimeoutMs = 120000;
+    QString m_dir = QStringLiteral(PGHA_TEST_LAB_DIR "-actions");
+    HttpClient m_http;
+    QTemporaryDir m_tmp;
+    QString m_journalPath;
+
+    LabConfig config() const
+    {
+        LabConfig c;
+        c.labDir = m_dir;
+        c.ports = LabPorts().withOffset(kOffset);
+        return c;
+    }
+
+    Profile profile() const { return resolveProfile(QStringLiteral("lab"), m_dir).value(); }
+
+    struct Run {
+        Preflight preflight;
+        ActionOutcome outcome;
+        int calls = 0;
+        int responses = 0;
+        ClusterSnapshot before;
+        QJsonObject entry;
+    };
+
+    // prepare → execute (whatever the pre-flight said, unless `respectBlockers`) → journal.
+    Run run(ActionRequest request, bool respectBlockers = true)
+    {
+        ActionRunner runner(&m_http, actionTargetFor(profile()));
+        QSignalSpy prepared(&runner, &ActionRunner::prepared);
+        QSignalSpy finished(&runner, &ActionRunner::finished);
+        runner.prepare(request);
+        Run r;
+        if (!prepared.wait(10000)) {
+            r.outcome.summary = QStringLiteral("prepare did not finish");
+            return r;
+        }
+        r.preflight = runner.preflight();
+        r.before = runner.before();
+        runner.execute(!respectBlockers);
+        if (finished.isEmpty() && !finished.wait(kActionTimeoutMs))
+            r.outcome.summary = QStringLiteral("no outcome within the test's timeout");
+        else
+            r.outcome = runner.outcome();
+        r.calls = int(runner.calls().size());
+        r.responses = int(runner.responses().size());
+        r.entry = journalEntry(runner, journalContextFor(profile()));
+        Journal(m_journalPath).append(r.entry);
+        return r;
+    }
+
+    // /cluster from the first member that answers (one may have been crashed on purpose).
+    std::optional<ClusterSnapshot> cluster()
+    {
+        for (int i = 0; i < kLabMembers; ++i) {
+            std::optional<ClusterSnapshot> out;
+            bool done = false;
+            QUrl url(QStringLiteral("http://127.0.0.1:%1/cluster").arg(config().ports.rest[i]));
+            m_http.get(url, 2000, this, [&](const HttpResult &r) {
+                if (r.isSuccess())
+                    if (auto c = parsePatroniCluster(r.body))
+                        out = c.value();
+                done = true;
+            });
+            for (int w = 0; w < 100 && !done; ++w)
+                QTest::qWait(50);
+            if (out)
+                return out;
+        }
+        return std::nullopt;
+    }
+
+    QString leaderName()
+    {
+        const auto c = cluster();
+        return c && c->leader() ? c->leader()->name : QString();
+    }
+
+    QString aReplica()
+    {
+        const auto c = cluster();
+        for (const auto &m : c->members)
+            if (!m.isLeader())
+                return m.name;
+        return {};
+    }
+
+    struct CliRun {
+        int code;
+        QString out, err;
+    };
+    CliRun cli(const QStringList &args)
+    {
+        QProcess p;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGHA_LAB_DIR"), m_dir);
+        p.setProcessEnvironment(env);
+        p.setStandardInputFile(QProcess::nullDevice());   // not a terminal
+        p.start(QStringLiteral(PGHA_CLI), args + QStringList{QStringLiteral("--journal"), m_journalPath});
+        p.waitForFinished(kActionTimeoutMs);
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    void waitHealthy()
+    {
+        // Every member back and streaming before the next action.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const auto c = cluster();
+                if (!c || c->leaderCount() != 1 || c->members.size() != 3)
+                    return false;
+                // Patroni 3.0.2 says "running" for a replica (later releases "streaming"); a byte lag
+                // means it replicates.
+                for (const auto &m : c->members)
+                    if (!m.isLeader() && m.state != u"streaming" && !(m.state == u"running" && m.lag.kind == MemberLag::Kind::Bytes))
+                        return false;
+                return true;
+            }(),
+            60000);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        m_journalPath = m_tmp.filePath(QStringLiteral("journal.jsonl"));
+        QDir(m_dir).removeRecursively();
+        NativeLab lab(config(), &m_http);
+        QSignalSpy finished(&lab, &NativeLab::startFinished);
+        lab.start({});
+        const LabOutcome o = labtest::waitFor(finished, NativeLab::kStartTimeoutMs);
+        QVERIFY2(o.ok, qPrintable(o.error.toString()));
+        waitHealthy();
+    }
+
+    void cleanupTestCase()
+    {
+        NativeLab lab(config(), &m_http);
+        QSignalSpy stopped(&lab, &NativeLab::stopFinished);
+        lab.stop();
+        labtest::waitFor(stopped, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(labtest::processesMentioning(m_dir).isEmpty(), 15000);
+        QDir(m_dir).removeRecursively();
+    }
+
+    void switchoverThereAndBack()
+    {
+        const QString first = leaderName();
+        const QString other = aReplica();
+        QVERIFY(!first.isEmpty() && !other.isEmpty());
+        for (const auto &[from, to] : {std::pair{first, other}, std::pair{other, first}}) {
+            ActionRequest r;
+            r.kind = ActionKind::Switchover;
+            r.candidate = to;
+            r.reason = QStringLiteral("test: hand over to %1").arg(to);
+            const Run run = this->run(r);
+            QVERIFY2(run.preflight.allowed, qPrintable(run.preflight.blockers.join(u'\n')));
+            QVERIFY2(run.outcome.ok(), qPrintable(run.outcome.summary));
+            QCOMPARE(run.outcome.newLeader, to);
+            QCOMPARE(leaderName(), to);
+            QVERIFY(run.outcome.timeToNewLeaderMs > 0);
+            // The probe wrote through HAProxy before and after: a real gap, bounded by the lab's ttl.
+            QVERIFY2(run.outcome.writeGapMs > 0 && run.outcome.writeGapMs < 15000, qPrintable(QString::number(run.outcome.writeGapMs)));
+            QVERIFY(run.outcome.writesAcknowledged > 5);
+            QVERIFY(run.outcome.newTimeline > run.before.leader()->timeline.value_or(0));
+            qInfo("switchover %s → %s: new leader after %lld ms, write gap %lld ms, converged after %lld ms", qPrintable(from),
+                  qPrintable(to), run.outcome.timeToNewLeaderMs, run.outcome.writeGapMs, run.outcome.convergedMs);
+            // The journal entry carries the request, its equivalents, and no secret.
+            const QString entry = QString::fromUtf8(QJsonDocument(run.entry).toJson());
+            QVERIFY(entry.contains(u"patronictl -c PATRONI_YML switchover"));
+            QVERIFY(entry.contains(u"curl -sS -X POST"));
+            QVERIFY(!entry.contains(LabState::load(m_dir).value().secrets.superuser));
+            waitHealthy();
+        }
+    }
+
+    void scheduledSwitchoverThenCancel()
+    {
+        const QString leader = leaderName();
+        ActionRequest r;
+        r.kind = ActionKind::Switchover;
+        r.candidate = aReplica();
+        r.scheduledAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+        const Run scheduled = run(r);
+        QVERIFY2(scheduled.outcome.ok(), qPrintable(scheduled.outcome.summary));
+        QVERIFY(cluster()->scheduledSwitchover.has_value());
+
+        ActionRequest cancel;
+        cancel.kind = ActionKind::CancelSwitchover;
+        const Run cancelled = run(cancel);
+        QVERIFY2(cancelled.outcome.ok(), qPrintable(cancelled.outcome.summary));
+        QVERIFY(!cluster()->scheduledSwitchover.has_value());
+        QCOMPARE(leaderName(), leader);
+    }
+
+    void failoverWithHealthyLeaderIsRefusedBeforeSending()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::Failover;
+        r.candidate = aReplica();
+        const Run run = this->run(r);
+        QVERIFY(!run.preflight.allowed);
+        QVERIFY2(run.preflight.blockers.join(u' ').contains(u"healthy leader"), qPrintable(run.preflight.blockers.join(u'\n')));
+        QCOMPARE(run.outcome.result, ActionOutcome::Result::Refused);
+        QCOMPARE(run.calls, 0);
+        QCOMPARE(run.responses, 0);
+    }
+
+    // synchronous_mode on: only the sync standby may take over a switchover; Patroni would say
+    // "candidate name does not match with sync_standby" — the pre-flight says why first.
+    void candidateThatIsNotTheSyncStandbyIsExplained()
+    {
+        ActionRequest on;
+        on.kind = ActionKind::ConfigPatch;
+        QVERIFY(addAssignment(on.configPatch, QStringLiteral("synchronous_mode=on")));
+        const Run set = run(on);
+        QVERIFY2(set.outcome.ok(), qPrintable(set.outcome.summary));
+        QString async;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const auto c = cluster();
+                int sync = 0;
+                for (const auto &m : c->members) {
+                    if (m.role == MemberRole::SyncStandby)
+                        ++sync;
+                    else if (!m.isLeader())
+                        async = m.name;
+                }
+                return sync == 1 && !async.isEmpty();
+            }(),
+            30000);
+        ActionRequest r;
+        r.kind = ActionKind::Switchover;
+        r.candidate = async;
+        const Run refused = run(r);
+        QVERIFY(!refused.preflight.allowed);
+        QVERIFY2(refused.preflight.blockers.join(u' ').contains(u"not the sync standby"), qPrintable(refused.preflight.blockers.join(u'\n')));
+        QCOMPARE(refused.calls, 0);
+
+        // Sent anyway (as patronictl would), Patroni refuses it the same way.
+        const Run sent = run(r, false);
+        QCOMPARE(sent.outcome.result, ActionOutcome::Result::Refused);
+        QVERIFY2(sent.outcome.httpBody.contains(u"sync_standby"), qPrintable(sent.outcome.httpBody));
+
+        ActionRequest off;
+        off.kind = ActionKind::ConfigPatch;
+        QVERIFY(addAssignment(off.configPatch, QStringLiteral("synchronous_mode=off")));
+        QVERIFY(run(off).outcome.ok());
+    }
+
+    void configBreakingTheTimingRuleIsRefused()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::ConfigPatch;
+        QVERIFY(addAssignment(r.configPatch, QStringLiteral("ttl=5")));
+        const Run run = this->run(r);
+        QVERIFY(!run.preflight.allowed);
+        QVERIFY2(run.preflight.blockers.join(u' ').contains(u"loop_wait + 2 × retry_timeout"), qPrintable(run.preflight.blockers.join(u'\n')));
+        QCOMPARE(run.calls, 0);
+    }
+
+    void restartAReplica()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::Restart;
+        r.members = {aReplica()};
+        const Run run = this->run(r);
+        QVERIFY2(run.outcome.ok(), qPrintable(run.outcome.summary));
+        QVERIFY(run.outcome.summary.contains(r.members.front()));
+        waitHealthy();
+    }
+
+    void scheduledRestartThenCancel()
+    {
+        const QString member = aReplica();
+        ActionRequest r;
+        r.kind = ActionKind::Restart;
+        r.members = {member};
+        r.scheduledAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+        const Run scheduled = run(r);
+        QVERIFY2(scheduled.outcome.ok(), qPrintable(scheduled.outcome.summary));
+        ActionRequest cancel;
+        cancel.kind = ActionKind::CancelRestart;
+        cancel.members = {member};
+        const Run cancelled = run(cancel);
+        QVERIFY2(cancelled.outcome.ok(), qPrintable(cancelled.outcome.summary));
+        for (const auto &m : cluster()->members)
+            QVERIFY2(m.scheduledRestart.isEmpty(), qPrintable(m.name));
+    }
+
+    // --pending on a cluster with nothing pending: the pre-flight says nothing would restart.
+    void restartPendingWithNothingPendingIsRefused()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::Restart;
+        r.pendingOnly = true;
+        const Run run = this->run(r);
+        QVERIFY(!run.preflight.allowed);
+        QVERIFY2(run.preflight.blockers.join(u' ').contains(u"pending restart"), qPrintable(run.preflight.blockers.join(u'\n')));
+    }
+
+    void reinitAReplica()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::Reinit;
+        r.members = {aReplica()};
+        const Run run = this->run(r);
+        QVERIFY(run.preflight.typedConfirmation);
+        QVERIFY2(run.outcome.ok(), qPrintable(run.outcome.summary));
+        waitHealthy();
+    }
+
+    void reinitOfTheLeaderIsRefused()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::Reinit;
+        r.members = {leaderName()};
+        const Run run = this->run(r);
+        QVERIFY(!run.preflight.allowed);
+        QVERIFY(run.preflight.blockers.join(u' ').contains(u"is the leader"));
+    }
+
+    void reload()
+    {
+        ActionRequest r;
+        r.kind = ActionKind::Reload;
+        const Run run = this->run(r);
+        QVERIFY2(run.outcome.ok(), qPrintable(run.outcome.summary));
+        QCOMPARE(run.responses, 3);
+    }
+
+    void cliConfirmationRules()
+    {
+        // No terminal and no --yes: refused, nothing sent.
+        const CliRun noTty = cli({QStringLiteral("switchover")});
+        QCOMPARE(noTty.code, 2);
+        QVERIFY2(noTty.err.contains(u"not a terminal") && noTty.err.contains(u"--yes"), qPrintable(noTty.err));
+
+        const CliRun reload = cli({QStringLiteral("reload"), QStringLiteral("--yes"), QStringLiteral("--json")});
+        QCOMPARE(reload.code, 0);
+        const auto entry = QJsonDocument::fromJson(reload.out.toUtf8()).object();
+        QCOMPARE(entry.value(u"action").toString(), QStringLiteral("reload"));
+        QCOMPARE(entry.value(u"outcome").toObject().value(u"result").toString(), QStringLiteral("succeeded"));
+
+        const CliRun failover = cli({QStringLiteral("failover"), QStringLiteral("--candidate"), aReplica(), QStringLiteral("--yes")});
+        QCOMPARE(failover.code, 1);
+        QVERIFY2(failover.err.contains(u"healthy leader"), qPrintable(failover.err));
+
+        const CliRun show = cli({QStringLiteral("config"), QStringLiteral("show")});
+        QCOMPARE(show.code, 0);
+        QVERIFY2(show.out.contains(u"loop_wait"), qPrintable(show.out));
+
+        // Every action above is in the journal, which exports as JSONL.
+        const QString exported = m_tmp.filePath(QStringLiteral("export.jsonl"));
+        QCOMPARE(cli({QStringLiteral("journal"), QStringLiteral("export"), exported}).code, 0);
+        int damaged = -1;
+        const auto entries = Journal(exported).read(&damaged);
+        QVERIFY(entries && entries.value().size() >= 10);
+        QCOMPARE(damaged, 0);
+    }
+
+    // Maintenance mode: the leader crashes and nobody takes over; after resume, somebody does.
+    void pauseCrashResume()
+    {
+        ActionRequest pause;
+        pause.kind = ActionKind::Pause;
+        QVERIFY(run(pause).outcome.ok());
+        const QString crashed = leaderName();
+        const auto state = LabState::load(m_dir).value();
+        for (const auto &p : state.processes)
+            if (p.name == crashed)
+                QVERIFY(proc::killGroup(p.pid, p.pgid));
+        const int ttl = config().timings.ttl;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < (ttl + 5) * 1000) {
+            QTest::qWait(500);
+            const auto c = cluster();
+            QVERIFY(c.has_value());
+            const auto *l = c->leader();
+            QVERIFY2(!l || l->name == crashed, qPrintable(QStringLiteral("%1 took over while paused").arg(l ? l->name : QString())));
+        }
+
+        ActionRequest resume;
+        resume.kind = ActionKind::Resume;
+        ActionRunner runner(&m_http, actionTargetFor(profile()));
+        QSignalSpy prepared(&runner, &ActionRunner::prepared);
+        QSignalSpy finished(&runner, &ActionRunner::finished);
+        runner.prepare(resume);
+        QVERIFY(prepared.wait(10000));
+        runner.execute();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(runner.outcome().ok(), qPrintable(runner.outcome().summary));
+        QTRY_VERIFY_WITH_TIMEOUT(!leaderName().isEmpty() && leaderName() != crashed, (ttl + 20) * 1000);
+        qInfo("after resume, %s took over from the crashed %s", qPrintable(leaderName()), qPrintable(crashed));
+
+        // Bring the crashed member back the way an operator would: start the lab again, reusing its data.
+        NativeLab lab(config(), &m_http);
+        QSignalSpy started(&lab, &NativeLab::startFinished);
+        NativeLab::StartOptions o;
+        o.stale = NativeLab::StaleAction::Reuse;
+        lab.start(o);
+        const LabOutcome out = labtest::waitFor(started, NativeLab::kStartTimeoutMs);
+        QVERIFY2(out.ok, qPrintable(out.error.toString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestActions)
+#include "tst_actions.moc"
