@@ -163,6 +163,12 @@ void NativeLab::start(const StartOptions &options)
     switch (existing.status) {
     case Status::Running: {
         emit message(QStringLiteral("the lab in %1 is already running").arg(m_config.labDir));
+        // A running lab keeps how it serves its REST API until it is started again.
+        if (m_config.restTls != existing.state->config.restTls || m_config.restAuth != existing.state->config.restAuth)
+            emit message(QStringLiteral("its REST API keeps running %1; stop the lab and start it again to change that")
+                                 .arg(existing.state->config.restTls ? QStringLiteral("with TLS") : QStringLiteral("without TLS")));
+        m_config.restTls = existing.state->config.restTls;
+        m_config.restAuth = existing.state->config.restAuth;
         m_state = *existing.state;
         m_stage = Stage::Health;
         applyHttpSecurity();
