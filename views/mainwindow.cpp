@@ -1,6 +1,11 @@
 #include "mainwindow.h"
 
+#include "actionmenu.h"
 #include "clusterinfoview.h"
+#include "clustermodel.h"
+#include "environmentbanner.h"
+#include "journalview.h"
+#include "topologynode.h"
 #include "eventtimelineview.h"
 #include "labpanel.h"
 #include "lagchart.h"
@@ -13,6 +18,9 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QTableView>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -42,6 +50,9 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_details(new QTextBrowser(this)),
       m_lagChart(new LagChart(series, this)),
       m_clusterInfo(new ClusterInfoView(this)),
+      m_banner(new EnvironmentBanner(this)),
+      m_actions(new ActionMenu(this)),
+      m_journal(new JournalView(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
@@ -57,7 +68,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_stopLab->setToolTip(tr("Stop every lab process and free its ports"));
     toolbar->addAction(m_startLab);
     toolbar->addAction(m_stopLab);
-
+    buildMenus();
 
     auto *left = new QSplitter(Qt::Vertical, this);
     auto *membersBox = new QWidget(left);
@@ -69,6 +80,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->addTab(m_members, tr("Members"));
     m_tabs->addTab(m_lagChart, tr("Replication lag"));
     m_tabs->addTab(m_clusterInfo, tr("Cluster"));
+    m_tabs->addTab(m_journal, tr("Journal"));
     membersLayout->addWidget(m_tabs, 1);
     left->addWidget(membersBox);
     left->addWidget(m_timeline);
@@ -89,7 +101,14 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     main->setStretchFactor(1, 1);
     main->setSizes({820, 340});
     main->setContentsMargins(8, 8, 8, 0);
-    setCentralWidget(main);
+    // The banner spans the whole width right under the toolbar: where am I, before anything else.
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(main, 1);
+    setCentralWidget(central);
 
     statusBar()->addPermanentWidget(m_sourceBar, 1);
     m_interval->setObjectName(QStringLiteral("intervalPicker"));
@@ -106,23 +125,65 @@ QWidget *MainWindow::buildHeader()
     auto *header = new QWidget(this);
     auto *layout = new QVBoxLayout(header);
     layout->setContentsMargins(0, 0, 0, 6);
-    m_profileLabel = new QLabel(header);
-    m_profileLabel->setObjectName(QStringLiteral("profileBanner"));
     m_summaryLabel = new QLabel(header);
     m_summaryLabel->setObjectName(QStringLiteral("clusterSummary"));
     m_summaryLabel->setTextFormat(Qt::RichText);
-    layout->addWidget(m_profileLabel);
     layout->addWidget(m_summaryLabel);
     return header;
 }
 
-void MainWindow::setProfile(const QString &name, const QString &kind, const QString &detail)
+void MainWindow::setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled)
 {
-    setWindowTitle(tr("%1 (%2) — PG HA Console").arg(name, kind));
-    m_profileLabel->setText(QStringLiteral("<span style='font-size:15pt; font-weight:600'>%1</span>"
-                                           "&nbsp;&nbsp;<span style='background:#2e7d32; color:white; padding:2px 6px'>"
-                                           "&nbsp;%2&nbsp;</span>&nbsp;&nbsp;<span style='color:gray'>%3</span>")
-                                    .arg(name.toHtmlEscaped(), kind.toUpper().toHtmlEscaped(), detail.toHtmlEscaped()));
+    setWindowTitle(tr("%1 (%2%3) — PG HA Console").arg(name, kind, actionsEnabled ? QString() : tr(", actions off")));
+    m_banner->setProfile(name, kind, actionsEnabled, detail);
+    m_actions->setActionsEnabled(actionsEnabled, tr("the profile %1 does not allow operator actions — enable them in "
+                                                    "File → Profiles…").arg(name));
+}
+
+void MainWindow::buildMenus()
+{
+    auto *file = menuBar()->addMenu(tr("&File"));
+    m_profiles = file->addAction(tr("Profiles…"));
+    m_profiles->setObjectName(QStringLiteral("openProfiles"));
+    file->addSeparator();
+    file->addAction(tr("Quit"), this, &QWidget::close);
+    auto *menu = menuBar()->addMenu(tr("&Actions"));
+    menu->setToolTipsVisible(true);
+    m_actions->fillMenu(menu);
+    auto *toolbar = addToolBar(tr("Actions"));
+    toolbar->setObjectName(QStringLiteral("actionsToolbar"));
+    toolbar->setMovable(false);
+    m_actions->fillToolBar(toolbar);
+
+    // Right-click on a member row or a member of the diagram: the actions for that member.
+    QTableView *table = m_members->table();
+    table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table, &QWidget::customContextMenuRequested, this, [this, table](const QPoint &pos) {
+        const QModelIndex index = table->indexAt(pos);
+        if (index.isValid())
+            showMemberMenu(index.siblingAtColumn(models::ClusterModel::Name).data().toString(), table->viewport()->mapToGlobal(pos));
+    });
+    m_topology->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_topology, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        for (QGraphicsItem *item = m_topology->itemAt(pos); item; item = item->parentItem())
+            if (auto *node = dynamic_cast<TopologyNode *>(item)) {
+                if (node->id().startsWith(u"member:"))
+                    showMemberMenu(node->id().mid(7), m_topology->viewport()->mapToGlobal(pos));
+                return;
+            }
+    });
+}
+
+void MainWindow::showMemberMenu(const QString &member, const QPoint &globalPos)
+{
+    const auto *model = qobject_cast<const models::ClusterModel *>(m_members->table()->model());
+    if (!model)
+        return;
+    for (const auto &m : model->snapshot().members)
+        if (m.name == member) {
+            m_actions->memberMenu(m, this)->popup(globalPos);
+            return;
+        }
 }
 
 void MainWindow::setClusterSummary(const QString &html)

@@ -20,8 +20,11 @@ class SourceHealthModel;
 
 namespace pgha::views {
 
+class ActionMenu;
 class ClusterInfoView;
+class EnvironmentBanner;
 class EventTimelineView;
+class JournalView;
 class LagChart;
 class LabPanel;
 class MemberTable;
@@ -47,8 +50,14 @@ public:
     ClusterInfoView *clusterInfo() const { return m_clusterInfo; }
     QTabWidget *tabs() const { return m_tabs; }
     QTextBrowser *details() const { return m_details; }
+    ActionMenu *actions() const { return m_actions; }
+    EnvironmentBanner *banner() const { return m_banner; }
+    JournalView *journal() const { return m_journal; }
+    QAction *profilesAction() const { return m_profiles; }
 
-    void setProfile(const QString &name, const QString &kind, const QString &detail);
+    // The banner and the title carry the profile's name and kind (coloured per kind) and
+    // whether operator actions are on.
+    void setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled = false);
     void setClusterSummary(const QString &html);
     void setMembersPlaceholder(const QString &text);
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
@@ -68,6 +77,8 @@ protected:
 
 private:
     QWidget *buildHeader();
+    void buildMenus();
+    void showMemberMenu(const QString &member, const QPoint &globalPos);
 
     MemberTable *m_members;
     LabPanel *m_labPanel;
@@ -79,7 +90,10 @@ private:
     QTextBrowser *m_details;
     LagChart *m_lagChart;
     ClusterInfoView *m_clusterInfo;
-    QLabel *m_profileLabel = nullptr;
+    EnvironmentBanner *m_banner;
+    ActionMenu *m_actions;
+    JournalView *m_journal;
+    QAction *m_profiles = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;
     QAction *m_stopLab;

@@ -1,5 +1,10 @@
 #include "application.h"
 
+#include "actioncontroller.h"
+#include "environmentbanner.h"
+#include "profileeditordialog.h"
+#include "secrets/secretstore.h"
+
 #include "clustermodel.h"
 #include "clusterobserver.h"
 #include "eventtimelinemodel.h"
@@ -14,8 +19,10 @@
 
 #include <QAction>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStatusBar>
 
 namespace pgha::app {
 
@@ -27,7 +34,8 @@ Application::Application(const Options &options, QObject *parent)
       m_http(new svc::HttpClient(this)),
       m_observer(new models::ClusterObserver(m_http, this)),
       m_lab(nullptr),
-      m_labProgress(new models::LabProgressModel(this))
+      m_labProgress(new models::LabProgressModel(this)),
+      m_secrets(new svc::KeychainSecretStore(this))
 {
     svc::LabConfig labConfig;
     labConfig.labDir = svc::LabConfig::defaultLabDir();
@@ -97,6 +105,13 @@ Application::Application(const Options &options, QObject *parent)
     connect(m_window->startLabAction(), &QAction::triggered, this, [this] { startLab(); });
     connect(m_window->stopLabAction(), &QAction::triggered, this, &Application::stopLab);
     m_window->setCloseGuard([this] { return mayClose(); });
+    m_actions = new ActionController(m_http, m_observer, m_window.get(), this);
+    connect(m_actions, &ActionController::note, this, &Application::note);
+    connect(m_window->profilesAction(), &QAction::triggered, this, &Application::openProfileEditor);
+    connect(m_secrets, &svc::SecretStore::sessionOnlyChanged, this, &Application::showSessionOnly);
+    // Ask the keychain once at start, so a missing backend is said now rather than when a
+    // password is first needed.
+    m_secrets->read(svc::secretKey(QStringLiteral("pgha"), QStringLiteral("probe")), this, [](const svc::Result<QString> &) {});
     m_labWatch.setInterval(options.labWatchIntervalMs);
     connect(&m_labWatch, &QTimer::timeout, this, &Application::refreshLabStatus);
     m_labWatch.start();
@@ -132,9 +147,12 @@ void Application::applyProfile(const svc::Profile &profile)
     for (const auto &e : profile.patroni)
         urls.append(e.url.authority());
     m_observer->setProfile(profile);
+    readProfilePasswords(profile);
+    m_actions->setProfile(profile);
     m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
-                                                : profile.sourceFile);
+                                                : profile.sourceFile,
+                         profile.actionsEnabled);
     m_window->startLabAction()->setVisible(profile.isBuiltInLab());
     m_window->stopLabAction()->setVisible(profile.isBuiltInLab());
     note(QStringLiteral("profile"), tr("watching %1: Patroni REST at %2; %3 etcd endpoint(s); HAProxy stats %4")
@@ -274,6 +292,61 @@ void Application::note(const QString &source, const QString &text, int severity)
 {
     m_observer->record({QDateTime::currentMSecsSinceEpoch(), source, static_cast<models::ClusterEvent::Severity>(severity),
                         source, {}, text});
+}
+
+void Application::readProfilePasswords(const svc::Profile &profile)
+{
+    // The lab's password comes from its state file (the observer sets it); other profiles' from
+    // the keychain, later — polling needs none, only unsafe REST calls (actions) do.
+    if (profile.isBuiltInLab() || profile.patroniRest.username.isEmpty())
+        return;
+    const QString name = profile.name;
+    m_secrets->read(svc::secretKey(name, QString::fromLatin1(svc::kPatroniRestSecret)), this,
+                    [this, profile](const svc::Result<QString> &r) {
+                        if (m_profile.name != profile.name)
+                            return;   // another profile was chosen meanwhile
+                        svc::ProfilePasswords pw;
+                        if (r)
+                            pw.patroniRest = r.value();
+                        else
+                            note(QStringLiteral("profile"),
+                                 tr("no Patroni REST password for %1 (%2): actions will get 401 — store it in File → Profiles…")
+                                         .arg(profile.patroniRest.username, r.error().message),
+                                 1);
+                        m_observer->setHttpSecurity(svc::httpSecurityForProfile(profile, pw), svc::patroniTlsDefault(profile));
+                    });
+}
+
+void Application::showSessionOnly(const QString &reason)
+{
+    const QString text = tr("No keychain available: passwords are kept for this session only");
+    m_window->banner()->setNotice(text);
+    m_window->banner()->setToolTip(reason);
+    m_window->statusBar()->showMessage(text + QStringLiteral(" (") + reason + QLatin1Char(')'));
+    note(QStringLiteral("profile"), text + QStringLiteral(": ") + reason, 1);
+}
+
+void Application::openProfileEditor()
+{
+    auto *editor = new views::ProfileEditorDialog(m_secrets, svc::profileDirectory(), m_window.get());
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_profile.sourceFile.isEmpty())
+        editor->selectProfile(QFileInfo(m_profile.sourceFile).completeBaseName());
+    connect(editor, &views::ProfileEditorDialog::profileSaved, this, [this](const QString &path) {
+        // The profile being watched changed on disk: follow it (actions on/off, endpoints).
+        if (QFileInfo(path) == QFileInfo(m_profile.sourceFile))
+            if (auto p = svc::loadProfileFile(path))
+                applyProfile(p.value());
+    });
+    connect(editor, &views::ProfileEditorDialog::useProfileRequested, this, [this](const QString &path) {
+        auto p = svc::loadProfileFile(path);
+        if (!p) {
+            note(QStringLiteral("profile"), p.error().toString(), 2);
+            return;
+        }
+        applyProfile(p.value());
+    });
+    editor->show();
 }
 
 bool Application::mayClose()

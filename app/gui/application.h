@@ -11,6 +11,7 @@
 
 namespace pgha::svc {
 class HttpClient;
+class KeychainSecretStore;
 }
 namespace pgha::models {
 class ClusterModel;
@@ -24,6 +25,8 @@ class MainWindow;
 }
 
 namespace pgha::app {
+
+class ActionController;
 
 // The composition root of the GUI: creates and owns the services, models and the window, and
 // wires them (data up as signals, commands down as calls). Nothing else knows all three.
@@ -47,6 +50,10 @@ public:
     models::EventTimelineModel *timeline() const;
     models::ClusterObserver *observer() const { return m_observer; }
     svc::NativeLab *lab() const { return m_lab; }
+    ActionController *actions() const { return m_actions; }
+    svc::KeychainSecretStore *secrets() const { return m_secrets; }
+    const svc::Profile &profile() const { return m_profile; }
+    void openProfileEditor();
 
     void show();
     void startLab(const svc::NativeLab::StartOptions &options = {});
@@ -64,13 +71,17 @@ private:
     bool mayClose();
     void note(const QString &source, const QString &text, int severity = 0);   // onto the timeline
     void refreshLabStatus();
+    void readProfilePasswords(const svc::Profile &profile);
+    void showSessionOnly(const QString &reason);
 
     Options m_options;
     svc::HttpClient *m_http;
     models::ClusterObserver *m_observer;
     svc::NativeLab *m_lab;
     models::LabProgressModel *m_labProgress;
+    svc::KeychainSecretStore *m_secrets;
     std::unique_ptr<views::MainWindow> m_window;
+    ActionController *m_actions = nullptr;
     svc::Profile m_profile;
     QTimer m_labWatch;   // the lab directory, read while no start/stop runs (the CLI may act too)
     bool m_quitWhenIdle = false;

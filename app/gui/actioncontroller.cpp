@@ -1,0 +1,186 @@
+#include "actioncontroller.h"
+
+#include "actiondialog.h"
+#include "actionmenu.h"
+#include "clustermodel.h"
+#include "clusterobserver.h"
+#include "configeditordialog.h"
+#include "journalview.h"
+#include "mainwindow.h"
+
+#include "actions/actionrunner.h"
+#include "actions/journal.h"
+#include "actions/patronicalls.h"
+
+namespace pgha::app {
+
+using svc::ActionKind;
+using svc::ActionRunner;
+using views::ActionDialog;
+
+namespace {
+
+// The copyable forms of what the runner would send now (never a password: curl gets -u USER).
+ActionDialog::Requests requestsFor(const ActionRunner &runner, const svc::JournalContext &ctx)
+{
+    ActionDialog::Requests out;
+    out.patronictl = svc::patronictlCommand(runner.request(), ctx.scope.isEmpty() ? runner.target().clusterName : ctx.scope);
+    const auto calls = svc::buildCalls(runner.request(), runner.before(), runner.target().apis);
+    if (!calls) {
+        out.lines << calls.error().toString();
+        return out;
+    }
+    for (const auto &c : calls.value()) {
+        out.lines << QStringLiteral("%1 %2%3").arg(QString::fromLatin1(c.verb), c.url.toString(),
+                                                   c.body.isEmpty() ? QString() : QStringLiteral("  ") + QString::fromUtf8(c.body));
+        out.curl << svc::curlCommand(c, ctx.restUsername, ctx.caFile);
+    }
+    return out;
+}
+
+} // namespace
+
+ActionController::ActionController(svc::HttpClient *http, models::ClusterObserver *observer, views::MainWindow *window,
+                                   QObject *parent)
+    : QObject(parent), m_http(http), m_observer(observer), m_window(window), m_journalPath(svc::Journal::defaultPath())
+{
+    auto *menu = window->actions();
+    connect(menu, &views::ActionMenu::actionRequested, this,
+            [this](ActionKind kind, const QString &member, bool all) { openAction(kind, member, all); });
+    connect(menu, &views::ActionMenu::configEditorRequested, this, &ActionController::openConfigEditor);
+    // The Pause/Resume toggle follows what /cluster says.
+    auto *cluster = observer->cluster();
+    auto followPause = [menu, cluster] { menu->setPaused(cluster->snapshot().paused); };
+    connect(cluster, &QAbstractItemModel::dataChanged, menu, followPause);
+    connect(cluster, &QAbstractItemModel::modelReset, menu, followPause);
+    window->journal()->setJournalPath(m_journalPath);
+}
+
+void ActionController::setProfile(const svc::Profile &profile)
+{
+    m_profile = profile;
+    m_target = svc::actionTargetFor(profile);
+    m_journalContext = svc::journalContextFor(profile);
+}
+
+void ActionController::setJournalPath(const QString &path)
+{
+    m_journalPath = path;
+    m_window->journal()->setJournalPath(path);
+}
+
+ActionDialog *ActionController::openAction(ActionKind kind, const QString &member, bool allMembers)
+{
+    svc::ActionRequest r;
+    r.kind = kind;
+    if (kind == ActionKind::Switchover || kind == ActionKind::Failover)
+        r.candidate = member;
+    else if (!member.isEmpty() && !allMembers)
+        r.members = {member};
+    if (kind == ActionKind::Restart || kind == ActionKind::Reinit) {
+        // "Restart member…" from the menu: start on the first replica, never on every member
+        // by surprise; Reinit never offers the leader.
+        if (r.members.isEmpty() && !allMembers)
+            for (const auto &m : m_observer->cluster()->snapshot().members)
+                if (!m.isLeader()) {
+                    r.members = {m.name};
+                    break;
+                }
+    }
+    return openRequest(r);
+}
+
+ActionDialog *ActionController::openRequest(const svc::ActionRequest &request)
+{
+    auto *dialog = new ActionDialog(request, m_observer->cluster()->snapshot(), m_target.clusterName, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The runner belongs to the controller: closing the dialog must not cut off an action in flight.
+    auto *runner = new ActionRunner(m_http, m_target, this);
+    QPointer<ActionDialog> guard(dialog);
+    auto sendPending = std::make_shared<bool>(false);
+    auto sent = std::make_shared<bool>(false);
+
+    connect(dialog, &ActionDialog::requestChanged, runner, [runner](const svc::ActionRequest &r) { runner->prepare(r); });
+    connect(runner, &ActionRunner::prepareFailed, dialog, [guard, runner, sendPending, sent, this](const QString &error) {
+        if (*sendPending) {   // the cluster could not be read right before sending: nothing sent
+            *sendPending = false;
+            *sent = true;
+            runner->execute();   // a refusal with the reason, recorded like the CLI does
+            return;
+        }
+        if (guard)
+            guard->setPrepareError(error);
+    });
+    connect(runner, &ActionRunner::prepared, this, [this, guard, runner, sendPending, sent](const svc::Preflight &p) {
+        if (*sendPending) {
+            // Fresh read right before sending; if the cluster changed so that the pre-flight now
+            // refuses, execute() records the refusal and sends nothing.
+            *sendPending = false;
+            *sent = true;
+            runner->execute();
+            return;
+        }
+        if (guard)
+            guard->setPreflight(p, runner->before(), requestsFor(*runner, m_journalContext));
+    });
+    connect(dialog, &ActionDialog::sendRequested, runner, [runner, sendPending](const svc::ActionRequest &r) {
+        *sendPending = true;
+        runner->prepare(r);   // carries the reason too, and reads the cluster once more
+    });
+    connect(runner, &ActionRunner::stepsChanged, dialog, &ActionDialog::setSteps);
+    connect(dialog, &ActionDialog::stopFollowingRequested, runner, &ActionRunner::abandon);
+    connect(runner, &ActionRunner::finished, this, [this, runner, guard] { record(runner, guard); });
+    connect(dialog, &QObject::destroyed, runner, [runner, sent, sendPending] {
+        if (*sent || *sendPending)
+            return;   // still following: finished() records it
+        // Closed without sending while the pre-flight refused: the refusal is journaled, as the
+        // CLI journals "refused before sending". Closed while sendable: nothing happened.
+        if (!runner->before().members.isEmpty() && !runner->preflight().allowed) {
+            *sent = true;
+            runner->execute();
+            return;
+        }
+        runner->deleteLater();
+    });
+
+    runner->prepare(dialog->request());
+    dialog->show();
+    return dialog;
+}
+
+void ActionController::record(ActionRunner *runner, QPointer<ActionDialog> dialog)
+{
+    const auto &out = runner->outcome();
+    const svc::Journal journal(m_journalPath);
+    const auto written = journal.append(svc::journalEntry(*runner, m_journalContext));
+    if (dialog) {
+        dialog->setOutcome(out);
+        dialog->setJournalNote(written ? tr("Recorded in the operator journal %1").arg(journal.path())
+                                       : tr("Not recorded in the journal: %1").arg(written.error().toString()));
+    }
+    const int severity = out.ok() ? 0 : out.result == svc::ActionOutcome::Result::Cancelled ? 1 : 2;
+    emit note(QStringLiteral("action"),
+              tr("%1 %2: %3").arg(svc::actionName(runner->request().kind), svc::ActionOutcome::resultName(out.result), out.summary),
+              severity);
+    if (!written)
+        emit note(QStringLiteral("action"), written.error().toString(), 2);
+    m_window->journal()->refresh();
+    emit actionFinished(out);
+    runner->deleteLater();
+}
+
+void ActionController::openConfigEditor()
+{
+    auto *editor = new views::ConfigEditorDialog(m_observer->dynamicConfig(), m_target.clusterName, m_window);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(editor, &views::ConfigEditorDialog::patchReady, this, [this, editor](const QJsonObject &patch) {
+        svc::ActionRequest r;
+        r.kind = ActionKind::ConfigPatch;
+        r.configPatch = patch;
+        openRequest(r);
+        editor->close();
+    });
+    editor->show();
+}
+
+} // namespace pgha::app
