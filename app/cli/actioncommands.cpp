@@ -40,6 +40,7 @@ struct Options {
             {QStringLiteral("reason"), QStringLiteral("Why, in your words: kept in the operator journal."), QStringLiteral("text")},
             {QStringLiteral("journal"), QStringLiteral("Journal file (default: %1).").arg(Journal::defaultPath()), QStringLiteral("file")},
             {QStringLiteral("no-probe"), QStringLiteral("Do not write through the read-write entry point to measure the write gap.")},
+            {QStringLiteral("probe"), QStringLiteral("Measure the write gap on a staging/production profile too (creates table pgha_probe).")},
         });
     }
 };
@@ -152,9 +153,9 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
     const Journal journal(o.parser.isSet(QStringLiteral("journal")) ? o.parser.value(QStringLiteral("journal")) : Journal::defaultPath());
 
     HttpClient http;
-    ActionTarget target = actionTargetFor(profile.value());
-    if (o.parser.isSet(QStringLiteral("no-probe")))
-        target.readWrite.reset();
+    const bool probe = o.parser.isSet(QStringLiteral("probe"))
+                       || (profile.value().kind == Profile::Kind::Lab && !o.parser.isSet(QStringLiteral("no-probe")));
+    ActionTarget target = actionTargetFor(profile.value(), probe);
     ActionRunner runner(&http, target);
     int exitCode = Failed;
     const JournalContext jctx = journalContextFor(profile.value());

@@ -5,7 +5,7 @@
 
 namespace pgha::svc {
 
-ActionTarget actionTargetFor(const Profile &profile)
+ActionTarget actionTargetFor(const Profile &profile, bool withWriteProbe)
 {
     ActionTarget t;
     for (const auto &e : profile.patroni) {
@@ -14,7 +14,7 @@ ActionTarget actionTargetFor(const Profile &profile)
         base.setQuery(QString());
         t.apis.append({e.name, base});
     }
-    if (!profile.readWrite.host.isEmpty()) {
+    if (withWriteProbe && !profile.readWrite.host.isEmpty()) {
         PgEndpoint rw = profile.readWrite;
         if (profile.isBuiltInLab())
             if (const auto state = LabState::load(profile.labDir))
