@@ -75,6 +75,18 @@ QDateTime parseAt(const QString &text, QString *error)
     return at;
 }
 
+// --at TIME, when given, into the request.
+Result<ActionRequest> withSchedule(const QCommandLineParser &parser, ActionRequest r)
+{
+    if (!parser.isSet(QStringLiteral("at")))
+        return r;
+    QString error;
+    r.scheduledAt = parseAt(parser.value(QStringLiteral("at")), &error);
+    if (!error.isEmpty())
+        return makeError(error);
+    return r;
+}
+
 void printPreflight(CliContext &ctx, const ActionRequest &r, const Preflight &p, const ClusterSnapshot &c)
 {
     ctx.out << "cluster " << p.confirmText << " now:";
@@ -357,13 +369,7 @@ int runActionCommand(CliContext &ctx, const QString &command, const QStringList 
             }
             r.kind = ActionKind::Switchover;
             r.candidate = o.parser.value(QStringLiteral("candidate"));
-            if (o.parser.isSet(QStringLiteral("at"))) {
-                QString error;
-                r.scheduledAt = parseAt(o.parser.value(QStringLiteral("at")), &error);
-                if (!error.isEmpty())
-                    return makeError(error);
-            }
-            return r;
+            return withSchedule(o.parser, r);
         });
     }
     if (command == u"failover") {
@@ -393,13 +399,7 @@ int runActionCommand(CliContext &ctx, const QString &command, const QStringList 
             r.kind = o.parser.isSet(QStringLiteral("cancel")) ? ActionKind::CancelRestart : ActionKind::Restart;
             r.members = m.value();
             r.pendingOnly = o.parser.isSet(QStringLiteral("pending"));
-            if (o.parser.isSet(QStringLiteral("at"))) {
-                QString error;
-                r.scheduledAt = parseAt(o.parser.value(QStringLiteral("at")), &error);
-                if (!error.isEmpty())
-                    return makeError(error);
-            }
-            return r;
+            return withSchedule(o.parser, r);
         });
     }
     if (command == u"reinit") {
