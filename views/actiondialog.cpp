@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStackedWidget>
+#include <QTime>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -29,7 +30,7 @@ using svc::ActionKind;
 
 constexpr int kRerunDelayMs = 350;           // after the last edit, before the pre-flight runs again
 constexpr int kDefaultScheduleMinutes = 10;  // a schedule starts this far ahead
-constexpr QSize kDialogSize(780, 720);
+constexpr QSize kDialogSize(780, 640);
 constexpr int kListRows = 4;                 // visible rows of the member and candidate lists
 constexpr int kRequestLines = 4;
 
@@ -121,7 +122,18 @@ ActionDialog::ActionDialog(const svc::ActionRequest &request, const svc::Cluster
     buttons->addStretch(1);
     buttons->addWidget(m_close);
     buttons->addWidget(m_send);
-    connect(m_pages, &QStackedWidget::currentChanged, recheck, [recheck](int page) { recheck->setVisible(page == 0); });
+    connect(m_pages, &QStackedWidget::currentChanged, this, [this, recheck](int page) {
+        recheck->setVisible(page == 0);
+        m_send->setVisible(page == 0);
+        QStringList lines;
+        for (const QString &l : std::as_const(m_requests.lines))
+            lines << l.toHtmlEscaped();
+        if (page == 1)
+            m_progress->setHeading(tr("<b>%1</b> sent at %2<br><tt>%3</tt>")
+                                           .arg(title(m_initial.kind).toHtmlEscaped(),
+                                                QTime::currentTime().toString(QStringLiteral("HH:mm:ss")),
+                                                lines.join(QStringLiteral("<br>"))));
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_pages, 1);
@@ -143,7 +155,10 @@ QWidget *ActionDialog::buildPreparePage()
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto *page = new QWidget(scroll);
-    auto *form = new QFormLayout(page);
+    auto *outer = new QVBoxLayout(page);
+    auto *form = new QFormLayout;
+    outer->addLayout(form);
+    outer->addStretch(1);   // spare height goes below the form, not between its rows
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     const ActionKind kind = m_initial.kind;
@@ -159,6 +174,7 @@ QWidget *ActionDialog::buildPreparePage()
     m_candidates->setObjectName(QStringLiteral("candidateList"));
     m_candidates->setHeaderLabels({tr("Candidate"), tr("Eligibility"), tr("Why")});
     m_candidates->setRootIsDecorated(false);
+    m_candidates->setSelectionMode(QAbstractItemView::SingleSelection);
     m_candidates->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_candidates->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_candidates->header()->setStretchLastSection(true);
@@ -250,6 +266,8 @@ QWidget *ActionDialog::buildPreparePage()
     m_copyCurl->setToolTip(tr("curl asks for the password itself (-u USER): it is never copied"));
     connect(m_copyCurl, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(copiedCurl()); });
     connect(m_copyPatronictl, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(copiedPatronictl()); });
+    for (QPushButton *b : {m_copyCurl, m_copyPatronictl})
+        b->setMinimumWidth(b->sizeHint().width() + b->fontMetrics().averageCharWidth() * 2);   // room for the whole label
     copyRow->addWidget(m_copyCurl);
     copyRow->addWidget(m_copyPatronictl);
     copyRow->addStretch(1);
@@ -347,7 +365,7 @@ void ActionDialog::fillCandidates(const QList<svc::CandidateVerdict> &verdicts)
     for (int i = 0; i < m_candidates->topLevelItemCount(); ++i) {
         auto *item = m_candidates->topLevelItem(i);
         if (item->data(0, Qt::UserRole).toString() == keep && (item->flags() & Qt::ItemIsSelectable))
-            item->setSelected(true);
+            m_candidates->setCurrentItem(item);
     }
 }
 

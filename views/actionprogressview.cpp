@@ -55,6 +55,7 @@ QColor resultColor(Result r)
 
 ActionProgressView::ActionProgressView(QWidget *parent)
     : QWidget(parent),
+      m_heading(new QLabel(this)),
       m_steps(new QTreeWidget(this)),
       m_outcome(new QLabel(this)),
       m_journal(new QLabel(this)),
@@ -82,6 +83,10 @@ ActionProgressView::ActionProgressView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    m_heading->setObjectName(QStringLiteral("actionHeading"));
+    m_heading->setWordWrap(true);
+    m_heading->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_heading);
     layout->addWidget(m_steps, 1);
     layout->addWidget(m_outcome);
     layout->addWidget(m_journal);
@@ -138,6 +143,11 @@ void ActionProgressView::setOutcome(const svc::ActionOutcome &o)
     row(tr("Writes acknowledged / failed"), QStringLiteral("%1 / %2").arg(o.writesAcknowledged).arg(o.writesFailed));
     html += QStringLiteral("</table>");
     m_outcome->setText(html);
+}
+
+void ActionProgressView::setHeading(const QString &text)
+{
+    m_heading->setText(text);
 }
 
 void ActionProgressView::setJournalNote(const QString &text)

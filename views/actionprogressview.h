@@ -21,6 +21,7 @@ public:
     void setSteps(const QList<svc::ActionStep> &steps);
     void setOutcome(const svc::ActionOutcome &outcome);
     void setJournalNote(const QString &text);   // where the entry went, or why it did not
+    void setHeading(const QString &text);       // what was sent, and when
 
     QTreeWidget *stepList() const { return m_steps; }
     QLabel *outcomeLabel() const { return m_outcome; }
@@ -32,6 +33,7 @@ signals:
     void stopFollowingRequested();
 
 private:
+    QLabel *m_heading;
     QTreeWidget *m_steps;
     QLabel *m_outcome;
     QLabel *m_journal;

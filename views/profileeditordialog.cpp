@@ -200,7 +200,10 @@ QWidget *ProfileEditorDialog::buildForm()
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto *page = new QWidget(scroll);
-    auto *form = new QFormLayout(page);
+    auto *outer = new QVBoxLayout(page);
+    auto *form = new QFormLayout;
+    outer->addLayout(form);
+    outer->addStretch(1);   // spare height below the form, not inside a row
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
     m_name->setObjectName(QStringLiteral("profileName"));

@@ -1,0 +1,474 @@
+// The operator-action GUI offscreen, with no lab: dialogs fed with clusters built from the
+// recorded /cluster and /config payloads and pre-flights computed by the same code the runner
+// uses. Asserts on the widgets, and writes a PNG of each dialog for people to look at.
+#include "../unit/fixture.h"
+
+#include "actiondialog.h"
+#include "actionmenu.h"
+#include "actionprogressview.h"
+#include "application.h"
+#include "configeditordialog.h"
+#include "environmentbanner.h"
+#include "journalview.h"
+#include "mainwindow.h"
+#include "profileeditordialog.h"
+
+#include "actions/actionrunner.h"
+#include "actions/journal.h"
+#include "actions/patronicalls.h"
+#include "actions/preflight.h"
+#include "http/httpclient.h"
+#include "patroni/patroniparser.h"
+#include "secrets/secretstore.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTreeWidget>
+
+using namespace pgha;
+using svc::ActionKind;
+
+namespace {
+
+svc::ClusterSnapshot fixtureCluster(const QString &file = QStringLiteral("patroni/cluster-normal.json"))
+{
+    auto c = svc::parsePatroniCluster(readFixture(file));
+    if (!c)
+        qFatal("fixture %s does not parse", qPrintable(file));
+    return c.value();
+}
+
+svc::PatroniDynamicConfig fixtureConfig()
+{
+    return svc::parsePatroniConfig(readFixture(QStringLiteral("patroni/config.json"))).value();
+}
+
+svc::PatroniMember &member(svc::ClusterSnapshot &c, const QString &name)
+{
+    for (auto &m : c.members)
+        if (m.name == name)
+            return m;
+    qFatal("no member %s", qPrintable(name));
+}
+
+QList<svc::MemberApi> apisOf(const svc::ClusterSnapshot &c)
+{
+    QList<svc::MemberApi> apis;
+    for (const auto &m : c.members) {
+        QUrl u(m.apiUrl);
+        u.setPath(QString());
+        apis.append({m.name, u});
+    }
+    return apis;
+}
+
+// What the ActionController hands the dialog after ActionRunner::prepare, without a network.
+svc::Preflight feed(views::ActionDialog &dialog, const svc::ClusterSnapshot &cluster, bool production = false)
+{
+    const auto request = svc::completeRequest(dialog.request(), cluster);
+    const svc::PreflightContext ctx{cluster, fixtureConfig(), QStringLiteral("demo"), production, true};
+    const auto p = svc::runPreflight(request, ctx);
+    views::ActionDialog::Requests requests;
+    requests.patronictl = svc::patronictlCommand(request, QStringLiteral("demo"));
+    if (auto calls = svc::buildCalls(request, cluster, apisOf(cluster)))
+        for (const auto &c : calls.value()) {
+            requests.lines << QStringLiteral("%1 %2  %3").arg(QString::fromLatin1(c.verb), c.url.toString(), QString::fromUtf8(c.body));
+            requests.curl << svc::curlCommand(c, QStringLiteral("operator"));
+        }
+    dialog.setPreflight(p, cluster, requests);
+    return p;
+}
+
+QString screenshotDir()
+{
+    const QString dir = qEnvironmentVariable("PGHA_SCREENSHOT_DIR", QStringLiteral(PGHA_SCREENSHOT_DIR));
+    QDir().mkpath(dir);
+    return dir;
+}
+
+void shoot(QWidget *w, const QString &name)
+{
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    QTest::qWait(50);
+    const QString file = screenshotDir() + QLatin1Char('/') + name;
+    QVERIFY2(w->grab().save(file), qPrintable(file));
+    qInfo("screenshot: %s", qPrintable(file));
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestActions : public QObject {
+    Q_OBJECT
+private slots:
+    void bannerColourPerKind_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QColor>("colour");
+        QTest::newRow("lab") << QStringLiteral("lab") << QColor(0x2e, 0x7d, 0x32);
+        QTest::newRow("staging") << QStringLiteral("staging") << QColor(0xef, 0x8f, 0x00);
+        QTest::newRow("production") << QStringLiteral("production") << QColor(0xc6, 0x28, 0x28);
+    }
+    void bannerColourPerKind()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QColor, colour);
+        views::EnvironmentBanner banner;
+        banner.resize(600, 40);
+        banner.setProfile(QStringLiteral("demo"), kind, kind == u"lab", QStringLiteral("detail"));
+        QCOMPARE(banner.color(), colour);
+        // The rendered pixels, not only the property: a corner of the strip has the kind's colour.
+        const QImage img = banner.grab().toImage();
+        QCOMPARE(img.pixelColor(2, 2), colour);
+        QVERIFY(banner.text().contains(kind.toUpper()));
+        QCOMPARE(banner.text().contains(u"actions off — enable in the profile editor"), kind != u"lab");
+        if (kind == u"production")
+            QVERIFY(banner.text().contains(u"font-weight:800"));
+    }
+
+    void actionsOffSayWhy()
+    {
+        QWidget parent;
+        views::ActionMenu menu(&parent);
+        menu.setActionsEnabled(false, QStringLiteral("the profile prod does not allow operator actions"));
+        auto *switchover = menu.action(views::ActionMenu::Entry::Switchover);
+        QVERIFY(!switchover->isEnabled());
+        QVERIFY(switchover->toolTip().contains(u"does not allow operator actions"));
+        menu.setActionsEnabled(true, {});
+        QVERIFY(switchover->isEnabled());
+        menu.setPaused(true);
+        QCOMPARE(menu.action(views::ActionMenu::Entry::PauseResume)->text(), QStringLiteral("Resume…"));
+        QSignalSpy spy(&menu, &views::ActionMenu::actionRequested);
+        menu.action(views::ActionMenu::Entry::PauseResume)->trigger();
+        QCOMPARE(spy.size(), 1);
+        QCOMPARE(spy[0][0].value<ActionKind>(), ActionKind::Resume);
+    }
+
+    void windowShowsProfileKindAndActionsOff()
+    {
+        // The staging fixture names no action switch: actions are off, and the window says so.
+        app::Application::Options options;
+        options.profile = QStringLiteral(PGHA_FIXTURES_DIR "/profiles/staging.yaml");
+        options.pollIntervalMs = 60000;
+        app::Application application(options);
+        auto *w = application.window();
+        QVERIFY(w->windowTitle().contains(u"staging"));
+        QVERIFY(w->windowTitle().contains(u"actions off"));
+        QCOMPARE(w->banner()->color(), views::EnvironmentBanner::kindColor(QStringLiteral("staging")));
+        auto *switchover = w->actions()->action(views::ActionMenu::Entry::Switchover);
+        QVERIFY(!switchover->isEnabled());
+        QVERIFY(switchover->toolTip().contains(u"File → Profiles"));
+        shoot(w, QStringLiteral("actions-window-staging.png"));
+    }
+
+    void switchoverShowsWhyACandidateIsNotEligible()
+    {
+        auto cluster = fixtureCluster();
+        member(cluster, QStringLiteral("pg2")).lag = {svc::MemberLag::Kind::Bytes, 50 * 1024 * 1024};
+        svc::ActionRequest r;
+        r.kind = ActionKind::Switchover;
+        views::ActionDialog dialog(r, cluster, QStringLiteral("demo"));
+        QVERIFY(!dialog.sendButton()->isEnabled());   // no pre-flight yet
+        const auto p = feed(dialog, cluster);
+        QVERIFY(p.allowed);
+        QVERIFY(!p.typedConfirmation);
+        auto *list = dialog.candidateList();
+        QTreeWidgetItem *pg2 = nullptr;
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            if (list->topLevelItem(i)->text(0) == u"pg2")
+                pg2 = list->topLevelItem(i);
+        QVERIFY(pg2);
+        QCOMPARE(pg2->text(1), QStringLiteral("not eligible"));
+        QVERIFY2(pg2->text(2).contains(u"maximum_lag_on_failover"), qPrintable(pg2->text(2)));
+        QVERIFY(!(pg2->flags() & Qt::ItemIsEnabled));   // greyed
+        QCOMPARE(dialog.memberList()->topLevelItemCount(), 3);
+        QVERIFY(dialog.sendButton()->isEnabled());
+        QVERIFY(dialog.copiedCurl().contains(u"curl"));
+        QVERIFY(dialog.copiedCurl().contains(u"-u operator"));
+        QVERIFY(dialog.copiedPatronictl().contains(u"patronictl"));
+        QVERIFY(!dialog.expectedLabel()->text().isEmpty());
+
+        // Choosing a candidate re-runs the pre-flight (debounced) with that candidate.
+        QSignalSpy rerun(&dialog, &views::ActionDialog::requestChanged);
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            if (list->topLevelItem(i)->text(0) == u"pg1")
+                list->setCurrentItem(list->topLevelItem(i));   // what a click does
+        QVERIFY(!dialog.sendButton()->isEnabled());   // until the new verdict arrives
+        QTRY_COMPARE(rerun.size(), 1);
+        QCOMPARE(rerun[0][0].value<svc::ActionRequest>().candidate, QStringLiteral("pg1"));
+        feed(dialog, cluster);
+        QVERIFY(dialog.sendButton()->isEnabled());
+        shoot(&dialog, QStringLiteral("actions-switchover-dialog.png"));
+    }
+
+    void typedNameNeeded_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<bool>("production");
+        QTest::newRow("failover") << int(ActionKind::Failover) << false;
+        QTest::newRow("reinit") << int(ActionKind::Reinit) << false;
+        QTest::newRow("pause on production") << int(ActionKind::Pause) << true;
+        QTest::newRow("switchover on production") << int(ActionKind::Switchover) << true;
+    }
+    void typedNameNeeded()
+    {
+        QFETCH(int, kind);
+        QFETCH(bool, production);
+        auto cluster = fixtureCluster();
+        svc::ActionRequest r;
+        r.kind = ActionKind(kind);
+        if (r.kind == ActionKind::Failover) {
+            member(cluster, QStringLiteral("pg3")).state = QStringLiteral("stopped");   // the leader is gone
+            r.candidate = QStringLiteral("pg1");
+        }
+        if (r.kind == ActionKind::Reinit)
+            r.members = {QStringLiteral("pg1")};
+        views::ActionDialog dialog(r, cluster, QStringLiteral("demo"));
+        const auto p = feed(dialog, cluster, production);
+        QVERIFY2(p.allowed, qPrintable(p.blockers.join(QStringLiteral("; "))));
+        QVERIFY(p.typedConfirmation);
+        QVERIFY(dialog.confirmField()->isVisibleTo(&dialog));
+        QVERIFY(!dialog.sendButton()->isEnabled());
+        QVERIFY(dialog.sendButton()->toolTip().contains(u"demo"));
+        QTest::keyClicks(dialog.confirmField(), QStringLiteral("dem"));
+        QVERIFY(!dialog.sendButton()->isEnabled());
+        QTest::keyClicks(dialog.confirmField(), QStringLiteral("o"));
+        QVERIFY(dialog.sendButton()->isEnabled());
+        QSignalSpy send(&dialog, &views::ActionDialog::sendRequested);
+        QTest::mouseClick(dialog.sendButton(), Qt::LeftButton);
+        QCOMPARE(send.size(), 1);
+        QVERIFY(dialog.isSent());
+        if (r.kind == ActionKind::Failover) {
+            dialog.hide();
+            QVERIFY(dialog.progress()->isVisibleTo(&dialog));
+        }
+    }
+
+    void blockersDisableSend()
+    {
+        auto cluster = fixtureCluster();   // pg3 is a healthy leader: failover is the wrong tool
+        svc::ActionRequest r;
+        r.kind = ActionKind::Failover;
+        r.candidate = QStringLiteral("pg1");
+        views::ActionDialog dialog(r, cluster, QStringLiteral("demo"));
+        const auto p = feed(dialog, cluster);
+        QVERIFY(!p.allowed);
+        QTest::keyClicks(dialog.confirmField(), QStringLiteral("demo"));
+        QVERIFY(!dialog.sendButton()->isEnabled());
+        QVERIFY(dialog.problemsLabel()->text().contains(u"healthy leader"));
+        shoot(&dialog, QStringLiteral("actions-failover-refused.png"));
+    }
+
+    void progressShowsStepsAndOutcome()
+    {
+        auto cluster = fixtureCluster();
+        svc::ActionRequest r;
+        r.kind = ActionKind::Switchover;
+        r.candidate = QStringLiteral("pg1");
+        views::ActionDialog dialog(r, cluster, QStringLiteral("demo"));
+        feed(dialog, cluster);
+        using S = svc::ActionStep::State;
+        QList<svc::ActionStep> steps{
+            {QStringLiteral("POST /switchover to pg3"), S::Done, QStringLiteral("HTTP 200: Successfully switched over to \"pg1\""), 2710},
+            {QStringLiteral("pg1 holds the leader key"), S::Done, QStringLiteral("timeline 4"), 2650},
+            {QStringLiteral("writes succeed through the read-write entry point"), S::Done, QStringLiteral("127.0.0.1:5000"), 3020},
+            {QStringLiteral("pg2, pg3 stream from pg1"), S::Running, QStringLiteral("pg3 is restarting as a replica"), -1},
+            {QStringLiteral("every member on timeline 4"), S::Pending, QString(), -1},
+        };
+        dialog.setSteps(steps);
+        QVERIFY(dialog.progress()->isVisibleTo(&dialog));
+        QCOMPARE(dialog.progress()->stepList()->topLevelItemCount(), 5);
+        QCOMPARE(dialog.progress()->stepList()->topLevelItem(0)->text(3), QStringLiteral("+2.71 s"));
+        shoot(&dialog, QStringLiteral("actions-progress-running.png"));
+
+        steps[3].state = S::Done;
+        steps[3].elapsedMs = 5400;
+        steps[4].state = S::Done;
+        steps[4].elapsedMs = 5480;
+        svc::ActionOutcome out;
+        out.result = svc::ActionOutcome::Result::Succeeded;
+        out.summary = QStringLiteral("pg1 leads on timeline 4; the cluster converged after 5.48 s");
+        out.httpStatus = 200;
+        out.requestMs = 2710;
+        out.steps = steps;
+        out.timeToNewLeaderMs = 2650;
+        out.convergedMs = 5480;
+        out.writeGapMs = 2840;
+        out.writesAcknowledged = 131;
+        out.writesFailed = 12;
+        out.newLeader = QStringLiteral("pg1");
+        out.newTimeline = 4;
+        dialog.setOutcome(out);
+        dialog.setJournalNote(QStringLiteral("Recorded in the operator journal /tmp/journal.jsonl"));
+        const QString text = dialog.progress()->outcomeLabel()->text();
+        QVERIFY(text.contains(u"SUCCEEDED"));
+        QVERIFY(text.contains(u"2.84 s"));   // write gap
+        QVERIFY(text.contains(u"131 / 12"));
+        QVERIFY(!dialog.progress()->stopButton()->isEnabled());
+        shoot(&dialog, QStringLiteral("actions-progress-outcome.png"));
+    }
+
+    void configEditorEnforcesTheTimingRule()
+    {
+        views::ConfigEditorDialog editor(fixtureConfig(), QStringLiteral("demo"));
+        QVERIFY(editor.patch().isEmpty());
+        QVERIFY(!editor.reviewButton()->isEnabled());
+        editor.retryTimeoutBox()->setValue(5);   // 2 + 2 × 5 = 12 > ttl 10
+        QVERIFY(!editor.errors().isEmpty());
+        QVERIFY(editor.errors().join(u' ').contains(u"loop_wait + 2 × retry_timeout"));
+        QVERIFY(editor.checkLabel()->text().contains(u"is over ttl"));
+        QVERIFY(!editor.reviewButton()->isEnabled());
+        editor.ttlBox()->setValue(20);
+        QVERIFY2(editor.errors().isEmpty(), qPrintable(editor.errors().join(u'\n')));
+        QVERIFY(editor.reviewButton()->isEnabled());
+        editor.addParameter(QStringLiteral("work_mem"), QStringLiteral("8MB"));
+        editor.synchronousBox()->setChecked(true);
+        const QJsonObject patch = editor.patch();
+        QCOMPARE(patch.value(u"ttl").toInt(), 20);
+        QCOMPARE(patch.value(u"retry_timeout").toInt(), 5);
+        QCOMPARE(patch.value(u"synchronous_mode").toBool(), true);
+        QCOMPARE(patch.value(u"postgresql").toObject().value(u"parameters").toObject().value(u"work_mem").toString(), QStringLiteral("8MB"));
+        QCOMPARE(editor.diffTable()->rowCount(), 4);
+        QSignalSpy ready(&editor, &views::ConfigEditorDialog::patchReady);
+        editor.retryTimeoutBox()->setValue(9);   // 2 + 18 = 20 ≤ 20: still fine
+        QVERIFY(editor.errors().isEmpty());
+        editor.loopWaitBox()->setValue(3);       // 3 + 18 = 21 > 20
+        QVERIFY(!editor.reviewButton()->isEnabled());
+        shoot(&editor, QStringLiteral("actions-config-editor.png"));
+        editor.loopWaitBox()->setValue(2);
+        QTest::mouseClick(editor.reviewButton(), Qt::LeftButton);
+        QCOMPARE(ready.size(), 1);
+    }
+
+    void journalListsAndExports()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("journal.jsonl"));
+        const svc::Journal journal(path);
+        // A refusal as the runner records it (nothing is sent: no network needed) …
+        svc::HttpClient http;
+        svc::ActionRunner refused(&http, svc::ActionTarget{});
+        refused.execute();
+        svc::JournalContext ctx{QStringLiteral("lab"), QStringLiteral("lab"), QStringLiteral("demo"), QStringLiteral("operator"), {}};
+        QVERIFY(journal.append(svc::journalEntry(refused, ctx)));
+        // … and a switchover as recorded on the lab.
+        QJsonObject done{
+            {QStringLiteral("time"), QStringLiteral("2026-11-22T20:15:03.120Z")},
+            {QStringLiteral("profile"), QStringLiteral("lab")}, {QStringLiteral("profileKind"), QStringLiteral("lab")},
+            {QStringLiteral("scope"), QStringLiteral("demo")}, {QStringLiteral("action"), QStringLiteral("switchover")},
+            {QStringLiteral("target"), QJsonArray{QStringLiteral("pg1")}},
+            {QStringLiteral("patronictl"), QStringLiteral("patronictl switchover demo --leader pg3 --candidate pg1 --force")},
+            {QStringLiteral("requests"), QJsonArray{QJsonObject{{QStringLiteral("member"), QStringLiteral("pg3")},
+                                                               {QStringLiteral("method"), QStringLiteral("POST")},
+                                                               {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8010/switchover")},
+                                                               {QStringLiteral("body"), QStringLiteral("{\"leader\":\"pg3\",\"candidate\":\"pg1\"}")},
+                                                               {QStringLiteral("curl"), QStringLiteral("curl -sS -X POST -u operator …")},
+                                                               {QStringLiteral("response"), QJsonObject{{QStringLiteral("status"), 200},
+                                                                                                        {QStringLiteral("body"), QStringLiteral("Successfully switched over to \"pg1\"")}}}}}},
+            {QStringLiteral("outcome"), QJsonObject{{QStringLiteral("result"), QStringLiteral("succeeded")},
+                                                    {QStringLiteral("summary"), QStringLiteral("pg1 leads on timeline 4")},
+                                                    {QStringLiteral("writeGapMs"), 2840},
+                                                    {QStringLiteral("timeToNewLeaderMs"), 2650},
+                                                    {QStringLiteral("writesAcknowledged"), 131},
+                                                    {QStringLiteral("writesFailed"), 12}}}};
+        QVERIFY(journal.append(done));
+
+        views::JournalView view;
+        view.resize(1100, 520);
+        view.setJournalPath(path);
+        QCOMPARE(view.entryCount(), 2);
+        auto *t = view.table();
+        QCOMPARE(t->item(0, views::JournalView::Action)->text(), QStringLiteral("switchover"));   // newest first
+        QCOMPARE(t->item(0, views::JournalView::WriteGap)->text(), QStringLiteral("2.84 s"));
+        QCOMPARE(t->item(1, views::JournalView::Result)->text(), QStringLiteral("refused"));
+        QVERIFY(view.details()->toPlainText().contains(u"http://127.0.0.1:8010/switchover"));
+        QVERIFY(view.details()->toPlainText().contains(u"patronictl switchover"));
+
+        const QString exported = dir.filePath(QStringLiteral("export.jsonl"));
+        QVERIFY(view.exportTo(exported));
+        QCOMPARE(readAll(exported).count('\n'), 2);
+        QVERIFY(view.statusLabel()->text().contains(exported));
+        shoot(&view, QStringLiteral("actions-journal.png"));
+    }
+
+    void profileEditorSavesAtomicallyAndRefusesBadYaml()
+    {
+        QTemporaryDir dir;
+        svc::MemorySecretStore secrets;
+        views::ProfileEditorDialog editor(&secrets, dir.path());
+        editor.newProfile();
+        editor.nameField()->setText(QStringLiteral("prod-eu"));
+        editor.kindField()->setCurrentIndex(editor.kindField()->findText(QStringLiteral("production")));
+        editor.actionsField()->setChecked(true);
+        editor.patroniField()->setPlainText(QStringLiteral("db1 https://10.0.0.11:8008\nhttps://10.0.0.12:8008"));
+        editor.passwordField()->setText(QStringLiteral("s3cret-pw"));
+        editor.verifyTlsField()->setChecked(false);
+        QVERIFY(editor.tlsWarning()->isVisibleTo(&editor));
+        QVERIFY(editor.tlsWarning()->text().contains(u"not checked"));
+        shoot(&editor, QStringLiteral("actions-profile-editor-no-tls.png"));
+        editor.verifyTlsField()->setChecked(true);
+        QVERIFY(!editor.tlsWarning()->isVisibleTo(&editor));
+        QSignalSpy saved(&editor, &views::ProfileEditorDialog::profileSaved);
+        QVERIFY2(editor.save(), qPrintable(editor.errorLabel()->text()));
+        QCOMPARE(saved.size(), 1);
+        const QString file = dir.filePath(QStringLiteral("prod-eu.yaml"));
+        QCOMPARE(editor.currentPath(), file);
+        const QByteArray yaml = readAll(file);
+        QVERIFY(!yaml.contains("s3cret-pw"));   // the password is in the secret store only
+        auto parsed = svc::parseProfile(yaml, file);
+        QVERIFY(parsed);
+        QCOMPARE(parsed.value().kind, svc::Profile::Kind::Production);
+        QVERIFY(parsed.value().actionsEnabled);
+        QCOMPARE(parsed.value().patroni.size(), 2);
+        QCOMPARE(parsed.value().patroni[0].name, QStringLiteral("db1"));
+        QTRY_COMPARE(secrets.values().value(svc::secretKey(QStringLiteral("prod-eu"), QStringLiteral("patroni-rest"))),
+                     QStringLiteral("s3cret-pw"));
+        // Atomic: nothing but the profile in the directory (no temp file left behind).
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("prod-eu.yaml")});
+        QCOMPARE(editor.profileList()->count(), 1);
+        editor.setSessionOnlyNotice(QStringLiteral("No keychain available: passwords are kept for this session only"));
+        shoot(&editor, QStringLiteral("actions-profile-editor.png"));
+
+        // A malformed YAML: line and column shown, the file left as it was.
+        editor.setPage(views::ProfileEditorDialog::Page::Yaml);
+        editor.yamlEditor()->setPlainText(QStringLiteral("name: prod-eu\nkind: production\npatroni: [http://10.0.0.11:8008\n"));
+        QVERIFY(!editor.save());
+        const QString error = editor.errorLabel()->text();
+        QVERIFY2(error.contains(u"line ") && error.contains(u"column "), qPrintable(error));
+        QVERIFY(editor.errorLabel()->isVisibleTo(&editor));
+        QCOMPARE(readAll(file), yaml);
+        shoot(&editor, QStringLiteral("actions-profile-editor-error.png"));
+
+        // A password in the YAML is refused too, with its line.
+        editor.yamlEditor()->setPlainText(QString::fromUtf8(yaml) + QStringLiteral("password: oops\n"));
+        QVERIFY(!editor.save());
+        QVERIFY(editor.errorLabel()->text().contains(u"line "));
+        QCOMPARE(readAll(file), yaml);
+    }
+};
+
+QTEST_MAIN(TestActions)
+#include "tst_actions.moc"
