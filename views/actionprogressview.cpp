@@ -137,10 +137,15 @@ void ActionProgressView::setOutcome(const svc::ActionOutcome &o)
         row(tr("Patroni answered"), QStringLiteral("HTTP %1 after %2").arg(o.httpStatus).arg(durationText(o.requestMs)));
     if (!o.newLeader.isEmpty())
         row(tr("Leader now"), o.newTimeline >= 0 ? tr("%1 (timeline %2)").arg(o.newLeader).arg(o.newTimeline) : o.newLeader);
-    row(tr("Time to new leader"), durationText(o.timeToNewLeaderMs));
+    // Only the figures this action has: a reload has no new leader and no write probe.
+    if (o.timeToNewLeaderMs >= 0)
+        row(tr("Time to new leader"), durationText(o.timeToNewLeaderMs));
     row(tr("Converged after"), durationText(o.convergedMs));
-    row(tr("Write gap (read-write entry point)"), o.writeGapMs >= 0 ? durationText(o.writeGapMs) : tr("none seen (or no probe)"));
-    row(tr("Writes acknowledged / failed"), QStringLiteral("%1 / %2").arg(o.writesAcknowledged).arg(o.writesFailed));
+    const bool probed = o.writeGapMs >= 0 || o.writesAcknowledged + o.writesFailed > 0;
+    if (probed) {
+        row(tr("Write gap (read-write entry point)"), o.writeGapMs >= 0 ? durationText(o.writeGapMs) : tr("none seen"));
+        row(tr("Writes acknowledged / failed"), QStringLiteral("%1 / %2").arg(o.writesAcknowledged).arg(o.writesFailed));
+    }
     html += QStringLiteral("</table>");
     m_outcome->setText(html);
 }

@@ -6,7 +6,9 @@
 #include "actiondialog.h"
 #include "actionmenu.h"
 #include "actionprogressview.h"
+#include "actioncontroller.h"
 #include "application.h"
+#include "clustermodel.h"
 #include "configeditordialog.h"
 #include "environmentbanner.h"
 #include "journalview.h"
@@ -36,6 +38,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -467,6 +470,74 @@ private slots:
         QVERIFY(!editor.save());
         QVERIFY(editor.errorLabel()->text().contains(u"line "));
         QCOMPARE(readAll(file), yaml);
+    }
+
+    void profileEditorSwitchesTheWindow()
+    {
+        QStandardPaths::setTestModeEnabled(true);   // profileDirectory() under ~/.qttest, not the real one
+        QDir(svc::profileDirectory()).removeRecursively();
+        QDir().mkpath(svc::profileDirectory());
+        auto prod = svc::parseProfile(readFixture(QStringLiteral("profiles/staging.yaml")), QStringLiteral("staging.yaml")).value();
+        prod.name = QStringLiteral("prod");
+        prod.kind = svc::Profile::Kind::Production;
+        prod.actionsEnabled = true;
+        QVERIFY(svc::saveProfileFile(prod, QDir(svc::profileDirectory()).filePath(QStringLiteral("prod.yaml"))));
+
+        app::Application::Options options;
+        options.profile = QStringLiteral(PGHA_FIXTURES_DIR "/profiles/staging.yaml");
+        options.pollIntervalMs = 60000;
+        app::Application application(options);
+        auto *w = application.window();
+        QVERIFY(!w->actions()->actionsEnabled());
+        w->profilesAction()->trigger();
+        auto *editor = w->findChild<views::ProfileEditorDialog *>();
+        QVERIFY(editor);
+        QVERIFY(editor->selectProfile(QStringLiteral("prod")));
+        QTest::mouseClick(editor->findChild<QPushButton *>(QStringLiteral("useProfile")), Qt::LeftButton);
+        QCOMPARE(application.profile().name, QStringLiteral("prod"));
+        QVERIFY(w->windowTitle().contains(u"production"));
+        QCOMPARE(w->banner()->color(), views::EnvironmentBanner::kindColor(QStringLiteral("production")));
+        QVERIFY(w->actions()->actionsEnabled());
+        shoot(w, QStringLiteral("actions-window-production.png"));
+        editor->close();
+        QDir(svc::profileDirectory()).removeRecursively();
+        QStandardPaths::setTestModeEnabled(false);
+    }
+
+    // Optional, read-only: the real pre-flight against a running lab (PGHA_ACTIONS_LIVE_LAB_DIR
+    // names its directory). Nothing is sent — the dialog is only opened and looked at.
+    void livePreflightReadOnly()
+    {
+        const QString labDir = qEnvironmentVariable("PGHA_ACTIONS_LIVE_LAB_DIR");
+        if (labDir.isEmpty())
+            QSKIP("set PGHA_ACTIONS_LIVE_LAB_DIR to a running lab's directory");
+        qputenv("PGHA_LAB_DIR", labDir.toUtf8());
+        QTemporaryDir dir;
+        app::Application application(app::Application::Options{});
+        application.actions()->setJournalPath(dir.filePath(QStringLiteral("journal.jsonl")));
+        application.show();
+        QTRY_VERIFY_WITH_TIMEOUT(application.clusterModel()->rowCount() >= 2, 15000);
+        QVERIFY(application.window()->actions()->action(views::ActionMenu::Entry::Switchover)->isEnabled());
+        auto *dialog = application.actions()->openAction(ActionKind::Switchover);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->expectedLabel()->text().contains(u"Reading"), 10000);
+        QVERIFY2(dialog->sendButton()->isEnabled(), qPrintable(dialog->problemsLabel()->text()));
+        QVERIFY(dialog->copiedCurl().contains(u"/switchover"));
+        shoot(dialog, QStringLiteral("actions-live-switchover-preflight.png"));
+        shoot(application.window(), QStringLiteral("actions-live-window.png"));
+        dialog->close();
+
+        // The one action sent: a reload of one replica (harmless to anyone else using the lab),
+        // followed to its outcome, journaled, and listed in the journal tab.
+        auto *reload = application.actions()->openAction(ActionKind::Reload, QStringLiteral("pg2"));
+        QTRY_VERIFY_WITH_TIMEOUT(reload->sendButton()->isEnabled(), 10000);
+        QSignalSpy finished(application.actions(), &app::ActionController::actionFinished);
+        QTest::mouseClick(reload->sendButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const auto outcome = finished[0][0].value<svc::ActionOutcome>();
+        QVERIFY2(outcome.ok(), qPrintable(outcome.summary));
+        QCOMPARE(application.window()->journal()->entryCount(), 1);
+        QVERIFY(reload->progress()->outcomeLabel()->text().contains(u"SUCCEEDED"));
+        shoot(reload, QStringLiteral("actions-live-reload-outcome.png"));
     }
 };
 
