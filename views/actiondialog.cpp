@@ -187,14 +187,7 @@ QWidget *ActionDialog::buildPreparePage()
         m_candidates->hide();
 
     m_member->setObjectName(QStringLiteral("memberPicker"));
-    const bool allowsAll = kind == ActionKind::Restart || kind == ActionKind::Reload || kind == ActionKind::CancelRestart;
-    if (allowsAll)
-        m_member->addItem(tr("every member"), QString());
-    for (const auto &m : m_cluster.members)
-        if (kind != ActionKind::Reinit || !m.isLeader())
-            m_member->addItem(QStringLiteral("%1 (%2)").arg(m.name, models::roleText(m)), m.name);
-    if (const int i = m_member->findData(m_initial.members.value(0)); i >= 0)
-        m_member->setCurrentIndex(i);
+    fillMembers(m_cluster);
     connect(m_member, &QComboBox::currentIndexChanged, this, &ActionDialog::onInputChanged);
     if (usesMember())
         form->addRow(tr("Member"), m_member);
@@ -343,6 +336,21 @@ void ActionDialog::fillTopology(const svc::ClusterSnapshot &cluster)
     m_topology->setToolTip(notes.join(QStringLiteral("; ")));
 }
 
+void ActionDialog::fillMembers(const svc::ClusterSnapshot &cluster)
+{
+    const ActionKind kind = m_initial.kind;
+    const QString keep = m_member->count() ? m_member->currentData().toString() : m_initial.members.value(0);
+    const QSignalBlocker block(m_member);
+    m_member->clear();
+    if (kind == ActionKind::Restart || kind == ActionKind::Reload || kind == ActionKind::CancelRestart)
+        m_member->addItem(tr("every member"), QString());
+    for (const auto &m : cluster.members)
+        if (kind != ActionKind::Reinit || !m.isLeader())
+            m_member->addItem(QStringLiteral("%1 (%2)").arg(m.name, models::roleText(m)), m.name);
+    if (const int i = m_member->findData(keep); i >= 0)
+        m_member->setCurrentIndex(i);
+}
+
 void ActionDialog::fillCandidates(const QList<svc::CandidateVerdict> &verdicts)
 {
     const auto selected = m_candidates->selectedItems();
@@ -385,6 +393,9 @@ void ActionDialog::setPreflight(const svc::Preflight &p, const svc::ClusterSnaps
     m_havePreflight = !m_rerun.isActive();   // an edit after this pre-flight started wins
     m_cluster = before;
     fillTopology(before);
+    // Roles move (a switchover elsewhere): the picker follows, keeping the chosen member.
+    if (usesMember())
+        fillMembers(before);
     if (usesCandidate())
         fillCandidates(p.candidates);
     m_expected->setText(p.expected.isEmpty() ? tr("—") : p.expected);

@@ -72,6 +72,7 @@ signals:
 private:
     QWidget *buildPreparePage();
     void fillTopology(const svc::ClusterSnapshot &cluster);
+    void fillMembers(const svc::ClusterSnapshot &cluster);
     void fillCandidates(const QList<svc::CandidateVerdict> &verdicts);
     void onInputChanged();
     void updateSend();

@@ -34,7 +34,7 @@ int main(int argc, char *argv[])
          QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag or cluster."), QStringLiteral("NAME"),
+        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster or journal."), QStringLiteral("NAME"),
          QStringLiteral("topology")},
         {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
          QStringLiteral("MS"), QStringLiteral("3000")},
@@ -71,7 +71,7 @@ int main(int argc, char *argv[])
         if (!app.lab()->isBusy())
             QApplication::quit();
     });
-    const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster")};
+    const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"), QStringLiteral("journal")};
     const auto tab = tabs.indexOf(parser.value(QStringLiteral("tab")));
     if (tab < 0) {
         qCritical("pgha-console: --tab takes one of: %s", qPrintable(tabs.join(QStringLiteral(", "))));
