@@ -130,7 +130,14 @@ ActionDialog *ActionController::openRequest(const svc::ActionRequest &request)
     connect(runner, &ActionRunner::stepsChanged, dialog, &ActionDialog::setSteps);
     connect(dialog, &ActionDialog::stopFollowingRequested, runner, &ActionRunner::abandon);
     connect(runner, &ActionRunner::finished, this, [this, runner, guard] { record(runner, guard); });
-    connect(dialog, &QObject::destroyed, runner, [runner, sent, sendPending] {
+    // Deleted without being closed (the window goes away at shutdown): stop following quietly.
+    connect(dialog, &QObject::destroyed, runner, [runner, sent] {
+        if (!*sent)
+            runner->deleteLater();
+    });
+    // On finished (the operator closed it), not on destroyed: at shutdown the window deletes its
+    // dialogs without closing them, and nothing should be recorded against a dying window.
+    connect(dialog, &QDialog::finished, runner, [runner, sent, sendPending] {
         if (*sent || *sendPending)
             return;   // still following: finished() records it
         // Closed without sending while the pre-flight refused: the refusal is journaled, as the

@@ -538,6 +538,16 @@ private slots:
         QCOMPARE(application.window()->journal()->entryCount(), 1);
         QVERIFY(reload->progress()->outcomeLabel()->text().contains(u"SUCCEEDED"));
         shoot(reload, QStringLiteral("actions-live-reload-outcome.png"));
+
+        // A failover while the leader is healthy is refused before sending; closing the dialog
+        // records the refusal, as the CLI does.
+        auto *failover = application.actions()->openAction(ActionKind::Failover, QStringLiteral("pg2"));
+        QTRY_VERIFY_WITH_TIMEOUT(failover->problemsLabel()->text().contains(u"healthy leader"), 10000);
+        QVERIFY(!failover->sendButton()->isEnabled());
+        failover->close();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 5000);
+        QCOMPARE(finished[1][0].value<svc::ActionOutcome>().result, svc::ActionOutcome::Result::Refused);
+        QCOMPARE(application.window()->journal()->entryCount(), 2);
     }
 };
 
