@@ -116,6 +116,18 @@ void shoot(QWidget *w, const QString &name)
     qInfo("screenshot: %s", qPrintable(file));
 }
 
+// A profile whose endpoints answer nothing (port 1 on loopback): the window is built for real,
+// and no request leaves the machine.
+QString offlineProfile(const QTemporaryDir &dir, const QString &name, const QString &kind)
+{
+    const QString path = dir.filePath(name + QStringLiteral(".yaml"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(QStringLiteral("name: %1\nkind: %2\npatroni: [\"http://127.0.0.1:1\"]\n").arg(name, kind).toUtf8());
+    return path;
+}
+
 QByteArray readAll(const QString &path)
 {
     QFile f(path);
@@ -172,9 +184,10 @@ private slots:
 
     void windowShowsProfileKindAndActionsOff()
     {
-        // The staging fixture names no action switch: actions are off, and the window says so.
+        // A staging profile that names no action switch: actions are off, and the window says so.
+        QTemporaryDir dir;
         app::Application::Options options;
-        options.profile = QStringLiteral(PGHA_FIXTURES_DIR "/profiles/staging.yaml");
+        options.profile = offlineProfile(dir, QStringLiteral("staging"), QStringLiteral("staging"));
         options.pollIntervalMs = 60000;
         app::Application application(options);
         auto *w = application.window();
@@ -477,14 +490,14 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);   // profileDirectory() under ~/.qttest, not the real one
         QDir(svc::profileDirectory()).removeRecursively();
         QDir().mkpath(svc::profileDirectory());
-        auto prod = svc::parseProfile(readFixture(QStringLiteral("profiles/staging.yaml")), QStringLiteral("staging.yaml")).value();
-        prod.name = QStringLiteral("prod");
+        QTemporaryDir dir;
+        auto prod = svc::loadProfileFile(offlineProfile(dir, QStringLiteral("prod"), QStringLiteral("staging"))).value();
         prod.kind = svc::Profile::Kind::Production;
         prod.actionsEnabled = true;
         QVERIFY(svc::saveProfileFile(prod, QDir(svc::profileDirectory()).filePath(QStringLiteral("prod.yaml"))));
 
         app::Application::Options options;
-        options.profile = QStringLiteral(PGHA_FIXTURES_DIR "/profiles/staging.yaml");
+        options.profile = offlineProfile(dir, QStringLiteral("staging"), QStringLiteral("staging"));
         options.pollIntervalMs = 60000;
         app::Application application(options);
         auto *w = application.window();
