@@ -68,6 +68,8 @@ ActionRunner::ActionRunner(HttpClient *http, ActionTarget target, QObject *paren
 {
     m_followTimer.setInterval(kPollIntervalMs);
     connect(&m_followTimer, &QTimer::timeout, this, &ActionRunner::follow);
+    m_warmup.setSingleShot(true);
+    connect(&m_warmup, &QTimer::timeout, this, &ActionRunner::beginOnce);
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
         QStringList open;
@@ -225,20 +227,9 @@ void ActionRunner::execute(bool overrideBlockers)
             return;
         }
         m_probe = new WriteProbe(*m_target.readWrite, this);
+        connect(m_probe, &WriteProbe::acknowledged, this, &ActionRunner::beginOnce);
         m_probe->start();
-        auto warm = std::make_shared<QTimer>();
-        warm->setSingleShot(true);
-        auto started = std::make_shared<bool>(false);
-        auto go = [this, warm, started] {
-            if (*started)
-                return;
-            *started = true;
-            warm->stop();
-            begin();
-        };
-        connect(m_probe, &WriteProbe::acknowledged, this, go, Qt::SingleShotConnection);
-        connect(warm.get(), &QTimer::timeout, this, go);
-        warm->start(kProbeWarmupMs);
+        m_warmup.start(kProbeWarmupMs);
     };
     const bool verifyStart = (m_request.kind == ActionKind::Restart || m_request.kind == ActionKind::Reinit) && !m_request.isScheduled();
     if (!verifyStart) {
@@ -275,6 +266,17 @@ void ActionRunner::setStep(int index, ActionStep::State state, const QString &de
     if (state == ActionStep::State::Done || state == ActionStep::State::Failed || state == ActionStep::State::Skipped)
         s.elapsedMs = sinceSendMs();
     emit stepsChanged(m_steps);
+}
+
+// The request goes out at the probe's first acknowledged write, or after the warm-up when the
+// probe cannot write (then the write gap is not measured, and the outcome says why).
+void ActionRunner::beginOnce()
+{
+    if (m_begun)
+        return;
+    m_begun = true;
+    m_warmup.stop();
+    begin();
 }
 
 void ActionRunner::begin()
@@ -473,7 +475,14 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
                     QStringLiteral("longest time without an acknowledged write: %1").arg(seconds(m_probe->longestGapMs(m_probeSendMs))));
         }
         QStringList lagging;
-        if (newLeader && replicasFollow(c, *leader, &lagging))
+        // Converged only on a new timeline: /cluster shows the promoted leader's old timeline for a moment.
+        qint64 oldTimeline = -1;
+        for (const auto &m : m_before.members)
+            oldTimeline = std::max(oldTimeline, m.timeline.value_or(-1));
+        const bool promoted = newLeader && (!leader->timeline || *leader->timeline > oldTimeline);
+        if (newLeader && !promoted)
+            lagging << QStringLiteral("%1 to report timeline %2").arg(leader->name).arg(oldTimeline + 1);
+        if (promoted && replicasFollow(c, *leader, &lagging))
             setStep(m_stepReplicas, ActionStep::State::Done);
         else if (newLeader)
             setStep(m_stepReplicas, ActionStep::State::Running, QStringLiteral("waiting for %1").arg(lagging.join(QStringLiteral(", "))));

@@ -75,6 +75,7 @@ private:
     void fetchCluster(std::function<void(std::optional<ClusterSnapshot>, QString)> done, int attempt = 0);
     void fetchConfig(std::function<void(std::optional<PatroniDynamicConfig>)> done, int attempt = 0);
     void fetchMember(const QString &member, std::function<void(std::optional<MemberProbe>)> done);
+    void beginOnce();
     void begin();
     void sendNextCall();
     void onCallDone(const PatroniCall &call, const HttpResult &r);
@@ -104,12 +105,14 @@ private:
     QElapsedTimer m_sendClock;
     QTimer m_followTimer;
     QTimer m_deadline;
+    QTimer m_warmup;
     WriteProbe *m_probe = nullptr;
     qint64 m_probeSendMs = -1;        // the probe's clock when the request went out
     int m_preferredApi = 0;
     bool m_following = false;
     bool m_fetching = false;
     bool m_done = false;
+    bool m_begun = false;
     bool m_callsDone = false;
     bool m_ambiguous = false;
     QHash<QString, MemberProbe> m_memberBefore;   // restart/reinit: each target's postmaster start
