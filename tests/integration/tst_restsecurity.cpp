@@ -4,6 +4,7 @@
 // route writes, and `pgha status` finds the leader. Ports offset by 500, a directory of its own.
 #include "labtestutil.h"
 
+#include "actions/actiontarget.h"
 #include "http/httpclient.h"
 #include "lab/labstate.h"
 #include "lab/labtls.h"
@@ -220,6 +221,56 @@ private slots:
         QVERIFY2(!root.value(u"leader").toString().isEmpty(), out.left(2000).constData());
         QVERIFY(root.value(u"reportedBy").toString().startsWith(u"https://"));
         QVERIFY(!out.contains(m_state.secrets.restApi.toUtf8()));
+    }
+
+    // An operator action over https with Basic auth, end to end through the CLI: the switchover
+    // happens, and its journal entry says how to repeat it (curl with the CA and the user, who
+    // is then asked for the password) without the password.
+    void switchoverOverTlsWithAuth()
+    {
+        QTemporaryDir tmp;
+        const QString journal = tmp.filePath(QStringLiteral("journal.jsonl"));
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGHA_LAB_DIR"), m_dir);
+        cli.setProcessEnvironment(env);
+        cli.setStandardInputFile(QProcess::nullDevice());
+        cli.start(QStringLiteral(PGHA_CLI), {QStringLiteral("switchover"), QStringLiteral("--yes"), QStringLiteral("--json"),
+                                             QStringLiteral("--journal"), journal});
+        QVERIFY(cli.waitForFinished(120000));
+        const QByteArray out = cli.readAllStandardOutput();
+        QVERIFY2(cli.exitCode() == 0, (out + cli.readAllStandardError()).left(3000).constData());
+        const QJsonObject entry = QJsonDocument::fromJson(out).object();
+        QCOMPARE(entry.value(u"outcome").toObject().value(u"result").toString(), QStringLiteral("succeeded"));
+        const QString curl = entry.value(u"requests").toArray().at(0).toObject().value(u"curl").toString();
+        QVERIFY2(curl.contains(u"-u pgha") && curl.contains(u"--cacert ") && curl.contains(u"https://"), qPrintable(curl));
+        QFile f(journal);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(!f.readAll().contains(m_state.secrets.restApi.toUtf8()));
+    }
+
+    // The same action with a wrong password: explained, not reported as a cluster failure.
+    void actionWithAWrongPasswordIsExplained()
+    {
+        HttpClient http;
+        HttpSecurity s = labSecurity();
+        s.password = QStringLiteral("certainly-wrong");
+        for (int i = 0; i < kLabMembers; ++i)
+            http.setSecurity(rest(i, {}), s);
+        ActionTarget target = actionTargetFor(resolveProfile(QStringLiteral("lab"), m_dir).value(), false);
+        ActionRunner runner(&http, target);
+        QSignalSpy prepared(&runner, &ActionRunner::prepared);
+        QSignalSpy finished(&runner, &ActionRunner::finished);
+        ActionRequest reload;
+        reload.kind = ActionKind::Reload;
+        reload.members = {QStringLiteral("pg2")};
+        runner.prepare(reload);
+        QVERIFY(prepared.wait(10000));
+        runner.execute();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(runner.outcome().result, ActionOutcome::Result::Failed);
+        QVERIFY2(runner.outcome().summary.startsWith(u"401 from pg2's REST API — check the Patroni REST credentials"),
+                 qPrintable(runner.outcome().summary));
     }
 
     void noSecretLeaks()
