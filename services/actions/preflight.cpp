@@ -54,7 +54,8 @@ QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwi
     const auto &c = ctx.cluster;
     const auto *leader = c.leader();
     const bool sync = ctx.config && ctx.config->synchronousMode;
-    const auto maxLag = ctx.config ? ctx.config->maximumLagOnFailover : std::nullopt;
+    // -1: no limit configured.
+    const qint64 maxLag = ctx.config && ctx.config->maximumLagOnFailover ? *ctx.config->maximumLagOnFailover : -1;
     QList<CandidateVerdict> out;
     for (const auto &m : c.members) {
         if (leader && m.name == leader->name)
@@ -72,8 +73,8 @@ QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwi
             v.reasons << QStringLiteral("on timeline %1, the leader is on %2").arg(*m.timeline).arg(*leader->timeline);
         if (m.lag.kind == MemberLag::Kind::Unknown)
             v.reasons << QStringLiteral("its lag is unknown (not streaming)");
-        else if (maxLag && m.lag.kind == MemberLag::Kind::Bytes && m.lag.bytes > *maxLag)
-            v.reasons << QStringLiteral("lag %1 is over maximum_lag_on_failover %2").arg(bytesText(m.lag.bytes), bytesText(*maxLag));
+        else if (maxLag >= 0 && m.lag.kind == MemberLag::Kind::Bytes && m.lag.bytes > maxLag)
+            v.reasons << QStringLiteral("lag %1 is over maximum_lag_on_failover %2").arg(bytesText(m.lag.bytes), bytesText(maxLag));
         v.eligible = v.reasons.isEmpty();
         out.append(v);
     }
