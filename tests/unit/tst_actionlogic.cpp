@@ -31,12 +31,12 @@ class TestActionLogic : public QObject {
                 return m;
         qFatal("no member %s", qPrintable(name));
     }
-    static const CandidateVerdict *verdict(const Preflight &p, const QString &name)
+    static CandidateVerdict verdict(const Preflight &p, const QString &name)
     {
         for (const auto &v : p.candidates)
             if (v.name == name)
-                return &v;
-        return nullptr;
+                return v;
+        return {name, false, {QStringLiteral("not among the candidates")}};
     }
     static ActionRequest switchover(const QString &candidate = {})
     {
@@ -55,7 +55,7 @@ private slots:
         const auto p = runPreflight(r, context(c));
         QVERIFY2(p.allowed, qPrintable(p.blockers.join(u'\n')));
         QCOMPARE(p.candidates.size(), 2);
-        QVERIFY(verdict(p, QStringLiteral("pg1"))->eligible && verdict(p, QStringLiteral("pg2"))->eligible);
+        QVERIFY(verdict(p, QStringLiteral("pg1")).eligible && verdict(p, QStringLiteral("pg2")).eligible);
         QVERIFY(p.expected.contains(u"timeline 4"));
         QVERIFY(!p.typedConfirmation);
     }
@@ -88,8 +88,8 @@ private slots:
             pg1.lag = {MemberLag::Kind::Unknown, 0};
         const auto p = runPreflight(completeRequest(switchover(QStringLiteral("pg1")), c), context(c));
         QVERIFY(!p.allowed);
-        QVERIFY2(verdict(p, QStringLiteral("pg1"))->reasons.join(u' ').contains(reason), qPrintable(verdict(p, QStringLiteral("pg1"))->reasons.join(u'\n')));
-        QVERIFY(verdict(p, QStringLiteral("pg2"))->eligible);
+        QVERIFY2(verdict(p, QStringLiteral("pg1")).reasons.join(u' ').contains(reason), qPrintable(verdict(p, QStringLiteral("pg1")).reasons.join(u'\n')));
+        QVERIFY(verdict(p, QStringLiteral("pg2")).eligible);
         QVERIFY2(p.blockers.join(u' ').contains(u"eligible: pg2"), qPrintable(p.blockers.join(u'\n')));
         // Without a named candidate Patroni picks pg2: allowed.
         QVERIFY(runPreflight(completeRequest(switchover(), c), context(c)).allowed);
@@ -113,8 +113,8 @@ private slots:
         ctx.config->maximumLagOnFailover.reset();
         const auto p = runPreflight(completeRequest(switchover(QStringLiteral("pg3")), c), ctx);
         QVERIFY(!p.allowed);
-        QVERIFY(verdict(p, QStringLiteral("pg3"))->reasons.join(u' ').contains(u"not the sync standby"));
-        QVERIFY(verdict(p, QStringLiteral("pg2"))->eligible);
+        QVERIFY(verdict(p, QStringLiteral("pg3")).reasons.join(u' ').contains(u"not the sync standby"));
+        QVERIFY(verdict(p, QStringLiteral("pg2")).eligible);
     }
 
     void pausedClusterNeedsANamedCandidateAndNoSchedule()
