@@ -73,7 +73,9 @@ std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const QStr
                                       const QMap<QString, svc::PgBouncerObservation> &observations,
                                       const svc::ClusterSnapshot &cluster)
 {
-    if (proxy.isEmpty() || bouncers.isEmpty() || stats.servers(proxy).isEmpty())
+    // Without /cluster yet, a target cannot be named as a member: abstain rather than vote an
+    // address (which would look like a disagreement at startup).
+    if (proxy.isEmpty() || bouncers.isEmpty() || stats.servers(proxy).isEmpty() || cluster.members.isEmpty())
         return std::nullopt;
     QStringList targets;
     for (const auto &server : stats.servers(proxy)) {
@@ -95,7 +97,7 @@ std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const QStr
 
 std::optional<QString> pgpoolVoice(const svc::PgpoolObservation &pgpool, const svc::ClusterSnapshot &cluster)
 {
-    if (pgpool.nodes.isEmpty())
+    if (pgpool.nodes.isEmpty() || cluster.members.isEmpty())
         return std::nullopt;
     QStringList names;
     for (const QString &target : pgpool.primaries())

@@ -70,6 +70,8 @@ private slots:
         // Cannot say: the PgBouncer was not read, or no PgBouncer is configured.
         QVERIFY(!pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), {}, cluster()).has_value());
         QVERIFY(!pgbouncerVoice(stats, QStringLiteral("read_write"), {}, obs, cluster()).has_value());
+        // Before the first /cluster the voice abstains instead of naming an address.
+        QVERIFY(!pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), obs, {}).has_value());
         // HAProxy without the addr column (no `stats show-legends`): cannot say either.
         const auto plain = svc::parseHaproxyCsv(readFixture(QStringLiteral("haproxy/stats-normal.csv"))).value();
         QVERIFY(!pgbouncerVoice(plain, QStringLiteral("read_write"), bouncers(), obs, cluster()).has_value());
