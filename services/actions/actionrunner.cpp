@@ -472,7 +472,7 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
         if (m_probe && newLeader && m_steps[m_stepWrites].state != ActionStep::State::Done
             && m_probe->lastAckMs() > m_probeSendMs + m_outcome.timeToNewLeaderMs - kPollIntervalMs) {
             setStep(m_stepWrites, ActionStep::State::Done,
-                    QStringLiteral("longest time without an acknowledged write: %1").arg(seconds(m_probe->longestGapMs(m_probeSendMs))));
+                    QStringLiteral("write gap %1").arg(seconds(m_probe->longestGapMs(m_probeSendMs))));
         }
         QStringList lagging;
         // Converged only on a new timeline: /cluster shows the promoted leader's old timeline for a moment.

@@ -20,6 +20,7 @@
 #include "actions/patronicalls.h"
 #include "actions/preflight.h"
 #include "http/httpclient.h"
+#include "lab/nativelab.h"
 #include "patroni/patroniparser.h"
 #include "secrets/secretstore.h"
 
@@ -42,6 +43,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "lab/nativelab.h"
 #include <QTextBrowser>
 #include <QTreeWidget>
 
@@ -517,13 +520,16 @@ private slots:
         QStandardPaths::setTestModeEnabled(false);
     }
 
-    // Optional, read-only: the real pre-flight against a running lab (PGHA_ACTIONS_LIVE_LAB_DIR
-    // names its directory). Nothing is sent — the dialog is only opened and looked at.
-    void livePreflightReadOnly()
+    // Against the shared test lab (or PGHA_ACTIONS_LIVE_LAB_DIR): the real pre-flight, one real
+    // switchover sent from the dialog and followed to its outcome, a reload of one replica, and a
+    // failover refused before sending.
+    void liveLab()
     {
-        const QString labDir = qEnvironmentVariable("PGHA_ACTIONS_LIVE_LAB_DIR");
+        QString labDir = qEnvironmentVariable("PGHA_ACTIONS_LIVE_LAB_DIR");
         if (labDir.isEmpty())
-            QSKIP("set PGHA_ACTIONS_LIVE_LAB_DIR to a running lab's directory");
+            labDir = qEnvironmentVariable("PGHA_LAB_DIR");
+        if (labDir.isEmpty() || svc::NativeLab::inspect(labDir).status != svc::NativeLab::Status::Running)
+            QSKIP("no running lab: run through ctest (fixture \"lab\") or set PGHA_ACTIONS_LIVE_LAB_DIR");
         qputenv("PGHA_LAB_DIR", labDir.toUtf8());
         QTemporaryDir dir;
         app::Application application(app::Application::Options{});
@@ -537,18 +543,25 @@ private slots:
         QVERIFY(dialog->copiedCurl().contains(u"/switchover"));
         shoot(dialog, QStringLiteral("actions-live-switchover-preflight.png"));
         shoot(application.window(), QStringLiteral("actions-live-window.png"));
+        QSignalSpy finished(application.actions(), &app::ActionController::actionFinished);
+        QTest::mouseClick(dialog->sendButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 90000);
+        const auto switched = finished[0][0].value<svc::ActionOutcome>();
+        QVERIFY2(switched.ok(), qPrintable(switched.summary));
+        QVERIFY(switched.writeGapMs > 0);
+        QVERIFY(dialog->progress()->outcomeLabel()->text().contains(u"SUCCEEDED"));
+        shoot(dialog, QStringLiteral("actions-live-switchover-outcome.png"));
         dialog->close();
 
         // The one action sent: a reload of one replica (harmless to anyone else using the lab),
         // followed to its outcome, journaled, and listed in the journal tab.
         auto *reload = application.actions()->openAction(ActionKind::Reload, QStringLiteral("pg2"));
         QTRY_VERIFY_WITH_TIMEOUT(reload->sendButton()->isEnabled(), 10000);
-        QSignalSpy finished(application.actions(), &app::ActionController::actionFinished);
         QTest::mouseClick(reload->sendButton(), Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
-        const auto outcome = finished[0][0].value<svc::ActionOutcome>();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        const auto outcome = finished[1][0].value<svc::ActionOutcome>();
         QVERIFY2(outcome.ok(), qPrintable(outcome.summary));
-        QCOMPARE(application.window()->journal()->entryCount(), 1);
+        QCOMPARE(application.window()->journal()->entryCount(), 2);
         QVERIFY(reload->progress()->outcomeLabel()->text().contains(u"SUCCEEDED"));
         shoot(reload, QStringLiteral("actions-live-reload-outcome.png"));
 
@@ -558,9 +571,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(failover->problemsLabel()->text().contains(u"healthy leader"), 10000);
         QVERIFY(!failover->sendButton()->isEnabled());
         failover->close();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 5000);
-        QCOMPARE(finished[1][0].value<svc::ActionOutcome>().result, svc::ActionOutcome::Result::Refused);
-        QCOMPARE(application.window()->journal()->entryCount(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 5000);
+        QCOMPARE(finished[2][0].value<svc::ActionOutcome>().result, svc::ActionOutcome::Result::Refused);
+        QCOMPARE(application.window()->journal()->entryCount(), 3);
     }
 };
 
