@@ -404,10 +404,13 @@ void ActionRunner::onCallDone(const PatroniCall &call, const HttpResult &r)
     if (leaderChange) {
         if (r.status == 200 || r.status == 202) {
             setStep(m_stepSend, ActionStep::State::Done, QStringLiteral("%1 %2").arg(r.status).arg(body));
-        } else if (r.status == 503 && body.contains(u"status unknown")) {
+        } else if (r.status == 503) {
+            // "status unknown" (Patroni stopped waiting) and even "failed" (the failover key is
+            // gone) say nothing certain about who leads: the cluster decides.
             m_ambiguous = true;
+            m_patroniAnswer = QStringLiteral("503 \"%1\"").arg(body);
             setStep(m_stepSend, ActionStep::State::Done,
-                    QStringLiteral("503 \"%1\": Patroni stopped waiting; following the cluster for the real outcome").arg(body));
+                    QStringLiteral("%1: following the cluster for the real outcome").arg(m_patroniAnswer));
         } else {
             setStep(m_stepSend, ActionStep::State::Failed, QStringLiteral("%1 %2").arg(r.status).arg(body));
             finish(r.status == 503 ? ActionOutcome::Result::Failed : ActionOutcome::Result::Refused,
@@ -493,8 +496,20 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
             if (!r.candidate.isEmpty() && leader->name != r.candidate)
                 summary += QStringLiteral(" (Patroni chose it instead of %1)").arg(r.candidate);
             if (m_ambiguous)
-                summary += QStringLiteral("; Patroni's own answer was ambiguous, the cluster shows it succeeded");
+                summary += QStringLiteral("; Patroni's own answer (%1) was ambiguous, the cluster shows it succeeded").arg(m_patroniAnswer);
             finish(ActionOutcome::Result::Succeeded, summary);
+            return;
+        }
+        // After an ambiguous answer, the old leader still leading for a while is the real outcome.
+        const bool oldStillLeads = leader && leader->name == oldLeader && isUp(*leader);
+        if (m_ambiguous && m_callsDone && oldStillLeads) {
+            if (m_unchangedSinceMs < 0)
+                m_unchangedSinceMs = sinceSendMs();
+            if (sinceSendMs() - m_unchangedSinceMs >= kConfirmUnchangedMs)
+                finish(ActionOutcome::Result::Failed, QStringLiteral("Patroni answered %1, and the cluster shows %2 still leads after %3")
+                                                          .arg(m_patroniAnswer, oldLeader, seconds(kConfirmUnchangedMs)));
+        } else {
+            m_unchangedSinceMs = -1;
         }
         return;
     }

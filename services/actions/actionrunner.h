@@ -40,6 +40,7 @@ public:
     static constexpr int kBlockingCallTimeoutMs = 60000;   // Patroni answers switchover/restart when done
     static constexpr int kProbeWarmupMs = 3000;            // wait this long for a first acknowledged write
     static constexpr int kSettleAfterConvergeMs = 300;     // probe keeps writing so the gap closes
+    static constexpr int kConfirmUnchangedMs = 10000;      // after an ambiguous answer: the old leader kept this long = not switched
 
     ActionRunner(HttpClient *http, ActionTarget target, QObject *parent = nullptr);
     ~ActionRunner() override;
@@ -115,6 +116,8 @@ private:
     bool m_begun = false;
     bool m_callsDone = false;
     bool m_ambiguous = false;
+    QString m_patroniAnswer;                      // the ambiguous answer, quoted in the outcome
+    qint64 m_unchangedSinceMs = -1;
     QHash<QString, MemberProbe> m_memberBefore;   // restart/reinit: each target's postmaster start
     QHash<QString, QString> m_skipped;            // member → why its call was skipped
     // Step indexes (−1: not used by this action).

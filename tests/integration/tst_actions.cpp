@@ -12,6 +12,7 @@
 #include "http/httpclient.h"
 #include "lab/labstate.h"
 #include "patroni/patroniparser.h"
+#include "pg/pgquery.h"
 #include "profile/profile.h"
 
 #include <QElapsedTimer>
@@ -19,6 +20,9 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QTimer>
+
+#include <csignal>
 
 using namespace pgha::svc;
 
@@ -27,6 +31,9 @@ class TestActions : public QObject {
 
     static constexpr int kOffset = 700;
     static constexpr int kActionTimeoutMs = 120000;
+    static constexpr int kFreezeAfterSendMs = 300;
+    static constexpr qint64 kCaughtUpBytes = 64 * 1024;
+    static constexpr int kHealthyTimeoutMs = 90000;
     QString m_dir = QStringLiteral(PGHA_TEST_LAB_DIR "-actions");
     HttpClient m_http;
     QTemporaryDir m_tmp;
@@ -130,22 +137,42 @@ class TestActions : public QObject {
                 QString::fromUtf8(p.readAllStandardError())};
     }
 
+    // One small write through HAProxy: on an idle cluster a replica's replay position stays
+    // behind the primary's insert position (Patroni shows up to a WAL segment of "lag") until
+    // the next record arrives.
+    void nudge()
+    {
+        const PgEndpoint rw{QStringLiteral("127.0.0.1"), config().ports.haproxyReadWrite, QStringLiteral("postgres"),
+                            QStringLiteral("postgres"), LabState::load(m_dir).value().secrets.superuser, QStringLiteral("tst_actions")};
+        auto *q = new PgQuery(rw, QStringLiteral("CREATE TABLE IF NOT EXISTS tst_actions_nudge (at timestamptz); "
+                                                 "INSERT INTO tst_actions_nudge VALUES (now())"), 2000, this);
+        connect(q, &PgQuery::finished, q, &QObject::deleteLater);
+        q->start();
+    }
+
     void waitHealthy()
     {
-        // Every member back and streaming before the next action.
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                const auto c = cluster();
-                if (!c || c->leaderCount() != 1 || c->members.size() != 3)
-                    return false;
-                // Patroni 3.0.2 says "running" for a replica (later releases "streaming"); a byte lag
-                // means it replicates.
-                for (const auto &m : c->members)
-                    if (!m.isLeader() && m.state != u"streaming" && !(m.state == u"running" && m.lag.kind == MemberLag::Kind::Bytes))
-                        return false;
-                return true;
-            }(),
-            60000);
+        // Every member back, streaming and caught up before the next action.
+        QElapsedTimer t;
+        t.start();
+        bool healthy = false;
+        while (!healthy && t.elapsed() < kHealthyTimeoutMs) {
+            const auto c = cluster();
+            healthy = c && c->leaderCount() == 1 && c->members.size() == 3;
+            // Patroni 3.0.2 says "running" for a replica (later releases "streaming"); a byte lag
+            // means it replicates. Caught up, too: a fresh replica can show 16 MiB of lag, over
+            // the lab's maximum_lag_on_failover (1 MiB), and the pre-flight would rightly refuse it.
+            for (const auto &m : c ? c->members : QList<PatroniMember>{})
+                if (!m.isLeader()
+                    && ((m.state != u"streaming" && m.state != u"running") || m.lag.kind != MemberLag::Kind::Bytes
+                        || m.lag.bytes > kCaughtUpBytes))
+                    healthy = false;
+            if (!healthy) {
+                nudge();
+                QTest::qWait(1000);
+            }
+        }
+        QVERIFY2(healthy, "the lab did not get back to one leader and two caught-up replicas");
     }
 
     // SIGKILL of a member's Patroni and its PostgreSQL (one process group).
@@ -476,6 +503,62 @@ private slots:
         resume.kind = ActionKind::Resume;
         QVERIFY(this->run(resume).outcome.ok());
         restoreLab();
+    }
+
+    // Patroni answers a switchover only after it saw the new leader, for at most ~20 s; then it
+    // says 503 "Switchover status unknown". Freeze every replica's Patroni just after the request
+    // is accepted (so nobody can take the key in time — freezing only the candidate makes Patroni
+    // pick the other replica), thaw them once Patroni has answered: the runner must follow the
+    // cluster to the real outcome instead of reporting a failure.
+    // Last: a lab restart after this freeze was once seen not to reach healthy (a replica kept a
+    // constant lag), so no test that restarts the lab comes after it.
+    void ambiguousAnswerIsFollowedToTheRealOutcome()
+    {
+        const QString leader = leaderName();
+        const QString candidate = aReplica();
+        QList<qint64> replicas;
+        for (const auto &p : LabState::load(m_dir).value().processes)
+            if (p.kind == LabComponentKind::Patroni && p.name != leader)
+                replicas << p.pid;
+        QCOMPARE(replicas.size(), 2);
+        ActionRunner runner(&m_http, actionTargetFor(profile()));
+        QSignalSpy prepared(&runner, &ActionRunner::prepared);
+        QSignalSpy finished(&runner, &ActionRunner::finished);
+        ActionRequest r;
+        r.kind = ActionKind::Switchover;
+        r.candidate = candidate;
+        runner.prepare(r);
+        QVERIFY(prepared.wait(10000));
+        bool frozen = false;
+        auto thaw = [&] {
+            for (qint64 pid : replicas)
+                ::kill(pid_t(pid), SIGCONT);
+        };
+        connect(&runner, &ActionRunner::stepsChanged, this, [&](const QList<ActionStep> &steps) {
+            if (frozen || steps.isEmpty() || steps.front().state != ActionStep::State::Running)
+                return;
+            frozen = true;
+            QTimer::singleShot(kFreezeAfterSendMs, this, [replicas] {
+                for (qint64 pid : replicas)
+                    ::kill(pid_t(pid), SIGSTOP);
+            });
+        });
+        runner.execute();
+        const bool answered = QTest::qWaitFor([&] { return !runner.responses().isEmpty(); }, 60000);
+        thaw();
+        QVERIFY(answered);
+        QVERIFY(!finished.isEmpty() || finished.wait(kActionTimeoutMs));
+        const auto &o = runner.outcome();
+        qInfo("Patroni answered %d \"%s\"; outcome: %s", o.httpStatus, qPrintable(o.httpBody), qPrintable(o.summary));
+        // Whatever Patroni said, the outcome is what the cluster shows afterwards.
+        QCOMPARE(o.httpStatus, 503);
+        QVERIFY(o.summary.contains(o.httpBody));
+        QCOMPARE(o.newLeader, leaderName());
+        if (o.ok())
+            QVERIFY(o.newLeader != leader && o.summary.contains(u"ambiguous"));
+        else
+            QVERIFY(o.newLeader == leader && o.summary.contains(u"still leads"));
+        waitHealthy();
     }
 };
 
