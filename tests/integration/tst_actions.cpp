@@ -88,19 +88,21 @@ class TestActions : public QObject {
     std::optional<ClusterSnapshot> cluster()
     {
         for (int i = 0; i < kLabMembers; ++i) {
-            std::optional<ClusterSnapshot> out;
-            bool done = false;
+            // Shared, not on the stack: an answer arriving after this function gave up must not
+            // write into a dead frame.
+            auto out = std::make_shared<std::optional<ClusterSnapshot>>();
+            auto done = std::make_shared<bool>(false);
             QUrl url(QStringLiteral("http://127.0.0.1:%1/cluster").arg(config().ports.rest[i]));
-            m_http.get(url, 2000, this, [&](const HttpResult &r) {
+            m_http.get(url, 2000, this, [out, done](const HttpResult &r) {
                 if (r.isSuccess())
                     if (auto c = parsePatroniCluster(r.body))
-                        out = c.value();
-                done = true;
+                        *out = c.value();
+                *done = true;
             });
-            for (int w = 0; w < 100 && !done; ++w)
+            for (int w = 0; w < 100 && !*done; ++w)
                 QTest::qWait(50);
-            if (out)
-                return out;
+            if (*out)
+                return *out;
         }
         return std::nullopt;
     }

@@ -50,14 +50,14 @@ class TestRestSecurity : public QObject {
 
     static HttpResult call(HttpClient &http, const QByteArray &verb, const QUrl &url)
     {
-        std::optional<HttpResult> out;
-        http.send(verb, url, {}, kRequestTimeoutMs, &http, [&](const HttpResult &r) { out = r; });
-        if (!QTest::qWaitFor([&] { return out.has_value(); }, kRequestTimeoutMs * 2)) {
+        auto out = std::make_shared<std::optional<HttpResult>>();   // outlives a late answer
+        http.send(verb, url, {}, kRequestTimeoutMs, &http, [out](const HttpResult &r) { *out = r; });
+        if (!QTest::qWaitFor([&] { return out->has_value(); }, kRequestTimeoutMs * 2)) {
             HttpResult r;
             r.error = QStringLiteral("test timed out");
             return r;
         }
-        return *out;
+        return **out;
     }
 
     HttpSecurity labSecurity() const { return labRestSecurity(m_state.config, m_state.secrets); }
