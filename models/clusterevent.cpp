@@ -98,7 +98,7 @@ QList<ClusterEvent> diffCluster(const svc::ClusterSnapshot &before, const svc::C
             continue;
         }
         if (old->state != m.state)
-            out.append(make(at, src, m.state == u"running" || m.state == u"streaming" ? Severity::Info : Severity::Warning,
+            out.append(make(at, src, m.isRunning() ? Severity::Info : Severity::Warning,
                             QStringLiteral("member-state"), m.name,
                             QStringLiteral("%1: %2 → %3").arg(m.name, old->state, m.state)));
         const bool wasHigh = old->lag.kind == svc::MemberLag::Kind::Bytes && old->lag.bytes > lagThresholdBytes;

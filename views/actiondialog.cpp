@@ -1,4 +1,5 @@
 #include "actiondialog.h"
+#include "formpage.h"
 
 #include "actionprogressview.h"
 #include "memberformat.h"
@@ -151,15 +152,7 @@ ActionDialog::ActionDialog(const svc::ActionRequest &request, const svc::Cluster
 
 QWidget *ActionDialog::buildPreparePage()
 {
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto *page = new QWidget(scroll);
-    auto *outer = new QVBoxLayout(page);
-    auto *form = new QFormLayout;
-    outer->addLayout(form);
-    outer->addStretch(1);   // spare height goes below the form, not between its rows
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    const auto [scroll, page, form] = makeFormPage(this);
     form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     const ActionKind kind = m_initial.kind;
 
@@ -276,7 +269,6 @@ QWidget *ActionDialog::buildPreparePage()
     m_confirmLabel->hide();
     m_confirm->hide();
 
-    scroll->setWidget(page);
     return scroll;
 }
 

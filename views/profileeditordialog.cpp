@@ -1,4 +1,5 @@
 #include "profileeditordialog.h"
+#include "formpage.h"
 
 #include "secrets/secretstore.h"
 
@@ -196,15 +197,7 @@ ProfileEditorDialog::ProfileEditorDialog(svc::SecretStore *secrets, const QStrin
 
 QWidget *ProfileEditorDialog::buildForm()
 {
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto *page = new QWidget(scroll);
-    auto *outer = new QVBoxLayout(page);
-    auto *form = new QFormLayout;
-    outer->addLayout(form);
-    outer->addStretch(1);   // spare height below the form, not inside a row
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    const auto [scroll, page, form] = makeFormPage(this);
 
     m_name->setObjectName(QStringLiteral("profileName"));
     m_kind->setObjectName(QStringLiteral("profileKind"));
@@ -248,7 +241,6 @@ QWidget *ProfileEditorDialog::buildForm()
     form->addRow(tr("Client key"), m_keyFile);
     form->addRow(QString(), m_verifyTls);
     form->addRow(QString(), m_tlsWarning);
-    scroll->setWidget(page);
     return scroll;
 }
 

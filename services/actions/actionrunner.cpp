@@ -19,19 +19,6 @@ constexpr int kFollowRestartMs = 180000;
 constexpr int kFollowReinitMs = 600000;
 constexpr int kFollowOtherMs = 30000;
 
-bool isUp(const PatroniMember &m)
-{
-    return m.state == u"running" || m.state == u"streaming";
-}
-
-const PatroniMember *memberNamed(const ClusterSnapshot &c, const QString &name)
-{
-    for (const auto &m : c.members)
-        if (m.name == name)
-            return &m;
-    return nullptr;
-}
-
 QString seconds(qint64 ms)
 {
     return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 2);
@@ -467,7 +454,7 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
             return;
         }
         const QString oldLeader = m_before.leader() ? m_before.leader()->name : QString();
-        const bool newLeader = leader && leader->name != oldLeader && isUp(*leader);
+        const bool newLeader = leader && leader->name != oldLeader && leader->isRunning();
         if (newLeader && m_outcome.timeToNewLeaderMs < 0) {
             m_outcome.timeToNewLeaderMs = sinceSendMs();
             setStep(m_stepLeader, ActionStep::State::Done, QStringLiteral("%1 holds the leader key").arg(leader->name));
@@ -501,7 +488,7 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
             return;
         }
         // After an ambiguous answer, the old leader still leading for a while is the real outcome.
-        const bool oldStillLeads = leader && leader->name == oldLeader && isUp(*leader);
+        const bool oldStillLeads = leader && leader->name == oldLeader && leader->isRunning();
         if (m_ambiguous && m_callsDone && oldStillLeads) {
             if (m_unchangedSinceMs < 0)
                 m_unchangedSinceMs = sinceSendMs();
@@ -554,7 +541,7 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
     case ActionKind::CancelRestart: {
         bool any = false;
         for (const auto &call : m_calls)
-            if (const auto *m = memberNamed(c, call.member); m && !m->scheduledRestart.isEmpty())
+            if (const auto *m = c.member(call.member); m && !m->scheduledRestart.isEmpty())
                 any = true;
         if (!any) {
             setStep(m_stepVerify, ActionStep::State::Done);
@@ -569,7 +556,7 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
         if (r.isScheduled()) {
             bool all = true;
             for (const auto &call : m_calls)
-                if (const auto *m = memberNamed(c, call.member); !m || m->scheduledRestart.isEmpty())
+                if (const auto *m = c.member(call.member); !m || m->scheduledRestart.isEmpty())
                     all = false;
             if (all) {
                 setStep(m_stepVerify, ActionStep::State::Done);
@@ -596,9 +583,9 @@ void ActionRunner::onFollowSnapshot(const ClusterSnapshot &c)
         for (const auto &call : targets)
             fetchMember(call.member, [this, member = call.member, pending, restarted, waiting, snap](std::optional<MemberProbe> p) {
                 const auto before = m_memberBefore.value(member);
-                const auto *m = memberNamed(snap, member);
+                const auto *m = snap.member(member);
                 if (p && p->postmasterStart != before.postmasterStart && !p->postmasterStart.isEmpty() && p->state == u"running"
-                    && m && isUp(*m))
+                    && m && m->isRunning())
                     restarted->append(member);
                 else
                     waiting->append(member);

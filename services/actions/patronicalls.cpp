@@ -57,7 +57,7 @@ Result<QList<PatroniCall>> buildCalls(const ActionRequest &request, const Cluste
     if (!clusterApi && !request.candidate.isEmpty())
         clusterApi = apiOf(apis, request.candidate);
     for (const auto &m : cluster.members)
-        if (!clusterApi && (m.state == u"running" || m.state == u"streaming"))
+        if (!clusterApi && m.isRunning())
             clusterApi = apiOf(apis, m.name);
     if (!clusterApi)
         clusterApi = &apis.front();

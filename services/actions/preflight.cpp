@@ -7,19 +7,6 @@ namespace pgha::svc {
 
 namespace {
 
-const PatroniMember *memberNamed(const ClusterSnapshot &c, const QString &name)
-{
-    for (const auto &m : c.members)
-        if (m.name == name)
-            return &m;
-    return nullptr;
-}
-
-bool isUp(const PatroniMember &m)
-{
-    return m.state == u"running" || m.state == u"streaming";
-}
-
 bool truthyTag(const QJsonValue &v)
 {
     return v.isBool() ? v.toBool() : (v.isString() && (v.toString().compare(u"true", Qt::CaseInsensitive) == 0));
@@ -61,7 +48,7 @@ QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwi
         if (leader && m.name == leader->name)
             continue;
         CandidateVerdict v{m.name, false, {}};
-        if (!isUp(m))
+        if (!m.isRunning())
             v.reasons << QStringLiteral("state is \"%1\", not running or streaming").arg(m.state.isEmpty() ? QStringLiteral("unknown") : m.state);
         if (truthyTag(m.tags.value(u"nofailover")))
             v.reasons << QStringLiteral("tagged nofailover");
@@ -97,7 +84,7 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
 
     auto requireMembers = [&]() {
         for (const auto &name : r.members)
-            if (!memberNamed(c, name))
+            if (!c.member(name))
                 p.blockers << QStringLiteral("\"%1\" is not a member of the cluster (members: %2)")
                                   .arg(name, [&] { QStringList n; for (const auto &m : c.members) n << m.name; return n.join(QStringLiteral(", ")); }());
     };
@@ -156,13 +143,13 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
         p.candidates = judgeCandidates(ctx, false);
         if (r.candidate.isEmpty())
             p.blockers << QStringLiteral("a failover needs a candidate — name the member that should lead");
-        if (leader && isUp(*leader))
+        if (leader && leader->isRunning())
             p.blockers << QStringLiteral("%1 is a healthy leader — a failover is for a cluster that has lost its leader; "
                                          "use a switchover, which hands over cleanly").arg(leaderName);
         for (const auto &v : p.candidates)
             if (v.name == r.candidate && !v.eligible)
                 p.blockers << QStringLiteral("%1 cannot take over: %2").arg(v.name, v.reasons.join(QStringLiteral("; ")));
-        if (!r.candidate.isEmpty() && !memberNamed(c, r.candidate))
+        if (!r.candidate.isEmpty() && !c.member(r.candidate))
             p.blockers << QStringLiteral("\"%1\" is not a member of the cluster").arg(r.candidate);
         p.expected = QStringLiteral("%1 is promoted and takes the leader key; the other members follow it.").arg(r.candidate);
         break;
@@ -177,7 +164,7 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
                 targets << m.name;
         QStringList skipped;
         for (const auto &t : targets) {
-            const auto *m = memberNamed(c, t);
+            const auto *m = c.member(t);
             if (m && m->isLeader())
                 p.typedConfirmation = true;
             if (m && r.pendingOnly && !m->pendingRestart)

@@ -62,7 +62,7 @@ void LabHealthCheck::askCluster(int index)
             m_health.leader = l->name;
         int running = 0;
         for (const auto &m : m_health.cluster.members)
-            if (!m.isLeader() && (m.state == u"running" || m.state == u"streaming"))
+            if (!m.isLeader() && m.isRunning())
                 ++running;
         if (running != kLabMembers - 1)
             m_health.problems.append(QStringLiteral("%1 of %2 replicas are running in Patroni's view")

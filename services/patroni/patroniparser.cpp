@@ -38,6 +38,14 @@ MemberRole normaliseRole(const QString &patroniRole)
     return MemberRole::Unknown;
 }
 
+const PatroniMember *ClusterSnapshot::member(const QString &name) const
+{
+    for (const auto &m : members)
+        if (m.name == name)
+            return &m;
+    return nullptr;
+}
+
 const PatroniMember *ClusterSnapshot::leader() const
 {
     for (const auto &m : members)

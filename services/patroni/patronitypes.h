@@ -41,6 +41,8 @@ struct PatroniMember {
     QJsonObject tags;
 
     bool isLeader() const { return role == MemberRole::Leader || role == MemberRole::StandbyLeader; }
+    // PostgreSQL up under Patroni ("streaming" is what replicas say from Patroni 3.0.4 on).
+    bool isRunning() const { return state == u"running" || state == u"streaming"; }
 };
 
 struct ClusterSnapshot {
@@ -55,6 +57,7 @@ struct ClusterSnapshot {
     qint64 fetchedAtMs = 0;        // ms since epoch
 
     const PatroniMember *leader() const;
+    const PatroniMember *member(const QString &name) const;   // nullptr when /cluster does not list it
     int leaderCount() const;
 };
 
