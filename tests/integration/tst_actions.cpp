@@ -519,7 +519,8 @@ private slots:
         const QString leader = leaderName();
         const QString candidate = aReplica();
         QList<qint64> replicas;
-        for (const auto &p : LabState::load(m_dir).value().processes)
+        const LabState state = LabState::load(m_dir).value();   // a named copy: ranging over a temporary's member dangles
+        for (const auto &p : state.processes)
             if (p.kind == LabComponentKind::Patroni && p.name != leader)
                 replicas << p.pid;
         QCOMPARE(replicas.size(), 2);
