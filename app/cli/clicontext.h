@@ -22,6 +22,9 @@ int runWatchCommand(CliContext &ctx, const QStringList &args);
 // switchover, failover, restart, reinit, reload, pause, resume, config, journal (args[0] is the command).
 int runActionCommand(CliContext &ctx, const QString &command, const QStringList &args);
 
+// chaos list | runs | FAULT (args[0] is "chaos").
+int runChaosCommand(CliContext &ctx, const QStringList &args);
+
 // For tables in a terminal.
 QString padRight(const QString &s, int width);
 

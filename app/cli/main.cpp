@@ -30,6 +30,12 @@ Operator actions (pre-flight in words, confirmation, outcome followed to converg
   journal       show | export FILE
   Actions ask on a terminal and refuse without one unless --yes; --json prints the journal entry.
 
+Chaos faults (lab profiles only), measured as a client sees them:
+  chaos list    every fault and whether it can run here
+  chaos FAULT   [--iterations N] [--report FILE] [--json] [--sync on|off]  e.g. chaos crash-primary
+  chaos runs    the kept runs: summary, or --export FILE.csv|FILE.jsonl
+  Exit status 1 when a run fails its expectations.
+
 Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
 )USAGE";
 }
@@ -63,6 +69,8 @@ int main(int argc, char *argv[])
         return runLabCommand(ctx, args);
     if (command == u"status")
         return runStatusCommand(ctx, QStringList{command} + args);
+    if (command == u"chaos")
+        return runChaosCommand(ctx, QStringList{command} + args);
     if (command == u"watch")
         return runWatchCommand(ctx, QStringList{command} + args);
     for (const char *action : {"switchover", "failover", "restart", "reinit", "reload", "pause", "resume", "config", "journal"})

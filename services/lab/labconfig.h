@@ -30,6 +30,15 @@ struct LabTimings {
     QString describe() const;
 };
 
+// HAProxy's health checks of the lab's members: a server is marked DOWN after `fall` failed
+// checks `interMs` apart and UP after `rise` good ones. Chaos budgets are computed from these.
+struct HaproxyCheckSettings {
+    int interMs = 1000;
+    int fall = 2;
+    int rise = 1;
+};
+inline constexpr HaproxyCheckSettings kLabHaproxyCheck;
+
 enum class LabComponentKind { Etcd, Patroni, PgBouncer, HAProxy, Exporter, Pgpool };
 inline constexpr LabComponentKind kAllLabComponentKinds[] = {LabComponentKind::Etcd, LabComponentKind::Patroni,
                                                              LabComponentKind::PgBouncer, LabComponentKind::HAProxy,

@@ -221,7 +221,10 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
                          {QStringLiteral("rw_port"), QString::number(config.ports.haproxyReadWrite)},
                          {QStringLiteral("ro_port"), QString::number(config.ports.haproxyReadOnly)},
                          {QStringLiteral("rw_servers"), serverLines(config)},
-                         {QStringLiteral("ro_servers"), serverLines(config)}});
+                         {QStringLiteral("ro_servers"), serverLines(config)},
+                         {QStringLiteral("check_inter_ms"), QString::number(kLabHaproxyCheck.interMs)},
+                         {QStringLiteral("check_fall"), QString::number(kLabHaproxyCheck.fall)},
+                         {QStringLiteral("check_rise"), QString::number(kLabHaproxyCheck.rise)}});
             if (auto r = renderTo(QStringLiteral("haproxy.cfg.in"), vars, layout.configFile(c), runAs); !r)
                 return r;
             break;

@@ -1,5 +1,7 @@
-// How NativeLab starts one member process: the program and its arguments, dropping root,
+// How the native lab starts one member process: the program and its arguments, dropping root,
 // a scrubbed environment, output to the member's log, detached in a session of its own.
+#include "lab/labprocess.h"
+
 #include "lab/labfiles.h"
 #include "lab/nativelab.h"
 
@@ -25,8 +27,11 @@ QProcessEnvironment daemonEnvironment(const QString &home)
 }
 } // namespace
 
-Result<bool> NativeLab::launch(const LabComponent &c)
+Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBinaries &binaries,
+                                           const proc::Account *runAs, const LabComponent &c)
 {
+    const LabConfig &m_config = config;
+    const LabBinaries &m_binaries = binaries;
     const LabLayout layout(m_config.labDir);
     QString program;
     QStringList args;
@@ -59,9 +64,9 @@ Result<bool> NativeLab::launch(const LabComponent &c)
                 QStringLiteral("--log.level=warn")};
         break;
     }
-    if (m_runAs) {
+    if (runAs) {
         args.prepend(program);
-        args = QStringList{QStringLiteral("--reuid=%1").arg(m_runAs->uid), QStringLiteral("--regid=%1").arg(m_runAs->gid),
+        args = QStringList{QStringLiteral("--reuid=%1").arg(runAs->uid), QStringLiteral("--regid=%1").arg(runAs->gid),
                            QStringLiteral("--clear-groups"), QStringLiteral("--")} + args;
         program = m_binaries.setpriv;
     }
@@ -97,12 +102,20 @@ Result<bool> NativeLab::launch(const LabComponent &c)
     if (!process.startDetached(&pid))
         return makeError(QStringLiteral("could not start %1 (%2): %3").arg(c.name, program, process.errorString()),
                          QStringLiteral("check that the program runs: `%1 --version`").arg(program));
-    LabState::Process p{c.name, c.kind, pid, proc::startTicks(pid), proc::processGroup(pid), log,
-                        c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString()};
+    return LabState::Process{c.name, c.kind, pid, proc::startTicks(pid), proc::processGroup(pid), log,
+                             c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString()};
+}
+
+Result<bool> NativeLab::launch(const LabComponent &c)
+{
+    auto launched = launchLabProcess(m_config, m_binaries, m_runAs ? &*m_runAs : nullptr, c);
+    if (!launched)
+        return launched.error();
+    const LabState::Process &p = launched.value();
     m_state.processes.append(p);
     saveState();
-    m_components[c.name].pid = pid;
-    setComponent(c.name, LabComponentStatus::State::Starting, QStringLiteral("started, pid %1").arg(pid));
+    m_components[c.name].pid = p.pid;
+    setComponent(c.name, LabComponentStatus::State::Starting, QStringLiteral("started, pid %1").arg(p.pid));
     return true;
 }
 

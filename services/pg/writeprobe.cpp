@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace pgha::svc {
 
 WriteProbe::WriteProbe(PgEndpoint endpoint, QObject *parent) : QObject(parent), m_endpoint(std::move(endpoint))
@@ -29,7 +31,7 @@ void WriteProbe::start()
     m_nextId = 1;
     m_acked = m_failed = 0;
     m_lastAckMs = -1;
-    m_ackTimes.clear();
+    m_acks.clear();
     m_timer.start(m_intervalMs);
     tick();
 }
@@ -54,10 +56,16 @@ void WriteProbe::tick()
     if (!m_query) {
         m_query = new PgQuery(m_endpoint, QString(), kWriteTimeoutMs, this);
         m_query->setKeepOpen(true);
+        // No server-side statement_timeout: when it fires while a commit waits for a synchronous
+        // standby, PostgreSQL reports the commit as done (with a warning) although no standby has
+        // it, and the probe would count a write as acknowledged that a failover may lose. The
+        // client-side deadline alone abandons a stuck write without ever seeing it succeed.
+        m_query->setSendStatementTimeout(false);
         connect(m_query, &PgQuery::finished, this, &WriteProbe::onFinished);
     }
     m_sentId = m_idBase + m_nextId++;
-    const QString insert = QStringLiteral("INSERT INTO %1 (id) VALUES (%2) ON CONFLICT (id) DO NOTHING")
+    const QString insert = QStringLiteral("INSERT INTO %1 (id) VALUES (%2) ON CONFLICT (id) DO NOTHING "
+                                          "RETURNING pg_current_wal_lsn()::text")
                                .arg(QLatin1String(kTable)).arg(m_sentId);
     QStringList queries;
     if (!m_tableReady)
@@ -77,7 +85,7 @@ void WriteProbe::onFinished(const PgResult &r)
         m_tableReady = true;
         ++m_acked;
         m_lastAckMs = at;
-        m_ackTimes.append(at);
+        m_acks.append({m_sentId, at, r.rows.isEmpty() ? QString() : r.rows.front().value(0)});
         emit acknowledged(m_sentId, at);
     } else {
         ++m_failed;
@@ -93,15 +101,29 @@ void WriteProbe::onFinished(const PgResult &r)
 
 qint64 WriteProbe::longestGapMs(qint64 sinceMs) const
 {
-    if (m_ackTimes.isEmpty())
+    if (m_acks.isEmpty())
         return -1;
     qint64 longest = 0;
-    for (qsizetype i = 1; i < m_ackTimes.size(); ++i)
-        if (m_ackTimes[i] >= sinceMs)
-            longest = std::max(longest, m_ackTimes[i] - m_ackTimes[i - 1]);
+    for (qsizetype i = 1; i < m_acks.size(); ++i)
+        if (m_acks[i].atMs >= sinceMs)
+            longest = std::max(longest, m_acks[i].atMs - m_acks[i - 1].atMs);
     if (m_running)
-        longest = std::max(longest, nowMs() - m_ackTimes.back());
+        longest = std::max(longest, nowMs() - m_acks.back().atMs);
     return longest;
+}
+
+const WriteProbe::Ack *WriteProbe::firstAckFrom(qint64 ms) const
+{
+    const auto it = std::lower_bound(m_acks.cbegin(), m_acks.cend(), ms,
+                                     [](const Ack &a, qint64 t) { return a.atMs < t; });
+    return it == m_acks.cend() ? nullptr : &*it;
+}
+
+const WriteProbe::Ack *WriteProbe::lastAckBefore(qint64 ms) const
+{
+    const auto it = std::lower_bound(m_acks.cbegin(), m_acks.cend(), ms,
+                                     [](const Ack &a, qint64 t) { return a.atMs < t; });
+    return it == m_acks.cbegin() ? nullptr : &*std::prev(it);
 }
 
 } // namespace pgha::svc

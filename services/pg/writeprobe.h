@@ -29,6 +29,7 @@ public:
 
     // Figures since start(), on the probe's clock (ms since start()).
     qint64 nowMs() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
+    const QElapsedTimer *clock() const { return &m_clock; }
     int acknowledgedCount() const { return m_acked; }
     int failedCount() const { return m_failed; }
     qint64 lastAckMs() const { return m_lastAckMs; }
@@ -36,6 +37,20 @@ public:
     // that contains `sinceMs` counts); an unanswered tail counts up to now. -1 before any ack.
     qint64 longestGapMs(qint64 sinceMs = 0) const;
     QString lastError() const { return m_lastError; }
+
+    // Every acknowledged write: its id, when the acknowledgement came (probe clock) and the
+    // primary's WAL position at the insert. What a client was told is durable.
+    struct Ack {
+        qint64 id = 0;
+        qint64 atMs = 0;
+        QString lsn;
+    };
+    const QList<Ack> &acks() const { return m_acks; }
+    // The first acknowledgement at or after `ms`, and the last one before it (nullptr if none).
+    const Ack *firstAckFrom(qint64 ms) const;
+    const Ack *lastAckBefore(qint64 ms) const;
+    // Writes sent (answered or not) since start().
+    int sentCount() const { return static_cast<int>(m_nextId - 1); }
 
 signals:
     void acknowledged(qint64 id, qint64 atMs);
@@ -59,7 +74,7 @@ private:
     int m_acked = 0;
     int m_failed = 0;
     qint64 m_lastAckMs = -1;
-    QList<qint64> m_ackTimes;    // every ack, for gaps after any point in time
+    QList<Ack> m_acks;           // every ack, in order: gaps after any point in time, RPO
     QString m_lastError;
 };
 

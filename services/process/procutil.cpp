@@ -1,5 +1,6 @@
 #include "procutil.h"
 
+#include <QDir>
 #include <QFile>
 #include <QHostAddress>
 #include <QTcpServer>
@@ -17,7 +18,7 @@ namespace pgha::svc::proc {
 namespace {
 // /proc/PID/stat: "pid (comm) state ppid ..." — comm may contain spaces and ')', so split
 // after the last ')'. Field 3 is the state, field 22 the start time in clock ticks.
-bool readStat(qint64 pid, char *state, qint64 *ticks)
+bool readStat(qint64 pid, char *state, qint64 *ticks, qint64 *ppid = nullptr)
 {
     QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!f.open(QIODevice::ReadOnly))
@@ -33,9 +34,39 @@ bool readStat(qint64 pid, char *state, qint64 *ticks)
         *state = fields.at(0).isEmpty() ? '?' : fields.at(0).at(0);
     if (ticks)
         *ticks = fields.at(19).toLongLong();
+    if (ppid)
+        *ppid = fields.at(1).toLongLong();
     return true;
 }
 } // namespace
+
+QList<qint64> childPids(qint64 parent)
+{
+    QList<qint64> children;
+#ifdef Q_OS_LINUX
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &e : entries) {
+        bool number = false;
+        const qint64 pid = e.toLongLong(&number);
+        qint64 ppid = 0;
+        if (number && readStat(pid, nullptr, nullptr, &ppid) && ppid == parent)
+            children.append(pid);
+    }
+#else
+    Q_UNUSED(parent)
+#endif
+    return children;
+}
+
+QString commandLine(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray raw = f.readAll();
+    raw.replace('\0', ' ');
+    return QString::fromUtf8(raw).trimmed();
+}
 
 qint64 startTicks(qint64 pid)
 {

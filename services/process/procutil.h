@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 #include <QSet>
 #include <QStringList>
@@ -24,6 +25,11 @@ qint64 processGroup(qint64 pid);
 bool terminateGroup(qint64 pid, qint64 pgid);   // SIGTERM
 bool killGroup(qint64 pid, qint64 pgid);        // SIGKILL
 bool signalProcess(qint64 pid, int signal);
+
+// Direct children of a process (Linux /proc; elsewhere empty).
+QList<qint64> childPids(qint64 parent);
+// The command line as the process shows it (PostgreSQL rewrites its own: "postgres: walsender …").
+QString commandLine(qint64 pid);
 
 // The PID written on the first line of a PostgreSQL data directory's postmaster.pid, or 0.
 qint64 postmasterPid(const QString &dataDir);

@@ -1,0 +1,151 @@
+#pragma once
+
+#include "chaos/chaosreport.h"
+#include "chaos/faultcatalog.h"
+#include "chaos/phasetracker.h"
+#include "lab/labhealth.h"
+#include "lab/labstate.h"
+#include "pg/readprobe.h"
+#include "pg/writeprobe.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace pgha::svc {
+
+class HttpClient;
+
+struct ChaosOptions {
+    QString faultId;
+    std::optional<bool> synchronousMode;   // set for the run and restored after; nullopt: as the cluster has it
+    int holdMs = 0;                        // how long a fault without failover lasts before its undo (0: the fault's own)
+    int writeIntervalMs = 50;
+    int readIntervalMs = 100;
+    QString target;                        // the member to hit for replica faults ("" = the first replica)
+    int iteration = 1;
+    int iterations = 1;
+};
+
+// One fault run on the native lab, measured as a client sees it:
+//   check the lab is healthy → set synchronous_mode/failsafe_mode for the run → start the write
+//   probe (read-write port) and read probe (read-only port) and the phase tracker → inject →
+//   follow until the fault has done its work (a new leader took writes, or the hold ran out) →
+//   undo (restart, thaw) → wait for the rejoin and a healthy lab → put the configuration back →
+//   read the acknowledged ids back from the leader (RPO) → judge the expectations.
+// Asynchronous; emits finished() once, also on errors (verdict ERROR, the lab undone as far as it can be).
+class ChaosRunner : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kHealthyTimeoutMs = 90000;
+    static constexpr int kWarmUpMs = 2000;
+    static constexpr int kStallMs = 2000;
+    static constexpr int kRejoinTimeoutMs = 90000;
+    static constexpr int kTickMs = 100;
+
+    ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http, QObject *parent = nullptr);
+    ~ChaosRunner() override;
+
+    void start();
+    // Undo the fault now and finish with verdict ERROR ("cancelled").
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+    const ChaosReport &report() const { return m_report; }
+    // The live RTO counter: ms since the fault was injected, while no write has been acknowledged
+    // after it; -1 before the fault. Once writes are back, the RTO.
+    qint64 liveRtoMs() const;
+    const WriteProbe *writeProbe() const { return m_write.get(); }
+    const ReadProbe *readProbe() const { return m_read.get(); }
+
+signals:
+    void stageChanged(const QString &text);
+    // A line for the event timeline, at ms relative to the fault (negative before it).
+    void event(const pgha::svc::ChaosReport::Event &event);
+    void faultInjected(const QString &target);
+    void finished(const pgha::svc::ChaosReport &report);
+
+private:
+    struct Wait {
+        std::function<bool()> condition;
+        qint64 deadlineMs = 0;
+        std::function<void(bool)> then;
+    };
+
+    void setStage(const QString &text);
+    void addEvent(qint64 probeMs, const QString &source, const QString &text);
+    qint64 clockMs() const;
+    void waitUntil(int timeoutMs, std::function<bool()> condition, std::function<void(bool)> then);
+    void tick();
+
+    void checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then);
+    void readConfig();
+    void configure();
+    void waitForSyncMode(bool on, std::function<void(bool)> then);
+    void warmUp();
+    void inject();
+    void injectNow();
+    void observe();
+    void undo();
+    void recover();
+    void trackRejoin();
+    void finalHealth();
+    void restoreConfig(std::function<void()> then);
+    void checkRpo();
+    void checkHistory();
+    void finish();
+    void fail(const QString &error);
+
+    void onTransition(const PhaseTracker::Transition &t);
+    void onWrite(bool ok, qint64 atMs, const QString &error);
+    void onRead(const ReadProbe::Answer &a);
+    void buildPhases();
+    QUrl restUrl(const QString &member, const QString &path) const;
+    PgEndpoint directEndpoint(const QString &member) const;
+    PgEndpoint entryPoint(int port) const;
+    QString memberForPort(int port) const;
+    void patchConfig(const QJsonObject &patch, std::function<void(bool)> then);
+
+    QString m_labDir;
+    ChaosOptions m_options;
+    HttpClient *m_http;
+    const FaultInfo *m_fault = nullptr;
+    LabState m_state;
+    ChaosReport m_report;
+    bool m_running = false;
+    bool m_cancelled = false;
+    bool m_finished = false;
+
+    std::unique_ptr<WriteProbe> m_write;
+    std::unique_ptr<ReadProbe> m_read;
+    QPointer<PhaseTracker> m_tracker;
+    QTimer m_ticker;
+    QElapsedTimer m_runClock;
+    std::optional<Wait> m_wait;
+    quint64 m_generation = 0;
+
+    LabHealth m_startHealth;
+    std::optional<bool> m_restoreSync;
+    std::optional<bool> m_restoreFailsafe;
+    qint64 m_faultAtMs = -1;           // probe clock
+    qint64 m_undoAtMs = -1;
+    qint64 m_firstFailAfterFault = -1;
+    bool m_writesFailing = false;
+    bool m_readsFailing = false;
+    bool m_injected = false;
+    bool m_undone = false;
+    QStringList m_victims;             // component names hit
+    QList<qint64> m_frozen;            // PIDs to thaw
+    QString m_rejoinMember;
+    bool m_rejoinQueryBusy = false;
+    bool m_rejoined = false;
+    QString m_currentLeaderKey;
+    QSet<int> m_readPorts;
+};
+
+} // namespace pgha::svc

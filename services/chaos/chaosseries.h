@@ -1,0 +1,50 @@
+#pragma once
+
+#include "chaos/chaosrunner.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace pgha::svc {
+
+class HttpClient;
+
+// N runs of one fault, one after another, each on a healthy lab (a run waits for the last one's
+// recovery) and each kept in the chaos run store as soon as it ends. Emits finished() once.
+class ChaosSeries : public QObject {
+    Q_OBJECT
+public:
+    ChaosSeries(QString labDir, ChaosOptions options, int iterations, QString storePath, HttpClient *http,
+                QObject *parent = nullptr);
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_running; }
+    const QList<ChaosReport> &runs() const { return m_runs; }
+    // The run in progress (nullptr between runs).
+    const ChaosRunner *current() const { return m_current; }
+
+signals:
+    void runStarted(int iteration, int iterations);
+    void stageChanged(const QString &text);
+    void event(const pgha::svc::ChaosReport::Event &event);
+    void faultInjected(const QString &target);
+    void runFinished(const pgha::svc::ChaosReport &report);
+    void storeError(const QString &error);
+    void finished(const QList<pgha::svc::ChaosReport> &runs);
+
+private:
+    void next();
+
+    QString m_labDir;
+    ChaosOptions m_options;
+    int m_iterations;
+    QString m_storePath;
+    HttpClient *m_http;
+    QList<ChaosReport> m_runs;
+    QPointer<ChaosRunner> m_current;
+    bool m_running = false;
+    bool m_cancelled = false;
+};
+
+} // namespace pgha::svc

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "chaos/faultcatalog.h"
+#include "lab/labconfig.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace pgha::svc {
+
+// The outage a fault caused, from the acknowledgement times of the write probe (one clock).
+struct Outage {
+    bool seen = false;                 // a gap longer than kOutageThresholdMs began at or after the fault
+    std::optional<qint64> rtoMs;       // fault → the first acknowledgement ending the outage (or the first after the fault)
+    std::optional<qint64> gapMs;       // last acknowledgement before → first after
+    std::optional<qint64> startMs;     // the last acknowledgement before the outage (relative to the fault)
+};
+// Gaps up to this long are a client's ordinary jitter, not an outage.
+inline constexpr qint64 kOutageThresholdMs = 1000;
+// `ackTimes` ascending, on the same clock as `faultMs`; `endMs` is when the probe stopped (an
+// unanswered tail up to it is an outage without recovery: no RTO).
+Outage measureOutage(const QList<qint64> &ackTimes, qint64 faultMs, qint64 endMs);
+
+// What Patroni's and HAProxy's timings predict as the worst case for a fault, and the formula in
+// words. Failover: the leader key expires ≤ ttl after the crash, a replica notices within loop_wait,
+// promotes (≈1 s with the client's reconnect), and HAProxy needs `rise` good checks `inter` apart.
+struct Budget {
+    std::optional<qint64> ms;
+    QString formula;
+};
+Budget faultBudget(FaultKind kind, int ttl, int loopWait, int retryTimeout, const HaproxyCheckSettings &check);
+
+// "0/3000060" → byte position; nullopt when it does not parse.
+std::optional<qint64> parseLsn(const QString &lsn);
+
+// Acknowledged ids absent from `present` (a set difference, never max − count), ascending.
+QList<qint64> missingIds(const QList<qint64> &acknowledged, const QList<qint64> &present);
+
+} // namespace pgha::svc
