@@ -95,6 +95,7 @@ QJsonObject ChaosReport::toJson() const
         {QStringLiteral("new_timeline"), optionalMs(newTimeline)},
         {QStringLiteral("rto_ms"), optionalMs(rtoMs)},
         {QStringLiteral("write_gap_ms"), optionalMs(writeGapMs)},
+        {QStringLiteral("write_gap_start_ms"), optionalMs(writeGapStartMs)},
         {QStringLiteral("budget_ms"), optionalMs(budgetMs)},
         {QStringLiteral("budget_formula"), budgetFormula},
         {QStringLiteral("undo_at_ms"), optionalMs(undoAtMs)},
@@ -165,6 +166,7 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     r.newTimeline = readOptional(o.value(QStringLiteral("new_timeline")));
     r.rtoMs = readOptional(o.value(QStringLiteral("rto_ms")));
     r.writeGapMs = readOptional(o.value(QStringLiteral("write_gap_ms")));
+    r.writeGapStartMs = readOptional(o.value(QStringLiteral("write_gap_start_ms")));
     r.budgetMs = readOptional(o.value(QStringLiteral("budget_ms")));
     r.budgetFormula = o.value(QStringLiteral("budget_formula")).toString();
     r.undoAtMs = readOptional(o.value(QStringLiteral("undo_at_ms")));
@@ -324,8 +326,9 @@ QString reportCardText(const ChaosReport &r)
                       r.newLeader.isEmpty() ? QStringLiteral("none") : r.newLeader,
                       r.oldTimeline ? QString::number(*r.oldTimeline) : QStringLiteral("?"),
                       r.newTimeline ? QString::number(*r.newTimeline) : QStringLiteral("?"));
-    t += QStringLiteral("  RTO %1 (write gap %2)%3\n")
+    t += QStringLiteral("  RTO %1 (write gap %2%3)%4\n")
                  .arg(formatSeconds(r.rtoMs), formatSeconds(r.writeGapMs),
+                      r.writeGapStartMs ? QStringLiteral(" from %1").arg(formatSeconds(r.writeGapStartMs)) : QString(),
                       r.budgetMs ? QStringLiteral("; budget %1 = %2").arg(formatSeconds(r.budgetMs), r.budgetFormula) : QString());
     // In the order they happened; the control planes are polled every 100 ms, so a phase can be
     // seen up to about 0.2 s after it happened.

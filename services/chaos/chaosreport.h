@@ -84,6 +84,7 @@ struct ChaosReport {
     std::optional<qint64> oldTimeline, newTimeline;
     std::optional<qint64> rtoMs;      // fault → first acknowledged write ending the outage
     std::optional<qint64> writeGapMs; // last acknowledgement before → first after (the outage)
+    std::optional<qint64> writeGapStartMs;   // when that gap began (its last acknowledgement before)
     std::optional<qint64> budgetMs;   // what the timings predict for this fault
     QString budgetFormula;
     std::optional<qint64> undoAtMs;   // when the console undid the fault

@@ -676,20 +676,45 @@ void ChaosRunner::restoreConfig(std::function<void()> then)
         patch.insert(QStringLiteral("synchronous_mode"), *m_restoreSync);
     if (m_restoreFailsafe)
         patch.insert(QStringLiteral("failsafe_mode"), *m_restoreFailsafe);
-    m_restoreSync.reset();
-    m_restoreFailsafe.reset();
     if (patch.isEmpty()) {
         then();
         return;
     }
+    putConfigBack(patch, m_runClock.elapsed() + kRestoreTimeoutMs, std::move(then));
+}
+
+// Right after etcd regains its quorum Patroni may refuse the PATCH for a moment: try again until
+// the deadline, and make a configuration left changed an error of the run, never a silent one.
+void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std::function<void()> then)
+{
     const QByteArray body = QJsonDocument(patch).toJson(QJsonDocument::Compact);
     const QString leader = m_report.newLeader.isEmpty() ? m_report.oldLeader : m_report.newLeader;
-    m_http->send("PATCH", restUrl(leader, QStringLiteral("/config")), body, 5000, this, [this, body, then](const HttpResult &r) {
-        addEvent(clockMs(), QStringLiteral("chaos"),
-                 r.isSuccess() ? QStringLiteral("configuration put back: PATCH /config %1").arg(QString::fromUtf8(body))
-                               : QStringLiteral("putting the configuration back failed (%1): %2").arg(QString::fromUtf8(body), r.error));
-        then();
-    });
+    m_http->send("PATCH", restUrl(leader, QStringLiteral("/config")), body, 5000, this,
+                 [this, patch, body, deadlineMs, leader, then](const HttpResult &r) {
+                     if (r.isSuccess()) {
+                         m_restoreSync.reset();
+                         m_restoreFailsafe.reset();
+                         addEvent(clockMs(), QStringLiteral("chaos"),
+                                  QStringLiteral("configuration put back: PATCH /config %1").arg(QString::fromUtf8(body)));
+                         then();
+                         return;
+                     }
+                     const QString why = explainHttpFailure(r, leader + QStringLiteral("'s REST API"));
+                     if (m_runClock.elapsed() < deadlineMs) {
+                         QTimer::singleShot(1000, this, [this, patch, deadlineMs, then] { putConfigBack(patch, deadlineMs, then); });
+                         return;
+                     }
+                     const QString error = QStringLiteral("could not put the configuration back (PATCH /config %1): %2; "
+                                                          "set it by hand with `pgha config set %3`")
+                                                   .arg(QString::fromUtf8(body), why,
+                                                        patch.keys().join(QStringLiteral("=… ")) + QStringLiteral("=…"));
+                     addEvent(clockMs(), QStringLiteral("chaos"), error);
+                     if (m_report.error.isEmpty())
+                         m_report.error = error;
+                     m_restoreSync.reset();
+                     m_restoreFailsafe.reset();
+                     then();
+                 });
 }
 
 void ChaosRunner::checkRpo()
@@ -854,6 +879,7 @@ void ChaosRunner::finish()
         const Outage o = measureOutage(times, m_faultAtMs, m_write->nowMs());
         m_report.rtoMs = o.rtoMs;
         m_report.writeGapMs = o.gapMs;
+        m_report.writeGapStartMs = o.startMs;
         m_report.undoAtMs = m_undoAtMs >= 0 ? std::optional<qint64>(m_undoAtMs - m_faultAtMs) : std::nullopt;
         buildPhases();
     }

@@ -47,6 +47,7 @@ public:
     static constexpr int kStallMs = 2000;
     static constexpr int kRejoinTimeoutMs = 90000;
     static constexpr int kTickMs = 100;
+    static constexpr int kRestoreTimeoutMs = 30000;
 
     ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http, QObject *parent = nullptr);
     ~ChaosRunner() override;
@@ -96,6 +97,7 @@ private:
     void trackRejoin();
     void finalHealth();
     void restoreConfig(std::function<void()> then);
+    void putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std::function<void()> then);
     void checkRpo();
     void checkHistory();
     void finish();

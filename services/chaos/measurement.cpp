@@ -45,6 +45,7 @@ Outage measureOutage(const QList<qint64> &ackTimes, qint64 faultMs, qint64 endMs
     if (first != ackTimes.cend()) {
         o.rtoMs = *first - faultMs;
         o.gapMs = longest;
+        o.startMs = ackTimes[longestEnd - 1] - faultMs;
     }
     return o;
 }

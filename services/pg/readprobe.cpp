@@ -54,7 +54,10 @@ void ReadProbe::tick()
         return;
     if (!m_query) {
         m_query = new PgQuery(m_endpoint, QStringLiteral("SELECT inet_server_port(), pg_is_in_recovery()"), kReadTimeoutMs, this);
-        m_query->setKeepOpen(true);
+        // A new connection for every read, as a client of a pool does: HAProxy spreads them over
+        // the replicas, so a dead one shows until HAProxy marks it DOWN. (A kept connection would
+        // stay on one replica and never see the other one fail.)
+        m_query->setKeepOpen(false);
         connect(m_query, &PgQuery::finished, this, &ReadProbe::onFinished);
     }
     m_busy = true;
@@ -72,9 +75,6 @@ void ReadProbe::onFinished(const PgResult &r)
         a.inRecovery = r.rows.front().value(1) == u"t";
     } else {
         a.error = r.ok ? QStringLiteral("no row") : r.error;
-        m_query->disconnect(this);
-        m_query->deleteLater();
-        m_query = nullptr;
     }
     m_answers.append(a);
     emit answered(a);

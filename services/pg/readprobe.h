@@ -8,8 +8,7 @@
 
 namespace pgha::svc {
 
-// Reads through a read-only entry point every interval, on one kept connection replaced when it
-// breaks, and records which server answered (its port) and whether it was in recovery. What a
+// Reads through a read-only entry point every interval, each time on a new connection, and records which server answered (its port) and whether it was in recovery. What a
 // reporting client sees while a fault runs: read availability.
 class ReadProbe : public QObject {
     Q_OBJECT

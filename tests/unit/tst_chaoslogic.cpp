@@ -1,0 +1,262 @@
+// The pure part of chaos runs: the outage read off acknowledgement times, the budgets the
+// timings predict, RPO as a set difference, expectations judged on recorded runs (and on
+// copies changed to fail), the report's JSON/CSV forms and the run store.
+#include "fixture.h"
+
+#include "chaos/chaosreport.h"
+#include "chaos/expectations.h"
+#include "chaos/faultcatalog.h"
+#include "chaos/measurement.h"
+#include "profile/profile.h"
+
+#include <QJsonDocument>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgha::svc;
+
+class TestChaosLogic : public QObject {
+    Q_OBJECT
+
+    static ChaosReport recorded(const QString &name)
+    {
+        auto r = ChaosReport::fromJson(QJsonDocument::fromJson(readFixture(QStringLiteral("chaos/") + name)).object());
+        if (!r)
+            qFatal("fixture %s does not read: %s", qPrintable(name), qPrintable(r.error().message));
+        return r.value();
+    }
+    static bool allPassed(const QList<ChaosReport::Expectation> &es)
+    {
+        bool all = !es.isEmpty();
+        for (const auto &e : es)
+            all = all && e.passed;
+        return all;
+    }
+
+private slots:
+    void outageIsTheLongestGapAfterTheFault()
+    {
+        // Acks every 50 ms until 1000, nothing until 10350, then every 50 ms; the fault at 1020.
+        QList<qint64> acks;
+        for (qint64 t = 0; t <= 1000; t += 50)
+            acks << t;
+        for (qint64 t = 10350; t <= 12000; t += 50)
+            acks << t;
+        const Outage o = measureOutage(acks, 1020, 12000);
+        QVERIFY(o.seen);
+        QCOMPARE(*o.rtoMs, 10350 - 1020);
+        QCOMPARE(*o.gapMs, 10350 - 1000);
+        QCOMPARE(*o.startMs, 1000 - 1020);
+    }
+
+    void anOutageThatStartsLaterIsStillTheOutage()
+    {
+        // Quorum loss: writes go on for 5 s after the fault, then stop for 4 s.
+        QList<qint64> acks;
+        for (qint64 t = 0; t <= 5000; t += 50)
+            acks << t;
+        for (qint64 t = 9000; t <= 10000; t += 50)
+            acks << t;
+        const Outage o = measureOutage(acks, 100, 10000);
+        QVERIFY(o.seen);
+        QCOMPARE(*o.rtoMs, 9000 - 100);
+        QCOMPARE(*o.gapMs, 4000);
+        QCOMPARE(*o.startMs, 5000 - 100);
+    }
+
+    void noOutageGivesTheFirstWriteAfterTheFault()
+    {
+        QList<qint64> acks;
+        for (qint64 t = 0; t <= 3000; t += 50)
+            acks << t;
+        const Outage o = measureOutage(acks, 1010, 3000);
+        QVERIFY(!o.seen);
+        QCOMPARE(*o.rtoMs, 1050 - 1010);
+        QCOMPARE(*o.gapMs, 50);
+    }
+
+    void neverRecoveredHasNoRto()
+    {
+        const Outage o = measureOutage({0, 50, 100}, 120, 20000);
+        QVERIFY(o.seen);
+        QVERIFY(!o.rtoMs);
+        QCOMPARE(*o.gapMs, 20000 - 100);
+    }
+
+    void budgetsFollowTheTimings()
+    {
+        const Budget crash = faultBudget(FaultKind::CrashPrimary, 10, 2, 4, kLabHaproxyCheck);
+        QCOMPARE(*crash.ms, 10000 + 2000 + 1000 + 1000);
+        QVERIFY(crash.formula.contains(u"ttl 10 s"));
+        const Budget defaults = faultBudget(FaultKind::CrashPrimary, 30, 10, 10, kLabHaproxyCheck);
+        QCOMPARE(*defaults.ms, 30000 + 10000 + 1000 + 1000);
+        // A graceful stop does not wait for the ttl.
+        QVERIFY(*faultBudget(FaultKind::StopPrimary, 30, 10, 10, kLabHaproxyCheck).ms < 30000);
+        QVERIFY(!faultBudget(FaultKind::CrashReplica, 10, 2, 4, kLabHaproxyCheck).ms);
+    }
+
+    void lsnParses()
+    {
+        QCOMPARE(*parseLsn(QStringLiteral("0/3000060")), 0x3000060LL);
+        QCOMPARE(*parseLsn(QStringLiteral("1/0")), 1LL << 32);
+        QVERIFY(!parseLsn(QStringLiteral("unknown")));
+        QVERIFY(!parseLsn(QString()));
+    }
+
+    void lostWritesAreASetDifferenceNotMaxMinusCount()
+    {
+        // Ids 5 and 7 were acknowledged but are gone; 4 and 6 were never acknowledged but are
+        // present (abandoned writes that committed after all).
+        const QList<qint64> acked{1, 2, 3, 5, 7};
+        const QList<qint64> present{1, 2, 3, 4, 6};
+        QCOMPARE(missingIds(acked, present), (QList<qint64>{5, 7}));
+        // What the public labs compute, max(id) − count(*) on the new primary, says 1.
+        QCOMPARE(*std::max_element(present.cbegin(), present.cend()) - present.size(), 1);
+    }
+
+    void statsAreMedianP95Max()
+    {
+        const auto s = statsOf({9000, 10000, 11000, 9500, 30000});
+        QCOMPARE(s.count, 5);
+        QCOMPARE(s.median, 10000);
+        QCOMPARE(s.p95, 30000);
+        QCOMPARE(s.max, 30000);
+        QCOMPARE(s.min, 9000);
+        QCOMPARE(statsOf({1000, 2000}).median, 1500);
+        QCOMPARE(statsOf({}).count, 0);
+    }
+
+    void recordedCrashPassesAndFailsWhenTooSlow()
+    {
+        ChaosReport r = recorded(QStringLiteral("run-crash-primary.json"));
+        QCOMPARE(r.faultId, QStringLiteral("crash-primary"));
+        QVERIFY(allPassed(judgeRun(FaultKind::CrashPrimary, r)));
+        ChaosReport slow = r;
+        slow.rtoMs = *r.budgetMs + 1;
+        const auto verdicts = judgeRun(FaultKind::CrashPrimary, slow);
+        QVERIFY(!verdicts.front().passed);
+        QVERIFY2(verdicts.front().decidedBy.contains(u"RTO"), qPrintable(verdicts.front().decidedBy));
+        ChaosReport noRejoin = r;
+        noRejoin.rejoin.state = QStringLiteral("needs_reinit");
+        QVERIFY(!allPassed(judgeRun(FaultKind::CrashPrimary, noRejoin)));
+        ChaosReport sameLeader = r;
+        sameLeader.newLeader = r.oldLeader;
+        QVERIFY(!allPassed(judgeRun(FaultKind::CrashPrimary, sameLeader)));
+    }
+
+    void lostWritesFailOnlyWithSynchronousMode()
+    {
+        ChaosReport r = recorded(QStringLiteral("run-stall-then-crash-async.json"));
+        QCOMPARE(r.rpo.missing, 39);
+        QVERIFY(!r.synchronousMode);
+        // Asynchronous replication may lose acknowledged writes: reported, not judged.
+        QVERIFY(allPassed(judgeRun(FaultKind::StallThenCrash, r)));
+        ChaosReport sync = r;
+        sync.synchronousMode = true;
+        const auto verdicts = judgeRun(FaultKind::StallThenCrash, sync);
+        QVERIFY(!allPassed(verdicts));
+        QVERIFY(verdicts.back().text.contains(u"no acknowledged write lost"));
+        QVERIFY(verdicts.back().decidedBy.contains(u"39 of"));
+    }
+
+    void quorumLossWithoutFailsafeMustStopWrites()
+    {
+        ChaosReport r = recorded(QStringLiteral("run-lose-etcd-quorum.json"));
+        QVERIFY(allPassed(judgeRun(FaultKind::LoseEtcdQuorum, r)));
+        // With failsafe_mode on the same figures are a failure: writes stopped.
+        QVERIFY(!allPassed(judgeRun(FaultKind::LoseEtcdQuorumFailsafe, r)));
+    }
+
+    void pausedMeansNoFailover()
+    {
+        ChaosReport r = recorded(QStringLiteral("run-crash-primary.json"));
+        r.paused = true;
+        const auto verdicts = judgeRun(FaultKind::CrashPrimary, r);
+        QCOMPARE(verdicts.size(), 1);
+        QVERIFY(verdicts.front().text.contains(u"paused"));
+        QVERIFY(!verdicts.front().passed);   // pg3 answered /primary: a failover happened
+        for (auto &p : r.phases)
+            if (p.key == u"new_primary_200")
+                p.atMs.reset();
+        r.newLeader = r.oldLeader;
+        QVERIFY(judgeRun(FaultKind::CrashPrimary, r).front().passed);
+    }
+
+    void jsonRoundTripsAndCsvQuotes()
+    {
+        const ChaosReport r = recorded(QStringLiteral("run-stall-then-crash-async.json"));
+        const auto again = ChaosReport::fromJson(r.toJson());
+        QVERIFY(again.ok());
+        QCOMPARE(again.value().toJson(), r.toJson());
+        QVERIFY(!ChaosReport::fromJson(QJsonObject{{QStringLiteral("schema"), QStringLiteral("other/1")}}).ok());
+        QCOMPARE(ChaosReport::csvHeader().size(), r.csvRow().size());
+        QCOMPARE(r.csvRow().at(ChaosReport::csvHeader().indexOf(QStringLiteral("lost_writes"))), QStringLiteral("39"));
+
+        QTemporaryDir dir;
+        ChaosReport comma = r;
+        comma.error = QStringLiteral("a, \"quoted\" error");
+        QVERIFY(exportChaosRuns(dir.filePath(QStringLiteral("runs.csv")), {comma}).ok());
+        QFile csv(dir.filePath(QStringLiteral("runs.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().split('\n');
+        QVERIFY(lines.at(0).startsWith("run_id,started_at,fault,"));
+        QVERIFY2(lines.at(1).endsWith("\"a, \"\"quoted\"\" error\""), lines.at(1).constData());
+    }
+
+    void storeKeepsEveryRunAndSurvivesATornLine()
+    {
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("sub/runs.jsonl"));
+        const ChaosReport a = recorded(QStringLiteral("run-crash-primary.json"));
+        const ChaosReport b = recorded(QStringLiteral("run-lose-etcd-quorum.json"));
+        QVERIFY(appendChaosRun(store, a).ok());
+        {
+            QFile f(store);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("{\"schema\": \"pgha.chaos.run/1\", \"fau");   // a torn write
+            f.write("\n");
+        }
+        QVERIFY(appendChaosRun(store, b).ok());
+        int skipped = 0;
+        const auto runs = loadChaosRuns(store, &skipped);
+        QVERIFY(runs.ok());
+        QCOMPARE(runs.value().size(), 2);
+        QCOMPARE(skipped, 1);
+        QCOMPARE(runs.value().at(1).faultId, QStringLiteral("lose-etcd-quorum"));
+        const ChaosSummary s = summarizeRuns(runs.value());
+        QCOMPARE(s.runs, 2);
+        QCOMPARE(s.passed, 2);
+        QVERIFY(!loadChaosRuns(dir.filePath(QStringLiteral("none.jsonl"))).value().size());
+    }
+
+    void faultsRunOnlyOnLabsTheConsoleStarted()
+    {
+        QSet<QString> ids;
+        for (const auto &f : faultCatalog()) {
+            QVERIFY2(!ids.contains(f.id), qPrintable(f.id));
+            ids.insert(f.id);
+            QVERIFY(!f.what.isEmpty() && !f.undo.isEmpty());
+        }
+        const FaultInfo &crash = *faultById(QStringLiteral("crash-primary"));
+        Profile staging;
+        staging.kind = Profile::Kind::Staging;
+        const auto onStaging = faultAvailability(crash, chaosEnvironmentFor(staging));
+        QVERIFY(!onStaging.available);
+        QVERIFY(onStaging.reason.contains(u"kind lab"));
+        Profile fileLab;
+        fileLab.kind = Profile::Kind::Lab;
+        QVERIFY(faultAvailability(crash, chaosEnvironmentFor(fileLab)).reason.contains(u"names no lab"));
+        const ChaosEnvironment native{true, QStringLiteral("/tmp/x"), QStringLiteral("native"), true};
+        QVERIFY(faultAvailability(crash, native).available);
+        const auto partition = faultAvailability(*faultById(QStringLiteral("partition-primary")), native);
+        QVERIFY(!partition.available);
+        QVERIFY(partition.reason.contains(u"Docker"));
+        const ChaosEnvironment stopped{true, QStringLiteral("/tmp/x"), QStringLiteral("native"), false};
+        QVERIFY(faultAvailability(crash, stopped).reason.contains(u"not running"));
+        QVERIFY(!faultById(QStringLiteral("no-such-fault")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChaosLogic)
+#include "tst_chaoslogic.moc"
