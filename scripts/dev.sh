@@ -20,7 +20,8 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
 # The lab's real components. python3-etcd is only one alternative in patroni's Depends.
 LAB_PACKAGES=(postgresql postgresql-client patroni python3-etcd etcd-server etcd-client
   haproxy pgbouncer prometheus-postgres-exporter pgpool2 util-linux procps iproute2 curl
-  openssl)   # openssl: the lab's own CA and REST certificate (pgha lab start --rest-tls)
+  openssl     # openssl: the lab's own CA and REST certificate (pgha lab start --rest-tls)
+  python3-jsonschema)   # the chaos report is validated against docs/chaos-report.schema.json
 # Packages that start a system service listening on a lab port (5432, 2379, 6432 …).
 DAEMON_PACKAGES=(postgresql etcd-server pgbouncer haproxy patroni prometheus-postgres-exporter pgpool2)
 

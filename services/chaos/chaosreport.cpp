@@ -50,6 +50,14 @@ const ChaosReport::Phase *ChaosReport::phase(const QString &key) const
     return nullptr;
 }
 
+QString ChaosReport::leaderHistoryText() const
+{
+    QString t = oldLeader.isEmpty() ? QStringLiteral("?") : oldLeader;
+    for (const auto &c : leaderHistory)
+        t += QStringLiteral(" → %1 (%2)").arg(c.holder.isEmpty() ? QStringLiteral("none") : c.holder, formatSeconds(c.atMs));
+    return t;
+}
+
 QJsonObject ChaosReport::toJson() const
 {
     QJsonArray phaseArray;
@@ -64,6 +72,9 @@ QJsonObject ChaosReport::toJson() const
     for (const auto &e : events)
         eventArray.append(QJsonObject{{QStringLiteral("at_ms"), static_cast<double>(e.atMs)},
                                       {QStringLiteral("source"), e.source}, {QStringLiteral("text"), e.text}});
+    QJsonArray history;
+    for (const auto &c : leaderHistory)
+        history.append(QJsonObject{{QStringLiteral("at_ms"), static_cast<double>(c.atMs)}, {QStringLiteral("holder"), c.holder}});
     QJsonArray missing;
     for (qint64 id : rpo.missingIds)
         missing.append(static_cast<double>(id));
@@ -100,6 +111,7 @@ QJsonObject ChaosReport::toJson() const
         {QStringLiteral("budget_formula"), budgetFormula},
         {QStringLiteral("undo_at_ms"), optionalMs(undoAtMs)},
         {QStringLiteral("phases"), phaseArray},
+        {QStringLiteral("leader_history"), history},
         {QStringLiteral("writes"),
          QJsonObject{{QStringLiteral("sent"), writes.sent},
                      {QStringLiteral("acknowledged"), writes.acknowledged},
@@ -174,6 +186,10 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
         const QJsonObject p = v.toObject();
         r.phases.append({p.value(QStringLiteral("key")).toString(), p.value(QStringLiteral("title")).toString(),
                          readOptional(p.value(QStringLiteral("at_ms"))), p.value(QStringLiteral("detail")).toString()});
+    }
+    for (const auto &v : o.value(QStringLiteral("leader_history")).toArray()) {
+        const QJsonObject c = v.toObject();
+        r.leaderHistory.append({static_cast<qint64>(c.value(QStringLiteral("at_ms")).toDouble()), c.value(QStringLiteral("holder")).toString()});
     }
     const QJsonObject w = o.value(QStringLiteral("writes")).toObject();
     r.writes = {w.value(QStringLiteral("sent")).toInt(), w.value(QStringLiteral("acknowledged")).toInt(),
@@ -326,6 +342,8 @@ QString reportCardText(const ChaosReport &r)
                       r.newLeader.isEmpty() ? QStringLiteral("none") : r.newLeader,
                       r.oldTimeline ? QString::number(*r.oldTimeline) : QStringLiteral("?"),
                       r.newTimeline ? QString::number(*r.newTimeline) : QStringLiteral("?"));
+    if (!r.leaderHistory.isEmpty())
+        t += QStringLiteral("  leader key: %1\n").arg(r.leaderHistoryText());
     t += QStringLiteral("  RTO %1 (write gap %2%3)%4\n")
                  .arg(formatSeconds(r.rtoMs), formatSeconds(r.writeGapMs),
                       r.writeGapStartMs ? QStringLiteral(" from %1").arg(formatSeconds(r.writeGapStartMs)) : QString(),

@@ -28,6 +28,10 @@ struct ChaosReport {
         QString source;               // probe, etcd, HAProxy, pg2 REST, chaos
         QString text;
     };
+    struct LeaderChange {
+        qint64 atMs = 0;
+        QString holder;               // who holds the leader key from then on ("" = nobody)
+    };
     struct Expectation {
         QString text;                 // what should happen
         bool passed = false;
@@ -57,7 +61,7 @@ struct ChaosReport {
     };
     struct Rejoin {
         QString member;
-        QString state;                // streaming, needs_reinit, not_applicable, timeout
+        QString state;                // streaming, leader_again, needs_reinit, not_applicable
         std::optional<qint64> ms;     // from the undo to streaming again
         QString note;
     };
@@ -89,6 +93,7 @@ struct ChaosReport {
     QString budgetFormula;
     std::optional<qint64> undoAtMs;   // when the console undid the fault
     QList<Phase> phases;
+    QList<LeaderChange> leaderHistory;   // the leader key's holders from the fault on, as etcd showed them
     Writes writes;
     Reads reads;
     Rpo rpo;
@@ -100,6 +105,8 @@ struct ChaosReport {
 
     bool passed() const { return verdict == u"PASS"; }
     const Phase *phase(const QString &key) const;
+    // "pg1 → pg3 (10.95 s) → pg1 (12.07 s)"
+    QString leaderHistoryText() const;
 
     QJsonObject toJson() const;
     static Result<ChaosReport> fromJson(const QJsonObject &o);

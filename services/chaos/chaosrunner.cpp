@@ -603,6 +603,14 @@ void ChaosRunner::trackRejoin()
     waitUntil(kRejoinTimeoutMs, [this] {
         if (m_rejoined)
             return true;
+        // The member came back as the leader (a thawed primary that took its key back): it will
+        // never stream as a replica, and that is the story to tell.
+        if (m_currentLeaderKey == m_rejoinMember && m_undoAtMs >= 0 && clockMs() - m_undoAtMs > 3000
+            && m_write->firstAckFrom(m_undoAtMs)) {
+            m_report.rejoin.state = QStringLiteral("leader_again");
+            m_report.rejoin.note = QStringLiteral("%1 holds the leader key again after the undo").arg(m_rejoinMember);
+            return true;
+        }
         if (!m_rejoinQueryBusy) {
             // Ask whoever holds the leader key now, directly (not through HAProxy).
             const QString leader = m_currentLeaderKey.isEmpty() ? m_report.oldLeader : m_currentLeaderKey;
@@ -632,7 +640,8 @@ void ChaosRunner::trackRejoin()
         return false;
     }, [this](bool ok) {
         if (ok) {
-            m_report.rejoin.state = QStringLiteral("streaming");
+            if (m_report.rejoin.state.isEmpty())
+                m_report.rejoin.state = QStringLiteral("streaming");
             finalHealth();
             return;
         }
@@ -859,6 +868,10 @@ void ChaosRunner::buildPhases()
                   return t.source == u"etcd leader key" && !t.value.isEmpty() && t.value != oldLeader;
               }));
     }
+    if (m_tracker)
+        for (const auto &t : m_tracker->transitions())
+            if (t.source == u"etcd leader key" && t.atMs >= m_faultAtMs)
+                m_report.leaderHistory.append({t.atMs - m_faultAtMs, t.value});
     m_report.phases.append({QStringLiteral("first_failed_write"), QStringLiteral("first failed write"),
                             m_firstFailAfterFault >= 0 ? rel(m_firstFailAfterFault) : std::nullopt, QString()});
     m_report.phases.append({QStringLiteral("undo"), QStringLiteral("fault undone"), m_undoAtMs >= 0 ? rel(m_undoAtMs) : std::nullopt,

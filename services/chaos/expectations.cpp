@@ -43,6 +43,21 @@ Expectation rejoined(const ChaosReport &r)
                                                  r.rejoin.note.isEmpty() ? QString() : QStringLiteral(" — ") + r.rejoin.note)};
 }
 
+// One failover, not two: the old primary must not take the leader key back once another member held it.
+Expectation oneLeaderChange(const ChaosReport &r)
+{
+    bool otherHeld = false;
+    bool tookBack = false;
+    for (const auto &c : r.leaderHistory) {
+        if (!c.holder.isEmpty() && c.holder != r.oldLeader)
+            otherHeld = true;
+        else if (otherHeld && c.holder == r.oldLeader)
+            tookBack = true;
+    }
+    return {QStringLiteral("the old primary does not take the leader role back"), !tookBack,
+            QStringLiteral("leader key: %1").arg(r.leaderHistoryText())};
+}
+
 Expectation noLoss(const ChaosReport &r)
 {
     return {QStringLiteral("no acknowledged write lost (synchronous_mode on)"), r.rpo.checked && r.rpo.missing == 0,
@@ -83,6 +98,7 @@ QList<Expectation> judgeRun(FaultKind kind, const ChaosReport &r)
     case FaultKind::PartitionPrimary:
         out.append(newLeaderWithin(r, r.budgetMs.value_or(0),
                                    QStringLiteral("a new leader takes writes within ttl + loop_wait + HAProxy detection")));
+        out.append(oneLeaderChange(r));
         out.append(rejoined(r));
         if (r.synchronousMode)
             out.append(noLoss(r));
@@ -90,6 +106,7 @@ QList<Expectation> judgeRun(FaultKind kind, const ChaosReport &r)
     case FaultKind::StopPrimary:
         out.append(newLeaderWithin(r, r.ttl * 1000LL,
                                    QStringLiteral("a new leader takes writes before the ttl runs out (the key is released, not expired)")));
+        out.append(oneLeaderChange(r));
         out.append(rejoined(r));
         if (r.synchronousMode)
             out.append(noLoss(r));

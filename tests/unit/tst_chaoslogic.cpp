@@ -145,6 +145,20 @@ private slots:
         QVERIFY(!allPassed(judgeRun(FaultKind::CrashPrimary, sameLeader)));
     }
 
+    void aThawedPrimaryTakingItsKeyBackFails()
+    {
+        ChaosReport r = recorded(QStringLiteral("run-crash-primary.json"));
+        r.leaderHistory = {{9200, QString()}, {9400, QStringLiteral("pg3")}};
+        QVERIFY(allPassed(judgeRun(FaultKind::FreezePrimary, r)));
+        r.leaderHistory.append({10500, QStringLiteral("pg2")});   // pg2 was the old leader
+        const auto verdicts = judgeRun(FaultKind::FreezePrimary, r);
+        QVERIFY(!allPassed(verdicts));
+        bool named = false;
+        for (const auto &e : verdicts)
+            named = named || (!e.passed && e.decidedBy.contains(u"pg2 → none (9.20 s) → pg3 (9.40 s) → pg2 (10.50 s)"));
+        QVERIFY(named);
+    }
+
     void lostWritesFailOnlyWithSynchronousMode()
     {
         ChaosReport r = recorded(QStringLiteral("run-stall-then-crash-async.json"));
