@@ -137,6 +137,7 @@ QJsonObject ChaosReport::toJson() const
                      {QStringLiteral("state"), rejoin.state},
                      {QStringLiteral("ms"), optionalMs(rejoin.ms)},
                      {QStringLiteral("note"), rejoin.note}}},
+        {QStringLiteral("reinitialised"), QJsonArray::fromStringList(reinitialised)},
         {QStringLiteral("expectations"), expectationArray},
         {QStringLiteral("verdict"), verdict},
         {QStringLiteral("error"), error},
@@ -213,6 +214,8 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     const QJsonObject rj = o.value(QStringLiteral("rejoin")).toObject();
     r.rejoin = {rj.value(QStringLiteral("member")).toString(), rj.value(QStringLiteral("state")).toString(),
                 readOptional(rj.value(QStringLiteral("ms"))), rj.value(QStringLiteral("note")).toString()};
+    for (const auto &v : o.value(QStringLiteral("reinitialised")).toArray())
+        r.reinitialised.append(v.toString());
     for (const auto &v : o.value(QStringLiteral("expectations")).toArray()) {
         const QJsonObject e = v.toObject();
         r.expectations.append({e.value(QStringLiteral("text")).toString(), e.value(QStringLiteral("passed")).toBool(),
@@ -376,6 +379,8 @@ QString reportCardText(const ChaosReport &r)
                      .arg(r.rejoin.member, r.rejoin.state,
                           r.rejoin.ms ? QStringLiteral(" after %1").arg(formatSeconds(r.rejoin.ms)) : QString(),
                           r.rejoin.note.isEmpty() ? QString() : QStringLiteral(" — ") + r.rejoin.note);
+    if (!r.reinitialised.isEmpty())
+        t += QStringLiteral("  reinitialised to make the lab healthy again: %1\n").arg(r.reinitialised.join(QStringLiteral(", ")));
     for (const auto &e : r.expectations)
         t += QStringLiteral("  [%1] %2 — %3\n").arg(e.passed ? QStringLiteral("PASS") : QStringLiteral("FAIL"), e.text, e.decidedBy);
     return t;

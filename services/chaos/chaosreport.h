@@ -98,6 +98,7 @@ struct ChaosReport {
     Reads reads;
     Rpo rpo;
     Rejoin rejoin;
+    QStringList reinitialised;        // members the console had to reinitialise to make the lab healthy again
     QList<Expectation> expectations;
     QString verdict;                  // PASS, FAIL or ERROR (the run itself could not be made)
     QString error;

@@ -168,10 +168,11 @@ void ChaosRunner::start()
     });
 }
 
-void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then)
+void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
+                               std::function<void(const LabHealth &)> onTimeout)
 {
     auto *check = new LabHealthCheck(m_state.config, m_state.secrets, m_http, this);
-    connect(check, &LabHealthCheck::finished, this, [this, check, deadlineMs, then](const LabHealth &h) {
+    connect(check, &LabHealthCheck::finished, this, [this, check, deadlineMs, then, onTimeout](const LabHealth &h) {
         check->deleteLater();
         if (m_finished)
             return;
@@ -182,10 +183,13 @@ void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHe
             return;
         }
         if (m_runClock.elapsed() >= deadlineMs || m_cancelled) {
-            fail(QStringLiteral("the lab is not healthy: %1").arg(h.problems.join(QStringLiteral("; "))));
+            if (onTimeout && !m_cancelled)
+                onTimeout(h);
+            else
+                fail(QStringLiteral("the lab is not healthy: %1").arg(h.problems.join(QStringLiteral("; "))));
             return;
         }
-        QTimer::singleShot(1000, this, [this, deadlineMs, then] { checkHealthy(deadlineMs, then); });
+        QTimer::singleShot(1000, this, [this, deadlineMs, then, onTimeout] { checkHealthy(deadlineMs, then, onTimeout); });
     });
     check->start();
 }
@@ -663,19 +667,62 @@ void ChaosRunner::finalHealth()
     setStage(QStringLiteral("waiting until the lab is healthy again"));
     // A second of writes on the recovered cluster, so the probes end on acknowledged writes.
     QTimer::singleShot(1000, this, [this] {
+        m_probesStoppedAtMs = clockMs();
         if (m_write)
             m_write->stop();
         if (m_read)
             m_read->stop();
         if (m_tracker)
             m_tracker->stop();
-        checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &h) {
-            m_report.newLeader = h.leader;
-            if (const PatroniMember *l = h.cluster.leader())
-                m_report.newTimeline = l->timeline;
-            restoreConfig([this] { checkRpo(); });
-        });
+        checkHealthy(m_runClock.elapsed() + kSettleTimeoutMs, [this](const LabHealth &h) { afterRecovery(h); },
+                     [this](const LabHealth &h) { heal(h); });
     });
+}
+
+// Replicas that do not stream from the leader after the settle time have diverged (seen after a
+// thawed primary took its key back: both replicas ahead of it on the same timeline, which
+// Patroni 3.0.2 does not rewind). Reinitialising them is the undo that brings the lab back.
+void ChaosRunner::heal(const LabHealth &h)
+{
+    QStringList stuck;
+    for (int i = 0; i < kLabMembers; ++i) {
+        const QString name = m_state.config.memberName(i);
+        if (!h.leader.isEmpty() && name != h.leader && !h.streamingReplicas.contains(name))
+            stuck << name;
+    }
+    if (stuck.isEmpty()) {
+        m_report.error = QStringLiteral("the lab is not healthy after the run: %1").arg(h.problems.join(QStringLiteral("; ")));
+        afterRecovery(h);
+        return;
+    }
+    setStage(QStringLiteral("reinitialising %1: not streaming from %2").arg(stuck.join(QStringLiteral(", ")), h.leader));
+    for (const QString &name : std::as_const(stuck)) {
+        m_report.reinitialised << name;
+        addEvent(clockMs(), QStringLiteral("chaos"),
+                 QStringLiteral("%1 does not stream from %2 %3 s after the undo: reinitialising it")
+                         .arg(name, h.leader).arg(kSettleTimeoutMs / 1000));
+        m_http->send("POST", restUrl(name, QStringLiteral("/reinitialize")), "{\"force\": true}", 5000, this,
+                     [this, name](const HttpResult &r) {
+                         if (!r.isSuccess())
+                             addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("reinitialising %1 failed: %2")
+                                                                                 .arg(name, explainHttpFailure(r, name + QStringLiteral("'s REST API"))));
+                     });
+    }
+    checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &again) { afterRecovery(again); },
+                 [this](const LabHealth &again) {
+                     m_report.error = QStringLiteral("the lab is not healthy after the run, even after reinitialising %1: %2")
+                                              .arg(m_report.reinitialised.join(QStringLiteral(", ")),
+                                                   again.problems.join(QStringLiteral("; ")));
+                     afterRecovery(again);
+                 });
+}
+
+void ChaosRunner::afterRecovery(const LabHealth &h)
+{
+    m_report.newLeader = h.leader.isEmpty() ? m_currentLeaderKey : h.leader;
+    if (const PatroniMember *l = h.cluster.leader())
+        m_report.newTimeline = l->timeline;
+    restoreConfig([this] { checkRpo(); });
 }
 
 void ChaosRunner::restoreConfig(std::function<void()> then)
@@ -733,6 +780,11 @@ void ChaosRunner::checkRpo()
     for (const auto &a : m_write->acks())
         acked.append(a.id);
     m_report.rpo.acknowledged = static_cast<int>(acked.size());
+    if (m_report.newLeader.isEmpty()) {
+        m_report.rpo.note = QStringLiteral("no leader to read back from");
+        finish();
+        return;
+    }
     if (acked.isEmpty()) {
         m_report.rpo.note = QStringLiteral("no write was acknowledged");
         checkHistory();
@@ -843,7 +895,13 @@ void ChaosRunner::buildPhases()
         m_report.phases.append({key, title, t ? rel(t->atMs) : std::nullopt, t ? t->source : QString()});
     };
     const QString oldLeader = m_report.oldLeader;
-    const QString newLeader = m_report.newLeader;
+    // The member that took over first (a thawed old primary may have taken the key back since).
+    QString newLeader = m_report.newLeader;
+    if (m_tracker)
+        if (const auto *t = m_tracker->firstAfter(m_faultAtMs, [&](const auto &tr) {
+                return tr.source == u"etcd leader key" && !tr.value.isEmpty() && tr.value != oldLeader;
+            }))
+            newLeader = t->value;
     if (m_tracker && m_fault->expectsFailover) {
         phase(QStringLiteral("haproxy_old_down"), QStringLiteral("HAProxy marks the old primary DOWN"),
               m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) { return t.source == QStringLiteral("HAProxy ") + oldLeader && t.value == u"DOWN"; }));
@@ -868,10 +926,6 @@ void ChaosRunner::buildPhases()
                   return t.source == u"etcd leader key" && !t.value.isEmpty() && t.value != oldLeader;
               }));
     }
-    if (m_tracker)
-        for (const auto &t : m_tracker->transitions())
-            if (t.source == u"etcd leader key" && t.atMs >= m_faultAtMs)
-                m_report.leaderHistory.append({t.atMs - m_faultAtMs, t.value});
     m_report.phases.append({QStringLiteral("first_failed_write"), QStringLiteral("first failed write"),
                             m_firstFailAfterFault >= 0 ? rel(m_firstFailAfterFault) : std::nullopt, QString()});
     m_report.phases.append({QStringLiteral("undo"), QStringLiteral("fault undone"), m_undoAtMs >= 0 ? rel(m_undoAtMs) : std::nullopt,
@@ -889,11 +943,15 @@ void ChaosRunner::finish()
         QList<qint64> times;
         for (const auto &a : m_write->acks())
             times.append(a.atMs);
-        const Outage o = measureOutage(times, m_faultAtMs, m_write->nowMs());
+        const Outage o = measureOutage(times, m_faultAtMs, m_probesStoppedAtMs >= 0 ? m_probesStoppedAtMs : m_write->nowMs());
         m_report.rtoMs = o.rtoMs;
         m_report.writeGapMs = o.gapMs;
         m_report.writeGapStartMs = o.startMs;
         m_report.undoAtMs = m_undoAtMs >= 0 ? std::optional<qint64>(m_undoAtMs - m_faultAtMs) : std::nullopt;
+        if (m_tracker)
+            for (const auto &t : m_tracker->transitions())
+                if (t.source == u"etcd leader key" && t.atMs >= m_faultAtMs)
+                    m_report.leaderHistory.append({t.atMs - m_faultAtMs, t.value});
         buildPhases();
     }
     if (m_write) {

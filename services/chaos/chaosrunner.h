@@ -43,9 +43,10 @@ class ChaosRunner : public QObject {
     Q_OBJECT
 public:
     static constexpr int kHealthyTimeoutMs = 90000;
+    static constexpr int kSettleTimeoutMs = 30000;   // after the rejoin: then stuck replicas are reinitialised
     static constexpr int kWarmUpMs = 2000;
     static constexpr int kStallMs = 2000;
-    static constexpr int kRejoinTimeoutMs = 90000;
+    static constexpr int kRejoinTimeoutMs = 60000;
     static constexpr int kTickMs = 100;
     static constexpr int kRestoreTimeoutMs = 30000;
 
@@ -84,7 +85,10 @@ private:
     void waitUntil(int timeoutMs, std::function<bool()> condition, std::function<void(bool)> then);
     void tick();
 
-    void checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then);
+    void checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
+                      std::function<void(const LabHealth &)> onTimeout = {});
+    void heal(const LabHealth &h);
+    void afterRecovery(const LabHealth &h);
     void readConfig();
     void configure();
     void waitForSyncMode(bool on, std::function<void(bool)> then);
@@ -136,6 +140,7 @@ private:
     std::optional<bool> m_restoreFailsafe;
     qint64 m_faultAtMs = -1;           // probe clock
     qint64 m_undoAtMs = -1;
+    qint64 m_probesStoppedAtMs = -1;
     qint64 m_firstFailAfterFault = -1;
     bool m_writesFailing = false;
     bool m_readsFailing = false;

@@ -12,12 +12,23 @@ QString leaderText(const ChaosReport &r)
     return QStringLiteral("leader %1 → %2").arg(r.oldLeader, r.newLeader.isEmpty() ? QStringLiteral("none") : r.newLeader);
 }
 
+// Another member took the leader key after the fault (whoever holds it at the end).
+bool anotherLeaderTookOver(const ChaosReport &r)
+{
+    for (const auto &c : r.leaderHistory)
+        if (!c.holder.isEmpty() && c.holder != r.oldLeader)
+            return true;
+    return !r.newLeader.isEmpty() && r.newLeader != r.oldLeader;
+}
+
 Expectation newLeaderWithin(const ChaosReport &r, qint64 limitMs, const QString &text)
 {
-    const bool changed = !r.newLeader.isEmpty() && r.newLeader != r.oldLeader;
+    const bool changed = anotherLeaderTookOver(r);
     const bool inTime = r.rtoMs && *r.rtoMs <= limitMs;
     return {text, changed && inTime,
-            QStringLiteral("%1; RTO %2, limit %3").arg(leaderText(r), formatSeconds(r.rtoMs), formatSeconds(limitMs))};
+            QStringLiteral("%1; RTO %2, limit %3")
+                    .arg(r.leaderHistory.isEmpty() ? leaderText(r) : QStringLiteral("leader key ") + r.leaderHistoryText(),
+                         formatSeconds(r.rtoMs), formatSeconds(limitMs))};
 }
 
 Expectation noLeaderChange(const ChaosReport &r)
@@ -146,6 +157,9 @@ QList<Expectation> judgeRun(FaultKind kind, const ChaosReport &r)
         out.append(noLeaderChange(r));
         break;
     }
+    if (!r.reinitialised.isEmpty())
+        out.append({QStringLiteral("every member streams again without a reinit"), false,
+                    QStringLiteral("reinitialised by the console: %1").arg(r.reinitialised.join(QStringLiteral(", ")))});
     return out;
 }
 
