@@ -930,8 +930,16 @@ void ChaosRunner::buildPhases()
                             m_firstFailAfterFault >= 0 ? rel(m_firstFailAfterFault) : std::nullopt, QString()});
     m_report.phases.append({QStringLiteral("undo"), QStringLiteral("fault undone"), m_undoAtMs >= 0 ? rel(m_undoAtMs) : std::nullopt,
                             m_fault->undo});
+    // Whether the outage ended when the cluster came back or when the client tried again: the
+    // write that ended it, when it was sent and how long it waited.
+    QString firstWriteDetail;
+    if (m_report.rtoMs)
+        if (const WriteProbe::Ack *a = m_write->firstAckFrom(m_faultAtMs + *m_report.rtoMs))
+            firstWriteDetail = QStringLiteral("sent at %1, answered %2 ms later")
+                                       .arg(formatSeconds(a->sentMs - m_faultAtMs))
+                                       .arg(a->atMs - a->sentMs);
     m_report.phases.append({QStringLiteral("first_write"), QStringLiteral("first acknowledged write after the outage"),
-                            m_report.rtoMs, QString()});
+                            m_report.rtoMs, firstWriteDetail});
 }
 
 void ChaosRunner::finish()

@@ -64,6 +64,7 @@ void WriteProbe::tick()
         connect(m_query, &PgQuery::finished, this, &WriteProbe::onFinished);
     }
     m_sentId = m_idBase + m_nextId++;
+    m_sentAtMs = nowMs();
     const QString insert = QStringLiteral("INSERT INTO %1 (id) VALUES (%2) ON CONFLICT (id) DO NOTHING "
                                           "RETURNING pg_current_wal_lsn()::text")
                                .arg(QLatin1String(kTable)).arg(m_sentId);
@@ -85,7 +86,7 @@ void WriteProbe::onFinished(const PgResult &r)
         m_tableReady = true;
         ++m_acked;
         m_lastAckMs = at;
-        m_acks.append({m_sentId, at, r.rows.isEmpty() ? QString() : r.rows.front().value(0)});
+        m_acks.append({m_sentId, at, r.rows.isEmpty() ? QString() : r.rows.front().value(0), m_sentAtMs});
         emit acknowledged(m_sentId, at);
     } else {
         ++m_failed;

@@ -44,6 +44,7 @@ public:
         qint64 id = 0;
         qint64 atMs = 0;
         QString lsn;
+        qint64 sentMs = 0;   // when the write was sent: atMs − sentMs is how long it waited
     };
     const QList<Ack> &acks() const { return m_acks; }
     // The first acknowledgement at or after `ms`, and the last one before it (nullptr if none).
@@ -70,6 +71,7 @@ private:
     bool m_tableReady = false;
     qint64 m_nextId = 1;
     qint64 m_sentId = 0;
+    qint64 m_sentAtMs = 0;
     qint64 m_idBase = 0;
     int m_acked = 0;
     int m_failed = 0;

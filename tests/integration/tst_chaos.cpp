@@ -276,8 +276,9 @@ private slots:
         }
         QVERIFY(end > 0);
         const qint64 ownRto = std::chrono::duration_cast<std::chrono::milliseconds>(acks[end] - r.faultAt).count();
-        qInfo("RTO: console %lld ms, independent probe %lld ms (write gap %lld vs %lld ms)", *rep.rtoMs, ownRto,
-              rep.writeGapMs.value_or(-1), longest);
+        qInfo("RTO: console %lld ms, independent probe %lld ms (write gap %lld vs %lld ms); the console's first write: %s",
+              *rep.rtoMs, ownRto, rep.writeGapMs.value_or(-1), longest,
+              qPrintable(rep.phase(QStringLiteral("first_write"))->detail));
         QVERIFY2(std::abs(ownRto - *rep.rtoMs) <= 300,
                  qPrintable(QStringLiteral("console %1 ms vs independent %2 ms").arg(*rep.rtoMs).arg(ownRto)));
         m_crashRtoMs = *rep.rtoMs;
