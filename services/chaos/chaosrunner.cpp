@@ -242,7 +242,10 @@ void ChaosRunner::readConfig()
         m_report.preset = LabTimings::presetMatching(m_report.ttl, m_report.loopWait, m_report.retryTimeout);
         m_report.synchronousMode = c.synchronousMode;
         m_report.failsafeMode = c.failsafeMode;
-        const Budget b = faultBudget(m_fault->kind, m_report.ttl, m_report.loopWait, m_report.retryTimeout, kLabHaproxyCheck);
+        // Paused, no failover is expected: there is no failover budget to meet.
+        const Budget b = m_fault->expectsFailover && m_report.paused
+                ? Budget{}
+                : faultBudget(m_fault->kind, m_report.ttl, m_report.loopWait, m_report.retryTimeout, kLabHaproxyCheck);
         m_report.budgetMs = b.ms;
         m_report.budgetFormula = b.formula;
         configure();
@@ -589,6 +592,10 @@ void ChaosRunner::undo()
 
 void ChaosRunner::recover()
 {
+    if (m_fault->expectsFailover && m_report.paused) {
+        recoverPaused();
+        return;
+    }
     if (isMemberFault(m_fault->kind)) {
         m_rejoinMember = m_victims.front();
         m_report.rejoin.member = m_rejoinMember;
@@ -599,6 +606,36 @@ void ChaosRunner::recover()
     // Writes must be back before the probes stop: the outage ends with the first acknowledged write.
     waitUntil(kHealthyTimeoutMs, [this] { return m_write->firstAckFrom(m_undoAtMs) && !m_writesFailing; },
               [this](bool) { finalHealth(); });
+}
+
+// In maintenance mode nobody took over, and the restarted Patroni does not start PostgreSQL on
+// its own: ask it to (POST /restart) when its PostgreSQL is not running, then wait for writes.
+void ChaosRunner::recoverPaused()
+{
+    m_rejoinMember = m_victims.front();
+    m_report.rejoin.member = m_rejoinMember;
+    setStage(QStringLiteral("paused: waiting for %1 to serve writes again").arg(m_rejoinMember));
+    QTimer::singleShot(3000, this, [this] {
+        m_http->get(restUrl(m_rejoinMember, QStringLiteral("/patroni")), 2000, this, [this](const HttpResult &r) {
+            const auto st = r.isSuccess() ? parsePatroniStatus(r.body) : Result<PatroniNodeStatus>(makeError(r.error));
+            if (st && st.value().state == u"running")
+                return;
+            addEvent(clockMs(), QStringLiteral("chaos"),
+                     QStringLiteral("paused: Patroni does not start PostgreSQL in maintenance mode; POST /restart to %1").arg(m_rejoinMember));
+            m_http->send("POST", restUrl(m_rejoinMember, QStringLiteral("/restart")), "{}", 30000, this, [this](const HttpResult &rr) {
+                if (!rr.isSuccess())
+                    addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("POST /restart failed: %1")
+                                                                         .arg(explainHttpFailure(rr, m_rejoinMember + QStringLiteral("'s REST API"))));
+            });
+        });
+    });
+    waitUntil(kRejoinTimeoutMs, [this] { return m_write->firstAckFrom(m_undoAtMs) && !m_writesFailing; }, [this](bool ok) {
+        m_report.rejoin.state = ok ? QStringLiteral("leader_again") : QStringLiteral("needs_reinit");
+        m_report.rejoin.ms = ok ? std::optional<qint64>(clockMs() - m_undoAtMs) : std::nullopt;
+        m_report.rejoin.note = ok ? QStringLiteral("paused: no failover; %1 leads again once its PostgreSQL runs").arg(m_rejoinMember)
+                                  : QStringLiteral("paused: %1 did not serve writes %2 s after the undo").arg(m_rejoinMember).arg(kRejoinTimeoutMs / 1000);
+        finalHealth();
+    });
 }
 
 void ChaosRunner::trackRejoin()

@@ -99,6 +99,7 @@ private:
     void undo();
     void recover();
     void trackRejoin();
+    void recoverPaused();
     void finalHealth();
     void restoreConfig(std::function<void()> then);
     void putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std::function<void()> then);

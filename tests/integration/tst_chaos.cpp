@@ -393,6 +393,31 @@ private slots:
         QCOMPARE(rep.newLeader, rep.oldLeader);
     }
 
+    void crashWhilePausedMeansNoFailover()
+    {
+        auto patch = [this](bool pause) {
+            auto done = std::make_shared<int>(0);
+            QUrl url(QStringLiteral("http://127.0.0.1:%1/config").arg(config().ports.rest[0]));
+            m_http.send("PATCH", url, pause ? "{\"pause\": true}" : "{\"pause\": false}", 5000, this,
+                        [done](const HttpResult &r) { *done = r.isSuccess() ? 1 : -1; });
+            return QTest::qWaitFor([done] { return *done != 0; }, 6000) && *done == 1;
+        };
+        QVERIFY(patch(true));
+        QTest::qWait(3000);   // every member's next loop sees the pause
+        const Run r = run(options(QStringLiteral("crash-primary")));
+        QVERIFY(patch(false));
+        const ChaosReport &rep = r.report;
+        QVERIFY(rep.paused);
+        QCOMPARE(rep.verdict, QStringLiteral("PASS"));
+        QCOMPARE(rep.expectations.size(), 1);
+        QVERIFY(rep.expectations.front().text.contains(u"no failover while paused"));
+        QCOMPARE(rep.newLeader, rep.oldLeader);
+        QCOMPARE(rep.rejoin.state, QStringLiteral("leader_again"));
+        QVERIFY(!rep.budgetMs);
+        // Nobody else answered /primary while the leader was down.
+        QVERIFY(!rep.phase(QStringLiteral("new_primary_200"))->atMs);
+    }
+
     void cliReportMatchesTheSchema()
     {
         const QString report = m_tmp.filePath(QStringLiteral("report.json"));
