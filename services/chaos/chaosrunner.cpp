@@ -699,18 +699,24 @@ void ChaosRunner::trackRejoin()
     });
 }
 
+void ChaosRunner::stopProbes()
+{
+    if (m_probesStoppedAtMs < 0)
+        m_probesStoppedAtMs = clockMs();
+    if (m_write)
+        m_write->stop();
+    if (m_read)
+        m_read->stop();
+    if (m_tracker)
+        m_tracker->stop();
+}
+
 void ChaosRunner::finalHealth()
 {
     setStage(QStringLiteral("waiting until the lab is healthy again"));
     // A second of writes on the recovered cluster, so the probes end on acknowledged writes.
     QTimer::singleShot(1000, this, [this] {
-        m_probesStoppedAtMs = clockMs();
-        if (m_write)
-            m_write->stop();
-        if (m_read)
-            m_read->stop();
-        if (m_tracker)
-            m_tracker->stop();
+        stopProbes();
         checkHealthy(m_runClock.elapsed() + kSettleTimeoutMs, [this](const LabHealth &h) { afterRecovery(h); },
                      [this](const LabHealth &h) { heal(h); });
     });
@@ -1043,12 +1049,7 @@ void ChaosRunner::fail(const QString &error)
         for (const QString &v : std::as_const(m_victims))
             labmember::relaunch(m_labDir, v);
     }
-    if (m_write)
-        m_write->stop();
-    if (m_read)
-        m_read->stop();
-    if (m_tracker)
-        m_tracker->stop();
+    stopProbes();
     if (m_restoreSync || m_restoreFailsafe) {
         restoreConfig([this] { finish(); });
         return;

@@ -100,6 +100,7 @@ private:
     void recover();
     void trackRejoin();
     void recoverPaused();
+    void stopProbes();
     void finalHealth();
     void restoreConfig(std::function<void()> then);
     void putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std::function<void()> then);

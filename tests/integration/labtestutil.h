@@ -45,6 +45,27 @@ inline QList<qint64> processesMentioning(const QString &needle)
     return out;
 }
 
+// A lab of a test's own, started from nothing (its directory removed first).
+inline pgha::svc::LabOutcome startFreshLab(const pgha::svc::LabConfig &config, pgha::svc::HttpClient *http)
+{
+    QDir(config.labDir).removeRecursively();
+    pgha::svc::NativeLab lab(config, http);
+    QSignalSpy finished(&lab, &pgha::svc::NativeLab::startFinished);
+    lab.start({});
+    return waitFor(finished, pgha::svc::NativeLab::kStartTimeoutMs);
+}
+
+// Stops a test's own lab, checks that no process of it is left, and removes its directory.
+inline void stopAndRemoveLab(const pgha::svc::LabConfig &config, pgha::svc::HttpClient *http)
+{
+    pgha::svc::NativeLab lab(config, http);
+    QSignalSpy stopped(&lab, &pgha::svc::NativeLab::stopFinished);
+    lab.stop();
+    waitFor(stopped, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMentioning(config.labDir).isEmpty(), 15000);
+    QDir(config.labDir).removeRecursively();
+}
+
 inline QStringList busyPorts(const pgha::svc::LabConfig &config)
 {
     QStringList busy;

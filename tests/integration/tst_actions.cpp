@@ -204,24 +204,12 @@ private slots:
     {
         QVERIFY(m_tmp.isValid());
         m_journalPath = m_tmp.filePath(QStringLiteral("journal.jsonl"));
-        QDir(m_dir).removeRecursively();
-        NativeLab lab(config(), &m_http);
-        QSignalSpy finished(&lab, &NativeLab::startFinished);
-        lab.start({});
-        const LabOutcome o = labtest::waitFor(finished, NativeLab::kStartTimeoutMs);
+        const LabOutcome o = labtest::startFreshLab(config(), &m_http);
         QVERIFY2(o.ok, qPrintable(o.error.toString()));
         waitHealthy();
     }
 
-    void cleanupTestCase()
-    {
-        NativeLab lab(config(), &m_http);
-        QSignalSpy stopped(&lab, &NativeLab::stopFinished);
-        lab.stop();
-        labtest::waitFor(stopped, 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(labtest::processesMentioning(m_dir).isEmpty(), 15000);
-        QDir(m_dir).removeRecursively();
-    }
+    void cleanupTestCase() { labtest::stopAndRemoveLab(config(), &m_http); }
 
     void switchoverThereAndBack()
     {

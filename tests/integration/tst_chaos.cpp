@@ -210,23 +210,11 @@ private slots:
     {
         QVERIFY(m_tmp.isValid());
         qputenv("PGHA_CHAOS_STORE", m_tmp.filePath(QStringLiteral("runs.jsonl")).toUtf8());
-        QDir(m_dir).removeRecursively();
-        NativeLab lab(config(), &m_http);
-        QSignalSpy finished(&lab, &NativeLab::startFinished);
-        lab.start({});
-        const LabOutcome o = labtest::waitFor(finished, NativeLab::kStartTimeoutMs);
+        const LabOutcome o = labtest::startFreshLab(config(), &m_http);
         QVERIFY2(o.ok, qPrintable(o.error.toString()));
     }
 
-    void cleanupTestCase()
-    {
-        NativeLab lab(config(), &m_http);
-        QSignalSpy stopped(&lab, &NativeLab::stopFinished);
-        lab.stop();
-        labtest::waitFor(stopped, 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(labtest::processesMentioning(m_dir).isEmpty(), 15000);
-        QDir(m_dir).removeRecursively();
-    }
+    void cleanupTestCase() { labtest::stopAndRemoveLab(config(), &m_http); }
 
     void crashPrimaryWithSynchronousModeLosesNothing()
     {
