@@ -61,7 +61,10 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
         const bool leader = p.kind == LabComponentKind::Patroni && isPrimaryDataDir(p.dataDir);
         if (stage == Stage::FrontAndReplicas && !etcd && !leader && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
-        if (stage == Stage::Leader && leader && proc::isAlive(p.pid, p.startTicks))
+        // Everything but etcd still alive once the replicas are gone: the leader, and also a
+        // member whose data directory changed role in between (an old primary restarted by a
+        // chaos undo that demoted itself meanwhile), which no stage would stop otherwise.
+        if (stage == Stage::Leader && !etcd && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
         if (stage == Stage::Etcd && etcd && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
