@@ -9,8 +9,11 @@ namespace pgha::views {
 
 using svc::ActionKind;
 
-ActionMenu::ActionMenu(QWidget *parent) : QObject(parent)
+ActionMenu::ActionMenu(QWidget *parent) : QObject(parent), m_demo(new QAction(tr("Failover demo"), parent))
 {
+    m_demo->setObjectName(QStringLiteral("failoverDemo"));
+    connect(m_demo, &QAction::triggered, this, &ActionMenu::failoverDemoRequested);
+    setFailoverDemoAvailable(false, tr("no profile loaded"));
     auto request = [this](Entry e, ActionKind kind, bool all = false) {
         connect(make(e, {}, {}), &QAction::triggered, this, [this, kind, all] { emit actionRequested(kind, QString(), all); });
     };
@@ -62,12 +65,16 @@ void ActionMenu::fillMenu(QMenu *menu) const
     menu->addSeparator();
     menu->addAction(m_actions[Entry::CancelSwitchover]);
     menu->addAction(m_actions[Entry::CancelRestart]);
+    menu->addSeparator();
+    menu->addAction(m_demo);
 }
 
 void ActionMenu::fillToolBar(QToolBar *toolbar) const
 {
     for (Entry e : {Entry::Switchover, Entry::Failover, Entry::RestartMember, Entry::Reload, Entry::PauseResume, Entry::EditConfig})
         toolbar->addAction(m_actions[e]);
+    toolbar->addSeparator();
+    toolbar->addAction(m_demo);
 }
 
 QMenu *ActionMenu::memberMenu(const svc::PatroniMember &m, QWidget *parent)
@@ -101,6 +108,14 @@ void ActionMenu::setActionsEnabled(bool enabled, const QString &whyNot)
         it.value()->setEnabled(enabled);
         it.value()->setToolTip(enabled ? m_tips.value(it.key()) : tr("Disabled: %1").arg(whyNot));
     }
+}
+
+void ActionMenu::setFailoverDemoAvailable(bool available, const QString &whyNot)
+{
+    m_demo->setEnabled(available);
+    m_demo->setToolTip(available ? tr("Crash the primary of the running lab once and watch the failover: live RTO, then the "
+                                      "report card (Chaos tab)")
+                                 : tr("Disabled: %1").arg(whyNot));
 }
 
 void ActionMenu::setPaused(bool paused)

@@ -34,17 +34,23 @@ public:
     void setPaused(bool paused);    // the Pause/Resume toggle follows /cluster
     bool actionsEnabled() const { return m_enabled; }
     QAction *action(Entry e) const { return m_actions.value(e); }
+    // The one-click failover demo: crash the primary of the running lab and measure it. Enabled
+    // by where faults may run (a lab profile with its lab running), not by the action switch.
+    QAction *failoverDemo() const { return m_demo; }
+    void setFailoverDemoAvailable(bool available, const QString &whyNot);
 
 signals:
     // `member`: the member the operator chose in a context menu ("" from the menu bar).
     void actionRequested(pgha::svc::ActionKind kind, const QString &member, bool allMembers);
     void configEditorRequested();
+    void failoverDemoRequested();
 
 private:
     QAction *make(Entry e, const QString &text, const QString &tip);
 
     QHash<Entry, QAction *> m_actions;
     QHash<Entry, QString> m_tips;
+    QAction *m_demo;
     bool m_enabled = false;
     bool m_paused = false;
     QString m_whyNot;

@@ -78,7 +78,7 @@ EventTimelineView::EventTimelineView(models::EventTimelineModel *model, QWidget 
     m_table->setColumnWidth(models::EventTimelineModel::Source, 130);
 
     m_source->addItem(tr("All sources"), QString());
-    for (const char *s : {"patroni", "haproxy", "etcd", "lab", "profile"})
+    for (const char *s : {"patroni", "haproxy", "etcd", "lab", "profile", "action", "chaos"})
         m_source->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
     m_severity->addItem(tr("All severities"), 0);
     m_severity->addItem(tr("Warnings and errors"), static_cast<int>(Severity::Warning));

@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
 #include "actionmenu.h"
+#include "chaospanel.h"
+#include "chaosstrip.h"
 #include "clusterinfoview.h"
 #include "clustermodel.h"
 #include "environmentbanner.h"
@@ -53,6 +55,8 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_banner(new EnvironmentBanner(this)),
       m_actions(new ActionMenu(this)),
       m_journal(new JournalView(this)),
+      m_chaos(new ChaosPanel(this)),
+      m_chaosStrip(new ChaosStrip(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
@@ -81,6 +85,11 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->addTab(m_lagChart, tr("Replication lag"));
     m_tabs->addTab(m_clusterInfo, tr("Cluster"));
     m_tabs->addTab(m_journal, tr("Journal"));
+    m_tabs->addTab(m_chaos, tr("Chaos"));
+    // A chaos run stays in view above whichever tab is shown (the topology, in a demo).
+    membersLayout->addWidget(m_chaosStrip);
+    connect(m_tabs, &QTabWidget::currentChanged, m_chaosStrip,
+            [this] { m_chaosStrip->setCoveredByTab(m_tabs->currentWidget() == m_chaos); });
     membersLayout->addWidget(m_tabs, 1);
     left->addWidget(membersBox);
     left->addWidget(m_timeline);

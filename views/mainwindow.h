@@ -21,6 +21,8 @@ class SourceHealthModel;
 namespace pgha::views {
 
 class ActionMenu;
+class ChaosPanel;
+class ChaosStrip;
 class ClusterInfoView;
 class EnvironmentBanner;
 class EventTimelineView;
@@ -54,6 +56,8 @@ public:
     EnvironmentBanner *banner() const { return m_banner; }
     JournalView *journal() const { return m_journal; }
     QAction *profilesAction() const { return m_profiles; }
+    ChaosPanel *chaosPanel() const { return m_chaos; }
+    ChaosStrip *chaosStrip() const { return m_chaosStrip; }
 
     // The banner and the title carry the profile's name and kind (coloured per kind) and
     // whether operator actions are on.
@@ -93,6 +97,8 @@ private:
     EnvironmentBanner *m_banner;
     ActionMenu *m_actions;
     JournalView *m_journal;
+    ChaosPanel *m_chaos;
+    ChaosStrip *m_chaosStrip;
     QAction *m_profiles = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;

@@ -1,6 +1,7 @@
 #include "application.h"
 
 #include "actioncontroller.h"
+#include "chaoscontroller.h"
 #include "environmentbanner.h"
 #include "profileeditordialog.h"
 #include "secrets/secretstore.h"
@@ -107,6 +108,12 @@ Application::Application(const Options &options, QObject *parent)
     m_window->setCloseGuard([this] { return mayClose(); });
     m_actions = new ActionController(m_http, m_observer, m_window.get(), this);
     connect(m_actions, &ActionController::note, this, &Application::note);
+    m_chaos = new ChaosController(m_http, m_observer, m_window.get(), this);
+    connect(m_chaos, &ChaosController::note, this, &Application::note);
+    connect(m_chaos, &ChaosController::seriesFinished, this, [this] {
+        if (m_quitWhenIdle && !m_lab->isBusy())
+            emit readyToQuit();
+    });
     connect(m_window->profilesAction(), &QAction::triggered, this, &Application::openProfileEditor);
     connect(m_secrets, &svc::SecretStore::sessionOnlyChanged, this, &Application::showSessionOnly);
     // Ask the keychain once at start, so a missing backend is said now rather than when a
@@ -149,6 +156,7 @@ void Application::applyProfile(const svc::Profile &profile)
     m_observer->setProfile(profile);
     readProfilePasswords(profile);
     m_actions->setProfile(profile);
+    m_chaos->setProfile(profile);
     m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
                                                 : profile.sourceFile,
@@ -196,6 +204,10 @@ void Application::refreshLabStatus()
         m_labProgress->update(s);
     }
     using Status = svc::NativeLab::Status;
+    if (static_cast<int>(report.status) != m_lastLabStatus) {
+        m_lastLabStatus = static_cast<int>(report.status);
+        m_chaos->refreshEnvironment();   // faults may run now, or no longer
+    }
     const bool running = report.status == Status::Running;
     m_labProgress->setStage(report.summary, running ? 100 : 0);
     m_window->setLabActions(false, report.status != Status::Running && report.status != Status::Busy,
@@ -351,6 +363,13 @@ void Application::openProfileEditor()
 
 bool Application::mayClose()
 {
+    if (m_chaos->isRunning()) {
+        // A fault in flight is undone (and the configuration put back) before the window goes.
+        m_quitWhenIdle = true;
+        note(QStringLiteral("chaos"), tr("closing: undoing the chaos fault first"), 1);
+        m_chaos->cancel();
+        return false;
+    }
     if (!m_lab->isBusy())
         return true;
     // Never leave a half-started lab behind: stop it, then close.

@@ -27,6 +27,7 @@ class MainWindow;
 namespace pgha::app {
 
 class ActionController;
+class ChaosController;
 
 // The composition root of the GUI: creates and owns the services, models and the window, and
 // wires them (data up as signals, commands down as calls). Nothing else knows all three.
@@ -51,6 +52,7 @@ public:
     models::ClusterObserver *observer() const { return m_observer; }
     svc::NativeLab *lab() const { return m_lab; }
     ActionController *actions() const { return m_actions; }
+    ChaosController *chaos() const { return m_chaos; }
     svc::KeychainSecretStore *secrets() const { return m_secrets; }
     const svc::Profile &profile() const { return m_profile; }
     void openProfileEditor();
@@ -82,6 +84,8 @@ private:
     svc::KeychainSecretStore *m_secrets;
     std::unique_ptr<views::MainWindow> m_window;
     ActionController *m_actions = nullptr;
+    ChaosController *m_chaos = nullptr;
+    int m_lastLabStatus = -1;   // a change makes the chaos controller look at the lab again
     svc::Profile m_profile;
     QTimer m_labWatch;   // the lab directory, read while no start/stop runs (the CLI may act too)
     bool m_quitWhenIdle = false;

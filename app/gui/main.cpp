@@ -1,5 +1,6 @@
 // pgha-console: the desktop console.
 #include "application.h"
+#include "chaoscontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,8 +35,10 @@ int main(int argc, char *argv[])
          QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster or journal."), QStringLiteral("NAME"),
-         QStringLiteral("topology")},
+        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal or chaos."),
+         QStringLiteral("NAME"), QStringLiteral("topology")},
+        {QStringLiteral("demo"), QStringLiteral("Run the failover demo on launch (crash the primary of the running lab once; "
+                                                "after --lab native, once the lab is up).")},
         {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
          QStringLiteral("MS"), QStringLiteral("3000")},
     });
@@ -68,10 +71,11 @@ int main(int argc, char *argv[])
     QObject::connect(&signalWatcher, &pgha::app::SignalWatcher::interrupted, &app, [&app] {
         if (app.window()->isVisible())
             app.window()->close();
-        if (!app.lab()->isBusy())
+        if (!app.lab()->isBusy() && !app.chaos()->isRunning())
             QApplication::quit();
     });
-    const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"), QStringLiteral("journal")};
+    const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
+                           QStringLiteral("journal"), QStringLiteral("chaos")};
     const auto tab = tabs.indexOf(parser.value(QStringLiteral("tab")));
     if (tab < 0) {
         qCritical("pgha-console: --tab takes one of: %s", qPrintable(tabs.join(QStringLiteral(", "))));
@@ -79,6 +83,15 @@ int main(int argc, char *argv[])
     }
     app.window()->tabs()->setCurrentIndex(static_cast<int>(tab));
     app.show();
+    if (parser.isSet(QStringLiteral("demo"))) {
+        if (options.startLab)
+            QObject::connect(&app, &pgha::app::Application::labStartFinished, &app, [&app](const pgha::svc::LabOutcome &o) {
+                if (o.ok)
+                    app.chaos()->startFailoverDemo();
+            }, Qt::SingleShotConnection);
+        else
+            QTimer::singleShot(0, &app, [&app] { app.chaos()->startFailoverDemo(); });
+    }
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
         QTimer::singleShot(parser.value(QStringLiteral("screenshot-delay")).toInt(), &app, [&app, file] {

@@ -1,0 +1,258 @@
+#include "chaoscontroller.h"
+
+#include "actionmenu.h"
+#include "chaosliveview.h"
+#include "chaospanel.h"
+#include "chaosreportcard.h"
+#include "chaosrunsview.h"
+#include "chaosstrip.h"
+#include "clusterevent.h"
+#include "clusterobserver.h"
+#include "mainwindow.h"
+#include "topologyview.h"
+
+#include "chaos/chaosseries.h"
+
+#include <QDateTime>
+#include <QTabWidget>
+
+namespace pgha::app {
+
+using views::ChaosPanel;
+
+namespace {
+QString timedText(qint64 atMs, const QString &text)
+{
+    return QStringLiteral("%1%2 s  %3").arg(atMs >= 0 ? QStringLiteral("+") : QString()).arg(static_cast<double>(atMs) / 1000.0, 0, 'f', 2).arg(text);
+}
+} // namespace
+
+ChaosController::ChaosController(svc::HttpClient *http, models::ClusterObserver *observer, views::MainWindow *window,
+                                 QObject *parent)
+    : QObject(parent), m_http(http), m_observer(observer), m_window(window), m_storePath(storePathFromEnvironment())
+{
+    m_live.setInterval(kLiveTickMs);
+    connect(&m_live, &QTimer::timeout, this, &ChaosController::tick);
+    ChaosPanel *panel = window->chaosPanel();
+    connect(panel, &ChaosPanel::runRequested, this,
+            [this, panel] { run(panel->selectedFault(), panel->iterations(), panel->synchronousMode()); });
+    connect(panel, &ChaosPanel::cancelRequested, this, &ChaosController::cancel);
+    connect(window->actions(), &views::ActionMenu::failoverDemoRequested, this, &ChaosController::startFailoverDemo);
+    auto *strip = window->chaosStrip();
+    connect(strip, &views::ChaosStrip::cancelRequested, this, &ChaosController::cancel);
+    connect(strip, &views::ChaosStrip::reportRequested, this, [this] {
+        m_window->tabs()->setCurrentWidget(m_window->chaosPanel());
+        m_window->chaosPanel()->showPage(ChaosPanel::Page::ReportCard);
+    });
+    updateAvailability();
+    reloadRuns();
+}
+
+ChaosController::~ChaosController()
+{
+    // Never leave a fault behind (a frozen primary stays frozen): undo what can be undone now.
+    if (m_series)
+        m_series->cancel();
+}
+
+QString ChaosController::storePathFromEnvironment()
+{
+    const QString env = qEnvironmentVariable("PGHA_CHAOS_STORE");
+    return env.isEmpty() ? svc::defaultChaosStorePath() : env;
+}
+
+void ChaosController::setStorePath(const QString &path)
+{
+    m_storePath = path;
+    reloadRuns();
+}
+
+void ChaosController::reloadRuns()
+{
+    int skipped = 0;
+    auto runs = svc::loadChaosRuns(m_storePath, &skipped);
+    if (!runs) {
+        m_window->chaosPanel()->setRuns({}, m_storePath);
+        m_window->chaosPanel()->runsView()->setStoreError(runs.error().toString());
+        return;
+    }
+    m_window->chaosPanel()->setRuns(runs.value(), m_storePath, skipped);
+}
+
+void ChaosController::setProfile(const svc::Profile &profile)
+{
+    m_profile = profile;
+    refreshEnvironment();
+}
+
+void ChaosController::refreshEnvironment()
+{
+    // A run crashes and restarts lab processes on purpose: the lab looks "partial" meanwhile,
+    // which says nothing about where faults may run. Look again once the series is over.
+    if (isRunning())
+        return;
+    m_env = svc::chaosEnvironmentFor(m_profile);
+    updateAvailability();
+}
+
+svc::FaultAvailability ChaosController::availability(const QString &faultId) const
+{
+    const svc::FaultInfo *fault = svc::faultById(faultId);
+    if (!fault)
+        return {false, tr("no fault named \"%1\"").arg(faultId)};
+    return svc::faultAvailability(*fault, m_env);
+}
+
+void ChaosController::updateAvailability()
+{
+    QList<ChaosPanel::FaultEntry> entries;
+    for (const auto &f : svc::faultCatalog())
+        entries.append({f, svc::faultAvailability(f, m_env)});
+    m_window->chaosPanel()->setFaults(entries);
+    const svc::FaultAvailability demo = availability(QString::fromLatin1(kDemoFault));
+    m_window->actions()->setFailoverDemoAvailable(demo.available && !isRunning(),
+                                                  isRunning() ? tr("a chaos run is in progress") : demo.reason);
+}
+
+bool ChaosController::run(const QString &faultId, int iterations, std::optional<bool> synchronousMode)
+{
+    const svc::FaultInfo *fault = svc::faultById(faultId);
+    if (isRunning() || !fault) {
+        emit note(QStringLiteral("chaos"), isRunning() ? tr("a chaos run is already in progress") : tr("no fault named \"%1\"").arg(faultId), 1);
+        return false;
+    }
+    refreshEnvironment();   // fresh: the lab may have stopped since the last look
+    const svc::FaultAvailability a = svc::faultAvailability(*fault, m_env);
+    if (!a.available) {
+        emit note(QStringLiteral("chaos"), tr("%1 is not available: %2").arg(fault->title, a.reason), 1);
+        return false;
+    }
+    svc::ChaosOptions options;
+    options.faultId = faultId;
+    options.synchronousMode = synchronousMode;
+    const int n = std::clamp(iterations, 1, ChaosPanel::kMaxIterations);
+    auto *series = new svc::ChaosSeries(m_profile.labDir, options, n, m_storePath, m_http, this);
+    m_series = series;
+    m_faultTitle = fault->title;
+    ChaosPanel *panel = m_window->chaosPanel();
+    auto *strip = m_window->chaosStrip();
+    connect(series, &svc::ChaosSeries::runStarted, this, [this, panel, strip](int i, int total) {
+        m_lastLiveMs = -1;
+        panel->live()->startRun(m_faultTitle, i, total);
+        strip->startRun(m_demo ? tr("Failover demo — %1").arg(m_faultTitle) : m_faultTitle, i, total);
+        panel->showPage(ChaosPanel::Page::Live);
+        emit note(QStringLiteral("chaos"), tr("%1: run %2 of %3 started").arg(m_faultTitle).arg(i).arg(total), 0);
+    });
+    connect(series, &svc::ChaosSeries::stageChanged, this, [panel, strip](const QString &text) {
+        panel->live()->setStage(text);
+        strip->setStage(text);
+    });
+    connect(series, &svc::ChaosSeries::event, this, &ChaosController::onEvent);
+    connect(series, &svc::ChaosSeries::faultInjected, this, [panel] { panel->live()->markFaultInjected(); });
+    connect(series, &svc::ChaosSeries::storeError, this, [this, panel](const QString &error) {
+        panel->runsView()->setStoreError(error);
+        emit note(QStringLiteral("chaos"), error, 2);
+    });
+    connect(series, &svc::ChaosSeries::runFinished, this, &ChaosController::onRunFinished);
+    connect(series, &svc::ChaosSeries::finished, this, &ChaosController::onSeriesFinished);
+    panel->setRunning(true);
+    updateAvailability();
+    m_live.start();
+    series->start();
+    return true;
+}
+
+bool ChaosController::startFailoverDemo()
+{
+    const svc::FaultAvailability a = availability(QString::fromLatin1(kDemoFault));
+    if (isRunning() || !a.available) {
+        emit note(QStringLiteral("chaos"), tr("Failover demo not started: %1").arg(isRunning() ? tr("a chaos run is in progress") : a.reason), 1);
+        return false;
+    }
+    // The topology stays in view while the leader goes and a new one takes over; the strip
+    // above it counts the outage. The report card follows.
+    m_demo = true;
+    m_window->tabs()->setCurrentWidget(m_window->topology());
+    if (!run(QString::fromLatin1(kDemoFault), 1, std::nullopt)) {
+        m_demo = false;
+        return false;
+    }
+    return true;
+}
+
+void ChaosController::cancel()
+{
+    if (!m_series)
+        return;
+    emit note(QStringLiteral("chaos"), tr("%1: cancelled, undoing the fault").arg(m_faultTitle), 1);
+    m_series->cancel();
+}
+
+void ChaosController::tick()
+{
+    const svc::ChaosRunner *runner = m_series ? m_series->current() : nullptr;
+    if (!runner)
+        return;
+    const qint64 ms = runner->liveRtoMs();
+    // The counter stands still once writes are acknowledged again: that value is the RTO.
+    const bool recovered = ms >= 0 && ms == m_lastLiveMs;
+    m_lastLiveMs = ms;
+    m_window->chaosPanel()->live()->setLive(ms, runner->report().budgetMs, recovered);
+    m_window->chaosStrip()->setLive(ms, recovered, runner->report().budgetMs);
+}
+
+void ChaosController::onEvent(const svc::ChaosReport::Event &e)
+{
+    m_window->chaosPanel()->live()->addEvent(e);
+    const bool injected = m_series && m_series->current() && m_series->current()->liveRtoMs() >= 0;
+    const bool trouble = e.text.startsWith(u"writes fail") || e.text.startsWith(u"reads fail") || e.text.contains(u"failed");
+    m_observer->record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("chaos:") + e.source,
+                        trouble ? models::ClusterEvent::Severity::Warning : models::ClusterEvent::Severity::Info,
+                        QStringLiteral("chaos"), m_series ? m_faultTitle : QString(), injected ? timedText(e.atMs, e.text) : e.text});
+}
+
+void ChaosController::onRunFinished(const svc::ChaosReport &r)
+{
+    ChaosPanel *panel = m_window->chaosPanel();
+    panel->live()->finishRun(r);
+    m_window->chaosStrip()->finishRun(r);
+    reloadRuns();
+    panel->showReport(r);
+    if (m_demo) {
+        m_window->tabs()->setCurrentWidget(panel);
+        panel->selectFault(r.faultId);
+    }
+    QString text = tr("%1 run %2/%3: %4 · RTO %5").arg(r.faultTitle).arg(r.iteration).arg(r.iterations).arg(r.verdict, svc::formatSeconds(r.rtoMs));
+    if (r.budgetMs)
+        text += tr(" (budget %1)").arg(svc::formatSeconds(r.budgetMs));
+    if (r.rpo.checked)
+        text += tr(" · %1 of %2 acknowledged writes lost").arg(r.rpo.missing).arg(r.rpo.acknowledged);
+    if (!r.error.isEmpty())
+        text += QStringLiteral(" · ") + r.error;
+    emit note(QStringLiteral("chaos"), text, r.passed() ? 0 : 2);
+    emit runFinished(r);
+}
+
+void ChaosController::onSeriesFinished(const QList<svc::ChaosReport> &runs)
+{
+    m_live.stop();
+    if (m_series)
+        m_series->deleteLater();
+    m_series = nullptr;
+    m_demo = false;
+    m_window->chaosPanel()->setRunning(false);
+    refreshEnvironment();
+    if (runs.size() > 1) {
+        const svc::ChaosSummary s = svc::summarizeRuns(runs);
+        auto sec = [&s](qint64 ms) { return s.rto.count ? svc::formatSeconds(ms) : QStringLiteral("—"); };
+        emit note(QStringLiteral("chaos"),
+                  tr("%1: %2 runs, %3 passed · RTO median %4 · p95 %5 · max %6 · %7 acknowledged writes lost")
+                          .arg(m_faultTitle).arg(s.runs).arg(s.passed)
+                          .arg(sec(s.rto.median), sec(s.rto.p95), sec(s.rto.max))
+                          .arg(s.lostWrites),
+                  s.passed == s.runs ? 0 : 2);
+    }
+    emit seriesFinished(runs);
+}
+
+} // namespace pgha::app

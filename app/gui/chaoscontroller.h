@@ -1,0 +1,86 @@
+#pragma once
+
+#include "chaos/chaosreport.h"
+#include "chaos/chaosseries.h"
+#include "chaos/faultcatalog.h"
+#include "profile/profile.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <optional>
+
+namespace pgha::svc {
+class HttpClient;
+}
+namespace pgha::models {
+class ClusterObserver;
+}
+namespace pgha::views {
+class MainWindow;
+}
+
+namespace pgha::app {
+
+// Drives chaos faults for the GUI, as ActionController drives operator actions: owns the
+// ChaosSeries of the run in progress, feeds the Chaos tab and the strip above the tabs (stage,
+// live RTO every 100 ms, events, the report card after each run), puts every event on the one
+// event timeline, keeps the runs table in step with the run store, and decides where faults may
+// run (the Failover demo included). Nothing here blocks: the series is signal-driven.
+class ChaosController : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kLiveTickMs = 100;
+    static constexpr const char *kDemoFault = "crash-primary";
+
+    ChaosController(svc::HttpClient *http, models::ClusterObserver *observer, views::MainWindow *window,
+                    QObject *parent = nullptr);
+    ~ChaosController() override;
+
+    void setProfile(const svc::Profile &profile);
+    // Reads the lab directory again (the lab may have started or stopped) and updates what can run.
+    void refreshEnvironment();
+    const svc::ChaosEnvironment &environment() const { return m_env; }
+
+    // $PGHA_CHAOS_STORE, else svc::defaultChaosStorePath(), as the CLI does.
+    static QString storePathFromEnvironment();
+    void setStorePath(const QString &path);
+    QString storePath() const { return m_storePath; }
+    void reloadRuns();
+
+    // Refused (false, with the reason on the timeline) when the fault cannot run here or a run is on.
+    bool run(const QString &faultId, int iterations, std::optional<bool> synchronousMode);
+    // crash-primary once, with the topology in view and the live RTO in the strip; the report
+    // card when it is done.
+    bool startFailoverDemo();
+    void cancel();
+    bool isRunning() const { return m_series != nullptr; }
+    svc::FaultAvailability availability(const QString &faultId) const;
+
+signals:
+    void note(const QString &source, const QString &text, int severity);
+    void runFinished(const pgha::svc::ChaosReport &report);
+    void seriesFinished(const QList<pgha::svc::ChaosReport> &runs);
+
+private:
+    void updateAvailability();
+    void tick();
+    void onEvent(const svc::ChaosReport::Event &event);
+    void onRunFinished(const svc::ChaosReport &report);
+    void onSeriesFinished(const QList<svc::ChaosReport> &runs);
+
+    svc::HttpClient *m_http;
+    models::ClusterObserver *m_observer;
+    views::MainWindow *m_window;
+    svc::Profile m_profile;
+    svc::ChaosEnvironment m_env;
+    QString m_storePath;
+    QPointer<svc::ChaosSeries> m_series;
+    QString m_faultTitle;
+    bool m_demo = false;
+    QTimer m_live;
+    qint64 m_lastLiveMs = -1;
+};
+
+} // namespace pgha::app

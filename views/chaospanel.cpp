@@ -1,0 +1,266 @@
+#include "chaospanel.h"
+
+#include "chaosliveview.h"
+#include "chaosreportcard.h"
+#include "chaosrunsview.h"
+#include "rolecolors.h"
+#include "rtodistributionchart.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMap>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QStyle>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace pgha::views {
+
+namespace {
+constexpr int kSetupWidth = 260;
+constexpr int kIdRole = Qt::UserRole + 1;
+
+QLabel *small(QWidget *parent, const QString &objectName)
+{
+    auto *l = new QLabel(parent);
+    l->setObjectName(objectName);
+    l->setWordWrap(true);
+    l->setTextFormat(Qt::RichText);
+    l->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    return l;
+}
+} // namespace
+
+ChaosPanel::ChaosPanel(QWidget *parent)
+    : QWidget(parent),
+      m_fault(new QComboBox(this)),
+      m_what(small(this, QStringLiteral("chaosFaultWhat"))),
+      m_undo(small(this, QStringLiteral("chaosFaultUndo"))),
+      m_unavailable(small(this, QStringLiteral("chaosUnavailable"))),
+      m_iterations(new QSpinBox(this)),
+      m_sync(new QComboBox(this)),
+      m_run(new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run"), this)),
+      m_cancel(new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Cancel"), this)),
+      m_pages(new QTabWidget(this)),
+      m_live(new ChaosLiveView(this)),
+      m_card(new ChaosReportCard(this)),
+      m_runs(new ChaosRunsView(this)),
+      m_distribution(new RtoDistributionChart(this))
+{
+    setObjectName(QStringLiteral("chaosPanel"));
+    m_pages->setObjectName(QStringLiteral("chaosPages"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_live, tr("Live"));
+    auto *cardScroll = new QScrollArea(this);
+    cardScroll->setWidgetResizable(true);
+    cardScroll->setFrameShape(QFrame::NoFrame);
+    cardScroll->setWidget(m_card);
+    m_pages->addTab(cardScroll, tr("Report card"));
+    m_pages->addTab(m_runs, tr("Runs"));
+    m_pages->addTab(m_distribution, tr("RTO distribution"));
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(buildSetup());
+    auto *line = new QFrame(this);
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    layout->addWidget(line);
+    layout->addWidget(m_pages, 1);
+
+    connect(m_fault, &QComboBox::currentIndexChanged, this, &ChaosPanel::onFaultChanged);
+    connect(m_run, &QPushButton::clicked, this, &ChaosPanel::runRequested);
+    connect(m_cancel, &QPushButton::clicked, this, &ChaosPanel::cancelRequested);
+    connect(m_runs, &ChaosRunsView::runActivated, this, &ChaosPanel::showReport);
+    showPage(Page::ReportCard);   // the last run's card, or how to make one
+    updateButtons();
+}
+
+QWidget *ChaosPanel::buildSetup()
+{
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("chaosSetup"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFixedWidth(kSetupWidth);
+    auto *page = new QWidget(scroll);
+    auto *v = new QVBoxLayout(page);
+    v->setContentsMargins(8, 8, 8, 8);
+
+    m_fault->setObjectName(QStringLiteral("chaosFault"));
+    m_fault->setModel(new QStandardItemModel(m_fault));
+    m_fault->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_fault->setMinimumContentsLength(20);
+    auto *faultCaption = new QLabel(tr("<b>Fault</b>"), page);
+    v->addWidget(faultCaption);
+    v->addWidget(m_fault);
+    v->addWidget(m_what);
+    v->addWidget(m_undo);
+
+    auto *form = new QFormLayout;
+    form->setContentsMargins(0, 4, 0, 0);
+    m_iterations->setObjectName(QStringLiteral("chaosIterations"));
+    m_iterations->setRange(1, kMaxIterations);
+    m_iterations->setToolTip(tr("Run the fault this many times, one after another, each on a healthy lab"));
+    form->addRow(tr("Runs"), m_iterations);
+    m_sync->setObjectName(QStringLiteral("chaosSyncMode"));
+    m_sync->addItem(tr("as configured"));
+    m_sync->addItem(tr("on"), true);
+    m_sync->addItem(tr("off"), false);
+    m_sync->setToolTip(tr("synchronous_mode for the run (PATCH /config), put back afterwards"));
+    form->addRow(tr("synchronous_mode"), m_sync);
+    v->addLayout(form);
+
+    auto *buttons = new QHBoxLayout;
+    m_run->setObjectName(QStringLiteral("chaosRun"));
+    m_cancel->setObjectName(QStringLiteral("chaosCancel"));
+    m_cancel->setToolTip(tr("Undo the fault now and stop the series"));
+    buttons->addWidget(m_run, 1);
+    buttons->addWidget(m_cancel, 1);
+    v->addLayout(buttons);
+    m_unavailable->setStyleSheet(QStringLiteral("color: %1").arg(pendingColor().name()));
+    v->addWidget(m_unavailable);
+    v->addStretch(1);
+    scroll->setWidget(page);
+    return scroll;
+}
+
+const ChaosPanel::FaultEntry *ChaosPanel::entry(const QString &id) const
+{
+    for (const auto &f : m_faults)
+        if (f.info.id == id)
+            return &f;
+    return nullptr;
+}
+
+void ChaosPanel::setFaults(const QList<FaultEntry> &faults)
+{
+    const QString keep = selectedFault();
+    m_faults = faults;
+    auto *model = static_cast<QStandardItemModel *>(m_fault->model());
+    const QSignalBlocker block(m_fault);
+    model->clear();
+    QMap<QString, QStringList> byReason;
+    int firstAvailable = -1;
+    for (const auto &f : faults) {
+        auto *item = new QStandardItem(f.availability.available ? f.info.title : tr("%1 (unavailable)").arg(f.info.title));
+        item->setData(f.info.id, kIdRole);
+        item->setEnabled(f.availability.available);
+        item->setToolTip(f.availability.available ? f.info.what : tr("Unavailable: %1").arg(f.availability.reason));
+        model->appendRow(item);
+        if (f.availability.available && firstAvailable < 0)
+            firstAvailable = model->rowCount() - 1;
+        if (!f.availability.available)
+            byReason[f.availability.reason] << f.info.title;
+    }
+    // Why not, in words next to the list, not only in a tooltip.
+    QStringList lines;
+    for (auto it = byReason.cbegin(); it != byReason.cend(); ++it)
+        lines << (it.value().size() == faults.size() ? tr("⚠ No fault can run here: %1").arg(it.key().toHtmlEscaped())
+                                                     : tr("⚠ <b>%1</b> unavailable: %2").arg(it.value().join(QStringLiteral(", ")).toHtmlEscaped(),
+                                                                                            it.key().toHtmlEscaped()));
+    m_unavailable->setText(lines.join(QStringLiteral("<br>")));
+    m_unavailable->setVisible(!lines.isEmpty());
+    if (!selectFault(keep) || !isAvailable(keep))
+        m_fault->setCurrentIndex(firstAvailable >= 0 ? firstAvailable : 0);
+    onFaultChanged();
+}
+
+QString ChaosPanel::selectedFault() const
+{
+    return m_fault->currentData(kIdRole).toString();
+}
+
+bool ChaosPanel::selectFault(const QString &id)
+{
+    const int i = m_fault->findData(id, kIdRole);
+    if (i < 0)
+        return false;
+    m_fault->setCurrentIndex(i);
+    return true;
+}
+
+bool ChaosPanel::isAvailable(const QString &id) const
+{
+    const FaultEntry *e = entry(id);
+    return e && e->availability.available;
+}
+
+QString ChaosPanel::unavailableReason(const QString &id) const
+{
+    const FaultEntry *e = entry(id);
+    return e ? e->availability.reason : tr("no fault named %1").arg(id);
+}
+
+int ChaosPanel::iterations() const
+{
+    return m_iterations->value();
+}
+
+std::optional<bool> ChaosPanel::synchronousMode() const
+{
+    const QVariant v = m_sync->currentData();
+    return v.isValid() ? std::optional<bool>(v.toBool()) : std::nullopt;
+}
+
+void ChaosPanel::setRunning(bool running)
+{
+    m_running = running;
+    updateButtons();
+}
+
+void ChaosPanel::onFaultChanged()
+{
+    const FaultEntry *e = entry(selectedFault());
+    m_what->setText(e ? e->info.what.toHtmlEscaped() : QString());
+    m_undo->setText(e ? tr("<span style='color:gray'>Undo:</span> %1").arg(e->info.undo.toHtmlEscaped()) : QString());
+    m_distribution->setRuns(selectedFault(), e ? e->info.title : QString(), m_runs->runs());
+    updateButtons();
+}
+
+void ChaosPanel::updateButtons()
+{
+    const QString id = selectedFault();
+    const bool available = isAvailable(id);
+    m_run->setEnabled(!m_running && available);
+    m_run->setToolTip(m_running ? tr("A run is in progress") : available ? tr("Inject the fault, measure, undo it") : unavailableReason(id));
+    m_cancel->setEnabled(m_running);
+    m_fault->setEnabled(!m_running);
+    m_iterations->setEnabled(!m_running);
+    m_sync->setEnabled(!m_running);
+}
+
+void ChaosPanel::showPage(Page page)
+{
+    m_pages->setCurrentIndex(static_cast<int>(page));
+}
+
+ChaosPanel::Page ChaosPanel::currentPage() const
+{
+    return static_cast<Page>(m_pages->currentIndex());
+}
+
+void ChaosPanel::showReport(const svc::ChaosReport &report)
+{
+    m_card->setReport(report);
+    showPage(Page::ReportCard);
+}
+
+void ChaosPanel::setRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines)
+{
+    m_runs->setRuns(runs, storePath, skippedLines);
+    if (!m_card->hasReport() && !runs.isEmpty() && !m_running)
+        m_card->setReport(runs.last());   // opened on the store: the latest run's card
+    const FaultEntry *e = entry(selectedFault());
+    m_distribution->setRuns(selectedFault(), e ? e->info.title : QString(), runs);
+}
+
+} // namespace pgha::views
