@@ -124,7 +124,7 @@ private slots:
         QVERIFY(haproxy.contains(u"stats show-legends"));   // the CSV's addr column
         QVERIFY(haproxy.contains(u"option httpchk OPTIONS /primary"));
         QVERIFY(haproxy.contains(u"option httpchk OPTIONS /replica"));
-        QCOMPARE(haproxy.count(u"default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions"), 2);
+        QCOMPARE(haproxy.count(u"default-server inter 1000ms fall 2 rise 1 on-marked-down shutdown-sessions"), 2);
         QVERIFY(haproxy.contains(u"bind 127.0.0.1:5000"));
         QVERIFY(haproxy.contains(u"bind 127.0.0.1:5001"));
         QVERIFY(haproxy.contains(u"bind 127.0.0.1:7000"));
