@@ -1,6 +1,7 @@
 // pgha-console: the desktop console.
 #include "application.h"
 #include "chaoscontroller.h"
+#include "chaospanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -76,12 +77,21 @@ int main(int argc, char *argv[])
     });
     const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
                            QStringLiteral("journal"), QStringLiteral("chaos")};
-    const auto tab = tabs.indexOf(parser.value(QStringLiteral("tab")));
-    if (tab < 0) {
-        qCritical("pgha-console: --tab takes one of: %s", qPrintable(tabs.join(QStringLiteral(", "))));
+    // chaos:runs and chaos:distribution open the Chaos tab on that page (for screenshots).
+    const QString tabName = parser.value(QStringLiteral("tab"));
+    const QString chaosPage = tabName.section(u':', 1);
+    const auto tab = tabs.indexOf(tabName.section(u':', 0, 0));
+    const bool pageOk = chaosPage.isEmpty() || (tab == tabs.indexOf(QStringLiteral("chaos"))
+                                                && (chaosPage == u"runs" || chaosPage == u"distribution"));
+    if (tab < 0 || !pageOk) {
+        qCritical("pgha-console: --tab takes one of: %s, chaos:runs, chaos:distribution",
+                  qPrintable(tabs.join(QStringLiteral(", "))));
         return 2;
     }
     app.window()->tabs()->setCurrentIndex(static_cast<int>(tab));
+    if (!chaosPage.isEmpty())
+        app.window()->chaosPanel()->showPage(chaosPage == u"runs" ? pgha::views::ChaosPanel::Page::Runs
+                                                                  : pgha::views::ChaosPanel::Page::Distribution);
     app.show();
     if (parser.isSet(QStringLiteral("demo"))) {
         if (options.startLab)

@@ -65,8 +65,9 @@ QString screenshotDir()
     return dir;
 }
 
-// PNGs for people to look at; the two the docs show are also written to docs/images
-// (PGHA_DOCS_IMAGES_DIR overrides, an empty value skips them).
+// PNGs for people to look at, in build/screenshots. The two the docs show are also written to
+// $PGHA_DOCS_IMAGES_DIR when it is set (PGHA_DOCS_IMAGES_DIR=$PWD/docs/screenshots refreshes
+// them), so an ordinary test run leaves the source tree untouched.
 void shoot(QWidget *w, const QString &name, bool forDocs = false)
 {
     QVERIFY(QTest::qWaitForWindowExposed(w));
@@ -77,8 +78,7 @@ void shoot(QWidget *w, const QString &name, bool forDocs = false)
     qInfo("screenshot: %s", qPrintable(file));
     if (!forDocs)
         return;
-    const QString docs = qEnvironmentVariableIsSet("PGHA_DOCS_IMAGES_DIR") ? qEnvironmentVariable("PGHA_DOCS_IMAGES_DIR")
-                                                                           : QStringLiteral(PGHA_DOCS_IMAGES_DIR);
+    const QString docs = qEnvironmentVariable("PGHA_DOCS_IMAGES_DIR");
     if (docs.isEmpty())
         return;
     QDir().mkpath(docs);
