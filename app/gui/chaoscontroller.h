@@ -6,7 +6,6 @@
 #include "profile/profile.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 
 #include <optional>
@@ -76,7 +75,7 @@ private:
     svc::Profile m_profile;
     svc::ChaosEnvironment m_env;
     QString m_storePath;
-    QPointer<svc::ChaosSeries> m_series;
+    svc::ChaosSeries *m_series = nullptr;   // owned (child of this); deleted when it finishes
     QString m_faultTitle;
     bool m_demo = false;
     QTimer m_live;

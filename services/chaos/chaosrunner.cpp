@@ -2,6 +2,7 @@
 
 #include "chaos/expectations.h"
 #include "chaos/measurement.h"
+#include "chaos/nativefaults.h"
 #include "core/logging.h"
 #include "etcd/etcdtypes.h"
 #include "http/httpclient.h"
@@ -15,37 +16,8 @@
 #include <QJsonObject>
 #include <QUuid>
 
-#include <csignal>
 
 namespace pgha::svc {
-
-namespace {
-QUrl localUrl(const QString &host, int port, const QString &path, bool tls)
-{
-    QUrl url;
-    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
-    url.setHost(host);
-    url.setPort(port);
-    url.setPath(path);
-    return url;
-}
-
-bool isMemberFault(FaultKind k)
-{
-    switch (k) {
-    case FaultKind::CrashPrimary:
-    case FaultKind::StopPrimary:
-    case FaultKind::FreezePrimary:
-    case FaultKind::StallThenCrash:
-    case FaultKind::CrashReplica:
-    case FaultKind::FreezeReplica:
-    case FaultKind::PartitionPrimary:
-        return true;
-    default:
-        return false;
-    }
-}
-} // namespace
 
 ChaosRunner::ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http, QObject *parent)
     : QObject(parent), m_labDir(std::move(labDir)), m_options(std::move(options)), m_http(http)
@@ -57,9 +29,8 @@ ChaosRunner::ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http,
 ChaosRunner::~ChaosRunner()
 {
     // Never leave a lab frozen or half broken behind: a destroyed runner still undoes its fault.
-    if (m_injected && !m_undone)
-        for (qint64 pid : std::as_const(m_frozen))
-            proc::signalProcess(pid, SIGCONT);
+    if (!m_undone && !m_frozen.isEmpty())
+        nativefaults::thaw(m_frozen);
 }
 
 qint64 ChaosRunner::clockMs() const
@@ -198,7 +169,7 @@ QUrl ChaosRunner::restUrl(const QString &member, const QString &path) const
 {
     for (int i = 0; i < kLabMembers; ++i)
         if (m_state.config.memberName(i) == member)
-            return localUrl(m_state.config.host, m_state.config.ports.rest[i], path, m_state.config.restTls);
+            return m_state.config.restUrl(i, path);
     return {};
 }
 
@@ -345,11 +316,11 @@ void ChaosRunner::warmUp()
     PhaseTracker::Sources sources;
     for (int i = 0; i < kLabMembers; ++i) {
         sources.members.append({m_state.config.memberName(i),
-                                localUrl(m_state.config.host, m_state.config.ports.rest[i], QString(), m_state.config.restTls)});
-        sources.etcd.append(localUrl(m_state.config.host, m_state.config.ports.etcdClient[i], QString(), false));
+                                m_state.config.restUrl(i, QString())});
+        sources.etcd.append(m_state.config.url(m_state.config.ports.etcdClient[i], QString()));
     }
     sources.leaderKey = QStringLiteral("/service/%1/leader").arg(m_state.config.scope);
-    sources.haproxyStats = localUrl(m_state.config.host, m_state.config.ports.haproxyStats, QStringLiteral("/stats;csv"), false);
+    sources.haproxyStats = m_state.config.url(m_state.config.ports.haproxyStats, QStringLiteral("/stats;csv"));
     m_tracker = new PhaseTracker(sources, m_http, m_write->clock(), this);
     connect(m_tracker, &PhaseTracker::transition, this, &ChaosRunner::onTransition);
     m_tracker->start();
@@ -405,7 +376,7 @@ void ChaosRunner::inject()
         auto statuses = std::make_shared<QList<std::pair<int, EtcdStatus>>>();
         auto pending = std::make_shared<int>(kLabMembers);
         for (int i = 0; i < kLabMembers; ++i)
-            m_http->postJson(localUrl(m_state.config.host, m_state.config.ports.etcdClient[i], QStringLiteral("/v3/maintenance/status"), false),
+            m_http->postJson(m_state.config.url(m_state.config.ports.etcdClient[i], QStringLiteral("/v3/maintenance/status")),
                              "{}", 2000, this, [this, i, statuses, pending, kind](const HttpResult &r) {
                                  if (auto s = r.isSuccess() ? parseEtcdStatus(r.body) : Result<EtcdStatus>(makeError(r.error)))
                                      statuses->append({i, s.value()});
@@ -438,69 +409,36 @@ void ChaosRunner::injectNow()
         fail(QStringLiteral("the lab has no process named %1").arg(m_victims.front()));
         return;
     }
-    auto crash = [this](const QString &name) {
-        const LabState::Process *p = m_state.process(name);
-        if (!p)
-            return QStringLiteral("no process %1").arg(name);
-        QStringList what;
-        if (p->kind == LabComponentKind::Patroni) {
-            const auto pg = labmember::postgresOf(*p);
-            proc::signalProcess(p->pid, SIGKILL);
-            what << QStringLiteral("Patroni pid %1").arg(p->pid);
-            if (pg.postmaster) {
-                proc::signalProcess(pg.postmaster, SIGKILL);
-                for (qint64 c : pg.children)
-                    proc::signalProcess(c, SIGKILL);
-                what << QStringLiteral("postmaster pid %1 and its %2 children").arg(pg.postmaster).arg(pg.children.size());
-            }
-        } else {
-            proc::killGroup(p->pid, p->pgid);
-            what << QStringLiteral("pid %1").arg(p->pid);
-        }
-        return QStringLiteral("SIGKILL to %1: %2").arg(name, what.join(QStringLiteral(", ")));
-    };
-    auto freeze = [this](const QString &name) {
-        const LabState::Process *p = m_state.process(name);
-        const auto pg = labmember::postgresOf(*p);
-        QList<qint64> pids{p->pid};
-        if (pg.postmaster)
-            pids << pg.postmaster << pg.children;
-        for (qint64 pid : pids)
-            proc::signalProcess(pid, SIGSTOP);
-        m_frozen << pids;
-        return QStringLiteral("SIGSTOP to %1: Patroni and %2 PostgreSQL processes").arg(name).arg(pids.size() - 1);
-    };
-
     QString what;
     switch (kind) {
     case FaultKind::StallThenCrash: {
-        const auto pg = labmember::postgresOf(*first);
-        for (qint64 pid : pg.walSenders)
-            proc::signalProcess(pid, SIGSTOP);
-        addEvent(clockMs(), QStringLiteral("chaos"),
-                 QStringLiteral("SIGSTOP to %1's %2 WAL senders: replication stalls, writes go on").arg(first->name).arg(pg.walSenders.size()));
+        // Thawed if the run ends during the stall; they die with the crash otherwise.
+        addEvent(clockMs(), QStringLiteral("chaos"), nativefaults::freezeWalSenders(*first, &m_frozen));
         setStage(QStringLiteral("replication stalled on %1 for %2 s").arg(first->name).arg(kStallMs / 1000));
-        QTimer::singleShot(kStallMs, this, [this, crash] {
+        QTimer::singleShot(kStallMs, this, [this] {
+            if (m_finished)
+                return;
+            m_frozen.clear();
             m_faultAtMs = clockMs();
             m_injected = true;
-            addEvent(m_faultAtMs, QStringLiteral("chaos"), crash(m_victims.front()));
+            addEvent(m_faultAtMs, QStringLiteral("chaos"), nativefaults::crash(*m_state.process(m_victims.front())));
             emit faultInjected(m_report.target);
             observe();
         });
         return;
     }
     case FaultKind::StopPrimary:
-        proc::signalProcess(first->pid, SIGTERM);
-        what = QStringLiteral("SIGTERM to %1's Patroni (pid %2): a clean stop").arg(first->name).arg(first->pid);
+        what = nativefaults::stopGracefully(*first);
         break;
     case FaultKind::FreezePrimary:
     case FaultKind::FreezeReplica:
-        what = freeze(first->name);
+        what = nativefaults::freeze(*first, &m_frozen);
         break;
     default: {
         QStringList parts;
         for (const QString &v : std::as_const(m_victims))
-            parts << crash(v);
+            if (const LabState::Process *p = m_state.process(v))
+                parts << nativefaults::crash(*p);
         what = parts.join(QStringLiteral("; "));
     }
     }
@@ -556,328 +494,6 @@ void ChaosRunner::observe()
     }
     const qint64 holdFor = m_fault->expectsFailover ? (m_report.ttl + m_report.loopWait) * 1000LL + 3000 : hold;
     waitUntil(static_cast<int>(holdFor), [] { return false; }, [this](bool) { undo(); });
-}
-
-void ChaosRunner::undo()
-{
-    if (m_undone)
-        return;
-    m_undone = true;
-    m_undoAtMs = clockMs();
-    QStringList done;
-    for (qint64 pid : std::as_const(m_frozen))
-        proc::signalProcess(pid, SIGCONT);
-    if (!m_frozen.isEmpty())
-        done << QStringLiteral("SIGCONT to %1 processes").arg(m_frozen.size());
-    m_frozen.clear();
-    const FaultKind kind = m_fault->kind;
-    if (kind == FaultKind::StallThenCrash) {
-        // The frozen WAL senders died with the crash; nothing to thaw.
-    }
-    if (kind != FaultKind::FreezePrimary && kind != FaultKind::FreezeReplica) {
-        for (const QString &v : std::as_const(m_victims)) {
-            auto started = labmember::relaunch(m_labDir, v);
-            if (!started) {
-                addEvent(m_undoAtMs, QStringLiteral("chaos"), QStringLiteral("restarting %1 failed: %2").arg(v, started.error().toString()));
-                continue;
-            }
-            done << QStringLiteral("%1 started again (pid %2)").arg(v).arg(started.value().pid);
-        }
-        if (auto reloaded = LabState::load(m_labDir))
-            m_state = reloaded.value();
-    }
-    addEvent(m_undoAtMs, QStringLiteral("chaos"), QStringLiteral("undo: %1").arg(done.join(QStringLiteral("; "))));
-    recover();
-}
-
-void ChaosRunner::recover()
-{
-    if (m_fault->expectsFailover && m_report.paused) {
-        recoverPaused();
-        return;
-    }
-    if (isMemberFault(m_fault->kind)) {
-        m_rejoinMember = m_victims.front();
-        m_report.rejoin.member = m_rejoinMember;
-        trackRejoin();
-        return;
-    }
-    m_report.rejoin.state = QStringLiteral("not_applicable");
-    // Writes must be back before the probes stop: the outage ends with the first acknowledged write.
-    waitUntil(kHealthyTimeoutMs, [this] { return m_write->firstAckFrom(m_undoAtMs) && !m_writesFailing; },
-              [this](bool) { finalHealth(); });
-}
-
-// In maintenance mode nobody took over, and the restarted Patroni does not start PostgreSQL on
-// its own: ask it to (POST /restart) when its PostgreSQL is not running, then wait for writes.
-void ChaosRunner::recoverPaused()
-{
-    m_rejoinMember = m_victims.front();
-    m_report.rejoin.member = m_rejoinMember;
-    setStage(QStringLiteral("paused: waiting for %1 to serve writes again").arg(m_rejoinMember));
-    QTimer::singleShot(3000, this, [this] {
-        m_http->get(restUrl(m_rejoinMember, QStringLiteral("/patroni")), 2000, this, [this](const HttpResult &r) {
-            const auto st = r.isSuccess() ? parsePatroniStatus(r.body) : Result<PatroniNodeStatus>(makeError(r.error));
-            if (st && st.value().state == u"running")
-                return;
-            addEvent(clockMs(), QStringLiteral("chaos"),
-                     QStringLiteral("paused: Patroni does not start PostgreSQL in maintenance mode; POST /restart to %1").arg(m_rejoinMember));
-            m_http->send("POST", restUrl(m_rejoinMember, QStringLiteral("/restart")), "{}", 30000, this, [this](const HttpResult &rr) {
-                if (!rr.isSuccess())
-                    addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("POST /restart failed: %1")
-                                                                         .arg(explainHttpFailure(rr, m_rejoinMember + QStringLiteral("'s REST API"))));
-            });
-        });
-    });
-    waitUntil(kRejoinTimeoutMs, [this] { return m_write->firstAckFrom(m_undoAtMs) && !m_writesFailing; }, [this](bool ok) {
-        m_report.rejoin.state = ok ? QStringLiteral("leader_again") : QStringLiteral("needs_reinit");
-        m_report.rejoin.ms = ok ? std::optional<qint64>(clockMs() - m_undoAtMs) : std::nullopt;
-        m_report.rejoin.note = ok ? QStringLiteral("paused: no failover; %1 leads again once its PostgreSQL runs").arg(m_rejoinMember)
-                                  : QStringLiteral("paused: %1 did not serve writes %2 s after the undo").arg(m_rejoinMember).arg(kRejoinTimeoutMs / 1000);
-        finalHealth();
-    });
-}
-
-void ChaosRunner::trackRejoin()
-{
-    setStage(QStringLiteral("waiting for %1 to stream again").arg(m_rejoinMember));
-    waitUntil(kRejoinTimeoutMs, [this] {
-        if (m_rejoined)
-            return true;
-        // The member came back as the leader (a thawed primary that took its key back): it will
-        // never stream as a replica, and that is the story to tell.
-        if (m_currentLeaderKey == m_rejoinMember && m_undoAtMs >= 0 && clockMs() - m_undoAtMs > 3000
-            && m_write->firstAckFrom(m_undoAtMs)) {
-            m_report.rejoin.state = QStringLiteral("leader_again");
-            m_report.rejoin.note = QStringLiteral("%1 holds the leader key again after the undo").arg(m_rejoinMember);
-            return true;
-        }
-        if (!m_rejoinQueryBusy) {
-            // Ask whoever holds the leader key now, directly (not through HAProxy).
-            const QString leader = m_currentLeaderKey.isEmpty() ? m_report.oldLeader : m_currentLeaderKey;
-            if (leader == m_rejoinMember)
-                return false;
-            m_rejoinQueryBusy = true;
-            auto *q = new PgQuery(directEndpoint(leader),
-                                  QStringLiteral("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'"), 1000, this);
-            const quint64 generation = m_generation;
-            connect(q, &PgQuery::finished, this, [this, q, generation](const PgResult &r) {
-                q->deleteLater();
-                if (generation != m_generation)
-                    return;
-                m_rejoinQueryBusy = false;
-                if (!r.ok)
-                    return;
-                for (const auto &row : r.rows)
-                    if (row.value(0) == m_rejoinMember && !m_rejoined) {
-                        m_rejoined = true;
-                        m_report.rejoin.ms = clockMs() - m_undoAtMs;
-                        addEvent(clockMs(), QStringLiteral("pg_stat_replication"),
-                                 QStringLiteral("%1 streams again").arg(m_rejoinMember));
-                    }
-            });
-            q->start();
-        }
-        return false;
-    }, [this](bool ok) {
-        if (ok) {
-            if (m_report.rejoin.state.isEmpty())
-                m_report.rejoin.state = QStringLiteral("streaming");
-            finalHealth();
-            return;
-        }
-        // Not back: say what Patroni says about it, and reinitialise it so the lab is whole again.
-        m_report.rejoin.state = QStringLiteral("needs_reinit");
-        m_http->get(restUrl(m_rejoinMember, QStringLiteral("/patroni")), 2000, this, [this](const HttpResult &r) {
-            const auto st = r.isSuccess() ? parsePatroniStatus(r.body) : Result<PatroniNodeStatus>(makeError(r.error));
-            m_report.rejoin.note = QStringLiteral("not streaming %1 s after the undo (Patroni: %2); the console reinitialised it")
-                                           .arg(kRejoinTimeoutMs / 1000)
-                                           .arg(st ? st.value().state : r.error);
-            m_http->send("POST", restUrl(m_rejoinMember, QStringLiteral("/reinitialize")), "{\"force\": true}", 5000, this,
-                         [this](const HttpResult &) { finalHealth(); });
-        });
-    });
-}
-
-void ChaosRunner::stopProbes()
-{
-    if (m_probesStoppedAtMs < 0)
-        m_probesStoppedAtMs = clockMs();
-    if (m_write)
-        m_write->stop();
-    if (m_read)
-        m_read->stop();
-    if (m_tracker)
-        m_tracker->stop();
-}
-
-void ChaosRunner::finalHealth()
-{
-    setStage(QStringLiteral("waiting until the lab is healthy again"));
-    // A second of writes on the recovered cluster, so the probes end on acknowledged writes.
-    QTimer::singleShot(1000, this, [this] {
-        stopProbes();
-        checkHealthy(m_runClock.elapsed() + kSettleTimeoutMs, [this](const LabHealth &h) { afterRecovery(h); },
-                     [this](const LabHealth &h) { heal(h); });
-    });
-}
-
-// Replicas that do not stream from the leader after the settle time have diverged (seen after a
-// thawed primary took its key back: both replicas ahead of it on the same timeline, which
-// Patroni 3.0.2 does not rewind). Reinitialising them is the undo that brings the lab back.
-void ChaosRunner::heal(const LabHealth &h)
-{
-    QStringList stuck;
-    for (int i = 0; i < kLabMembers; ++i) {
-        const QString name = m_state.config.memberName(i);
-        if (!h.leader.isEmpty() && name != h.leader && !h.streamingReplicas.contains(name))
-            stuck << name;
-    }
-    if (stuck.isEmpty()) {
-        m_report.error = QStringLiteral("the lab is not healthy after the run: %1").arg(h.problems.join(QStringLiteral("; ")));
-        afterRecovery(h);
-        return;
-    }
-    setStage(QStringLiteral("reinitialising %1: not streaming from %2").arg(stuck.join(QStringLiteral(", ")), h.leader));
-    for (const QString &name : std::as_const(stuck)) {
-        m_report.reinitialised << name;
-        addEvent(clockMs(), QStringLiteral("chaos"),
-                 QStringLiteral("%1 does not stream from %2 %3 s after the undo: reinitialising it")
-                         .arg(name, h.leader).arg(kSettleTimeoutMs / 1000));
-        m_http->send("POST", restUrl(name, QStringLiteral("/reinitialize")), "{\"force\": true}", 5000, this,
-                     [this, name](const HttpResult &r) {
-                         if (!r.isSuccess())
-                             addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("reinitialising %1 failed: %2")
-                                                                                 .arg(name, explainHttpFailure(r, name + QStringLiteral("'s REST API"))));
-                     });
-    }
-    checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &again) { afterRecovery(again); },
-                 [this](const LabHealth &again) {
-                     m_report.error = QStringLiteral("the lab is not healthy after the run, even after reinitialising %1: %2")
-                                              .arg(m_report.reinitialised.join(QStringLiteral(", ")),
-                                                   again.problems.join(QStringLiteral("; ")));
-                     afterRecovery(again);
-                 });
-}
-
-void ChaosRunner::afterRecovery(const LabHealth &h)
-{
-    m_report.newLeader = h.leader.isEmpty() ? m_currentLeaderKey : h.leader;
-    if (const PatroniMember *l = h.cluster.leader())
-        m_report.newTimeline = l->timeline;
-    restoreConfig([this] { checkRpo(); });
-}
-
-void ChaosRunner::restoreConfig(std::function<void()> then)
-{
-    QJsonObject patch;
-    if (m_restoreSync)
-        patch.insert(QStringLiteral("synchronous_mode"), *m_restoreSync);
-    if (m_restoreFailsafe)
-        patch.insert(QStringLiteral("failsafe_mode"), *m_restoreFailsafe);
-    if (patch.isEmpty()) {
-        then();
-        return;
-    }
-    putConfigBack(patch, m_runClock.elapsed() + kRestoreTimeoutMs, std::move(then));
-}
-
-// Right after etcd regains its quorum Patroni may refuse the PATCH for a moment: try again until
-// the deadline, and make a configuration left changed an error of the run, never a silent one.
-void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std::function<void()> then)
-{
-    const QByteArray body = QJsonDocument(patch).toJson(QJsonDocument::Compact);
-    const QString leader = m_report.newLeader.isEmpty() ? m_report.oldLeader : m_report.newLeader;
-    m_http->send("PATCH", restUrl(leader, QStringLiteral("/config")), body, 5000, this,
-                 [this, patch, body, deadlineMs, leader, then](const HttpResult &r) {
-                     if (r.isSuccess()) {
-                         m_restoreSync.reset();
-                         m_restoreFailsafe.reset();
-                         addEvent(clockMs(), QStringLiteral("chaos"),
-                                  QStringLiteral("configuration put back: PATCH /config %1").arg(QString::fromUtf8(body)));
-                         then();
-                         return;
-                     }
-                     const QString why = explainHttpFailure(r, leader + QStringLiteral("'s REST API"));
-                     if (m_runClock.elapsed() < deadlineMs) {
-                         QTimer::singleShot(1000, this, [this, patch, deadlineMs, then] { putConfigBack(patch, deadlineMs, then); });
-                         return;
-                     }
-                     const QString error = QStringLiteral("could not put the configuration back (PATCH /config %1): %2; "
-                                                          "set it by hand with `pgha config set %3`")
-                                                   .arg(QString::fromUtf8(body), why,
-                                                        patch.keys().join(QStringLiteral("=… ")) + QStringLiteral("=…"));
-                     addEvent(clockMs(), QStringLiteral("chaos"), error);
-                     if (m_report.error.isEmpty())
-                         m_report.error = error;
-                     m_restoreSync.reset();
-                     m_restoreFailsafe.reset();
-                     then();
-                 });
-}
-
-void ChaosRunner::checkRpo()
-{
-    setStage(QStringLiteral("reading the acknowledged writes back from %1").arg(m_report.newLeader));
-    QList<qint64> acked;
-    for (const auto &a : m_write->acks())
-        acked.append(a.id);
-    m_report.rpo.acknowledged = static_cast<int>(acked.size());
-    if (m_report.newLeader.isEmpty()) {
-        m_report.rpo.note = QStringLiteral("no leader to read back from");
-        finish();
-        return;
-    }
-    if (acked.isEmpty()) {
-        m_report.rpo.note = QStringLiteral("no write was acknowledged");
-        checkHistory();
-        return;
-    }
-    const qint64 lo = *std::min_element(acked.cbegin(), acked.cend());
-    const qint64 hi = *std::max_element(acked.cbegin(), acked.cend());
-    auto *q = new PgQuery(directEndpoint(m_report.newLeader),
-                          QStringLiteral("SELECT id FROM %1 WHERE id BETWEEN %2 AND %3").arg(QLatin1String(WriteProbe::kTable)).arg(lo).arg(hi),
-                          10000, this);
-    connect(q, &PgQuery::finished, this, [this, q, acked](const PgResult &r) {
-        q->deleteLater();
-        if (!r.ok) {
-            m_report.rpo.note = QStringLiteral("reading back from %1 failed: %2").arg(m_report.newLeader, r.error);
-        } else {
-            QList<qint64> present;
-            for (const auto &row : r.rows)
-                present.append(row.value(0).toLongLong());
-            const QList<qint64> missing = missingIds(acked, present);
-            m_report.rpo.checked = true;
-            m_report.rpo.checkedOn = m_report.newLeader;
-            m_report.rpo.missing = static_cast<int>(missing.size());
-            m_report.rpo.missingIds = missing.mid(0, 100);
-        }
-        checkHistory();
-    });
-    q->start();
-}
-
-void ChaosRunner::checkHistory()
-{
-    const bool switched = m_report.oldTimeline && m_report.newTimeline && *m_report.newTimeline > *m_report.oldTimeline;
-    if (!switched || m_faultAtMs < 0) {
-        finish();
-        return;
-    }
-    m_http->get(restUrl(m_report.newLeader, QStringLiteral("/history")), 3000, this, [this](const HttpResult &r) {
-        const auto history = r.isSuccess() ? parsePatroniHistory(r.body) : Result<QList<TimelineSwitch>>(makeError(r.error));
-        const WriteProbe::Ack *last = m_write->lastAckBefore(m_faultAtMs + 1);
-        if (history && last) {
-            for (const auto &s : history.value())
-                if (s.timeline == *m_report.oldTimeline)
-                    if (const auto lsn = parseLsn(last->lsn))
-                        m_report.rpo.lsnGapBytes = std::max<qint64>(0, *lsn - s.lsn);
-        }
-        if (!m_report.rpo.lsnGapBytes)
-            m_report.rpo.note += (m_report.rpo.note.isEmpty() ? QString() : QStringLiteral("; "))
-                                 + QStringLiteral("no WAL gap: GET /history %1").arg(history ? QStringLiteral("has no switch from timeline %1").arg(*m_report.oldTimeline) : r.error);
-        finish();
-    });
 }
 
 void ChaosRunner::onTransition(const PhaseTracker::Transition &t)
@@ -1041,13 +657,14 @@ void ChaosRunner::fail(const QString &error)
     m_report.error = error;
     m_wait.reset();
     // Undo what was done, put the configuration back, then report.
-    if (m_injected && !m_undone) {
+    if (!m_undone && (m_injected || !m_frozen.isEmpty())) {
         m_undone = true;
-        for (qint64 pid : std::as_const(m_frozen))
-            proc::signalProcess(pid, SIGCONT);
+        QStringList done{nativefaults::thaw(m_frozen)};
         m_frozen.clear();
-        for (const QString &v : std::as_const(m_victims))
-            labmember::relaunch(m_labDir, v);
+        if (m_injected && m_fault->kind != FaultKind::FreezePrimary && m_fault->kind != FaultKind::FreezeReplica)
+            for (const QString &v : std::as_const(m_victims))
+                done << nativefaults::restart(m_labDir, v);
+        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("undo after the error: %1").arg(done.join(QStringLiteral("; "))));
     }
     stopProbes();
     if (m_restoreSync || m_restoreFailsafe) {

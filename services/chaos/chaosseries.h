@@ -3,7 +3,6 @@
 #include "chaos/chaosrunner.h"
 
 #include <QObject>
-#include <QPointer>
 
 namespace pgha::svc {
 
@@ -42,7 +41,7 @@ private:
     QString m_storePath;
     HttpClient *m_http;
     QList<ChaosReport> m_runs;
-    QPointer<ChaosRunner> m_current;
+    ChaosRunner *m_current = nullptr;   // a child; reset when it finishes
     bool m_running = false;
     bool m_cancelled = false;
 };

@@ -56,6 +56,27 @@ const QList<FaultInfo> &faultCatalog()
     return catalog;
 }
 
+bool hitsPatroniMember(FaultKind kind)
+{
+    switch (kind) {
+    case FaultKind::CrashPrimary:
+    case FaultKind::StopPrimary:
+    case FaultKind::FreezePrimary:
+    case FaultKind::StallThenCrash:
+    case FaultKind::CrashReplica:
+    case FaultKind::FreezeReplica:
+    case FaultKind::PartitionPrimary:
+        return true;
+    case FaultKind::CrashEtcdMember:
+    case FaultKind::LoseEtcdQuorum:
+    case FaultKind::LoseEtcdQuorumFailsafe:
+    case FaultKind::CrashHaproxy:
+    case FaultKind::CrashPgbouncer:
+        break;
+    }
+    return false;
+}
+
 const FaultInfo *faultById(const QString &id)
 {
     for (const auto &f : faultCatalog())

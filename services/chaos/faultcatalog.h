@@ -34,6 +34,8 @@ struct FaultInfo {
 };
 
 const QList<FaultInfo> &faultCatalog();
+// The fault hits a Patroni member (primary or replica), which must stream or lead again after.
+bool hitsPatroniMember(FaultKind kind);
 const FaultInfo *faultById(const QString &id);
 const FaultInfo &faultInfo(FaultKind kind);
 

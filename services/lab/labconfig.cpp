@@ -213,4 +213,22 @@ QString LabConfig::defaultLabDir()
 #endif
 }
 
+QUrl LabConfig::url(int port, const QString &path) const
+{
+    QUrl u;
+    u.setScheme(QStringLiteral("http"));
+    u.setHost(host);
+    u.setPort(port);
+    u.setPath(path);
+    return u;
+}
+
+QUrl LabConfig::restUrl(int index, const QString &path) const
+{
+    QUrl u = url(ports.rest[index], path);
+    if (restTls)
+        u.setScheme(QStringLiteral("https"));
+    return u;
+}
+
 } // namespace pgha::svc

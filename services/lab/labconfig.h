@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 namespace pgha::svc {
 
@@ -90,6 +91,10 @@ struct LabConfig {
 
     QList<LabComponent> components() const;
     QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }
+    // http://host:port/path on the lab's host.
+    QUrl url(int port, const QString &path) const;
+    // A member's Patroni REST API (https with restTls).
+    QUrl restUrl(int index, const QString &path) const;
 
     QJsonObject toJson() const;     // what the state file remembers (no secrets)
     static LabConfig fromJson(const QJsonObject &o, const QString &labDir);

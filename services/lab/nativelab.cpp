@@ -24,16 +24,6 @@ namespace {
 constexpr int kHealthRetryMs = 500;
 constexpr int kProbeTimeoutMs = 1500;
 
-QUrl localUrl(const QString &host, int port, const QString &path)
-{
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(host);
-    url.setPort(port);
-    url.setPath(path);
-    return url;
-}
-
 } // namespace
 
 NativeLab::NativeLab(LabConfig config, HttpClient *http, QObject *parent)
@@ -288,10 +278,7 @@ void NativeLab::applyHttpSecurity()
 
 QUrl NativeLab::restUrl(int index, const QString &path) const
 {
-    QUrl url = localUrl(m_config.host, m_config.ports.rest[index], path);
-    if (m_config.restTls)
-        url.setScheme(QStringLiteral("https"));
-    return url;
+    return m_config.restUrl(index, path);
 }
 
 Result<bool> NativeLab::preflight()
@@ -407,7 +394,7 @@ void NativeLab::tickEtcd()
             continue;
         ++m_inFlight;
         const quint64 gen = m_generation;
-        m_http->get(localUrl(m_config.host, m_config.ports.etcdClient[c.index], QStringLiteral("/health")),
+        m_http->get(m_config.url(m_config.ports.etcdClient[c.index], QStringLiteral("/health")),
                     kProbeTimeoutMs, this, [this, gen, name = c.name](const HttpResult &r) {
                         --m_inFlight;
                         if (gen != m_generation || m_stage != Stage::WaitEtcd)
