@@ -235,11 +235,7 @@ void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std
     m_http->send("PATCH", restUrl(leader, QStringLiteral("/config")), body, 5000, this,
                  [this, patch, body, deadlineMs, leader, then](const HttpResult &r) {
                      if (r.isSuccess()) {
-                         m_restoreSync.reset();
-                         m_restoreFailsafe.reset();
-                         addEvent(clockMs(), QStringLiteral("chaos"),
-                                  QStringLiteral("configuration put back: PATCH /config %1").arg(QString::fromUtf8(body)));
-                         then();
+                         verifyConfigBack(patch, leader, deadlineMs, then);
                          return;
                      }
                      const QString why = explainHttpFailure(r, leader + QStringLiteral("'s REST API"));
@@ -258,6 +254,43 @@ void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std
                      m_restoreFailsafe.reset();
                      then();
                  });
+}
+
+// A 200 to the PATCH is not the end: read the configuration back from the same member until it
+// shows what was put back (or the deadline passes, and the PATCH is sent again).
+void ChaosRunner::verifyConfigBack(const QJsonObject &patch, const QString &member, qint64 deadlineMs,
+                                   std::function<void()> then)
+{
+    m_http->get(restUrl(member, QStringLiteral("/config")), 3000, this, [this, patch, member, deadlineMs, then](const HttpResult &r) {
+        const auto config = r.isSuccess() ? parsePatroniConfig(r.body) : Result<PatroniDynamicConfig>(makeError(r.error));
+        bool matches = config.ok();
+        if (config && patch.contains(QStringLiteral("synchronous_mode")))
+            matches = matches && config.value().synchronousMode == patch.value(QStringLiteral("synchronous_mode")).toBool();
+        if (config && patch.contains(QStringLiteral("failsafe_mode")))
+            matches = matches && config.value().failsafeMode == patch.value(QStringLiteral("failsafe_mode")).toBool();
+        if (matches) {
+            m_restoreSync.reset();
+            m_restoreFailsafe.reset();
+            addEvent(clockMs(), QStringLiteral("chaos"),
+                     QStringLiteral("configuration put back: %1").arg(QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact))));
+            then();
+            return;
+        }
+        if (m_runClock.elapsed() >= deadlineMs) {
+            const QString error = QStringLiteral("the configuration was not put back: %1 still shows otherwise than %2 "
+                                                 "after %3 s; check it with `pgha config show`")
+                                          .arg(member, QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact)))
+                                          .arg(kRestoreTimeoutMs / 1000);
+            addEvent(clockMs(), QStringLiteral("chaos"), error);
+            if (m_report.error.isEmpty())
+                m_report.error = error;
+            m_restoreSync.reset();
+            m_restoreFailsafe.reset();
+            then();
+            return;
+        }
+        QTimer::singleShot(1000, this, [this, patch, member, deadlineMs, then] { verifyConfigBack(patch, member, deadlineMs, then); });
+    });
 }
 
 void ChaosRunner::checkRpo()

@@ -213,12 +213,6 @@ void ChaosRunner::readConfig()
         m_report.preset = LabTimings::presetMatching(m_report.ttl, m_report.loopWait, m_report.retryTimeout);
         m_report.synchronousMode = c.synchronousMode;
         m_report.failsafeMode = c.failsafeMode;
-        // Paused, no failover is expected: there is no failover budget to meet.
-        const Budget b = m_fault->expectsFailover && m_report.paused
-                ? Budget{}
-                : faultBudget(m_fault->kind, m_report.ttl, m_report.loopWait, m_report.retryTimeout, kLabHaproxyCheck);
-        m_report.budgetMs = b.ms;
-        m_report.budgetFormula = b.formula;
         configure();
     });
 }
@@ -302,6 +296,14 @@ void ChaosRunner::warmUp()
         fail(QStringLiteral("cancelled"));
         return;
     }
+    // The budget, with the configuration this run has (synchronous_mode may have just been set).
+    // Paused, no failover is expected: there is no failover budget to meet.
+    const Budget b = m_fault->expectsFailover && m_report.paused
+            ? Budget{}
+            : faultBudget(m_fault->kind,
+                          {m_report.ttl, m_report.loopWait, m_report.retryTimeout, m_report.synchronousMode}, kLabHaproxyCheck);
+    m_report.budgetMs = b.ms;
+    m_report.budgetFormula = b.formula;
     setStage(QStringLiteral("starting the write and read probes"));
     m_write = std::make_unique<WriteProbe>(entryPoint(m_state.config.ports.haproxyReadWrite));
     m_write->setIntervalMs(m_options.writeIntervalMs);

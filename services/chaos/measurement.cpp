@@ -50,28 +50,33 @@ Outage measureOutage(const QList<qint64> &ackTimes, qint64 faultMs, qint64 endMs
     return o;
 }
 
-Budget faultBudget(FaultKind kind, int ttl, int loopWait, int retryTimeout, const HaproxyCheckSettings &check)
+Budget faultBudget(FaultKind kind, const PatroniTimings &t, const HaproxyCheckSettings &check)
 {
     const qint64 haproxyUp = static_cast<qint64>(check.interMs) * check.rise;
     const qint64 promote = 1000;
+    // A synchronous standby must follow the new primary before its commits return.
+    const qint64 follow = t.synchronousMode ? t.loopWait * 1000LL + 1000 : 0;
+    const QString followText = t.synchronousMode
+            ? QStringLiteral(" + loop_wait %1 s + 1 s for a standby to follow (synchronous_mode)").arg(t.loopWait)
+            : QString();
     switch (kind) {
     case FaultKind::CrashPrimary:
     case FaultKind::FreezePrimary:
     case FaultKind::StallThenCrash:
     case FaultKind::PartitionPrimary:
-        return {ttl * 1000LL + loopWait * 1000LL + haproxyUp + promote,
-                QStringLiteral("ttl %1 s + loop_wait %2 s + HAProxy rise %3 × inter %4 ms + 1 s promotion")
-                        .arg(ttl).arg(loopWait).arg(check.rise).arg(check.interMs)};
+        return {t.ttl * 1000LL + t.loopWait * 1000LL + haproxyUp + promote + follow,
+                QStringLiteral("ttl %1 s + loop_wait %2 s + HAProxy rise %3 × inter %4 ms + 1 s promotion%5")
+                        .arg(t.ttl).arg(t.loopWait).arg(check.rise).arg(check.interMs).arg(followText)};
     case FaultKind::StopPrimary:
         // The leader key is released at once: a replica takes over in its next loop.
-        return {loopWait * 1000LL + haproxyUp + promote + 2000,
-                QStringLiteral("loop_wait %1 s + HAProxy rise %2 × inter %3 ms + 1 s promotion + 2 s clean shutdown")
-                        .arg(loopWait).arg(check.rise).arg(check.interMs)};
+        return {t.loopWait * 1000LL + haproxyUp + promote + 2000 + follow,
+                QStringLiteral("loop_wait %1 s + HAProxy rise %2 × inter %3 ms + 1 s promotion + 2 s clean shutdown%4")
+                        .arg(t.loopWait).arg(check.rise).arg(check.interMs).arg(followText)};
     case FaultKind::LoseEtcdQuorum:
         // The leader demotes when it cannot renew the key: after retry_timeout, within ttl.
-        return {ttl * 1000LL + loopWait * 1000LL,
+        return {t.ttl * 1000LL + t.loopWait * 1000LL,
                 QStringLiteral("ttl %1 s + loop_wait %2 s (retry_timeout %3 s to give up on etcd)")
-                        .arg(ttl).arg(loopWait).arg(retryTimeout)};
+                        .arg(t.ttl).arg(t.loopWait).arg(t.retryTimeout)};
     case FaultKind::CrashReplica:
     case FaultKind::FreezeReplica:
     case FaultKind::CrashEtcdMember:

@@ -26,11 +26,19 @@ Outage measureOutage(const QList<qint64> &ackTimes, qint64 faultMs, qint64 endMs
 // What Patroni's and HAProxy's timings predict as the worst case for a fault, and the formula in
 // words. Failover: the leader key expires ≤ ttl after the crash, a replica notices within loop_wait,
 // promotes (≈1 s with the client's reconnect), and HAProxy needs `rise` good checks `inter` apart.
+// With synchronous_mode the new primary's commits also wait until the other replica follows it
+// (its next loop, and a reconnect): one more loop_wait + 1 s (seen here: 5 s after the promotion).
 struct Budget {
     std::optional<qint64> ms;
     QString formula;
 };
-Budget faultBudget(FaultKind kind, int ttl, int loopWait, int retryTimeout, const HaproxyCheckSettings &check);
+struct PatroniTimings {
+    int ttl = 0;
+    int loopWait = 0;
+    int retryTimeout = 0;
+    bool synchronousMode = false;
+};
+Budget faultBudget(FaultKind kind, const PatroniTimings &t, const HaproxyCheckSettings &check);
 
 // "0/3000060" → byte position; nullopt when it does not parse.
 std::optional<qint64> parseLsn(const QString &lsn);

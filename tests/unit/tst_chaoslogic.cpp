@@ -86,14 +86,18 @@ private slots:
 
     void budgetsFollowTheTimings()
     {
-        const Budget crash = faultBudget(FaultKind::CrashPrimary, 10, 2, 4, kLabHaproxyCheck);
+        const Budget crash = faultBudget(FaultKind::CrashPrimary, {10, 2, 4, false}, kLabHaproxyCheck);
         QCOMPARE(*crash.ms, 10000 + 2000 + 1000 + 1000);
         QVERIFY(crash.formula.contains(u"ttl 10 s"));
-        const Budget defaults = faultBudget(FaultKind::CrashPrimary, 30, 10, 10, kLabHaproxyCheck);
+        const Budget defaults = faultBudget(FaultKind::CrashPrimary, {30, 10, 10, false}, kLabHaproxyCheck);
         QCOMPARE(*defaults.ms, 30000 + 10000 + 1000 + 1000);
+        // With synchronous_mode a standby must follow the new primary first: one more loop.
+        const Budget sync = faultBudget(FaultKind::CrashPrimary, {10, 2, 4, true}, kLabHaproxyCheck);
+        QCOMPARE(*sync.ms, *crash.ms + 2000 + 1000);
+        QVERIFY(sync.formula.contains(u"synchronous_mode"));
         // A graceful stop does not wait for the ttl.
-        QVERIFY(*faultBudget(FaultKind::StopPrimary, 30, 10, 10, kLabHaproxyCheck).ms < 30000);
-        QVERIFY(!faultBudget(FaultKind::CrashReplica, 10, 2, 4, kLabHaproxyCheck).ms);
+        QVERIFY(*faultBudget(FaultKind::StopPrimary, {30, 10, 10, false}, kLabHaproxyCheck).ms < 30000);
+        QVERIFY(!faultBudget(FaultKind::CrashReplica, {10, 2, 4, false}, kLabHaproxyCheck).ms);
     }
 
     void lsnParses()
