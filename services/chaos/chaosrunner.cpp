@@ -572,6 +572,14 @@ void ChaosRunner::buildPhases()
               m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) {
                   return t.source == u"etcd leader key" && !t.value.isEmpty() && t.value != oldLeader;
               }));
+        // Gone and taken again between two polls: the key was gone at the latest when the new
+        // holder showed (and the tracker says so, rather than "not seen").
+        ChaosReport::Phase &gone = m_report.phases[m_report.phases.size() - 2];
+        const ChaosReport::Phase &taken = m_report.phases.back();
+        if (!gone.atMs && taken.atMs) {
+            gone.atMs = taken.atMs;
+            gone.detail = QStringLiteral("gone and taken again within one poll (%1 ms): at the latest").arg(PhaseTracker::kTickMs);
+        }
         phase(QStringLiteral("new_primary_200"), QStringLiteral("/primary answers 200 on the new leader"),
               m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) {
                   return t.source.endsWith(u" /primary") && t.value == u"200" && t.subject != oldLeader;
