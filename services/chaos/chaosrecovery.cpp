@@ -247,17 +247,25 @@ void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std
                                                           "set it by hand with `pgha config set %3`")
                                                    .arg(QString::fromUtf8(body), why,
                                                         patch.keys().join(QStringLiteral("=… ")) + QStringLiteral("=…"));
-                     addEvent(clockMs(), QStringLiteral("chaos"), error);
-                     if (m_report.error.isEmpty())
-                         m_report.error = error;
-                     m_restoreSync.reset();
-                     m_restoreFailsafe.reset();
-                     then();
+                     endConfigBack(error, then);
                  });
 }
 
+// The configuration is back (empty `error`) or the run gives up on it (an error of the run).
+void ChaosRunner::endConfigBack(const QString &error, const std::function<void()> &then)
+{
+    if (!error.isEmpty()) {
+        addEvent(clockMs(), QStringLiteral("chaos"), error);
+        if (m_report.error.isEmpty())
+            m_report.error = error;
+    }
+    m_restoreSync.reset();
+    m_restoreFailsafe.reset();
+    then();
+}
+
 // A 200 to the PATCH is not the end: read the configuration back from the same member until it
-// shows what was put back (or the deadline passes, and the PATCH is sent again).
+// shows what was put back, or the deadline passes (an error of the run).
 void ChaosRunner::verifyConfigBack(const QJsonObject &patch, const QString &member, qint64 deadlineMs,
                                    std::function<void()> then)
 {
@@ -269,11 +277,9 @@ void ChaosRunner::verifyConfigBack(const QJsonObject &patch, const QString &memb
         if (config && patch.contains(QStringLiteral("failsafe_mode")))
             matches = matches && config.value().failsafeMode == patch.value(QStringLiteral("failsafe_mode")).toBool();
         if (matches) {
-            m_restoreSync.reset();
-            m_restoreFailsafe.reset();
             addEvent(clockMs(), QStringLiteral("chaos"),
                      QStringLiteral("configuration put back: %1").arg(QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact))));
-            then();
+            endConfigBack(QString(), then);
             return;
         }
         if (m_runClock.elapsed() >= deadlineMs) {
@@ -281,12 +287,7 @@ void ChaosRunner::verifyConfigBack(const QJsonObject &patch, const QString &memb
                                                  "after %3 s; check it with `pgha config show`")
                                           .arg(member, QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact)))
                                           .arg(kRestoreTimeoutMs / 1000);
-            addEvent(clockMs(), QStringLiteral("chaos"), error);
-            if (m_report.error.isEmpty())
-                m_report.error = error;
-            m_restoreSync.reset();
-            m_restoreFailsafe.reset();
-            then();
+            endConfigBack(error, then);
             return;
         }
         QTimer::singleShot(1000, this, [this, patch, member, deadlineMs, then] { verifyConfigBack(patch, member, deadlineMs, then); });

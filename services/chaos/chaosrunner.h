@@ -104,6 +104,7 @@ private:
     void finalHealth();
     void restoreConfig(std::function<void()> then);
     void putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std::function<void()> then);
+    void endConfigBack(const QString &error, const std::function<void()> &then);
     void verifyConfigBack(const QJsonObject &patch, const QString &member, qint64 deadlineMs, std::function<void()> then);
     void checkRpo();
     void checkHistory();

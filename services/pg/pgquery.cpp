@@ -288,4 +288,14 @@ void PgQuery::closeConnectionKeepDeadline()
     }
 }
 
+void discardQuery(PgQuery *&query, QObject *receiver)
+{
+    if (!query)
+        return;
+    query->disconnect(receiver);
+    query->cancel();
+    query->deleteLater();
+    query = nullptr;
+}
+
 } // namespace pgha::svc

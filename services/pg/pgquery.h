@@ -101,4 +101,8 @@ private:
     PgResult m_result;
 };
 
+// Stops a query its owner no longer wants: no more signals to `receiver`, cancelled, deleted
+// later, and the pointer cleared (the probes' "start over on a new connection").
+void discardQuery(PgQuery *&query, QObject *receiver);
+
 } // namespace pgha::svc

@@ -39,12 +39,7 @@ void ReadProbe::stop()
 {
     m_running = false;
     m_timer.stop();
-    if (m_query) {
-        m_query->disconnect(this);
-        m_query->cancel();
-        m_query->deleteLater();
-        m_query = nullptr;
-    }
+    discardQuery(m_query, this);
     m_busy = false;
 }
 

@@ -40,12 +40,7 @@ void WriteProbe::stop()
 {
     m_running = false;
     m_timer.stop();
-    if (m_query) {
-        m_query->disconnect(this);
-        m_query->cancel();
-        m_query->deleteLater();
-        m_query = nullptr;
-    }
+    discardQuery(m_query, this);
     m_busy = false;
 }
 
@@ -93,9 +88,7 @@ void WriteProbe::onFinished(const PgResult &r)
         m_lastError = r.error;
         qCDebug(lcActions) << "write probe:" << r.error;
         // A read-only answer or a broken session: start over on a new connection next time.
-        m_query->disconnect(this);
-        m_query->deleteLater();
-        m_query = nullptr;
+        discardQuery(m_query, this);
         emit writeFailed(m_sentId, at, r.error);
     }
 }
