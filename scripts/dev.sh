@@ -21,7 +21,8 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
 LAB_PACKAGES=(postgresql postgresql-client patroni python3-etcd etcd-server etcd-client
   haproxy pgbouncer prometheus-postgres-exporter pgpool2 util-linux procps iproute2 curl
   openssl     # openssl: the lab's own CA and REST certificate (pgha lab start --rest-tls)
-  python3-jsonschema)   # the chaos report is validated against docs/chaos-report.schema.json
+  python3-jsonschema    # the chaos report is validated against docs/chaos-report.schema.json
+  debootstrap)          # the Docker lab's base image without a registry (lab-stack/docker/build-base-image.sh)
 # Packages that start a system service listening on a lab port (5432, 2379, 6432 …).
 DAEMON_PACKAGES=(postgresql etcd-server pgbouncer haproxy patroni prometheus-postgres-exporter pgpool2)
 
@@ -44,6 +45,7 @@ deps() {
   missing=$(missing_packages "${all[@]}" | tr '\n' ' ')
   if [ -z "$missing" ] && [ -z "${PGHA_FORCE_APT:-}" ]; then
     say "all Debian packages present"
+    docker_deps
     return
   fi
   for p in "${DAEMON_PACKAGES[@]}"; do
@@ -52,6 +54,7 @@ deps() {
   say "installing: ${missing:-(forced) ${all[*]}}"
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${all[@]}"
+  docker_deps
   # The lab runs its own etcd, PostgreSQL, PgBouncer and HAProxy on the default ports; the
   # system services these packages just started would hold those ports. Stop only what this
   # script installed, and say so.
@@ -64,6 +67,28 @@ deps() {
       fi
     done
   fi
+}
+
+# The Docker lab needs an engine and Compose. An engine already installed (Docker CE, Docker
+# Desktop, Debian's docker.io) is kept as it is: only a missing Compose is added. Without any
+# engine, Debian's docker.io is installed and started where systemd runs; if it still does not
+# answer, the Docker tests skip with the reason.
+docker_deps() {
+  local want=()
+  command -v docker >/dev/null || want+=(docker.io)
+  if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+    want+=(docker-compose)
+  fi
+  if [ ${#want[@]} -gt 0 ]; then
+    say "installing for the Docker lab: ${want[*]}"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${want[@]}"
+  fi
+  if ! docker version >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    as_root systemctl start docker 2>/dev/null || true
+  fi
+  docker version --format 'Docker engine {{.Server.Version}}' 2>/dev/null \
+    || say "no Docker engine answers: the Docker lab's tests will be skipped (the native lab needs none)"
 }
 
 build() {
@@ -80,6 +105,7 @@ run_tests() {
   for suffix in "" -failures -gui-close; do
     [ -n "$lab" ] && PGHA_LAB_DIR="$lab$suffix" "$BUILD_DIR/app/pgha" lab stop >/dev/null 2>&1 || true
   done
+  [ -n "$lab" ] && PGHA_LAB_DIR="$lab-docker" "$BUILD_DIR/app/pgha" lab stop --volumes >/dev/null 2>&1 || true
   QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 600
 }
 

@@ -1,10 +1,19 @@
-// `pgha lab start|stop|status|env`
+// `pgha lab start|stop|status|logs|env`, for either flavour (native processes, Docker Compose)
 #include "clicontext.h"
 #include "signalwatcher.h"
 
 #include "http/httpclient.h"
+#include "lab/dockerlab.h"
+#include "lab/dockerlabfiles.h"
 #include "lab/labfiles.h"
 #include "lab/nativelab.h"
+#include "process/procutil.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QPointer>
+#include <QProcess>
+#include <QTimer>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -20,11 +29,13 @@ namespace pgha::cli {
 
 namespace {
 
-const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|env> [options]
+const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|logs|env> [options]
 
-  start    start the bundled lab and wait until it is healthy (exit 0 only then)
-  stop     stop every lab process and free every port
-  status   what runs, with PIDs and ports (--json for scripts)
+  start    start the bundled lab and wait until it is healthy (exit 0 only then);
+           --flavor native (local processes, default) or docker (Docker Compose)
+  stop     stop every lab process and free every port (docker: --volumes also deletes the data)
+  status   what runs: processes and ports, or containers with health, CPU and memory (--json)
+  logs     a component's log: pgha lab logs pg1 [--follow] [--tail N]
   env      shell variables for the lab's read-write entry point: eval "$(pgha lab env)"
 
 The lab directory is $PGHA_LAB_DIR, or by default )USAGE";
@@ -44,8 +55,13 @@ int startLab(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addOptions({
-        {QStringLiteral("flavor"), QStringLiteral("Lab flavour: native (local processes)."), QStringLiteral("FLAVOR"),
-         QStringLiteral("native")},
+        {QStringLiteral("flavor"), QStringLiteral("Lab flavour: native (local processes) or docker (Docker Compose, "
+                                                  "same topology and ports)."),
+         QStringLiteral("FLAVOR"), QStringLiteral("native")},
+        {QStringLiteral("base-image"), QStringLiteral("docker: the image the lab's Dockerfiles build on (default: %1 when "
+                                                      "built here by lab-stack/docker/build-base-image.sh, else %2).")
+                                               .arg(QLatin1String(dockerlab::kOfflineBaseImage), QLatin1String(dockerlab::kPublicBaseImage)),
+         QStringLiteral("IMAGE")},
         {QStringLiteral("reuse"), QStringLiteral("A lab from a crashed run exists: start it again with its data.")},
         {QStringLiteral("wipe"), QStringLiteral("Delete any earlier lab (data included) and start from nothing.")},
         {QStringLiteral("port-offset"), QStringLiteral("Add N to every default port (for a second lab or busy ports)."),
@@ -64,10 +80,17 @@ int startLab(CliContext &ctx, const QStringList &args)
         return Usage;
     if (parser.isSet(QStringLiteral("help")))
         return ctx.out << parser.helpText(), Ok;
-    if (parser.value(QStringLiteral("flavor")) != u"native") {
-        ctx.err << "pgha: flavour \"" << parser.value(QStringLiteral("flavor"))
-                << "\" is not available in this build; use --flavor native\n";
+    const QString flavor = parser.value(QStringLiteral("flavor"));
+    if (!labFlavors().contains(flavor)) {
+        ctx.err << "pgha: unknown lab flavour \"" << flavor << "\"; use --flavor " << labFlavors().join(QStringLiteral(" or --flavor "))
+                << '\n';
         return Usage;
+    }
+    const QString recorded = recordedLabFlavor(LabConfig::defaultLabDir());
+    if (!recorded.isEmpty() && recorded != flavor && NativeLab::inspect(LabConfig::defaultLabDir()).status != NativeLab::Status::Stopped) {
+        ctx.err << "pgha: the " << recorded << " lab is in " << LabConfig::defaultLabDir()
+                << "; stop it first (pgha lab stop), or give the other flavour its own directory (PGHA_LAB_DIR)\n";
+        return Failed;
     }
     if (parser.isSet(QStringLiteral("reuse")) && parser.isSet(QStringLiteral("wipe"))) {
         ctx.err << "pgha: --reuse and --wipe exclude each other\n";
@@ -92,27 +115,30 @@ int startLab(CliContext &ctx, const QStringList &args)
     config.withPgpool = parser.isSet(QStringLiteral("pgpool"));
     config.restTls = parser.isSet(QStringLiteral("rest-tls"));
     config.restAuth = parser.isSet(QStringLiteral("rest-auth"));
+    config.dockerProject = offset == 0 ? QStringLiteral("pgha-lab") : QStringLiteral("pgha-lab-%1").arg(offset);
+    config.dockerBaseImage = parser.value(QStringLiteral("base-image"));
     HttpClient http;
-    NativeLab lab(config, &http);
+    std::unique_ptr<LabService> service(makeLabService(flavor, config, &http));
+    LabService &lab = *service;
     const bool quiet = parser.isSet(QStringLiteral("quiet"));
     QElapsedTimer clock;
     clock.start();
     auto stamp = [&] { return QStringLiteral("[%1s] ").arg(clock.elapsed() / 1000.0, 5, 'f', 1); };
-    QObject::connect(&lab, &NativeLab::message, [&](const QString &line) {
+    QObject::connect(&lab, &LabService::message, [&](const QString &line) {
         if (!quiet)
             ctx.err << stamp() << line << Qt::endl;
     });
-    QObject::connect(&lab, &NativeLab::componentChanged, [&](const LabComponentStatus &s) {
+    QObject::connect(&lab, &LabService::componentChanged, [&](const LabComponentStatus &s) {
         if (!quiet && !s.detail.isEmpty() && s.detail != u"asking")
-            ctx.err << stamp() << padRight(s.name, 11) << padRight(LabComponentStatus::stateName(s.state), 9) << s.detail
+            ctx.err << stamp() << padRight(s.name, 20) << padRight(LabComponentStatus::stateName(s.state), 9) << s.detail
                     << Qt::endl;
     });
     int exitCode = Failed;
-    QObject::connect(&lab, &NativeLab::startFinished, [&](const LabOutcome &o) {
+    QObject::connect(&lab, &LabService::startFinished, [&](const LabOutcome &o) {
         if (o.ok) {
             if (!quiet)
                 ctx.err << stamp() << (o.alreadyRunning ? "already running: " : "") << o.health.summary() << Qt::endl;
-            ctx.out << "lab " << (o.alreadyRunning ? "already running" : "started") << " in " << config.labDir
+            ctx.out << lab.flavor() << " lab " << (o.alreadyRunning ? "already running" : "started") << " in " << config.labDir
                     << (o.alreadyRunning ? QString() : QStringLiteral(" (healthy after %1 s)").arg(o.elapsedMs / 1000.0, 0, 'f', 1))
                     << "\nread-write: psql -h 127.0.0.1 -p " << lab.config().ports.haproxyReadWrite
                     << "   ·   environment: eval \"$(pgha lab env)\"" << Qt::endl;
@@ -126,16 +152,16 @@ int startLab(CliContext &ctx, const QStringList &args)
         if (!lab.isBusy())
             QCoreApplication::exit(exitCode);
     });
-    QObject::connect(&lab, &NativeLab::stopFinished, [&] { QCoreApplication::exit(exitCode); });
+    QObject::connect(&lab, &LabService::stopFinished, [&] { QCoreApplication::exit(exitCode); });
     app::SignalWatcher watcher;
     QObject::connect(&watcher, &app::SignalWatcher::interrupted, [&] {
         ctx.err << stamp() << "interrupted: stopping what was started" << Qt::endl;
         lab.stop();
     });
-    NativeLab::StartOptions options;
-    options.stale = parser.isSet(QStringLiteral("reuse")) ? NativeLab::StaleAction::Reuse
-            : parser.isSet(QStringLiteral("wipe"))        ? NativeLab::StaleAction::Wipe
-                                                          : NativeLab::StaleAction::Refuse;
+    LabService::StartOptions options;
+    options.stale = parser.isSet(QStringLiteral("reuse")) ? LabService::StaleAction::Reuse
+            : parser.isSet(QStringLiteral("wipe"))        ? LabService::StaleAction::Wipe
+                                                          : LabService::StaleAction::Refuse;
     options.wipe = parser.isSet(QStringLiteral("wipe"));
     QMetaObject::invokeMethod(&lab, [&] { lab.start(options); }, Qt::QueuedConnection);
     QCoreApplication::exec();
@@ -145,21 +171,34 @@ int startLab(CliContext &ctx, const QStringList &args)
 int stopLab(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("wipe"), QStringLiteral("Also delete the lab directory (data, logs, configs).")});
+    parser.addOption({QStringLiteral("wipe"), QStringLiteral("Also delete the lab directory (data, logs, configs; "
+                                                             "the Docker lab's volumes too).")});
+    parser.addOption({QStringLiteral("volumes"), QStringLiteral("docker: also delete the lab's named volumes (every "
+                                                                "database and etcd's data). The native lab keeps its data "
+                                                                "in the lab directory: use --wipe there.")});
     if (!parse(parser, ctx, args, QStringLiteral("Stop every lab process and free every port.")))
         return Usage;
     if (parser.isSet(QStringLiteral("help")))
         return ctx.out << parser.helpText(), Ok;
     LabConfig config;
     config.labDir = LabConfig::defaultLabDir();
+    const QString flavor = recordedLabFlavor(config.labDir).isEmpty() ? QStringLiteral("native") : recordedLabFlavor(config.labDir);
+    if (parser.isSet(QStringLiteral("volumes")) && flavor != u"docker") {
+        ctx.err << "pgha: --volumes is for the Docker lab; the " << flavor << " lab in " << config.labDir
+                << " keeps its data in that directory (pgha lab stop --wipe deletes it)\n";
+        return Usage;
+    }
     HttpClient http;
-    NativeLab lab(config, &http);
+    std::unique_ptr<LabService> service(makeLabService(flavor, config, &http));
+    LabService &lab = *service;
+    if (auto *docker = qobject_cast<DockerLab *>(service.get()))
+        docker->setRemoveVolumes(parser.isSet(QStringLiteral("volumes")) || parser.isSet(QStringLiteral("wipe")));
     int exitCode = Failed;
-    QObject::connect(&lab, &NativeLab::componentChanged, [&](const LabComponentStatus &s) {
-        ctx.err << padRight(s.name, 11) << s.detail << Qt::endl;
+    QObject::connect(&lab, &LabService::componentChanged, [&](const LabComponentStatus &s) {
+        ctx.err << padRight(s.name, 20) << s.detail << Qt::endl;
     });
-    QObject::connect(&lab, &NativeLab::message, [&](const QString &line) { ctx.err << line << Qt::endl; });
-    QObject::connect(&lab, &NativeLab::stopFinished, [&](const LabOutcome &o) {
+    QObject::connect(&lab, &LabService::message, [&](const QString &line) { ctx.err << line << Qt::endl; });
+    QObject::connect(&lab, &LabService::stopFinished, [&](const LabOutcome &o) {
         if (o.ok) {
             exitCode = Ok;
             if (parser.isSet(QStringLiteral("wipe")) && QDir(config.labDir).exists()) {
@@ -201,6 +240,188 @@ QJsonObject reportToJson(const NativeLab::Report &r)
     return o;
 }
 
+// The Docker lab's status is the engine's: every container with state, health, uptime, CPU and
+// memory. Exit 0 when every container runs and is healthy.
+int dockerLabStatus(CliContext &ctx, bool json)
+{
+    const QString labDir = LabConfig::defaultLabDir();
+    auto state = LabState::load(labDir);
+    if (!state) {
+        ctx.err << "pgha: " << state.error().toString() << Qt::endl;
+        return Failed;
+    }
+    LabConfig config = state.value().config;
+    config.labDir = labDir;
+    HttpClient http;
+    DockerLab lab(config, &http);
+    int exitCode = Failed;
+    lab.listContainers(true, &lab, [&](const Result<QList<docker::ContainerInfo>> &listed) {
+        if (!listed) {
+            ctx.err << "pgha: " << listed.error().toString() << Qt::endl;
+            QCoreApplication::exit(Failed);
+            return;
+        }
+        const auto expected = dockerlab::componentsOf(config);
+        QHash<QString, docker::ContainerInfo> byService;
+        for (const auto &c : listed.value())
+            byService.insert(c.service, c);
+        int ready = 0;
+        for (const auto &component : expected)
+            ready += byService.value(component.name).isReady() ? 1 : 0;
+        const bool allReady = ready == expected.size();
+        exitCode = allReady ? Ok : Failed;
+        const QString summary = QStringLiteral("docker lab (Compose project %1, %2): %3 of %4 containers running and healthy")
+                                        .arg(config.dockerProject, LabState::phaseName(state.value().phase))
+                                        .arg(ready)
+                                        .arg(expected.size());
+        if (json) {
+            QJsonArray containers;
+            for (const auto &component : expected) {
+                const auto c = byService.value(component.name);
+                containers.append(QJsonObject{{QStringLiteral("service"), component.name},
+                                              {QStringLiteral("kind"), kindName(component.kind)},
+                                              {QStringLiteral("container"), c.name},
+                                              {QStringLiteral("state"), c.id.isEmpty() ? QStringLiteral("absent") : c.state},
+                                              {QStringLiteral("health"), docker::ContainerInfo::healthName(c.health)},
+                                              {QStringLiteral("status"), c.status},
+                                              {QStringLiteral("uptime"), c.uptime},
+                                              {QStringLiteral("ports"), c.ports},
+                                              {QStringLiteral("cpu"), c.cpu},
+                                              {QStringLiteral("memory"), c.memory}});
+            }
+            ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("labDir"), labDir},
+                                                 {QStringLiteral("flavor"), QStringLiteral("docker")},
+                                                 {QStringLiteral("project"), config.dockerProject},
+                                                 {QStringLiteral("phase"), LabState::phaseName(state.value().phase)},
+                                                 {QStringLiteral("status"), allReady ? QStringLiteral("running")
+                                                                                     : ready ? QStringLiteral("partial")
+                                                                                             : QStringLiteral("stopped")},
+                                                 {QStringLiteral("summary"), summary},
+                                                 {QStringLiteral("ports"), config.ports.toJson()},
+                                                 {QStringLiteral("containers"), containers}})
+                               .toJson(QJsonDocument::Indented);
+        } else {
+            ctx.out << "lab " << labDir << ": " << summary << "\ntimings: " << config.timings.describe() << "\n\n"
+                    << padRight(QStringLiteral("SERVICE"), 21) << padRight(QStringLiteral("STATE"), 10)
+                    << padRight(QStringLiteral("HEALTH"), 11) << padRight(QStringLiteral("UP"), 16) << padRight(QStringLiteral("CPU"), 8)
+                    << padRight(QStringLiteral("MEMORY"), 22) << "PORTS\n";
+            for (const auto &component : expected) {
+                const auto c = byService.value(component.name);
+                QStringList ports;
+                for (const auto &p : component.ports)
+                    ports << QString::number(p.port);
+                ctx.out << padRight(component.name, 21) << padRight(c.id.isEmpty() ? QStringLiteral("absent") : c.state, 10)
+                        << padRight(docker::ContainerInfo::healthName(c.health), 11)
+                        << padRight(c.uptime.isEmpty() ? QStringLiteral("-") : c.uptime, 16)
+                        << padRight(c.cpu.isEmpty() ? QStringLiteral("-") : c.cpu, 8)
+                        << padRight(c.memory.isEmpty() ? QStringLiteral("-") : c.memory, 22) << ports.join(u", ") << '\n';
+            }
+        }
+        ctx.out.flush();
+        QCoreApplication::exit(exitCode);
+    });
+    return QCoreApplication::exec();
+}
+
+// `pgha lab logs SERVICE`: the Docker lab asks Compose; the native lab reads its log file.
+int labLogs(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("service"), QStringLiteral("etcd1…3, pg1…3, pgbouncer1…3, haproxy, exporter1…3, pgpool"));
+    parser.addOptions({
+        {QStringLiteral("follow"), QStringLiteral("Keep printing what it writes until Ctrl-C.")},
+        {QStringLiteral("tail"), QStringLiteral("Lines from the end to start with (default 100)."), QStringLiteral("N"),
+         QStringLiteral("100")},
+    });
+    if (!parse(parser, ctx, args, QStringLiteral("Print a lab component's log.")))
+        return Usage;
+    if (parser.isSet(QStringLiteral("help")))
+        return ctx.out << parser.helpText(), Ok;
+    const QString service = parser.positionalArguments().value(0);
+    bool tailOk = false;
+    const int tail = parser.value(QStringLiteral("tail")).toInt(&tailOk);
+    if (service.isEmpty() || !tailOk || tail < 0) {
+        ctx.err << "pgha: name a component (pgha lab logs pg1 [--follow] [--tail N])\n";
+        return Usage;
+    }
+    const QString labDir = LabConfig::defaultLabDir();
+    auto state = LabState::load(labDir);
+    if (!state) {
+        ctx.err << "pgha: " << state.error().toString() << Qt::endl;
+        return Failed;
+    }
+    LabConfig config = state.value().config;
+    config.labDir = labDir;
+    const bool follow = parser.isSet(QStringLiteral("follow"));
+    bool known = false;
+    for (const auto &c : dockerlab::componentsOf(config))
+        known = known || c.name == service;
+    if (!known) {
+        ctx.err << "pgha: the lab has no component \"" << service << "\"; `pgha lab status` lists them\n";
+        return Usage;
+    }
+    app::SignalWatcher watcher;
+    int exitCode = Ok;
+    if (state.value().flavor == u"docker") {
+        HttpClient http;
+        DockerLab lab(config, &http);
+        QPointer<QProcess> follower;
+        QObject::connect(&watcher, &app::SignalWatcher::interrupted, [&] {
+            if (follower)
+                docker::cancel(follower);
+            else
+                QCoreApplication::exit(Ok);
+        });
+        // Detection first, so that the follower's process can be cancelled by Ctrl-C.
+        lab.listContainers(false, &lab, [&](const Result<QList<docker::ContainerInfo>> &listed) {
+            if (!listed) {
+                ctx.err << "pgha: " << listed.error().toString() << Qt::endl;
+                QCoreApplication::exit(Failed);
+                return;
+            }
+            follower = lab.logs(
+                    service, tail, follow, &lab, [&](const QString &line) { ctx.out << line << Qt::endl; },
+                    [&](const Error *error) {
+                        if (error) {
+                            ctx.err << "pgha: " << error->toString() << Qt::endl;
+                            exitCode = Failed;
+                        }
+                        QCoreApplication::exit(exitCode);
+                    });
+        });
+        QCoreApplication::exec();
+        return exitCode;
+    }
+    const QString file = LabLayout(labDir).logFile(service);
+    if (!QFile::exists(file)) {
+        ctx.err << "pgha: " << service << " has no log yet (" << file << ")\n";
+        return Failed;
+    }
+    for (const QString &line : proc::tailOfFile(file, tail))
+        ctx.out << line << '\n';
+    ctx.out.flush();
+    if (!follow)
+        return Ok;
+    // Follow by size: print what was appended since the last look, twice a second.
+    qint64 offset = QFileInfo(file).size();
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, [&] {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return;
+        if (f.size() < offset)
+            offset = 0;   // rotated or truncated: start over
+        f.seek(offset);
+        const QByteArray added = f.readAll();
+        offset += added.size();
+        ctx.out << QString::fromUtf8(added);
+        ctx.out.flush();
+    });
+    QObject::connect(&watcher, &app::SignalWatcher::interrupted, [] { QCoreApplication::exit(Ok); });
+    timer.start(500);
+    return QCoreApplication::exec();
+}
+
 int labStatus(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -209,6 +430,8 @@ int labStatus(CliContext &ctx, const QStringList &args)
         return Usage;
     if (parser.isSet(QStringLiteral("help")))
         return ctx.out << parser.helpText(), Ok;
+    if (recordedLabFlavor(LabConfig::defaultLabDir()) == u"docker")
+        return dockerLabStatus(ctx, parser.isSet(QStringLiteral("json")));
     const auto report = NativeLab::inspect(LabConfig::defaultLabDir());
     if (parser.isSet(QStringLiteral("json"))) {
         ctx.out << QJsonDocument(reportToJson(report)).toJson(QJsonDocument::Indented);
@@ -277,6 +500,8 @@ int runLabCommand(CliContext &ctx, const QStringList &args)
         return stopLab(ctx, rest);
     if (sub == u"status")
         return labStatus(ctx, rest);
+    if (sub == u"logs")
+        return labLogs(ctx, rest);
     if (sub == u"env")
         return labEnv(ctx, rest);
     const bool help = sub.isEmpty() || sub == u"--help" || sub == u"-h";

@@ -14,7 +14,8 @@ const char kUsage[] = R"USAGE(Usage: pgha <command> [options]
 Commands:
   lab start     start the bundled lab and wait until it is healthy
   lab stop      stop the lab (no process left behind, every port freed)
-  lab status    the lab's processes and ports
+  lab status    the lab's processes and ports (containers for the Docker lab)
+  lab logs      a component's log: pgha lab logs pg1 [--follow]
   lab env       shell variables for psql/pgbench: eval "$(pgha lab env)"
   status        the cluster's members as Patroni reports them, with etcd and HAProxy (--json)
   watch         stream the event timeline until interrupted (--json: one object per line)

@@ -19,6 +19,13 @@ void ChaosRunner::undo()
         return;
     m_undone = true;
     m_undoAtMs = clockMs();
+    if (m_containers) {
+        undoContainers([this](const QStringList &done) {
+            addEvent(m_undoAtMs, QStringLiteral("chaos"), QStringLiteral("undo: %1").arg(done.join(QStringLiteral("; "))));
+            recover();
+        });
+        return;
+    }
     QStringList done;
     if (!m_frozen.isEmpty())
         done << nativefaults::thaw(m_frozen);

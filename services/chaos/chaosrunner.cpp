@@ -2,6 +2,7 @@
 
 #include "chaos/expectations.h"
 #include "chaos/measurement.h"
+#include "chaos/containerfaults.h"
 #include "chaos/nativefaults.h"
 #include "core/logging.h"
 #include "etcd/etcdtypes.h"
@@ -31,6 +32,9 @@ ChaosRunner::~ChaosRunner()
     // Never leave a lab frozen or half broken behind: a destroyed runner still undoes its fault.
     if (!m_undone && !m_frozen.isEmpty())
         nativefaults::thaw(m_frozen);
+    if (!m_undone && m_containers)
+        m_containers->undoDetached(m_pausedContainer, m_stalledContainer, m_partitionedContainer,
+                                   m_victims.value(0));
 }
 
 qint64 ChaosRunner::clockMs() const
@@ -121,6 +125,8 @@ void ChaosRunner::start()
     }
     m_state = state.value();
     m_report.flavor = m_state.flavor;
+    if (m_state.flavor == u"docker" && !m_containers)
+        m_containers = new ContainerFaults(this);
     const FaultAvailability available = faultAvailability(*m_fault, {true, m_labDir, m_state.flavor, true});
     if (!available.available) {
         fail(QStringLiteral("%1 is not available: %2").arg(m_fault->id, available.reason));
@@ -411,6 +417,10 @@ void ChaosRunner::injectNow()
         fail(QStringLiteral("the lab has no process named %1").arg(m_victims.front()));
         return;
     }
+    if (m_containers) {
+        injectInContainers();
+        return;
+    }
     QString what;
     switch (kind) {
     case FaultKind::StallThenCrash: {
@@ -667,6 +677,23 @@ void ChaosRunner::fail(const QString &error)
     m_report.error = error;
     m_wait.reset();
     // Undo what was done, put the configuration back, then report.
+    auto rest = [this] {
+        stopProbes();
+        if (m_restoreSync || m_restoreFailsafe) {
+            restoreConfig([this] { finish(); });
+            return;
+        }
+        finish();
+    };
+    if (m_containers && !m_undone
+        && (m_injected || !m_pausedContainer.isEmpty() || !m_stalledContainer.isEmpty() || !m_partitionedContainer.isEmpty())) {
+        m_undone = true;
+        undoContainers([this, rest](const QStringList &done) {
+            addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("undo after the error: %1").arg(done.join(QStringLiteral("; "))));
+            rest();
+        });
+        return;
+    }
     if (!m_undone && (m_injected || !m_frozen.isEmpty())) {
         m_undone = true;
         QStringList done{nativefaults::thaw(m_frozen)};
@@ -676,12 +703,7 @@ void ChaosRunner::fail(const QString &error)
                 done << nativefaults::restart(m_labDir, v);
         addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("undo after the error: %1").arg(done.join(QStringLiteral("; "))));
     }
-    stopProbes();
-    if (m_restoreSync || m_restoreFailsafe) {
-        restoreConfig([this] { finish(); });
-        return;
-    }
-    finish();
+    rest();
 }
 
 void ChaosRunner::cancel()

@@ -19,6 +19,8 @@
 
 namespace pgha::svc {
 
+class ContainerFaults;
+
 class HttpClient;
 
 struct ChaosOptions {
@@ -95,6 +97,10 @@ private:
     void warmUp();
     void inject();
     void injectNow();
+    void injectInContainers();
+    // Undoes a fault on the Docker lab's containers (async); `then` gets what was done.
+    void undoContainers(std::function<void(const QStringList &done)> then);
+    QString containerOf(const QString &name) const;
     void observe();
     void undo();
     void recover();
@@ -152,6 +158,10 @@ private:
     bool m_undone = false;
     QStringList m_victims;             // component names hit
     QList<qint64> m_frozen;            // PIDs to thaw
+    ContainerFaults *m_containers = nullptr;   // Docker lab: faults are docker commands
+    QString m_pausedContainer;         // Docker lab: to unpause
+    QString m_stalledContainer;        // Docker lab: WAL senders to continue
+    QString m_partitionedContainer;    // Docker lab: to reconnect
     QString m_rejoinMember;
     bool m_rejoinQueryBusy = false;
     bool m_rejoined = false;

@@ -105,8 +105,8 @@ FaultAvailability faultAvailability(const FaultInfo &fault, const ChaosEnvironme
     if (fault.kind == FaultKind::PartitionPrimary && env.flavor == u"native")
         return {false, QStringLiteral("the native lab runs every member on one loopback address, so one member cannot be "
                                       "cut off without cutting off all; use the Docker lab (network disconnect)")};
-    if (env.flavor != u"native")
-        return {false, QStringLiteral("the %1 lab cannot run faults yet; use the native lab").arg(env.flavor)};
+    if (env.flavor != u"native" && env.flavor != u"docker")
+        return {false, QStringLiteral("the %1 lab cannot run faults; use the native or the Docker lab").arg(env.flavor)};
     return {true, {}};
 }
 

@@ -79,6 +79,7 @@ LabPorts LabPorts::withOffset(int offset) const
         p.rest[i] += offset;
         p.pgbouncer[i] += offset;
         p.exporter[i] += offset;
+        p.pgbouncerExporter[i] += offset;
     }
     p.haproxyReadWrite += offset;
     p.haproxyReadOnly += offset;
@@ -107,7 +108,9 @@ QJsonObject LabPorts::toJson() const
 {
     return {{QStringLiteral("etcdClient"), intArray(etcdClient)}, {QStringLiteral("etcdPeer"), intArray(etcdPeer)},
             {QStringLiteral("postgres"), intArray(postgres)},     {QStringLiteral("rest"), intArray(rest)},
-            {QStringLiteral("pgbouncer"), intArray(pgbouncer)},  {QStringLiteral("exporter"), intArray(exporter)},  {QStringLiteral("haproxyReadWrite"), haproxyReadWrite},
+            {QStringLiteral("pgbouncer"), intArray(pgbouncer)},  {QStringLiteral("exporter"), intArray(exporter)},
+            {QStringLiteral("pgbouncerExporter"), intArray(pgbouncerExporter)},
+            {QStringLiteral("haproxyReadWrite"), haproxyReadWrite},
             {QStringLiteral("haproxyReadOnly"), haproxyReadOnly}, {QStringLiteral("haproxyStats"), haproxyStats},
             {QStringLiteral("pgpool"), pgpool}, {QStringLiteral("pgpoolPcp"), pgpoolPcp}};
 }
@@ -122,9 +125,12 @@ LabPorts LabPorts::fromJson(const QJsonObject &o)
     readIntArray(o.value(u"pgbouncer"), p.pgbouncer);
     // A lab recorded before a component existed: place it with the lab's own offset.
     const int offset = p.postgres[0] - LabPorts().postgres[0];
-    for (int i = 0; i < kLabMembers; ++i)
+    for (int i = 0; i < kLabMembers; ++i) {
         p.exporter[i] += offset;
+        p.pgbouncerExporter[i] += offset;
+    }
     readIntArray(o.value(u"exporter"), p.exporter);
+    readIntArray(o.value(u"pgbouncerExporter"), p.pgbouncerExporter);
     p.haproxyReadWrite = o.value(u"haproxyReadWrite").toInt(p.haproxyReadWrite);
     p.haproxyReadOnly = o.value(u"haproxyReadOnly").toInt(p.haproxyReadOnly);
     p.haproxyStats = o.value(u"haproxyStats").toInt(p.haproxyStats);
@@ -173,7 +179,9 @@ QJsonObject LabConfig::toJson() const
             {QStringLiteral("pgBinDir"), pgBinDir},
             {QStringLiteral("withPgpool"), withPgpool},
             {QStringLiteral("restTls"), restTls},
-            {QStringLiteral("restAuth"), restAuth}};
+            {QStringLiteral("restAuth"), restAuth},
+            {QStringLiteral("dockerProject"), dockerProject},
+            {QStringLiteral("dockerBaseImage"), dockerBaseImage}};
 }
 
 LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
@@ -193,6 +201,8 @@ LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
     c.withPgpool = o.value(u"withPgpool").toBool(false);
     c.restTls = o.value(u"restTls").toBool(false);
     c.restAuth = o.value(u"restAuth").toBool(false);
+    c.dockerProject = o.value(u"dockerProject").toString(c.dockerProject);
+    c.dockerBaseImage = o.value(u"dockerBaseImage").toString();
     return c;
 }
 

@@ -65,6 +65,7 @@ struct LabPorts {
     int rest[kLabMembers] = {8008, 8009, 8010};
     int pgbouncer[kLabMembers] = {6432, 6433, 6434};
     int exporter[kLabMembers] = {9187, 9188, 9189};   // postgres_exporter beside each node
+    int pgbouncerExporter[kLabMembers] = {9127, 9128, 9129};   // Docker lab only (not packaged for the native one)
     int haproxyReadWrite = 5000;
     int haproxyReadOnly = 5001;
     int haproxyStats = 7000;
@@ -88,6 +89,10 @@ struct LabConfig {
     bool withPgpool = false;        // Pgpool-II beside HAProxy, as the alternative front
     bool restTls = false;           // Patroni REST over https with the lab's own CA (<labDir>/tls)
     bool restAuth = false;          // Basic auth on Patroni's unsafe REST methods (POST/PATCH/…)
+    // Docker lab only: the Compose project (names containers, network and volumes) and the image
+    // the lab's Dockerfiles build on ("" = debian:bookworm-slim from a registry).
+    QString dockerProject = QStringLiteral("pgha-lab");
+    QString dockerBaseImage;
 
     QList<LabComponent> components() const;
     QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }

@@ -34,6 +34,22 @@ NativeLab::Report NativeLab::inspect(const QString &labDir)
     }
     const LabState &state = loaded.value();
     r.state = state;
+    if (state.flavor != u"native") {
+        // A Docker lab has no PIDs here: its phase says whether it was started and not stopped;
+        // the engine is asked by DockerLab::listContainers (`pgha lab status`).
+        const bool running = state.phase == LabState::Phase::Running;
+        for (const auto &p : state.processes)
+            r.components.append({p.name, p.kind, 0, running, {}, {}, p.container});
+        const bool controllerAlive = state.controllerPid > 0 && state.controllerPid != QCoreApplication::applicationPid()
+                && proc::isAlive(state.controllerPid);
+        r.status = running ? Status::Running
+                : (state.phase == LabState::Phase::Starting || state.phase == LabState::Phase::Stopping) && controllerAlive
+                ? Status::Busy
+                : Status::Stopped;
+        r.summary = QStringLiteral("%1 lab (Compose project %2): %3").arg(state.flavor, state.config.dockerProject,
+                                                                           LabState::phaseName(state.phase));
+        return r;
+    }
     int alive = 0;
     const auto components = state.config.components();
     const auto listening = proc::listeningTcpPorts();

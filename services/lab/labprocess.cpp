@@ -103,7 +103,7 @@ Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBin
         return makeError(QStringLiteral("could not start %1 (%2): %3").arg(c.name, program, process.errorString()),
                          QStringLiteral("check that the program runs: `%1 --version`").arg(program));
     return LabState::Process{c.name, c.kind, pid, proc::startTicks(pid), proc::processGroup(pid), log,
-                             c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString()};
+                             c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString(), QString()};
 }
 
 Result<bool> NativeLab::launch(const LabComponent &c)

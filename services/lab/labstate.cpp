@@ -69,7 +69,8 @@ QByteArray LabState::toJson() const
                                  {QStringLiteral("startTicks"), QString::number(p.startTicks)},
                                  {QStringLiteral("pgid"), p.pgid},
                                  {QStringLiteral("logFile"), p.logFile},
-                                 {QStringLiteral("dataDir"), p.dataDir}});
+                                 {QStringLiteral("dataDir"), p.dataDir},
+                                 {QStringLiteral("container"), p.container}});
     const QJsonObject root{
         {QStringLiteral("version"), version},
         {QStringLiteral("flavor"), flavor},
@@ -113,7 +114,7 @@ Result<LabState> LabState::fromJson(const QByteArray &json, const QString &labDi
         s.processes.append({p.value(u"name").toString(), kindFromName(p.value(u"kind").toString()),
                             p.value(u"pid").toInteger(), p.value(u"startTicks").toString().toLongLong(),
                             p.value(u"pgid").toInteger(), p.value(u"logFile").toString(),
-                            p.value(u"dataDir").toString()});
+                            p.value(u"dataDir").toString(), p.value(u"container").toString()});
     }
     return s;
 }

@@ -21,6 +21,7 @@ struct LabState {
         qint64 pgid = 0;              // its process group (see proc::processGroup)
         QString logFile;
         QString dataDir;              // PostgreSQL data directory (Patroni members)
+        QString container;            // Docker lab: the container's name (pid is 0 there)
     };
 
     struct Secrets {

@@ -27,7 +27,7 @@ constexpr int kProbeTimeoutMs = 1500;
 } // namespace
 
 NativeLab::NativeLab(LabConfig config, HttpClient *http, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_http(http)
+    : LabService(parent), m_config(std::move(config)), m_http(http)
 {
     m_ticker.setInterval(kTickMs);
     connect(&m_ticker, &QTimer::timeout, this, &NativeLab::tick);

@@ -3,6 +3,7 @@
 #include "lab/labbinaries.h"
 #include "lab/labconfig.h"
 #include "lab/labprogress.h"
+#include "lab/labservice.h"
 #include "lab/labstate.h"
 #include "process/procutil.h"
 
@@ -26,20 +27,13 @@ class LabStopper;
 // The bundled lab as local processes: etcd ×3, Patroni ×3 with PostgreSQL, PgBouncer ×3 and
 // HAProxy. The processes outlive this object (a CLI `lab start` returns while the lab runs);
 // everything needed to find and stop them is in the lab directory's state.json.
-class NativeLab : public QObject {
+class NativeLab : public LabService {
     Q_OBJECT
 public:
     static constexpr int kStartTimeoutMs = 180000;
     static constexpr int kEtcdTimeoutMs = 30000;
     static constexpr int kTickMs = 250;
     static constexpr int kLogTailLines = 15;
-
-    // What to do with a lab directory whose processes died without a clean stop.
-    enum class StaleAction { Refuse, Reuse, Wipe };
-    struct StartOptions {
-        StaleAction stale = StaleAction::Refuse;
-        bool wipe = false;   // start from nothing even after a clean stop
-    };
 
     enum class Status { Absent, Stopped, Running, Partial, Stale, Busy };
     static QString statusName(Status s);
@@ -66,19 +60,13 @@ public:
     NativeLab(LabConfig config, HttpClient *http, QObject *parent = nullptr);
     ~NativeLab() override;
 
-    const LabConfig &config() const { return m_config; }
-    bool isBusy() const { return m_busy; }
+    QString flavor() const override { return QStringLiteral("native"); }
+    const LabConfig &config() const override { return m_config; }
+    bool isBusy() const override { return m_busy; }
 
-    void start(const StartOptions &options);
+    void start(const StartOptions &options) override;
     // Stops the lab recorded in the lab directory; also cancels a start in progress.
-    void stop();
-
-signals:
-    void componentChanged(const pgha::svc::LabComponentStatus &status);
-    void stageChanged(const QString &text, int percent);
-    void message(const QString &line);
-    void startFinished(const pgha::svc::LabOutcome &outcome);
-    void stopFinished(const pgha::svc::LabOutcome &outcome);
+    void stop() override;
 
 private:
     enum class Stage { Idle, StoppingRemains, Certificates, WaitEtcd, WaitMembers, Health, Cancelling, Stopping };

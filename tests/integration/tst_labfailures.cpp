@@ -94,7 +94,7 @@ private slots:
         stale.phase = LabState::Phase::Running;      // it thought it was running …
         stale.config = config();
         stale.secrets = generateSecrets();
-        stale.processes.append({QStringLiteral("etcd1"), LabComponentKind::Etcd, 999999, 1, 999999, {}, {}});  // … but is not
+        stale.processes.append({QStringLiteral("etcd1"), LabComponentKind::Etcd, 999999, 1, 999999, {}, {}, {}});  // … but is not
         QVERIFY(QDir().mkpath(m_dir));
         QVERIFY(stale.save(m_dir).ok());
         QCOMPARE(NativeLab::inspect(m_dir).status, NativeLab::Status::Stale);

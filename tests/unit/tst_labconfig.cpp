@@ -214,9 +214,11 @@ private slots:
         s.config.labDir = dir.path();
         s.config.ports = LabPorts().withOffset(7);
         s.config.timings = LabTimings::supportedFast();
+        s.config.dockerProject = QStringLiteral("pgha-lab-7");
+        s.config.dockerBaseImage = QStringLiteral("pgha/debian-base:bookworm");
         s.secrets = generateSecrets();
         s.processes.append({QStringLiteral("etcd1"), LabComponentKind::Etcd, 4242, 987654321012LL, 4241,
-                            QStringLiteral("/x/etcd1.log"), {}});
+                            QStringLiteral("/x/etcd1.log"), {}, QStringLiteral("pgha-lab_etcd1_1")});
         QVERIFY(s.save(dir.path()).ok());
         QCOMPARE(QFile::permissions(dir.filePath(LabState::fileName())) & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
         const auto loaded = LabState::load(dir.path());
@@ -229,6 +231,10 @@ private slots:
         QCOMPARE(loaded.value().processes.size(), 1);
         QCOMPARE(loaded.value().processes.front().startTicks, 987654321012LL);
         QCOMPARE(loaded.value().processes.front().pgid, 4241);
+        QCOMPARE(loaded.value().processes.front().container, QStringLiteral("pgha-lab_etcd1_1"));
+        QCOMPARE(loaded.value().config.dockerProject, QStringLiteral("pgha-lab-7"));
+        QCOMPARE(loaded.value().config.dockerBaseImage, QStringLiteral("pgha/debian-base:bookworm"));
+        QCOMPARE(loaded.value().config.ports.pgbouncerExporter[2], 9136);
 
         QFile damaged(dir.filePath(LabState::fileName()));
         QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));

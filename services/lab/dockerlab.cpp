@@ -1,0 +1,832 @@
+#include "lab/dockerlab.h"
+
+#include "core/logging.h"
+#include "lab/dockerlabfiles.h"
+#include "lab/labfiles.h"
+#include "lab/labhealth.h"
+#include "lab/nativelab.h"
+#include "process/procutil.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QRegularExpression>
+
+namespace pgha::svc {
+
+using docker::CommandResult;
+using docker::ContainerInfo;
+
+namespace {
+
+constexpr int kQueryTimeoutMs = 30000;
+constexpr int kHealthRetryMs = 2000;
+const QStringList kAllProfiles{QStringLiteral("haproxy"), QStringLiteral("pgpool")};
+
+QString projectLabel(const QString &project)
+{
+    return QStringLiteral("label=com.docker.compose.project=%1").arg(project);
+}
+
+// Compose substitutes variables from the caller's environment before the .env: an exported
+// POSTGRES_PASSWORD or PG1_PORT would silently win over the lab's own. Drop those.
+QProcessEnvironment composeEnvironment(const QString &envText, const QStringList &profiles)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &line : envText.split(QLatin1Char('\n'))) {
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        if (eq > 0 && !line.startsWith(QLatin1Char('#')))
+            env.remove(line.left(eq));
+    }
+    if (!profiles.isEmpty())
+        env.insert(QStringLiteral("COMPOSE_PROFILES"), profiles.join(QLatin1Char(',')));
+    return env;
+}
+
+LabComponentKind kindOfService(const QString &service)
+{
+    if (service.startsWith(u"etcd"))
+        return LabComponentKind::Etcd;
+    if (service.startsWith(u"pgbouncer-exporter") || service.startsWith(u"exporter"))
+        return LabComponentKind::Exporter;
+    if (service.startsWith(u"pgbouncer"))
+        return LabComponentKind::PgBouncer;
+    if (service == u"haproxy")
+        return LabComponentKind::HAProxy;
+    if (service == u"pgpool")
+        return LabComponentKind::Pgpool;
+    return LabComponentKind::Patroni;
+}
+
+} // namespace
+
+DockerLab::DockerLab(LabConfig config, HttpClient *http, QObject *parent)
+    : LabService(parent), m_config(std::move(config)), m_http(http)
+{
+    m_poller.setInterval(kPollMs);
+    connect(&m_poller, &QTimer::timeout, this, &DockerLab::poll);
+}
+
+DockerLab::~DockerLab() = default;
+
+void DockerLab::setStage(const QString &text, int percent)
+{
+    m_stageClock.start();
+    emit stageChanged(text, percent);
+    emit message(text);
+}
+
+void DockerLab::setComponent(const QString &name, LabComponentStatus::State state, const QString &detail)
+{
+    LabComponentStatus s = m_components.value(name, {name, kindOfService(name), state, detail, 0});
+    if (s.state == state && s.detail == detail && m_components.contains(name))
+        return;
+    s.state = state;
+    s.detail = detail;
+    m_components.insert(name, s);
+    emit componentChanged(s);
+}
+
+Result<bool> DockerLab::acquireLock()
+{
+    m_lock = std::make_unique<QLockFile>(LabLayout(m_config.labDir).lockFile());
+    m_lock->setStaleLockTime(0);
+    if (m_lock->tryLock(0))
+        return true;
+    qint64 pid = 0;
+    QString host, app;
+    m_lock->getLockInfo(&pid, &host, &app);
+    m_lock.reset();
+    return makeError(QStringLiteral("another program (%1, pid %2) is starting or stopping the lab in %3")
+                             .arg(app).arg(pid).arg(m_config.labDir),
+                     QStringLiteral("wait for it to finish, or stop the lab with `pgha lab stop`"));
+}
+
+void DockerLab::releaseLock()
+{
+    if (m_lock)
+        m_lock->unlock();
+    m_lock.reset();
+}
+
+void DockerLab::saveState(LabState::Phase phase, const QString &error)
+{
+    m_state.flavor = flavor();
+    m_state.phase = phase;
+    m_state.lastError = error;
+    m_state.config = m_config;
+    m_state.controllerPid = phase == LabState::Phase::Starting || phase == LabState::Phase::Stopping
+            ? QCoreApplication::applicationPid()
+            : 0;
+    m_state.processes.clear();
+    for (const auto &c : dockerlab::componentsOf(m_config)) {
+        LabState::Process p;
+        p.name = c.name;
+        p.kind = c.kind;
+        p.container = m_containers.value(c.name).name;
+        m_state.processes.append(p);
+    }
+    if (auto saved = m_state.save(m_config.labDir); !saved)
+        emit message(saved.error().toString());
+}
+
+void DockerLab::withSetup(std::function<void()> next, std::function<void(const Error &)> failed)
+{
+    if (m_setup) {
+        next();
+        return;
+    }
+    const quint64 generation = m_generation;
+    docker::detectDocker(this, [this, next, failed, generation](const Result<docker::DockerSetup> &setup) {
+        if (generation != m_generation)
+            return;
+        if (!setup) {
+            failed(setup.error());
+            return;
+        }
+        m_setup = setup.value();
+        emit message(QStringLiteral("Docker engine %1, %2").arg(m_setup->engineVersion, m_setup->composeName()));
+        next();
+    });
+}
+
+QProcess *DockerLab::composeCommand(const QStringList &args, int timeoutMs, std::function<void(const CommandResult &)> done,
+                                    std::function<void(const QString &)> onLine, const QStringList &profiles)
+{
+    docker::RunOptions options;
+    options.workDir = dockerlab::projectDir(m_config.labDir);
+    options.timeoutMs = timeoutMs;
+    options.onLine = std::move(onLine);
+    options.environment = composeEnvironment(dockerlab::envText(m_config, m_state.secrets),
+                                             profiles.isEmpty() ? dockerlab::profilesOf(m_config) : profiles);
+    const QStringList full = m_setup->composeArgs(QStringList{QStringLiteral("-p"), m_config.dockerProject} + args);
+    qCDebug(lcLab) << "compose" << full;
+    return docker::run(m_setup->composeProgram(), full, options, this, std::move(done));
+}
+
+void DockerLab::start(const StartOptions &options)
+{
+    if (m_busy) {
+        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("the lab is already starting or stopping"))));
+        return;
+    }
+    m_busy = true;
+    ++m_generation;
+    m_options = options;
+    m_stopRequested = false;
+    m_upDone = false;
+    m_healthTries = 0;
+    m_clock.start();
+    m_containers.clear();
+    m_components.clear();
+    m_services.clear();
+
+    if (!QDir().mkpath(m_config.labDir)) {
+        m_busy = false;
+        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("cannot create the lab directory %1").arg(m_config.labDir),
+                                                         QStringLiteral("set PGHA_LAB_DIR to a writable directory"))));
+        return;
+    }
+    if (auto locked = acquireLock(); !locked) {
+        m_busy = false;
+        emit startFinished(LabOutcome::failure(locked.error()));
+        return;
+    }
+    // One lab per directory: a native lab there keeps it.
+    if (LabState::exists(m_config.labDir)) {
+        auto existing = LabState::load(m_config.labDir);
+        if (!existing) {
+            finishStart(LabOutcome::failure(existing.error()));
+            return;
+        }
+        if (existing.value().flavor != flavor()) {
+            const auto native = NativeLab::inspect(m_config.labDir);
+            if (native.status != NativeLab::Status::Stopped && native.status != NativeLab::Status::Absent) {
+                finishStart(LabOutcome::failure(makeError(
+                        QStringLiteral("the native lab is in %1 (%2)").arg(m_config.labDir, native.summary),
+                        QStringLiteral("stop it first (`pgha lab stop`), or give the Docker lab its own directory "
+                                       "(PGHA_LAB_DIR)"))));
+                return;
+            }
+        } else if (!m_options.wipe) {
+            // The directory's own lab wins: its volumes were made with that project and those passwords.
+            const LabConfig asked = m_config;
+            m_state = existing.value();
+            m_config = m_state.config;
+            m_config.labDir = asked.labDir;
+            m_config.withPgpool = m_config.withPgpool || asked.withPgpool;
+            if (!asked.dockerBaseImage.isEmpty())
+                m_config.dockerBaseImage = asked.dockerBaseImage;
+        }
+    }
+    if (m_state.secrets.superuser.isEmpty())
+        m_state.secrets = generateSecrets();
+    if (m_config.restTls || m_config.restAuth)
+        emit message(QStringLiteral("the Docker lab serves Patroni's REST API over plain http without auth; "
+                                    "--rest-tls and --rest-auth apply to the native lab only"));
+    m_config.restTls = m_config.restAuth = false;
+
+    for (const auto &c : dockerlab::componentsOf(m_config)) {
+        m_services.append(c.name);
+        m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
+    }
+    m_stage = Stage::Detect;
+    setStage(QStringLiteral("looking for Docker"), 1);
+    withSetup([this] { chooseBaseImage(); }, [this](const Error &e) { failStart(e); });
+}
+
+void DockerLab::chooseBaseImage()
+{
+    if (!m_config.dockerBaseImage.isEmpty()) {
+        inspectExisting();
+        return;
+    }
+    // Without a choice: the base built here from Debian packages when there is one (a machine
+    // without a registry has no other), else the public image.
+    docker::RunOptions options;
+    options.timeoutMs = kQueryTimeoutMs;
+    const QString offline = QString::fromLatin1(dockerlab::kOfflineBaseImage);
+    const quint64 generation = m_generation;
+    docker::run(m_setup->docker, {QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("--format"),
+                                  QStringLiteral("{{.Id}}"), offline},
+                options, this, [this, offline, generation](const CommandResult &r) {
+                    if (generation != m_generation || m_stopRequested)
+                        return;
+                    if (r.ok()) {
+                        m_config.dockerBaseImage = offline;
+                        emit message(QStringLiteral("base image: %1 (built here from Debian packages)").arg(offline));
+                    }
+                    inspectExisting();
+                });
+}
+
+void DockerLab::inspectExisting()
+{
+    if (auto written = dockerlab::writeProject(m_config, m_state.secrets); !written) {
+        failStart(written.error());
+        return;
+    }
+    emit message(QStringLiteral("Compose project %1 in %2 (base image %3)")
+                         .arg(m_config.dockerProject, dockerlab::projectDir(m_config.labDir), dockerlab::baseImageOf(m_config)));
+    m_stage = Stage::Inspect;
+    const quint64 generation = m_generation;
+    listContainers(false, this, [this, generation](const Result<QList<ContainerInfo>> &listed) {
+        if (generation != m_generation || m_stopRequested)
+            return;
+        if (!listed) {
+            failStart(listed.error());
+            return;
+        }
+        if (m_options.wipe && !listed.value().isEmpty()) {
+            emit message(QStringLiteral("--wipe: removing the earlier containers and volumes"));
+            m_removeVolumes = true;
+            runDown([this, generation](const LabOutcome &o) {
+                m_removeVolumes = false;
+                if (generation != m_generation)
+                    return;
+                if (!o.ok) {
+                    failStart(o.error);
+                    return;
+                }
+                m_containers.clear();
+                checkPorts({});
+            });
+            return;
+        }
+        applyContainers(listed.value());
+        if (!listed.value().isEmpty() && allReady()) {
+            emit message(QStringLiteral("the Docker lab (project %1) is already running").arg(m_config.dockerProject));
+            m_upDone = true;
+            runHealthCheck();
+            return;
+        }
+        QList<ContainerInfo> running;
+        for (const auto &c : listed.value())
+            if (c.isRunning())
+                running.append(c);
+        checkPorts(running);
+    });
+}
+
+void DockerLab::checkPorts(const QList<ContainerInfo> &running)
+{
+    // A port published by one of the lab's own containers is not taken by someone else.
+    QString ours;
+    for (const auto &c : running)
+        ours += c.ports + QLatin1Char(' ');
+    const auto listening = proc::listeningTcpPorts();
+    for (const auto &component : dockerlab::componentsOf(m_config)) {
+        for (const auto &port : component.ports) {
+            if (ours.contains(QStringLiteral(":%1->").arg(port.port)))
+                continue;
+            const bool taken = listening ? listening->contains(port.port) : proc::isPortInUse(m_config.host, port.port);
+            if (taken) {
+                failStart(makeError(QStringLiteral("host port %1 (%2) is already taken").arg(port.port).arg(port.role),
+                                    QStringLiteral("stop what listens there (the native lab? `pgha lab status`; "
+                                                   "`ss -ltnp 'sport = :%1'`), or start with --port-offset N")
+                                            .arg(port.port)));
+                return;
+            }
+        }
+    }
+    build();
+}
+
+void DockerLab::build()
+{
+    m_stage = Stage::Build;
+    m_buildService.clear();
+    m_buildStepsSeen = 0;
+    setStage(QStringLiteral("building the lab's images on %1 (cached after the first time)").arg(dockerlab::baseImageOf(m_config)), 5);
+    const quint64 generation = m_generation;
+    m_command = composeCommand({QStringLiteral("build")}, kBuildTimeoutMs,
+                               [this, generation](const CommandResult &r) {
+                                   if (generation != m_generation || m_stopRequested)
+                                       return;
+                                   if (!r.ok()) {
+                                       failStart(docker::explainFailure(r, QStringLiteral("building the lab's images")));
+                                       return;
+                                   }
+                                   emit message(QStringLiteral("images built in %1 s").arg(m_stageClock.elapsed() / 1000.0, 0, 'f', 1));
+                                   up();
+                               },
+                               [this](const QString &line) { onBuildLine(line); });
+}
+
+void DockerLab::onBuildLine(const QString &line)
+{
+    // Compose v1 prints "Building pg1" then the classic builder's "Step 3/9 : RUN …"; v2
+    // (BuildKit) prints "#7 [pg1 2/5] RUN …". Either way: which service, which step.
+    static const QRegularExpression building(QStringLiteral(R"(^Building ([\w.-]+)$)"));
+    static const QRegularExpression step(QStringLiteral(R"(^Step (\d+)/(\d+) : (.*)$)"));
+    static const QRegularExpression kitStep(QStringLiteral(R"(^#\d+ \[(\S+) (\d+)/(\d+)\] (.*)$)"));
+    if (const auto m = building.match(line); m.hasMatch() && m_components.contains(m.captured(1))) {
+        m_buildService = m.captured(1);
+        setComponent(m_buildService, LabComponentStatus::State::Starting, QStringLiteral("building its image"));
+        return;
+    }
+    QString service = m_buildService, what;
+    int n = 0, of = 0;
+    if (const auto m = step.match(line); m.hasMatch()) {
+        n = m.captured(1).toInt();
+        of = m.captured(2).toInt();
+        what = m.captured(3);
+    } else if (const auto k = kitStep.match(line); k.hasMatch()) {
+        service = k.captured(1);
+        n = k.captured(2).toInt();
+        of = k.captured(3).toInt();
+        what = k.captured(4);
+    } else {
+        return;
+    }
+    ++m_buildStepsSeen;
+    // Every image has a handful of steps; the build is about 35 % of a cold start.
+    const int percent = 5 + std::min(35, m_buildStepsSeen);
+    const QString text = QStringLiteral("building %1: step %2/%3 %4").arg(service).arg(n).arg(of).arg(what.left(70));
+    emit stageChanged(text, percent);
+    if (m_components.contains(service))
+        setComponent(service, LabComponentStatus::State::Starting, QStringLiteral("image step %1/%2").arg(n).arg(of));
+}
+
+void DockerLab::up()
+{
+    m_stage = Stage::Up;
+    setStage(QStringLiteral("starting the containers in order of health (etcd → Patroni → PgBouncer → HAProxy)"), 40);
+    saveState(LabState::Phase::Starting);
+    m_poller.start();
+    const quint64 generation = m_generation;
+    m_command = composeCommand({QStringLiteral("up"), QStringLiteral("-d"), QStringLiteral("--no-build"),
+                                QStringLiteral("--remove-orphans")},
+                               kUpTimeoutMs, [this, generation](const CommandResult &r) {
+                                   if (generation != m_generation || m_stopRequested)
+                                       return;
+                                   if (!r.ok()) {
+                                       // Which service failed: one that exited or is unhealthy.
+                                       QString culprit;
+                                       for (const QString &s : std::as_const(m_services)) {
+                                           const auto c = m_containers.value(s);
+                                           if (c.health == ContainerInfo::Health::Unhealthy
+                                               || (!c.id.isEmpty() && !c.isRunning()))
+                                               culprit = culprit.isEmpty() ? s : culprit;
+                                       }
+                                       failStart(docker::explainFailure(r, QStringLiteral("starting the containers")), culprit);
+                                       return;
+                                   }
+                                   m_upDone = true;
+                                   m_stage = Stage::WaitHealthy;
+                                   m_stageClock.start();
+                                   poll();
+                               });
+}
+
+void DockerLab::poll()
+{
+    if (m_polling || (m_stage != Stage::Up && m_stage != Stage::WaitHealthy))
+        return;
+    m_polling = true;
+    const quint64 generation = m_generation;
+    listContainers(false, this, [this, generation](const Result<QList<ContainerInfo>> &listed) {
+        m_polling = false;
+        if (generation != m_generation || (m_stage != Stage::Up && m_stage != Stage::WaitHealthy))
+            return;
+        if (!listed) {
+            emit message(listed.error().toString());
+            return;
+        }
+        applyContainers(listed.value());
+        if (m_stage != Stage::WaitHealthy)
+            return;
+        for (const QString &s : std::as_const(m_services)) {
+            const auto c = m_containers.value(s);
+            if (!c.id.isEmpty() && !c.isRunning() && c.state != u"created") {
+                failStart(makeError(QStringLiteral("the %1 container stopped: %2").arg(s, c.status)), s);
+                return;
+            }
+        }
+        if (allReady()) {
+            m_poller.stop();
+            runHealthCheck();
+        } else if (m_stageClock.elapsed() > kHealthyTimeoutMs) {
+            QStringList waiting;
+            for (const QString &s : std::as_const(m_services))
+                if (!m_containers.value(s).isReady())
+                    waiting << QStringLiteral("%1 (%2)").arg(s, m_containers.value(s).status);
+            failStart(makeError(QStringLiteral("not healthy after %1 s: %2").arg(kHealthyTimeoutMs / 1000).arg(waiting.join(u", "))),
+                      waiting.isEmpty() ? QString() : waiting.first().section(QLatin1Char(' '), 0, 0));
+        }
+    });
+}
+
+void DockerLab::applyContainers(const QList<ContainerInfo> &containers)
+{
+    for (const auto &c : containers)
+        m_containers.insert(c.service, c);
+    using State = LabComponentStatus::State;
+    int ready = 0;
+    for (const QString &s : std::as_const(m_services)) {
+        const auto it = m_containers.constFind(s);
+        if (it == m_containers.cend()) {
+            continue;
+        }
+        const ContainerInfo &c = *it;
+        if (c.isReady()) {
+            ++ready;
+            setComponent(s, State::Ready, c.health == ContainerInfo::Health::Healthy ? QStringLiteral("healthy") : QStringLiteral("running"));
+        } else if (c.isRunning()) {
+            setComponent(s, State::Starting, c.health == ContainerInfo::Health::Unhealthy ? QStringLiteral("unhealthy, retrying")
+                                                                                           : QStringLiteral("started, health check pending"));
+        } else if (c.state == u"created") {
+            setComponent(s, State::Starting, QStringLiteral("created, waiting for what it depends on"));
+        } else {
+            setComponent(s, State::Failed, c.status);
+        }
+    }
+    if (m_stage == Stage::Up || m_stage == Stage::WaitHealthy)
+        emit stageChanged(QStringLiteral("containers healthy: %1 of %2").arg(ready).arg(m_services.size()),
+                          40 + 50 * ready / std::max<qsizetype>(1, m_services.size()));
+    emit containersChanged(containers);
+}
+
+bool DockerLab::allReady() const
+{
+    for (const QString &s : m_services)
+        if (!m_containers.value(s).isReady())
+            return false;
+    return true;
+}
+
+void DockerLab::runHealthCheck()
+{
+    m_stage = Stage::Health;
+    if (m_healthTries == 0) {
+        setStage(QStringLiteral("checking the data path: leader, streaming replicas, a write through HAProxy"), 92);
+        m_stageClock.start();
+    }
+    ++m_healthTries;
+    auto *check = new LabHealthCheck(m_config, m_state.secrets, m_http, this);
+    m_health = check;
+    const quint64 generation = m_generation;
+    connect(check, &LabHealthCheck::finished, this, [this, check, generation](const LabHealth &health) {
+        check->deleteLater();
+        if (generation != m_generation || m_stopRequested)
+            return;
+        if (health.healthy) {
+            saveState(LabState::Phase::Running);
+            LabOutcome o = LabOutcome::success(m_clock.elapsed());
+            o.health = health;
+            emit stageChanged(QStringLiteral("the Docker lab is healthy"), 100);
+            finishStart(o);
+            return;
+        }
+        if (m_stageClock.elapsed() > kHealthyTimeoutMs) {
+            failStart(makeError(QStringLiteral("the containers are up but the lab is not healthy: %1").arg(health.problems.join(u"; ")),
+                                QStringLiteral("see `pgha lab logs pg1` (and pg2, pg3, haproxy)")));
+            return;
+        }
+        emit stageChanged(QStringLiteral("waiting: %1").arg(health.problems.value(0)), 95);
+        QTimer::singleShot(kHealthRetryMs, this, [this, generation] {
+            if (generation == m_generation && m_stage == Stage::Health && !m_stopRequested)
+                runHealthCheck();
+        });
+    });
+    check->start();
+}
+
+void DockerLab::failStart(const Error &error, const QString &service)
+{
+    if (m_stage == Stage::Failing)
+        return;
+    const bool started = m_stage == Stage::Up || m_stage == Stage::WaitHealthy || m_stage == Stage::Health;
+    m_stage = Stage::Failing;
+    m_poller.stop();
+    docker::cancel(m_command);
+    const quint64 generation = m_generation;
+    auto finish = [this, generation, started](Error e) {
+        if (generation != m_generation)
+            return;
+        if (!m_components.isEmpty())
+            for (auto it = m_components.begin(); it != m_components.end(); ++it)
+                if (it->state != LabComponentStatus::State::Failed && it->state != LabComponentStatus::State::Pending)
+                    setComponent(it.key(), LabComponentStatus::State::Stopping, QStringLiteral("removing after the failed start"));
+        if (!started || !m_setup) {
+            if (started)
+                saveState(LabState::Phase::Failed, e.toString());
+            finishStart(LabOutcome::failure(e, m_clock.elapsed()));
+            return;
+        }
+        // Containers of a failed start are removed (volumes kept): nothing is left running.
+        runDown([this, e, generation](const LabOutcome &) {
+            if (generation != m_generation)
+                return;
+            saveState(LabState::Phase::Failed, e.toString());
+            finishStart(LabOutcome::failure(e, m_clock.elapsed()));
+        });
+    };
+    if (service.isEmpty() || !m_setup) {
+        finish(error);
+        return;
+    }
+    // What the failing service said last is the most useful part of the message.
+    auto lines = std::make_shared<QStringList>();
+    logs(service, kLogTailLines, false, this, [lines](const QString &line) { lines->append(line); },
+         [finish, error, service, lines](const Error *) {
+             Error e = error;
+             if (!lines->isEmpty())
+                 e.message += QStringLiteral("\nlast lines of %1's log:\n  %2").arg(service, lines->join(QStringLiteral("\n  ")));
+             finish(e);
+         });
+}
+
+void DockerLab::finishStart(const LabOutcome &outcome)
+{
+    m_stage = Stage::Idle;
+    m_poller.stop();
+    m_busy = false;
+    releaseLock();
+    emit startFinished(outcome);
+    if (m_stopRequested) {
+        m_stopRequested = false;
+        stop();
+    }
+}
+
+void DockerLab::stop()
+{
+    if (m_busy) {
+        if (m_stage == Stage::Stopping || m_stopRequested)
+            return;
+        // A start in progress: end its command; its callbacks see m_stopRequested and go quiet.
+        // The lab stays busy (and locked) from the start through the stop, so that a caller
+        // waiting for the start's end does not take the lab for idle.
+        m_stopRequested = true;
+        docker::cancel(m_command);
+        m_poller.stop();
+        ++m_generation;
+        m_stage = Stage::Stopping;
+        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("the start was cancelled")), m_clock.elapsed()));
+        m_stopRequested = false;
+    }
+    m_busy = true;
+    ++m_generation;
+    m_clock.start();
+    if (auto locked = m_lock ? Result<bool>(true) : acquireLock(); !locked) {
+        m_busy = false;
+        emit stopFinished(LabOutcome::failure(locked.error()));
+        return;
+    }
+    if (LabState::exists(m_config.labDir)) {
+        if (auto loaded = LabState::load(m_config.labDir); loaded && loaded.value().flavor == flavor()) {
+            const QString labDir = m_config.labDir;
+            m_state = loaded.value();
+            m_config = m_state.config;
+            m_config.labDir = labDir;
+        }
+    }
+    if (m_state.secrets.superuser.isEmpty())
+        m_state.secrets = generateSecrets();   // only for the .env Compose wants to parse
+    m_stage = Stage::Stopping;
+    setStage(m_removeVolumes ? QStringLiteral("stopping the Docker lab and deleting its volumes")
+                             : QStringLiteral("stopping the Docker lab (volumes kept)"),
+             5);
+    auto done = [this](const LabOutcome &o) {
+        m_stage = Stage::Idle;
+        m_busy = false;
+        releaseLock();
+        emit stopFinished(o);
+    };
+    withSetup(
+            [this, done] {
+                if (auto written = dockerlab::writeProject(m_config, m_state.secrets); !written) {
+                    done(LabOutcome::failure(written.error()));
+                    return;
+                }
+                runDown([this, done](const LabOutcome &o) {
+                    if (o.ok)
+                        saveState(LabState::Phase::Stopped);
+                    done(o);
+                });
+            },
+            [done](const Error &e) { done(LabOutcome::failure(e)); });
+}
+
+void DockerLab::runDown(std::function<void(const LabOutcome &)> then)
+{
+    for (const QString &s : std::as_const(m_services))
+        setComponent(s, LabComponentStatus::State::Stopping, QStringLiteral("stopping"));
+    QStringList args{QStringLiteral("down"), QStringLiteral("--remove-orphans"), QStringLiteral("--timeout"), QStringLiteral("10")};
+    if (m_removeVolumes)
+        args << QStringLiteral("--volumes");
+    const bool volumes = m_removeVolumes;
+    composeCommand(
+            args, kDownTimeoutMs,
+            [this, then, volumes](const CommandResult &r) {
+                if (!r.ok()) {
+                    then(LabOutcome::failure(docker::explainFailure(r, QStringLiteral("stopping the Docker lab")), m_clock.elapsed()));
+                    return;
+                }
+                for (const QString &s : std::as_const(m_services))
+                    setComponent(s, LabComponentStatus::State::Stopped, QStringLiteral("removed"));
+                m_containers.clear();
+                if (volumes)
+                    checkNothingLeft(then);
+                else
+                    then(LabOutcome::success(m_clock.elapsed()));
+            },
+            [this](const QString &line) {
+                // "Stopping pgha-lab_pg1_1 ... done" (v1), " Container pgha-lab-pg1-1  Stopped" (v2)
+                emit message(line.trimmed());
+                static const QRegularExpression removed(QStringLiteral(R"((?:Removing|Container) (\S+?)[_-](\S+?)[_-]\d+\b.*(?:done|Removed))"));
+                if (const auto m = removed.match(line); m.hasMatch() && m_components.contains(m.captured(2)))
+                    setComponent(m.captured(2), LabComponentStatus::State::Stopped, QStringLiteral("removed"));
+            },
+            kAllProfiles);
+}
+
+void DockerLab::checkNothingLeft(std::function<void(const LabOutcome &)> then)
+{
+    // Asked of the engine, not assumed: the test of "stop with volumes" is that nothing is left.
+    const QString label = projectLabel(m_config.dockerProject);
+    auto left = std::make_shared<QStringList>();
+    auto pending = std::make_shared<int>(3);
+    auto one = [this, left, pending, then](const QString &what, const QStringList &args) {
+        docker::RunOptions options;
+        options.timeoutMs = kQueryTimeoutMs;
+        docker::run(m_setup->docker, args, options, this, [this, what, left, pending, then](const CommandResult &r) {
+            const QString names = QString::fromUtf8(r.out).trimmed();
+            if (!r.ok())
+                left->append(QStringLiteral("%1: cannot ask (%2)").arg(what, r.said()));
+            else if (!names.isEmpty())
+                left->append(QStringLiteral("%1: %2").arg(what, names.split(QLatin1Char('\n')).join(u", ")));
+            if (--*pending > 0)
+                return;
+            if (left->isEmpty())
+                then(LabOutcome::success(m_clock.elapsed()));
+            else
+                then(LabOutcome::failure(makeError(QStringLiteral("after `down --volumes` the engine still has %1").arg(left->join(u"; ")),
+                                                   QStringLiteral("remove them by hand (docker rm -f / docker volume rm / docker network rm)")),
+                                         m_clock.elapsed()));
+        });
+    };
+    one(QStringLiteral("containers"), {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"), QStringLiteral("--filter"), label});
+    one(QStringLiteral("volumes"), {QStringLiteral("volume"), QStringLiteral("ls"), QStringLiteral("-q"), QStringLiteral("--filter"), label});
+    one(QStringLiteral("networks"), {QStringLiteral("network"), QStringLiteral("ls"), QStringLiteral("-q"), QStringLiteral("--filter"), label});
+}
+
+void DockerLab::listContainers(bool withStats, QObject *context, ContainersDone done)
+{
+    QPointer<QObject> guard(context);
+    auto ask = [this, withStats, guard, done] {
+        docker::RunOptions options;
+        options.timeoutMs = kQueryTimeoutMs;
+        const QStringList args{QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--filter"),
+                               projectLabel(m_config.dockerProject), QStringLiteral("--format"), docker::containerListFormat()};
+        docker::run(m_setup->docker, args, options, this, [this, withStats, guard, done](const CommandResult &r) {
+            if (!guard)
+                return;
+            if (!r.ok()) {
+                done(docker::explainFailure(r, QStringLiteral("listing the lab's containers")));
+                return;
+            }
+            auto parsed = docker::parseContainerList(r.out);
+            if (!parsed || !withStats) {
+                if (parsed)
+                    emit containersChanged(parsed.value());
+                done(parsed);
+                return;
+            }
+            QStringList running;
+            for (const auto &c : parsed.value())
+                if (c.isRunning())
+                    running << c.name;
+            if (running.isEmpty()) {
+                done(parsed);
+                return;
+            }
+            docker::RunOptions statsOptions;
+            statsOptions.timeoutMs = kQueryTimeoutMs;
+            docker::run(m_setup->docker,
+                        QStringList{QStringLiteral("stats"), QStringLiteral("--no-stream"), QStringLiteral("--format"),
+                                    QStringLiteral("{{json .}}")} + running,
+                        statsOptions, this, [this, guard, done, list = parsed.value()](const CommandResult &s) mutable {
+                            if (!guard)
+                                return;
+                            // Stats are extra: without them the table still has everything else.
+                            if (auto stats = s.ok() ? docker::parseContainerStats(s.out) : Result<QHash<QString, docker::ContainerStats>>(
+                                        docker::explainFailure(s, QStringLiteral("docker stats"))))
+                                for (auto &c : list) {
+                                    c.cpu = stats.value().value(c.name).cpu;
+                                    c.memory = stats.value().value(c.name).memory;
+                                }
+                            emit containersChanged(list);
+                            done(list);
+                        });
+        });
+    };
+    if (m_setup) {
+        ask();
+        return;
+    }
+    docker::detectDocker(this, [this, ask, guard, done](const Result<docker::DockerSetup> &setup) {
+        if (!guard)
+            return;
+        if (!setup) {
+            done(setup.error());
+            return;
+        }
+        m_setup = setup.value();
+        ask();
+    });
+}
+
+QProcess *DockerLab::logs(const QString &service, int tail, bool follow, QObject *context,
+                          std::function<void(const QString &)> onLine, std::function<void(const Error *)> done)
+{
+    if (!m_setup) {
+        // Detection first; the process handle is then not available to cancel, so a caller that
+        // follows a log asks after a start or a listContainers().
+        QPointer<QObject> guard(context);
+        docker::detectDocker(this, [=, this](const Result<docker::DockerSetup> &setup) {
+            if (!guard)
+                return;
+            if (!setup) {
+                if (done)
+                    done(&setup.error());
+                return;
+            }
+            m_setup = setup.value();
+            logs(service, tail, follow, context, onLine, done);
+        });
+        return nullptr;
+    }
+    if (!QFile::exists(dockerlab::projectDir(m_config.labDir) + QStringLiteral("/docker-compose.yml"))) {
+        if (auto written = dockerlab::writeProject(m_config, m_state.secrets); !written) {
+            if (done)
+                done(&written.error());
+            return nullptr;
+        }
+    }
+    QStringList args{QStringLiteral("logs"), QStringLiteral("--no-color"), QStringLiteral("--no-log-prefix"),
+                     QStringLiteral("--tail"), QString::number(tail)};
+    if (follow)
+        args << QStringLiteral("--follow");
+    args << service;
+    QPointer<QObject> guard(context);
+    return composeCommand(
+            args, follow ? 0 : kQueryTimeoutMs,
+            [guard, done, service](const CommandResult &r) {
+                if (!guard || !done)
+                    return;
+                if (r.ok() || r.cancelled) {
+                    done(nullptr);
+                    return;
+                }
+                const Error e = docker::explainFailure(r, QStringLiteral("reading the log of %1").arg(service));
+                done(&e);
+            },
+            [guard, onLine](const QString &line) {
+                if (guard && onLine)
+                    onLine(line);
+            },
+            kAllProfiles);
+}
+
+} // namespace pgha::svc
