@@ -183,6 +183,10 @@ int stopLab(CliContext &ctx, const QStringList &args)
     LabConfig config;
     config.labDir = LabConfig::defaultLabDir();
     const QString flavor = recordedLabFlavor(config.labDir).isEmpty() ? QStringLiteral("native") : recordedLabFlavor(config.labDir);
+    if (parser.isSet(QStringLiteral("volumes")) && recordedLabFlavor(config.labDir).isEmpty()) {
+        ctx.err << "no lab is recorded in " << config.labDir << ": nothing to stop\n";
+        return Ok;
+    }
     if (parser.isSet(QStringLiteral("volumes")) && flavor != u"docker") {
         ctx.err << "pgha: --volumes is for the Docker lab; the " << flavor << " lab in " << config.labDir
                 << " keeps its data in that directory (pgha lab stop --wipe deletes it)\n";

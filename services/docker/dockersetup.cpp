@@ -16,7 +16,8 @@ QString DockerSetup::composeName() const
 
 namespace {
 
-constexpr int kAskTimeoutMs = 15000;
+// docker-compose 1.29 (Python) took 21 s to print its version on a loaded 2-core machine.
+constexpr int kAskTimeoutMs = 60000;
 
 QString firstLine(const QByteArray &out)
 {

@@ -18,7 +18,7 @@ using docker::ContainerInfo;
 
 namespace {
 
-constexpr int kQueryTimeoutMs = 30000;
+constexpr int kQueryTimeoutMs = 60000;   // docker-compose v1 alone can take 20 s to start when the host is busy
 constexpr int kHealthRetryMs = 2000;
 const QStringList kAllProfiles{QStringLiteral("haproxy"), QStringLiteral("pgpool")};
 
@@ -267,6 +267,9 @@ void DockerLab::inspectExisting()
     }
     emit message(QStringLiteral("Compose project %1 in %2 (base image %3)")
                          .arg(m_config.dockerProject, dockerlab::projectDir(m_config.labDir), dockerlab::baseImageOf(m_config)));
+    // Recorded before anything is built or started, so that a stop (or a test's cleanup) after
+    // a crash of this program finds the project.
+    saveState(LabState::Phase::Starting);
     m_stage = Stage::Inspect;
     const quint64 generation = m_generation;
     listContainers(false, this, [this, generation](const Result<QList<ContainerInfo>> &listed) {
@@ -338,7 +341,10 @@ void DockerLab::build()
     m_buildStepsSeen = 0;
     setStage(QStringLiteral("building the lab's images on %1 (cached after the first time)").arg(dockerlab::baseImageOf(m_config)), 5);
     const quint64 generation = m_generation;
-    m_command = composeCommand({QStringLiteral("build")}, kBuildTimeoutMs,
+    // Every service of lab-stack/docker runs the same image: building it for the first service
+    // is enough (Compose v1 would otherwise go through the build 16 times, cached or not, which
+    // took minutes on a loaded machine). `up` builds whatever image would still be missing.
+    m_command = composeCommand({QStringLiteral("build"), m_services.front()}, kBuildTimeoutMs,
                                [this, generation](const CommandResult &r) {
                                    if (generation != m_generation || m_stopRequested)
                                        return;
@@ -394,8 +400,7 @@ void DockerLab::up()
     saveState(LabState::Phase::Starting);
     m_poller.start();
     const quint64 generation = m_generation;
-    m_command = composeCommand({QStringLiteral("up"), QStringLiteral("-d"), QStringLiteral("--no-build"),
-                                QStringLiteral("--remove-orphans")},
+    m_command = composeCommand({QStringLiteral("up"), QStringLiteral("-d"), QStringLiteral("--remove-orphans")},
                                kUpTimeoutMs, [this, generation](const CommandResult &r) {
                                    if (generation != m_generation || m_stopRequested)
                                        return;
@@ -798,6 +803,18 @@ QProcess *DockerLab::logs(const QString &service, int tail, bool follow, QObject
         return nullptr;
     }
     if (!QFile::exists(dockerlab::projectDir(m_config.labDir) + QStringLiteral("/docker-compose.yml"))) {
+        // The project is written with the lab's own passwords, never with empty or new ones.
+        if (m_state.secrets.superuser.isEmpty()) {
+            auto recorded = LabState::load(m_config.labDir);
+            if (!recorded || recorded.value().flavor != flavor()) {
+                const Error e = makeError(QStringLiteral("no Docker lab is recorded in %1").arg(m_config.labDir),
+                                          QStringLiteral("start one: pgha lab start --flavor docker"));
+                if (done)
+                    done(&e);
+                return nullptr;
+            }
+            m_state.secrets = recorded.value().secrets;
+        }
         if (auto written = dockerlab::writeProject(m_config, m_state.secrets); !written) {
             if (done)
                 done(&written.error());

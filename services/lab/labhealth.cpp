@@ -107,7 +107,11 @@ void LabHealthCheck::checkRead()
 {
     PgEndpoint ro{m_config.host, m_config.ports.haproxyReadOnly, QStringLiteral("postgres"),
                   QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health")};
-    auto *q = new PgQuery(ro, QStringLiteral("SELECT pg_is_in_recovery(), inet_server_port()"), kStepTimeoutMs, this);
+    // Which member answered: by its port on the native lab; in the Docker lab every member
+    // listens on 5432, and the replica's slot name (Patroni names it after the member) tells.
+    auto *q = new PgQuery(ro, QStringLiteral("SELECT pg_is_in_recovery(), inet_server_port(), "
+                                             "coalesce(current_setting('primary_slot_name', true), '')"),
+                          kStepTimeoutMs, this);
     connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
         q->deleteLater();
         if (!r.ok || r.rows.isEmpty()) {
@@ -115,8 +119,9 @@ void LabHealthCheck::checkRead()
                                              .arg(m_config.ports.haproxyReadOnly).arg(r.error));
         } else {
             const int port = r.rows.front().value(1).toInt();
+            const QString slot = r.rows.front().value(2);
             for (int i = 0; i < kLabMembers; ++i)
-                if (m_config.ports.postgres[i] == port)
+                if (m_config.ports.postgres[i] == port || slot == m_config.memberName(i))
                     m_health.readOnlyAnsweredBy = m_config.memberName(i);
             if (r.rows.front().value(0) != u"t")
                 m_health.problems.append(QStringLiteral("the read-only port reached %1, which is not a replica")
