@@ -19,10 +19,13 @@ QVariant LabProgressModel::data(const QModelIndex &index, int role) const
         // The state is the dot's colour; the text says what the component is doing.
         return QStringLiteral("%1 — %2").arg(r.name, r.detail.isEmpty() ? svc::LabComponentStatus::stateName(r.state) : r.detail);
     case Qt::ToolTipRole:
-        return QStringLiteral("%1: %2").arg(r.name, svc::LabComponentStatus::stateName(r.state));
+        return r.detail.isEmpty() ? QStringLiteral("%1: %2").arg(r.name, svc::LabComponentStatus::stateName(r.state))
+                                  : QStringLiteral("%1: %2 — %3").arg(r.name, svc::LabComponentStatus::stateName(r.state), r.detail);
     case StateRole: return static_cast<int>(r.state);
     case KindRole: return static_cast<int>(r.kind);
     case DetailRole: return r.detail;
+    case NameRole: return r.name;
+    case DetailTextRole: return r.detail.isEmpty() ? svc::LabComponentStatus::stateName(r.state) : r.detail;
     default: return {};
     }
 }

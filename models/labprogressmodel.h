@@ -11,7 +11,8 @@ namespace pgha::models {
 class LabProgressModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    enum DataRole { StateRole = Qt::UserRole + 1, KindRole, DetailRole };
+    // DetailRole: what the service said ("" when nothing); DetailTextRole: that, else the state's name.
+    enum DataRole { StateRole = Qt::UserRole + 1, KindRole, DetailRole, NameRole, DetailTextRole };
 
     explicit LabProgressModel(QObject *parent = nullptr);
 

@@ -10,6 +10,7 @@
 #include "topologynode.h"
 #include "eventtimelineview.h"
 #include "labpanel.h"
+#include "labtab.h"
 #include "lagchart.h"
 #include "membertable.h"
 #include "sourcestatusbar.h"
@@ -29,6 +30,7 @@
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace pgha::views {
@@ -38,12 +40,13 @@ constexpr QSize kDefaultSize(1180, 720);
 constexpr int kIntervalChoicesMs[] = {250, 500, 1000, 2000, 5000, 10000};
 }
 
-MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab,
+MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::ContainerTableModel *containers,
                        models::SourceHealthModel *sources, models::EventTimelineModel *timeline,
                        const models::SeriesStore *series, QWidget *parent)
     : QMainWindow(parent),
       m_members(new MemberTable(cluster, this)),
       m_labPanel(new LabPanel(lab, this)),
+      m_labTab(new LabTab(containers, this)),
       m_sourceBar(new SourceStatusBar(sources, this)),
       m_timeline(new EventTimelineView(timeline, this)),
       m_interval(new QComboBox(this)),
@@ -58,6 +61,8 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_chaos(new ChaosPanel(this)),
       m_chaosStrip(new ChaosStrip(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
+      m_startNative(new QAction(tr("Start lab (native processes)"), this)),
+      m_startDocker(new QAction(tr("Start lab (Docker Compose)"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
     setWindowTitle(tr("PG HA Console"));
@@ -68,11 +73,11 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     toolbar->setObjectName(QStringLiteral("labToolbar"));
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolbar->setMovable(false);
-    m_startLab->setToolTip(tr("Start the bundled lab: etcd ×3, Patroni ×3, PgBouncer ×3, HAProxy"));
     m_stopLab->setToolTip(tr("Stop every lab process and free its ports"));
     toolbar->addAction(m_startLab);
     toolbar->addAction(m_stopLab);
     buildMenus();
+    buildLabMenu(toolbar);
 
     auto *left = new QSplitter(Qt::Vertical, this);
     auto *membersBox = new QWidget(left);
@@ -86,6 +91,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->addTab(m_clusterInfo, tr("Cluster"));
     m_tabs->addTab(m_journal, tr("Journal"));
     m_tabs->addTab(m_chaos, tr("Chaos"));
+    m_tabs->addTab(m_labTab, tr("Lab"));
     // A chaos run stays in view above whichever tab is shown (the topology, in a demo).
     membersLayout->addWidget(m_chaosStrip);
     connect(m_tabs, &QTabWidget::currentChanged, m_chaosStrip,
@@ -126,7 +132,51 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
         m_interval->addItem(ms < 1000 ? tr("every %1 ms").arg(ms) : tr("every %1 s").arg(ms / 1000), ms);
     statusBar()->addPermanentWidget(m_interval);
     connect(m_interval, &QComboBox::activated, this, [this] { emit intervalChosen(m_interval->currentData().toInt()); });
+    connect(m_labPanel, &LabPanel::detailsRequested, this, &MainWindow::showLabTab);
+    setLabFlavor(QStringLiteral("native"), {});
     setLabActions(false, true, false);
+}
+
+void MainWindow::buildLabMenu(QToolBar *toolbar)
+{
+    m_startNative->setObjectName(QStringLiteral("startNativeLab"));
+    m_startNative->setToolTip(tr("etcd ×3, Patroni ×3, PgBouncer ×3 and HAProxy as local processes"));
+    m_startDocker->setObjectName(QStringLiteral("startDockerLab"));
+    m_startDocker->setToolTip(tr("The same topology and ports as Docker Compose containers (needs Docker Engine and Compose)"));
+    auto *menu = menuBar()->addMenu(tr("&Lab"));
+    menu->setToolTipsVisible(true);
+    menu->addAction(m_startNative);
+    menu->addAction(m_startDocker);
+    menu->addSeparator();
+    menu->addAction(m_stopLab);
+    menu->addSeparator();
+    menu->addAction(tr("Containers and logs"), this, &MainWindow::showLabTab);
+    // The toolbar's Start lab starts the current flavour; its arrow offers both.
+    auto *flavors = new QMenu(this);
+    flavors->addAction(m_startNative);
+    flavors->addAction(m_startDocker);
+    if (auto *button = qobject_cast<QToolButton *>(toolbar->widgetForAction(m_startLab))) {
+        button->setMenu(flavors);
+        button->setPopupMode(QToolButton::MenuButtonPopup);
+    }
+}
+
+void MainWindow::setLabFlavor(const QString &flavor, const QString &where)
+{
+    const bool docker = flavor == u"docker";
+    m_startLab->setToolTip(docker ? tr("Start the Docker lab (Docker Compose): etcd ×3, Patroni ×3, PgBouncer ×3, HAProxy "
+                                       "and exporters as containers. The arrow chooses the flavour.")
+                                  : tr("Start the native lab: etcd ×3, Patroni ×3, PgBouncer ×3, HAProxy as local "
+                                       "processes. The arrow chooses the flavour."));
+    m_stopLab->setToolTip(docker ? tr("Stop the Docker lab's containers (you choose whether its volumes go too)")
+                                 : tr("Stop every lab process and free its ports"));
+    m_labPanel->setFlavor(flavor);
+    m_labTab->setFlavor(flavor, where);
+}
+
+void MainWindow::showLabTab()
+{
+    m_tabs->setCurrentWidget(m_labTab);
 }
 
 QWidget *MainWindow::buildHeader()
@@ -209,6 +259,8 @@ void MainWindow::setMembersPlaceholder(const QString &text)
 void MainWindow::setLabActions(bool busy, bool canStart, bool canStop)
 {
     m_startLab->setEnabled(!busy && canStart);
+    m_startNative->setEnabled(!busy && canStart);
+    m_startDocker->setEnabled(!busy && canStart);
     m_stopLab->setEnabled(canStop);
     m_labPanel->setBusy(busy);
 }

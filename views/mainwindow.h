@@ -6,12 +6,15 @@
 
 class QAction;
 class QComboBox;
+class QMenu;
 class QLabel;
 class QTabWidget;
+class QToolBar;
 class QTextBrowser;
 
 namespace pgha::models {
 class ClusterModel;
+class ContainerTableModel;
 class EventTimelineModel;
 class SeriesStore;
 class LabProgressModel;
@@ -29,6 +32,7 @@ class EventTimelineView;
 class JournalView;
 class LagChart;
 class LabPanel;
+class LabTab;
 class MemberTable;
 class SourceStatusBar;
 class TopologyView;
@@ -38,11 +42,18 @@ class TopologyView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::SourceHealthModel *sources,
-               models::EventTimelineModel *timeline, const models::SeriesStore *series, QWidget *parent = nullptr);
+    MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::ContainerTableModel *containers,
+               models::SourceHealthModel *sources, models::EventTimelineModel *timeline, const models::SeriesStore *series,
+               QWidget *parent = nullptr);
 
+    // Start lab starts the current flavour; the two below choose one (Lab menu, and the menu
+    // of the toolbar's Start lab button).
     QAction *startLabAction() const { return m_startLab; }
+    QAction *startNativeLabAction() const { return m_startNative; }
+    QAction *startDockerLabAction() const { return m_startDocker; }
     QAction *stopLabAction() const { return m_stopLab; }
+    LabPanel *labPanel() const { return m_labPanel; }
+    LabTab *labTab() const { return m_labTab; }
     MemberTable *memberTable() const { return m_members; }
     SourceStatusBar *sourceBar() const { return m_sourceBar; }
     EventTimelineView *timelineView() const { return m_timeline; }
@@ -66,6 +77,9 @@ public:
     void setMembersPlaceholder(const QString &text);
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
     void setLabActions(bool busy, bool canStart, bool canStop);
+    // Which lab Start lab starts ("native", "docker") and where it lives, for the panel and tooltips.
+    void setLabFlavor(const QString &flavor, const QString &where);
+    void showLabTab();
     void setIntervalMs(int ms);
 
 signals:
@@ -82,10 +96,12 @@ protected:
 private:
     QWidget *buildHeader();
     void buildMenus();
+    void buildLabMenu(QToolBar *toolbar);
     void showMemberMenu(const QString &member, const QPoint &globalPos);
 
     MemberTable *m_members;
     LabPanel *m_labPanel;
+    LabTab *m_labTab;
     SourceStatusBar *m_sourceBar;
     EventTimelineView *m_timeline;
     QComboBox *m_interval;
@@ -102,6 +118,8 @@ private:
     QAction *m_profiles = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;
+    QAction *m_startNative;
+    QAction *m_startDocker;
     QAction *m_stopLab;
     std::function<bool()> m_closeGuard;
 };

@@ -2,15 +2,18 @@
 
 #include "actioncontroller.h"
 #include "chaoscontroller.h"
+#include "labcontroller.h"
 #include "environmentbanner.h"
 #include "profileeditordialog.h"
 #include "secrets/secretstore.h"
 
 #include "clustermodel.h"
 #include "clusterobserver.h"
+#include "containertablemodel.h"
 #include "eventtimelinemodel.h"
 #include "http/httpclient.h"
 #include "labprogressmodel.h"
+#include "logfollower.h"
 #include "mainwindow.h"
 #include "membertable.h"
 #include "sourcehealthmodel.h"
@@ -21,8 +24,6 @@
 #include <QAction>
 #include <QDateTime>
 #include <QFileInfo>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QStatusBar>
 
 namespace pgha::app {
@@ -34,16 +35,12 @@ Application::Application(const Options &options, QObject *parent)
       m_options(options),
       m_http(new svc::HttpClient(this)),
       m_observer(new models::ClusterObserver(m_http, this)),
-      m_lab(nullptr),
       m_labProgress(new models::LabProgressModel(this)),
+      m_containers(new models::ContainerTableModel(this)),
       m_secrets(new svc::KeychainSecretStore(this))
 {
-    svc::LabConfig labConfig;
-    labConfig.labDir = svc::LabConfig::defaultLabDir();
-    labConfig.ports = svc::LabPorts().withOffset(options.labPortOffset);
-    m_lab = new svc::NativeLab(labConfig, m_http, this);
-    m_labProgress->reset(labConfig.components());
-    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, sourceModel(), timeline(), &m_observer->series());
+    m_window = std::make_unique<MainWindow>(clusterModel(), m_labProgress, m_containers, sourceModel(), timeline(),
+                                            &m_observer->series());
     m_observer->setIntervalMs(options.pollIntervalMs);
     m_window->setIntervalMs(options.pollIntervalMs);
     connect(m_window.get(), &MainWindow::intervalChosen, this, [this](int ms) {
@@ -82,36 +79,37 @@ Application::Application(const Options &options, QObject *parent)
     connect(m_observer, &models::ClusterObserver::patroniRoundFinished, this, [this](bool any, const QString &error) {
         if (!any && clusterModel()->rowCount() == 0)
             m_window->setMembersPlaceholder(
-                    m_profile.isBuiltInLab() && !m_lab->isBusy()
+                    m_profile.isBuiltInLab() && !m_labs->isBusy()
                             ? tr("The lab is not running.\nStart it with ▶ Start lab (or `pgha lab start`).")
                             : tr("No Patroni REST API answered.\n%1").arg(error));
         m_lastRoundError = error;
         updateSummary();
     });
-    connect(m_lab, &svc::NativeLab::componentChanged, m_labProgress, &models::LabProgressModel::update);
-    connect(m_lab, &svc::NativeLab::stageChanged, m_labProgress, &models::LabProgressModel::setStage);
-    connect(m_lab, &svc::NativeLab::message, this, [this](const QString &line) {
-        note(QStringLiteral("lab"), line);
-    });
-    connect(m_lab, &svc::NativeLab::startFinished, this, &Application::onLabStartFinished);
-    connect(m_lab, &svc::NativeLab::stopFinished, this, [this](const svc::LabOutcome &o) {
-        refreshLabStatus();
-        if (!o.ok)
-            note(QStringLiteral("lab"), o.error.toString(), 2);
-        if (m_quitWhenIdle)
-            emit readyToQuit();
-    });
 
     // Commands flow down.
-    connect(m_window->startLabAction(), &QAction::triggered, this, [this] { startLab(); });
-    connect(m_window->stopLabAction(), &QAction::triggered, this, &Application::stopLab);
     m_window->setCloseGuard([this] { return mayClose(); });
     m_actions = new ActionController(m_http, m_observer, m_window.get(), this);
     connect(m_actions, &ActionController::note, this, &Application::note);
     m_chaos = new ChaosController(m_http, m_observer, m_window.get(), this);
     connect(m_chaos, &ChaosController::note, this, &Application::note);
     connect(m_chaos, &ChaosController::seriesFinished, this, [this] {
-        if (m_quitWhenIdle && !m_lab->isBusy())
+        if (m_quitWhenIdle && !m_labs->isBusy())
+            emit readyToQuit();
+    });
+    // The lab, either flavour: the panel, the Lab tab (containers, logs), start/stop dialogs.
+    LabController::Options labOptions;
+    labOptions.flavor = options.labFlavor;
+    labOptions.portOffset = options.labPortOffset;
+    labOptions.watchIntervalMs = options.labWatchIntervalMs;
+    m_labs = new LabController(labOptions, m_http, m_labProgress, m_containers, m_window.get(), this);
+    connect(m_labs, &LabController::note, this, &Application::note);
+    connect(m_labs, &LabController::statusChanged, m_chaos, &ChaosController::refreshEnvironment);
+    connect(m_labs, &LabController::startRequested, this, [this] {
+        m_window->setMembersPlaceholder(tr("The %1 lab is starting… (progress on the right)").arg(m_labs->flavor()));
+    });
+    connect(m_labs, &LabController::startFinished, this, &Application::onLabStartFinished);
+    connect(m_labs, &LabController::stopFinished, this, [this] {
+        if (m_quitWhenIdle)
             emit readyToQuit();
     });
     connect(m_window->profilesAction(), &QAction::triggered, this, &Application::openProfileEditor);
@@ -119,12 +117,8 @@ Application::Application(const Options &options, QObject *parent)
     // Ask the keychain once at start, so a missing backend is said now rather than when a
     // password is first needed.
     m_secrets->read(svc::secretKey(QStringLiteral("pgha"), QStringLiteral("probe")), this, [](const svc::Result<QString> &) {});
-    m_labWatch.setInterval(options.labWatchIntervalMs);
-    connect(&m_labWatch, &QTimer::timeout, this, &Application::refreshLabStatus);
-    m_labWatch.start();
-    refreshLabStatus();
 
-    auto profile = svc::resolveProfile(options.profile, labConfig.labDir);
+    auto profile = svc::resolveProfile(options.profile, m_labs->lab()->config().labDir);
     if (profile) {
         applyProfile(profile.value());
     } else {
@@ -134,7 +128,18 @@ Application::Application(const Options &options, QObject *parent)
     }
 }
 
-Application::~Application() = default;
+Application::~Application()
+{
+    // The lab controller goes first: it ends its `docker logs` followers while the lab that
+    // parents them still exists, and it must not hear the window's widgets hide as they go.
+    delete m_labs;
+    m_labs = nullptr;
+}
+
+svc::LabService *Application::lab() const
+{
+    return m_labs->lab();
+}
 
 models::ClusterModel *Application::clusterModel() const { return m_observer->cluster(); }
 models::SourceHealthModel *Application::sourceModel() const { return m_observer->sources(); }
@@ -144,7 +149,7 @@ void Application::show()
 {
     m_window->show();
     if (m_options.startLab)
-        startLab();
+        m_labs->start(m_options.labFlavor);
 }
 
 void Application::applyProfile(const svc::Profile &profile)
@@ -162,6 +167,8 @@ void Application::applyProfile(const svc::Profile &profile)
                                                 : profile.sourceFile,
                          profile.actionsEnabled);
     m_window->startLabAction()->setVisible(profile.isBuiltInLab());
+    m_window->startNativeLabAction()->setVisible(profile.isBuiltInLab());
+    m_window->startDockerLabAction()->setVisible(profile.isBuiltInLab());
     m_window->stopLabAction()->setVisible(profile.isBuiltInLab());
     note(QStringLiteral("profile"), tr("watching %1: Patroni REST at %2; %3 etcd endpoint(s); HAProxy stats %4")
                                                           .arg(profile.name, urls.join(QStringLiteral(", ")))
@@ -170,92 +177,31 @@ void Application::applyProfile(const svc::Profile &profile)
     m_observer->start();
 }
 
-void Application::startLab(const svc::NativeLab::StartOptions &options)
+void Application::startLab(const svc::LabService::StartOptions &options)
 {
-    if (m_lab->isBusy())
-        return;
-    m_labProgress->reset(m_lab->config().components());
-    m_window->setLabActions(true, false, true);
-    m_window->setMembersPlaceholder(tr("The lab is starting… (progress on the right)"));
-    m_lab->start(options);
+    m_labs->start({}, options);
 }
 
 void Application::stopLab()
 {
-    m_window->setLabActions(true, false, false);
-    m_lab->stop();
-}
-
-void Application::refreshLabStatus()
-{
-    if (m_lab->isBusy())
-        return;   // the start/stop reports its own progress
-    using svc::LabComponentStatus;
-    const auto report = svc::NativeLab::inspect(m_lab->config().labDir);
-    for (const auto &c : report.components) {
-        LabComponentStatus s{c.name, c.kind, LabComponentStatus::State::Stopped, tr("not running"), c.pid};
-        if (c.alive) {
-            s.state = c.listening.contains(false) ? LabComponentStatus::State::Starting : LabComponentStatus::State::Ready;
-            s.detail = c.listening.contains(false) ? tr("pid %1, a port is not open").arg(c.pid) : tr("running, pid %1").arg(c.pid);
-        } else if (!report.state) {
-            s.state = LabComponentStatus::State::Pending;
-            s.detail = tr("not created");
-        }
-        m_labProgress->update(s);
-    }
-    using Status = svc::NativeLab::Status;
-    if (static_cast<int>(report.status) != m_lastLabStatus) {
-        m_lastLabStatus = static_cast<int>(report.status);
-        m_chaos->refreshEnvironment();   // faults may run now, or no longer
-    }
-    const bool running = report.status == Status::Running;
-    m_labProgress->setStage(report.summary, running ? 100 : 0);
-    m_window->setLabActions(false, report.status != Status::Running && report.status != Status::Busy,
-                            report.status == Status::Running || report.status == Status::Partial
-                                    || report.status == Status::Stale);
+    m_labs->stop();
 }
 
 void Application::onLabStartFinished(const svc::LabOutcome &outcome)
 {
-    refreshLabStatus();
     if (outcome.ok) {
         note(QStringLiteral("lab"), outcome.alreadyRunning ? tr("already running; %1").arg(outcome.health.summary())
                                                                             : outcome.health.summary());
         // The lab may run on other ports than the profile assumed: follow its state.
         if (m_profile.isBuiltInLab())
-            if (auto profile = svc::resolveProfile(QStringLiteral("lab"), m_lab->config().labDir))
+            if (auto profile = svc::resolveProfile(QStringLiteral("lab"), m_labs->lab()->config().labDir))
                 applyProfile(profile.value());
-    } else if (outcome.staleLab) {
-        askAboutStaleLab(outcome.error.message);
-    } else {
-        note(QStringLiteral("lab"), outcome.error.toString(), 2);
+    } else if (!outcome.staleLab) {
         m_window->setMembersPlaceholder(tr("The lab did not start:\n%1").arg(outcome.error.toString()));
     }
     emit labStartFinished(outcome);
-    if (m_quitWhenIdle && !m_lab->isBusy())
+    if (m_quitWhenIdle && !m_labs->isBusy())
         emit readyToQuit();
-}
-
-void Application::askAboutStaleLab(const QString &why)
-{
-    // Asynchronous (open(), not exec()): the event loop and polling keep running.
-    auto *box = new QMessageBox(QMessageBox::Question, tr("A lab from an earlier run"),
-                                why + tr("\n\nStart it again with its data, or delete it and start fresh?"),
-                                QMessageBox::Cancel, m_window.get());
-    auto *reuse = box->addButton(tr("Reuse its data"), QMessageBox::AcceptRole);
-    auto *wipe = box->addButton(tr("Wipe and start fresh"), QMessageBox::DestructiveRole);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, reuse, wipe] {
-        svc::NativeLab::StartOptions options;
-        if (box->clickedButton() == reuse)
-            options.stale = svc::NativeLab::StaleAction::Reuse;
-        else if (box->clickedButton() == wipe)
-            options = {svc::NativeLab::StaleAction::Wipe, true};
-        else
-            return;
-        startLab(options);
-    });
-    box->open();
 }
 
 void Application::updateSummary()
@@ -370,13 +316,23 @@ bool Application::mayClose()
         m_chaos->cancel();
         return false;
     }
-    if (!m_lab->isBusy())
-        return true;
-    // Never leave a half-started lab behind: stop it, then close.
-    m_quitWhenIdle = true;
-    note(QStringLiteral("lab"), tr("closing: stopping the lab that is still starting first"), 1);
-    m_lab->stop();
-    return false;
+    if (m_labs->isBusy()) {
+        // Never leave a half-started lab behind: stop it (the Docker lab's volumes stay), then close.
+        m_quitWhenIdle = true;
+        note(QStringLiteral("lab"), tr("closing: stopping the lab that is still starting first"), 1);
+        m_labs->stopNow();
+        return false;
+    }
+    auto *logs = m_labs->logFollower();
+    if (logs->isRunning()) {
+        // A `docker compose logs --follow` child is ended, not abandoned: close once it is gone
+        // (within 2 s: SIGTERM, then SIGKILL).
+        connect(logs, &models::LogFollower::idle, m_window.get(), &QWidget::close,
+                static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::SingleShotConnection));
+        logs->stop();
+        return false;
+    }
+    return true;
 }
 
 } // namespace pgha::app

@@ -1,11 +1,10 @@
 #pragma once
 
-#include "lab/nativelab.h"
+#include "lab/labservice.h"
 #include "profile/profile.h"
 
 #include <QObject>
 #include <QString>
-#include <QTimer>
 
 #include <memory>
 
@@ -16,6 +15,7 @@ class KeychainSecretStore;
 namespace pgha::models {
 class ClusterModel;
 class ClusterObserver;
+class ContainerTableModel;
 class EventTimelineModel;
 class LabProgressModel;
 class SourceHealthModel;
@@ -28,6 +28,7 @@ namespace pgha::app {
 
 class ActionController;
 class ChaosController;
+class LabController;
 
 // The composition root of the GUI: creates and owns the services, models and the window, and
 // wires them (data up as signals, commands down as calls). Nothing else knows all three.
@@ -36,7 +37,8 @@ class Application : public QObject {
 public:
     struct Options {
         QString profile = QStringLiteral("lab");   // name or YAML file
-        bool startLab = false;                     // --lab native
+        bool startLab = false;                     // --lab FLAVOR
+        QString labFlavor;                         // --lab-flavor / --lab: native, docker; "" = the recorded one, else native
         int pollIntervalMs = 1000;
         int labWatchIntervalMs = 2000;
         int labPortOffset = 0;                     // --port-offset, for a lab beside another
@@ -50,7 +52,9 @@ public:
     models::SourceHealthModel *sourceModel() const;
     models::EventTimelineModel *timeline() const;
     models::ClusterObserver *observer() const { return m_observer; }
-    svc::NativeLab *lab() const { return m_lab; }
+    svc::LabService *lab() const;
+    LabController *labController() const { return m_labs; }
+    models::ContainerTableModel *containers() const { return m_containers; }
     ActionController *actions() const { return m_actions; }
     ChaosController *chaos() const { return m_chaos; }
     svc::KeychainSecretStore *secrets() const { return m_secrets; }
@@ -58,7 +62,9 @@ public:
     void openProfileEditor();
 
     void show();
-    void startLab(const svc::NativeLab::StartOptions &options = {});
+    // The current flavour (see LabController::start for another one).
+    void startLab(const svc::LabService::StartOptions &options = {});
+    // For the Docker lab this first asks whether the volumes go too.
     void stopLab();
 
 signals:
@@ -68,26 +74,23 @@ signals:
 private:
     void applyProfile(const svc::Profile &profile);
     void onLabStartFinished(const svc::LabOutcome &outcome);
-    void askAboutStaleLab(const QString &why);
     void updateSummary();
     bool mayClose();
     void note(const QString &source, const QString &text, int severity = 0);   // onto the timeline
-    void refreshLabStatus();
     void readProfilePasswords(const svc::Profile &profile);
     void showSessionOnly(const QString &reason);
 
     Options m_options;
     svc::HttpClient *m_http;
     models::ClusterObserver *m_observer;
-    svc::NativeLab *m_lab;
     models::LabProgressModel *m_labProgress;
+    models::ContainerTableModel *m_containers;
     svc::KeychainSecretStore *m_secrets;
     std::unique_ptr<views::MainWindow> m_window;
     ActionController *m_actions = nullptr;
     ChaosController *m_chaos = nullptr;
-    int m_lastLabStatus = -1;   // a change makes the chaos controller look at the lab again
+    LabController *m_labs = nullptr;
     svc::Profile m_profile;
-    QTimer m_labWatch;   // the lab directory, read while no start/stop runs (the CLI may act too)
     bool m_quitWhenIdle = false;
     QString m_lastRoundError;
 };

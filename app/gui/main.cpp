@@ -29,24 +29,39 @@ int main(int argc, char *argv[])
     parser.addOptions({
         {QStringLiteral("profile"), QStringLiteral("Profile name or YAML file (default: the built-in lab profile)."),
          QStringLiteral("NAME|FILE"), QStringLiteral("lab")},
-        {QStringLiteral("lab"), QStringLiteral("Start the bundled lab on launch; FLAVOR is native."), QStringLiteral("FLAVOR")},
+        {QStringLiteral("lab"), QStringLiteral("Start the bundled lab on launch; FLAVOR is native (local processes) or docker "
+                                               "(Docker Compose)."),
+         QStringLiteral("FLAVOR")},
+        {QStringLiteral("lab-flavor"), QStringLiteral("Which lab Start lab starts: native or docker (default: the one recorded "
+                                                      "in the lab directory, else native). Switching needs the other lab stopped."),
+         QStringLiteral("FLAVOR")},
         {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000)."), QStringLiteral("MS"),
          QStringLiteral("1000")},
         {QStringLiteral("port-offset"), QStringLiteral("Add N to every default lab port."), QStringLiteral("N"),
          QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal or chaos."),
+        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal, chaos or lab."),
          QStringLiteral("NAME"), QStringLiteral("topology")},
         {QStringLiteral("demo"), QStringLiteral("Run the failover demo on launch (crash the primary of the running lab once; "
-                                                "after --lab native, once the lab is up).")},
+                                                "after --lab FLAVOR, once the lab is up).")},
         {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
          QStringLiteral("MS"), QStringLiteral("3000")},
     });
     parser.process(qapp);
-    if (parser.isSet(QStringLiteral("lab")) && parser.value(QStringLiteral("lab")) != u"native") {
-        qCritical("pgha-console: lab flavour \"%s\" is not available in this build; use --lab native",
-                  qPrintable(parser.value(QStringLiteral("lab"))));
+    const QString flavors = pgha::svc::labFlavors().join(QStringLiteral(" or "));
+    for (const char *option : {"lab", "lab-flavor"}) {
+        const QString name = QString::fromLatin1(option);
+        if (parser.isSet(name) && !pgha::svc::labFlavors().contains(parser.value(name))) {
+            qCritical("pgha-console: unknown lab flavour \"%s\" for --%s; use %s", qPrintable(parser.value(name)), option,
+                      qPrintable(flavors));
+            return 2;
+        }
+    }
+    if (parser.isSet(QStringLiteral("lab")) && parser.isSet(QStringLiteral("lab-flavor"))
+        && parser.value(QStringLiteral("lab")) != parser.value(QStringLiteral("lab-flavor"))) {
+        qCritical("pgha-console: --lab %s and --lab-flavor %s disagree; give one", qPrintable(parser.value(QStringLiteral("lab"))),
+                  qPrintable(parser.value(QStringLiteral("lab-flavor"))));
         return 2;
     }
     const int interval = parser.value(QStringLiteral("interval")).toInt();
@@ -58,6 +73,8 @@ int main(int argc, char *argv[])
     pgha::app::Application::Options options;
     options.profile = parser.value(QStringLiteral("profile"));
     options.startLab = parser.isSet(QStringLiteral("lab"));
+    options.labFlavor = parser.isSet(QStringLiteral("lab")) ? parser.value(QStringLiteral("lab"))
+                                                            : parser.value(QStringLiteral("lab-flavor"));
     options.pollIntervalMs = interval;
     options.labPortOffset = parser.value(QStringLiteral("port-offset")).toInt();
     pgha::app::Application app(options);
@@ -76,7 +93,7 @@ int main(int argc, char *argv[])
             QApplication::quit();
     });
     const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
-                           QStringLiteral("journal"), QStringLiteral("chaos")};
+                           QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("lab")};
     // chaos:runs and chaos:distribution open the Chaos tab on that page (for screenshots).
     const QString tabName = parser.value(QStringLiteral("tab"));
     const QString chaosPage = tabName.section(u':', 1);

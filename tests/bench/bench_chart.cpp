@@ -4,6 +4,7 @@
 // chart fed every point (naive), in the same run. Prints medians and the ratio.
 #include "chartadapter.h"
 #include "clustermodel.h"
+#include "containertablemodel.h"
 #include "eventtimelinemodel.h"
 #include "labprogressmodel.h"
 #include "lagchart.h"
@@ -64,9 +65,10 @@ int main(int argc, char *argv[])
 
     models::ClusterModel cluster;
     models::LabProgressModel lab;
+    models::ContainerTableModel containers;
     models::SourceHealthModel sources;
     models::EventTimelineModel timeline;
-    views::MainWindow window(&cluster, &lab, &sources, &timeline, &store);
+    views::MainWindow window(&cluster, &lab, &containers, &sources, &timeline, &store);
     window.resize(1180, 720);
     window.show();
     window.tabs()->setCurrentIndex(2);

@@ -1,0 +1,185 @@
+#include "logfollower.h"
+
+#include "lab/dockerlab.h"
+#include "lab/labfiles.h"
+#include "process/procutil.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+
+#include <utility>
+
+namespace pgha::models {
+
+LogFollower::LogFollower(QObject *parent) : QObject(parent)
+{
+    m_filePoll.setInterval(kFilePollMs);
+    connect(&m_filePoll, &QTimer::timeout, this, &LogFollower::readFile);
+    m_flush.setInterval(kFlushMs);
+    m_flush.setSingleShot(true);
+    connect(&m_flush, &QTimer::timeout, this, &LogFollower::flush);
+}
+
+LogFollower::~LogFollower()
+{
+    // The processes belong to the lab (which may outlive this): never leave one following.
+    for (QProcess *p : std::as_const(m_processes))
+        svc::docker::cancel(p);
+}
+
+void LogFollower::setSource(svc::DockerLab *lab, const QString &labDir)
+{
+    if (lab == m_lab && labDir == m_labDir)
+        return;
+    stop();
+    m_lab = lab;
+    m_labDir = labDir;
+}
+
+bool LogFollower::isRunning() const
+{
+    return !m_processes.isEmpty() || m_detecting || m_filePoll.isActive();
+}
+
+QList<qint64> LogFollower::processIds() const
+{
+    QList<qint64> ids;
+    for (const QProcess *p : m_processes)
+        if (p->state() != QProcess::NotRunning)
+            ids.append(p->processId());
+    return ids;
+}
+
+void LogFollower::start(const QString &component, bool follow)
+{
+    stop();
+    m_component = component;
+    m_following = follow;
+    if (component.isEmpty())
+        return;
+    if (m_lab)
+        startDocker(m_generation, follow);
+    else
+        startFile(follow);
+}
+
+void LogFollower::stop()
+{
+    ++m_generation;
+    m_following = false;
+    m_detecting = false;
+    m_filePoll.stop();
+    m_partial.clear();
+    flush();
+    for (QProcess *p : std::as_const(m_processes))
+        svc::docker::cancel(p);
+    checkIdle();
+}
+
+void LogFollower::startDocker(quint64 generation, bool follow)
+{
+    svc::DockerLab *lab = m_lab;
+    if (!lab->setup()) {
+        // Without detection, logs() could not hand back the process to cancel: detect first.
+        m_detecting = true;
+        lab->listContainers(false, this, [this, generation, follow](const svc::Result<QList<svc::docker::ContainerInfo>> &listed) {
+            if (generation != m_generation)
+                return;
+            m_detecting = false;
+            if (!listed) {
+                emit ended(m_component, listed.error().toString());
+                checkIdle();
+                return;
+            }
+            startDocker(generation, follow);
+        });
+        return;
+    }
+    const QString component = m_component;
+    QProcess *process = lab->logs(
+            component, kTailLines, follow, this,
+            [this, generation](const QString &line) {
+                if (generation == m_generation)
+                    queue(line);
+            },
+            [this, generation, component](const svc::Error *error) {
+                if (generation != m_generation)
+                    return;   // stopped or replaced: the view has moved on
+                flush();
+                m_following = false;
+                emit ended(component, error ? error->toString() : QString());
+            });
+    if (!process)
+        return;   // logs() reported the failure through `done`
+    m_processes.append(process);
+    connect(process, &QObject::destroyed, this, [this, process] { forget(process); });
+    emit started(component, QStringLiteral("%1 %2").arg(QFileInfo(process->program()).fileName(),
+                                                         process->arguments().join(QLatin1Char(' '))));
+}
+
+void LogFollower::startFile(bool follow)
+{
+    m_file = svc::LabLayout(m_labDir).logFile(m_component);
+    if (!QFileInfo::exists(m_file)) {
+        emit ended(m_component, tr("%1 has no log yet (%2): it was never started in this lab directory").arg(m_component, m_file));
+        return;
+    }
+    for (const QString &line : svc::proc::tailOfFile(m_file, kTailLines))
+        queue(line);
+    m_fileOffset = QFileInfo(m_file).size();
+    emit started(m_component, m_file);
+    if (follow)
+        m_filePoll.start();
+}
+
+void LogFollower::readFile()
+{
+    QFile f(m_file);
+    if (!f.open(QIODevice::ReadOnly))
+        return;   // rotated away for a moment: look again at the next poll
+    if (f.size() < m_fileOffset) {
+        m_fileOffset = 0;   // truncated or replaced: start over
+        m_partial.clear();
+    }
+    if (!f.seek(m_fileOffset))
+        return;
+    const QByteArray added = f.read(kMaxReadBytes);
+    m_fileOffset += added.size();
+    m_partial += added;
+    qsizetype nl;
+    while ((nl = m_partial.indexOf('\n')) >= 0) {
+        queue(QString::fromUtf8(m_partial.left(nl)));
+        m_partial.remove(0, nl + 1);
+    }
+}
+
+void LogFollower::queue(const QString &line)
+{
+    m_pending.append(line);
+    if (!m_flush.isActive())
+        m_flush.start();
+}
+
+void LogFollower::flush()
+{
+    m_flush.stop();
+    if (m_pending.isEmpty())
+        return;
+    const QStringList lines = std::exchange(m_pending, {});
+    emit linesArrived(lines);
+}
+
+void LogFollower::forget(QProcess *process)
+{
+    m_processes.removeOne(process);
+    checkIdle();
+}
+
+void LogFollower::checkIdle()
+{
+    if (!isRunning())
+        emit idle();
+}
+
+} // namespace pgha::models

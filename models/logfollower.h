@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+class QProcess;
+
+namespace pgha::svc {
+class DockerLab;
+}
+
+namespace pgha::models {
+
+// One lab component's log for the log view: its last kTailLines lines, then (following)
+// whatever it writes. The Docker lab asks Compose (`docker compose logs --follow`, a child
+// process cancelled when another component is chosen, following stops, or this object goes);
+// the native lab's log file (<labDir>/logs/<name>.log) is read again every kFilePollMs.
+// Lines are handed on in batches every kFlushMs, so a chatty log costs one repaint per batch.
+class LogFollower : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kTailLines = 200;
+    static constexpr int kFlushMs = 100;
+    static constexpr int kFilePollMs = 500;
+    static constexpr qint64 kMaxReadBytes = 1 << 20;   // per file poll: a runaway log cannot stall the GUI
+
+    explicit LogFollower(QObject *parent = nullptr);
+    ~LogFollower() override;
+
+    // Where logs come from: the Docker lab, or (lab == nullptr) the native lab's directory.
+    void setSource(svc::DockerLab *lab, const QString &labDir);
+    // Shows `component`'s log from its last kTailLines lines; with `follow`, keeps going.
+    // Whatever ran before is cancelled first.
+    void start(const QString &component, bool follow);
+    // Cancels the follower (a docker process ends within 2 s: SIGTERM, then SIGKILL).
+    void stop();
+
+    QString component() const { return m_component; }
+    bool isFollowing() const { return m_following; }
+    // Something still runs: a docker logs process (also one cancelled but not yet ended), the
+    // detection that precedes it, or the file poll.
+    bool isRunning() const;
+    // The docker logs processes still alive (for tests: none may outlive a stop).
+    QList<qint64> processIds() const;
+
+signals:
+    void linesArrived(const QStringList &lines);
+    // `how` says where the lines come from ("docker-compose logs --follow pg1", a file path).
+    void started(const QString &component, const QString &how);
+    // The log ended by itself or failed (error empty when it simply ended). Not sent for stop().
+    void ended(const QString &component, const QString &error);
+    // Nothing runs any more (after stop(), once every cancelled process has ended).
+    void idle();
+
+private:
+    void startDocker(quint64 generation, bool follow);
+    void startFile(bool follow);
+    void readFile();
+    void queue(const QString &line);
+    void flush();
+    void forget(QProcess *process);
+    void checkIdle();
+
+    svc::DockerLab *m_lab = nullptr;
+    QString m_labDir;
+    QString m_component;
+    bool m_following = false;
+    bool m_detecting = false;
+    quint64 m_generation = 0;
+    QList<QProcess *> m_processes;   // alive; each removes itself when destroyed
+    QTimer m_filePoll;
+    QString m_file;
+    qint64 m_fileOffset = 0;
+    QByteArray m_partial;            // a line the file has only half written yet
+    QStringList m_pending;
+    QTimer m_flush;
+};
+
+} // namespace pgha::models

@@ -1,0 +1,218 @@
+// The Docker lab's pure parts on recorded docker output (tests/fixtures/docker, README there):
+// container lists and stats, failures explained, the .env, and the project copied from the
+// compiled-in lab-stack/docker.
+#include "fixture.h"
+
+#include "docker/containerlist.h"
+#include "docker/dockercommand.h"
+#include "lab/dockerlabfiles.h"
+#include "lab/labfiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pgha::svc;
+using docker::CommandResult;
+using docker::ContainerInfo;
+
+namespace {
+
+CommandResult failed(const QString &errFixture, const QString &outFixture = {})
+{
+    CommandResult r;
+    r.command = {QStringLiteral("docker"), QStringLiteral("ps")};
+    r.started = true;
+    r.exitCode = 1;
+    r.err = readFixture(QStringLiteral("docker/") + errFixture);
+    if (!outFixture.isEmpty())
+        r.out = readFixture(QStringLiteral("docker/") + outFixture);
+    return r;
+}
+
+} // namespace
+
+class TestDockerLogic : public QObject {
+    Q_OBJECT
+private slots:
+    void containerListFromDockerPs()
+    {
+        const auto list = docker::parseContainerList(readFixture(QStringLiteral("docker/ps-starting-v1.txt")));
+        QVERIFY2(list.ok(), qPrintable(list.ok() ? QString() : list.error().toString()));
+        QCOMPARE(list.value().size(), 9);
+        QHash<QString, ContainerInfo> by;
+        for (const auto &c : list.value())
+            by.insert(c.service, c);
+        QCOMPARE(by.value(QStringLiteral("pg1")).name, QStringLiteral("pgha-dev_pg1_1"));
+        QCOMPARE(by.value(QStringLiteral("pg1")).health, ContainerInfo::Health::Healthy);
+        QVERIFY(by.value(QStringLiteral("pg1")).isReady());
+        QCOMPARE(by.value(QStringLiteral("pg1")).uptime, QStringLiteral("10 minutes"));
+        QVERIFY(by.value(QStringLiteral("pg1")).ports.contains(u"127.0.0.1:9108->8008/tcp"));
+        // Running but unhealthy is not ready.
+        QCOMPARE(by.value(QStringLiteral("pg2")).health, ContainerInfo::Health::Unhealthy);
+        QVERIFY(by.value(QStringLiteral("pg2")).isRunning());
+        QVERIFY(!by.value(QStringLiteral("pg2")).isReady());
+        QCOMPARE(by.value(QStringLiteral("pgbouncer-exporter1")).service, QStringLiteral("pgbouncer-exporter1"));
+    }
+
+    void statusColumn_data()
+    {
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<int>("health");
+        QTest::addColumn<QString>("uptime");
+        QTest::addColumn<int>("exitCode");
+        // Status strings as docker 20.10 prints them (seen during the lab's starts and faults).
+        QTest::newRow("starting") << "Up 5 seconds (health: starting)" << int(ContainerInfo::Health::Starting) << "5 seconds" << -1;
+        QTest::newRow("healthy") << "Up About a minute (healthy)" << int(ContainerInfo::Health::Healthy) << "About a minute" << -1;
+        QTest::newRow("no check") << "Up 3 hours" << int(ContainerInfo::Health::None) << "3 hours" << -1;
+        QTest::newRow("paused") << "Up 2 minutes (healthy) (Paused)" << int(ContainerInfo::Health::Healthy) << "2 minutes" << -1;
+        QTest::newRow("killed") << "Exited (137) 3 seconds ago" << int(ContainerInfo::Health::None) << "" << 137;
+        QTest::newRow("created") << "Created" << int(ContainerInfo::Health::None) << "" << -1;
+    }
+    void statusColumn()
+    {
+        QFETCH(QString, status);
+        QFETCH(int, health);
+        QFETCH(QString, uptime);
+        QFETCH(int, exitCode);
+        ContainerInfo c;
+        docker::readStatus(status, &c);
+        QCOMPARE(int(c.health), health);
+        QCOMPARE(c.uptime, uptime);
+        QCOMPARE(c.exitCode, exitCode);
+    }
+
+    void malformedListIsAnError()
+    {
+        const auto bad = docker::parseContainerList("abc\tname-only\n");
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.contains(u"line 1"));
+        QVERIFY(docker::parseContainerList("").ok());   // no container is not an error
+    }
+
+    void stats()
+    {
+        const auto stats = docker::parseContainerStats(readFixture(QStringLiteral("docker/stats.jsonl")));
+        QVERIFY(stats.ok());
+        QVERIFY(stats.value().size() >= 2);
+        QCOMPARE(stats.value().value(QStringLiteral("pgha-dev_pgbouncer1_1")).memory, QStringLiteral("12.09MiB / 23.54GiB"));
+        QCOMPARE(stats.value().value(QStringLiteral("pgha-dev_pgbouncer1_1")).cpu, QStringLiteral("0.04%"));
+        QVERIFY(!docker::parseContainerStats("{not json\n").ok());
+    }
+
+    void failuresExplained()
+    {
+        const Error down = docker::explainFailure(failed(QStringLiteral("err-daemon-down.txt")), QStringLiteral("asking"));
+        QVERIFY2(down.message.contains(u"daemon is not running"), qPrintable(down.message));
+        QVERIFY(down.hint.contains(u"systemctl start docker"));
+        QVERIFY(down.hint.contains(u"--flavor native"));
+
+        const Error denied = docker::explainFailure(failed(QStringLiteral("err-permission.txt")), QStringLiteral("asking"));
+        QVERIFY2(denied.message.contains(u"permission denied on the Docker socket"), qPrintable(denied.message));
+        QVERIFY(denied.hint.contains(u"docker group"));
+
+        const Error port = docker::explainFailure(failed(QStringLiteral("err-port-allocated.txt")), QStringLiteral("starting"));
+        QVERIFY2(port.message.contains(u"host port 18556 is already taken"), qPrintable(port.message));
+        QVERIFY(port.hint.contains(u"--port-offset"));
+
+        const Error pull = docker::explainFailure(failed(QStringLiteral("err-pull.txt")), QStringLiteral("building"));
+        QVERIFY2(pull.message.contains(u"cannot be pulled"), qPrintable(pull.message));
+        QVERIFY(pull.hint.contains(u"build-base-image.sh"));
+
+        CommandResult missing;
+        missing.command = {QStringLiteral("/nonexistent/docker")};
+        missing.err = "execvp: No such file or directory";
+        const Error none = docker::explainFailure(missing, QStringLiteral("asking"));
+        QVERIFY(none.hint.contains(u"Docker is not installed"));
+        QVERIFY(none.hint.contains(u"--flavor native"));
+    }
+
+    void failingBuildStepShown()
+    {
+        // docker-compose 1.29 building a service whose apt-get fails.
+        CommandResult r = failed(QStringLiteral("build-fail-compose-v1.txt"));
+        r.out = r.err;
+        r.err.clear();
+        const Error e = docker::explainFailure(r, QStringLiteral("building the lab's images"));
+        QVERIFY2(e.message.contains(u"an image build step failed"), qPrintable(e.message));
+        QVERIFY(e.message.contains(u"Step 3/3 : RUN apt-get install -y no-such-package-pgha"));
+        QVERIFY(e.message.contains(u"Unable to locate package no-such-package-pgha"));
+        QVERIFY(!e.message.contains(u"Step 2/3"));        // only the failing step
+        QVERIFY(!e.message.contains(QChar(0x1b)));        // no terminal colours
+
+        // The classic builder alone: output on stdout, the verdict on stderr.
+        const QString step = docker::failingBuildStep(
+                QString::fromUtf8(readFixture(QStringLiteral("docker/build-fail-classic.out"))
+                                  + readFixture(QStringLiteral("docker/build-fail-classic.err"))));
+        QVERIFY(step.startsWith(u"Step 3/4 : RUN apt-get install"));
+        QVERIFY(step.contains(u"returned a non-zero code: 100"));
+    }
+
+    void takenPort()
+    {
+        QCOMPARE(docker::takenPortIn(QString::fromUtf8(readFixture(QStringLiteral("docker/err-port-allocated.txt")))), 18556);
+        QCOMPARE(docker::takenPortIn(QStringLiteral("no port here")), 0);
+    }
+
+    void envFile()
+    {
+        LabConfig config;
+        config.labDir = QStringLiteral("/tmp/x");
+        config.ports = LabPorts().withOffset(1000);
+        config.dockerProject = QStringLiteral("pgha-lab-1000");
+        config.withPgpool = true;
+        const auto secrets = generateSecrets();
+        const QString env = dockerlab::envText(config, secrets);
+        QVERIFY(env.contains(u"COMPOSE_PROJECT_NAME=pgha-lab-1000\n"));
+        QVERIFY(env.contains(u"COMPOSE_PROFILES=haproxy,pgpool\n"));
+        QVERIFY(env.contains(u"BASE_IMAGE=debian:bookworm-slim\n"));
+        QVERIFY(env.contains(u"PG2_PORT=6433\n"));
+        QVERIFY(env.contains(u"REST3_PORT=9010\n"));
+        QVERIFY(env.contains(u"HAPROXY_RW_PORT=6000\n"));
+        QVERIFY(env.contains(u"PGBOUNCER_EXPORTER1_PORT=10127\n"));
+        QVERIFY(env.contains(QStringLiteral("POSTGRES_PASSWORD=%1\n").arg(secrets.superuser)));
+        QVERIFY(env.contains(u"PATRONI_TTL=10\n"));
+        // Every variable once.
+        QStringList keys;
+        for (const QString &line : env.split(QLatin1Char('\n')))
+            if (!line.startsWith(QLatin1Char('#')) && line.contains(QLatin1Char('=')))
+                keys << line.section(QLatin1Char('='), 0, 0);
+        QCOMPARE(keys.removeDuplicates(), 0);
+
+        config.withPgpool = false;
+        config.dockerBaseImage = QString::fromLatin1(dockerlab::kOfflineBaseImage);
+        QVERIFY(dockerlab::envText(config, secrets).contains(u"COMPOSE_PROFILES=haproxy\n"));
+        QVERIFY(dockerlab::envText(config, secrets).contains(u"BASE_IMAGE=pgha/debian-base:bookworm\n"));
+        // etcd, Patroni, PgBouncer, postgres_exporter and pgbouncer exporter ×3, HAProxy.
+        QCOMPARE(dockerlab::componentsOf(config).size(), 16);
+        config.withPgpool = true;
+        QCOMPARE(dockerlab::componentsOf(config).size(), 17);
+    }
+
+    void projectWrittenFromTheCompiledInCopy()
+    {
+        QTemporaryDir dir;
+        LabConfig config;
+        config.labDir = dir.path();
+        const auto secrets = generateSecrets();
+        const auto written = dockerlab::writeProject(config, secrets);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        const QString project = dockerlab::projectDir(dir.path());
+        QVERIFY(QFile::exists(project + QStringLiteral("/docker-compose.yml")));
+        QCOMPARE(QFile::permissions(project + QStringLiteral("/.env")) & (QFile::ReadGroup | QFile::ReadOther),
+                 QFileDevice::Permissions());
+        // Scripts stay executable (resources keep no modes).
+        const QString script = project + QStringLiteral("/build-base-image.sh");
+        QVERIFY(QFile::exists(script));
+        QVERIFY(QFile::permissions(script) & QFile::ExeOwner);
+        // The copy is the source tree's lab-stack/docker, file for file.
+        QFile original(QStringLiteral(PGHA_SOURCE_DIR "/lab-stack/docker/docker-compose.yml"));
+        QFile copy(project + QStringLiteral("/docker-compose.yml"));
+        QVERIFY(original.open(QIODevice::ReadOnly) && copy.open(QIODevice::ReadOnly));
+        QCOMPARE(copy.readAll(), original.readAll());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDockerLogic)
+#include "tst_dockerlogic.moc"

@@ -1,0 +1,128 @@
+#include "logview.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QShowEvent>
+#include <QVBoxLayout>
+
+namespace pgha::views {
+
+LogView::LogView(QWidget *parent)
+    : QWidget(parent),
+      m_component(new QComboBox(this)),
+      m_follow(new QCheckBox(tr("Follow"), this)),
+      m_clear(new QPushButton(tr("Clear"), this)),
+      m_status(new QLabel(this)),
+      m_text(new QPlainTextEdit(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *controls = new QHBoxLayout;
+    auto *label = new QLabel(tr("Log of"), this);
+    label->setBuddy(m_component);
+    controls->addWidget(label);
+    m_component->setObjectName(QStringLiteral("logComponent"));
+    m_component->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    controls->addWidget(m_component);
+    m_follow->setObjectName(QStringLiteral("logFollow"));
+    m_follow->setChecked(true);
+    m_follow->setToolTip(tr("Keep showing what the component writes (its last lines first)"));
+    controls->addWidget(m_follow);
+    m_clear->setObjectName(QStringLiteral("logClear"));
+    controls->addWidget(m_clear);
+    controls->addSpacing(8);
+    m_status->setObjectName(QStringLiteral("logStatus"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    controls->addWidget(m_status, 1);
+    layout->addLayout(controls);
+
+    m_text->setObjectName(QStringLiteral("logText"));
+    m_text->setReadOnly(true);
+    m_text->setMaximumBlockCount(kMaxLines);
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_text->setPlaceholderText(tr("Choose a component to read its log."));
+    layout->addWidget(m_text, 1);
+
+    connect(m_component, &QComboBox::activated, this, [this] { emit componentChosen(component()); });
+    connect(m_follow, &QCheckBox::toggled, this, &LogView::followToggled);
+    connect(m_clear, &QPushButton::clicked, this, &LogView::clearLog);
+}
+
+void LogView::setComponents(const QStringList &names)
+{
+    const QString current = component();
+    QStringList existing;
+    for (int i = 0; i < m_component->count(); ++i)
+        existing << m_component->itemText(i);
+    if (existing == names)
+        return;
+    const QSignalBlocker block(m_component);
+    m_component->clear();
+    m_component->addItems(names);
+    const int keep = m_component->findText(current);
+    m_component->setCurrentIndex(keep >= 0 ? keep : (names.isEmpty() ? -1 : 0));
+}
+
+QString LogView::component() const
+{
+    return m_component->currentText();
+}
+
+void LogView::selectComponent(const QString &name)
+{
+    const int i = m_component->findText(name);
+    if (i < 0 || i == m_component->currentIndex())
+        return;
+    m_component->setCurrentIndex(i);
+    emit componentChosen(name);
+}
+
+bool LogView::followChecked() const
+{
+    return m_follow->isChecked();
+}
+
+void LogView::appendLines(const QStringList &lines)
+{
+    // Stay at the end while the reader is there; leave them where they are when they scrolled up.
+    QScrollBar *bar = m_text->verticalScrollBar();
+    const bool atEnd = bar->value() >= bar->maximum() - 2;
+    m_text->appendPlainText(lines.join(QLatin1Char('\n')));
+    if (atEnd)
+        bar->setValue(bar->maximum());
+}
+
+void LogView::clearLog()
+{
+    m_text->clear();
+}
+
+void LogView::setStatus(const QString &text, bool error)
+{
+    m_status->setText(text);
+    m_status->setToolTip(text);
+    m_status->setStyleSheet(error ? QStringLiteral("QLabel { color: #c62828; }") : QStringLiteral("QLabel { color: gray; }"));
+}
+
+void LogView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!event->spontaneous())
+        emit shownChanged(true);
+}
+
+void LogView::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    if (!event->spontaneous())
+        emit shownChanged(false);
+}
+
+} // namespace pgha::views

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace pgha::views {
+
+// A lab component's log: pick the component, read its last lines, follow what it writes. It
+// only shows and asks: a LogFollower (models) does the reading, the Application wires the two.
+// The text keeps at most kMaxLines lines (the oldest go first).
+class LogView : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kMaxLines = 5000;
+
+    explicit LogView(QWidget *parent = nullptr);
+
+    // The components to choose from, in the lab's start order; keeps the choice when it is still there.
+    void setComponents(const QStringList &names);
+    QString component() const;
+    void selectComponent(const QString &name);
+    bool followChecked() const;
+
+    void appendLines(const QStringList &lines);
+    void clearLog();
+    // One line under the controls: where the lines come from, or why they stopped.
+    void setStatus(const QString &text, bool error = false);
+
+    QComboBox *componentPicker() const { return m_component; }
+    QCheckBox *followBox() const { return m_follow; }
+    QPushButton *clearButton() const { return m_clear; }
+    QPlainTextEdit *text() const { return m_text; }
+    QLabel *statusLabel() const { return m_status; }
+
+signals:
+    // The person chose another component, or turned following on or off.
+    void componentChosen(const QString &name);
+    void followToggled(bool follow);
+    // Shown or hidden (its tab chosen or left, the window closed): a follower runs only while shown.
+    void shownChanged(bool shown);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    QComboBox *m_component;
+    QCheckBox *m_follow;
+    QPushButton *m_clear;
+    QLabel *m_status;
+    QPlainTextEdit *m_text;
+};
+
+} // namespace pgha::views
