@@ -1,7 +1,7 @@
 // The Docker lab end to end, through the console's own DockerLab service and CLI: the offline
 // base image, a start to healthy, the data path through the published ports, a switchover, a
 // crash-primary chaos run, a warm restart that keeps the data, and a stop with volumes that
-// leaves nothing behind. Its own Compose project and ports (offset 1000), its own directory.
+// leaves nothing behind. Its own Compose project and ports (offset 1500), its own directory.
 //
 // Always (wherever a Compose is installed): the compose file passes `config`. Where no Docker
 // engine answers, the rest is skipped with the reason printed, never reported as passed.
@@ -28,7 +28,7 @@ using namespace pgha::svc;
 
 namespace {
 
-constexpr int kPortOffset = 1000;
+constexpr int kPortOffset = 1500;   // clear of every port of the shared lab (offset 0), which may be up meanwhile
 constexpr int kStartTimeoutMs = 30 * 60 * 1000;   // a cold start builds every image
 constexpr int kCliTimeoutMs = 240000;
 
