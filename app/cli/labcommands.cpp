@@ -15,6 +15,8 @@
 #include <QProcess>
 #include <QTimer>
 
+#include <optional>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -244,17 +246,26 @@ QJsonObject reportToJson(const NativeLab::Report &r)
     return o;
 }
 
+// The lab recorded in `labDir`, or nothing after saying why.
+std::optional<LabState> loadRecordedLab(CliContext &ctx, const QString &labDir)
+{
+    auto state = LabState::load(labDir);
+    if (!state) {
+        ctx.err << "pgha: " << state.error().toString() << Qt::endl;
+        return std::nullopt;
+    }
+    return state.value();
+}
+
 // The Docker lab's status is the engine's: every container with state, health, uptime, CPU and
 // memory. Exit 0 when every container runs and is healthy.
 int dockerLabStatus(CliContext &ctx, bool json)
 {
     const QString labDir = LabConfig::defaultLabDir();
-    auto state = LabState::load(labDir);
-    if (!state) {
-        ctx.err << "pgha: " << state.error().toString() << Qt::endl;
+    auto state = loadRecordedLab(ctx, labDir);
+    if (!state)
         return Failed;
-    }
-    LabConfig config = state.value().config;
+    LabConfig config = state->config;
     config.labDir = labDir;
     HttpClient http;
     DockerLab lab(config, &http);
@@ -275,7 +286,7 @@ int dockerLabStatus(CliContext &ctx, bool json)
         const bool allReady = ready == expected.size();
         exitCode = allReady ? Ok : Failed;
         const QString summary = QStringLiteral("docker lab (Compose project %1, %2): %3 of %4 containers running and healthy")
-                                        .arg(config.dockerProject, LabState::phaseName(state.value().phase))
+                                        .arg(config.dockerProject, LabState::phaseName(state->phase))
                                         .arg(ready)
                                         .arg(expected.size());
         if (json) {
@@ -296,7 +307,7 @@ int dockerLabStatus(CliContext &ctx, bool json)
             ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("labDir"), labDir},
                                                  {QStringLiteral("flavor"), QStringLiteral("docker")},
                                                  {QStringLiteral("project"), config.dockerProject},
-                                                 {QStringLiteral("phase"), LabState::phaseName(state.value().phase)},
+                                                 {QStringLiteral("phase"), LabState::phaseName(state->phase)},
                                                  {QStringLiteral("status"), allReady ? QStringLiteral("running")
                                                                                      : ready ? QStringLiteral("partial")
                                                                                              : QStringLiteral("stopped")},
@@ -349,12 +360,10 @@ int labLogs(CliContext &ctx, const QStringList &args)
         return Usage;
     }
     const QString labDir = LabConfig::defaultLabDir();
-    auto state = LabState::load(labDir);
-    if (!state) {
-        ctx.err << "pgha: " << state.error().toString() << Qt::endl;
+    auto state = loadRecordedLab(ctx, labDir);
+    if (!state)
         return Failed;
-    }
-    LabConfig config = state.value().config;
+    LabConfig config = state->config;
     config.labDir = labDir;
     const bool follow = parser.isSet(QStringLiteral("follow"));
     bool known = false;
@@ -366,7 +375,7 @@ int labLogs(CliContext &ctx, const QStringList &args)
     }
     app::SignalWatcher watcher;
     int exitCode = Ok;
-    if (state.value().flavor == u"docker") {
+    if (state->flavor == u"docker") {
         HttpClient http;
         DockerLab lab(config, &http);
         QPointer<QProcess> follower;

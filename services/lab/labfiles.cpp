@@ -147,6 +147,19 @@ QString LabLayout::configFile(const LabComponent &c) const
     return {};
 }
 
+Result<std::unique_ptr<QLockFile>> lockLabDir(const QString &labDir)
+{
+    auto lock = std::make_unique<QLockFile>(LabLayout(labDir).lockFile());
+    lock->setStaleLockTime(0);
+    if (lock->tryLock(0))
+        return lock;
+    qint64 pid = 0;
+    QString host, app;
+    lock->getLockInfo(&pid, &host, &app);
+    return makeError(QStringLiteral("another program (%1, pid %2) is starting or stopping the lab in %3").arg(app).arg(pid).arg(labDir),
+                     QStringLiteral("wait for it to finish, or stop the lab with `pgha lab stop`"));
+}
+
 LabState::Secrets generateSecrets()
 {
     return {randomPassword(), randomPassword(), randomPassword(), randomPassword()};

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <QLockFile>
+
+#include <memory>
+
 #include "core/result.h"
 #include "lab/labbinaries.h"
 #include "lab/labconfig.h"
@@ -23,6 +27,10 @@ struct LabLayout {
     QString clientPgpass() const { return root + QStringLiteral("/pgpass"); }
     QString lockFile() const { return root + QStringLiteral("/lock"); }
 };
+
+// Takes the lab directory's lock (one start or stop at a time, across programs). Staleness is
+// by PID only: a start can legitimately take minutes. The error names the holder.
+Result<std::unique_ptr<QLockFile>> lockLabDir(const QString &labDir);
 
 LabState::Secrets generateSecrets();
 QString generateLabPassword();

@@ -52,17 +52,11 @@ NativeLab::~NativeLab()
 
 Result<bool> NativeLab::acquireLock()
 {
-    m_lock = std::make_unique<QLockFile>(LabLayout(m_config.labDir).lockFile());
-    m_lock->setStaleLockTime(0);   // staleness by PID only: a start can legitimately take minutes
-    if (m_lock->tryLock(0))
-        return true;
-    qint64 pid = 0;
-    QString host, app;
-    m_lock->getLockInfo(&pid, &host, &app);
-    m_lock.reset();
-    return makeError(QStringLiteral("another program (%1, pid %2) is starting or stopping the lab in %3")
-                             .arg(app).arg(pid).arg(m_config.labDir),
-                     QStringLiteral("wait for it to finish, or stop the lab with `pgha lab stop`"));
+    auto lock = lockLabDir(m_config.labDir);
+    if (!lock)
+        return lock.error();
+    m_lock = std::move(lock.value());
+    return true;
 }
 
 void NativeLab::releaseLock()
