@@ -5,6 +5,7 @@
 #include "http/httpclient.h"
 #include "lab/dockerlab.h"
 #include "lab/dockerlabfiles.h"
+#include "lab/labdir.h"
 #include "lab/labfiles.h"
 #include "lab/nativelab.h"
 #include "process/procutil.h"
@@ -175,6 +176,9 @@ int stopLab(CliContext &ctx, const QStringList &args)
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("wipe"), QStringLiteral("Also delete the lab directory (data, logs, configs; "
                                                              "the Docker lab's volumes too).")});
+    parser.addOption({QStringLiteral("flavor"), QStringLiteral("Which lab to stop when both flavours keep data in the lab "
+                                                               "directory (default: the one running, else the one used last)."),
+                      QStringLiteral("native|docker")});
     parser.addOption({QStringLiteral("volumes"), QStringLiteral("docker: also delete the lab's named volumes (every "
                                                                 "database and etcd's data). The native lab keeps its data "
                                                                 "in the lab directory: use --wipe there.")});
@@ -184,8 +188,29 @@ int stopLab(CliContext &ctx, const QStringList &args)
         return ctx.out << parser.helpText(), Ok;
     LabConfig config;
     config.labDir = LabConfig::defaultLabDir();
-    const QString flavor = recordedLabFlavor(config.labDir).isEmpty() ? QStringLiteral("native") : recordedLabFlavor(config.labDir);
-    if (parser.isSet(QStringLiteral("volumes")) && recordedLabFlavor(config.labDir).isEmpty()) {
+    // Both flavours can keep data in one lab directory; without --flavor the one that runs (or
+    // was used last) is stopped.
+    const QString recorded = recordedLabFlavor(config.labDir);
+    const QString flavor = parser.isSet(QStringLiteral("flavor")) ? parser.value(QStringLiteral("flavor"))
+            : recorded.isEmpty()                                  ? QStringLiteral("native")
+                                                                  : recorded;
+    if (!labFlavors().contains(flavor)) {
+        ctx.err << "pgha: unknown lab flavour \"" << flavor << "\"; use --flavor " << labFlavors().join(QStringLiteral(" or --flavor "))
+                << '\n';
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("wipe"))) {
+        if (auto trusted = checkLabDirTrusted(config.labDir); !trusted) {
+            ctx.err << "pgha: " << trusted.error().toString() << '\n';
+            return Failed;
+        }
+        if (classifyLabDir(config.labDir) == LabDirKind::Foreign) {
+            ctx.err << "pgha: " << config.labDir << " is not a lab directory (it holds other files and no lab state): "
+                    << "nothing deleted — point PGHA_LAB_DIR at the lab's directory\n";
+            return Failed;
+        }
+    }
+    if (parser.isSet(QStringLiteral("volumes")) && recorded.isEmpty()) {
         ctx.err << "no lab is recorded in " << config.labDir << ": nothing to stop\n";
         return Ok;
     }
@@ -207,9 +232,20 @@ int stopLab(CliContext &ctx, const QStringList &args)
     QObject::connect(&lab, &LabService::stopFinished, [&](const LabOutcome &o) {
         if (o.ok) {
             exitCode = Ok;
-            if (parser.isSet(QStringLiteral("wipe")) && QDir(config.labDir).exists()) {
-                QDir(config.labDir).removeRecursively();
-                ctx.err << "deleted " << config.labDir << Qt::endl;
+            if (parser.isSet(QStringLiteral("wipe"))) {
+                // Only this flavour's entries; the directory itself once nothing else is left.
+                if (auto wiped = wipeFlavour(config.labDir, flavor, lab.config()); !wiped) {
+                    ctx.err << "pgha: " << wiped.error().toString() << Qt::endl;
+                    exitCode = Failed;
+                } else if (removeLabDirIfEmpty(config.labDir)) {
+                    ctx.err << "deleted " << config.labDir << Qt::endl;
+                } else {
+                    ctx.err << "deleted the " << flavor << " lab's data in " << config.labDir;
+                    const QString other = flavor == u"docker" ? QStringLiteral("native") : QStringLiteral("docker");
+                    if (LabState::exists(config.labDir, other))
+                        ctx.err << " (the " << other << " lab's stays: pgha lab stop --flavor " << other << " --wipe deletes it)";
+                    ctx.err << Qt::endl;
+                }
             }
         } else {
             ctx.err << "pgha: " << o.error.toString() << Qt::endl;

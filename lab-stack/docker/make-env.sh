@@ -55,9 +55,11 @@ password() {
 umask 077
 tmp=$(mktemp "$env_file.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-awk -v project="$project" -v profiles="$profiles" -v base="$base_image" -v offset="$offset" \
-    -v p1="$(password)" -v p2="$(password)" -v p3="$(password)" -v p4="$(password)" '
-  BEGIN { FS = OFS = "=" }
+# The passwords reach awk through its environment, which only this user can read
+# (/proc/PID/environ is 0400), never through its command line, which every user sees in ps.
+PGHA_P1=$(password) PGHA_P2=$(password) PGHA_P3=$(password) PGHA_P4=$(password) \
+awk -v project="$project" -v profiles="$profiles" -v base="$base_image" -v offset="$offset" '
+  BEGIN { FS = OFS = "="; p1 = ENVIRON["PGHA_P1"]; p2 = ENVIRON["PGHA_P2"]; p3 = ENVIRON["PGHA_P3"]; p4 = ENVIRON["PGHA_P4"] }
   /^COMPOSE_PROJECT_NAME=/ && project != "" { $2 = project }
   /^COMPOSE_PROFILES=/ && profiles != "" { $2 = profiles }
   /^BASE_IMAGE=/ { $2 = base }

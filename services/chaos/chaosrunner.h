@@ -6,6 +6,7 @@
 #include "lab/labhealth.h"
 #include "lab/labstate.h"
 #include "pg/readprobe.h"
+#include "process/procutil.h"
 #include "pg/writeprobe.h"
 
 #include <QElapsedTimer>
@@ -157,7 +158,7 @@ private:
     bool m_injected = false;
     bool m_undone = false;
     QStringList m_victims;             // component names hit
-    QList<qint64> m_frozen;            // PIDs to thaw
+    QList<proc::ProcessRef> m_frozen;  // processes to thaw
     ContainerFaults *m_containers = nullptr;   // Docker lab: faults are docker commands
     QString m_pausedContainer;         // Docker lab: to unpause
     QString m_stalledContainer;        // Docker lab: WAL senders to continue

@@ -9,54 +9,59 @@ namespace pgha::svc::nativefaults {
 
 QString crash(const LabState::Process &p)
 {
+    // Every PID is checked against its recorded start time right before the signal: the state
+    // file's PIDs may be stale, and a reused PID belongs to somebody else.
+    if (!proc::isAlive(p.pid, p.startTicks))
+        return QStringLiteral("%1 (pid %2) is not running any more: no signal sent").arg(p.name).arg(p.pid);
     if (p.kind != LabComponentKind::Patroni) {
         proc::killGroup(p.pid, p.pgid);
         return QStringLiteral("SIGKILL to %1: pid %2").arg(p.name).arg(p.pid);
     }
     // Read the postmaster and its children before the kill: afterwards they are orphans.
     const auto pg = labmember::postgresOf(p);
-    proc::signalProcess(p.pid, SIGKILL);
+    proc::signalSame(p.pid, p.startTicks, SIGKILL);
     QString what = QStringLiteral("SIGKILL to %1: Patroni pid %2").arg(p.name).arg(p.pid);
-    if (pg.postmaster) {
-        proc::signalProcess(pg.postmaster, SIGKILL);
-        for (qint64 child : pg.children)
-            proc::signalProcess(child, SIGKILL);
-        what += QStringLiteral(", postmaster pid %1 and its %2 children").arg(pg.postmaster).arg(pg.children.size());
+    if (pg.postmaster.pid) {
+        proc::signalSame(pg.postmaster.pid, pg.postmaster.startTicks, SIGKILL);
+        for (const auto &child : pg.children)
+            proc::signalSame(child.pid, child.startTicks, SIGKILL);
+        what += QStringLiteral(", postmaster pid %1 and its %2 children").arg(pg.postmaster.pid).arg(pg.children.size());
     }
     return what;
 }
 
 QString stopGracefully(const LabState::Process &p)
 {
-    proc::signalProcess(p.pid, SIGTERM);
+    if (!proc::signalSame(p.pid, p.startTicks, SIGTERM))
+        return QStringLiteral("%1 (pid %2) is not running any more: no signal sent").arg(p.name).arg(p.pid);
     return QStringLiteral("SIGTERM to %1's Patroni (pid %2): a clean stop").arg(p.name).arg(p.pid);
 }
 
-QString freeze(const LabState::Process &p, QList<qint64> *frozen)
+QString freeze(const LabState::Process &p, QList<proc::ProcessRef> *frozen)
 {
     const auto pg = labmember::postgresOf(p);
-    QList<qint64> pids{p.pid};
-    if (pg.postmaster)
+    QList<proc::ProcessRef> pids{{p.pid, p.startTicks}};
+    if (pg.postmaster.pid)
         pids << pg.postmaster << pg.children;
-    for (qint64 pid : pids)
-        proc::signalProcess(pid, SIGSTOP);
+    for (const auto &ref : pids)
+        proc::signalSame(ref.pid, ref.startTicks, SIGSTOP);
     *frozen << pids;
     return QStringLiteral("SIGSTOP to %1: Patroni and %2 PostgreSQL processes").arg(p.name).arg(pids.size() - 1);
 }
 
-QString freezeWalSenders(const LabState::Process &p, QList<qint64> *frozen)
+QString freezeWalSenders(const LabState::Process &p, QList<proc::ProcessRef> *frozen)
 {
     const auto pg = labmember::postgresOf(p);
-    for (qint64 pid : pg.walSenders)
-        proc::signalProcess(pid, SIGSTOP);
+    for (const auto &ref : pg.walSenders)
+        proc::signalSame(ref.pid, ref.startTicks, SIGSTOP);
     *frozen << pg.walSenders;
     return QStringLiteral("SIGSTOP to %1's %2 WAL senders: replication stalls, writes go on").arg(p.name).arg(pg.walSenders.size());
 }
 
-QString thaw(const QList<qint64> &pids)
+QString thaw(const QList<proc::ProcessRef> &pids)
 {
-    for (qint64 pid : pids)
-        proc::signalProcess(pid, SIGCONT);
+    for (const auto &ref : pids)
+        proc::signalSame(ref.pid, ref.startTicks, SIGCONT);
     return QStringLiteral("SIGCONT to %1 processes").arg(pids.size());
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "lab/labstate.h"
+#include "process/procutil.h"
 
 #include <QList>
 #include <QString>
@@ -16,11 +17,11 @@ QString crash(const LabState::Process &p);
 // SIGTERM to a member's Patroni: it stops PostgreSQL cleanly and releases the leader key.
 QString stopGracefully(const LabState::Process &p);
 // SIGSTOP to a member's Patroni and every PostgreSQL process of it; `frozen` gets the PIDs to thaw.
-QString freeze(const LabState::Process &p, QList<qint64> *frozen);
+QString freeze(const LabState::Process &p, QList<proc::ProcessRef> *frozen);
 // SIGSTOP to the WAL senders of a member's PostgreSQL: replication stalls, writes go on.
-QString freezeWalSenders(const LabState::Process &p, QList<qint64> *frozen);
+QString freezeWalSenders(const LabState::Process &p, QList<proc::ProcessRef> *frozen);
 // SIGCONT to every PID given.
-QString thaw(const QList<qint64> &pids);
+QString thaw(const QList<proc::ProcessRef> &pids);
 // Starts a component again (see labmember::relaunch); the sentence says how it went.
 QString restart(const QString &labDir, const QString &name, bool *ok = nullptr);
 

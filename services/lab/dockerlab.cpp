@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "lab/dockerlabfiles.h"
+#include "lab/labdir.h"
 #include "lab/labfiles.h"
 #include "lab/labhealth.h"
 #include "lab/nativelab.h"
@@ -174,10 +175,11 @@ void DockerLab::start(const StartOptions &options)
     m_components.clear();
     m_services.clear();
 
-    if (!QDir().mkpath(m_config.labDir)) {
+    // Nothing is created, written or deleted in a directory that is not a lab's.
+    bool created = false;
+    if (auto claimed = claimLabDir(m_config.labDir, false, &created); !claimed) {
         m_busy = false;
-        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("cannot create the lab directory %1").arg(m_config.labDir),
-                                                         QStringLiteral("set PGHA_LAB_DIR to a writable directory"))));
+        emit startFinished(LabOutcome::failure(claimed.error()));
         return;
     }
     if (auto locked = acquireLock(); !locked) {
@@ -185,32 +187,29 @@ void DockerLab::start(const StartOptions &options)
         emit startFinished(LabOutcome::failure(locked.error()));
         return;
     }
-    // One lab per directory: a native lab there keeps it.
-    if (LabState::exists(m_config.labDir)) {
-        auto existing = LabState::load(m_config.labDir);
+    // Both flavours may keep their data here, each with its own state file and passwords; only
+    // one runs at a time.
+    if (const auto native = NativeLab::inspect(m_config.labDir, QStringLiteral("native"));
+        native.status != NativeLab::Status::Stopped && native.status != NativeLab::Status::Absent) {
+        finishStart(LabOutcome::failure(makeError(QStringLiteral("the native lab is in %1 (%2)").arg(m_config.labDir, native.summary),
+                                                  QStringLiteral("stop it first (`pgha lab stop`)"))));
+        return;
+    }
+    if (LabState::exists(m_config.labDir, flavor())) {
+        auto existing = LabState::load(m_config.labDir, flavor());
         if (!existing) {
             finishStart(LabOutcome::failure(existing.error()));
             return;
         }
-        if (existing.value().flavor != flavor()) {
-            const auto native = NativeLab::inspect(m_config.labDir);
-            if (native.status != NativeLab::Status::Stopped && native.status != NativeLab::Status::Absent) {
-                finishStart(LabOutcome::failure(makeError(
-                        QStringLiteral("the native lab is in %1 (%2)").arg(m_config.labDir, native.summary),
-                        QStringLiteral("stop it first (`pgha lab stop`), or give the Docker lab its own directory "
-                                       "(PGHA_LAB_DIR)"))));
-                return;
-            }
-        } else if (!m_options.wipe) {
-            // The directory's own lab wins: its volumes were made with that project and those passwords.
-            const LabConfig asked = m_config;
-            m_state = existing.value();
-            m_config = m_state.config;
-            m_config.labDir = asked.labDir;
-            m_config.withPgpool = m_config.withPgpool || asked.withPgpool;
-            if (!asked.dockerBaseImage.isEmpty())
-                m_config.dockerBaseImage = asked.dockerBaseImage;
-        }
+        // The directory's own Docker lab wins, --wipe or not: its volumes were made with that
+        // project and those passwords (--wipe deletes the volumes, then starts on them afresh).
+        const LabConfig asked = m_config;
+        m_state = existing.value();
+        m_config = m_state.config;
+        m_config.labDir = asked.labDir;
+        m_config.withPgpool = m_config.withPgpool || asked.withPgpool;
+        if (!asked.dockerBaseImage.isEmpty())
+            m_config.dockerBaseImage = asked.dockerBaseImage;
     }
     if (m_state.secrets.superuser.isEmpty())
         m_state.secrets = generateSecrets();
@@ -273,7 +272,8 @@ void DockerLab::inspectExisting()
             failStart(listed.error());
             return;
         }
-        if (m_options.wipe && !listed.value().isEmpty()) {
+        // Volumes outlive a stop without --volumes: --wipe removes them even with no container left.
+        if (m_options.wipe) {
             emit message(QStringLiteral("--wipe: removing the earlier containers and volumes"));
             m_removeVolumes = true;
             runDown([this, generation](const LabOutcome &o) {
@@ -612,8 +612,8 @@ void DockerLab::stop()
         emit stopFinished(LabOutcome::failure(locked.error()));
         return;
     }
-    if (LabState::exists(m_config.labDir)) {
-        if (auto loaded = LabState::load(m_config.labDir); loaded && loaded.value().flavor == flavor()) {
+    if (LabState::exists(m_config.labDir, flavor())) {
+        if (auto loaded = LabState::load(m_config.labDir, flavor())) {
             const QString labDir = m_config.labDir;
             m_state = loaded.value();
             m_config = m_state.config;
@@ -799,8 +799,8 @@ QProcess *DockerLab::logs(const QString &service, int tail, bool follow, QObject
     if (!QFile::exists(dockerlab::projectDir(m_config.labDir) + QStringLiteral("/docker-compose.yml"))) {
         // The project is written with the lab's own passwords, never with empty or new ones.
         if (m_state.secrets.superuser.isEmpty()) {
-            auto recorded = LabState::load(m_config.labDir);
-            if (!recorded || recorded.value().flavor != flavor()) {
+            auto recorded = LabState::load(m_config.labDir, flavor());
+            if (!recorded) {
                 const Error e = makeError(QStringLiteral("no Docker lab is recorded in %1").arg(m_config.labDir),
                                           QStringLiteral("start one: pgha lab start --flavor docker"));
                 if (done)

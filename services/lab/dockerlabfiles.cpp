@@ -1,9 +1,10 @@
 #include "lab/dockerlabfiles.h"
 
+#include "core/safefs.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QSaveFile>
 
 static void initDockerStack()
 {
@@ -15,6 +16,8 @@ namespace pgha::svc::dockerlab {
 namespace {
 
 const QString kResourceRoot = QStringLiteral(":/lab-stack/docker");
+constexpr uint kProjectFileMode = 0644;   // copied into images: readable by the roles' accounts
+constexpr uint kScriptMode = 0755;
 
 Error writeError(const QString &path, const QString &why)
 {
@@ -22,15 +25,10 @@ Error writeError(const QString &path, const QString &why)
                      QStringLiteral("check permissions and free space of the lab directory, or set PGHA_LAB_DIR"));
 }
 
-Result<bool> saveFile(const QString &path, const QByteArray &content, QFileDevice::Permissions permissions)
+// The mode is set before the first byte (the .env holds passwords: never briefly 0644).
+Result<bool> saveFile(const QString &path, const QByteArray &content, uint mode)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
-        return writeError(path, f.errorString());
-    if (!f.commit())
-        return writeError(path, f.errorString());
-    QFile::setPermissions(path, permissions);
-    return true;
+    return fs::writeFileAtomic(path, content, mode);
 }
 
 void addPorts(QStringList *lines, const char *name, const int (&ports)[kLabMembers])
@@ -109,8 +107,8 @@ Result<bool> writeProject(const LabConfig &config, const LabState::Secrets &secr
 {
     initDockerStack();
     const QString dir = projectDir(config.labDir);
-    if (!QDir().mkpath(dir))
-        return writeError(dir, QStringLiteral("cannot create the directory"));
+    if (auto made = fs::makeDir(dir, fs::kOwnerOnlyDir); !made)
+        return made;
     QDirIterator it(kResourceRoot, QDir::Files, QDirIterator::Subdirectories);
     int copied = 0;
     while (it.hasNext()) {
@@ -124,10 +122,7 @@ Result<bool> writeProject(const LabConfig &config, const LabState::Secrets &secr
             return writeError(target, QStringLiteral("the compiled-in copy cannot be read"));
         const QByteArray content = in.readAll();
         // Resources keep no modes: a script (#!) must stay executable inside the image.
-        QFileDevice::Permissions mode = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-                | QFileDevice::ReadOther;
-        if (content.startsWith("#!"))
-            mode |= QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
+        const uint mode = content.startsWith("#!") ? kScriptMode : kProjectFileMode;
         if (auto saved = saveFile(target, content, mode); !saved)
             return saved;
         ++copied;
@@ -135,8 +130,7 @@ Result<bool> writeProject(const LabConfig &config, const LabState::Secrets &secr
     if (copied == 0 || !QFile::exists(dir + QStringLiteral("/docker-compose.yml")))
         return makeError(QStringLiteral("this build of the console carries no Docker lab (lab-stack/docker is missing)"),
                          QStringLiteral("rebuild from a complete checkout, or use the native lab"));
-    return saveFile(dir + QStringLiteral("/.env"), envText(config, secrets).toUtf8(),
-                    QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return saveFile(dir + QStringLiteral("/.env"), envText(config, secrets).toUtf8(), fs::kOwnerOnlyFile);
 }
 
 } // namespace pgha::svc::dockerlab

@@ -1,5 +1,6 @@
 #include "labfiles.h"
 
+#include "core/safefs.h"
 #include "lab/labtls.h"
 
 #include <QDir>
@@ -7,11 +8,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QRandomGenerator>
-#include <QSaveFile>
 
-#ifdef Q_OS_UNIX
-#include <unistd.h>
-#endif
 
 // The templates are compiled into this static library; a resource in a static library must be
 // registered explicitly, and from the global namespace.
@@ -25,8 +22,6 @@ namespace pgha::svc {
 namespace {
 
 constexpr int kPasswordLength = 24;
-constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-constexpr QFileDevice::Permissions kOwnerDir = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
 
 QString randomPassword()
 {
@@ -39,41 +34,34 @@ QString randomPassword()
     return out;
 }
 
-Error fileError(const QString &path, const QString &why)
+// Started as root, the daemons run as `runAs`: what they only read is root's and group-readable
+// (they cannot change or replace it); where they write is theirs. Otherwise everything is the
+// caller's, owner-only.
+std::optional<fs::Owner> daemonOwner(const proc::Account *runAs)
 {
-    return makeError(QStringLiteral("cannot write %1: %2").arg(path, why),
-                     QStringLiteral("check permissions and free space of the lab directory, or set PGHA_LAB_DIR"));
+    return runAs ? std::optional<fs::Owner>(fs::Owner{runAs->uid, runAs->gid}) : std::nullopt;
 }
 
-Result<bool> giveTo(const QString &path, const proc::Account *runAs)
+std::optional<fs::Owner> configOwner(const proc::Account *runAs)
 {
-#ifdef Q_OS_UNIX
-    if (runAs && ::chown(QFile::encodeName(path).constData(), runAs->uid, runAs->gid) != 0)
-        return fileError(path, QStringLiteral("chown to %1 failed").arg(runAs->name));
-#else
-    Q_UNUSED(path) Q_UNUSED(runAs)
-#endif
-    return true;
+    return runAs ? std::optional<fs::Owner>(fs::Owner{fs::effectiveUid(), runAs->gid}) : std::nullopt;
 }
 
-Result<bool> makeDir(const QString &path, const proc::Account *runAs)
+// A directory the daemon writes in (its data, sockets, pid file).
+Result<bool> makeWorkDir(const QString &path, const proc::Account *runAs)
 {
-    if (!QDir().mkpath(path))
-        return fileError(path, QStringLiteral("mkdir failed"));
-    QFile::setPermissions(path, kOwnerDir);
-    return giveTo(path, runAs);
+    return fs::makeDir(path, fs::kOwnerOnlyDir, daemonOwner(runAs));
+}
+
+// A directory of files the daemon only reads.
+Result<bool> makeConfigDir(const QString &path, const proc::Account *runAs)
+{
+    return fs::makeDir(path, runAs ? fs::kGroupReadDir : fs::kOwnerOnlyDir, configOwner(runAs));
 }
 
 Result<bool> writeFile(const QString &path, const QString &content, const proc::Account *runAs)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return fileError(path, f.errorString());
-    f.setPermissions(kOwnerOnly);
-    f.write(content.toUtf8());
-    if (!f.commit())
-        return fileError(path, f.errorString());
-    return giveTo(path, runAs);
+    return fs::writeFileAtomic(path, content.toUtf8(), runAs ? fs::kGroupReadFile : fs::kOwnerOnlyFile, configOwner(runAs));
 }
 
 Result<QString> render(const QString &templateName, const QHash<QString, QString> &vars)
@@ -135,16 +123,27 @@ std::pair<QString, QString> patroniRestSections(const LabConfig &config, const L
 QString LabLayout::configFile(const LabComponent &c) const
 {
     switch (c.kind) {
-    case LabComponentKind::Etcd: return componentDir(c.name) + QStringLiteral("/etcd.yml");
-    case LabComponentKind::Patroni: return componentDir(c.name) + QStringLiteral("/patroni.yml");
-    case LabComponentKind::PgBouncer: return componentDir(c.name) + QStringLiteral("/pgbouncer.ini");
-    case LabComponentKind::HAProxy: return componentDir(c.name) + QStringLiteral("/haproxy.cfg");
+    case LabComponentKind::Etcd: return configDir(c.name) + QStringLiteral("/etcd.yml");
+    case LabComponentKind::Patroni: return configDir(c.name) + QStringLiteral("/patroni.yml");
+    case LabComponentKind::PgBouncer: return configDir(c.name) + QStringLiteral("/pgbouncer.ini");
+    case LabComponentKind::HAProxy: return configDir(c.name) + QStringLiteral("/haproxy.cfg");
     // postgres_exporter is configured on its command line; the one file it reads is the
     // password (DATA_SOURCE_PASS_FILE), so the password is in neither argv nor environ.
-    case LabComponentKind::Exporter: return componentDir(c.name) + QStringLiteral("/password");
-    case LabComponentKind::Pgpool: return componentDir(c.name) + QStringLiteral("/pgpool.conf");
+    case LabComponentKind::Exporter: return configDir(c.name) + QStringLiteral("/password");
+    case LabComponentKind::Pgpool: return configDir(c.name) + QStringLiteral("/pgpool.conf");
     }
     return {};
+}
+
+QStringList LabLayout::nativeEntries(const LabConfig &config) const
+{
+    LabConfig every = config;
+    every.withPgpool = true;   // wipe a Pgpool an earlier start made, too
+    QStringList names{LabState::fileName(QStringLiteral("native")), QStringLiteral("logs"), QStringLiteral("conf"),
+                      QStringLiteral("pgpass"), QStringLiteral("tls")};
+    for (const auto &c : every.components())
+        names.append(c.name);
+    return names;
 }
 
 Result<std::unique_ptr<QLockFile>> lockLabDir(const QString &labDir)
@@ -179,15 +178,21 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
         etcdHosts.append(QStringLiteral("%1:%2").arg(config.host).arg(config.ports.etcdClient[i]));
         initialCluster.append(QStringLiteral("etcd%1=http://%2:%3").arg(i + 1).arg(config.host).arg(config.ports.etcdPeer[i]));
     }
-    if (auto r = makeDir(layout.logDir(), nullptr); !r)
+    if (auto r = fs::makeDir(layout.logDir(), fs::kOwnerOnlyDir); !r)
+        return r;
+    if (auto r = makeConfigDir(layout.configRoot(), runAs); !r)
         return r;
 
     for (const auto &c : config.components()) {
         const QString dir = layout.componentDir(c.name);
-        if (auto r = makeDir(dir, runAs); !r)
+        const QString confDir = layout.configDir(c.name);
+        if (auto r = makeWorkDir(dir, runAs); !r)
+            return r;
+        if (auto r = makeConfigDir(confDir, runAs); !r)
             return r;
         QHash<QString, QString> vars{{QStringLiteral("name"), c.name}, {QStringLiteral("host"), config.host},
-                                     {QStringLiteral("scope"), config.scope}, {QStringLiteral("dir"), dir}};
+                                     {QStringLiteral("scope"), config.scope}, {QStringLiteral("dir"), dir},
+                                     {QStringLiteral("conf_dir"), confDir}};
         switch (c.kind) {
         case LabComponentKind::Etcd:
             vars.insert({{QStringLiteral("data_dir"), layout.dataDir(c)},
@@ -225,7 +230,7 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
             if (auto r = renderTo(QStringLiteral("pgbouncer.ini.in"), vars, layout.configFile(c), runAs); !r)
                 return r;
             // Plain-text entries let PgBouncer run SCRAM both towards the client and the server.
-            if (auto r = writeFile(dir + QStringLiteral("/userlist.txt"),
+            if (auto r = writeFile(confDir + QStringLiteral("/userlist.txt"),
                                    QStringLiteral("\"postgres\" \"%1\"\n").arg(secrets.superuser), runAs); !r)
                 return r;
             break;
@@ -257,9 +262,9 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
             if (auto r = renderTo(QStringLiteral("pgpool.conf.in"), vars, layout.configFile(c), runAs); !r)
                 return r;
             // "TEXT" entries: Pgpool needs the clear password to run SCRAM towards the servers.
-            if (auto r = writeFile(dir + QStringLiteral("/pool_passwd"), QStringLiteral("postgres:TEXT%1\n").arg(secrets.superuser), runAs); !r)
+            if (auto r = writeFile(confDir + QStringLiteral("/pool_passwd"), QStringLiteral("postgres:TEXT%1\n").arg(secrets.superuser), runAs); !r)
                 return r;
-            if (auto r = writeFile(dir + QStringLiteral("/pcp.conf"), QString(), runAs); !r)
+            if (auto r = writeFile(confDir + QStringLiteral("/pcp.conf"), QString(), runAs); !r)
                 return r;
             break;
         }
@@ -276,7 +281,7 @@ Result<bool> writeClientPgpass(const LabConfig &config, const LabState::Secrets 
     for (int i = 0; i < kLabMembers; ++i)
         for (int port : {config.ports.pgbouncer[i], config.ports.postgres[i]})
             text += QStringLiteral("%1:%2:*:postgres:%3\n").arg(config.host).arg(port).arg(secrets.superuser);
-    return writeFile(LabLayout(config.labDir).clientPgpass(), text, nullptr);
+    return fs::writeFileAtomic(LabLayout(config.labDir).clientPgpass(), text.toUtf8(), fs::kOwnerOnlyFile);
 }
 
 Result<bool> checkReachableBy(const QString &labDir, const proc::Account &account)

@@ -19,13 +19,23 @@ struct LabLayout {
     explicit LabLayout(QString labDir) : root(std::move(labDir)) {}
     QString root;
 
+    // Where a member's daemon writes (data, sockets, pid files): owned by the account running it.
     QString componentDir(const QString &name) const { return root + QLatin1Char('/') + name; }
+    // What a member's daemon only reads (configuration, password files): written by whoever
+    // starts the lab and, started as root, root-owned and only group-readable by the daemons'
+    // account, in a directory that account cannot write, so no link can be planted there.
+    QString configRoot() const { return root + QStringLiteral("/conf"); }
+    QString configDir(const QString &name) const { return configRoot() + QLatin1Char('/') + name; }
     QString configFile(const LabComponent &c) const;
     QString dataDir(const LabComponent &c) const { return componentDir(c.name) + QStringLiteral("/data"); }
     QString logDir() const { return root + QStringLiteral("/logs"); }
     QString logFile(const QString &name) const { return logDir() + QLatin1Char('/') + name + QStringLiteral(".log"); }
     QString clientPgpass() const { return root + QStringLiteral("/pgpass"); }
     QString lockFile() const { return root + QStringLiteral("/lock"); }
+
+    // The top-level entries a native lab makes in its directory: a wipe deletes these and
+    // nothing else (a Docker lab's files, or anything a person put there, stay).
+    QStringList nativeEntries(const LabConfig &config) const;
 };
 
 // Takes the lab directory's lock (one start or stop at a time, across programs). Staleness is

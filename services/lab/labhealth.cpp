@@ -6,9 +6,45 @@
 #include "patroni/patroniparser.h"
 #include "pg/pgquery.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 
 namespace pgha::svc {
+
+std::optional<Error> diagnoseMemberLog(const QString &member, const QStringList &lines, const QString &labDir)
+{
+    // One rejected login can be a race during a bootstrap; the same rejection again and again
+    // (Patroni retries every loop) is the data's passwords differing from the lab's.
+    constexpr int kRepeatsThatCount = 3;
+    static const QRegularExpression passwordFailed(QStringLiteral(R"re(password authentication failed for user "([^"]+)")re"));
+    static const QRegularExpression otherVersion(QStringLiteral(R"re(database files are incompatible with server.*|The data directory was initialized by PostgreSQL version \S+, which is not compatible with this version \S+)re"));
+    qsizetype from = 0;
+    for (qsizetype i = lines.size() - 1; i >= 0; --i)
+        if (lines.at(i).startsWith(u"=== pgha:")) {
+            from = i + 1;
+            break;
+        }
+    int rejected = 0;
+    QString user;
+    for (qsizetype i = from; i < lines.size(); ++i) {
+        const QString &line = lines.at(i);
+        if (const auto m = passwordFailed.match(line); m.hasMatch()) {
+            ++rejected;
+            user = m.captured(1);
+        } else if (const auto v = otherVersion.match(line); v.hasMatch()) {
+            return makeError(QStringLiteral("%1: the data in %2 was made by another PostgreSQL major version (%3)")
+                                     .arg(member, labDir, v.captured(0).left(160)),
+                             QStringLiteral("`pgha lab start --wipe` starts fresh (it deletes the native lab's data), or "
+                                            "set PGHA_PG_BINDIR to the version that made it"));
+        }
+    }
+    if (rejected >= kRepeatsThatCount)
+        return makeError(QStringLiteral("%1: PostgreSQL rejects the lab's password for \"%2\" — the data in %3 was made "
+                                        "with other passwords than the lab's state records").arg(member, user, labDir),
+                         QStringLiteral("`pgha lab start --wipe` starts fresh (it deletes the native lab's data)"));
+    return std::nullopt;
+}
+
 
 QString LabHealth::summary() const
 {

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QStringList>
 
+#include <optional>
+
 namespace pgha::svc {
 
 class HttpClient;
@@ -22,6 +24,12 @@ struct LabHealth {
 
     QString summary() const;
 };
+
+// What a starting member's log says that no waiting will cure (its PostgreSQL rejects the lab's
+// password: the data was made with other passwords; the data is another major version's), as
+// an error naming the member and the fix; nullopt while nothing of the kind shows. `lines` are
+// the log's last lines; only those after the last start header of the lab count.
+std::optional<Error> diagnoseMemberLog(const QString &member, const QStringList &lines, const QString &labDir);
 
 // One check of the whole data path as a client sees it. Asynchronous; emits finished() once.
 class LabHealthCheck : public QObject {

@@ -18,15 +18,16 @@ QString NativeLab::statusName(Status s)
     return {};
 }
 
-NativeLab::Report NativeLab::inspect(const QString &labDir)
+NativeLab::Report NativeLab::inspect(const QString &labDir, const QString &flavor)
 {
     Report r;
     r.labDir = labDir;
-    if (!LabState::exists(labDir)) {
-        r.summary = QStringLiteral("no lab in %1").arg(labDir);
+    if (flavor.isEmpty() ? !LabState::exists(labDir) : !LabState::exists(labDir, flavor)) {
+        r.summary = flavor.isEmpty() ? QStringLiteral("no lab in %1").arg(labDir)
+                                     : QStringLiteral("no %1 lab in %2").arg(flavor, labDir);
         return r;
     }
-    auto loaded = LabState::load(labDir);
+    auto loaded = flavor.isEmpty() ? LabState::load(labDir) : LabState::load(labDir, flavor);
     if (!loaded) {
         r.status = Status::Stale;
         r.summary = loaded.error().toString();

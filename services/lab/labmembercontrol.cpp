@@ -25,15 +25,16 @@ PostgresProcesses postgresOf(const LabState::Process &member)
     PostgresProcesses p;
     if (member.dataDir.isEmpty())
         return p;
-    p.postmaster = proc::postmasterPid(member.dataDir);
-    if (p.postmaster <= 0 || !proc::isAlive(p.postmaster)) {
-        p.postmaster = 0;
+    const qint64 postmaster = proc::postmasterPid(member.dataDir);
+    if (postmaster <= 0)
         return p;
-    }
-    p.children = proc::childPids(p.postmaster);
-    for (qint64 child : p.children)
+    p.postmaster = proc::refOf(postmaster);
+    for (qint64 child : proc::childPids(postmaster)) {
+        const proc::ProcessRef ref = proc::refOf(child);
+        p.children.append(ref);
         if (proc::commandLine(child).contains(u"walsender"))
-            p.walSenders.append(child);
+            p.walSenders.append(ref);
+    }
     return p;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "lab/labstate.h"
+#include "process/procutil.h"
 
 #include <QList>
 #include <QString>
@@ -16,11 +17,12 @@ namespace labmember {
 // The lab's state when it is running (phase Running); otherwise an error that says why not.
 Result<LabState> loadRunning(const QString &labDir);
 
-// A Patroni member's PostgreSQL: its postmaster (from postmaster.pid) and every child of it.
+// A Patroni member's PostgreSQL: its postmaster (from postmaster.pid, identity checked) and
+// every child of it, each with its identity so a later signal reaches the same process.
 struct PostgresProcesses {
-    qint64 postmaster = 0;
-    QList<qint64> children;
-    QList<qint64> walSenders;   // the children serving replication
+    proc::ProcessRef postmaster;
+    QList<proc::ProcessRef> children;
+    QList<proc::ProcessRef> walSenders;   // the children serving replication
 };
 PostgresProcesses postgresOf(const LabState::Process &member);
 

@@ -12,17 +12,28 @@
 namespace pgha::svc {
 
 namespace {
-// Daemons must not inherit client settings: an exported PGPASSWORD wins over Patroni's
-// pgpass and breaks pg_basebackup; PATRONI_* and ETCD_* would override the generated configs.
-QProcessEnvironment daemonEnvironment(const QString &home)
+
+// PATH for the daemons when the caller has none.
+constexpr char kDaemonDefaultPath[] = "/usr/local/bin:/usr/bin:/bin";
+
+// Daemons get a clean environment, not the caller's (root's, when CI or sudo starts the lab):
+// only what they need to run. In particular no PG* (an exported PGPASSWORD wins over Patroni's
+// pgpass and breaks pg_basebackup), PATRONI_* or ETCD_* (they override the generated configs),
+// and nothing like LD_PRELOAD or PYTHONPATH that would change what runs as the daemons' account.
+QProcessEnvironment daemonEnvironment(const QString &home, const proc::Account *runAs)
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : env.keys())
-        if (key.startsWith(u"PG") || key.startsWith(u"PATRONI_") || key.startsWith(u"ETCD_"))
-            env.remove(key);
+    const QProcessEnvironment caller = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), caller.value(QStringLiteral("PATH"), QString::fromLatin1(kDaemonDefaultPath)));
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    if (caller.contains(QStringLiteral("TZ")))
+        env.insert(QStringLiteral("TZ"), caller.value(QStringLiteral("TZ")));
+    if (runAs) {
+        env.insert(QStringLiteral("USER"), runAs->name);
+        env.insert(QStringLiteral("LOGNAME"), runAs->name);
+    }
     return env;
 }
 } // namespace
@@ -56,7 +67,7 @@ Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBin
         program = m_binaries.pgpool;
         // -n: stay in the foreground; -F: its (empty) PCP password file.
         args = {QStringLiteral("-n"), QStringLiteral("-f"), layout.configFile(c), QStringLiteral("-F"),
-                layout.componentDir(c.name) + QStringLiteral("/pcp.conf")};
+                layout.configDir(c.name) + QStringLiteral("/pcp.conf")};
         break;
     case LabComponentKind::Exporter:
         program = m_binaries.postgresExporter;
@@ -66,8 +77,10 @@ Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBin
     }
     if (runAs) {
         args.prepend(program);
+        // --no-new-privs: nothing the daemons run (an archive_command, a setuid helper) can
+        // regain privileges.
         args = QStringList{QStringLiteral("--reuid=%1").arg(runAs->uid), QStringLiteral("--regid=%1").arg(runAs->gid),
-                           QStringLiteral("--clear-groups"), QStringLiteral("--")} + args;
+                           QStringLiteral("--clear-groups"), QStringLiteral("--no-new-privs"), QStringLiteral("--")} + args;
         program = m_binaries.setpriv;
     }
     const QString log = layout.logFile(c.name);
@@ -84,7 +97,7 @@ Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBin
     process.setProgram(program);
     process.setArguments(args);
     process.setWorkingDirectory(layout.componentDir(c.name));
-    QProcessEnvironment env = daemonEnvironment(layout.componentDir(c.name));
+    QProcessEnvironment env = daemonEnvironment(layout.componentDir(c.name), runAs);
     if (c.kind == LabComponentKind::Exporter) {
         // The exporter watches its own node directly, not through a pooler.
         env.insert(QStringLiteral("DATA_SOURCE_URI"), QStringLiteral("%1:%2/postgres?sslmode=disable")

@@ -1,5 +1,7 @@
 #include "labstate.h"
 
+#include "core/safefs.h"
+#include "lab/labdir.h"
 #include "process/procutil.h"
 
 #include <QDateTime>
@@ -7,7 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
+
+#include <optional>
 
 namespace pgha::svc {
 
@@ -19,6 +22,33 @@ const QList<std::pair<LabState::Phase, QString>> &phaseNames()
         {LabState::Phase::Stopping, QStringLiteral("stopping")}, {LabState::Phase::Stopped, QStringLiteral("stopped")},
         {LabState::Phase::Failed, QStringLiteral("failed")}};
     return names;
+}
+
+// A state file is a few KiB; anything much larger is not one of ours.
+constexpr qint64 kMaxStateBytes = 4 * 1024 * 1024;
+
+// The "flavor" a state file records, or empty when it cannot be read.
+QString readFlavorOf(const QString &labDir, const QString &file)
+{
+    auto bytes = fs::readFileNoFollow(labDir + QLatin1Char('/') + file, kMaxStateBytes);
+    if (!bytes)
+        return {};
+    const QJsonObject o = QJsonDocument::fromJson(bytes.value()).object();
+    return o.value(u"flavor").toString(QStringLiteral("native"));
+}
+
+// Which file holds a flavour's state: its own, or state.json for a Docker lab recorded there by
+// an earlier version. Empty when the flavour has none.
+QString fileOf(const QString &labDir, const QString &flavor)
+{
+    const QString own = LabState::fileName(flavor);
+    const QString legacy = LabState::fileName(QStringLiteral("native"));
+    const bool ownExists = fs::inspectPath(labDir + QLatin1Char('/') + own).exists;
+    if (flavor == u"docker")
+        return ownExists ? own : (readFlavorOf(labDir, legacy) == u"docker" ? legacy : QString());
+    // state.json is the native lab's unless an earlier version wrote a Docker lab into it; a
+    // damaged one still counts (load() then reports it).
+    return ownExists && readFlavorOf(labDir, own) != u"docker" ? own : QString();
 }
 
 LabComponentKind kindFromName(const QString &s)
@@ -119,34 +149,83 @@ Result<LabState> LabState::fromJson(const QByteArray &json, const QString &labDi
     return s;
 }
 
+QString LabState::fileName(const QString &flavor)
+{
+    return flavor == u"docker" ? QStringLiteral("docker-state.json") : QStringLiteral("state.json");
+}
+
+QStringList LabState::flavors()
+{
+    return {QStringLiteral("native"), QStringLiteral("docker")};
+}
+
 Result<bool> LabState::save(const QString &labDir) const
 {
     LabState copy = *this;
     copy.updatedAtMs = QDateTime::currentMSecsSinceEpoch();
-    QSaveFile f(labDir + QLatin1Char('/') + fileName());
-    if (!f.open(QIODevice::WriteOnly))
-        return makeError(QStringLiteral("cannot write the lab state in %1: %2").arg(labDir, f.errorString()),
+    const QString path = labDir + QLatin1Char('/') + fileName(flavor);
+    if (auto written = fs::writeFileAtomic(path, copy.toJson(), fs::kOwnerOnlyFile); !written)
+        return makeError(QStringLiteral("cannot write the lab state in %1: %2").arg(labDir, written.error().message),
                          QStringLiteral("check the directory's permissions and free space"));
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    f.write(copy.toJson());
-    if (!f.commit())
-        return makeError(QStringLiteral("cannot write the lab state in %1: %2").arg(labDir, f.errorString()),
-                         QStringLiteral("check the directory's permissions and free space"));
+    // A Docker lab recorded in state.json by an earlier version now has a file of its own.
+    if (flavor == u"docker" && readFlavorOf(labDir, fileName(QStringLiteral("native"))) == u"docker")
+        QFile::remove(labDir + QLatin1Char('/') + fileName(QStringLiteral("native")));
     return true;
 }
 
 bool LabState::exists(const QString &labDir)
 {
-    return QFile::exists(labDir + QLatin1Char('/') + fileName());
+    for (const QString &flavor : flavors())
+        if (exists(labDir, flavor))
+            return true;
+    return false;
+}
+
+bool LabState::exists(const QString &labDir, const QString &flavor)
+{
+    return !fileOf(labDir, flavor).isEmpty();
+}
+
+Result<LabState> LabState::load(const QString &labDir, const QString &flavor)
+{
+    if (auto trusted = checkLabDirTrusted(labDir); !trusted)
+        return trusted.error();
+    const QString file = fileOf(labDir, flavor);
+    if (file.isEmpty())
+        return makeError(QStringLiteral("no %1 lab in %2").arg(flavor, labDir),
+                         QStringLiteral("start one with `pgha lab start%1`").arg(flavor == u"docker" ? QStringLiteral(" --flavor docker")
+                                                                                                     : QString()));
+    auto bytes = fs::readFileNoFollow(labDir + QLatin1Char('/') + file, kMaxStateBytes);
+    if (!bytes)
+        return makeError(QStringLiteral("no lab in %1 (%2)").arg(labDir, bytes.error().message),
+                         QStringLiteral("start one with `pgha lab start`"));
+    auto state = fromJson(bytes.value(), labDir);
+    if (state && state.value().flavor != flavor)
+        return makeError(QStringLiteral("no %1 lab in %2").arg(flavor, labDir));
+    return state;
 }
 
 Result<LabState> LabState::load(const QString &labDir)
 {
-    QFile f(labDir + QLatin1Char('/') + fileName());
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("no lab in %1 (%2)").arg(labDir, f.errorString()),
-                         QStringLiteral("start one with `pgha lab start`"));
-    return fromJson(f.readAll(), labDir);
+    std::optional<LabState> chosen;
+    for (const QString &flavor : flavors()) {
+        if (!exists(labDir, flavor))
+            continue;
+        auto state = load(labDir, flavor);
+        if (!state)
+            return state.error();
+        const auto busy = [](const LabState &s) { return s.phase == Phase::Running || s.phase == Phase::Starting
+                                                          || s.phase == Phase::Stopping; };
+        const LabState &s = state.value();
+        if (!chosen || (busy(s) && !busy(*chosen)) || (busy(s) == busy(*chosen) && s.updatedAtMs > chosen->updatedAtMs))
+            chosen = s;
+    }
+    if (!chosen) {
+        if (auto trusted = checkLabDirTrusted(labDir); !trusted)
+            return trusted.error();
+        return makeError(QStringLiteral("no lab in %1").arg(labDir), QStringLiteral("start one with `pgha lab start`"));
+    }
+    return *chosen;
 }
 
 } // namespace pgha::svc

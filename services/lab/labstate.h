@@ -41,7 +41,10 @@ struct LabState {
     Secrets secrets;
     QList<Process> processes;
 
-    static QString fileName() { return QStringLiteral("state.json"); }
+    // One state file per flavour, so both flavours can share a lab directory without one
+    // overwriting the other's passwords: native → state.json, docker → docker-state.json.
+    static QString fileName(const QString &flavor);
+    static QStringList flavors();
     static QString phaseName(Phase p);
 
     Process *process(const QString &name);
@@ -51,11 +54,17 @@ struct LabState {
     QByteArray toJson() const;
     static Result<LabState> fromJson(const QByteArray &json, const QString &labDir);
 
-    // Atomic write (QSaveFile) with owner-only permissions.
+    // Atomic write with owner-only permissions, never through a symlink, to fileName(flavor).
     Result<bool> save(const QString &labDir) const;
-    // No file → error whose message says so; exists() tells apart.
+    // The lab of a directory: the flavour that runs (or is starting or stopping), else the one
+    // used last. No file → error whose message says so; exists() tells apart. A lab directory
+    // that is a symlink, not the caller's, or writable by others is refused: its state file
+    // names processes to signal and passwords to use.
     static Result<LabState> load(const QString &labDir);
     static bool exists(const QString &labDir);
+    // One flavour's lab in the directory.
+    static Result<LabState> load(const QString &labDir, const QString &flavor);
+    static bool exists(const QString &labDir, const QString &flavor);
 };
 
 } // namespace pgha::svc

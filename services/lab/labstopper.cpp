@@ -70,8 +70,8 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
         if (stage == Stage::Postmasters && p.kind == LabComponentKind::Patroni && !p.dataDir.isEmpty()) {
             const qint64 pm = proc::postmasterPid(p.dataDir);
-            if (pm > 0 && proc::isAlive(pm) && isPostgres(pm))
-                out.append({p.name, p.kind, pm, 0, 0, true});
+            if (pm > 0 && isPostgres(pm))
+                out.append({p.name, p.kind, pm, proc::startTicks(pm), 0, true});
         }
     }
     return out;
@@ -102,7 +102,7 @@ void LabStopper::enterStage(Stage stage)
     for (const auto &t : m_targets) {
         // SIGINT is PostgreSQL's "fast" shutdown (SIGTERM would be "smart" and wait for every
         // client); Patroni is already gone, so nobody else will stop this postmaster.
-        const bool ok = t.isPostmaster ? proc::signalProcess(t.pid, SIGINT) : proc::terminateGroup(t.pid, t.pgid);
+        const bool ok = t.isPostmaster ? proc::signalSame(t.pid, t.startTicks, SIGINT) : proc::terminateGroup(t.pid, t.pgid);
         report(t, LabComponentStatus::State::Stopping,
                t.isPostmaster ? QStringLiteral("stopping the PostgreSQL that Patroni left running (pid %1)").arg(t.pid)
                               : QStringLiteral("SIGTERM sent to pid %1").arg(t.pid));
@@ -150,9 +150,10 @@ void LabStopper::tick()
         for (const auto &t : std::as_const(m_targets)) {
             qCDebug(lcLab) << t.name << "did not stop within the grace period; sending SIGKILL";
             report(t, LabComponentStatus::State::Stopping, QStringLiteral("did not stop in time: SIGKILL"));
+            // The grace period was long enough for a PID to be reused: check identity again.
             if (t.isPostmaster)
-                proc::signalProcess(t.pid, SIGKILL);
-            else
+                proc::signalSame(t.pid, t.startTicks, SIGKILL);
+            else if (proc::isAlive(t.pid, t.startTicks))
                 proc::killGroup(t.pid, t.pgid);
         }
     }

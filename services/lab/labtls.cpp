@@ -1,6 +1,7 @@
 #include "labtls.h"
 
 #include "core/logging.h"
+#include "core/safefs.h"
 #include "lab/labfiles.h"
 
 #include <QDir>
@@ -8,7 +9,6 @@
 #include <QHostAddress>
 #include <QProcess>
 #include <QRandomGenerator>
-#include <QSaveFile>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -19,8 +19,10 @@ namespace pgha::svc {
 
 namespace {
 constexpr int kCertificateDays = 825;   // the longest validity common TLS clients still accept
-constexpr QFileDevice::Permissions kKeyMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-constexpr QFileDevice::Permissions kCertMode = kKeyMode | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+// Certificates are public; the directory lets anyone reach them by name (a console run by
+// another user trusts the lab's CA), not list it.
+constexpr uint kCertMode = 0644;
+constexpr uint kTlsDirMode = fs::kGroupReadDir | 0001;
 
 QString opensslConfig(const QString &host)
 {
@@ -114,17 +116,13 @@ LabTlsMaker::LabTlsMaker(const LabConfig &config, const QString &openssl, const 
 void LabTlsMaker::start()
 {
     const QString dir = labTlsDir(m_config.labDir);
-    if (!QDir().mkpath(dir))
-        return fail(QStringLiteral("cannot create %1").arg(dir));
-    // Root: the account running Patroni and HAProxy must reach its files, not list the others.
-    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                                       | (m_runAs ? QFileDevice::ExeGroup | QFileDevice::ExeOther : QFileDevice::Permissions()));
+    // Root: the directory stays root's; the account running Patroni and HAProxy reads through
+    // its group and cannot plant anything in it.
+    if (auto made = fs::makeDir(dir, m_runAs ? kTlsDirMode : fs::kOwnerOnlyDir | 0011, groupOwner()); !made)
+        return fail(made.error().message);
     const QString cnf = dir + QStringLiteral("/openssl.cnf");
-    {
-        QSaveFile f(cnf);
-        if (!f.open(QIODevice::WriteOnly) || f.write(opensslConfig(m_config.host).toUtf8()) < 0 || !f.commit())
-            return fail(QStringLiteral("cannot write %1: %2").arg(cnf, f.errorString()));
-    }
+    if (auto written = fs::writeFileAtomic(cnf, opensslConfig(m_config.host).toUtf8(), fs::kOwnerOnlyFile); !written)
+        return fail(written.error().message);
     const QStringList ec{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
                          QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};
     const QString days = QString::number(kCertificateDays);
@@ -190,18 +188,23 @@ QString LabTlsMaker::finishFiles()
 {
     const QString dir = labTlsDir(m_config.labDir);
     QFile::remove(dir + QStringLiteral("/server.csr"));
-    QFile::setPermissions(labTlsCaKeyFile(m_config.labDir), kKeyMode);   // stays with whoever started the lab
-    QFile::setPermissions(labTlsKeyFile(m_config.labDir), kKeyMode);
-    QFile::setPermissions(labTlsCaFile(m_config.labDir), kCertMode);
-    QFile::setPermissions(labTlsCertFile(m_config.labDir), kCertMode);
-#ifdef Q_OS_UNIX
-    if (m_runAs)
-        for (const auto &f : {labTlsKeyFile(m_config.labDir), labTlsCertFile(m_config.labDir), labTlsCaFile(m_config.labDir)})
-            if (::chown(QFile::encodeName(f).constData(), m_runAs->uid, m_runAs->gid) != 0)
-                return QStringLiteral("cannot give %1 to %2 (chown failed)").arg(f, m_runAs->name);
-#endif
+    // The CA key stays with whoever started the lab; the daemons' account reads the server key
+    // and the certificates through its group, and can change none of them.
+    if (auto set = fs::setFileMode(labTlsCaKeyFile(m_config.labDir), fs::kOwnerOnlyFile); !set)
+        return set.error().message;
+    if (auto set = fs::setFileMode(labTlsKeyFile(m_config.labDir), m_runAs ? fs::kGroupReadFile : fs::kOwnerOnlyFile,
+                                   groupOwner()); !set)
+        return set.error().message;
+    for (const auto &f : {labTlsCertFile(m_config.labDir), labTlsCaFile(m_config.labDir)})
+        if (auto set = fs::setFileMode(f, kCertMode, groupOwner()); !set)
+            return set.error().message;
     qCInfo(lcLab).noquote() << "made the lab's CA and REST certificate in" << dir;
     return {};
+}
+
+std::optional<fs::Owner> LabTlsMaker::groupOwner() const
+{
+    return m_runAs ? std::optional<fs::Owner>(fs::Owner{fs::effectiveUid(), m_runAs->gid}) : std::nullopt;
 }
 
 void LabTlsMaker::fail(const QString &error)

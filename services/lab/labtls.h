@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "core/safefs.h"
 #include "http/httpsecurity.h"
 #include "lab/labconfig.h"
 #include "lab/labstate.h"
@@ -38,7 +39,7 @@ QList<OriginSecurity> labHttpSecurity(const QString &labDir);
 
 // Makes the lab's CA and server certificate with the `openssl` program, one step after another,
 // asynchronously (QProcess signals; nothing waits). Keys are 0600; with `runAs` (started as
-// root) the files the members read are given to that account. Emits finished() exactly once.
+// root) the files the members read stay root's and become readable by that account's group. Emits finished() exactly once.
 class LabTlsMaker : public QObject {
     Q_OBJECT
 public:
@@ -52,6 +53,7 @@ private:
     void runStep();
     void fail(const QString &error);
     QString finishFiles();
+    std::optional<fs::Owner> groupOwner() const;
 
     LabConfig m_config;
     QString m_openssl;

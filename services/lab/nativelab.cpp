@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "http/httpclient.h"
+#include "lab/labdir.h"
 #include "lab/labfiles.h"
 #include "lab/labhealth.h"
 #include "lab/labstopper.h"
@@ -113,23 +114,27 @@ void NativeLab::start(const StartOptions &options)
     for (const auto &c : m_config.components())
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
 
-    const bool root = proc::runningAsRoot();
-    if (!QDir().mkpath(m_config.labDir)) {
-        finishStart(LabOutcome::failure(makeError(QStringLiteral("cannot create the lab directory %1").arg(m_config.labDir),
-                                             QStringLiteral("set PGHA_LAB_DIR to a writable directory"))));
+    // Nothing is created, written or deleted in a directory that is not a lab's.
+    bool created = false;
+    if (auto claimed = claimLabDir(m_config.labDir, proc::runningAsRoot(), &created); !claimed) {
+        m_busy = false;
+        emit startFinished(LabOutcome::failure(claimed.error()));
         return;
     }
-    // Root: the unprivileged account must traverse the directory, not list it.
-    QFile::setPermissions(m_config.labDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                                                   | (root ? QFileDevice::ExeGroup | QFileDevice::ExeOther
-                                                           : QFileDevice::Permissions()));
     if (auto locked = acquireLock(); !locked) {
         m_busy = false;
         emit startFinished(LabOutcome::failure(locked.error()));
         return;
     }
+    // Both flavours may keep their data here, each with its own state; only one runs at a time.
+    if (const auto docker = inspect(m_config.labDir, QStringLiteral("docker"));
+        docker.status == Status::Running || docker.status == Status::Busy) {
+        finishStart(LabOutcome::failure(makeError(QStringLiteral("the Docker lab is in %1 (%2)").arg(m_config.labDir, docker.summary),
+                                                  QStringLiteral("stop it first (`pgha lab stop`)"))));
+        return;
+    }
 
-    const Report existing = inspect(m_config.labDir);
+    const Report existing = inspect(m_config.labDir, flavor());
     if (existing.state) {
         // The lab directory's own configuration wins (its data was made with those ports and
         // names); what this start asks for adds to it (a Pgpool) or says where programs are.
@@ -201,22 +206,19 @@ void NativeLab::continueStart()
 {
     if (m_reuseData && m_options.wipe)
         m_reuseData = false;
-    if (!m_reuseData) {
-        // Wipe everything but the lock we hold.
-        const QDir dir(m_config.labDir);
-        for (const auto &entry : dir.entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
-            if (entry.fileName() == u"lock")
-                continue;
-            if (entry.isDir())
-                QDir(entry.absoluteFilePath()).removeRecursively();
-            else
-                QFile::remove(entry.absoluteFilePath());
-        }
-    }
     setStage(QStringLiteral("checking programs, ports and permissions"), 2);
     if (auto ok = preflight(); !ok) {
         finishStart(LabOutcome::failure(ok.error(), m_clock.elapsed()));
         return;
+    }
+    // Only after every check passed, and only the native lab's own entries: a Docker lab's
+    // files and passwords in the same directory stay.
+    if (!m_reuseData) {
+        if (auto wiped = wipeFlavour(m_config.labDir, flavor(), m_config); !wiped) {
+            finishStart(LabOutcome::failure(wiped.error(), m_clock.elapsed()));
+            return;
+        }
+        m_state.secrets = {};
     }
     if (auto ok = prepare(); !ok) {
         finishStart(LabOutcome::failure(ok.error(), m_clock.elapsed()));
@@ -366,6 +368,8 @@ void NativeLab::tick()
     }
     if (m_stage == Stage::WaitEtcd)
         tickEtcd();
+    else if (m_stage == Stage::WaitMembers && !checkMemberLogs())
+        return;
     else if (m_stage == Stage::WaitMembers)
         tickMembers();
 }
@@ -460,6 +464,26 @@ void NativeLab::tickMembers()
                          .arg(m_config.ports.haproxyReadWrite).arg(m_config.ports.haproxyReadOnly), 90);
         runHealthCheck();
     }
+}
+
+// Says at once, by name, what a member's log shows that waiting cannot cure (see
+// diagnoseMemberLog), instead of letting the start run into its timeout.
+bool NativeLab::checkMemberLogs()
+{
+    constexpr int kLogLinesRead = 200;
+    for (const auto &c : m_config.components()) {
+        if (c.kind != LabComponentKind::Patroni || m_components.value(c.name).state == LabComponentStatus::State::Ready)
+            continue;
+        const auto *p = m_state.process(c.name);
+        if (!p)
+            continue;
+        if (auto problem = diagnoseMemberLog(c.name, proc::tailOfFile(p->logFile, kLogLinesRead), m_config.labDir)) {
+            setComponent(c.name, LabComponentStatus::State::Failed, problem->message);
+            failStart(*problem);
+            return false;
+        }
+    }
+    return true;
 }
 
 QString NativeLab::notReadySummary() const
@@ -581,7 +605,7 @@ void NativeLab::stop()
         failStart(makeError(QStringLiteral("the start was cancelled")));
         return;
     }
-    const Report report = inspect(m_config.labDir);
+    const Report report = inspect(m_config.labDir, flavor());
     if (!report.state) {
         emit stopFinished(LabOutcome::success());
         emit message(report.summary);
@@ -590,8 +614,13 @@ void NativeLab::stop()
     m_busy = true;
     m_stage = Stage::Stopping;
     m_clock.start();
-    if (!acquireLock())
-        emit message(QStringLiteral("another program holds the lab lock; stopping the processes anyway"));
+    // A stop never runs beside a start or another stop: the holder is named instead.
+    if (auto locked = acquireLock(); !locked) {
+        m_busy = false;
+        m_stage = Stage::Idle;
+        emit stopFinished(LabOutcome::failure(locked.error()));
+        return;
+    }
     m_state = *report.state;
     m_config.labDir = report.labDir;
     m_state.phase = LabState::Phase::Stopping;

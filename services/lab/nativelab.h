@@ -54,8 +54,9 @@ public:
         QList<ComponentReport> components;
         QString summary;      // one sentence for people
     };
-    // Reads the lab directory and /proc; fast and synchronous (no network).
-    static Report inspect(const QString &labDir);
+    // Reads the lab directory and /proc; fast and synchronous (no network). `flavor` empty: the
+    // directory's lab (the one running, else the one used last); otherwise that flavour's.
+    static Report inspect(const QString &labDir, const QString &flavor = {});
 
     NativeLab(LabConfig config, HttpClient *http, QObject *parent = nullptr);
     ~NativeLab() override;
@@ -84,6 +85,7 @@ private:
     void tick();
     void tickEtcd();
     void tickMembers();
+    bool checkMemberLogs();
     void runHealthCheck();
     QString notReadySummary() const;
     QString lastLogMessage(const QString &name) const;

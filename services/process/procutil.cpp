@@ -2,10 +2,14 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QTcpServer>
 
+#include "core/safefs.h"
+
 #include <csignal>
+#include <cstdlib>
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
@@ -132,12 +136,81 @@ static bool signalGroup(qint64 pid, qint64 pgid, int signal)
 bool terminateGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, SIGTERM); }
 bool killGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, SIGKILL); }
 
+ProcessRef refOf(qint64 pid)
+{
+    return {pid, startTicks(pid)};
+}
+
+bool signalSame(qint64 pid, qint64 expectedStartTicks, int signal)
+{
+#ifdef Q_OS_LINUX
+    // Without a recorded identity there is nothing to compare: refuse rather than guess.
+    if (expectedStartTicks == 0 || !isAlive(pid, expectedStartTicks))
+        return false;
+#endif
+    return signalProcess(pid, signal);
+}
+
+PostmasterFile parsePostmasterFile(const QByteArray &text)
+{
+    // Line 1 the PID, line 2 the data directory, line 3 the start time (seconds since the epoch).
+    const QList<QByteArray> lines = text.split('\n');
+    PostmasterFile out;
+    bool ok = false;
+    out.pid = lines.value(0).trimmed().toLongLong(&ok);
+    if (!ok || out.pid <= 0 || out.pid > kMaxPid)
+        out.pid = 0;
+    out.dataDir = QString::fromUtf8(lines.value(1).trimmed());
+    out.startEpochS = lines.value(2).trimmed().toLongLong();
+    return out;
+}
+
 qint64 postmasterPid(const QString &dataDir)
 {
-    QFile f(dataDir + QStringLiteral("/postmaster.pid"));
-    if (!f.open(QIODevice::ReadOnly))
+    // postmaster.pid lies in a directory the postgres account writes: read it as untrusted. The
+    // file is not followed if it is a link, and the PID is believed only when that process
+    // really is this data directory's postmaster: it runs in the directory, and it started
+    // when the file says.
+    constexpr qint64 kMaxFileBytes = 4096;
+    auto text = fs::readFileNoFollow(dataDir + QStringLiteral("/postmaster.pid"), kMaxFileBytes);
+    if (!text)
         return 0;
-    return f.readLine().trimmed().toLongLong();
+    const PostmasterFile file = parsePostmasterFile(text.value());
+    if (file.pid == 0 || QDir::cleanPath(file.dataDir) != QDir::cleanPath(dataDir) || !isAlive(file.pid))
+        return 0;
+#ifdef Q_OS_LINUX
+    const QString cwd = QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(file.pid));
+    if (cwd.isEmpty() || QDir::cleanPath(cwd) != QFileInfo(dataDir).canonicalFilePath())
+        return 0;
+    constexpr qint64 kStartToleranceS = 2;
+    if (const qint64 started = startEpochSeconds(file.pid); started > 0 && file.startEpochS > 0
+        && std::llabs(started - file.startEpochS) > kStartToleranceS)
+        return 0;
+#endif
+    return file.pid;
+}
+
+qint64 startEpochSeconds(qint64 pid)
+{
+#ifdef Q_OS_LINUX
+    static const qint64 bootEpochS = [] {
+        QFile f(QStringLiteral("/proc/stat"));
+        if (!f.open(QIODevice::ReadOnly))
+            return qint64(0);
+        for (const QByteArray &line : f.readAll().split('\n'))
+            if (line.startsWith("btime "))
+                return line.mid(6).trimmed().toLongLong();
+        return qint64(0);
+    }();
+    const long hz = ::sysconf(_SC_CLK_TCK);
+    const qint64 ticks = startTicks(pid);
+    if (bootEpochS <= 0 || hz <= 0 || ticks <= 0)
+        return 0;
+    return bootEpochS + ticks / hz;
+#else
+    Q_UNUSED(pid)
+    return 0;
+#endif
 }
 
 QStringList tailOfFile(const QString &path, int lines)

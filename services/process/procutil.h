@@ -13,6 +13,13 @@ namespace pgha::svc::proc {
 // lab stores the kernel's start time next to it and compares both (Linux; elsewhere 0).
 qint64 startTicks(qint64 pid);
 
+// A process as recorded at one moment: its PID and the kernel's start time (its identity).
+struct ProcessRef {
+    qint64 pid = 0;
+    qint64 startTicks = 0;
+};
+ProcessRef refOf(qint64 pid);
+
 // True when the process exists, is not a zombie and (if startTicks != 0) is the same process.
 bool isAlive(qint64 pid, qint64 expectedStartTicks = 0);
 
@@ -25,14 +32,34 @@ qint64 processGroup(qint64 pid);
 bool terminateGroup(qint64 pid, qint64 pgid);   // SIGTERM
 bool killGroup(qint64 pid, qint64 pgid);        // SIGKILL
 bool signalProcess(qint64 pid, int signal);
+// Signals `pid` only while it is still the process recorded with `expectedStartTicks` (Linux;
+// elsewhere the PID alone). For PIDs read earlier: between the read and the signal a process can
+// die and its PID be given to another.
+bool signalSame(qint64 pid, qint64 expectedStartTicks, int signal);
 
 // Direct children of a process (Linux /proc; elsewhere empty).
 QList<qint64> childPids(qint64 parent);
 // The command line as the process shows it (PostgreSQL rewrites its own: "postgres: walsender …").
 QString commandLine(qint64 pid);
 
-// The PID written on the first line of a PostgreSQL data directory's postmaster.pid, or 0.
+// The highest PID any kernel hands out (Linux: 2^22).
+inline constexpr qint64 kMaxPid = 4194304;
+
+// What a PostgreSQL data directory's postmaster.pid says (pid 0 when line 1 is not a PID).
+struct PostmasterFile {
+    qint64 pid = 0;
+    QString dataDir;
+    qint64 startEpochS = 0;
+};
+PostmasterFile parsePostmasterFile(const QByteArray &text);
+
+// The PID of a data directory's running postmaster, or 0. The file is written by the postgres
+// account, so it is checked: not a link, names this data directory, and (Linux) the process runs
+// in it and started when the file says.
 qint64 postmasterPid(const QString &dataDir);
+
+// When a process started, in seconds since the epoch (Linux; elsewhere 0).
+qint64 startEpochSeconds(qint64 pid);
 
 // The last `lines` lines of a text file (for "member exited: here is why").
 QStringList tailOfFile(const QString &path, int lines);

@@ -133,7 +133,7 @@ private slots:
         QVERIFY(!haproxy.contains(u"{{"));
 
         for (int i = 0; i < kLabMembers; ++i) {
-            const QString ini = read(layout.componentDir(QStringLiteral("pgbouncer%1").arg(i + 1)) + QStringLiteral("/pgbouncer.ini"));
+            const QString ini = read(layout.configDir(QStringLiteral("pgbouncer%1").arg(i + 1)) + QStringLiteral("/pgbouncer.ini"));
             // Its own node only: never a list of hosts.
             QVERIFY(ini.contains(QStringLiteral("* = host=127.0.0.1 port=%1\n").arg(5432 + i)));
             QVERIFY(ini.contains(QStringLiteral("listen_port = %1").arg(6432 + i)));
@@ -141,7 +141,7 @@ private slots:
             // Named too, so SHOW DATABASES gives the target before any client came.
             QVERIFY(ini.contains(QStringLiteral("postgres = host=127.0.0.1 port=%1\n").arg(5432 + i)));
         }
-        const QString patroni = read(layout.componentDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"));
+        const QString patroni = read(layout.configDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"));
         QVERIFY(patroni.contains(u"etcd3:"));
         QVERIFY(patroni.contains(u"hosts: 127.0.0.1:2379,127.0.0.1:12379,127.0.0.1:22379"));
         QVERIFY(patroni.contains(u"ttl: 10"));
@@ -150,19 +150,19 @@ private slots:
         QVERIFY(patroni.contains(u"use_pg_rewind: true"));
         QVERIFY(patroni.contains(u"checkpoint: fast"));
         QVERIFY(patroni.contains(secrets.replication));
-        const QString etcd = read(layout.componentDir(QStringLiteral("etcd2")) + QStringLiteral("/etcd.yml"));
+        const QString etcd = read(layout.configDir(QStringLiteral("etcd2")) + QStringLiteral("/etcd.yml"));
         QVERIFY(etcd.contains(u"enable-grpc-gateway: true"));
         QVERIFY(etcd.contains(u"listen-client-urls: http://127.0.0.1:12379"));
 
         // Files holding secrets are owner-only.
-        for (const QString &path : {layout.clientPgpass(), layout.componentDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"),
-                                    layout.componentDir(QStringLiteral("pgbouncer1")) + QStringLiteral("/userlist.txt"),
-                                    layout.componentDir(QStringLiteral("exporter2")) + QStringLiteral("/password")})
+        for (const QString &path : {layout.clientPgpass(), layout.configDir(QStringLiteral("pg1")) + QStringLiteral("/patroni.yml"),
+                                    layout.configDir(QStringLiteral("pgbouncer1")) + QStringLiteral("/userlist.txt"),
+                                    layout.configDir(QStringLiteral("exporter2")) + QStringLiteral("/password")})
             QCOMPARE(QFile::permissions(path) & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
                      QFileDevice::Permissions());
         QVERIFY(read(layout.clientPgpass()).contains(QStringLiteral("127.0.0.1:5000:*:postgres:") + secrets.superuser));
         // The exporter reads its password from a file (DATA_SOURCE_PASS_FILE), never argv or environ.
-        QCOMPARE(read(layout.componentDir(QStringLiteral("exporter2")) + QStringLiteral("/password")), secrets.superuser);
+        QCOMPARE(read(layout.configDir(QStringLiteral("exporter2")) + QStringLiteral("/password")), secrets.superuser);
     }
 
     // --rest-tls --rest-auth: Patroni serves https with the lab's certificate and asks for
@@ -180,13 +180,13 @@ private slots:
         QCOMPARE(secrets.restApi.size(), 24);
         QVERIFY(writeLabFiles(c, b, secrets, nullptr).ok());
         const LabLayout layout(c.labDir);
-        const QString patroni = read(layout.componentDir(QStringLiteral("pg2")) + QStringLiteral("/patroni.yml"));
+        const QString patroni = read(layout.configDir(QStringLiteral("pg2")) + QStringLiteral("/patroni.yml"));
         QVERIFY(patroni.contains(QStringLiteral("  certfile: %1/tls/server.crt\n").arg(dir.path())));
         QVERIFY(patroni.contains(QStringLiteral("  keyfile: %1/tls/server.key\n").arg(dir.path())));
         QVERIFY(patroni.contains(QStringLiteral("  authentication:\n    username: pgha\n    password: '%1'").arg(secrets.restApi)));
         QVERIFY(patroni.contains(QStringLiteral("ctl:\n  insecure: false\n  cacert: %1/tls/ca.crt").arg(dir.path())));
         QVERIFY(!patroni.contains(u"{{"));
-        const QString haproxy = read(layout.componentDir(QStringLiteral("haproxy")) + QStringLiteral("/haproxy.cfg"));
+        const QString haproxy = read(layout.configDir(QStringLiteral("haproxy")) + QStringLiteral("/haproxy.cfg"));
         QCOMPARE(haproxy.count(QStringLiteral("server pg2 127.0.0.1:6433 check port 8009 check-ssl verify required ca-file %1/tls/ca.crt")
                                        .arg(dir.path())), 2);
         QVERIFY(!haproxy.contains(secrets.restApi));
@@ -220,7 +220,7 @@ private slots:
         s.processes.append({QStringLiteral("etcd1"), LabComponentKind::Etcd, 4242, 987654321012LL, 4241,
                             QStringLiteral("/x/etcd1.log"), {}, QStringLiteral("pgha-lab_etcd1_1")});
         QVERIFY(s.save(dir.path()).ok());
-        QCOMPARE(QFile::permissions(dir.filePath(LabState::fileName())) & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
+        QCOMPARE(QFile::permissions(dir.filePath(LabState::fileName(s.flavor))) & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
         const auto loaded = LabState::load(dir.path());
         QVERIFY(loaded.ok());
         QCOMPARE(loaded.value().phase, LabState::Phase::Running);
@@ -236,7 +236,7 @@ private slots:
         QCOMPARE(loaded.value().config.dockerBaseImage, QStringLiteral("pgha/debian-base:bookworm"));
         QCOMPARE(loaded.value().config.ports.pgbouncerExporter[2], 9136);
 
-        QFile damaged(dir.filePath(LabState::fileName()));
+        QFile damaged(dir.filePath(LabState::fileName(s.flavor)));
         QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
         damaged.write("{\"phase\": \"run");
         damaged.close();

@@ -1,0 +1,130 @@
+#include "lab/labdir.h"
+
+#include "core/safefs.h"
+#include "lab/dockerlabfiles.h"
+#include "lab/labfiles.h"
+#include "lab/labstate.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace pgha::svc {
+
+namespace {
+
+constexpr uint kWritableByOthers = 0022;
+constexpr uint kLabDirMode = 0700;
+constexpr uint kLabDirModeRoot = 0711;   // root: the members' account traverses, never lists
+constexpr char kLockName[] = "lock";
+
+QStringList entriesOf(const QString &labDir)
+{
+    return QDir(labDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+}
+
+Error notALabDir(const QString &labDir)
+{
+    return makeError(QStringLiteral("%1 is not a lab directory: it holds other files and no lab state, so pgha will "
+                                    "neither write into it nor delete anything in it").arg(labDir),
+                     QStringLiteral("point PGHA_LAB_DIR at a new or empty directory (pgha creates it)"));
+}
+
+} // namespace
+
+Result<bool> checkLabDirTrusted(const QString &labDir)
+{
+    const fs::PathInfo info = fs::inspectPath(labDir);
+    if (!info.exists)
+        return true;
+    if (info.isSymlink)
+        return makeError(QStringLiteral("the lab directory %1 is a symbolic link: refused (a link can point the lab's "
+                                        "writes and deletes anywhere)").arg(labDir),
+                         QStringLiteral("set PGHA_LAB_DIR to the real directory (%1)").arg(QFileInfo(labDir).canonicalFilePath()));
+    if (!info.isDir)
+        return makeError(QStringLiteral("the lab directory %1 is not a directory").arg(labDir),
+                         QStringLiteral("move it away or set PGHA_LAB_DIR to another path"));
+#ifdef Q_OS_UNIX
+    if (info.ownerUid != fs::effectiveUid())
+        return makeError(QStringLiteral("the lab directory %1 belongs to uid %2, not to this user (uid %3): its files "
+                                        "cannot be trusted").arg(labDir).arg(info.ownerUid).arg(fs::effectiveUid()),
+                         QStringLiteral("use a lab directory of your own (PGHA_LAB_DIR), or run as its owner"));
+    if (info.mode & kWritableByOthers)
+        return makeError(QStringLiteral("the lab directory %1 can be written by other accounts (mode %2): refused")
+                                 .arg(labDir, QString::number(info.mode, 8)),
+                         QStringLiteral("`chmod go-w %1`, or use a new directory").arg(labDir));
+#endif
+    return true;
+}
+
+LabDirKind classifyLabDir(const QString &labDir)
+{
+    const fs::PathInfo info = fs::inspectPath(labDir);
+    if (!info.exists)
+        return LabDirKind::Missing;
+    if (LabState::exists(labDir) && LabState::load(labDir).ok())
+        return LabDirKind::Lab;
+    QStringList entries = entriesOf(labDir);
+    entries.removeAll(QLatin1String(kLockName));
+    return entries.isEmpty() ? LabDirKind::Empty : LabDirKind::Foreign;
+}
+
+Result<bool> claimLabDir(const QString &labDir, bool rootStarts, bool *created)
+{
+    *created = false;
+    if (auto trusted = checkLabDirTrusted(labDir); !trusted)
+        return trusted;
+    const uint mode = rootStarts ? kLabDirModeRoot : kLabDirMode;
+    switch (classifyLabDir(labDir)) {
+    case LabDirKind::Missing:
+        if (!QDir().mkpath(labDir))
+            return makeError(QStringLiteral("cannot create the lab directory %1").arg(labDir),
+                             QStringLiteral("set PGHA_LAB_DIR to a writable directory"));
+        *created = true;
+        break;
+    case LabDirKind::Foreign: {
+        // A damaged state file makes a lab directory look foreign: say that instead.
+        if (LabState::exists(labDir))
+            if (auto state = LabState::load(labDir); !state)
+                return state.error();
+        return notALabDir(labDir);
+    }
+    case LabDirKind::Empty:
+    case LabDirKind::Lab:
+        break;
+    }
+    return fs::makeDir(labDir, mode);
+}
+
+QStringList flavourEntries(const QString &labDir, const QString &flavor, const LabConfig &config)
+{
+    if (flavor == u"docker")
+        return {LabState::fileName(flavor), QFileInfo(dockerlab::projectDir(labDir)).fileName()};
+    return LabLayout(labDir).nativeEntries(config);
+}
+
+Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const LabConfig &config)
+{
+    if (auto trusted = checkLabDirTrusted(labDir); !trusted)
+        return trusted;
+    const LabDirKind kind = classifyLabDir(labDir);
+    if (kind == LabDirKind::Missing)
+        return true;
+    if (kind == LabDirKind::Foreign)
+        return notALabDir(labDir);
+    for (const QString &name : flavourEntries(labDir, flavor, config))
+        if (auto removed = fs::removeTree(labDir + QLatin1Char('/') + name); !removed)
+            return removed;
+    return true;
+}
+
+bool removeLabDirIfEmpty(const QString &labDir)
+{
+    QStringList entries = entriesOf(labDir);
+    entries.removeAll(QLatin1String(kLockName));
+    if (!entries.isEmpty() || !fs::inspectPath(labDir).isDir)
+        return false;
+    QFile::remove(labDir + QLatin1Char('/') + QLatin1String(kLockName));
+    return QDir().rmdir(labDir);
+}
+
+} // namespace pgha::svc
