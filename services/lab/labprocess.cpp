@@ -24,7 +24,9 @@ QProcessEnvironment daemonEnvironment(const QString &home, const proc::Account *
 {
     const QProcessEnvironment caller = QProcessEnvironment::systemEnvironment();
     QProcessEnvironment env;
-    env.insert(QStringLiteral("PATH"), caller.value(QStringLiteral("PATH"), QString::fromLatin1(kDaemonDefaultPath)));
+    // Root's PATH may name directories of root's own: the members' account gets the system's.
+    env.insert(QStringLiteral("PATH"), runAs ? QString::fromLatin1(kDaemonDefaultPath)
+                                             : caller.value(QStringLiteral("PATH"), QString::fromLatin1(kDaemonDefaultPath)));
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));

@@ -12,6 +12,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -330,6 +331,11 @@ Result<bool> NativeLab::prepare()
     if (!written)
         return written.error();
     m_state.config = m_config;
+    m_postgresLogStart.clear();
+    const LabLayout layout(m_config.labDir);
+    for (const auto &c : m_config.components())
+        if (c.kind == LabComponentKind::Patroni)
+            m_postgresLogStart.insert(c.name, QFileInfo(postgresLogOf(layout.dataDir(c))).size());
     m_state.phase = LabState::Phase::Starting;
     m_state.controllerPid = QCoreApplication::applicationPid();
     m_state.lastError.clear();
@@ -466,18 +472,31 @@ void NativeLab::tickMembers()
     }
 }
 
+// Where a member's PostgreSQL logs (lab-stack/native/patroni.yml.in: logging_collector).
+QString NativeLab::postgresLogOf(const QString &dataDir)
+{
+    return dataDir + QStringLiteral("/log/postgresql.log");
+}
+
 // Says at once, by name, what a member's log shows that waiting cannot cure (see
 // diagnoseMemberLog), instead of letting the start run into its timeout.
 bool NativeLab::checkMemberLogs()
 {
     constexpr int kLogLinesRead = 200;
+    // Only data made earlier can disagree with the lab's passwords (and a fresh bootstrap can
+    // see a rejected login or two while its users are being made).
+    if (!m_reuseData)
+        return true;
     for (const auto &c : m_config.components()) {
         if (c.kind != LabComponentKind::Patroni || m_components.value(c.name).state == LabComponentStatus::State::Ready)
             continue;
         const auto *p = m_state.process(c.name);
         if (!p)
             continue;
-        if (auto problem = diagnoseMemberLog(c.name, proc::tailOfFile(p->logFile, kLogLinesRead), m_config.labDir)) {
+        // Patroni's own log, and what PostgreSQL logged since this start (its logging collector).
+        QStringList lines = proc::tailOfFile(p->logFile, kLogLinesRead);
+        lines += proc::tailOfFile(postgresLogOf(p->dataDir), kLogLinesRead, m_postgresLogStart.value(c.name));
+        if (auto problem = diagnoseMemberLog(c.name, lines, m_config.labDir)) {
             setComponent(c.name, LabComponentStatus::State::Failed, problem->message);
             failStart(*problem);
             return false;

@@ -86,6 +86,7 @@ private:
     void tickEtcd();
     void tickMembers();
     bool checkMemberLogs();
+    static QString postgresLogOf(const QString &dataDir);
     void runHealthCheck();
     QString notReadySummary() const;
     QString lastLogMessage(const QString &name) const;
@@ -116,6 +117,7 @@ private:
     int m_inFlight = 0;
     quint64 m_generation = 0;
     QString m_lastHealthProblem;
+    QHash<QString, qint64> m_postgresLogStart;   // PostgreSQL log sizes when this start began
     QSet<QString> m_asking;           // members with a REST probe in flight
     bool m_stopRequested = false;   // stop() arrived during a start
 };

@@ -8,10 +8,12 @@
 
 #include "core/safefs.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 
 #ifdef Q_OS_UNIX
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -213,14 +215,28 @@ qint64 startEpochSeconds(qint64 pid)
 #endif
 }
 
-QStringList tailOfFile(const QString &path, int lines)
+QStringList tailOfFile(const QString &path, int lines, qint64 fromOffset)
 {
     constexpr qint64 kTailBytes = 16 * 1024;
+    // Logs may lie in a directory the members' account writes: never follow a link there.
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return {};
+    QFile f;
+    if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        return {};
+    }
+#else
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
-    if (f.size() > kTailBytes)
-        f.seek(f.size() - kTailBytes);
+#endif
+    const qint64 size = f.size();
+    const qint64 from = std::max(size - kTailBytes, fromOffset > size ? 0 : fromOffset);
+    if (from > 0)
+        f.seek(from);
     QStringList all = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     if (all.size() > lines)
         all = all.mid(all.size() - lines);

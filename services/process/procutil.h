@@ -61,8 +61,9 @@ qint64 postmasterPid(const QString &dataDir);
 // When a process started, in seconds since the epoch (Linux; elsewhere 0).
 qint64 startEpochSeconds(qint64 pid);
 
-// The last `lines` lines of a text file (for "member exited: here is why").
-QStringList tailOfFile(const QString &path, int lines);
+// The last `lines` lines of a text file (for "member exited: here is why"), from `fromOffset`
+// on (what was written since); a symlink is not followed.
+QStringList tailOfFile(const QString &path, int lines, qint64 fromOffset = 0);
 
 // A local TCP port has a listener (checked by trying to bind it; instant, never blocks).
 bool isPortInUse(const QString &host, int port);
