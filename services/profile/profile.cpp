@@ -132,6 +132,25 @@ std::optional<Error> findPasswordKey(const YAML::Node &node, const QString &sour
     return std::nullopt;
 }
 
+// `kind:` as written; none → production, marked as assumed.
+std::optional<Error> readKind(const YAML::Node &root, const QString &source, Profile &p)
+{
+    if (!root["kind"]) {
+        p.kind = Profile::Kind::Production;
+        p.kindAssumed = true;
+        return std::nullopt;
+    }
+    const QString kind = str(root["kind"]);
+    for (auto k : {Profile::Kind::Lab, Profile::Kind::Staging, Profile::Kind::Production})
+        if (Profile::kindName(k) == kind) {
+            p.kind = k;
+            p.kindAssumed = false;
+            return std::nullopt;
+        }
+    return makeError(QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
+                             .arg(source).arg(root["kind"].Mark().line + 1).arg(kind));
+}
+
 Result<bool> expectMap(const YAML::Node &n, const char *key, const QString &source, const char *example)
 {
     if (!n || n.IsMap())
@@ -200,16 +219,8 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
         if (auto e = findPasswordKey(root, sourceName))
             return *e;
         p.name = root["name"] ? str(root["name"]) : QFileInfo(sourceName).baseName();
-        const QString kind = root["kind"] ? str(root["kind"]) : QStringLiteral("lab");
-        bool known = false;
-        for (auto k : {Profile::Kind::Lab, Profile::Kind::Staging, Profile::Kind::Production})
-            if (Profile::kindName(k) == kind) {
-                p.kind = k;
-                known = true;
-            }
-        if (!known)
-            return makeError(QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
-                                     .arg(sourceName).arg(root["kind"].Mark().line + 1).arg(kind));
+        if (auto e = readKind(root, sourceName, p))
+            return *e;
         const YAML::Node patroni = root["patroni"];
         if (!patroni || !patroni.IsSequence() || patroni.size() == 0)
             return makeError(QStringLiteral("%1: \"patroni\" must list at least one REST endpoint").arg(sourceName),

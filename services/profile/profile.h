@@ -40,7 +40,10 @@ struct Profile {
     };
 
     QString name;
-    Kind kind = Kind::Lab;
+    // A profile that does not say what it points at is treated as production: the strictest
+    // confirmations, actions off, no write probe. Only the built-in lab and `kind: lab` are labs.
+    Kind kind = Kind::Production;
+    bool kindAssumed = false;           // the file names no kind: production by default, and the banner says so
     QString sourceFile;                 // empty for the built-in lab profile
     QList<Endpoint> patroni;
     QList<Endpoint> etcd;               // client URLs (v3 JSON gateway)

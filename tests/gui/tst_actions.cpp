@@ -167,6 +167,32 @@ private slots:
             QVERIFY(banner.text().contains(u"font-weight:800"));
     }
 
+    // A profile without kind: is production with actions off, and the banner says it assumed so.
+    void missingKindIsProductionInTheBanner()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("nokind.yaml"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name: nokind\npatroni: [\"http://127.0.0.1:1\"]\n");
+        f.close();
+        app::Application::Options options;
+        options.profile = path;
+        options.pollIntervalMs = 60000;
+        app::Application application(options);
+        auto *w = application.window();
+        QCOMPARE(application.profile().kind, svc::Profile::Kind::Production);
+        QCOMPARE(w->banner()->color(), views::EnvironmentBanner::kindColor(QStringLiteral("production")));
+        QVERIFY2(w->banner()->text().contains(u"kind not set — treated as production"), qPrintable(w->banner()->text()));
+        QVERIFY(w->banner()->text().contains(u"actions off"));
+        QVERIFY(!w->actions()->action(views::ActionMenu::Entry::Switchover)->isEnabled());
+        shoot(w, QStringLiteral("actions-window-kind-not-set.png"));
+        // A profile that names its kind says nothing of the sort.
+        views::EnvironmentBanner banner;
+        banner.setProfile(QStringLiteral("prod"), QStringLiteral("production"), false, {});
+        QVERIFY(!banner.text().contains(u"kind not set"));
+    }
+
     void actionsOffSayWhy()
     {
         QWidget parent;

@@ -174,6 +174,50 @@ private slots:
         QVERIFY(!p.error().message.contains(u"hunter2"));
     }
 
+    // A profile that names no kind is production with actions off, and says it assumed so; only
+    // `kind: lab` and the built-in lab are labs.
+    void missingKindMeansProduction_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<bool>("assumed");
+        QTest::addColumn<bool>("actions");
+        QTest::newRow("no kind") << QByteArray("name: x\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Production) << true << false;
+        QTest::newRow("no kind, actions asked for") << QByteArray("patroni: [\"http://a:1\"]\nactions_enabled: true\n")
+                                                    << int(Profile::Kind::Production) << true << true;
+        QTest::newRow("kind lab") << QByteArray("kind: lab\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Lab) << false << true;
+        QTest::newRow("kind staging") << QByteArray("kind: staging\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Staging) << false << false;
+        QTest::newRow("kind production") << QByteArray("kind: production\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Production)
+                                         << false << false;
+    }
+    void missingKindMeansProduction()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(int, kind);
+        QFETCH(bool, assumed);
+        QFETCH(bool, actions);
+        const auto p = parseProfile(yaml, QStringLiteral("k.yaml"));
+        QVERIFY2(p.ok(), qPrintable(p.ok() ? QString() : p.error().toString()));
+        QCOMPARE(int(p.value().kind), kind);
+        QCOMPARE(p.value().kindAssumed, assumed);
+        QCOMPARE(p.value().actionsEnabled, actions);
+        // Saved again, the kind is written out: no longer assumed.
+        const auto again = parseProfile(serialiseProfile(p.value()), QStringLiteral("k.yaml"));
+        QVERIFY(again.ok());
+        QCOMPARE(int(again.value().kind), kind);
+        QVERIFY(!again.value().kindAssumed);
+    }
+
+    void builtInLabKeepsKindLab()
+    {
+        QTemporaryDir dir;
+        const auto p = resolveProfile(QStringLiteral("lab"), dir.path());
+        QVERIFY(p.ok());
+        QCOMPARE(p.value().kind, Profile::Kind::Lab);
+        QVERIFY(!p.value().kindAssumed);
+        QVERIFY(p.value().actionsEnabled);
+    }
+
     void labProfileWithRestSecurity()
     {
         LabConfig config;
