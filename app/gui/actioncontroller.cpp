@@ -31,7 +31,7 @@ ActionDialog::Requests requestsFor(const ActionRunner &runner, const svc::Journa
         return out;
     }
     for (const auto &c : calls.value()) {
-        out.lines << QStringLiteral("%1 %2%3").arg(QString::fromLatin1(c.verb), c.url.toString(),
+        out.lines << QStringLiteral("%1 %2%3").arg(QString::fromLatin1(c.verb), c.url.toString(QUrl::RemoveUserInfo),
                                                    c.body.isEmpty() ? QString() : QStringLiteral("  ") + QString::fromUtf8(c.body));
         out.curl << svc::curlCommand(c, ctx.restUsername, ctx.caFile);
     }

@@ -94,6 +94,11 @@ ProfilePasswords passwordsForLab(const QString &labDir);
 QString profileDirectory();
 
 Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName);
+
+// A URL with a user or password in it (https://admin:secret@host) would carry a secret into the
+// journal, copyable commands and logs: refused wherever a URL enters. Empty when `url` has none;
+// otherwise why, naming the URL without its credentials.
+QString urlCredentialsProblem(const QUrl &url);
 Result<Profile> loadProfileFile(const QString &path);
 QByteArray serialiseProfile(const Profile &profile);
 Result<bool> saveProfileFile(const Profile &profile, const QString &path);   // atomic

@@ -507,6 +507,15 @@ private slots:
         QCOMPARE(readAll(file), yaml);
         shoot(&editor, QStringLiteral("actions-profile-editor-error.png"));
 
+        // A URL with user:password@ is refused on the form, without echoing the password.
+        editor.setPage(views::ProfileEditorDialog::Page::Form);
+        editor.patroniField()->setPlainText(QStringLiteral("db1 https://admin:s3cret-url@10.0.0.11:8008"));
+        QVERIFY(!editor.save());
+        QVERIFY2(editor.errorLabel()->text().contains(u"credentials never go into a URL"), qPrintable(editor.errorLabel()->text()));
+        QVERIFY(!editor.errorLabel()->text().contains(u"s3cret-url"));
+        QCOMPARE(readAll(file), yaml);
+        editor.setPage(views::ProfileEditorDialog::Page::Yaml);
+
         // A password in the YAML is refused too, with its line.
         editor.yamlEditor()->setPlainText(QString::fromUtf8(yaml) + QStringLiteral("password: oops\n"));
         QVERIFY(!editor.save());

@@ -243,6 +243,22 @@ private slots:
         QVERIFY(!runPreflight(r, context(normal())).allowed);
     }
 
+    // Credentials in a URL never reach a call, a curl line or the journal.
+    void noCredentialsInCallsOrCurl()
+    {
+        const auto c = normal();
+        const QList<MemberApi> apis{{QStringLiteral("pg3"), QUrl(QStringLiteral("https://admin:s3cret@127.0.0.1:8010"))}};
+        ActionRequest pause;
+        pause.kind = ActionKind::Pause;
+        const auto calls = buildCalls(pause, c, apis).value();
+        QCOMPARE(calls[0].url.toString(), QStringLiteral("https://127.0.0.1:8010/config"));
+        PatroniCall handMade = calls[0];
+        handMade.url = QUrl(QStringLiteral("https://admin:s3cret@127.0.0.1:8010/config"));
+        const QString curl = curlCommand(handMade, QStringLiteral("ops"));
+        QVERIFY2(!curl.contains(u"s3cret") && !curl.contains(u"admin"), qPrintable(curl));
+        QVERIFY(curl.endsWith(u"https://127.0.0.1:8010/config"));
+    }
+
     void callsAndTheirEquivalents()
     {
         const auto c = normal();

@@ -218,6 +218,47 @@ private slots:
         QVERIFY(p.value().actionsEnabled);
     }
 
+    // A URL with user:password@ is refused wherever it sits in the file, with line and column,
+    // and the error never repeats the password.
+    void credentialsInUrlsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QString>("position");
+        QTest::newRow("patroni, user and password") << QByteArray("kind: staging\npatroni: [\"https://admin:hunter2@10.0.0.1:8008\"]\n")
+                                                    << "line 2, column 11";
+        QTest::newRow("patroni {name, url}") << QByteArray("patroni:\n  - {name: pg1, url: \"http://admin:hunter2@h:8008\"}\n")
+                                             << "line 2, column 22";
+        QTest::newRow("etcd") << QByteArray("patroni: [\"http://a:1\"]\netcd:\n  - http://root:hunter2@e:2379\n") << "line 3, column 5";
+        QTest::newRow("haproxy_stats") << QByteArray("patroni: [\"http://a:1\"]\nhaproxy_stats: http://stats:hunter2@h:7000/stats\n")
+                                       << "line 2, column 16";
+        QTest::newRow("postgres") << QByteArray("patroni: [\"http://a:1\"]\npostgres: [\"postgresql://app:hunter2@db:5432\"]\n")
+                                  << "line 2, column 12";
+        QTest::newRow("metrics") << QByteArray("patroni: [\"http://a:1\"]\nmetrics:\n  - url: http://m:hunter2@x:9187/metrics\n    name: m\n")
+                                 << "line 3, column 10";
+        QTest::newRow("user only") << QByteArray("patroni: [\"http://hunter2@a:1\"]\n") << "line 1, column 11";
+    }
+    void credentialsInUrlsAreRefused()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QString, position);
+        const auto p = parseProfile(yaml, QStringLiteral("cred.yaml"));
+        QVERIFY(!p.ok());
+        const QString text = p.error().toString();
+        QVERIFY2(text.startsWith(QStringLiteral("cred.yaml: ") + position), qPrintable(text));
+        QVERIFY2(text.contains(u"credentials never go into a URL"), qPrintable(text));
+        QVERIFY2(!text.contains(u"hunter2"), qPrintable(text));
+        QVERIFY2(text.contains(u"keychain"), qPrintable(text));
+    }
+
+    void urlCredentialsProblemNamesTheUrlWithoutThem()
+    {
+        QVERIFY(urlCredentialsProblem(QUrl(QStringLiteral("https://10.0.0.1:8008"))).isEmpty());
+        const QString why = urlCredentialsProblem(QUrl(QStringLiteral("https://admin:secret@10.0.0.1:8008")));
+        QVERIFY(why.contains(u"https://10.0.0.1:8008"));
+        QVERIFY(why.contains(u"user name and password"));
+        QVERIFY(!why.contains(u"secret@") && !why.contains(u"admin"));
+    }
+
     void labProfileWithRestSecurity()
     {
         LabConfig config;
