@@ -1,5 +1,7 @@
 #include "eventtimelinemodel.h"
 
+#include "export/csv.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -70,14 +72,11 @@ void EventTimelineModel::append(const ClusterEvent &event)
 
 QByteArray EventTimelineModel::toCsv() const
 {
-    auto quote = [](QString s) { return QLatin1Char('"') + s.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"'); };
-    QByteArray out = "time,severity,source,kind,subject,text\n";
+    QByteArray out = svc::csvRecord({QStringLiteral("time"), QStringLiteral("severity"), QStringLiteral("source"), QStringLiteral("kind"),
+                                     QStringLiteral("subject"), QStringLiteral("text")});
     for (const auto &e : m_events)
-        out += (QStringList{QDateTime::fromMSecsSinceEpoch(e.atMs, Qt::UTC).toString(Qt::ISODateWithMs),
-                            ClusterEvent::severityName(e.severity), quote(e.source), e.kind, quote(e.subject), quote(e.text)}
-                        .join(QLatin1Char(','))
-                + QLatin1Char('\n'))
-                       .toUtf8();
+        out += svc::csvRecord({QDateTime::fromMSecsSinceEpoch(e.atMs, Qt::UTC).toString(Qt::ISODateWithMs),
+                               ClusterEvent::severityName(e.severity), e.source, e.kind, e.subject, e.text});
     return out;
 }
 

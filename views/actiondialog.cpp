@@ -78,10 +78,12 @@ ActionDialog::ActionDialog(const svc::ActionRequest &request, const svc::Cluster
       m_reason(new QLineEdit(this)),
       m_expected(new QLabel(this)),
       m_problems(new QLabel(this)),
+      m_changed(new QLabel(this)),
       m_requestText(new QPlainTextEdit(this)),
       m_copyCurl(new QPushButton(tr("Copy as curl"), this)),
       m_copyPatronictl(new QPushButton(tr("Copy as patronictl"), this)),
       m_confirmLabel(new QLabel(this)),
+      m_confirmWhy(new QLabel(this)),
       m_confirm(new QLineEdit(this)),
       m_send(new QPushButton(tr("Send"), this)),
       m_close(new QPushButton(tr("Close"), this)),
@@ -113,6 +115,7 @@ ActionDialog::ActionDialog(const svc::ActionRequest &request, const svc::Cluster
             return;
         m_sent = true;
         m_send->setEnabled(false);
+        m_changed->hide();
         m_pages->setCurrentIndex(1);
         emit sendRequested(this->request());
     });
@@ -130,7 +133,7 @@ ActionDialog::ActionDialog(const svc::ActionRequest &request, const svc::Cluster
         for (const QString &l : std::as_const(m_requests.lines))
             lines << l.toHtmlEscaped();
         if (page == 1)
-            m_progress->setHeading(tr("<b>%1</b> sent at %2<br><tt>%3</tt>")
+            m_progress->setHeading(tr("<b>%1</b> confirmed at %2 — sent only if a fresh read of the cluster still agrees<br><tt>%3</tt>")
                                            .arg(title(m_initial.kind).toHtmlEscaped(),
                                                 QTime::currentTime().toString(QStringLiteral("HH:mm:ss")),
                                                 lines.join(QStringLiteral("<br>"))));
@@ -155,6 +158,12 @@ QWidget *ActionDialog::buildPreparePage()
     const auto [scroll, page, form] = makeFormPage(this);
     form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     const ActionKind kind = m_initial.kind;
+
+    m_changed->setObjectName(QStringLiteral("changedSinceConfirmed"));
+    m_changed->setWordWrap(true);
+    m_changed->setTextFormat(Qt::RichText);
+    m_changed->hide();
+    form->addRow(m_changed);
 
     m_topology->setObjectName(QStringLiteral("actionTopology"));
     m_topology->setHeaderLabels({tr("Member"), tr("Role"), tr("State"), tr("TL"), tr("Lag"), tr("Pending restart")});
@@ -265,7 +274,12 @@ QWidget *ActionDialog::buildPreparePage()
     m_confirm->setObjectName(QStringLiteral("confirmName"));
     m_confirm->setPlaceholderText(tr("cluster name"));
     connect(m_confirm, &QLineEdit::textChanged, this, &ActionDialog::updateSend);
+    m_confirmWhy->setObjectName(QStringLiteral("confirmWhy"));
+    m_confirmWhy->setWordWrap(true);
+    m_confirmWhy->setStyleSheet(QStringLiteral("color: %1").arg(kWarningColor.name()));
+    form->addRow(m_confirmWhy);   // the whole width: the reasons are a sentence, the label column is narrow
     form->addRow(m_confirmLabel, m_confirm);
+    m_confirmWhy->hide();
     m_confirmLabel->hide();
     m_confirm->hide();
 
@@ -339,6 +353,11 @@ void ActionDialog::fillMembers(const svc::ClusterSnapshot &cluster)
     for (const auto &m : cluster.members)
         if (kind != ActionKind::Reinit || !m.isLeader())
             m_member->addItem(QStringLiteral("%1 (%2)").arg(m.name, models::roleText(m)), m.name);
+    // The target never turns into "every member" by itself: a member not (or no longer) listed —
+    // the dialog opened before the first /cluster answer, or it left — stays chosen, and the
+    // pre-flight says what is wrong with it.
+    if (!keep.isEmpty() && m_member->findData(keep) < 0)
+        m_member->addItem(keep, keep);
     if (const int i = m_member->findData(keep); i >= 0)
         m_member->setCurrentIndex(i);
 }
@@ -402,6 +421,8 @@ void ActionDialog::setPreflight(const svc::Preflight &p, const svc::ClusterSnaps
     m_copyCurl->setEnabled(!requests.curl.isEmpty());
     m_copyPatronictl->setEnabled(!requests.patronictl.isEmpty());
     m_confirmLabel->setText(tr("Type <b>%1</b> to confirm").arg(p.confirmText.toHtmlEscaped()));
+    m_confirmWhy->setText(tr("The cluster name must be typed: %1").arg(p.confirmReasons.join(QStringLiteral("; "))));
+    m_confirmWhy->setVisible(p.typedConfirmation && !p.confirmReasons.isEmpty());
     m_confirmLabel->setVisible(p.typedConfirmation);
     m_confirm->setVisible(p.typedConfirmation);
     updateSend();
@@ -413,6 +434,23 @@ void ActionDialog::setPrepareError(const QString &error)
     m_expected->setText(tr("—"));
     m_problems->setText(QStringLiteral("<p style='color:%1'><b>✖ %2</b></p>").arg(kBlockerColor.name(), error.toHtmlEscaped()));
     m_problems->show();
+    updateSend();
+}
+
+void ActionDialog::confirmAgain(const svc::Preflight &fresh, const svc::ClusterSnapshot &before, const Requests &requests,
+                                const QStringList &changes)
+{
+    m_sent = false;
+    m_confirm->clear();   // a name typed for the old verdict does not confirm the new one
+    setPreflight(fresh, before, requests);
+    QString html = QStringLiteral("<p style='color:%1'><b>%2</b></p><ul>")
+                           .arg(kBlockerColor.name(), tr("Not sent: the cluster changed after you confirmed.").toHtmlEscaped());
+    for (const auto &c : changes)
+        html += QStringLiteral("<li>%1</li>").arg(c.toHtmlEscaped());
+    html += QStringLiteral("</ul><p>%1</p>").arg(tr("Read the pre-flight below again and confirm once more.").toHtmlEscaped());
+    m_changed->setText(html);
+    m_changed->show();
+    m_pages->setCurrentIndex(0);
     updateSend();
 }
 
@@ -440,6 +478,9 @@ void ActionDialog::setSteps(const QList<svc::ActionStep> &steps)
 void ActionDialog::setOutcome(const svc::ActionOutcome &outcome)
 {
     m_pages->setCurrentIndex(1);
+    // Refused with no REST call made: say so where the heading claimed it was being sent.
+    if (outcome.result == svc::ActionOutcome::Result::Refused && outcome.requestMs < 0)
+        m_progress->setHeading(tr("<b>%1</b> not sent").arg(title(m_initial.kind).toHtmlEscaped()));
     m_progress->setOutcome(outcome);
 }
 

@@ -43,6 +43,11 @@ public:
 
     void setPreflight(const svc::Preflight &preflight, const svc::ClusterSnapshot &before, const Requests &requests);
     void setPrepareError(const QString &error);
+    // Nothing was sent: the pre-flight read right before sending asks more than the one
+    // confirmed. Back on the first page with the fresh verdict, the changes listed on top, and
+    // the confirmation to give again (a typed name is typed again).
+    void confirmAgain(const svc::Preflight &fresh, const svc::ClusterSnapshot &before, const Requests &requests,
+                      const QStringList &changes);
     void setSteps(const QList<svc::ActionStep> &steps);
     void setOutcome(const svc::ActionOutcome &outcome);
     void setJournalNote(const QString &text);
@@ -54,6 +59,8 @@ public:
     QTreeWidget *memberList() const { return m_topology; }
     QLabel *problemsLabel() const { return m_problems; }
     QLabel *expectedLabel() const { return m_expected; }
+    QLabel *changedLabel() const { return m_changed; }
+    QLabel *confirmReasonLabel() const { return m_confirmWhy; }
     QComboBox *memberPicker() const { return m_member; }
     QCheckBox *scheduleBox() const { return m_scheduleOn; }
     QDateTimeEdit *scheduleEdit() const { return m_schedule; }
@@ -98,10 +105,12 @@ private:
     QLineEdit *m_reason;
     QLabel *m_expected;
     QLabel *m_problems;
+    QLabel *m_changed;       // what changed between the confirmation and the fresh read
     QPlainTextEdit *m_requestText;
     QPushButton *m_copyCurl;
     QPushButton *m_copyPatronictl;
     QLabel *m_confirmLabel;
+    QLabel *m_confirmWhy;    // why the name must be typed
     QLineEdit *m_confirm;
     QPushButton *m_send;
     QPushButton *m_close;

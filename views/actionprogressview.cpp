@@ -140,7 +140,8 @@ void ActionProgressView::setOutcome(const svc::ActionOutcome &o)
     // Only the figures this action has: a reload has no new leader and no write probe.
     if (o.timeToNewLeaderMs >= 0)
         row(tr("Time to new leader"), durationText(o.timeToNewLeaderMs));
-    row(tr("Converged after"), durationText(o.convergedMs));
+    if (o.requestMs >= 0)   // nothing sent, nothing to converge
+        row(tr("Converged after"), durationText(o.convergedMs));
     const bool probed = o.writeGapMs >= 0 || o.writesAcknowledged + o.writesFailed > 0;
     if (probed) {
         row(tr("Write gap (read-write entry point)"), o.writeGapMs >= 0 ? durationText(o.writeGapMs) : tr("none seen"));

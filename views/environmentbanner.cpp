@@ -47,7 +47,7 @@ QColor EnvironmentBanner::kindColor(const QString &kind)
     return QColor(0x75, 0x75, 0x75);
 }
 
-void EnvironmentBanner::setProfile(const QString &name, const QString &kind, bool actionsEnabled, const QString &detail)
+void EnvironmentBanner::setProfile(const QString &name, const QString &kind, bool actionsEnabled, const QString &detail, bool kindAssumed)
 {
     m_kind = kind;
     m_color = kindColor(kind);
@@ -60,7 +60,9 @@ void EnvironmentBanner::setProfile(const QString &name, const QString &kind, boo
     m_title->setText(QStringLiteral("<span style='font-size:%1pt; font-weight:%2'>%3</span>&nbsp;&nbsp;<b>%4</b>")
                              .arg(production ? 15 : 13)
                              .arg(production ? 800 : 600)
-                             .arg(name.toHtmlEscaped(), kind.isEmpty() ? QString() : kind.toUpper().toHtmlEscaped()));
+                             .arg(name.toHtmlEscaped(), kind.isEmpty() ? QString() : kind.toUpper().toHtmlEscaped())
+                     + (kindAssumed ? QStringLiteral("&nbsp;&nbsp;(%1)").arg(tr("kind not set — treated as %1").arg(kind).toHtmlEscaped())
+                                    : QString()));
     m_actions->setText(actionsEnabled ? tr("actions on") : tr("actions off — enable in the profile editor"));
     m_actions->setToolTip(actionsEnabled ? tr("Switchover, restart … are offered for this profile")
                                          : tr("This profile does not allow operator actions (File → Profiles…, \"Actions enabled\")"));

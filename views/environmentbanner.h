@@ -17,7 +17,8 @@ public:
     explicit EnvironmentBanner(QWidget *parent = nullptr);
 
     // `kind` is Profile::kindName(): "lab", "staging", "production" (anything else: grey).
-    void setProfile(const QString &name, const QString &kind, bool actionsEnabled, const QString &detail);
+    // `kindAssumed`: the profile names no kind and is treated as `kind` (production); said beside it.
+    void setProfile(const QString &name, const QString &kind, bool actionsEnabled, const QString &detail, bool kindAssumed = false);
     void setNotice(const QString &text);   // empty hides it
 
     static QColor kindColor(const QString &kind);

@@ -191,10 +191,10 @@ QWidget *MainWindow::buildHeader()
     return header;
 }
 
-void MainWindow::setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled)
+void MainWindow::setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled, bool kindAssumed)
 {
     setWindowTitle(tr("%1 (%2%3) — PG HA Console").arg(name, kind, actionsEnabled ? QString() : tr(", actions off")));
-    m_banner->setProfile(name, kind, actionsEnabled, detail);
+    m_banner->setProfile(name, kind, actionsEnabled, detail, kindAssumed);
     m_actions->setActionsEnabled(actionsEnabled, tr("the profile %1 does not allow operator actions — enable them in "
                                                     "File → Profiles…").arg(name));
 }

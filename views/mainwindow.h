@@ -72,7 +72,8 @@ public:
 
     // The banner and the title carry the profile's name and kind (coloured per kind) and
     // whether operator actions are on.
-    void setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled = false);
+    void setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled = false,
+                    bool kindAssumed = false);
     void setClusterSummary(const QString &html);
     void setMembersPlaceholder(const QString &text);
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.

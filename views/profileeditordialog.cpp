@@ -41,6 +41,11 @@ svc::Result<QList<Profile::Endpoint>> endpointsFromText(const QString &text, con
         if (parts.isEmpty())
             continue;
         const QUrl url(parts.size() > 1 ? parts[1] : parts[0]);
+        // Before any message that quotes the line: it must not echo a password.
+        if (const QString problem = svc::urlCredentialsProblem(url); !problem.isEmpty())
+            return svc::makeError(QObject::tr("%1, line %2: %3").arg(what).arg(i + 1).arg(problem),
+                                  QObject::tr("remove the user:password@ part; the user goes into the REST user field, the "
+                                              "password into the password field (kept in the keychain)"));
         if (parts.size() > 2 || !url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme()))
             return svc::makeError(QObject::tr("%1, line %2: \"%3\" is not \"NAME URL\" or a URL like %4://host:port")
                                           .arg(what).arg(i + 1).arg(lines[i].trimmed(), schemes.value(0)));
@@ -353,6 +358,8 @@ svc::Result<svc::Profile> ProfileEditorDialog::profileFromForm() const
         return etcd.error();
     p.etcd = etcd.value();
     p.haproxyStats = QUrl(m_haproxy->text().trimmed());
+    if (const QString problem = svc::urlCredentialsProblem(p.haproxyStats); !problem.isEmpty())
+        return svc::makeError(tr("HAProxy stats: %1").arg(problem), tr("remove the user:password@ part"));
     if (!m_haproxy->text().trimmed().isEmpty() && (!p.haproxyStats.isValid() || p.haproxyStats.host().isEmpty()))
         return svc::makeError(tr("HAProxy stats \"%1\" is not a URL like http://host:7000/stats").arg(m_haproxy->text()));
     auto rw = entryPointFromText(m_readWrite->text(), p.readWrite, tr("read-write entry"));

@@ -183,7 +183,9 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
         ctx.err << "pgha: " << error << "\n";
         QCoreApplication::exit(Failed);
     });
-    QObject::connect(&runner, &ActionRunner::prepared, [&](const Preflight &p) {
+    // A verdict to act on: the first read, or the fresh one taken after a confirmation when it
+    // asks more than the operator confirmed.
+    auto decide = [&](const Preflight &p) {
         if (!json)
             printPreflight(ctx, runner.request(), p, runner.before());
         if (!json && !p.allowed)
@@ -192,28 +194,41 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
             runner.execute();   // records the refusal as an outcome, sends nothing
             return;
         }
-        if (!yes) {
-            if (!stdinIsTerminal()) {
-                ctx.err << "pgha: stdin is not a terminal, so nobody can confirm — pass --yes to send the "
-                        << actionName(runner.request().kind) << "\n";
-                QCoreApplication::exit(Usage);
-                return;
-            }
-            bool confirmed = false;
-            if (p.typedConfirmation) {
-                ctx.out << "Type the cluster name (" << p.confirmText << ") to confirm: " << Qt::flush;
-                confirmed = readLine() == p.confirmText;
-            } else {
-                ctx.out << "Send the " << actionName(runner.request().kind) << "? [y/N] " << Qt::flush;
-                confirmed = readLine().compare(u"y", Qt::CaseInsensitive) == 0 || false;
-            }
-            if (!confirmed) {
-                ctx.err << "pgha: not confirmed; nothing sent\n";
-                QCoreApplication::exit(Failed);
-                return;
-            }
+        if (yes) {
+            runner.execute();   // read just now: nothing to compare against
+            return;
         }
-        runner.execute();
+        if (!stdinIsTerminal()) {
+            ctx.err << "pgha: stdin is not a terminal, so nobody can confirm — pass --yes to send the "
+                    << actionName(runner.request().kind) << "\n";
+            QCoreApplication::exit(Usage);
+            return;
+        }
+        bool confirmed = false;
+        if (p.typedConfirmation) {
+            ctx.out << "Type the cluster name (" << p.confirmText << ") to confirm"
+                    << (p.confirmReasons.isEmpty() ? QString() : QStringLiteral(" — ") + p.confirmReasons.join(QStringLiteral("; ")))
+                    << ": " << Qt::flush;
+            confirmed = readLine() == p.confirmText;
+        } else {
+            ctx.out << "Send the " << actionName(runner.request().kind) << "? [y/N] " << Qt::flush;
+            confirmed = readLine().compare(u"y", Qt::CaseInsensitive) == 0;
+        }
+        if (!confirmed) {
+            ctx.err << "pgha: not confirmed; nothing sent\n";
+            QCoreApplication::exit(Failed);
+            return;
+        }
+        // The answer may have taken minutes: read the cluster again and send only what was confirmed.
+        runner.sendConfirmed(request.value());
+    };
+    QObject::connect(&runner, &ActionRunner::prepared, decide);
+    QObject::connect(&runner, &ActionRunner::confirmationOutdated, [&](const Preflight &fresh, const QStringList &changes) {
+        ctx.err << "pgha: nothing sent — the cluster changed after you confirmed:\n";
+        for (const auto &c : changes)
+            ctx.err << "  " << c << "\n";
+        ctx.err.flush();
+        decide(fresh);
     });
     QObject::connect(&runner, &ActionRunner::stepsChanged, [&](const QList<ActionStep> &steps) {
         if (json)

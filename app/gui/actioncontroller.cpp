@@ -31,7 +31,7 @@ ActionDialog::Requests requestsFor(const ActionRunner &runner, const svc::Journa
         return out;
     }
     for (const auto &c : calls.value()) {
-        out.lines << QStringLiteral("%1 %2%3").arg(QString::fromLatin1(c.verb), c.url.toString(),
+        out.lines << QStringLiteral("%1 %2%3").arg(QString::fromLatin1(c.verb), c.url.toString(QUrl::RemoveUserInfo),
                                                    c.body.isEmpty() ? QString() : QStringLiteral("  ") + QString::fromUtf8(c.body));
         out.curl << svc::curlCommand(c, ctx.restUsername, ctx.caFile);
     }
@@ -97,36 +97,37 @@ ActionDialog *ActionController::openRequest(const svc::ActionRequest &request)
     // The runner belongs to the controller: closing the dialog must not cut off an action in flight.
     auto *runner = new ActionRunner(m_http, m_target, this);
     QPointer<ActionDialog> guard(dialog);
-    auto sendPending = std::make_shared<bool>(false);
+    // Sent: the runner is reading the cluster once more, or carrying the action out; from then on
+    // finished() records it, whatever happens to the dialog.
     auto sent = std::make_shared<bool>(false);
 
     connect(dialog, &ActionDialog::requestChanged, runner, [runner](const svc::ActionRequest &r) { runner->prepare(r); });
-    connect(runner, &ActionRunner::prepareFailed, dialog, [guard, runner, sendPending, sent, this](const QString &error) {
-        if (*sendPending) {   // the cluster could not be read right before sending: nothing sent
-            *sendPending = false;
-            *sent = true;
-            runner->execute();   // a refusal with the reason, recorded like the CLI does
-            return;
-        }
+    connect(runner, &ActionRunner::prepareFailed, dialog, [guard](const QString &error) {
         if (guard)
             guard->setPrepareError(error);
     });
-    connect(runner, &ActionRunner::prepared, this, [this, guard, runner, sendPending, sent](const svc::Preflight &p) {
-        if (*sendPending) {
-            // Fresh read right before sending; if the cluster changed so that the pre-flight now
-            // refuses, execute() records the refusal and sends nothing.
-            *sendPending = false;
-            *sent = true;
-            runner->execute();
-            return;
-        }
+    connect(runner, &ActionRunner::prepared, this, [this, guard, runner](const svc::Preflight &p) {
         if (guard)
             guard->setPreflight(p, runner->before(), requestsFor(*runner, m_journalContext));
     });
-    connect(dialog, &ActionDialog::sendRequested, runner, [runner, sendPending](const svc::ActionRequest &r) {
-        *sendPending = true;
-        runner->prepare(r);   // carries the reason too, and reads the cluster once more
+    // The runner reads the cluster once more and sends only what the operator confirmed; a
+    // failed read ends as a refusal through finished().
+    connect(dialog, &ActionDialog::sendRequested, runner, [runner, sent](const svc::ActionRequest &r) {
+        *sent = true;
+        runner->sendConfirmed(r);
     });
+    // The fresh pre-flight asks more than the dialog showed: nothing was sent; back to the
+    // operator with the new requirement, or, when nobody is there to confirm, a refusal.
+    connect(runner, &ActionRunner::confirmationOutdated, this,
+            [this, guard, runner, sent](const svc::Preflight &fresh, const QStringList &changes) {
+                if (ActionDialog *d = guard.data(); d && d->isVisible()) {
+                    *sent = false;
+                    d->confirmAgain(fresh, runner->before(), requestsFor(*runner, m_journalContext), changes);
+                    return;
+                }
+                runner->refuse(QStringLiteral("the cluster changed right before sending (%1) and the dialog was closed")
+                                   .arg(changes.join(QStringLiteral("; "))));
+            });
     connect(runner, &ActionRunner::stepsChanged, dialog, &ActionDialog::setSteps);
     connect(dialog, &ActionDialog::stopFollowingRequested, runner, &ActionRunner::abandon);
     connect(runner, &ActionRunner::finished, this, [this, runner, guard] { record(runner, guard); });
@@ -137,9 +138,9 @@ ActionDialog *ActionController::openRequest(const svc::ActionRequest &request)
     });
     // On finished (the operator closed it), not on destroyed: at shutdown the window deletes its
     // dialogs without closing them, and nothing should be recorded against a dying window.
-    connect(dialog, &QDialog::finished, runner, [runner, sent, sendPending] {
-        if (*sent || *sendPending)
-            return;   // still following: finished() records it
+    connect(dialog, &QDialog::finished, runner, [runner, sent] {
+        if (*sent)
+            return;   // still reading or following: finished() records it
         // Closed without sending while the pre-flight refused: the refusal is journaled, as the
         // CLI journals "refused before sending". Closed while sendable: nothing happened.
         if (!runner->before().members.isEmpty() && !runner->preflight().allowed) {

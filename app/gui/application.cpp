@@ -165,7 +165,7 @@ void Application::applyProfile(const svc::Profile &profile)
     m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
                                                 : profile.sourceFile,
-                         profile.actionsEnabled);
+                         profile.actionsEnabled, profile.kindAssumed);
     m_window->startLabAction()->setVisible(profile.isBuiltInLab());
     m_window->startNativeLabAction()->setVisible(profile.isBuiltInLab());
     m_window->startDockerLabAction()->setVisible(profile.isBuiltInLab());

@@ -148,25 +148,69 @@ void ActionRunner::fetchMember(const QString &member, std::function<void(std::op
     done(std::nullopt);
 }
 
-void ActionRunner::prepare(const ActionRequest &request)
+void ActionRunner::readFresh(const ActionRequest &request, std::function<void(const QString &error)> done)
 {
     m_request = request;
-    fetchCluster([this](std::optional<ClusterSnapshot> c, QString error) {
+    const quint64 generation = ++m_readGeneration;
+    fetchCluster([this, generation, done](std::optional<ClusterSnapshot> c, QString error) {
+        if (generation != m_readGeneration)
+            return;
         if (!c) {
-            emit prepareFailed(QStringLiteral("could not read the cluster from any Patroni REST API: %1 — check that Patroni "
-                                              "runs and the profile's patroni: URLs")
-                                   .arg(error));
+            done(QStringLiteral("could not read the cluster from any Patroni REST API: %1 — check that Patroni "
+                                "runs and the profile's patroni: URLs")
+                     .arg(error));
             return;
         }
         m_before = *c;
-        fetchConfig([this](std::optional<PatroniDynamicConfig> config) {
+        fetchConfig([this, generation, done](std::optional<PatroniDynamicConfig> config) {
+            if (generation != m_readGeneration)
+                return;
             m_config = config;
             m_request = completeRequest(m_request, m_before);
             PreflightContext ctx{m_before, m_config, m_target.clusterName, m_target.production, m_target.actionsEnabled};
             m_preflight = runPreflight(m_request, ctx);
-            emit prepared(m_preflight);
+            done({});
         });
     });
+}
+
+void ActionRunner::prepare(const ActionRequest &request)
+{
+    readFresh(request, [this](const QString &error) {
+        if (error.isEmpty())
+            emit prepared(m_preflight);
+        else
+            emit prepareFailed(error);
+    });
+}
+
+void ActionRunner::sendConfirmed(const ActionRequest &request)
+{
+    // What the operator saw: the last verdict and the calls it would have sent.
+    const Preflight confirmed = m_preflight;
+    const auto confirmedCalls = buildCalls(m_request, m_before, m_target.apis);
+    readFresh(request, [this, confirmed, confirmedCalls](const QString &error) {
+        if (!error.isEmpty()) {
+            refuse(QStringLiteral("the cluster could not be read right before sending, so what was confirmed could "
+                                  "not be checked (%1)").arg(error));
+            return;
+        }
+        const auto freshCalls = buildCalls(m_request, m_before, m_target.apis);
+        const QStringList changes = newRequirements(confirmed, m_preflight, confirmedCalls ? confirmedCalls.value() : QList<PatroniCall>{},
+                                                    freshCalls ? freshCalls.value() : QList<PatroniCall>{});
+        if (!changes.isEmpty()) {
+            emit confirmationOutdated(m_preflight, changes);
+            return;
+        }
+        execute();
+    });
+}
+
+void ActionRunner::refuse(const QString &why)
+{
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_outcome.steps = m_steps;
+    finish(ActionOutcome::Result::Refused, QStringLiteral("not sent: %1").arg(why));
 }
 
 bool ActionRunner::needsProbe() const
@@ -196,8 +240,7 @@ void ActionRunner::execute(bool overrideBlockers)
 {
     m_startedAt = QDateTime::currentDateTimeUtc();
     if (!m_preflight.allowed && !overrideBlockers) {
-        m_outcome.steps = m_steps;
-        finish(ActionOutcome::Result::Refused, QStringLiteral("not sent: %1").arg(m_preflight.blockers.join(QStringLiteral("; "))));
+        refuse(m_preflight.blockers.join(QStringLiteral("; ")));
         return;
     }
     auto calls = buildCalls(m_request, m_before, m_target.apis);

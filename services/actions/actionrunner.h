@@ -45,10 +45,19 @@ public:
     ActionRunner(HttpClient *http, ActionTarget target, QObject *parent = nullptr);
     ~ActionRunner() override;
 
-    // Reads /cluster and /config fresh, then emits prepared() with the pre-flight verdict.
+    // Reads /cluster and /config fresh, then emits prepared() with the pre-flight verdict. A
+    // newer prepare() supersedes one still reading: only the latest verdict is emitted.
     void prepare(const ActionRequest &request);
     // Sends the prepared request (even when the pre-flight blocked it only if `overrideBlockers`).
     void execute(bool overrideBlockers = false);
+    // What an operator's "send" does: reads the cluster once more and sends only when that fresh
+    // pre-flight asks nothing beyond the last one prepared() emitted (the one they confirmed).
+    // The read fails → refused and finished(), nothing sent. The fresh pre-flight asks more (a
+    // blocker, a typed name, a new warning, another request) → confirmationOutdated(), nothing
+    // sent, and the fresh verdict is the one to confirm next.
+    void sendConfirmed(const ActionRequest &request);
+    // Records a refusal with `why` (nothing is sent); finished() follows.
+    void refuse(const QString &why);
     // Stop following; Patroni may still carry the action out.
     void abandon();
 
@@ -65,6 +74,7 @@ public:
 signals:
     void prepared(const pgha::svc::Preflight &preflight);
     void prepareFailed(const QString &error);
+    void confirmationOutdated(const pgha::svc::Preflight &fresh, const QStringList &changes);
     void stepsChanged(const QList<pgha::svc::ActionStep> &steps);
     void finished(const pgha::svc::ActionOutcome &outcome);
 
@@ -76,6 +86,9 @@ private:
     void fetchCluster(std::function<void(std::optional<ClusterSnapshot>, QString)> done, int attempt = 0);
     void fetchConfig(std::function<void(std::optional<PatroniDynamicConfig>)> done, int attempt = 0);
     void fetchMember(const QString &member, std::function<void(std::optional<MemberProbe>)> done);
+    // The fresh read behind prepare() and sendConfirmed(): `done` gets an empty error once
+    // m_before, m_config, m_request and m_preflight are fresh; never called when superseded.
+    void readFresh(const ActionRequest &request, std::function<void(const QString &error)> done);
     void beginOnce();
     void begin();
     void sendNextCall();
@@ -110,6 +123,7 @@ private:
     WriteProbe *m_probe = nullptr;
     qint64 m_probeSendMs = -1;        // the probe's clock when the request went out
     int m_preferredApi = 0;
+    quint64 m_readGeneration = 0;     // the latest readFresh(); older answers are dropped
     bool m_following = false;
     bool m_fetching = false;
     bool m_done = false;

@@ -12,6 +12,7 @@ ActionTarget actionTargetFor(const Profile &profile, bool withWriteProbe)
         QUrl base = e.url;
         base.setPath(QString());
         base.setQuery(QString());
+        base.setUserInfo(QString());   // profiles refuse credentials in URLs; never send or print them anyway
         t.apis.append({e.name, base});
     }
     if (withWriteProbe && !profile.readWrite.host.isEmpty()) {

@@ -111,7 +111,7 @@ QJsonObject journalEntry(const ActionRunner &runner, const JournalContext &ctx)
     for (qsizetype i = 0; i < runner.calls().size(); ++i) {
         const auto &call = runner.calls()[i];
         QJsonObject q{{QStringLiteral("member"), call.member}, {QStringLiteral("method"), QString::fromLatin1(call.verb)},
-                      {QStringLiteral("url"), call.url.toString()},
+                      {QStringLiteral("url"), call.url.toString(QUrl::RemoveUserInfo)},
                       {QStringLiteral("body"), QString::fromUtf8(call.body)},
                       {QStringLiteral("curl"), curlCommand(call, ctx.restUsername, ctx.caFile)}};
         if (i < runner.responses().size()) {

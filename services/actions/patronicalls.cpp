@@ -12,6 +12,7 @@ QUrl endpoint(const QUrl &base, const QString &path)
     QUrl u = base;
     u.setPath(path);
     u.setQuery(QString());
+    u.setUserInfo(QString());   // credentials travel in HttpSecurity, never in the URL
     return u;
 }
 
@@ -135,7 +136,8 @@ QString curlCommand(const PatroniCall &call, const QString &username, const QStr
     if (!call.body.isEmpty())
         parts << QStringLiteral("-H") << QStringLiteral("'Content-Type: application/json'") << QStringLiteral("-d")
               << shellQuote(QString::fromUtf8(call.body));
-    parts << shellQuote(call.url.toString());
+    // Defence in depth: whatever URL reaches here, the copyable line never carries user:password@.
+    parts << shellQuote(call.url.toString(QUrl::RemoveUserInfo));
     return parts.join(QLatin1Char(' '));
 }
 

@@ -3,6 +3,8 @@
 #include "actions/configpatch.h"
 #include "actions/patronicalls.h"
 
+#include <algorithm>
+
 namespace pgha::svc {
 
 namespace {
@@ -140,6 +142,7 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
     }
     case ActionKind::Failover: {
         p.typedConfirmation = true;
+        p.confirmReasons << QStringLiteral("a failover promotes a member without the leader's consent");
         p.candidates = judgeCandidates(ctx, false);
         if (r.candidate.isEmpty())
             p.blockers << QStringLiteral("a failover needs a candidate — name the member that should lead");
@@ -165,8 +168,10 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
         QStringList skipped;
         for (const auto &t : targets) {
             const auto *m = c.member(t);
-            if (m && m->isLeader())
+            if (m && m->isLeader()) {
                 p.typedConfirmation = true;
+                p.confirmReasons << QStringLiteral("%1 is the leader: restarting it stops writes until it is back").arg(t);
+            }
             if (m && r.pendingOnly && !m->pendingRestart)
                 skipped << t;
         }
@@ -181,6 +186,7 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
     }
     case ActionKind::Reinit: {
         p.typedConfirmation = true;
+        p.confirmReasons << QStringLiteral("reinit wipes %1's data directory").arg(nameList(r.members));
         requireMembers();
         if (r.members.isEmpty())
             p.blockers << QStringLiteral("name the replica to reinitialize");
@@ -241,10 +247,41 @@ Preflight runPreflight(const ActionRequest &r, const PreflightContext &ctx)
     }
     }
 
-    if (ctx.production && r.kind != ActionKind::Reload)
+    if (ctx.production && r.kind != ActionKind::Reload) {
         p.typedConfirmation = true;
+        p.confirmReasons << QStringLiteral("the profile is production");
+    }
     p.allowed = p.blockers.isEmpty();
     return p;
+}
+
+QStringList newRequirements(const Preflight &confirmed, const Preflight &fresh, const QList<PatroniCall> &confirmedCalls,
+                            const QList<PatroniCall> &freshCalls)
+{
+    QStringList out;
+    for (const auto &b : fresh.blockers)
+        if (!confirmed.blockers.contains(b))
+            out << QStringLiteral("refused now: %1").arg(b);
+    if (fresh.typedConfirmation && !confirmed.typedConfirmation)
+        out << QStringLiteral("the cluster name %1 must be typed now: %2")
+                   .arg(fresh.confirmText, fresh.confirmReasons.join(QStringLiteral("; ")));
+    else if (fresh.typedConfirmation && fresh.confirmText != confirmed.confirmText)
+        out << QStringLiteral("the name to type is now %1, not %2").arg(fresh.confirmText, confirmed.confirmText);
+    for (const auto &w : fresh.warnings)
+        if (!confirmed.warnings.contains(w))
+            out << QStringLiteral("new warning: %1").arg(w);
+    auto same = [](const PatroniCall &a, const PatroniCall &b) {
+        return a.member == b.member && a.verb == b.verb && a.url == b.url && a.body == b.body;
+    };
+    const bool callsSame = confirmedCalls.size() == freshCalls.size()
+                           && std::equal(confirmedCalls.cbegin(), confirmedCalls.cend(), freshCalls.cbegin(), same);
+    if (!callsSame) {
+        QStringList now;
+        for (const auto &c : freshCalls)
+            now << QStringLiteral("%1 %2 %3").arg(QString::fromLatin1(c.verb), c.url.toString(QUrl::RemoveUserInfo), QString::fromUtf8(c.body)).trimmed();
+        out << QStringLiteral("the request changed: now %1").arg(now.isEmpty() ? QStringLiteral("none") : now.join(QStringLiteral("; ")));
+    }
+    return out;
 }
 
 } // namespace pgha::svc

@@ -29,6 +29,7 @@ struct Preflight {
     QString expected;            // the expected outcome in words
     bool typedConfirmation = false;   // the operator types the cluster name to confirm
     QString confirmText;              // … this name
+    QStringList confirmReasons;       // … because of these ("pg1 is the leader: …")
 };
 
 struct PreflightContext {
@@ -43,6 +44,12 @@ struct PreflightContext {
 ActionRequest completeRequest(ActionRequest request, const ClusterSnapshot &cluster);
 
 Preflight runPreflight(const ActionRequest &request, const PreflightContext &context);
+
+// What a pre-flight read right before sending asks beyond `confirmed`, the one the operator saw
+// and agreed to: each new blocker, a typed name newly needed (and why) or another name to type,
+// each new warning, and the calls when they differ from the ones shown. Empty: send as confirmed.
+QStringList newRequirements(const Preflight &confirmed, const Preflight &fresh, const QList<PatroniCall> &confirmedCalls,
+                            const QList<PatroniCall> &freshCalls);
 
 // Eligibility of every non-leader member to lead after a switchover (`forSwitchover`) or a
 // failover.

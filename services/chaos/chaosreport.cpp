@@ -1,5 +1,7 @@
 #include "chaos/chaosreport.h"
 
+#include "export/csv.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -25,15 +27,6 @@ std::optional<qint64> readOptional(const QJsonValue &v)
     if (v.isDouble())
         return static_cast<qint64>(v.toDouble());
     return std::nullopt;
-}
-
-QString csvField(const QString &s)
-{
-    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n'))
-        return s;
-    QString quoted = s;
-    quoted.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-    return u'"' + quoted + u'"';
 }
 
 QString optionalText(const std::optional<qint64> &v)
@@ -436,13 +429,9 @@ Result<bool> exportChaosRuns(const QString &path, const QList<ChaosReport> &runs
     if (!out.open(QIODevice::WriteOnly))
         return makeError(QStringLiteral("cannot write %1: %2").arg(path, out.errorString()));
     if (csv) {
-        out.write(ChaosReport::csvHeader().join(u',').toUtf8() + '\n');
-        for (const auto &r : runs) {
-            QStringList fields;
-            for (const QString &f : r.csvRow())
-                fields.append(csvField(f));
-            out.write(fields.join(u',').toUtf8() + '\n');
-        }
+        out.write(csvRecord(ChaosReport::csvHeader()));
+        for (const auto &r : runs)
+            out.write(csvRecord(r.csvRow()));
     } else {
         for (const auto &r : runs)
             out.write(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n');

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringDecoder>
+#include <QUrl>
 
 #include <limits>
 
@@ -143,6 +144,9 @@ Result<PatroniMember> parseMember(int index, const QJsonValue &value)
     if (!api.isUndefined() && !api.isString())
         return fieldError(index, QStringLiteral("api_url"), api, QStringLiteral("a string"));
     m.apiUrl = api.toString();
+    // The DCS is not ours: an api_url with user:password@ must not reach requests, logs or exports.
+    if (const QUrl u(m.apiUrl); !u.userInfo().isEmpty())
+        m.apiUrl = u.toString(QUrl::RemoveUserInfo);
 
     const QJsonValue tl = o.value(u"timeline");
     if (!tl.isUndefined() && !tl.isNull()) {

@@ -132,6 +132,53 @@ std::optional<Error> findPasswordKey(const YAML::Node &node, const QString &sour
     return std::nullopt;
 }
 
+// A URL with credentials anywhere in the file (any key: endpoint lists, haproxy_stats, future
+// ones) is refused with its position, like a password key.
+std::optional<Error> findUrlCredentials(const YAML::Node &node, const QString &source)
+{
+    if (node.IsScalar()) {
+        const QString text = str(node);
+        if (!text.contains(u"://"))
+            return std::nullopt;
+        const QString problem = urlCredentialsProblem(QUrl(text));
+        if (problem.isEmpty())
+            return std::nullopt;
+        return makeError(QStringLiteral("%1: line %2, column %3: %4").arg(source).arg(node.Mark().line + 1).arg(node.Mark().column + 1).arg(problem),
+                         QStringLiteral("remove the user:password@ part; the user goes under patroni_rest:, etcd_auth: or "
+                                        "haproxy_stats_auth: ({username: …}) or read_write: {user: …}, and the console asks "
+                                        "for the password once and keeps it in the keychain"));
+    }
+    for (const auto &child : node) {
+        // A sequence yields the elements, a mapping its key/value pairs.
+        if (node.IsMap()) {
+            if (auto e = findUrlCredentials(child.second, source))
+                return e;
+        } else if (auto e = findUrlCredentials(child, source)) {
+            return e;
+        }
+    }
+    return std::nullopt;
+}
+
+// `kind:` as written; none → production, marked as assumed.
+std::optional<Error> readKind(const YAML::Node &root, const QString &source, Profile &p)
+{
+    if (!root["kind"]) {
+        p.kind = Profile::Kind::Production;
+        p.kindAssumed = true;
+        return std::nullopt;
+    }
+    const QString kind = str(root["kind"]);
+    for (auto k : {Profile::Kind::Lab, Profile::Kind::Staging, Profile::Kind::Production})
+        if (Profile::kindName(k) == kind) {
+            p.kind = k;
+            p.kindAssumed = false;
+            return std::nullopt;
+        }
+    return makeError(QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
+                             .arg(source).arg(root["kind"].Mark().line + 1).arg(kind));
+}
+
 Result<bool> expectMap(const YAML::Node &n, const char *key, const QString &source, const char *example)
 {
     if (!n || n.IsMap())
@@ -199,17 +246,11 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
                              QStringLiteral("see the example in the README"));
         if (auto e = findPasswordKey(root, sourceName))
             return *e;
+        if (auto e = findUrlCredentials(root, sourceName))
+            return *e;
         p.name = root["name"] ? str(root["name"]) : QFileInfo(sourceName).baseName();
-        const QString kind = root["kind"] ? str(root["kind"]) : QStringLiteral("lab");
-        bool known = false;
-        for (auto k : {Profile::Kind::Lab, Profile::Kind::Staging, Profile::Kind::Production})
-            if (Profile::kindName(k) == kind) {
-                p.kind = k;
-                known = true;
-            }
-        if (!known)
-            return makeError(QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
-                                     .arg(sourceName).arg(root["kind"].Mark().line + 1).arg(kind));
+        if (auto e = readKind(root, sourceName, p))
+            return *e;
         const YAML::Node patroni = root["patroni"];
         if (!patroni || !patroni.IsSequence() || patroni.size() == 0)
             return makeError(QStringLiteral("%1: \"patroni\" must list at least one REST endpoint").arg(sourceName),
@@ -266,6 +307,14 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
         return yamlError(sourceName, e);
     }
     return p;
+}
+
+QString urlCredentialsProblem(const QUrl &url)
+{
+    if (url.userInfo().isEmpty())
+        return {};
+    return QStringLiteral("the URL \"%1\" carries %2 (user:password@host) — credentials never go into a URL here")
+        .arg(url.toString(QUrl::RemoveUserInfo), url.password().isEmpty() ? QStringLiteral("a user name") : QStringLiteral("a user name and password"));
 }
 
 Result<Profile> loadProfileFile(const QString &path)

@@ -40,7 +40,10 @@ struct Profile {
     };
 
     QString name;
-    Kind kind = Kind::Lab;
+    // A profile that does not say what it points at is treated as production: the strictest
+    // confirmations, actions off, no write probe. Only the built-in lab and `kind: lab` are labs.
+    Kind kind = Kind::Production;
+    bool kindAssumed = false;           // the file names no kind: production by default, and the banner says so
     QString sourceFile;                 // empty for the built-in lab profile
     QList<Endpoint> patroni;
     QList<Endpoint> etcd;               // client URLs (v3 JSON gateway)
@@ -91,6 +94,11 @@ ProfilePasswords passwordsForLab(const QString &labDir);
 QString profileDirectory();
 
 Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName);
+
+// A URL with a user or password in it (https://admin:secret@host) would carry a secret into the
+// journal, copyable commands and logs: refused wherever a URL enters. Empty when `url` has none;
+// otherwise why, naming the URL without its credentials.
+QString urlCredentialsProblem(const QUrl &url);
 Result<Profile> loadProfileFile(const QString &path);
 QByteArray serialiseProfile(const Profile &profile);
 Result<bool> saveProfileFile(const Profile &profile, const QString &path);   // atomic

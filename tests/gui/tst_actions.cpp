@@ -41,6 +41,9 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -137,6 +140,106 @@ QByteArray readAll(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+
+// Three members' REST APIs on loopback that answer what Patroni answered on the lab (the
+// recorded payloads under fixtures/patroni) and log every request. A real Patroni cannot be made
+// to fail its /cluster or to hand the leader role over on cue between two reads, so /cluster can
+// be switched to another recording or to a 500 here.
+class RecordedPatroni : public QObject {
+public:
+    static constexpr int kMembers = 3;
+    QString clusterFixture = QStringLiteral("patroni/cluster-normal.json");
+    bool clusterFails = false;
+    QStringList requests;   // "GET /cluster", "PATCH /config" … in arrival order
+
+    RecordedPatroni()
+    {
+        for (int i = 0; i < kMembers; ++i) {
+            auto *server = new QTcpServer(this);
+            if (!server->listen(QHostAddress::LocalHost, 0))
+                qFatal("cannot listen on loopback: %s", qPrintable(server->errorString()));
+            connect(server, &QTcpServer::newConnection, this, [this, server] {
+                while (QTcpSocket *s = server->nextPendingConnection()) {
+                    connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadyRead(s); });
+                    connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                }
+            });
+            m_servers.append(server);
+        }
+    }
+
+    // A lab-kind profile on these APIs (pg1…pg3); the write probe aims at port 1, where nothing
+    // listens, so no other lab on this machine is ever written to.
+    QString profile(const QTemporaryDir &dir) const
+    {
+        QString yaml = QStringLiteral("name: recorded\nkind: lab\nscope: demo\ndiscover: false\nbuiltin_metrics: false\n"
+                                      "read_write: {host: 127.0.0.1, port: 1}\npatroni:\n");
+        for (int i = 0; i < kMembers; ++i)
+            yaml += QStringLiteral("  - {name: pg%1, url: \"http://127.0.0.1:%2\"}\n").arg(i + 1).arg(m_servers[i]->serverPort());
+        const QString path = dir.filePath(QStringLiteral("recorded.yaml"));
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(yaml.toUtf8()) < 0)
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+
+    // Everything that would change the cluster: what must never go out unconfirmed.
+    QStringList unsafeRequests() const
+    {
+        QStringList out;
+        for (const auto &r : requests)
+            if (!r.startsWith(u"GET ") && !r.startsWith(u"OPTIONS ") && !r.startsWith(u"HEAD "))
+                out << r;
+        return out;
+    }
+
+private:
+    void onReadyRead(QTcpSocket *s)
+    {
+        QByteArray &buffer = m_buffers[s];
+        buffer += s->readAll();
+        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+        if (headerEnd < 0)
+            return;
+        qsizetype length = 0;
+        for (const QByteArray &line : buffer.left(headerEnd).split('\n'))
+            if (line.toLower().startsWith("content-length:"))
+                length = line.mid(15).trimmed().toLongLong();
+        if (buffer.size() < headerEnd + 4 + length)
+            return;
+        const QList<QByteArray> first = buffer.left(buffer.indexOf("\r\n")).split(' ');
+        const QString method = QString::fromLatin1(first.value(0));
+        const QString path = QString::fromLatin1(first.value(1)).section(QLatin1Char('?'), 0, 0);
+        m_buffers.remove(s);
+        requests << method + QLatin1Char(' ') + path;
+        answer(s, method, path);
+    }
+
+    void answer(QTcpSocket *s, const QString &method, const QString &path)
+    {
+        auto reply = [s](const QByteArray &status, const QByteArray &body) {
+            s->write("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                     + "\r\nConnection: close\r\n\r\n" + body);
+            s->disconnectFromHost();
+        };
+        if (method != u"GET" && method != u"OPTIONS")
+            reply("200 OK", "{}");   // logged above: the tests assert it never came
+        else if (path == u"/cluster")
+            clusterFails ? reply("500 Internal Server Error", "{\"error\": \"recorded failure\"}") : reply("200 OK", readFixture(clusterFixture));
+        else if (path == u"/config")
+            reply("200 OK", readFixture(QStringLiteral("patroni/config.json")));
+        else if (path == u"/history")
+            reply("200 OK", readFixture(QStringLiteral("patroni/history.json")));
+        else if (path == u"/patroni" || path == u"/primary")
+            reply("200 OK", readFixture(QStringLiteral("patroni/patroni-leader.json")));
+        else
+            reply("404 Not Found", "{}");
+    }
+
+    QList<QTcpServer *> m_servers;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
 } // namespace
 
 class TestActions : public QObject {
@@ -165,6 +268,159 @@ private slots:
         QCOMPARE(banner.text().contains(u"actions off — enable in the profile editor"), kind != u"lab");
         if (kind == u"production")
             QVERIFY(banner.text().contains(u"font-weight:800"));
+    }
+
+    // A profile without kind: is production with actions off, and the banner says it assumed so.
+    void missingKindIsProductionInTheBanner()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("nokind.yaml"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name: nokind\npatroni: [\"http://127.0.0.1:1\"]\n");
+        f.close();
+        app::Application::Options options;
+        options.profile = path;
+        options.pollIntervalMs = 60000;
+        app::Application application(options);
+        auto *w = application.window();
+        QCOMPARE(application.profile().kind, svc::Profile::Kind::Production);
+        QCOMPARE(w->banner()->color(), views::EnvironmentBanner::kindColor(QStringLiteral("production")));
+        QVERIFY2(w->banner()->text().contains(u"kind not set — treated as production"), qPrintable(w->banner()->text()));
+        QVERIFY(w->banner()->text().contains(u"actions off"));
+        QVERIFY(!w->actions()->action(views::ActionMenu::Entry::Switchover)->isEnabled());
+        shoot(w, QStringLiteral("actions-window-kind-not-set.png"));
+        // A profile that names its kind says nothing of the sort.
+        views::EnvironmentBanner banner;
+        banner.setProfile(QStringLiteral("prod"), QStringLiteral("production"), false, {});
+        QVERIFY(!banner.text().contains(u"kind not set"));
+    }
+
+    // Send pressed, and the cluster cannot be read right before sending: refused, nothing sent,
+    // the reason in the dialog and in the journal.
+    void failedFreshReadRefusesAndSendsNothing()
+    {
+        RecordedPatroni api;
+        QTemporaryDir dir;
+        app::Application::Options options;
+        options.profile = api.profile(dir);
+        options.pollIntervalMs = 60000;
+        app::Application application(options);
+        const QString journal = dir.filePath(QStringLiteral("journal.jsonl"));
+        application.actions()->setJournalPath(journal);
+        auto *dialog = application.actions()->openAction(ActionKind::Pause);
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog->sendButton()->isEnabled(), qPrintable(dialog->problemsLabel()->text()), 10000);
+        QVERIFY(!dialog->confirmField()->isVisibleTo(dialog));   // a lab: no typed name for a pause
+
+        api.clusterFails = true;
+        QSignalSpy finished(application.actions(), &app::ActionController::actionFinished);
+        QTest::mouseClick(dialog->sendButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1 || !api.unsafeRequests().isEmpty(), 10000);
+        QCOMPARE(api.unsafeRequests(), QStringList{});
+        QVERIFY(api.requests.contains(u"GET /cluster"));
+        const auto out = finished[0][0].value<svc::ActionOutcome>();
+        QCOMPARE(out.result, svc::ActionOutcome::Result::Refused);
+        QVERIFY2(out.summary.contains(u"not sent") && out.summary.contains(u"HTTP 500"), qPrintable(out.summary));
+        const QString shown = dialog->progress()->outcomeLabel()->text();
+        QVERIFY2(shown.contains(u"REFUSED") && shown.contains(u"could not be read right before sending"), qPrintable(shown));
+        QTest::qWait(300);   // nothing trickles out later either
+        QCOMPARE(api.unsafeRequests(), QStringList{});
+        const auto entries = svc::Journal(journal).read();
+        QVERIFY(entries);
+        QCOMPARE(entries.value().size(), 1);
+        QCOMPARE(entries.value()[0].value(u"outcome").toObject().value(u"result").toString(), QStringLiteral("refused"));
+        QVERIFY(entries.value()[0].value(u"requests").toArray().isEmpty());
+        shoot(dialog, QStringLiteral("actions-refused-fresh-read-failed.png"));
+    }
+
+    // Send pressed for a replica's restart, and that member became the leader meanwhile: the
+    // fresh pre-flight wants the cluster name typed, so the dialog comes back asking for it and
+    // nothing is sent until it is typed.
+    void becameLeaderAsksForTheTypedName()
+    {
+        RecordedPatroni api;
+        QTemporaryDir dir;
+        app::Application::Options options;
+        options.profile = api.profile(dir);
+        options.pollIntervalMs = 60000;
+        app::Application application(options);
+        application.actions()->setJournalPath(dir.filePath(QStringLiteral("journal.jsonl")));
+        // Opened before the first /cluster answer arrived: pg1 stays the target once it is listed.
+        auto *dialog = application.actions()->openAction(ActionKind::Restart, QStringLiteral("pg1"));
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog->sendButton()->isEnabled(), qPrintable(dialog->sendButton()->toolTip()), 10000);
+        QCOMPARE(dialog->memberPicker()->currentData().toString(), QStringLiteral("pg1"));
+        QVERIFY(!dialog->confirmField()->isVisibleTo(dialog));   // pg1 is a replica on a lab profile
+
+        api.clusterFixture = QStringLiteral("patroni/cluster-after-switchover.json");   // pg1 leads now
+        QTest::mouseClick(dialog->sendButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->changedLabel()->isVisibleTo(dialog) || !api.unsafeRequests().isEmpty(), 10000);
+        QCOMPARE(api.unsafeRequests(), QStringList{});
+        QVERIFY(!dialog->isSent());
+        const QString changed = dialog->changedLabel()->text();
+        QVERIFY2(changed.contains(u"Not sent") && changed.contains(u"must be typed now") && changed.contains(u"pg1 is the leader"),
+                 qPrintable(changed));
+        QVERIFY(dialog->confirmField()->isVisibleTo(dialog));
+        QVERIFY(dialog->confirmReasonLabel()->isVisibleTo(dialog));
+        QVERIFY(dialog->confirmReasonLabel()->text().contains(u"pg1 is the leader"));
+        QVERIFY(!dialog->sendButton()->isEnabled());
+        QVERIFY(dialog->sendButton()->toolTip().contains(u"demo"));
+        shoot(dialog, QStringLiteral("actions-confirm-again-became-leader.png"));
+        QTest::qWait(300);
+        QCOMPARE(api.unsafeRequests(), QStringList{});
+
+        // Typed: the next fresh read agrees with what is shown, and the restart goes out.
+        QTest::keyClicks(dialog->confirmField(), QStringLiteral("demo"));
+        QVERIFY2(dialog->sendButton()->isEnabled(), qPrintable(dialog->sendButton()->toolTip()));
+        QTest::mouseClick(dialog->sendButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(api.unsafeRequests(), QStringList{QStringLiteral("POST /restart")}, 15000);
+        QVERIFY(!dialog->changedLabel()->isVisibleTo(dialog));
+    }
+
+    // The CLI asks on a terminal and then reads the cluster again before sending: a failed read
+    // refuses, and a fresh pre-flight that asks more asks again. `script` gives it a terminal.
+    void cliRereadsAfterConfirmation_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        QTest::addColumn<bool>("readFails");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("read fails") << QStringList{QStringLiteral("pause")} << true << "could not be read right before sending";
+        QTest::newRow("became leader") << QStringList{QStringLiteral("restart"), QStringLiteral("pg1")} << false
+                                       << "Type the cluster name (demo) to confirm — pg1 is the leader";
+    }
+    void cliRereadsAfterConfirmation()
+    {
+        QFETCH(QStringList, command);
+        QFETCH(bool, readFails);
+        QFETCH(QString, mentions);
+        if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
+            QSKIP("util-linux script(1) is not installed: the CLI asks only on a terminal");
+        RecordedPatroni api;
+        QTemporaryDir dir;
+        QStringList cli{QStringLiteral(PGHA_CLI)};
+        cli << command << QStringLiteral("--profile") << api.profile(dir) << QStringLiteral("--journal")
+            << dir.filePath(QStringLiteral("journal.jsonl"));
+        for (auto &a : cli)
+            a = QLatin1Char('\'') + a + QLatin1Char('\'');   // our own paths: no quote inside
+        QProcess p;
+        QByteArray seen;
+        connect(&p, &QProcess::readyReadStandardOutput, &p, [&] { seen += p.readAllStandardOutput(); });
+        p.start(QStringLiteral("script"), {QStringLiteral("-qec"), cli.join(QLatin1Char(' ')), QStringLiteral("/dev/null")});
+        QTRY_VERIFY2_WITH_TIMEOUT(seen.contains("[y/N]"), seen.constData(), 10000);
+        if (readFails)
+            api.clusterFails = true;
+        else
+            api.clusterFixture = QStringLiteral("patroni/cluster-after-switchover.json");
+        p.write("y\n");
+        if (!readFails) {
+            QTRY_VERIFY2_WITH_TIMEOUT(seen.contains(mentions.toUtf8()) || !api.unsafeRequests().isEmpty(), seen.constData(), 10000);
+            QVERIFY2(seen.contains("must be typed now"), seen.constData());
+            p.write("not-the-name\n");
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning || !api.unsafeRequests().isEmpty(), 15000);
+        QCOMPARE(api.unsafeRequests(), QStringList{});
+        QVERIFY2(p.exitCode() != 0, seen.constData());
+        QVERIFY2(seen.contains(mentions.toUtf8()), seen.constData());
+        QVERIFY2(seen.contains("nothing sent") || seen.contains("not sent"), seen.constData());
     }
 
     void actionsOffSayWhy()
@@ -480,6 +736,15 @@ private slots:
         QVERIFY(editor.errorLabel()->isVisibleTo(&editor));
         QCOMPARE(readAll(file), yaml);
         shoot(&editor, QStringLiteral("actions-profile-editor-error.png"));
+
+        // A URL with user:password@ is refused on the form, without echoing the password.
+        editor.setPage(views::ProfileEditorDialog::Page::Form);
+        editor.patroniField()->setPlainText(QStringLiteral("db1 https://admin:s3cret-url@10.0.0.11:8008"));
+        QVERIFY(!editor.save());
+        QVERIFY2(editor.errorLabel()->text().contains(u"credentials never go into a URL"), qPrintable(editor.errorLabel()->text()));
+        QVERIFY(!editor.errorLabel()->text().contains(u"s3cret-url"));
+        QCOMPARE(readAll(file), yaml);
+        editor.setPage(views::ProfileEditorDialog::Page::Yaml);
 
         // A password in the YAML is refused too, with its line.
         editor.yamlEditor()->setPlainText(QString::fromUtf8(yaml) + QStringLiteral("password: oops\n"));

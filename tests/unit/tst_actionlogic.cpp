@@ -243,6 +243,72 @@ private slots:
         QVERIFY(!runPreflight(r, context(normal())).allowed);
     }
 
+    // What a fresh pre-flight right before sending asks beyond the confirmed one: each row is a
+    // change between the cluster the operator confirmed and the one read just before sending.
+    void newRequirementsBeforeSending_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QStringList>("members");
+        QTest::addColumn<QString>("freshFixture");
+        QTest::addColumn<bool>("freshPaused");
+        QTest::addColumn<QStringList>("mentions");   // empty: nothing new, send
+        QTest::newRow("nothing changed") << int(ActionKind::Restart) << QStringList{QStringLiteral("pg1")}
+                                         << QStringLiteral("cluster-normal.json") << false << QStringList{};
+        QTest::newRow("target became the leader") << int(ActionKind::Restart) << QStringList{QStringLiteral("pg1")}
+                                                  << QStringLiteral("cluster-after-switchover.json") << false
+                                                  << QStringList{QStringLiteral("must be typed now"), QStringLiteral("pg1 is the leader")};
+        QTest::newRow("paused meanwhile: new blocker") << int(ActionKind::Pause) << QStringList{}
+                                                       << QStringLiteral("cluster-normal.json") << true
+                                                       << QStringList{QStringLiteral("refused now: the cluster is already paused")};
+        QTest::newRow("leader moved: another request") << int(ActionKind::Pause) << QStringList{}
+                                                       << QStringLiteral("cluster-after-switchover.json") << false
+                                                       << QStringList{QStringLiteral("the request changed: now PATCH https://127.0.0.1:8008/config")};
+        QTest::newRow("restart of every member, leader moved") << int(ActionKind::Restart) << QStringList{}
+                                                               << QStringLiteral("cluster-after-switchover.json") << false
+                                                               << QStringList{};   // the leader was a target before too
+    }
+    void newRequirementsBeforeSending()
+    {
+        QFETCH(int, kind);
+        QFETCH(QStringList, members);
+        QFETCH(QString, freshFixture);
+        QFETCH(bool, freshPaused);
+        QFETCH(QStringList, mentions);
+        const QList<MemberApi> apis{{QStringLiteral("pg1"), QUrl(QStringLiteral("https://127.0.0.1:8008"))},
+                                    {QStringLiteral("pg2"), QUrl(QStringLiteral("https://127.0.0.1:8009"))},
+                                    {QStringLiteral("pg3"), QUrl(QStringLiteral("https://127.0.0.1:8010"))}};
+        ActionRequest r;
+        r.kind = ActionKind(kind);
+        r.members = members;
+        const auto before = normal();
+        auto fresh = parsePatroniCluster(readFixture(QStringLiteral("patroni/") + freshFixture)).value();
+        fresh.paused = freshPaused;
+        const auto confirmed = runPreflight(completeRequest(r, before), context(before));
+        QVERIFY(confirmed.allowed);
+        const auto now = runPreflight(completeRequest(r, fresh), context(fresh));
+        const QStringList changes = newRequirements(confirmed, now, buildCalls(completeRequest(r, before), before, apis).value(),
+                                                    buildCalls(completeRequest(r, fresh), fresh, apis).value());
+        QCOMPARE(changes.isEmpty(), mentions.isEmpty());
+        for (const auto &m : mentions)
+            QVERIFY2(changes.join(u'\n').contains(m), qPrintable(changes.join(u'\n')));
+    }
+
+    // Credentials in a URL never reach a call, a curl line or the journal.
+    void noCredentialsInCallsOrCurl()
+    {
+        const auto c = normal();
+        const QList<MemberApi> apis{{QStringLiteral("pg3"), QUrl(QStringLiteral("https://admin:s3cret@127.0.0.1:8010"))}};
+        ActionRequest pause;
+        pause.kind = ActionKind::Pause;
+        const auto calls = buildCalls(pause, c, apis).value();
+        QCOMPARE(calls[0].url.toString(), QStringLiteral("https://127.0.0.1:8010/config"));
+        PatroniCall handMade = calls[0];
+        handMade.url = QUrl(QStringLiteral("https://admin:s3cret@127.0.0.1:8010/config"));
+        const QString curl = curlCommand(handMade, QStringLiteral("ops"));
+        QVERIFY2(!curl.contains(u"s3cret") && !curl.contains(u"admin"), qPrintable(curl));
+        QVERIFY(curl.endsWith(u"https://127.0.0.1:8010/config"));
+    }
+
     void callsAndTheirEquivalents()
     {
         const auto c = normal();

@@ -174,6 +174,91 @@ private slots:
         QVERIFY(!p.error().message.contains(u"hunter2"));
     }
 
+    // A profile that names no kind is production with actions off, and says it assumed so; only
+    // `kind: lab` and the built-in lab are labs.
+    void missingKindMeansProduction_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<bool>("assumed");
+        QTest::addColumn<bool>("actions");
+        QTest::newRow("no kind") << QByteArray("name: x\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Production) << true << false;
+        QTest::newRow("no kind, actions asked for") << QByteArray("patroni: [\"http://a:1\"]\nactions_enabled: true\n")
+                                                    << int(Profile::Kind::Production) << true << true;
+        QTest::newRow("kind lab") << QByteArray("kind: lab\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Lab) << false << true;
+        QTest::newRow("kind staging") << QByteArray("kind: staging\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Staging) << false << false;
+        QTest::newRow("kind production") << QByteArray("kind: production\npatroni: [\"http://a:1\"]\n") << int(Profile::Kind::Production)
+                                         << false << false;
+    }
+    void missingKindMeansProduction()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(int, kind);
+        QFETCH(bool, assumed);
+        QFETCH(bool, actions);
+        const auto p = parseProfile(yaml, QStringLiteral("k.yaml"));
+        QVERIFY2(p.ok(), qPrintable(p.ok() ? QString() : p.error().toString()));
+        QCOMPARE(int(p.value().kind), kind);
+        QCOMPARE(p.value().kindAssumed, assumed);
+        QCOMPARE(p.value().actionsEnabled, actions);
+        // Saved again, the kind is written out: no longer assumed.
+        const auto again = parseProfile(serialiseProfile(p.value()), QStringLiteral("k.yaml"));
+        QVERIFY(again.ok());
+        QCOMPARE(int(again.value().kind), kind);
+        QVERIFY(!again.value().kindAssumed);
+    }
+
+    void builtInLabKeepsKindLab()
+    {
+        QTemporaryDir dir;
+        const auto p = resolveProfile(QStringLiteral("lab"), dir.path());
+        QVERIFY(p.ok());
+        QCOMPARE(p.value().kind, Profile::Kind::Lab);
+        QVERIFY(!p.value().kindAssumed);
+        QVERIFY(p.value().actionsEnabled);
+    }
+
+    // A URL with user:password@ is refused wherever it sits in the file, with line and column,
+    // and the error never repeats the password.
+    void credentialsInUrlsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QString>("position");
+        QTest::newRow("patroni, user and password") << QByteArray("kind: staging\npatroni: [\"https://admin:hunter2@10.0.0.1:8008\"]\n")
+                                                    << "line 2, column 11";
+        QTest::newRow("patroni {name, url}") << QByteArray("patroni:\n  - {name: pg1, url: \"http://admin:hunter2@h:8008\"}\n")
+                                             << "line 2, column 22";
+        QTest::newRow("etcd") << QByteArray("patroni: [\"http://a:1\"]\netcd:\n  - http://root:hunter2@e:2379\n") << "line 3, column 5";
+        QTest::newRow("haproxy_stats") << QByteArray("patroni: [\"http://a:1\"]\nhaproxy_stats: http://stats:hunter2@h:7000/stats\n")
+                                       << "line 2, column 16";
+        QTest::newRow("postgres") << QByteArray("patroni: [\"http://a:1\"]\npostgres: [\"postgresql://app:hunter2@db:5432\"]\n")
+                                  << "line 2, column 12";
+        QTest::newRow("metrics") << QByteArray("patroni: [\"http://a:1\"]\nmetrics:\n  - url: http://m:hunter2@x:9187/metrics\n    name: m\n")
+                                 << "line 3, column 10";
+        QTest::newRow("user only") << QByteArray("patroni: [\"http://hunter2@a:1\"]\n") << "line 1, column 11";
+    }
+    void credentialsInUrlsAreRefused()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QString, position);
+        const auto p = parseProfile(yaml, QStringLiteral("cred.yaml"));
+        QVERIFY(!p.ok());
+        const QString text = p.error().toString();
+        QVERIFY2(text.startsWith(QStringLiteral("cred.yaml: ") + position), qPrintable(text));
+        QVERIFY2(text.contains(u"credentials never go into a URL"), qPrintable(text));
+        QVERIFY2(!text.contains(u"hunter2"), qPrintable(text));
+        QVERIFY2(text.contains(u"keychain"), qPrintable(text));
+    }
+
+    void urlCredentialsProblemNamesTheUrlWithoutThem()
+    {
+        QVERIFY(urlCredentialsProblem(QUrl(QStringLiteral("https://10.0.0.1:8008"))).isEmpty());
+        const QString why = urlCredentialsProblem(QUrl(QStringLiteral("https://admin:secret@10.0.0.1:8008")));
+        QVERIFY(why.contains(u"https://10.0.0.1:8008"));
+        QVERIFY(why.contains(u"user name and password"));
+        QVERIFY(!why.contains(u"secret@") && !why.contains(u"admin"));
+    }
+
     void labProfileWithRestSecurity()
     {
         LabConfig config;
