@@ -7,6 +7,7 @@
 #include "core/wholenumber.h"
 #include "etcd/etcdtypes.h"
 #include "fixture.h"
+#include "memberformat.h"
 #include "patroni/patroniparser.h"
 #include "pg/pgobservation.h"
 
@@ -90,6 +91,26 @@ private slots:
         QFETCH(QString, in);
         QFETCH(qint64, expected);
         QCOMPARE(wholeNumber<qint64>(in).value_or(kUnset), expected);
+    }
+
+    // A /metrics byte figure or a chart's maximum, as the views show it.
+    void measuredBytes_data()
+    {
+        QTest::addColumn<double>("in");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("1e308") << 1e308 << "1e+308 B";
+        QTest::newRow("-1e308") << -1e308 << "-1e+308 B";
+        QTest::newRow("NaN") << std::numeric_limits<double>::quiet_NaN() << "nan B";
+        QTest::newRow("9.3e18") << 9.3e18 << "9.3e+18 B";
+        QTest::newRow("2 MiB") << 2097152.0 << "2.0 MiB";
+        QTest::newRow("512") << 512.0 << "512 B";
+    }
+
+    void measuredBytes()
+    {
+        QFETCH(double, in);
+        QFETCH(QString, expected);
+        QCOMPARE(pgha::models::measuredBytesText(in), expected);
     }
 
     // --- each parser, on a recording with one number replaced ------------------------------
