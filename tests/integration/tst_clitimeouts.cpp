@@ -105,6 +105,7 @@ class TestCliTimeouts : public QObject {
         r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
         r.out = QString::fromUtf8(p.readAllStandardOutput());
         r.err = QString::fromUtf8(p.readAllStandardError());
+        qInfo("pgha %s: exit %d after %lld ms", qPrintable(args.first()), r.exitCode, static_cast<long long>(r.elapsedMs));
         return r;
     }
 
