@@ -144,6 +144,10 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
             }
     });
     connect(m_metricsPoller, &svc::MetricsPoller::scraped, this, &ClusterObserver::onMetrics);
+    connect(m_metricsPoller, &svc::EndpointPoller::roundFinished, this, [this] {
+        m_metricsRoundOpen = false;
+        applyMetricsEndpoints();
+    });
     connect(m_pgpoolPoller, &svc::PgpoolPoller::observed, this, [this](const svc::PgpoolObservation &o) {
         for (const auto &e : diffPgpool(m_pgpools.value(o.name), o))
             record(e);
@@ -192,6 +196,20 @@ void ClusterObserver::onDiscovered(const QStringList &names)
         record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("patroni"), ClusterEvent::Severity::Info,
                 QStringLiteral("member-discovered"), name,
                 tr("found %1 through /cluster (not in the profile); now polling its REST API").arg(name)});
+    m_metricsEndpointsDue = true;
+    // Replacing the list under a round in flight would leave that round unfinished forever
+    // (its replies belong to the old list): `pgha status`, waiting for one round of every
+    // source, never returned once discovery found a member while /metrics pages were loading.
+    // A running poller may be mid-round at any time, so the new list waits for a round's end.
+    if (!m_metricsRoundOpen && !m_metricsPoller->isActive())
+        applyMetricsEndpoints();
+}
+
+void ClusterObserver::applyMetricsEndpoints()
+{
+    if (!m_metricsEndpointsDue)
+        return;
+    m_metricsEndpointsDue = false;
     m_metricsPoller->setEndpoints(metricsEndpoints());
 }
 
@@ -229,6 +247,7 @@ void ClusterObserver::onHealth(const svc::SourceHealth &h)
 void ClusterObserver::setProfile(const svc::Profile &profile)
 {
     stop();
+    m_metricsEndpointsDue = false;
     m_profile = profile;
     m_lastCluster = {};
     m_haproxy = {};
@@ -296,20 +315,26 @@ void ClusterObserver::setIntervalMs(int ms)
 
 void ClusterObserver::start()
 {
-    for (svc::EndpointPoller *p : activePollers())
+    for (svc::EndpointPoller *p : activePollers()) {
+        m_metricsRoundOpen |= p == m_metricsPoller;   // before: a round may end at once
         p->start();
+    }
 }
 
 void ClusterObserver::stop()
 {
     for (svc::EndpointPoller *p : allPollers())
         p->stop();
+    m_metricsRoundOpen = false;   // a stopped poller has no round in flight
+    applyMetricsEndpoints();
 }
 
 void ClusterObserver::pollOnce()
 {
-    for (svc::EndpointPoller *p : activePollers())
+    for (svc::EndpointPoller *p : activePollers()) {
+        m_metricsRoundOpen |= p == m_metricsPoller;
         p->pollOnce();
+    }
 }
 
 QList<svc::EndpointPoller *> ClusterObserver::allPollers() const

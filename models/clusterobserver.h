@@ -96,6 +96,7 @@ private:
     void onHealth(const svc::SourceHealth &h);
     void onMetrics(const QString &label, const svc::MetricsDigest &digest);
     void onDiscovered(const QStringList &names);
+    void applyMetricsEndpoints();
     void voteThroughPgBouncer();
     QList<svc::EndpointPoller::Endpoint> metricsEndpoints() const;
 
@@ -128,6 +129,10 @@ private:
     svc::Profile m_profile;
     QHash<QString, svc::SourceHealth> m_lastHealth;
     qint64 m_lagThreshold = kDefaultLagThresholdBytes;
+    // A poller whose endpoint list is replaced mid-round drops that round without finishing
+    // it, so the metrics list that discovery grows waits for the round in flight to end.
+    bool m_metricsRoundOpen = false;
+    bool m_metricsEndpointsDue = false;
 };
 
 } // namespace pgha::models

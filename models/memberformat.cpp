@@ -1,5 +1,7 @@
 #include "memberformat.h"
 
+#include "core/wholenumber.h"
+
 namespace pgha::models {
 
 using svc::MemberLag;
@@ -41,6 +43,13 @@ QString bytesText(qint64 bytes)
     }
     return unit == 0 ? QStringLiteral("%1 B").arg(bytes)
                      : QStringLiteral("%1 %2").arg(v, 0, 'f', v < 10 ? 1 : 0).arg(QLatin1String(units[unit]));
+}
+
+QString measuredBytesText(double bytes)
+{
+    if (const auto whole = svc::wholeNumber<qint64>(bytes))
+        return bytesText(*whole);
+    return QStringLiteral("%1 B").arg(bytes, 0, 'g', 6);
 }
 
 QString lagText(const svc::PatroniMember &m)

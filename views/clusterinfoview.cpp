@@ -16,7 +16,7 @@ constexpr int kMaxHistoryRows = 20;
 QString figureText(const svc::MetricsFigure &f)
 {
     if (f.unit == u"B")
-        return models::bytesText(static_cast<qint64>(f.value));
+        return models::measuredBytesText(f.value);
     if (f.unit == u"s" && f.key.endsWith(u"_s"))
         return QStringLiteral("%1 ms").arg(f.value * 1000, 0, 'f', 1);
     return QString::number(f.value, 'g', 10);

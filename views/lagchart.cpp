@@ -125,7 +125,7 @@ void LagChart::redrawAt(qint64 nowMs)
     if (m_seconds)
         m_chart->setRange(from, nowMs, yMax, tr("seconds (max %1 s)").arg(yMax, 0, 'f', 3), 0.1);
     else
-        m_chart->setRange(from, nowMs, yMax, tr("bytes (max %1)").arg(models::bytesText(static_cast<qint64>(yMax))));
+        m_chart->setRange(from, nowMs, yMax, tr("bytes (max %1)").arg(models::measuredBytesText(yMax)));
 }
 
 int LagChart::pointCount() const

@@ -38,7 +38,7 @@ void appendMetrics(QList<std::pair<QString, QString>> &rows, const QString &labe
     for (const auto &f : d.figures) {
         QString value = QString::number(f.value, 'g', 10);
         if (f.unit == u"B")
-            value = models::bytesText(static_cast<qint64>(f.value));
+            value = models::measuredBytesText(f.value);
         else if (f.unit == u"s" && f.key.endsWith(u"_s"))
             value = QStringLiteral("%1 ms").arg(f.value * 1000, 0, 'f', 1);
         rows.append({QStringLiteral("%1: %2").arg(label, f.label), value});

@@ -2,6 +2,8 @@
 // over the same ActionRunner the console uses — pre-flight in words, a confirmation (typed on a
 // terminal, refused without one unless --yes), then the outcome followed to convergence.
 #include "clicontext.h"
+#include "sourcedeadline.h"
+#include "terminalinput.h"
 
 #include "actions/actiontarget.h"
 #include "actions/configpatch.h"
@@ -17,9 +19,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
-
-#include <cstdio>
-#include <unistd.h>
 
 using namespace pgha::svc;
 
@@ -41,22 +40,10 @@ struct Options {
             {QStringLiteral("journal"), QStringLiteral("Journal file (default: %1).").arg(Journal::defaultPath()), QStringLiteral("file")},
             {QStringLiteral("no-probe"), QStringLiteral("Do not write through the read-write entry point to measure the write gap.")},
             {QStringLiteral("probe"), QStringLiteral("Measure the write gap on a staging/production profile too (creates table pgha_probe).")},
+            timeoutOption(),
         });
     }
 };
-
-bool stdinIsTerminal()
-{
-    return ::isatty(STDIN_FILENO) == 1;
-}
-
-QString readLine()
-{
-    char buf[512];
-    if (!std::fgets(buf, sizeof buf, stdin))
-        return {};
-    return QString::fromLocal8Bit(buf).trimmed();
-}
 
 QDateTime parseAt(const QString &text, QString *error)
 {
@@ -110,14 +97,30 @@ void printPreflight(CliContext &ctx, const ActionRequest &r, const Preflight &p,
     ctx.err.flush();
 }
 
+// What a fresh read that ran out of time was waiting for: the keychain, or every REST API.
+QString freshReadTimeout(const ActionTarget &target, bool securityReady, int timeoutMs, const QString &reading)
+{
+    if (!securityReady)
+        return QStringLiteral("the keychain did not answer within %1 s (--timeout) when asked for the Patroni REST password — "
+                              "is a Secret Service (e.g. gnome-keyring) running for this session?")
+                .arg(timeoutMs / 1000);
+    QStringList apis;
+    for (const auto &a : target.apis)
+        apis.append(QStringLiteral("%1 (%2)").arg(a.name, a.base.toString()));
+    return QStringLiteral("no Patroni REST API answered %1 within %2 s (--timeout); asked: %3 — check that Patroni runs and "
+                          "the profile's patroni: URLs")
+            .arg(reading).arg(timeoutMs / 1000).arg(apis.isEmpty() ? QStringLiteral("none in the profile") : apis.join(QStringLiteral(", ")));
+}
+
 QString ms(qint64 v)
 {
     return v < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(double(v) / 1000.0, 0, 'f', 2);
 }
 
 // Sets the HTTP client's credentials and TLS trust for the profile, reading the REST password
-// from the lab's state file or the keychain (or asking on a terminal); then calls `ready`.
-void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, std::function<void()> ready)
+// from the lab's state file or the keychain (or asking on a terminal, or reading the first line
+// of stdin when it is a pipe, within `timeoutMs`); then calls `ready`.
+void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, int timeoutMs, std::function<void()> ready)
 {
     auto apply = [&http, profile, ready](const ProfilePasswords &pw) {
         for (const auto &o : httpSecurityForProfile(profile, pw))
@@ -130,17 +133,21 @@ void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, std
         return;
     }
     auto *store = new KeychainSecretStore(&http);
-    store->read(secretKey(profile.name, QStringLiteral("patroni-rest")), &http, [&ctx, apply, profile](const Result<QString> &r) {
+    store->read(secretKey(profile.name, QStringLiteral("patroni-rest")), &http, [&ctx, apply, profile, timeoutMs](const Result<QString> &r) {
         ProfilePasswords pw;
         if (r) {
             pw.patroniRest = r.value();
         } else if (stdinIsTerminal()) {
             ctx.out << "Patroni REST password for " << profile.patroniRest.username << " (not in the keychain: " << r.error().message
                     << "): " << Qt::flush;
-            pw.patroniRest = readLine();
+            pw.patroniRest = readSecretLine();
         } else {
-            ctx.err << "pgha: no Patroni REST password for " << profile.patroniRest.username << ": " << r.error().toString()
-                    << " — store it with the console's profile editor; unsafe REST calls will get 401\n";
+            bool got = false;
+            pw.patroniRest = readSecretLine(&got, timeoutMs);
+            if (!got || pw.patroniRest.isEmpty())
+                ctx.err << "pgha: no Patroni REST password for " << profile.patroniRest.username << ": " << r.error().toString()
+                        << ", and stdin (not a terminal) gave no line within " << timeoutMs / 1000
+                        << " s — store it with the console's profile editor, or pipe it in; unsafe REST calls will get 401\n";
         }
         apply(pw);
     });
@@ -149,6 +156,9 @@ void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, std
 int runAction(CliContext &ctx, Options &o, const QStringList &args, std::function<Result<ActionRequest>(const QStringList &)> makeRequest)
 {
     o.parser.process(args);
+    const auto timeoutMs = timeoutMsFrom(o.parser, ctx);
+    if (!timeoutMs)
+        return Usage;
     auto request = makeRequest(o.parser.positionalArguments());
     if (!request) {
         ctx.err << "pgha: " << request.error().toString() << "\n";
@@ -179,7 +189,18 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
         return entry;
     };
 
+    // The fresh read (keychain, then GET /cluster and /config) has a deadline; what follows the
+    // action to convergence has its own.
+    QTimer freshRead;
+    freshRead.setSingleShot(true);
+    bool securityReady = false;
+    QObject::connect(&freshRead, &QTimer::timeout, [&] {
+        ctx.err << "pgha: " << freshReadTimeout(target, securityReady, *timeoutMs, QStringLiteral("GET /cluster and /config"))
+                << "; nothing sent\n";
+        QCoreApplication::exit(Failed);
+    });
     QObject::connect(&runner, &ActionRunner::prepareFailed, [&](const QString &error) {
+        freshRead.stop();
         ctx.err << "pgha: " << error << "\n";
         QCoreApplication::exit(Failed);
     });
@@ -209,10 +230,10 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
             ctx.out << "Type the cluster name (" << p.confirmText << ") to confirm"
                     << (p.confirmReasons.isEmpty() ? QString() : QStringLiteral(" — ") + p.confirmReasons.join(QStringLiteral("; ")))
                     << ": " << Qt::flush;
-            confirmed = readLine() == p.confirmText;
+            confirmed = readAnswerLine() == p.confirmText;
         } else {
             ctx.out << "Send the " << actionName(runner.request().kind) << "? [y/N] " << Qt::flush;
-            confirmed = readLine().compare(u"y", Qt::CaseInsensitive) == 0;
+            confirmed = readAnswerLine().compare(u"y", Qt::CaseInsensitive) == 0;
         }
         if (!confirmed) {
             ctx.err << "pgha: not confirmed; nothing sent\n";
@@ -222,7 +243,12 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
         // The answer may have taken minutes: read the cluster again and send only what was confirmed.
         runner.sendConfirmed(request.value());
     };
-    QObject::connect(&runner, &ActionRunner::prepared, decide);
+    QObject::connect(&runner, &ActionRunner::prepared, [&](const Preflight &p) {
+        if (!freshRead.isActive())
+            return;   // too late: the deadline already ended the command
+        freshRead.stop();
+        decide(p);
+    });
     QObject::connect(&runner, &ActionRunner::confirmationOutdated, [&](const Preflight &fresh, const QStringList &changes) {
         ctx.err << "pgha: nothing sent — the cluster changed after you confirmed:\n";
         for (const auto &c : changes)
@@ -263,7 +289,12 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
         QCoreApplication::exit(out.ok() ? Ok : Failed);
     });
 
-    withSecurity(ctx, http, profile.value(), [&] { runner.prepare(request.value()); });
+    freshRead.start(*timeoutMs);
+    withSecurity(ctx, http, profile.value(), *timeoutMs, [&] {
+        securityReady = true;
+        freshRead.start(*timeoutMs);   // anew: a password typed at the prompt took its own time
+        runner.prepare(request.value());
+    });
     exitCode = QCoreApplication::exec();
     return exitCode;
 }
@@ -281,6 +312,9 @@ int runConfigShow(CliContext &ctx, const QStringList &args)
 {
     Options o(QStringLiteral("Show Patroni's dynamic configuration (GET /config)."));
     o.parser.process(args);
+    const auto timeoutMs = timeoutMsFrom(o.parser, ctx);
+    if (!timeoutMs)
+        return Usage;
     auto profile = resolveProfile(o.parser.value(QStringLiteral("profile")), LabConfig::defaultLabDir());
     if (!profile) {
         ctx.err << "pgha: " << profile.error().toString() << "\n";
@@ -289,7 +323,17 @@ int runConfigShow(CliContext &ctx, const QStringList &args)
     HttpClient http;
     const ActionTarget target = actionTargetFor(profile.value());
     int code = Failed;
-    withSecurity(ctx, http, profile.value(), [&] {
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    bool securityReady = false;
+    QObject::connect(&deadline, &QTimer::timeout, [&] {
+        ctx.err << "pgha: " << freshReadTimeout(target, securityReady, *timeoutMs, QStringLiteral("GET /config")) << "\n";
+        QCoreApplication::exit(Failed);
+    });
+    deadline.start(*timeoutMs);
+    withSecurity(ctx, http, profile.value(), *timeoutMs, [&] {
+        securityReady = true;
+        deadline.start(*timeoutMs);
         auto tryApi = std::make_shared<std::function<void(int)>>();
         *tryApi = [&, tryApi](int i) {
             if (i >= target.apis.size()) {
@@ -300,6 +344,8 @@ int runConfigShow(CliContext &ctx, const QStringList &args)
             QUrl url = target.apis[i].base;
             url.setPath(QStringLiteral("/config"));
             http.get(url, ActionRunner::kRestTimeoutMs, &http, [&, tryApi, i](const HttpResult &r) {
+                if (!deadline.isActive())
+                    return;   // the deadline already ended the command
                 const auto config = r.isSuccess() ? parsePatroniConfig(r.body) : Result<PatroniDynamicConfig>(makeError(r.error));
                 if (!config) {
                     (*tryApi)(i + 1);

@@ -1,5 +1,6 @@
 // `pgha status`: the members as the console shows them.
 #include "clicontext.h"
+#include "sourcedeadline.h"
 
 #include "clustermodel.h"
 #include "clusterobserver.h"
@@ -272,6 +273,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         {QStringLiteral("profile"), QStringLiteral("Profile name or YAML file (default: the built-in lab profile)."),
          QStringLiteral("NAME|FILE"), QStringLiteral("lab")},
         {QStringLiteral("json"), QStringLiteral("Print JSON.")},
+        timeoutOption(),
     });
     if (!parser.parse(args)) {
         ctx.err << "pgha: " << parser.errorText() << "\n\n" << parser.helpText();
@@ -279,6 +281,9 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
     }
     if (parser.isSet(QStringLiteral("help")))
         return ctx.out << parser.helpText(), Ok;
+    const auto timeoutMs = timeoutMsFrom(parser, ctx);
+    if (!timeoutMs)
+        return Usage;
 
     auto profile = resolveProfile(parser.value(QStringLiteral("profile")), LabConfig::defaultLabDir());
     if (!profile) {
@@ -288,18 +293,27 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
     HttpClient http;
     ClusterObserver observer(&http);
     observer.setProfile(profile.value());
-    // One round of every source, then report.
-    int pending = static_cast<int>(observer.activePollers().size());
+    // One round of every source, then report; whatever a source does, within the deadline.
     QString roundError;
-    for (EndpointPoller *p : observer.activePollers())
-        QObject::connect(p, &EndpointPoller::roundFinished, [&, p](bool, const QString &error) {
-            if (p == observer.patroni())
-                roundError = error;
-            if (--pending == 0)
-                QCoreApplication::quit();
-        });
+    QObject::connect(observer.patroni(), &EndpointPoller::roundFinished, [&](bool, const QString &error) { roundError = error; });
+    RoundDeadline deadline(&observer, *timeoutMs);
+    QObject::connect(&deadline, &RoundDeadline::finished, [] { QCoreApplication::quit(); });
+    QObject::connect(&deadline, &RoundDeadline::expired, [] { QCoreApplication::quit(); });
+    deadline.arm();
     QMetaObject::invokeMethod(&observer, &ClusterObserver::pollOnce, Qt::QueuedConnection);
     QCoreApplication::exec();
+    // Only a source that answered counts: a partial picture is reported, and fails the command.
+    const QStringList unanswered = deadline.unanswered();
+    observer.stop();
+    auto reportUnanswered = [&] {
+        if (unanswered.isEmpty())
+            return;
+        ctx.err << "pgha: " << unanswered.size() << " source(s) of profile \"" << profile.value().name << "\" did not answer"
+                << (deadline.complete() ? QString() : QStringLiteral(" within %1 s (--timeout)").arg(*timeoutMs / 1000)) << ":\n";
+        for (const QString &u : unanswered)
+            ctx.err << "  " << u << '\n';
+        ctx.err.flush();
+    };
     const std::optional<ClusterSnapshot> snapshot = observer.cluster()->rowCount() > 0
             ? std::optional<ClusterSnapshot>(observer.cluster()->snapshot()) : std::nullopt;
     const bool json = parser.isSet(QStringLiteral("json"));
@@ -315,7 +329,9 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                                        {QStringLiteral("latencyMs"), h.latencyMs},
                                        {QStringLiteral("error"), h.lastError}});
         QJsonObject root{{QStringLiteral("profile"), profile.value().name},
-                         {QStringLiteral("ok"), snapshot.has_value()},
+                         {QStringLiteral("ok"), snapshot.has_value() && unanswered.isEmpty()},
+                         {QStringLiteral("complete"), deadline.complete()},
+                         {QStringLiteral("unanswered"), QJsonArray::fromStringList(unanswered)},
                          {QStringLiteral("members"), members},
                          {QStringLiteral("sources"), sources},
                          {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
@@ -337,15 +353,17 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                                                              .toString(Qt::ISODateWithMs));
             root.insert(QStringLiteral("leader"), snapshot->leader() ? snapshot->leader()->name : QString());
         } else {
-            root.insert(QStringLiteral("error"), roundError);
+            root.insert(QStringLiteral("error"), roundError.isEmpty() ? QStringLiteral("no Patroni REST API answered") : roundError);
         }
         ctx.out << QJsonDocument(root).toJson(QJsonDocument::Indented);
         ctx.out.flush();
     }
     if (!snapshot) {
         if (!json)
-            ctx.err << "pgha: no Patroni REST API of profile \"" << profile.value().name << "\" answered: " << roundError
+            ctx.err << "pgha: no Patroni REST API of profile \"" << profile.value().name << "\" answered"
+                    << (roundError.isEmpty() ? QString() : QStringLiteral(": ") + roundError)
                     << "\n  → is the cluster running? For the lab: `pgha lab status`" << Qt::endl;
+        reportUnanswered();
         return Failed;
     }
     if (!json) {
@@ -395,12 +413,10 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
             ctx.out << "Pgpool-II " << p.name << ": " << nodes.join(QStringLiteral(" · ")) << '\n';
         }
         ctx.out << metricsLine(observer.metrics()) << '\n';
-        for (const auto &h : observer.sources()->sources())
-            if (!h.reachable)
-                ctx.out << "warning: " << h.label << " (" << h.url.toString() << ") unreachable: " << h.lastError << '\n';
         ctx.out.flush();
     }
-    return Ok;
+    reportUnanswered();
+    return unanswered.isEmpty() ? Ok : Failed;
 }
 
 } // namespace pgha::cli

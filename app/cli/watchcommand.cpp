@@ -1,6 +1,7 @@
 // `pgha watch`: the event timeline, streamed until interrupted.
 #include "clicontext.h"
 #include "signalwatcher.h"
+#include "sourcedeadline.h"
 
 #include "clusterobserver.h"
 #include "http/httpclient.h"
@@ -32,6 +33,7 @@ int runWatchCommand(CliContext &ctx, const QStringList &args)
          QStringLiteral("1000")},
         {QStringLiteral("duration"), QStringLiteral("Stop after this many seconds (default: until interrupted)."),
          QStringLiteral("S"), QStringLiteral("0")},
+        timeoutOption(),
     });
     if (!parser.parse(args)) {
         ctx.err << "pgha: " << parser.errorText() << "\n\n" << parser.helpText();
@@ -44,6 +46,9 @@ int runWatchCommand(CliContext &ctx, const QStringList &args)
         ctx.err << "pgha: --interval takes 250 to 10000 ms\n";
         return Usage;
     }
+    const auto timeoutMs = timeoutMsFrom(parser, ctx);
+    if (!timeoutMs)
+        return Usage;
     auto profile = resolveProfile(parser.value(QStringLiteral("profile")), LabConfig::defaultLabDir());
     if (!profile) {
         ctx.err << "pgha: " << profile.error().toString() << Qt::endl;
@@ -66,12 +71,25 @@ int runWatchCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&watcher, &app::SignalWatcher::interrupted, [] { QCoreApplication::quit(); });
     if (const int seconds = parser.value(QStringLiteral("duration")).toInt(); seconds > 0)
         QTimer::singleShot(seconds * 1000, [] { QCoreApplication::quit(); });
+    // Sources failing later are events on the timeline; a first round that never ends is not
+    // watching at all.
+    RoundDeadline firstRound(&observer, *timeoutMs);
+    QObject::connect(&firstRound, &RoundDeadline::expired, [&] {
+        ctx.out.flush();
+        ctx.err << "pgha: the first round of profile \"" << profile.value().name << "\" did not end within "
+                << *timeoutMs / 1000 << " s (--timeout); no answer from:\n";
+        for (const QString &u : firstRound.unanswered())
+            ctx.err << "  " << u << '\n';
+        ctx.err.flush();
+        QCoreApplication::exit(Failed);
+    });
     if (!json)
         ctx.err << "watching profile " << profile.value().name << " every " << interval << " ms; Ctrl-C to stop" << Qt::endl;
+    firstRound.arm();
     observer.start();
-    QCoreApplication::exec();
+    const int code = QCoreApplication::exec();
     observer.stop();
-    return Ok;
+    return code == Failed ? Failed : Ok;
 }
 
 } // namespace pgha::cli

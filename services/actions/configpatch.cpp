@@ -1,5 +1,7 @@
 #include "configpatch.h"
 
+#include "core/wholenumber.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -91,7 +93,7 @@ void diffInto(QList<ConfigChange> &out, const QString &prefix, const QJsonObject
 std::optional<qint64> intOf(const QJsonValue &v)
 {
     if (v.isDouble())
-        return static_cast<qint64>(v.toDouble());
+        return wholeNumber<qint64>(v.toDouble());
     bool ok = false;
     const qint64 n = v.toString().toLongLong(&ok);
     return ok ? std::optional<qint64>(n) : std::nullopt;
@@ -166,7 +168,7 @@ QString describeValue(const QJsonValue &v)
     if (v.isBool())
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     if (v.isDouble())
-        return QString::number(static_cast<qint64>(v.toDouble()));
+        return QString::number(v.toDouble(), 'g', 15);
     if (v.isString())
         return v.toString();
     return QString::fromUtf8(v.isObject() ? QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact)

@@ -1,5 +1,6 @@
 #include "chaos/chaosreport.h"
 
+#include "core/wholenumber.h"
 #include "export/csv.h"
 
 #include <QDir>
@@ -24,9 +25,7 @@ QJsonValue optionalMs(const std::optional<qint64> &v)
 
 std::optional<qint64> readOptional(const QJsonValue &v)
 {
-    if (v.isDouble())
-        return static_cast<qint64>(v.toDouble());
-    return std::nullopt;
+    return v.isDouble() ? wholeNumber<qint64>(v.toDouble()) : std::nullopt;
 }
 
 QString optionalText(const std::optional<qint64> &v)
@@ -183,7 +182,7 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     }
     for (const auto &v : o.value(QStringLiteral("leader_history")).toArray()) {
         const QJsonObject c = v.toObject();
-        r.leaderHistory.append({static_cast<qint64>(c.value(QStringLiteral("at_ms")).toDouble()), c.value(QStringLiteral("holder")).toString()});
+        r.leaderHistory.append({readOptional(c.value(QStringLiteral("at_ms"))).value_or(0), c.value(QStringLiteral("holder")).toString()});
     }
     const QJsonObject w = o.value(QStringLiteral("writes")).toObject();
     r.writes = {w.value(QStringLiteral("sent")).toInt(), w.value(QStringLiteral("acknowledged")).toInt(),
@@ -200,7 +199,8 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     r.rpo.acknowledged = rpo.value(QStringLiteral("acknowledged")).toInt();
     r.rpo.missing = rpo.value(QStringLiteral("missing")).toInt();
     for (const auto &v : rpo.value(QStringLiteral("missing_ids")).toArray())
-        r.rpo.missingIds.append(static_cast<qint64>(v.toDouble()));
+        if (const auto id = readOptional(v))
+            r.rpo.missingIds.append(*id);
     r.rpo.lsnGapBytes = readOptional(rpo.value(QStringLiteral("lsn_gap_bytes")));
     r.rpo.checkedOn = rpo.value(QStringLiteral("checked_on")).toString();
     r.rpo.note = rpo.value(QStringLiteral("note")).toString();
@@ -218,7 +218,7 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     r.error = o.value(QStringLiteral("error")).toString();
     for (const auto &v : o.value(QStringLiteral("events")).toArray()) {
         const QJsonObject e = v.toObject();
-        r.events.append({static_cast<qint64>(e.value(QStringLiteral("at_ms")).toDouble()),
+        r.events.append({readOptional(e.value(QStringLiteral("at_ms"))).value_or(0),
                          e.value(QStringLiteral("source")).toString(), e.value(QStringLiteral("text")).toString()});
     }
     return r;

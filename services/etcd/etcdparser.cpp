@@ -1,5 +1,7 @@
 #include "etcdtypes.h"
 
+#include "core/wholenumber.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -45,8 +47,9 @@ bool readInt64(const QJsonObject &o, QStringView key, qint64 *out)
         return true;
     }
     if (v.isDouble()) {
-        *out = static_cast<qint64>(v.toDouble());
-        return true;
+        const auto n = wholeNumber<qint64>(v.toDouble());
+        *out = n.value_or(0);
+        return n.has_value();
     }
     bool ok = false;
     *out = v.toString().toLongLong(&ok);
@@ -55,8 +58,10 @@ bool readInt64(const QJsonObject &o, QStringView key, qint64 *out)
 
 QString readId(const QJsonValue &v)
 {
+    // IDs are uint64 and arrive as strings; a number outside that range is no ID at all.
     if (v.isDouble())
-        return QString::number(static_cast<quint64>(v.toDouble()));
+        if (const auto id = wholeNumber<quint64>(v.toDouble()))
+            return QString::number(*id);
     return v.toString();
 }
 

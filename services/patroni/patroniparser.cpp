@@ -1,5 +1,7 @@
 #include "patroniparser.h"
 
+#include "core/wholenumber.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -89,12 +91,8 @@ Error fieldError(int index, const QString &field, const QJsonValue &v, const QSt
 // Integers arrive as JSON numbers; tolerate numeric strings too (some proxies re-encode).
 std::optional<qint64> toInt64(const QJsonValue &v)
 {
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        if (d >= -9.0e15 && d <= 9.0e15)
-            return static_cast<qint64>(d);
-        return std::nullopt;
-    }
+    if (v.isDouble())
+        return wholeNumber<qint64>(v.toDouble());
     if (v.isString()) {
         bool ok = false;
         const qint64 n = v.toString().toLongLong(&ok);

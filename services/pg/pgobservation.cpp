@@ -1,5 +1,7 @@
 #include "pgobservation.h"
 
+#include "core/wholenumber.h"
+
 namespace pgha::svc {
 
 QString pgObservationSql()
@@ -38,8 +40,10 @@ std::optional<double> optDouble(const PgResultSet &s, int row, const QString &co
 
 std::optional<qint64> optInt(const PgResultSet &s, int row, const QString &col)
 {
-    const auto d = optDouble(s, row, col);
-    return d ? std::optional<qint64>(static_cast<qint64>(*d)) : std::nullopt;
+    const int c = s.column(col);
+    if (c < 0 || s.nulls.value(row).value(c, true))
+        return std::nullopt;
+    return wholeNumber<qint64>(s.rows[row][c]);
 }
 
 } // namespace

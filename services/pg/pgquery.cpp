@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QHostInfo>
 
 #include <libpq-fe.h>
 
@@ -21,7 +22,7 @@ PgQuery::PgQuery(PgEndpoint endpoint, QStringList queries, int timeoutMs, QObjec
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("no answer within %1 ms").arg(m_timeoutMs), false);
+        fail(QStringLiteral("no answer within %1 ms (%2)").arg(m_timeoutMs).arg(phase()), false);
     });
 }
 
@@ -52,24 +53,79 @@ void PgQuery::start()
     connectFresh();
 }
 
+namespace {
+
+// A host libpq can use without a name lookup: an IP address, or a Unix-socket directory
+// ("" means libpq's default socket).
+bool needsNoLookup(const QString &host)
+{
+    return host.isEmpty() || host.startsWith(QLatin1Char('/')) || host.startsWith(QLatin1Char('@'))
+           || !QHostAddress(host).isNull();
+}
+
+} // namespace
+
 void PgQuery::connectFresh()
 {
     m_connected = false;
+    ++m_attempt;
+    if (needsNoLookup(m_endpoint.host)) {
+        connectTo({});
+        return;
+    }
+    // libpq would call a blocking getaddrinfo() inside PQconnectStart; resolve on Qt's lookup
+    // thread instead and hand libpq the addresses (hostaddr), keeping the name in `host` for
+    // ~/.pgpass and TLS host-name checks.
+    const quint64 attempt = m_attempt;
+    m_lookupId = QHostInfo::lookupHost(m_endpoint.host, this, [this, attempt](const QHostInfo &info) {
+        if (attempt != m_attempt || m_done || info.lookupId() != m_lookupId)
+            return;
+        m_lookupId = -1;
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            fail(QStringLiteral("cannot resolve host name \"%1\": %2").arg(m_endpoint.host, info.errorString()));
+            return;
+        }
+        QStringList addresses;
+        for (const QHostAddress &a : info.addresses())
+            if (addresses.size() < kMaxHostAddresses)
+                addresses.append(a.toString());
+        connectTo(addresses);
+    });
+}
 
-    const QByteArray host = m_endpoint.host.toUtf8();
+void PgQuery::abortLookup()
+{
+    if (m_lookupId < 0)
+        return;
+    QHostInfo::abortHostLookup(m_lookupId);
+    m_lookupId = -1;
+}
+
+void PgQuery::connectTo(const QStringList &addresses)
+{
+    // A name travels as host (one per address, as libpq pairs them) with its resolved
+    // addresses as hostaddr; a numeric address goes in hostaddr alone.
+    const bool numeric = addresses.isEmpty() && !QHostAddress(m_endpoint.host).isNull();
+    QStringList hosts;
+    for (qsizetype i = 0; i < addresses.size(); ++i)
+        hosts.append(m_endpoint.host);
+    const QByteArray host = addresses.isEmpty() ? m_endpoint.host.toUtf8() : hosts.join(QLatin1Char(',')).toUtf8();
+    const QByteArray hostaddr = addresses.join(QLatin1Char(',')).toUtf8();
     const QByteArray port = QByteArray::number(m_endpoint.port);
     const QByteArray user = m_endpoint.user.toUtf8();
     const QByteArray db = m_endpoint.database.toUtf8();
     const QByteArray password = m_endpoint.password.toUtf8();
     const QByteArray app = m_endpoint.applicationName.toUtf8();
     const QByteArray connectTimeout = QByteArray::number(std::max(1, (m_timeoutMs + 999) / 1000));
-    // A numeric address goes in hostaddr so libpq does no (blocking) name lookup.
-    const bool numeric = !QHostAddress(m_endpoint.host).isNull();
 
     std::vector<const char *> keys{numeric ? "hostaddr" : "host", "port", "user", "dbname",
                                    "application_name", "connect_timeout", "sslmode"};
     std::vector<const char *> values{host.constData(), port.constData(), user.constData(), db.constData(),
                                      app.constData(), connectTimeout.constData(), "prefer"};
+    if (!addresses.isEmpty()) {
+        keys.push_back("hostaddr");
+        values.push_back(hostaddr.constData());
+    }
     if (!m_endpoint.password.isEmpty()) {
         keys.push_back("password");
         values.push_back(password.constData());
@@ -89,6 +145,24 @@ void PgQuery::connectFresh()
         return;
     }
     pollConnect();
+}
+
+QString PgQuery::phase() const
+{
+    if (m_lookupId >= 0)
+        return QStringLiteral("resolving the host name %1").arg(m_endpoint.host);
+    if (!m_conn)
+        return QStringLiteral("not connected");
+    if (m_connected)
+        return QStringLiteral("connected, waiting for the answer to %1").arg(m_queries.value(m_nextQuery - 1).left(40));
+    switch (PQstatus(m_conn)) {
+    case CONNECTION_STARTED: return QStringLiteral("the TCP connection was not accepted");
+    case CONNECTION_MADE: return QStringLiteral("connected, sending the startup packet");
+    case CONNECTION_SSL_STARTUP: return QStringLiteral("connected, but no answer to the TLS request: is this a PostgreSQL server?");
+    case CONNECTION_AWAITING_RESPONSE: return QStringLiteral("connected, but no answer to the startup packet: is this a PostgreSQL server?");
+    case CONNECTION_AUTH_OK: return QStringLiteral("logged in, waiting for the server to be ready");
+    default: return QStringLiteral("logging in");
+    }
 }
 
 void PgQuery::cancel()
@@ -278,6 +352,7 @@ void PgQuery::closeConnection()
 
 void PgQuery::closeConnectionKeepDeadline()
 {
+    abortLookup();
     m_connected = false;
     m_socket = -1;
     m_readNotifier.reset();

@@ -52,6 +52,8 @@ class PgQuery : public QObject {
     Q_OBJECT
 public:
     static constexpr int kDefaultTimeoutMs = 5000;
+    // A name may resolve to many addresses; libpq tries them in order, each needing a socket.
+    static constexpr int kMaxHostAddresses = 8;
 
     PgQuery(PgEndpoint endpoint, QString sql, int timeoutMs = kDefaultTimeoutMs, QObject *parent = nullptr);
     PgQuery(PgEndpoint endpoint, QStringList queries, int timeoutMs = kDefaultTimeoutMs, QObject *parent = nullptr);
@@ -67,6 +69,9 @@ public:
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     // The next start() runs these instead (on the kept connection, when there is one).
     void setQueries(QStringList queries) { m_queries = std::move(queries); }
+    // Where a run stands, in words ("connected, no answer to the startup packet" …): what a
+    // deadline reports when the server never answers.
+    QString phase() const;
 
 signals:
     void finished(const pgha::svc::PgResult &result);
@@ -77,6 +82,8 @@ private:
     void watchSocket(bool forRead, bool forWrite);
     void fail(const QString &what, bool retryable = true);
     void connectFresh();
+    void connectTo(const QStringList &addresses);
+    void abortLookup();
     void closeConnectionKeepDeadline();
     void succeed();
     void closeConnection();
@@ -87,6 +94,8 @@ private:
     int m_nextQuery = 0;
     int m_timeoutMs;
     pg_conn *m_conn = nullptr;
+    int m_lookupId = -1;      // a host name being resolved off the GUI thread
+    quint64 m_attempt = 0;    // a lookup answering for an older attempt is ignored
     int m_socket = -1;
     std::unique_ptr<QSocketNotifier> m_readNotifier;
     std::unique_ptr<QSocketNotifier> m_writeNotifier;

@@ -1,5 +1,8 @@
 #include "sqlsourcepoller.h"
 
+#include <QDateTime>
+#include <QTimer>
+
 namespace pgha::svc {
 
 SqlSourcePoller::SqlSourcePoller(HttpClient *http, QString sourceKind, QObject *parent)
@@ -16,8 +19,10 @@ void SqlSourcePoller::setCredentials(const QString &user, const QString &passwor
 
 void SqlSourcePoller::dropSessions()
 {
-    for (auto &s : m_sessions)
-        s.query->deleteLater();   // closes its connection; a late answer is dropped with it
+    for (auto &s : m_sessions) {
+        s.query->disconnect(this);   // a late answer must not finish a newer session's round
+        s.query->deleteLater();      // closes its connection
+    }
     m_sessions.clear();
 }
 
@@ -33,17 +38,56 @@ void SqlSourcePoller::fetch(int index, quint64 generation)
         session.query->setKeepOpen(true);
         session.query->setSendStatementTimeout(sendsStatementTimeout());
         connect(session.query, &PgQuery::finished, this, [this, key, endpoint](const PgResult &r) {
-            const Session s = m_sessions.value(key);
+            const auto it = m_sessions.constFind(key);
+            if (it == m_sessions.cend() || !it->inFlight)
+                return;   // the guard already ended this round
             QString error = r.error;
-            if (r.ok && s.generation == currentGeneration())
+            if (r.ok && it->generation == currentGeneration())
                 error = handle(endpoint, r.sets);
-            finishEndpoint(s.index, s.generation, r.elapsedMs, error);
+            finishSession(key, r.elapsedMs, error);
         });
     }
     session.index = index;
     session.generation = generation;
+    session.url = endpoint.baseUrl;
+    session.inFlight = true;
+    session.startedMs = QDateTime::currentMSecsSinceEpoch();
+    const quint64 run = ++session.run;
     session.query->setTimeoutMs(timeoutMs());
+    QTimer::singleShot(timeoutMs() + kGuardMarginMs, session.query, [this, key, run] { guardExpired(key, run); });
     session.query->start();
+}
+
+QString SqlSourcePoller::openExchange(const QUrl &url) const
+{
+    for (const Session &s : m_sessions)
+        if (s.inFlight && s.url == url)
+            return s.query->phase();
+    return {};
+}
+
+void SqlSourcePoller::finishSession(const QString &key, qint64 elapsedMs, const QString &error)
+{
+    const auto it = m_sessions.find(key);
+    if (it == m_sessions.end())
+        return;   // dropped while handle() ran (new endpoints or credentials)
+    it->inFlight = false;
+    finishEndpoint(it->index, it->generation, elapsedMs, error);
+}
+
+void SqlSourcePoller::guardExpired(const QString &key, quint64 run)
+{
+    const auto it = m_sessions.find(key);
+    if (it == m_sessions.end() || it->run != run || !it->inFlight)
+        return;
+    // The query missed its own deadline: end the round anyway, and start the next one on a
+    // new session rather than trust this one again.
+    const Session s = *it;
+    const QString error = QStringLiteral("no answer within %1 ms (%2)").arg(timeoutMs()).arg(s.query->phase());
+    m_sessions.erase(it);
+    s.query->disconnect(this);
+    s.query->deleteLater();
+    finishEndpoint(s.index, s.generation, QDateTime::currentMSecsSinceEpoch() - s.startedMs, error);
 }
 
 } // namespace pgha::svc

@@ -12,11 +12,21 @@ namespace pgha::svc {
 // into their observation. One session per endpoint stays logged in between rounds, as a
 // monitoring connection does; a dead one is replaced on the next round. Endpoints are
 // postgresql://host:port URLs.
+//
+// Every endpoint's part of a round ends within the poller's timeout whatever the server does:
+// the query's own deadline, and behind it a guard that ends the round with an error naming
+// where the exchange stood and starts the next round on a fresh session.
 class SqlSourcePoller : public EndpointPoller {
     Q_OBJECT
 public:
+    // The guard fires this long after the query's own deadline should have.
+    static constexpr int kGuardMarginMs = 250;
+
     SqlSourcePoller(HttpClient *http, QString sourceKind, QObject *parent = nullptr);
     void setCredentials(const QString &user, const QString &password);
+    // Where the exchange with the endpoint at `url` stands while its part of the round is
+    // still open ("connected, but no answer to the startup packet …"); "" when none is.
+    QString openExchange(const QUrl &url) const;
 
 protected:
     virtual QStringList commands() const = 0;
@@ -35,10 +45,17 @@ protected:
 private:
     void dropSessions();
 
+    void finishSession(const QString &key, qint64 elapsedMs, const QString &error);
+    void guardExpired(const QString &key, quint64 run);
+
     struct Session {
         PgQuery *query = nullptr;
         int index = 0;
         quint64 generation = 0;
+        quint64 run = 0;          // which fetch() the guard and the answer belong to
+        bool inFlight = false;
+        qint64 startedMs = 0;
+        QUrl url;
     };
     QHash<QString, Session> m_sessions;   // by endpoint label + URL
     QString m_user = QStringLiteral("postgres");

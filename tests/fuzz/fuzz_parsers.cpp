@@ -9,6 +9,9 @@
 #include "metrics/prometheustext.h"
 #include "metrics/metricsdigest.h"
 #include "patroni/patroniparser.h"
+#include "pg/pgbouncerobservation.h"
+#include "pg/pgobservation.h"
+#include "pg/pgpoolobservation.h"
 #include "profile/profile.h"
 
 #include <QCoreApplication>
@@ -52,6 +55,38 @@ QByteArray mutate(const QByteArray &in, const QList<QByteArray> &corpus, std::mt
     return out;
 }
 
+// The libpq parsers take result sets, not bytes: read bytes as the recorded result sets are
+// written (psql --csv, NULL for a null, one set per blank-line-separated block), and repeat the
+// sets up to `count`, so a single mutated set reaches every position a parser reads.
+QList<PgResultSet> resultSets(const QByteArray &bytes, qsizetype count)
+{
+    QList<PgResultSet> sets;
+    bool startSet = true;
+    for (const QByteArray &line : bytes.split('\n')) {
+        if (line.isEmpty()) {
+            startSet = true;
+            continue;
+        }
+        const QStringList fields = QString::fromUtf8(line).split(QLatin1Char(','));
+        if (startSet) {
+            sets.append({fields, {}, {}});
+            startSet = false;
+            continue;
+        }
+        QList<bool> nulls;
+        QStringList row;
+        for (const QString &f : fields) {
+            nulls.append(f == u"NULL");
+            row.append(f == u"NULL" ? QString() : f);
+        }
+        sets.last().rows.append(row);
+        sets.last().nulls.append(nulls);
+    }
+    for (qsizetype i = 0; !sets.isEmpty() && sets.size() < count; ++i)
+        sets.append(sets.at(i));
+    return sets;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -92,6 +127,9 @@ int main(int argc, char *argv[])
              return r.ok() && digestMetrics(r.value()).families >= 0;   // quantiles over mutated buckets too
          }},
         {"profile yaml", [](const QByteArray &b) { return parseProfile(b, QStringLiteral("fuzz.yaml")).ok(); }},
+        {"postgres observation", [](const QByteArray &b) { return parsePgObservation(resultSets(b, 3)).ok(); }},
+        {"pgbouncer admin", [](const QByteArray &b) { return parsePgBouncer(resultSets(b, 4)).ok(); }},
+        {"pgpool pool_nodes", [](const QByteArray &b) { return parsePgpoolNodes(resultSets(b, 1).value(0)).ok(); }},
     };
 
     std::mt19937_64 rng(seed);
