@@ -376,6 +376,13 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
         *deadlineMissed = true;
         reply->abort();
     });
+    // An answer announcing more than the cap fails at its head, not after 16 MiB within the deadline.
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply] {
+        if (reply->header(QNetworkRequest::ContentLengthHeader).toLongLong() > kMaxBodyBytes) {
+            reply->setProperty("pghaTooLarge", true);
+            reply->abort();
+        }
+    });
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply, received](qint64 bytes, qint64) {
         *received = bytes;
         if (bytes > kMaxBodyBytes) {
