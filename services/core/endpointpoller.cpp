@@ -17,7 +17,8 @@ EndpointPoller::EndpointPoller(HttpClient *http, QString sourceKind, QObject *pa
     : QObject(parent), m_http(http), m_kind(std::move(sourceKind))
 {
     m_timer.setInterval(kDefaultIntervalMs);
-    connect(&m_timer, &QTimer::timeout, this, &EndpointPoller::startRound);
+    m_clock.start();
+    connect(&m_timer, &QTimer::timeout, this, &EndpointPoller::onTick);
 }
 
 void EndpointPoller::setEndpoints(const QList<Endpoint> &endpoints)
@@ -34,6 +35,7 @@ void EndpointPoller::setEndpoints(const QList<Endpoint> &endpoints)
         if (kept != previous.cend()) {
             State s = *kept;
             s.inFlight = false;
+            s.countedInRound = false;
             m_states.append(s);
             continue;
         }
@@ -73,8 +75,10 @@ void EndpointPoller::stop()
     m_timer.stop();
     ++m_generation;
     m_pending = 0;
-    for (auto &s : m_states)
+    for (auto &s : m_states) {
         s.inFlight = false;
+        s.countedInRound = false;
+    }
 }
 
 void EndpointPoller::pollOnce()
@@ -95,6 +99,45 @@ int EndpointPoller::timeoutMs() const
     return std::clamp(m_timer.interval() - kTimeoutMarginMs, kMinTimeoutMs, kMaxTimeoutMs);
 }
 
+void EndpointPoller::onTick()
+{
+    if (m_pending > 0) {
+        // A round pollOnce() started just before this tick is still inside its requests' deadline.
+        if (m_clock.elapsed() - m_roundStartedMs < timeoutMs())
+            return;
+        closeRound(m_clock.elapsed());
+    }
+    startRound();
+}
+
+void EndpointPoller::closeRound(qint64 nowMs)
+{
+    for (auto &s : m_states) {
+        if (!s.countedInRound)
+            continue;
+        s.countedInRound = false;   // its answer, when it comes, updates its health only
+        m_roundErrors.append(QStringLiteral("%1: no answer in this round (%2 ms)").arg(s.endpoint.label).arg(nowMs - s.fetchStartedMs));
+    }
+    m_pending = 0;
+    emitRoundFinished();
+}
+
+void EndpointPoller::reportStillBusy(State &s, qint64 nowMs)
+{
+    s.health.everPolled = true;
+    s.health.reachable = false;
+    s.health.lastError = QStringLiteral("still answering the previous request after %1 ms").arg(nowMs - s.fetchStartedMs);
+    ++s.health.consecutiveFailures;   // too slow for the interval: the backoff polls it less often
+    m_roundErrors.append(s.endpoint.label + QStringLiteral(": ") + s.health.lastError);
+    emit healthChanged(s.health);
+}
+
+void EndpointPoller::emitRoundFinished()
+{
+    roundComplete();
+    emit roundFinished(m_answered > 0, m_roundErrors.join(QStringLiteral("; ")));
+}
+
 void EndpointPoller::startRound()
 {
     if (m_pending > 0)
@@ -106,19 +149,28 @@ void EndpointPoller::startRound()
         return;
     }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_roundStartedMs = m_clock.elapsed();
     QList<int> due;
-    for (int i = 0; i < m_states.size(); ++i)
-        if (!m_states[i].inFlight && now >= m_states[i].nextAllowedMs)
+    for (int i = 0; i < m_states.size(); ++i) {
+        State &s = m_states[i];
+        if (s.inFlight)
+            reportStillBusy(s, m_roundStartedMs);   // left out: one slow endpoint never holds up the others
+        else if (now >= s.nextAllowedMs)
             due.append(i);
+    }
     roundStarting();
     if (due.isEmpty()) {
         roundComplete();
-        emit roundFinished(false, QStringLiteral("every %1 endpoint is backing off after failures").arg(m_kind));
+        emit roundFinished(false, m_roundErrors.isEmpty()
+                                   ? QStringLiteral("every %1 endpoint is backing off after failures").arg(m_kind)
+                                   : m_roundErrors.join(QStringLiteral("; ")));
         return;
     }
     m_pending = static_cast<int>(due.size());
     for (int i : due) {
         m_states[i].inFlight = true;
+        m_states[i].countedInRound = true;
+        m_states[i].fetchStartedMs = m_clock.elapsed();
         fetch(i, m_generation);
     }
 }
@@ -128,6 +180,8 @@ void EndpointPoller::finishEndpoint(int index, quint64 generation, qint64 latenc
     if (generation != m_generation || index < 0 || index >= m_states.size())
         return;
     auto &s = m_states[index];
+    // False for an answer that comes after its round finished without it.
+    const bool counted = std::exchange(s.countedInRound, false);
     s.inFlight = false;
     s.health.everPolled = true;
     s.health.latencyMs = latencyMs;
@@ -137,7 +191,7 @@ void EndpointPoller::finishEndpoint(int index, quint64 generation, qint64 latenc
         s.health.lastSuccessMs = QDateTime::currentMSecsSinceEpoch();
         s.health.consecutiveFailures = 0;
         s.nextAllowedMs = 0;
-        ++m_answered;
+        m_answered += counted ? 1 : 0;
     } else {
         s.health.reachable = false;
         s.health.lastError = error;
@@ -146,13 +200,12 @@ void EndpointPoller::finishEndpoint(int index, quint64 generation, qint64 latenc
         const int shift = std::min(s.health.consecutiveFailures - 1, 6);
         const qint64 delay = std::min<qint64>(qint64(m_timer.interval()) << shift, kMaxBackoffMs);
         s.nextAllowedMs = QDateTime::currentMSecsSinceEpoch() + delay - m_timer.interval() / 2;
-        m_roundErrors.append(s.endpoint.label + QStringLiteral(": ") + error);
+        if (counted)
+            m_roundErrors.append(s.endpoint.label + QStringLiteral(": ") + error);
     }
     emit healthChanged(s.health);
-    if (--m_pending == 0) {
-        roundComplete();
-        emit roundFinished(m_answered > 0, m_roundErrors.join(QStringLiteral("; ")));
-    }
+    if (counted && --m_pending == 0)
+        emitRoundFinished();
 }
 
 } // namespace pgha::svc

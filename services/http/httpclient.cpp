@@ -24,10 +24,10 @@ namespace pgha::svc {
 namespace {
 constexpr int kMaxExplainedBody = 200;   // characters of an error body quoted in explanations
 
-QNetworkRequest makeRequest(const QUrl &url, int timeoutMs)
+// No transfer timeout here: Qt's restarts with every byte, so track() sets a total deadline instead.
+QNetworkRequest makeRequest(const QUrl &url)
 {
     QNetworkRequest request(url);
-    request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : HttpClient::kDefaultTimeoutMs);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setRawHeader("Accept", "application/json, text/plain, */*");
     return request;
@@ -142,6 +142,14 @@ QString tlsErrorText(const QUrl &url, const QList<QSslError> &errors, const QStr
                           "client certificate? check %3").arg(where, why, settingsOf(s));
 }
 } // namespace
+
+QString deadlineError(const QUrl &url, int timeoutMs, bool answerBegun)
+{
+    if (!answerBegun)
+        return QStringLiteral("no answer from %1 within %2 ms").arg(url.authority()).arg(timeoutMs);
+    return QStringLiteral("no complete answer from %1 within %2 ms (it began answering, but too slowly or without an end)")
+            .arg(url.authority()).arg(timeoutMs);
+}
 
 QString explainHttpFailure(const HttpResult &r, const QString &who, const QString &credentialsName)
 {
@@ -315,7 +323,7 @@ void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback 
 {
     if (url.scheme() == u"https")
         return sendTls("GET", url, {}, false, timeoutMs, context, std::move(callback));
-    QNetworkRequest request = makeRequest(url, timeoutMs);
+    QNetworkRequest request = makeRequest(url);
     HttpSecurity used;
     if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
@@ -326,7 +334,7 @@ void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs
 {
     if (url.scheme() == u"https")
         return sendTls("POST", url, body, true, timeoutMs, context, std::move(callback));
-    QNetworkRequest request = makeRequest(url, timeoutMs);
+    QNetworkRequest request = makeRequest(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     HttpSecurity used;
     if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
@@ -339,7 +347,7 @@ void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray 
 {
     if (url.scheme() == u"https")
         return sendTls(verb, url, body, !body.isEmpty(), timeoutMs, context, std::move(callback));
-    QNetworkRequest request = makeRequest(url, timeoutMs);
+    QNetworkRequest request = makeRequest(url);
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     HttpSecurity used;
@@ -356,9 +364,28 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
     auto sslErrors = std::make_shared<QList<QSslError>>();
+    auto received = std::make_shared<qint64>(0);
+    auto deadlineMissed = std::make_shared<bool>(false);
+    timeoutMs = timeoutMs > 0 ? timeoutMs : kDefaultTimeoutMs;
 
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-        if (received > kMaxBodyBytes) {
+    // The whole exchange must fit in timeoutMs; the reply as context cancels this once it is gone.
+    // Precise: a coarse timer may fire up to 5 % early, before the deadline the caller asked for.
+    QTimer::singleShot(timeoutMs, Qt::PreciseTimer, reply, [reply, deadlineMissed] {
+        if (reply->isFinished())
+            return;
+        *deadlineMissed = true;
+        reply->abort();
+    });
+    // An answer announcing more than the cap fails at its head, not after 16 MiB within the deadline.
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply] {
+        if (reply->header(QNetworkRequest::ContentLengthHeader).toLongLong() > kMaxBodyBytes) {
+            reply->setProperty("pghaTooLarge", true);
+            reply->abort();
+        }
+    });
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, received](qint64 bytes, qint64) {
+        *received = bytes;
+        if (bytes > kMaxBodyBytes) {
             reply->setProperty("pghaTooLarge", true);
             reply->abort();
         }
@@ -367,7 +394,7 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
         *sslErrors = errors;   // not ignored: the handshake fails and `finished` explains why
     });
     connect(reply, &QNetworkReply::finished, this,
-            [reply, timer, guard, guarded, url, timeoutMs, sslErrors, caFile = security.caFile,
+            [reply, timer, guard, guarded, url, timeoutMs, sslErrors, received, deadlineMissed, caFile = security.caFile,
              settingsName = security.settingsName, cb = std::move(callback)] {
         reply->deleteLater();
         HttpResult result;
@@ -381,10 +408,10 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
             result.error = QStringLiteral("answer from %1 is larger than %2 MiB")
                                    .arg(url.authority()).arg(kMaxBodyBytes / (1024 * 1024));
             result.failure = HttpResult::Failure::TooLarge;
-        } else if (netError == QNetworkReply::OperationCanceledError || netError == QNetworkReply::TimeoutError) {
-            // setTransferTimeout() aborts the reply, which Qt reports as "Operation canceled".
-            result.error = QStringLiteral("no answer from %1 within %2 ms").arg(url.authority()).arg(timeoutMs);
+        } else if (*deadlineMissed || netError == QNetworkReply::OperationCanceledError || netError == QNetworkReply::TimeoutError) {
+            result.error = deadlineError(url, timeoutMs, answered || *received > 0);
             result.failure = HttpResult::Failure::Timeout;
+            result.status = 0;
         } else if (netError == QNetworkReply::SslHandshakeFailedError || (!sslErrors->isEmpty() && !answered)) {
             HttpSecurity s;
             s.caFile = caFile;

@@ -40,8 +40,13 @@ struct HttpResult {
 QString explainHttpFailure(const HttpResult &r, const QString &who,
                            const QString &credentialsName = QStringLiteral("the Patroni REST credentials"));
 
-// Thin async wrapper over one shared QNetworkAccessManager (https: see TlsExchange): every request has a transfer
-// timeout and a body cap, and completes exactly once through its callback (also on error).
+// Why a request missed its deadline: "no answer from HOST within N ms", or that an answer had begun
+// (a server dripping bytes is as useless as a silent one, and harder to recognise).
+QString deadlineError(const QUrl &url, int timeoutMs, bool answerBegun);
+
+// Thin async wrapper over one shared QNetworkAccessManager (https: see TlsExchange): every request has a total
+// deadline (`timeoutMs`, from the request to the last byte, however the bytes trickle in) and a body cap, and
+// completes exactly once through its callback (also on error).
 class HttpClient : public QObject {
     Q_OBJECT
 public:

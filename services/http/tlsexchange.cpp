@@ -6,8 +6,6 @@
 namespace pgha::svc {
 
 namespace {
-constexpr qsizetype kMaxHeadBytes = 64 * 1024;
-
 QByteArray requestTarget(const QUrl &url)
 {
     QByteArray target = url.path(QUrl::FullyEncoded).toUtf8();
@@ -20,13 +18,14 @@ QByteArray requestTarget(const QUrl &url)
 } // namespace
 
 TlsExchange::TlsExchange(Request request, QObject *parent)
-    : QObject(parent), m_request(std::move(request)), m_socket(new QSslSocket(this))
+    : QObject(parent), m_request(std::move(request)), m_socket(new QSslSocket(this)),
+      m_decoder(m_request.maxBodyBytes, m_request.verb == "HEAD")
 {
     m_result.url = m_request.url;
-    m_timeout.setSingleShot(true);
-    connect(&m_timeout, &QTimer::timeout, this, [this] {
-        fail(HttpResult::Failure::Timeout,
-             QStringLiteral("no answer from %1 within %2 ms").arg(m_request.url.authority()).arg(m_request.timeoutMs));
+    m_deadline.setSingleShot(true);
+    m_deadline.setTimerType(Qt::PreciseTimer);   // a coarse one may fire 5 % before the deadline
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        fail(HttpResult::Failure::Timeout, deadlineError(m_request.url, m_request.timeoutMs, m_decoder.bytesFed() > 0));
     });
     m_socket->setProxy(QNetworkProxy::NoProxy);
     m_socket->setSslConfiguration(m_request.ssl);
@@ -63,102 +62,58 @@ TlsExchange::TlsExchange(Request request, QObject *parent)
 
 void TlsExchange::start()
 {
-    m_timeout.start(m_request.timeoutMs > 0 ? m_request.timeoutMs : HttpClient::kDefaultTimeoutMs);
+    if (m_request.timeoutMs <= 0)
+        m_request.timeoutMs = HttpClient::kDefaultTimeoutMs;
+    m_deadline.start(m_request.timeoutMs);
     m_socket->connectToHostEncrypted(m_request.url.host(), quint16(m_request.url.port(443)));
-}
-
-bool TlsExchange::parseHead()
-{
-    const qsizetype end = m_buffer.indexOf("\r\n\r\n");
-    if (end < 0)
-        return false;
-    const QList<QByteArray> lines = m_buffer.left(end).split('\n');
-    const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
-    m_result.status = statusLine.value(1).toInt();
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = lines[i].left(colon).trimmed().toLower();
-        const QByteArray value = lines[i].mid(colon + 1).trimmed();
-        if (name == "content-length")
-            m_contentLength = value.toLongLong();
-        else if (name == "transfer-encoding" && value.toLower().contains("chunked"))
-            m_chunked = true;
-    }
-    m_bodyStart = end + 4;
-    return true;
-}
-
-// True when the body is known to be complete without waiting for the connection's end.
-bool TlsExchange::bodyComplete()
-{
-    const qsizetype have = m_buffer.size() - m_bodyStart;
-    if (m_chunked) {
-        m_decoded.clear();
-        qsizetype pos = m_bodyStart;
-        for (;;) {
-            const qsizetype lineEnd = m_buffer.indexOf("\r\n", pos);
-            if (lineEnd < 0)
-                return false;
-            bool ok = false;
-            const qint64 size = m_buffer.mid(pos, lineEnd - pos).split(';').value(0).trimmed().toLongLong(&ok, 16);
-            if (!ok)
-                return false;
-            if (size == 0)
-                return true;
-            if (m_buffer.size() < lineEnd + 2 + size + 2)
-                return false;
-            m_decoded += m_buffer.mid(lineEnd + 2, size);
-            pos = lineEnd + 2 + size + 2;
-        }
-    }
-    if (m_contentLength >= 0)
-        return have >= m_contentLength;
-    return m_result.status == 204 || m_result.status == 304 || m_request.verb == "HEAD";
 }
 
 void TlsExchange::onReadable()
 {
     if (m_done)
         return;
-    m_buffer += m_socket->readAll();
-    if (m_bodyStart < 0) {
-        if (!parseHead()) {
-            if (m_buffer.size() > kMaxHeadBytes)
-                fail(HttpResult::Failure::Other, QStringLiteral("the answer of %1 has no end of headers").arg(m_request.url.authority()));
-            return;
-        }
-    }
-    if (m_buffer.size() - m_bodyStart > m_request.maxBodyBytes) {
-        fail(HttpResult::Failure::TooLarge, QStringLiteral("answer from %1 is larger than %2 MiB")
-                                                    .arg(m_request.url.authority()).arg(m_request.maxBodyBytes / (1024 * 1024)));
-        return;
-    }
-    if (bodyComplete())
-        succeed();
+    judge(m_decoder.feed(m_socket->readAll()));
 }
 
 void TlsExchange::onClosed()
 {
     if (m_done)
         return;
-    m_buffer += m_socket->readAll();
-    if (m_bodyStart < 0 && !parseHead()) {
+    m_decoder.feed(m_socket->readAll());
+    if (m_decoder.state() == HttpResponseDecoder::State::NeedMore && m_decoder.bytesFed() == 0) {
         fail(HttpResult::Failure::Other, QStringLiteral("%1 closed the connection before answering%2")
                                                  .arg(m_request.url.authority(),
                                                       m_socketError.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_socketError)));
         return;
     }
-    if (m_chunked && !bodyComplete()) {
-        fail(HttpResult::Failure::Other, QStringLiteral("%1 closed the connection in the middle of its answer").arg(m_request.url.authority()));
+    judge(m_decoder.finish());   // the end of a close-delimited body, or an answer cut short
+}
+
+void TlsExchange::judge(HttpResponseDecoder::State state)
+{
+    const QString where = m_request.url.authority();
+    switch (state) {
+    case HttpResponseDecoder::State::NeedMore:
         return;
-    }
-    if (m_contentLength >= 0 && m_buffer.size() - m_bodyStart < m_contentLength) {
-        fail(HttpResult::Failure::Other, QStringLiteral("%1 closed the connection in the middle of its answer").arg(m_request.url.authority()));
+    case HttpResponseDecoder::State::Done:
+        succeed();
         return;
+    case HttpResponseDecoder::State::Error:
+        break;
     }
-    succeed();   // close-delimited: the end of the connection is the end of the body
+    switch (m_decoder.failure()) {
+    case HttpResponseDecoder::Failure::TooLarge:
+        fail(HttpResult::Failure::TooLarge, QStringLiteral("answer from %1 is too large: %2").arg(where, m_decoder.error()));
+        break;
+    case HttpResponseDecoder::Failure::Truncated:
+        fail(HttpResult::Failure::Other, QStringLiteral("%1 ended its answer early: %2").arg(where, m_decoder.error()));
+        break;
+    case HttpResponseDecoder::Failure::Malformed:
+    case HttpResponseDecoder::Failure::None:
+        fail(HttpResult::Failure::Other, QStringLiteral("malformed HTTP answer from %1: %2 — is that port serving the "
+                                                        "service you meant?").arg(where, m_decoder.error()));
+        break;
+    }
 }
 
 void TlsExchange::succeed()
@@ -166,11 +121,9 @@ void TlsExchange::succeed()
     if (m_done)
         return;
     m_done = true;
-    m_timeout.stop();
-    if (m_chunked)
-        m_result.body = m_decoded;
-    else
-        m_result.body = m_contentLength >= 0 ? m_buffer.mid(m_bodyStart, m_contentLength) : m_buffer.mid(m_bodyStart);
+    m_deadline.stop();
+    m_result.status = m_decoder.status();
+    m_result.body = m_decoder.takeBody();
     m_socket->abort();   // releases a server waiting for our close_notify
     emit finished();
 }
@@ -180,7 +133,7 @@ void TlsExchange::fail(HttpResult::Failure failure, const QString &error)
     if (m_done)
         return;
     m_done = true;
-    m_timeout.stop();
+    m_deadline.stop();
     m_result.failure = failure;
     m_result.error = error;
     m_result.status = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httpclient.h"
+#include "http/httpframing.h"
 
 #include <QList>
 #include <QObject>
@@ -46,22 +47,17 @@ signals:
 private:
     void onReadable();
     void onClosed();
-    bool parseHead();
-    bool bodyComplete();
+    void judge(HttpResponseDecoder::State state);
     void succeed();
     void fail(HttpResult::Failure failure, const QString &error);
 
     Request m_request;
     QSslSocket *m_socket;
-    QTimer m_timeout;
+    QTimer m_deadline;              // for the whole exchange, not reset by arriving bytes
     HttpResult m_result;
     QList<QSslError> m_sslErrors;
     QString m_socketError;
-    QByteArray m_buffer;
-    qsizetype m_bodyStart = -1;     // offset of the body in m_buffer once the head is parsed
-    qint64 m_contentLength = -1;
-    bool m_chunked = false;
-    QByteArray m_decoded;           // de-chunked body
+    HttpResponseDecoder m_decoder;
     bool m_done = false;
 };
 

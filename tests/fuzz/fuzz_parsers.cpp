@@ -6,6 +6,7 @@
 // Usage: fuzz_parsers [EXECUTIONS] [SEED]   (prints executions, rate and findings)
 #include "etcd/etcdtypes.h"
 #include "haproxy/haproxystats.h"
+#include "http/httpframing.h"
 #include "metrics/prometheustext.h"
 #include "metrics/metricsdigest.h"
 #include "patroni/patroniparser.h"
@@ -130,6 +131,35 @@ int main(int argc, char *argv[])
         {"postgres observation", [](const QByteArray &b) { return parsePgObservation(resultSets(b, 3)).ok(); }},
         {"pgbouncer admin", [](const QByteArray &b) { return parsePgBouncer(resultSets(b, 4)).ok(); }},
         {"pgpool pool_nodes", [](const QByteArray &b) { return parsePgpoolNodes(resultSets(b, 1).value(0)).ok(); }},
+        {"http framing", [](const QByteArray &b) {
+             // Each input as an answer, and as the body of a chunked one; decoded whole and in
+             // three reads split where the input says. A verdict that depends on the reads is a finding.
+             constexpr qint64 kBodyLimit = 1024 * 1024;
+             bool accepted = false;
+             const QByteArray answers[] = {b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b};
+             for (const QByteArray &answer : answers) {
+                 HttpResponseDecoder whole(kBodyLimit), pieces(kBodyLimit);
+                 whole.feed(answer);
+                 whole.finish();
+                 const qsizetype first = answer.isEmpty() ? 0 : static_cast<unsigned char>(answer.back()) % (answer.size() + 1);
+                 const qsizetype second = first + (answer.size() - first) / 2;
+                 pieces.feed(QByteArrayView(answer).first(first));
+                 pieces.feed(QByteArrayView(answer).sliced(first, second - first));
+                 pieces.feed(QByteArrayView(answer).sliced(second));
+                 pieces.finish();
+                 if (whole.state() != pieces.state() || whole.error() != pieces.error() || whole.body() != pieces.body()
+                     || whole.status() != pieces.status() || whole.body().size() > kBodyLimit) {
+                     QFile dump(QStringLiteral("fuzz-http-split-%1.bin").arg(qHash(answer)));
+                     if (dump.open(QIODevice::WriteOnly))
+                         dump.write(answer);
+                     qFatal("http framing: reads split at %lld and %lld change the verdict (\"%s\" vs \"%s\"); input saved to %s",
+                            static_cast<long long>(first), static_cast<long long>(second), qPrintable(whole.error()),
+                            qPrintable(pieces.error()), qPrintable(dump.fileName()));
+                 }
+                 accepted = accepted || (&answer == &answers[0] && whole.state() == HttpResponseDecoder::State::Done);
+             }
+             return accepted;
+         }},
     };
 
     std::mt19937_64 rng(seed);
