@@ -156,6 +156,10 @@ void LogFollower::readFile()
 
 void LogFollower::queue(const QString &line)
 {
+    if (m_pending.size() >= kMaxBatchLines) {
+        m_pending.removeFirst();
+        ++m_droppedPending;
+    }
     m_pending.append(line);
     if (!m_flush.isActive())
         m_flush.start();
@@ -167,7 +171,7 @@ void LogFollower::flush()
     if (m_pending.isEmpty())
         return;
     const QStringList lines = std::exchange(m_pending, {});
-    emit linesArrived(lines);
+    emit linesArrived(lines, std::exchange(m_droppedPending, 0));
 }
 
 void LogFollower::forget(QProcess *process)

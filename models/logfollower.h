@@ -18,7 +18,8 @@ namespace pgha::models {
 // whatever it writes. The Docker lab asks Compose (`docker compose logs --follow`, a child
 // process cancelled when another component is chosen, following stops, or this object goes);
 // the native lab's log file (<labDir>/logs/<name>.log) is read again every kFilePollMs.
-// Lines are handed on in batches every kFlushMs, so a chatty log costs one repaint per batch.
+// Lines are handed on in batches every kFlushMs, so a chatty log costs one repaint per batch;
+// a batch keeps its last kMaxBatchLines lines and counts the older ones it dropped.
 class LogFollower : public QObject {
     Q_OBJECT
 public:
@@ -26,6 +27,7 @@ public:
     static constexpr int kFlushMs = 100;
     static constexpr int kFilePollMs = 500;
     static constexpr qint64 kMaxReadBytes = 1 << 20;   // per file poll: a runaway log cannot stall the GUI
+    static constexpr int kMaxBatchLines = 5000;         // as many as a log view keeps (views::LogView::kMaxLines)
 
     explicit LogFollower(QObject *parent = nullptr);
     ~LogFollower() override;
@@ -47,7 +49,8 @@ public:
     QList<qint64> processIds() const;
 
 signals:
-    void linesArrived(const QStringList &lines);
+    // `dropped`: lines that came before these and were left out (the batch was full).
+    void linesArrived(const QStringList &lines, qint64 dropped);
     // `how` says where the lines come from ("docker-compose logs --follow pg1", a file path).
     void started(const QString &component, const QString &how);
     // The log ended by itself or failed (error empty when it simply ended). Not sent for stop().
@@ -76,6 +79,7 @@ private:
     qint64 m_fileOffset = 0;
     QByteArray m_partial;            // a line the file has only half written yet
     QStringList m_pending;
+    qint64 m_droppedPending = 0;
     QTimer m_flush;
 };
 

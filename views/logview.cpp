@@ -9,6 +9,8 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QShowEvent>
+#include <QTextBlock>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 namespace pgha::views {
@@ -44,7 +46,7 @@ LogView::LogView(QWidget *parent)
 
     m_text->setObjectName(QStringLiteral("logText"));
     m_text->setReadOnly(true);
-    m_text->setMaximumBlockCount(kMaxLines);
+    m_text->setUndoRedoEnabled(false);   // an undo history would keep every dropped line
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_text->setPlaceholderText(tr("Choose a component to read its log."));
@@ -89,12 +91,32 @@ bool LogView::followChecked() const
     return m_follow->isChecked();
 }
 
-void LogView::appendLines(const QStringList &lines)
+QString LogView::droppedNote()
+{
+    return tr("[older lines dropped: this view keeps the last %1 lines]").arg(kMaxLines);
+}
+
+void LogView::appendLines(const QStringList &lines, qint64 dropped)
 {
     // Stay at the end while the reader is there; leave them where they are when they scrolled up.
     QScrollBar *bar = m_text->verticalScrollBar();
     const bool atEnd = bar->value() >= bar->maximum() - 2;
     m_text->appendPlainText(lines.join(QLatin1Char('\n')));
+    // Not QPlainTextEdit's maximumBlockCount: it would drop the note with the oldest lines. The
+    // note is said once, as the first line, and the lines after it are trimmed here.
+    const int note = m_dropping ? 1 : 0;
+    const int excess = m_text->document()->blockCount() - note - kMaxLines;
+    if (excess > 0 || dropped > 0) {
+        QTextCursor cursor(m_text->document()->findBlockByNumber(note));
+        if (excess > 0) {
+            cursor.movePosition(QTextCursor::NextBlock, QTextCursor::KeepAnchor, excess);
+            cursor.removeSelectedText();
+        }
+        if (!m_dropping) {
+            cursor.insertText(droppedNote() + QLatin1Char('\n'));
+            m_dropping = true;
+        }
+    }
     if (atEnd)
         bar->setValue(bar->maximum());
 }
@@ -102,6 +124,7 @@ void LogView::appendLines(const QStringList &lines)
 void LogView::clearLog()
 {
     m_text->clear();
+    m_dropping = false;
 }
 
 void LogView::setStatus(const QString &text, bool error)

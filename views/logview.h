@@ -12,7 +12,7 @@ namespace pgha::views {
 
 // A lab component's log: pick the component, read its last lines, follow what it writes. It
 // only shows and asks: a LogFollower (models) does the reading, the Application wires the two.
-// The text keeps at most kMaxLines lines (the oldest go first).
+// The text keeps the last kMaxLines lines; once older ones are dropped, a first line says so.
 class LogView : public QWidget {
     Q_OBJECT
 public:
@@ -26,7 +26,10 @@ public:
     void selectComponent(const QString &name);
     bool followChecked() const;
 
-    void appendLines(const QStringList &lines);
+    // `dropped`: lines before these that never reached the view (the follower's batch was full).
+    void appendLines(const QStringList &lines, qint64 dropped = 0);
+    // The first line of the text once older lines were dropped.
+    static QString droppedNote();
     void clearLog();
     // One line under the controls: where the lines come from, or why they stopped.
     void setStatus(const QString &text, bool error = false);
@@ -54,6 +57,7 @@ private:
     QPushButton *m_clear;
     QLabel *m_status;
     QPlainTextEdit *m_text;
+    bool m_dropping = false;   // the text starts with droppedNote()
 };
 
 } // namespace pgha::views

@@ -66,15 +66,20 @@ Result<bool> Journal::append(const QJsonObject &entry) const
 
 Result<QList<QJsonObject>> Journal::read(int *damagedLines) const
 {
-    QList<QJsonObject> out;
-    int damaged = 0;
     QFile f(m_path);
     if (!f.exists())
-        return out;
+        return QList<QJsonObject>();
     if (!f.open(QIODevice::ReadOnly))
         return makeError(QStringLiteral("cannot read the journal %1: %2").arg(m_path, f.errorString()));
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
+    return parse(f.readAll(), damagedLines);
+}
+
+QList<QJsonObject> Journal::parse(const QByteArray &jsonl, int *damagedLines)
+{
+    QList<QJsonObject> out;
+    int damaged = 0;
+    for (const QByteArray &raw : jsonl.split('\n')) {
+        const QByteArray line = raw.trimmed();
         if (line.isEmpty())
             continue;
         const auto doc = QJsonDocument::fromJson(line);

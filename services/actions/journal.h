@@ -24,6 +24,8 @@ public:
     Result<bool> append(const QJsonObject &entry) const;
     // Every entry, oldest first; a damaged line is skipped and counted.
     Result<QList<QJsonObject>> read(int *damagedLines = nullptr) const;
+    // The journal's bytes read as read() reads them (pure: the fuzzer feeds it).
+    static QList<QJsonObject> parse(const QByteArray &jsonl, int *damagedLines = nullptr);
     // Entries as JSONL into `file`, written atomically.
     Result<bool> exportTo(const QString &file) const;
 

@@ -388,38 +388,52 @@ Result<bool> appendChaosRun(const QString &path, const ChaosReport &run)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
     QFile f(path);
-    if (!f.open(QIODevice::Append | QIODevice::WriteOnly))
+    // Created owner-only; a store made earlier with other modes is made owner-only before the
+    // line is written, not after: runs name the lab directory, members and addresses.
+    constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    if (!f.open(QIODevice::Append | QIODevice::WriteOnly, kOwnerOnly))
         return makeError(QStringLiteral("cannot append to the chaos run store %1: %2").arg(path, f.errorString()),
                          QStringLiteral("check the permissions of that directory"));
+    if (!f.setPermissions(kOwnerOnly))
+        return makeError(QStringLiteral("cannot make the chaos run store %1 readable by its owner only: %2").arg(path, f.errorString()),
+                         QStringLiteral("it belongs to another account: move it away (or chown it) and run again"));
     const QByteArray line = QJsonDocument(run.toJson()).toJson(QJsonDocument::Compact) + '\n';
     if (f.write(line) != line.size() || !f.flush())   // one write per line: readers never see half a run
         return makeError(QStringLiteral("writing the chaos run store %1 failed: %2").arg(path, f.errorString()));
     return true;
 }
 
-Result<QList<ChaosReport>> loadChaosRuns(const QString &path, int *skipped)
+QList<ChaosReport> parseChaosRuns(const QByteArray &jsonl, int *skipped)
 {
     QList<ChaosReport> runs;
     int bad = 0;
-    QFile f(path);
-    if (f.exists()) {
-        if (!f.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("cannot read the chaos run store %1: %2").arg(path, f.errorString()));
-        while (!f.atEnd()) {
-            const QByteArray line = f.readLine().trimmed();
-            if (line.isEmpty())
-                continue;
-            const auto doc = QJsonDocument::fromJson(line);
-            auto run = doc.isObject() ? ChaosReport::fromJson(doc.object()) : Result<ChaosReport>(makeError(QString()));
-            if (run)
-                runs.append(run.value());
-            else
-                ++bad;
-        }
+    for (const QByteArray &raw : jsonl.split('\n')) {
+        const QByteArray line = raw.trimmed();
+        if (line.isEmpty())
+            continue;
+        const auto doc = QJsonDocument::fromJson(line);
+        auto run = doc.isObject() ? ChaosReport::fromJson(doc.object()) : Result<ChaosReport>(makeError(QString()));
+        if (run)
+            runs.append(run.value());
+        else
+            ++bad;
     }
     if (skipped)
         *skipped = bad;
     return runs;
+}
+
+Result<QList<ChaosReport>> loadChaosRuns(const QString &path, int *skipped)
+{
+    QFile f(path);
+    if (!f.exists()) {
+        if (skipped)
+            *skipped = 0;
+        return QList<ChaosReport>();
+    }
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("cannot read the chaos run store %1: %2").arg(path, f.errorString()));
+    return parseChaosRuns(f.readAll(), skipped);
 }
 
 Result<bool> exportChaosRuns(const QString &path, const QList<ChaosReport> &runs)

@@ -142,6 +142,8 @@ QString defaultChaosStorePath();
 Result<bool> appendChaosRun(const QString &path, const ChaosReport &run);
 // Unreadable lines are skipped and counted in `skipped` (a store survives a torn write).
 Result<QList<ChaosReport>> loadChaosRuns(const QString &path, int *skipped = nullptr);
+// The store's bytes read as loadChaosRuns() reads them (pure: the fuzzer feeds it).
+QList<ChaosReport> parseChaosRuns(const QByteArray &jsonl, int *skipped = nullptr);
 // Atomic writes (QSaveFile): the runs as JSONL, or as CSV with one row per run.
 Result<bool> exportChaosRuns(const QString &path, const QList<ChaosReport> &runs);
 

@@ -17,18 +17,45 @@ QString CommandResult::said() const
 
 namespace {
 
-// Splits what arrived into complete lines; keeps the unfinished rest for the next read.
+// Splits what arrived into complete lines; keeps the unfinished rest (at most kMaxLineBytes)
+// for the next read.
 void emitLines(QByteArray *pending, const QByteArray &chunk, const std::function<void(const QString &)> &onLine)
 {
     pending->append(chunk);
+    qsizetype from = 0;
     qsizetype nl;
-    while ((nl = pending->indexOf('\n')) >= 0) {
-        QByteArray line = pending->left(nl);
-        pending->remove(0, nl + 1);
+    while ((nl = pending->indexOf('\n', from)) >= 0) {
+        QByteArrayView line(pending->constData() + from, nl - from);
         if (line.endsWith('\r'))
             line.chop(1);
         onLine(QString::fromUtf8(line));
+        from = nl + 1;
     }
+    while (pending->size() - from > kMaxLineBytes) {
+        onLine(QString::fromUtf8(QByteArrayView(pending->constData() + from, kMaxLineBytes)));
+        from += kMaxLineBytes;
+    }
+    pending->remove(0, from);
+}
+
+// Keeps the last `limit` bytes of a stream, from a line start where there is one. Trimmed only
+// once twice the limit has gathered, so a long follow costs one copy per `limit` bytes read.
+void keepTail(QByteArray *kept, qint64 *dropped, qsizetype limit)
+{
+    if (kept->size() <= limit)
+        return;
+    qsizetype cut = kept->size() - limit;
+    if (const qsizetype nl = kept->indexOf('\n', cut - 1); nl >= 0 && nl + 1 < kept->size())
+        cut = nl + 1;
+    kept->remove(0, cut);
+    *dropped += cut;
+}
+
+void append(QByteArray *kept, qint64 *dropped, const QByteArray &chunk)
+{
+    kept->append(chunk);
+    if (kept->size() > 2 * kKeptOutputBytes)
+        keepTail(kept, dropped, kKeptOutputBytes);
 }
 
 } // namespace
@@ -56,26 +83,28 @@ QProcess *run(const QString &program, const QStringList &args, const RunOptions 
         if (state->reported)
             return;
         state->reported = true;
+        keepTail(&state->result.out, &state->result.droppedBytes, kKeptOutputBytes);
+        keepTail(&state->result.err, &state->result.droppedBytes, kKeptOutputBytes);
         process->deleteLater();
         done(state->result);
     };
 
     QObject::connect(process, &QProcess::readyReadStandardOutput, process, [=] {
         const QByteArray chunk = process->readAllStandardOutput();
-        state->result.out.append(chunk);
+        append(&state->result.out, &state->result.droppedBytes, chunk);
         if (onLine)
             emitLines(&state->pendingOut, chunk, onLine);
     });
     QObject::connect(process, &QProcess::readyReadStandardError, process, [=] {
         const QByteArray chunk = process->readAllStandardError();
-        state->result.err.append(chunk);
+        append(&state->result.err, &state->result.droppedBytes, chunk);
         if (onLine)
             emitLines(&state->pendingErr, chunk, onLine);
     });
     QObject::connect(process, &QProcess::finished, process, [=](int code, QProcess::ExitStatus status) {
         // What is still buffered arrives before finished() only if read here.
-        state->result.out.append(process->readAllStandardOutput());
-        state->result.err.append(process->readAllStandardError());
+        append(&state->result.out, &state->result.droppedBytes, process->readAllStandardOutput());
+        append(&state->result.err, &state->result.droppedBytes, process->readAllStandardError());
         if (onLine) {
             for (QByteArray *pending : {&state->pendingOut, &state->pendingErr})
                 if (!pending->isEmpty())

@@ -11,6 +11,12 @@
 
 namespace pgha::svc::docker {
 
+// What a command's result keeps of its output: the last kKeptOutputBytes of each stream, in whole
+// lines (a log followed for days must not grow without end; every line still reaches onLine).
+inline constexpr qsizetype kKeptOutputBytes = 2 * 1024 * 1024;
+// Output without a newline is handed to onLine in pieces of this size (it is not a line anyone reads).
+inline constexpr qsizetype kMaxLineBytes = 64 * 1024;
+
 // One finished docker (or docker-compose) command.
 struct CommandResult {
     QStringList command;          // program and arguments, for messages
@@ -18,8 +24,9 @@ struct CommandResult {
     bool timedOut = false;
     bool cancelled = false;
     int exitCode = -1;
-    QByteArray out;
+    QByteArray out;               // at most the last kKeptOutputBytes
     QByteArray err;
+    qint64 droppedBytes = 0;      // older output left out of `out` and `err`
 
     bool ok() const { return started && !timedOut && !cancelled && exitCode == 0; }
     // stderr, else stdout, trimmed: what the command said about its failure.

@@ -2,11 +2,22 @@
 // (bit flips, byte changes, truncation, duplication, splicing with another payload, deletion
 // of ranges, insertion of interesting tokens) and fed to every parser. A finding is a crash, a
 // sanitizer report or a hang; an error value is the expected outcome for most mutants.
+// Readers of files this project writes itself (the lab state, the operator journal, the chaos
+// run store) get seeds written by the project's own writers at start-up, beside the fixtures.
 //
-// Usage: fuzz_parsers [EXECUTIONS] [SEED]   (prints executions, rate and findings)
+// Usage: fuzz_parsers [EXECUTIONS] [SEED] [--only NAME[,NAME…]]
+//   EXECUTIONS mutated inputs, each fed to every parser (or to those whose name contains one
+//   of the NAMEs); prints executions, rate and findings, in total and per parser.
+#include "actions/actionrunner.h"
+#include "actions/journal.h"
+#include "chaos/chaosreport.h"
+#include "docker/containerlist.h"
 #include "etcd/etcdtypes.h"
 #include "haproxy/haproxystats.h"
 #include "http/httpframing.h"
+#include "http/httpclient.h"
+#include "lab/labfiles.h"
+#include "lab/labstate.h"
 #include "metrics/prometheustext.h"
 #include "metrics/metricsdigest.h"
 #include "patroni/patroniparser.h"
@@ -16,19 +27,31 @@
 #include "profile/profile.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QTemporaryDir>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <functional>
+#include <mutex>
 #include <random>
+#include <thread>
 
 using namespace pgha::svc;
 
 namespace {
 
 constexpr qint64 kHangMs = 2000;   // one parse taking longer than this is a finding
+// A parse still running after this long is taken as one that never returns: the watchdog saves
+// the input and ends the run (waiting for it would only turn the finding into a ctest timeout).
+constexpr qint64 kStuckMs = 30000;
+constexpr int kWatchdogTickMs = 100;
 
 const QList<QByteArray> kTokens = {"{", "}", "[", "]", "\"", ",", ":", "null", "true", "-1", "1e308", "NaN",
                                    "+Inf", "\\u0000", "\\", "\n", "# TYPE x histogram\n", "x_bucket{le=\"", "{\"",
@@ -88,22 +111,161 @@ QList<PgResultSet> resultSets(const QByteArray &bytes, qsizetype count)
     return sets;
 }
 
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Seeds for the readers of the project's own files, written by the project's own writers (a
+// real lab's state.json holds its passwords: none is committed as a fixture).
+QList<QByteArray> writtenSeeds(const QList<QByteArray> &chaosRuns)
+{
+    QList<QByteArray> seeds;
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return seeds;
+
+    // The lab state as the native lab records it after a start, and as the Docker lab does.
+    for (const bool docker : {false, true}) {
+        LabState state;
+        state.flavor = docker ? QStringLiteral("docker") : QStringLiteral("native");
+        state.phase = LabState::Phase::Running;
+        state.config.labDir = dir.path();
+        state.config.withPgpool = !docker;
+        state.config.restTls = !docker;
+        state.config.restAuth = !docker;
+        state.secrets = generateSecrets();
+        const LabLayout layout(dir.path());
+        qint64 pid = QCoreApplication::applicationPid();
+        for (const LabComponent &c : state.config.components()) {
+            LabState::Process p{c.name, c.kind, 0, 0, 0, layout.logFile(c.name), QString(), QString()};
+            if (docker) {
+                p.container = QStringLiteral("%1-%2-1").arg(state.config.dockerProject, c.name);
+            } else {
+                p.pid = p.pgid = ++pid;
+                p.startTicks = 4200 + pid;
+                if (c.kind == LabComponentKind::Patroni)
+                    p.dataDir = layout.dataDir(c);
+            }
+            state.processes.append(p);
+        }
+        state.updatedAtMs = QDateTime::currentMSecsSinceEpoch();
+        seeds.append(state.toJson());   // what save() writes
+    }
+
+    // The operator journal: an action refused before sending, as the runner records it.
+    const Journal journal(dir.filePath(QStringLiteral("journal.jsonl")));
+    HttpClient http;
+    ActionRunner refused(&http, ActionTarget{});
+    refused.execute();
+    const JournalContext context{QStringLiteral("lab"), QStringLiteral("lab"), QStringLiteral("pgha-lab"),
+                                 QStringLiteral("pgha"), QString()};
+    if (journal.append(journalEntry(refused, context)) && journal.append(journalEntry(refused, context)))
+        seeds.append(readFile(journal.path()));
+
+    // The chaos run store holding the recorded runs (tests/fixtures/chaos), appended one by one.
+    const QString store = dir.filePath(QStringLiteral("chaos-runs.jsonl"));
+    for (const QByteArray &recorded : chaosRuns)
+        if (auto run = ChaosReport::fromJson(QJsonDocument::fromJson(recorded).object()))
+            appendChaosRun(store, run.value());
+    if (QFile::exists(store))
+        seeds.append(readFile(store));
+    return seeds;
+}
+
+// Notices a parse that never returns. The main loop says what it parses; the watchdog checks
+// every kWatchdogTickMs and, past kStuckMs, saves the input, says so and ends the process.
+class Watchdog {
+public:
+    Watchdog() : m_thread([this] { watch(); }) {}
+    ~Watchdog()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_quit = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+    }
+    void begin(const char *parser, const QByteArray *input, qint64 n)
+    {
+        const std::lock_guard lock(m_mutex);
+        m_parser = parser;
+        m_input = input;
+        m_n = n;
+        m_since = std::chrono::steady_clock::now();
+    }
+    void end()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_parser = nullptr;
+    }
+
+private:
+    void watch()
+    {
+        std::unique_lock lock(m_mutex);
+        while (!m_wake.wait_for(lock, std::chrono::milliseconds(kWatchdogTickMs), [this] { return m_quit; })) {
+            if (!m_parser || std::chrono::steady_clock::now() - m_since < std::chrono::milliseconds(kStuckMs))
+                continue;
+            // The main thread is inside the parser, reading (never changing) the input: safe to read.
+            const QString name = QStringLiteral("fuzz-stuck-%1.bin").arg(m_n);
+            QFile dump(name);
+            if (dump.open(QIODevice::WriteOnly))
+                dump.write(*m_input);
+            std::fprintf(stderr, "finding: %s has not returned after %lld ms (input saved to %s)\n", m_parser,
+                         static_cast<long long>(kStuckMs), qPrintable(name));
+            std::fflush(stderr);
+            std::_Exit(2);
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_quit = false;
+    const char *m_parser = nullptr;
+    const QByteArray *m_input = nullptr;
+    qint64 m_n = 0;
+    std::chrono::steady_clock::time_point m_since;
+    std::thread m_thread;   // last: started once the members above exist
+};
+
+struct ParserFigures {
+    qint64 executions = 0;
+    qint64 accepted = 0;
+    qint64 nanoseconds = 0;
+    qint64 slowestNs = 0;
+};
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const qint64 executions = argc > 1 ? QByteArray(argv[1]).toLongLong() : 20000;
-    const quint64 seed = argc > 2 ? QByteArray(argv[2]).toULongLong() : 20261122;
+    QStringList positional, only;
+    const QStringList args = app.arguments().mid(1);
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == u"--only" && i + 1 < args.size())
+            only = args[++i].split(QLatin1Char(','), Qt::SkipEmptyParts);
+        else
+            positional.append(args[i]);
+    }
+    const qint64 executions = positional.size() > 0 ? positional[0].toLongLong() : 20000;
+    const quint64 seed = positional.size() > 1 ? positional[1].toULongLong() : 20261122;
 
     QList<QByteArray> corpus;
-    QDirIterator it(QStringLiteral(PGHA_FIXTURES_DIR), {QStringLiteral("*.json"), QStringLiteral("*.csv"), QStringLiteral("*.txt"), QStringLiteral("*.yaml")},
+    QList<QByteArray> chaosRuns;
+    QDirIterator it(QStringLiteral(PGHA_FIXTURES_DIR), {QStringLiteral("*.json"), QStringLiteral("*.csv"), QStringLiteral("*.txt"), QStringLiteral("*.yaml"), QStringLiteral("*.jsonl")},
                     QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly))
-            corpus.append(f.readAll());
+        const QString path = it.next();
+        corpus.append(readFile(path));
+        if (path.contains(u"/chaos/"))
+            chaosRuns.append(corpus.last());
     }
+    const QList<QByteArray> written = writtenSeeds(chaosRuns);
+    corpus += written;
     if (corpus.isEmpty()) {
         std::fprintf(stderr, "fuzz_parsers: no fixtures found in %s\n", PGHA_FIXTURES_DIR);
         return 1;
@@ -160,37 +322,77 @@ int main(int argc, char *argv[])
              }
              return accepted;
          }},
+        {"docker ps", [](const QByteArray &b) { return docker::parseContainerList(b).ok(); }},
+        {"docker stats", [](const QByteArray &b) { return docker::parseContainerStats(b).ok(); }},
+        {"lab state", [](const QByteArray &b) { return LabState::fromJson(b, QStringLiteral("/fuzz/lab")).ok(); }},
+        {"operator journal", [](const QByteArray &b) {
+             int damaged = 0;
+             return !Journal::parse(b, &damaged).isEmpty() && damaged == 0;
+         }},
+        {"chaos run store", [](const QByteArray &b) {
+             int skipped = 0;
+             const auto runs = parseChaosRuns(b, &skipped);
+             qsizetype shown = 0;
+             for (const auto &r : runs)   // what the CLI and the Chaos tab make of every stored run
+                 shown += reportCardText(r).size() + r.csvRow().size();
+             return shown > 0 && summarizeRuns(runs).runs == runs.size() && skipped == 0;
+         }},
     };
 
+    QList<int> chosen;
+    for (int p = 0; p < parsers.size(); ++p)
+        if (only.isEmpty() || std::any_of(only.begin(), only.end(), [&](const QString &o) { return QLatin1String(parsers[p].first).contains(o); }))
+            chosen.append(p);
+    if (chosen.isEmpty()) {
+        std::fprintf(stderr, "fuzz_parsers: no parser's name contains any of: %s\n", qPrintable(only.join(u", ")));
+        return 2;
+    }
+
     std::mt19937_64 rng(seed);
-    QList<qint64> accepted(parsers.size(), 0);
+    QList<ParserFigures> figures(parsers.size());
     qint64 findings = 0;
+    Watchdog watchdog;
     QElapsedTimer total;
     total.start();
     for (qint64 n = 0; n < executions; ++n) {
         const QByteArray input = mutate(corpus.at(static_cast<qsizetype>(rng() % corpus.size())), corpus, rng);
-        for (int p = 0; p < parsers.size(); ++p) {
+        for (const int p : std::as_const(chosen)) {
             QElapsedTimer one;
             one.start();
-            accepted[p] += parsers[p].second(input) ? 1 : 0;   // a crash or sanitizer report ends the run
-            if (one.elapsed() > kHangMs) {
+            watchdog.begin(parsers[p].first, &input, n);
+            const bool accepted = parsers[p].second(input);   // a crash or sanitizer report ends the run
+            watchdog.end();
+            const qint64 ns = one.nsecsElapsed();
+            ParserFigures &f = figures[p];
+            ++f.executions;
+            f.accepted += accepted ? 1 : 0;
+            f.nanoseconds += ns;
+            f.slowestNs = std::max(f.slowestNs, ns);
+            if (ns / 1000000 > kHangMs) {
                 ++findings;
                 QFile dump(QStringLiteral("fuzz-hang-%1.bin").arg(n));
                 if (dump.open(QIODevice::WriteOnly))
                     dump.write(input);
                 std::fprintf(stderr, "finding: %s took %lld ms (input saved to %s)\n", parsers[p].first,
-                             static_cast<long long>(one.elapsed()), qPrintable(dump.fileName()));
+                             static_cast<long long>(ns / 1000000), qPrintable(dump.fileName()));
             }
         }
     }
-    const double seconds = total.elapsed() / 1000.0;
-    std::printf("fuzz_parsers: seed %llu, %zd fixtures, %lld mutated inputs × %zd parsers = %lld executions in %.1f s "
+    const double seconds = static_cast<double>(total.elapsed()) / 1000.0;
+    const qint64 all = executions * chosen.size();
+    std::printf("fuzz_parsers: seed %llu, %zd fixtures + %zd written seeds, %lld mutated inputs × %zd parsers = %lld executions in %.1f s "
                 "(%.0f executions/s)\n",
-                static_cast<unsigned long long>(seed), static_cast<ssize_t>(corpus.size()), static_cast<long long>(executions),
-                static_cast<ssize_t>(parsers.size()), static_cast<long long>(executions * parsers.size()), seconds,
-                executions * parsers.size() / std::max(seconds, 0.001));
-    for (int p = 0; p < parsers.size(); ++p)
-        std::printf("  %-20s accepted %lld mutants\n", parsers[p].first, static_cast<long long>(accepted[p]));
+                static_cast<unsigned long long>(seed), static_cast<ssize_t>(corpus.size() - written.size()),
+                static_cast<ssize_t>(written.size()), static_cast<long long>(executions), static_cast<ssize_t>(chosen.size()),
+                static_cast<long long>(all), seconds, static_cast<double>(all) / std::max(seconds, 0.001));
+    std::printf("  %-20s %12s %10s %12s %12s\n", "parser", "executions", "accepted", "mean us", "slowest ms");
+    for (const int p : std::as_const(chosen)) {
+        const ParserFigures &f = figures[p];
+        std::printf("  %-20s %12lld %10lld %12.1f %12.1f\n", parsers[p].first, static_cast<long long>(f.executions),
+                    static_cast<long long>(f.accepted),
+                    static_cast<double>(f.nanoseconds) / 1000.0 / static_cast<double>(std::max<qint64>(f.executions, 1)),
+                    static_cast<double>(f.slowestNs) / 1e6);
+    }
     std::printf("findings (crash, sanitizer report or hang > %lld ms): %lld\n", static_cast<long long>(kHangMs),
                 static_cast<long long>(findings));
     return findings == 0 ? 0 : 1;

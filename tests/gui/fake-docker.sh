@@ -10,6 +10,7 @@
 #   $FAKE_DOCKER_DIR/build.out, build.err   present: `compose build` prints them and fails
 #   $FAKE_DOCKER_DIR/build.steps present: `compose build` prints it, takes 3 s and succeeds
 #   $FAKE_DOCKER_DIR/follow.pids the pid of every `logs --follow` (it then sleeps until killed)
+#   $FAKE_DOCKER_DIR/log.lines   present: `logs` prints that many numbered lines instead of three
 #   $FAKE_DOCKER_DIR/slow-stats  present: `docker stats` takes a second (to catch overlapping requests)
 set -u
 dir=${FAKE_DOCKER_DIR:?FAKE_DOCKER_DIR is not set}
@@ -54,9 +55,13 @@ if [ "${1:-}" = "compose" ]; then
             *) service=$a ;;
             esac
         done
-        for n in 1 2 3; do
-            echo "fake log line $n of $service"
-        done
+        if [ -e "$dir/log.lines" ]; then
+            seq -f "fake log line %.0f of $service" 1 "$(cat "$dir/log.lines")"
+        else
+            for n in 1 2 3; do
+                echo "fake log line $n of $service"
+            done
+        fi
         if [ "$follow" = yes ]; then
             echo "$$" >> "$dir/follow.pids"
             exec sleep 600

@@ -42,6 +42,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 
 #include <csignal>
 #include <sys/types.h>
@@ -521,7 +523,6 @@ private slots:
             QVERIFY(QTest::qWaitForWindowExposed(w));
             auto *logView = w->labTab()->logView();
             auto *follower = application.labController()->logFollower();
-            QCOMPARE(logView->text()->maximumBlockCount(), views::LogView::kMaxLines);
             QCOMPARE(logView->component(), QStringLiteral("pg1"));
             QVERIFY(!follower->isRunning());   // nothing follows while the view is not shown
 
@@ -576,6 +577,55 @@ private slots:
             QVERIFY(alive(last));
         }
         QTRY_VERIFY(!alive(last));
+    }
+
+    // A chatty log followed for long: the view keeps its last kMaxLines lines and says once, as
+    // its first line, that older ones were dropped; no undo history keeps them either.
+    void logViewKeepsABoundedTail()
+    {
+        constexpr int kLines = views::LogView::kMaxLines + 2000;
+        reset();
+        writeState(svc::LabState::Phase::Running);
+        QVERIFY(writeAll(m_fake + QStringLiteral("/log.lines"), QByteArray::number(kLines)));
+        app::Application application(options());
+        auto *w = application.window();
+        application.show();
+        QVERIFY(QTest::qWaitForWindowExposed(w));
+        QSignalSpy batches(application.labController()->logFollower(), &models::LogFollower::linesArrived);
+        w->showLabTab();
+        auto *logView = w->labTab()->logView();
+        QTextDocument *doc = logView->text()->document();
+        const QString lastLine = QStringLiteral("fake log line %1 of pg1").arg(kLines);
+        QTRY_COMPARE_WITH_TIMEOUT(doc->lastBlock().text(), lastLine, kAnswerTimeoutMs);
+        QVERIFY(!doc->isUndoRedoEnabled());
+        QCOMPARE(doc->blockCount(), views::LogView::kMaxLines + 1);
+        QCOMPARE(doc->firstBlock().text(), views::LogView::droppedNote());
+        QCOMPARE(doc->toPlainText().count(views::LogView::droppedNote()), 1);
+        QCOMPARE(doc->firstBlock().next().text(), QStringLiteral("fake log line %1 of pg1").arg(kLines - views::LogView::kMaxLines + 1));
+        // Each batch the follower handed on was bounded too, and counted what it left out.
+        qint64 handedOn = 0;
+        for (const auto &batch : std::as_const(batches)) {
+            const auto lines = batch.at(0).toStringList();
+            QVERIFY(lines.size() <= models::LogFollower::kMaxBatchLines);
+            handedOn += lines.size() + batch.at(1).toLongLong();
+        }
+        QCOMPARE(handedOn, kLines);
+
+        // More lines: the oldest go, the note stays first and single.
+        logView->appendLines({QStringLiteral("one more line")});
+        QCOMPARE(doc->blockCount(), views::LogView::kMaxLines + 1);
+        QCOMPARE(doc->firstBlock().text(), views::LogView::droppedNote());
+        QCOMPARE(doc->toPlainText().count(views::LogView::droppedNote()), 1);
+        QCOMPARE(doc->firstBlock().next().text(), QStringLiteral("fake log line %1 of pg1").arg(kLines - views::LogView::kMaxLines + 2));
+        QCOMPARE(doc->lastBlock().text(), QStringLiteral("one more line"));
+
+        // Lines the follower had to leave out are said the same way, even in a short text.
+        QTest::mouseClick(logView->clearButton(), Qt::LeftButton);
+        logView->appendLines({QStringLiteral("after a full batch")}, 12);
+        QCOMPARE(doc->toPlainText(), views::LogView::droppedNote() + QStringLiteral("\nafter a full batch"));
+        auto *follower = application.labController()->logFollower();
+        follower->stop();
+        QTRY_VERIFY(!follower->isRunning());
     }
 
     void startShowsEachService()

@@ -78,12 +78,18 @@ private slots:
         m_state.config.labDir = m_dir;
         QVERIFY(m_state.config.restTls && m_state.config.restAuth);
         QCOMPARE(m_state.secrets.restApi.size(), 24);
-        // Keys are owner-only; the certificate's owner is the account that runs Patroni.
-        for (const QString &key : {labTlsKeyFile(m_dir), labTlsCaKeyFile(m_dir)})
-            QCOMPARE(QFile::permissions(key) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
-                     QFileDevice::Permissions());
-        if (proc::runningAsRoot())
-            QCOMPARE(QFileInfo(labTlsKeyFile(m_dir)).owner(), m_state.config.runAsUser);
+        // The CA key is owner-only. Started as root, the server key stays root's and only the
+        // group of the account that runs Patroni reads it (it can neither change nor replace
+        // it); otherwise it is owner-only too.
+        const auto othersOrWrite = QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther;
+        QCOMPARE(QFile::permissions(labTlsCaKeyFile(m_dir)) & (QFile::ReadGroup | othersOrWrite), QFileDevice::Permissions());
+        QCOMPARE(QFile::permissions(labTlsKeyFile(m_dir)) & othersOrWrite, QFileDevice::Permissions());
+        if (proc::runningAsRoot()) {
+            proc::Account account;
+            QVERIFY(proc::lookupAccount(m_state.config.runAsUser, &account));
+            QCOMPARE(QFileInfo(labTlsKeyFile(m_dir)).ownerId(), 0u);
+            QCOMPARE(QFileInfo(labTlsKeyFile(m_dir)).groupId(), account.gid);
+        }
     }
 
     void cleanupTestCase()

@@ -10,9 +10,12 @@
 #include "profile/profile.h"
 
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace pgha::svc;
 
@@ -246,6 +249,38 @@ private slots:
         QCOMPARE(s.runs, 2);
         QCOMPARE(s.passed, 2);
         QVERIFY(!loadChaosRuns(dir.filePath(QStringLiteral("none.jsonl"))).value().size());
+    }
+
+    void storeIsOwnerOnly_data()
+    {
+        QTest::addColumn<int>("existingMode");   // -1: no store yet
+        QTest::newRow("new store") << -1;
+        QTest::newRow("existing 0644 store") << 0644;
+        QTest::newRow("existing 0666 store") << 0666;
+        QTest::newRow("existing 0640 store") << 0640;
+    }
+
+    // Runs name the lab directory, its members and their addresses: the store is the owner's.
+    void storeIsOwnerOnly()
+    {
+        QFETCH(int, existingMode);
+        // The usual umask, under which a plain create would leave the store world-readable.
+        const mode_t umaskBefore = ::umask(022);
+        const auto restoreUmask = qScopeGuard([umaskBefore] { ::umask(umaskBefore); });
+        QTemporaryDir dir;
+        const QString store = dir.filePath(QStringLiteral("runs.jsonl"));
+        const ChaosReport a = recorded(QStringLiteral("run-crash-primary.json"));
+        if (existingMode >= 0) {
+            QVERIFY(appendChaosRun(store, a).ok());
+            QCOMPARE(::chmod(QFile::encodeName(store).constData(), static_cast<mode_t>(existingMode)), 0);
+        }
+        QVERIFY(appendChaosRun(store, a).ok());
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(store).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, 0600u);
+        const auto runs = loadChaosRuns(store);
+        QVERIFY(runs.ok());
+        QCOMPARE(runs.value().size(), existingMode >= 0 ? 2 : 1);   // appended, nothing lost
     }
 
     void faultsRunOnlyOnLabsTheConsoleStarted()

@@ -1,6 +1,7 @@
 // The Docker lab's pure parts on recorded docker output (tests/fixtures/docker, README there):
-// container lists and stats, failures explained, the .env, and the project copied from the
-// compiled-in lab-stack/docker.
+// container lists and stats, failures explained, the .env, the project copied from the
+// compiled-in lab-stack/docker, and what a long-running command keeps of its output (against the
+// stand-in docker of the GUI tests, tests/gui/fake-docker.sh).
 #include "fixture.h"
 
 #include "docker/containerlist.h"
@@ -10,8 +11,11 @@
 
 #include <QDir>
 #include <QFile>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <optional>
 
 using namespace pgha::svc;
 using docker::CommandResult;
@@ -147,6 +151,70 @@ private slots:
                                   + readFixture(QStringLiteral("docker/build-fail-classic.err"))));
         QVERIFY(step.startsWith(u"Step 3/4 : RUN apt-get install"));
         QVERIFY(step.contains(u"returned a non-zero code: 100"));
+    }
+
+    // `logs --follow` runs as long as the log view is open: its result keeps a bounded tail in
+    // whole lines, while every line still reaches onLine.
+    void followedOutputKeepsABoundedTail()
+    {
+        constexpr int kLines = 200000;   // 5.5 MB: more than twice the kept tail
+        QTemporaryDir dir;
+        const QString fake = dir.filePath(QStringLiteral("docker"));
+        QVERIFY(QFile::copy(QStringLiteral(PGHA_FAKE_DOCKER), fake));
+        QVERIFY(QFile::setPermissions(fake, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QFile count(dir.filePath(QStringLiteral("log.lines")));
+        QVERIFY(count.open(QIODevice::WriteOnly) && count.write(QByteArray::number(kLines)) > 0);
+        count.close();
+
+        docker::RunOptions options;
+        options.timeoutMs = 0;
+        options.environment.insert(QStringLiteral("FAKE_DOCKER_DIR"), dir.path());
+        int lines = 0;
+        qint64 bytes = 0;
+        QString last;
+        options.onLine = [&](const QString &line) {
+            ++lines;
+            bytes += line.toUtf8().size() + 1;
+            last = line;
+        };
+        std::optional<CommandResult> result;
+        QObject context;
+        QProcess *process = docker::run(fake, {QStringLiteral("compose"), QStringLiteral("logs"), QStringLiteral("--follow"), QStringLiteral("pg1")},
+                                        options, &context, [&](const CommandResult &r) { result = r; });
+        QTRY_COMPARE_WITH_TIMEOUT(lines, kLines, 60000);
+        QCOMPARE(last, QStringLiteral("fake log line %1 of pg1").arg(kLines));
+        QVERIFY(bytes > 2 * docker::kKeptOutputBytes);
+        QVERIFY(!result);   // still following
+        docker::cancel(process);
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY(result->cancelled);
+        QVERIFY2(result->out.size() <= docker::kKeptOutputBytes, QByteArray::number(result->out.size()).constData());
+        QVERIFY(result->out.size() > docker::kKeptOutputBytes - 64);   // whole lines: at most one line short
+        QVERIFY(result->out.startsWith("fake log line "));
+        QVERIFY(result->out.endsWith(QStringLiteral("fake log line %1 of pg1\n").arg(kLines).toUtf8()));
+        QCOMPARE(result->droppedBytes + result->out.size(), bytes);
+    }
+
+    // Output without a newline reaches onLine in pieces: the carry-over buffer stays bounded.
+    void outputWithoutNewlinesComesInPieces()
+    {
+        constexpr qsizetype kBytes = 300000;
+        const QString head = QStandardPaths::findExecutable(QStringLiteral("head"));
+        QVERIFY2(!head.isEmpty(), "head (coreutils) is not on PATH");
+        docker::RunOptions options;
+        QList<qsizetype> pieces;
+        options.onLine = [&](const QString &line) { pieces.append(line.size()); };
+        std::optional<CommandResult> result;
+        QObject context;
+        docker::run(head, {QStringLiteral("-c"), QString::number(kBytes), QStringLiteral("/dev/zero")}, options, &context,
+                    [&](const CommandResult &r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY(result->ok());
+        QCOMPARE(result->out.size(), kBytes);
+        QCOMPARE(pieces.size(), (kBytes + docker::kMaxLineBytes - 1) / docker::kMaxLineBytes);
+        for (qsizetype i = 0; i + 1 < pieces.size(); ++i)
+            QCOMPARE(pieces[i], docker::kMaxLineBytes);
+        QCOMPARE(pieces.last(), kBytes % docker::kMaxLineBytes);
     }
 
     void takenPort()
