@@ -6,6 +6,7 @@
 
 #include "actions/actiontarget.h"
 #include "http/httpclient.h"
+#include "lab/labfiles.h"
 #include "lab/labstate.h"
 #include "lab/labtls.h"
 #include "pg/pgquery.h"
@@ -207,7 +208,7 @@ private slots:
         q->deleteLater();
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.rows.value(0).value(0), QStringLiteral("f"));
-        const QString haproxyCfg = m_dir + QStringLiteral("/haproxy/haproxy.cfg");
+        const QString haproxyCfg = LabLayout(m_dir).configDir(QStringLiteral("haproxy")) + QStringLiteral("/haproxy.cfg");
         QFile cfg(haproxyCfg);
         QVERIFY(cfg.open(QIODevice::ReadOnly));
         QVERIFY(cfg.readAll().contains("check-ssl verify required ca-file " + labTlsCaFile(m_dir).toUtf8()));
