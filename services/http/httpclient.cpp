@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
@@ -229,7 +230,15 @@ bool HttpClient::hasSecurity(const QUrl &url) const
     return m_security.contains(originKey(url)) || (m_defaultSecurity && url.scheme() == u"https");
 }
 
-QString HttpClient::applySecurity(QNetworkRequest &request, const QUrl &url, HttpSecurity *used)
+bool isLoopbackHost(const QString &host)
+{
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+QString HttpClient::applySecurity(QNetworkRequest &request, const QByteArray &verb, const QUrl &url, HttpSecurity *used)
 {
     SecurityEntry *entry = nullptr;
     auto it = m_security.find(originKey(url));
@@ -241,7 +250,20 @@ QString HttpClient::applySecurity(QNetworkRequest &request, const QUrl &url, Htt
         return {};
     const HttpSecurity &s = entry->security;
     *used = s;
-    if (s.hasCredentials())
+    const bool credentials = sendsCredentials(s, verb);
+    if (credentials && url.scheme() != u"https" && !isLoopbackHost(url.host())) {
+        if (s.refusePlainHttpCredentials)
+            return QStringLiteral("refused to send the password of \"%1\" to %2 over plain http: anyone on the network path "
+                                  "could read it, and this is a production profile — serve the API over https "
+                                  "(Patroni: restapi.certfile) and use an https:// URL, or, for a test cluster, set kind: staging")
+                    .arg(s.username, originKey(url));
+        if (!entry->warnedPlainHttp) {
+            entry->warnedPlainHttp = true;
+            qCWarning(lcHttp).noquote() << "the password of" << s.username << "goes to" << originKey(url)
+                                        << "over plain http, readable by anyone on the network path — use https (" << settingsOf(s) << ")";
+        }
+    }
+    if (credentials)
         request.setRawHeader("Authorization",
                              "Basic " + (s.username + QLatin1Char(':') + s.password).toUtf8().toBase64());
     if (url.scheme() != u"https")
@@ -282,7 +304,7 @@ void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArr
 {
     QNetworkRequest request(url);   // carries the Authorization header and TLS configuration
     HttpSecurity used;
-    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+    if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
     TlsExchange::Request r;
     r.verb = verb;
@@ -325,7 +347,7 @@ void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback 
         return sendTls("GET", url, {}, false, timeoutMs, context, std::move(callback));
     QNetworkRequest request = makeRequest(url);
     HttpSecurity used;
-    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+    if (const QString err = applySecurity(request, "GET", url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
     track(m_nam->get(request), url, timeoutMs, used, context, std::move(callback));
 }
@@ -337,7 +359,7 @@ void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs
     QNetworkRequest request = makeRequest(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     HttpSecurity used;
-    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+    if (const QString err = applySecurity(request, "POST", url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
     track(m_nam->post(request, body), url, timeoutMs, used, context, std::move(callback));
 }
@@ -351,7 +373,7 @@ void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray 
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     HttpSecurity used;
-    if (const QString err = applySecurity(request, url, &used); !err.isEmpty())
+    if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
     track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, used, context, std::move(callback));
 }

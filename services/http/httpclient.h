@@ -82,9 +82,11 @@ private:
         HttpSecurity security;
         std::shared_ptr<QSslConfiguration> ssl;   // loaded on first use
         bool warnedInsecure = false;
+        bool warnedPlainHttp = false;
     };
-    // Adds the Authorization header and the TLS configuration; an error text when a file fails.
-    QString applySecurity(QNetworkRequest &request, const QUrl &url, HttpSecurity *used);
+    // Adds the Authorization header (where `verb` needs it) and the TLS configuration; an error
+    // text when a file fails or the credentials would cross a network in clear text (refused).
+    QString applySecurity(QNetworkRequest &request, const QByteArray &verb, const QUrl &url, HttpSecurity *used);
     // https: one TlsExchange per request (see tlsexchange.h for why not QNetworkAccessManager).
     void sendTls(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
                  QObject *context, Callback callback);

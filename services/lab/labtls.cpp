@@ -79,6 +79,7 @@ HttpSecurity labRestSecurity(const LabConfig &config, const LabState::Secrets &s
     if (config.restAuth) {
         s.username = QString::fromLatin1(kLabRestUser);
         s.password = secrets.restApi;
+        s.credentialsOnReads = false;   // Patroni asks for them on unsafe methods only
     }
     s.settingsName = QStringLiteral("the lab's TLS files in %1 (restart the lab with --wipe to regenerate them)")
                              .arg(labTlsDir(config.labDir));
