@@ -277,6 +277,10 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_bouncerPoller->setCredentials(profile.readWrite.user, {});
     m_pgpoolPoller->setCredentials(profile.readWrite.user, {});
     m_pgPoller->setCredentials(profile.readWrite.user, profile.readWrite.database, {});
+    const svc::PgTls tls = svc::postgresTlsFor(profile);
+    m_pgPoller->setTls(tls);
+    m_bouncerPoller->setTls(tls);
+    m_pgpoolPoller->setTls(tls);
     // The built-in lab's password lives in its 0600 state file; other profiles rely on
     // PGPASSFILE/~/.pgpass (and, later, the keychain) — never on the profile.
     if (profile.isBuiltInLab())
@@ -290,7 +294,7 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     // TLS works from the start; passwords of other profiles arrive later from the keychain
     // (setHttpSecurity again). Patroni asks for credentials only on unsafe methods, so polling
     // never needs them.
-    setHttpSecurity(svc::httpSecurityForProfile(profile, profile.isBuiltInLab() ? svc::passwordsForLab(profile.labDir)
+    setHttpSecurity(svc::httpSecurityForProfile(profile, profile.isBuiltInLab() ? svc::passwordsForLab(profile)
                                                                                 : svc::ProfilePasswords{}),
                     svc::patroniTlsDefault(profile));
 }

@@ -1,6 +1,7 @@
 #include "profileeditordialog.h"
 #include "formpage.h"
 
+#include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 
 #include <QCheckBox>
@@ -409,24 +410,27 @@ bool ProfileEditorDialog::save()
     m_path = target;
     m_loaded = profile.value();
     showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(target)));
-    if (!m_password->text().isEmpty())
-        storePassword(profile.value().name);
+    if (!m_password->text().isEmpty()) {
+        Profile saved = profile.value();
+        saved.sourceFile = target;   // the password belongs to this file and its Patroni origins
+        storePassword(saved);
+    }
     refreshList();
     m_use->setEnabled(true);
     emit profileSaved(target);
     return true;
 }
 
-void ProfileEditorDialog::storePassword(const QString &profileName)
+void ProfileEditorDialog::storePassword(const Profile &saved)
 {
     if (!m_secrets) {
         showError(tr("No secret store: the password was not kept"));
         return;
     }
-    const QString key = svc::secretKey(profileName, QString::fromLatin1(svc::kPatroniRestSecret));
-    m_secrets->write(key, m_password->text(), this, [this, key](const svc::Result<bool> &r) {
+    const QString purpose = QString::fromLatin1(svc::kPatroniRestSecret);
+    svc::writeProfileSecret(m_secrets, saved, purpose, m_password->text(), this, [this](const svc::Result<bool> &r) {
         if (!r) {
-            showError(tr("The password was not stored (%1): %2").arg(key, r.error().toString()));
+            showError(tr("The password was not stored: %1").arg(r.error().toString()));
             return;
         }
         m_password->clear();

@@ -63,7 +63,8 @@ private:
     void removeCurrent();
     void showError(const QString &text);
     void showStatus(const QString &text);
-    void storePassword(const QString &profileName);
+    // The Patroni REST password, for every Patroni origin of the file just saved.
+    void storePassword(const svc::Profile &saved);
 
     svc::SecretStore *m_secrets;
     QString m_directory;

@@ -12,6 +12,7 @@
 #include "lab/labconfig.h"
 #include "patroni/patroniparser.h"
 #include "profile/profile.h"
+#include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 
 #include <QCommandLineParser>
@@ -128,26 +129,41 @@ void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, int
         http.setDefaultSecurity(patroniTlsDefault(profile));
         ready();
     };
-    if (profile.isBuiltInLab() || profile.patroniRest.username.isEmpty()) {
-        apply(profile.isBuiltInLab() ? passwordsForLab(profile.labDir) : ProfilePasswords{});
+    if (profile.isBuiltInLab()) {
+        apply(passwordsForLab(profile));
+        return;
+    }
+    for (const QString &w : plainHttpCredentialWarnings(profile))
+        ctx.err << "pgha: " << w << "\n";
+    if (secretSlots(profile).isEmpty()) {
+        apply({});
         return;
     }
     auto *store = new KeychainSecretStore(&http);
-    store->read(secretKey(profile.name, QStringLiteral("patroni-rest")), &http, [&ctx, apply, profile, timeoutMs](const Result<QString> &r) {
-        ProfilePasswords pw;
-        if (r) {
-            pw.patroniRest = r.value();
-        } else if (stdinIsTerminal()) {
-            ctx.out << "Patroni REST password for " << profile.patroniRest.username << " (not in the keychain: " << r.error().message
-                    << "): " << Qt::flush;
-            pw.patroniRest = readSecretLine();
-        } else {
-            bool got = false;
-            pw.patroniRest = readSecretLine(&got, timeoutMs);
-            if (!got || pw.patroniRest.isEmpty())
-                ctx.err << "pgha: no Patroni REST password for " << profile.patroniRest.username << ": " << r.error().toString()
-                        << ", and stdin (not a terminal) gave no line within " << timeoutMs / 1000
-                        << " s — store it with the console's profile editor, or pipe it in; unsafe REST calls will get 401\n";
+    readProfileSecrets(store, profile, &http, [&ctx, apply, profile, timeoutMs](const ProfileSecretsRead &r) {
+        ProfilePasswords pw = r.passwords;
+        for (const QString &f : r.failed)
+            ctx.err << "pgha: " << f << "\n";
+        // The one password actions need: the Patroni REST API's, asked for once when the keychain
+        // has none for any member (the same user everywhere).
+        const bool needPatroni = !profile.patroniRest.username.isEmpty() && pw.patroniRest.isEmpty();
+        if (needPatroni) {
+            QString typed;
+            if (stdinIsTerminal()) {
+                ctx.out << "Patroni REST password for " << profile.patroniRest.username << " (not in the keychain for this "
+                        << "profile file and these hosts): " << Qt::flush;
+                typed = readSecretLine();
+            } else {
+                bool got = false;
+                typed = readSecretLine(&got, timeoutMs);
+                if (!got || typed.isEmpty())
+                    ctx.err << "pgha: no Patroni REST password for " << profile.patroniRest.username << " in the keychain ("
+                            << r.missing.join(QStringLiteral("; ")) << "), and stdin (not a terminal) gave no line within "
+                            << timeoutMs / 1000
+                            << " s — store it with the console's profile editor, or pipe it in; unsafe REST calls will get 401\n";
+            }
+            if (!typed.isEmpty())
+                fillPurpose(pw, profile, QString::fromLatin1(kPatroniRestSecret), typed);
         }
         apply(pw);
     });

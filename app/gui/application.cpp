@@ -5,6 +5,7 @@
 #include "labcontroller.h"
 #include "environmentbanner.h"
 #include "profileeditordialog.h"
+#include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 
 #include "clustermodel.h"
@@ -116,7 +117,7 @@ Application::Application(const Options &options, QObject *parent)
     connect(m_secrets, &svc::SecretStore::sessionOnlyChanged, this, &Application::showSessionOnly);
     // Ask the keychain once at start, so a missing backend is said now rather than when a
     // password is first needed.
-    m_secrets->read(svc::secretKey(QStringLiteral("pgha"), QStringLiteral("probe")), this, [](const svc::Result<QString> &) {});
+    m_secrets->read(QStringLiteral("pgha keychain-probe"), this, [](const svc::Result<QString> &) {});
 
     auto profile = svc::resolveProfile(options.profile, m_labs->lab()->config().labDir);
     if (profile) {
@@ -255,24 +256,22 @@ void Application::note(const QString &source, const QString &text, int severity)
 void Application::readProfilePasswords(const svc::Profile &profile)
 {
     // The lab's password comes from its state file (the observer sets it); other profiles' from
-    // the keychain, later — polling needs none, only unsafe REST calls (actions) do.
-    if (profile.isBuiltInLab() || profile.patroniRest.username.isEmpty())
+    // the keychain, later — Patroni's polling needs none, only unsafe REST calls (actions) do.
+    if (profile.isBuiltInLab())
         return;
-    const QString name = profile.name;
-    m_secrets->read(svc::secretKey(name, QString::fromLatin1(svc::kPatroniRestSecret)), this,
-                    [this, profile](const svc::Result<QString> &r) {
-                        if (m_profile.name != profile.name)
-                            return;   // another profile was chosen meanwhile
-                        svc::ProfilePasswords pw;
-                        if (r)
-                            pw.patroniRest = r.value();
-                        else
-                            note(QStringLiteral("profile"),
-                                 tr("no Patroni REST password for %1 (%2): actions will get 401 — store it in File → Profiles…")
-                                         .arg(profile.patroniRest.username, r.error().message),
-                                 1);
-                        m_observer->setHttpSecurity(svc::httpSecurityForProfile(profile, pw), svc::patroniTlsDefault(profile));
-                    });
+    for (const QString &w : svc::plainHttpCredentialWarnings(profile))
+        note(QStringLiteral("profile"), w, 1);
+    if (svc::secretSlots(profile).isEmpty())
+        return;
+    svc::readProfileSecrets(m_secrets, profile, this, [this, profile](const svc::ProfileSecretsRead &r) {
+        if (m_profile.sourceFile != profile.sourceFile || m_profile.name != profile.name)
+            return;   // another profile was chosen meanwhile
+        for (const QString &m : r.missing)
+            note(QStringLiteral("profile"), tr("%1: requests that need it will get 401 — store it in File → Profiles…").arg(m), 1);
+        for (const QString &f : r.failed)
+            note(QStringLiteral("profile"), f, 2);
+        m_observer->setHttpSecurity(svc::httpSecurityForProfile(profile, r.passwords), svc::patroniTlsDefault(profile));
+    });
 }
 
 void Application::showSessionOnly(const QString &reason)

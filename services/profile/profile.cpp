@@ -84,7 +84,9 @@ Profile Profile::forLab(const LabConfig &config)
     p.scope = config.scope;
     p.haproxyReadWriteProxy = QStringLiteral("read_write");
     p.readWrite = {config.host, config.ports.haproxyReadWrite, QStringLiteral("postgres"), QStringLiteral("postgres"), {},
-                   QStringLiteral("pgha")};
+                   QStringLiteral("pgha"), PgTls::forLab()};
+    // The lab's own servers: TLS when they offer it, whatever PGSSLMODE says for other clusters.
+    p.postgresTls = PgTls::forLab();
     p.readOnly = p.readWrite;
     p.readOnly.port = config.ports.haproxyReadOnly;
     return p;
@@ -290,6 +292,7 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             if (rest["cert_file"]) p.patroniRest.certFile = str(rest["cert_file"]);
             if (rest["key_file"]) p.patroniRest.keyFile = str(rest["key_file"]);
             if (rest["verify_tls"]) p.patroniRest.verifyTls = rest["verify_tls"].as<bool>();
+            if (rest["auth_on_reads"]) p.patroniRest.authOnReads = rest["auth_on_reads"].as<bool>();
             if (p.patroniRest.certFile.isEmpty() != p.patroniRest.keyFile.isEmpty())
                 return makeError(QStringLiteral("%1: line %2: \"patroni_rest\" needs both cert_file and key_file, or neither")
                                          .arg(sourceName).arg(rest.Mark().line + 1));
@@ -301,8 +304,23 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             if (auth && auth["username"])
                 target->username = str(auth["username"]);
         }
+        const YAML::Node tls = root["postgres_tls"];
+        if (auto ok = expectMap(tls, "postgres_tls", sourceName, "{sslmode: verify-full, root_ca: /etc/pgha/pg-ca.crt}"); !ok)
+            return ok.error();
+        if (tls && tls["sslmode"]) {
+            p.postgresTls.sslmode = str(tls["sslmode"]);
+            if (!PgTls::isValidMode(p.postgresTls.sslmode))
+                return makeError(QStringLiteral("%1: line %2, column %3: \"%4\" is not an sslmode")
+                                         .arg(sourceName).arg(tls["sslmode"].Mark().line + 1).arg(tls["sslmode"].Mark().column + 1)
+                                         .arg(p.postgresTls.sslmode),
+                                 QStringLiteral("one of disable, allow, prefer, require, verify-ca, verify-full (libpq's sslmode)"));
+        }
+        if (tls && tls["root_ca"])
+            p.postgresTls.rootCert = str(tls["root_ca"]);
         p.readWrite = readEndpoint(root["read_write"], p.readWrite);
         p.readOnly = readEndpoint(root["read_only"], p.readWrite);
+        p.readWrite.tls = postgresTlsFor(p);
+        p.readOnly.tls = p.readWrite.tls;
     } catch (const YAML::Exception &e) {
         return yamlError(sourceName, e);
     }
@@ -346,12 +364,23 @@ QByteArray serialiseProfile(const Profile &profile)
                                          std::pair{"cert_file", r.certFile}, std::pair{"key_file", r.keyFile}})
             if (!value.isEmpty())
                 out << YAML::Key << key << YAML::Value << value.toStdString();
-        out << YAML::Key << "verify_tls" << YAML::Value << r.verifyTls << YAML::EndMap;
+        out << YAML::Key << "verify_tls" << YAML::Value << r.verifyTls;
+        if (r.authOnReads)
+            out << YAML::Key << "auth_on_reads" << YAML::Value << true;
+        out << YAML::EndMap;
     }
     for (const auto &[key, auth] : {std::pair{"etcd_auth", profile.etcdAuth}, std::pair{"haproxy_stats_auth", profile.haproxyStatsAuth}})
         if (!auth.username.isEmpty())
             out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "username"
                 << YAML::Value << auth.username.toStdString() << YAML::EndMap;
+    if (!profile.postgresTls.sslmode.isEmpty() || !profile.postgresTls.rootCert.isEmpty()) {
+        out << YAML::Key << "postgres_tls" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        if (!profile.postgresTls.sslmode.isEmpty())
+            out << YAML::Key << "sslmode" << YAML::Value << profile.postgresTls.sslmode.toStdString();
+        if (!profile.postgresTls.rootCert.isEmpty())
+            out << YAML::Key << "root_ca" << YAML::Value << profile.postgresTls.rootCert.toStdString();
+        out << YAML::EndMap;
+    }
     out << YAML::Key << "actions_enabled" << YAML::Value << profile.actionsEnabled;
     if (!profile.discoverMembers)
         out << YAML::Key << "discover" << YAML::Value << false;
@@ -412,24 +441,34 @@ QList<OriginSecurity> httpSecurityForProfile(const Profile &profile, const Profi
 {
     QList<OriginSecurity> out;
     QSet<QString> seen;
-    auto add = [&](const QUrl &url, const HttpSecurity &s) {
-        if (s.isEmpty() || !url.isValid() || seen.contains(originKey(url)))
+    const bool production = profile.kind == Profile::Kind::Production;
+    auto add = [&](const QUrl &url, HttpSecurity s) {
+        if (!url.isValid() || seen.contains(originKey(url)))
+            return;
+        s.refusePlainHttpCredentials = production;
+        if (s.isEmpty())
             return;
         seen.insert(originKey(url));
         out.append({url, s});
     };
     HttpSecurity patroni = patroniTlsDefault(profile);
     patroni.username = profile.patroniRest.username;
-    if (!patroni.username.isEmpty())
-        patroni.password = passwords.patroniRest;
-    for (const auto &e : profile.patroni)
-        add(e.url, patroni);
+    patroni.credentialsOnReads = profile.patroniRest.authOnReads;
+    for (const auto &e : profile.patroni) {
+        HttpSecurity s = patroni;
+        if (!s.username.isEmpty())
+            s.password = passwords.patroniRest.value(originKey(e.url));
+        add(e.url, s);
+    }
     HttpSecurity etcd;
     etcd.username = profile.etcdAuth.username;
-    etcd.password = etcd.username.isEmpty() ? QString() : passwords.etcd;
     etcd.settingsName = describeSettings(profile, "etcd_auth");
-    for (const auto &e : profile.etcd)
-        add(e.url, etcd);
+    for (const auto &e : profile.etcd) {
+        HttpSecurity s = etcd;
+        if (!s.username.isEmpty())
+            s.password = passwords.etcd.value(originKey(e.url));
+        add(e.url, s);
+    }
     HttpSecurity stats;
     stats.username = profile.haproxyStatsAuth.username;
     stats.password = stats.username.isEmpty() ? QString() : passwords.haproxyStats;
@@ -438,11 +477,45 @@ QList<OriginSecurity> httpSecurityForProfile(const Profile &profile, const Profi
     return out;
 }
 
-ProfilePasswords passwordsForLab(const QString &labDir)
+QStringList plainHttpCredentialWarnings(const Profile &profile)
+{
+    QStringList out;
+    const bool production = profile.kind == Profile::Kind::Production;
+    auto check = [&](const QUrl &url, const QString &user, const QString &what) {
+        if (user.isEmpty() || !url.isValid() || url.scheme() != u"http" || isLoopbackHost(url.host()))
+            return;
+        out.append(production ? QStringLiteral("%1 password of \"%2\" is not sent to %3: plain http on a production profile "
+                                               "(use https)").arg(what, user, originKey(url))
+                              : QStringLiteral("%1 password of \"%2\" goes to %3 over plain http, readable on the network "
+                                               "path (use https)").arg(what, user, originKey(url)));
+    };
+    for (const auto &e : profile.patroni)
+        check(e.url, profile.patroniRest.username, QStringLiteral("the Patroni REST"));
+    for (const auto &e : profile.etcd)
+        check(e.url, profile.etcdAuth.username, QStringLiteral("the etcd"));
+    check(profile.haproxyStats, profile.haproxyStatsAuth.username, QStringLiteral("the HAProxy stats"));
+    return out;
+}
+
+PgTls postgresTlsFor(const Profile &profile)
+{
+    if (!profile.postgresTls.sslmode.isEmpty())
+        return profile.postgresTls;
+    PgTls tls;
+    tls.rootCert = profile.postgresTls.rootCert;
+    if (qEnvironmentVariableIsSet("PGSSLMODE"))
+        return tls;   // libpq applies it (and PGSSLROOTCERT)
+    if (profile.kind == Profile::Kind::Production)
+        tls.sslmode = QStringLiteral("verify-full");
+    return tls;
+}
+
+ProfilePasswords passwordsForLab(const Profile &labProfile)
 {
     ProfilePasswords p;
-    if (const auto state = LabState::load(labDir))
-        p.patroniRest = state.value().secrets.restApi;
+    if (const auto state = LabState::load(labProfile.labDir))
+        for (const auto &e : labProfile.patroni)
+            p.patroniRest.insert(originKey(e.url), state.value().secrets.restApi);
     return p;
 }
 

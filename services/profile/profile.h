@@ -5,7 +5,9 @@
 #include "lab/labconfig.h"
 #include "pg/pgquery.h"
 
+#include <QHash>
 #include <QList>
+#include <QStringList>
 #include <QString>
 #include <QUrl>
 
@@ -21,14 +23,17 @@ struct Profile {
         QUrl url;
     };
 
-    // Patroni REST API security (YAML `patroni_rest:`). The password is in the keychain under
-    // secretKey(name, "patroni-rest"), never here.
+    // Patroni REST API security (YAML `patroni_rest:`). The password is in the keychain, keyed
+    // by this profile's file and each API's origin (see profilesecrets.h), never here.
     struct RestSecurity {
         QString username;    // Basic auth user (restapi.authentication.username)
         QString caFile;      // CA that issued the REST API's certificate (https URLs)
         QString certFile;    // client certificate, when the API wants one (verify_client)
         QString keyFile;
         bool verifyTls = true;
+        // Patroni asks for Basic auth only on unsafe methods; a proxy in front that wants it on
+        // every request needs this (auth_on_reads: true).
+        bool authOnReads = false;
 
         bool isEmpty() const { return *this == RestSecurity(); }
         bool operator==(const RestSecurity &) const = default;
@@ -61,6 +66,9 @@ struct Profile {
     QString haproxyReadWriteProxy;      // proxy carrying writes ("" = the one named read_write/primary/…)
     PgEndpoint readWrite;
     PgEndpoint readOnly;
+    // TLS to PostgreSQL, PgBouncer and Pgpool (`postgres_tls: {sslmode, root_ca}`) as written
+    // in the file; what is used is postgresTlsFor(*this).
+    PgTls postgresTls;
     QString labDir;                     // set on the built-in lab profile
     RestSecurity patroniRest;
     BasicAuth etcdAuth;
@@ -75,20 +83,30 @@ struct Profile {
     static Profile forLab(const LabConfig &config);
 };
 
-// The passwords a profile needs, from the keychain (or the lab's state file).
+// The passwords a profile needs, from the keychain (or the lab's state file), each for the
+// origin it was stored for: a password never travels to an origin it was not given for.
 struct ProfilePasswords {
-    QString patroniRest;
-    QString etcd;
+    QHash<QString, QString> patroniRest;   // by originKey() of a Patroni REST URL
+    QHash<QString, QString> etcd;          // by originKey() of an etcd URL
     QString haproxyStats;
 };
+
+// The TLS settings for the profile's PostgreSQL connections: the file's postgres_tls when it sets
+// an sslmode; otherwise PGSSLMODE/PGSSLROOTCERT when set; otherwise verify-full on production
+// profiles, prefer on the lab, and libpq's default elsewhere.
+PgTls postgresTlsFor(const Profile &profile);
+// Where the profile would send a password over plain http to a host that is not loopback, one
+// sentence each ("" entries omitted); production profiles refuse those requests.
+QStringList plainHttpCredentialWarnings(const Profile &profile);
 
 // Per-origin HttpSecurity for every HTTP endpoint of `profile` that needs any (Patroni REST and
 // its /metrics, etcd, HAProxy stats); credentials only where the profile names a user.
 QList<OriginSecurity> httpSecurityForProfile(const Profile &profile, const ProfilePasswords &passwords);
 // TLS trust (no credentials) for https Patroni members the profile does not list (discovery).
 HttpSecurity patroniTlsDefault(const Profile &profile);
-// The built-in lab's passwords from its 0600 state file (empty when the lab has none).
-ProfilePasswords passwordsForLab(const QString &labDir);
+// The built-in lab's passwords from its 0600 state file, for the lab profile's origins (empty
+// when the lab has none).
+ProfilePasswords passwordsForLab(const Profile &labProfile);
 
 // Profiles live in <config dir>/pgha/profiles/NAME.yaml.
 QString profileDirectory();

@@ -24,16 +24,26 @@ void later(QObject *owner, QObject *context, Fn fn)
     });
 }
 
-// Errors that mean "there is no usable keychain here" rather than "this entry failed".
-bool isBackendMissing(QKeychain::Error e)
-{
-    return e == QKeychain::NoBackendAvailable || e == QKeychain::NotImplemented || e == QKeychain::OtherError;
-}
 } // namespace
 
-QString secretKey(const QString &profileName, const QString &purpose)
+KeychainErrorAction keychainErrorAction(int qkeychainError, KeychainOperation operation)
 {
-    return profileName + QLatin1Char('/') + purpose;
+    switch (static_cast<QKeychain::Error>(qkeychainError)) {
+    case QKeychain::NoError:
+        return KeychainErrorAction::Success;
+    case QKeychain::EntryNotFound:
+        return operation == KeychainOperation::Read ? KeychainErrorAction::NotFound : KeychainErrorAction::Success;
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+        return KeychainErrorAction::FallBackToSession;
+    case QKeychain::OtherError:
+        return operation == KeychainOperation::Remove ? KeychainErrorAction::Fail : KeychainErrorAction::FallBackToSession;
+    case QKeychain::AccessDeniedByUser:
+    case QKeychain::AccessDenied:
+    case QKeychain::CouldNotDeleteEntry:
+        return KeychainErrorAction::Fail;
+    }
+    return KeychainErrorAction::Fail;
 }
 
 bool SecretStore::isNotFound(const Error &error)
@@ -92,13 +102,16 @@ void KeychainSecretStore::read(const QString &key, QObject *context, ReadCallbac
     connect(job, &QKeychain::Job::finished, this, [this, job, key, guard, guarded, cb = std::move(callback)] {
         if (guarded && guard.isNull())
             return;
-        if (job->error() == QKeychain::NoError)
+        switch (keychainErrorAction(job->error(), KeychainOperation::Read)) {
+        case KeychainErrorAction::Success:
             return cb(job->textData());
-        if (job->error() == QKeychain::EntryNotFound)
+        case KeychainErrorAction::NotFound:
             return cb(notFound(key));
-        if (isBackendMissing(job->error())) {
+        case KeychainErrorAction::FallBackToSession:
             fallBack(job->errorString());
             return m_memory.read(key, guard.data(), std::move(cb));
+        case KeychainErrorAction::Fail:
+            break;
         }
         cb(makeError(QStringLiteral("cannot read %1 from the system keychain: %2").arg(key, job->errorString()),
                      QStringLiteral("unlock the keychain, or allow pgha to use it")));
@@ -118,12 +131,13 @@ void KeychainSecretStore::write(const QString &key, const QString &value, QObjec
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
     connect(job, &QKeychain::Job::finished, this, [this, job, key, value, guard, guarded, cb = std::move(callback)] {
-        if (job->error() == QKeychain::NoError) {
+        const KeychainErrorAction action = keychainErrorAction(job->error(), KeychainOperation::Write);
+        if (action == KeychainErrorAction::Success) {
             if (!guarded || !guard.isNull())
                 cb(true);
             return;
         }
-        if (isBackendMissing(job->error())) {
+        if (action == KeychainErrorAction::FallBackToSession) {
             fallBack(job->errorString());
             return m_memory.write(key, value, guarded ? guard.data() : nullptr, std::move(cb));
         }
@@ -148,13 +162,21 @@ void KeychainSecretStore::remove(const QString &key, QObject *context, WriteCall
     connect(job, &QKeychain::Job::finished, this, [this, job, key, guard, guarded, cb = std::move(callback)] {
         if (guarded && guard.isNull())
             return;
-        if (job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound)
+        switch (keychainErrorAction(job->error(), KeychainOperation::Remove)) {
+        case KeychainErrorAction::Success:
             return cb(true);
-        if (isBackendMissing(job->error())) {
+        case KeychainErrorAction::FallBackToSession:
+            // No keychain exists here, so nothing was ever stored in one: the session copy is all.
             fallBack(job->errorString());
             return cb(true);
+        case KeychainErrorAction::NotFound:
+        case KeychainErrorAction::Fail:
+            break;
         }
-        cb(makeError(QStringLiteral("cannot remove %1 from the system keychain: %2").arg(key, job->errorString())));
+        cb(makeError(QStringLiteral("cannot remove %1 from the system keychain: %2 — it may still be stored there")
+                             .arg(key, job->errorString()),
+                     QStringLiteral("unlock the keychain and try again, or remove the entry with the keychain's own tool "
+                                    "(service \"pgha\")")));
     });
     job->start();
 }

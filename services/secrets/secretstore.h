@@ -10,12 +10,18 @@
 
 namespace pgha::svc {
 
-// "staging/patroni-rest": the key a profile's secret is stored under. `purpose` is one of
-// kPatroniRestSecret, kEtcdSecret, kHaproxyStatsSecret (or another short word).
-QString secretKey(const QString &profileName, const QString &purpose);
+// What a password is for: the first word of its keychain key (see profilesecrets.h).
 inline constexpr char kPatroniRestSecret[] = "patroni-rest";
 inline constexpr char kEtcdSecret[] = "etcd";
 inline constexpr char kHaproxyStatsSecret[] = "haproxy-stats";
+
+// What the keychain store does with a QtKeychain error code (QKeychain::Error, as an int so this
+// header needs no QtKeychain): no backend at all means session-only memory. OtherError — what
+// QtKeychain answers when the session has no D-Bus secret service — falls back for a read or a
+// write, but a removal that met it failed: it is reported, never claimed as done.
+enum class KeychainErrorAction { Success, NotFound, FallBackToSession, Fail };
+enum class KeychainOperation { Read, Write, Remove };
+KeychainErrorAction keychainErrorAction(int qkeychainError, KeychainOperation operation);
 
 // Where passwords live: never in a profile, never in a plaintext file. Every call completes
 // exactly once, asynchronously, through its callback — unless `context` was destroyed first.

@@ -22,6 +22,7 @@
 #include "http/httpclient.h"
 #include "lab/nativelab.h"
 #include "patroni/patroniparser.h"
+#include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 
 #include <QAction>
@@ -719,8 +720,11 @@ private slots:
         QVERIFY(parsed.value().actionsEnabled);
         QCOMPARE(parsed.value().patroni.size(), 2);
         QCOMPARE(parsed.value().patroni[0].name, QStringLiteral("db1"));
-        QTRY_COMPARE(secrets.values().value(svc::secretKey(QStringLiteral("prod-eu"), QStringLiteral("patroni-rest"))),
-                     QStringLiteral("s3cret-pw"));
+        // Stored for this file and each Patroni origin it names (not under the name the profile gives itself).
+        for (const char *origin : {"https://10.0.0.11:8008", "https://10.0.0.12:8008"})
+            QTRY_COMPARE(secrets.values().value(svc::secretKey(QStringLiteral("patroni-rest"), QUrl(QLatin1String(origin)), file)),
+                         QStringLiteral("s3cret-pw"));
+        QCOMPARE(secrets.values().size(), 2);
         // Atomic: nothing but the profile in the directory (no temp file left behind).
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("prod-eu.yaml")});
         QCOMPARE(editor.profileList()->count(), 1);

@@ -126,6 +126,53 @@ private slots:
         QCOMPARE(back.value().kind, Profile::Kind::Production);
     }
 
+    // Item 10: sslmode and root CA are profile settings; production defaults to verify-full,
+    // the lab to prefer, and PGSSLMODE is no longer overridden where the profile says nothing.
+    void postgresTlsSettings()
+    {
+        qunsetenv("PGSSLMODE");
+        const auto prod = parseProfile("kind: production\npatroni: [\"https://10.0.0.1:8008\"]\n", QStringLiteral("p.yaml"));
+        QVERIFY(prod);
+        QCOMPARE(postgresTlsFor(prod.value()).sslmode, QStringLiteral("verify-full"));
+        QCOMPARE(prod.value().readWrite.tls.sslmode, QStringLiteral("verify-full"));   // the write probe's entry point too
+        const auto assumed = parseProfile("patroni: [\"https://10.0.0.1:8008\"]\n", QStringLiteral("n.yaml"));
+        QCOMPARE(postgresTlsFor(assumed.value()).sslmode, QStringLiteral("verify-full"));   // no kind: production
+        const auto staging = parseProfile("kind: staging\npatroni: [\"http://a:1\"]\n", QStringLiteral("s.yaml"));
+        QCOMPARE(postgresTlsFor(staging.value()).sslmode, QString());   // libpq's own default (or PGSSLMODE)
+        QCOMPARE(postgresTlsFor(Profile::forLab(LabConfig{})).sslmode, QStringLiteral("prefer"));
+
+        const auto explicitTls = parseProfile("kind: production\npatroni: [\"https://a:1\"]\n"
+                                              "postgres_tls: {sslmode: require, root_ca: /etc/pg/ca.crt}\n",
+                                              QStringLiteral("e.yaml"));
+        QVERIFY2(explicitTls, qPrintable(explicitTls ? QString() : explicitTls.error().toString()));
+        QCOMPARE(postgresTlsFor(explicitTls.value()), (PgTls{QStringLiteral("require"), QStringLiteral("/etc/pg/ca.crt")}));
+        // Survives a save.
+        const auto back = parseProfile(serialiseProfile(explicitTls.value()), QStringLiteral("back.yaml"));
+        QCOMPARE(back.value().postgresTls, explicitTls.value().postgresTls);
+
+        // PGSSLMODE in the environment wins over the kind's default, not over the file.
+        qputenv("PGSSLMODE", "disable");
+        QCOMPARE(postgresTlsFor(prod.value()).sslmode, QString());
+        QCOMPARE(postgresTlsFor(explicitTls.value()).sslmode, QStringLiteral("require"));
+        qunsetenv("PGSSLMODE");
+
+        const auto bad = parseProfile("kind: staging\npatroni: [\"https://a:1\"]\npostgres_tls:\n  sslmode: verify-everything\n",
+                                      QStringLiteral("bad.yaml"));
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().toString().contains(u"bad.yaml: line 4, column 12: \"verify-everything\" is not an sslmode"),
+                 qPrintable(bad.error().toString()));
+        QVERIFY(bad.error().toString().contains(u"verify-full"));
+    }
+
+    void authOnReadsRoundTrips()
+    {
+        const auto p = parseProfile("kind: staging\npatroni: [\"https://a:1\"]\npatroni_rest: {username: u, auth_on_reads: true}\n",
+                                    QStringLiteral("r.yaml"));
+        QVERIFY(p.value().patroniRest.authOnReads);
+        QVERIFY(parseProfile(serialiseProfile(p.value()), QStringLiteral("r2.yaml")).value().patroniRest.authOnReads);
+        QVERIFY(httpSecurityForProfile(p.value(), {})[0].security.credentialsOnReads);
+    }
+
     void verifyTlsAndActionDefaults()
     {
         const auto p = parseProfile("kind: staging\n"
@@ -142,7 +189,7 @@ private slots:
         QVERIFY(lab.value().patroniRest.verifyTls);
 
         // Per-origin security: credentials only for the Patroni origins, TLS from the profile.
-        const auto security = httpSecurityForProfile(p.value(), {QStringLiteral("pw"), {}, {}});
+        const auto security = httpSecurityForProfile(p.value(), {{{originKey(p.value().patroni[0].url), QStringLiteral("pw")}}, {}, {}});
         QCOMPARE(security.size(), 1);
         QCOMPARE(originKey(security[0].origin), QStringLiteral("https://10.0.0.1:8008"));
         QCOMPARE(security[0].security.username, QStringLiteral("ops"));

@@ -1,8 +1,14 @@
-// Secrets: the in-memory store, key naming, and the keychain store's session-only fallback
+// Secrets: the in-memory store, keys by purpose, origin and profile file (hardening item 9), keychain error handling (item 12), and the keychain store's session-only fallback
 // (this machine has no D-Bus secret service, so the fallback is what runs here).
+#include "lab/labconfig.h"
+#include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 
+#include <qt6keychain/keychain.h>
+
 #include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QDirIterator>
 #include <QSignalSpy>
 #include <QTest>
@@ -55,16 +61,95 @@ bool treeContains(const QString &dir, const QByteArray &needle)
 class TestSecrets : public QObject {
     Q_OBJECT
 private slots:
-    void keyNaming()
+    void keysArePurposeOriginAndProfileFile()
     {
-        QCOMPARE(secretKey(QStringLiteral("staging"), QLatin1String(kPatroniRestSecret)), QStringLiteral("staging/patroni-rest"));
-        QCOMPARE(secretKey(QStringLiteral("prod"), QLatin1String(kEtcdSecret)), QStringLiteral("prod/etcd"));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("staging.yaml"));
+        QVERIFY(QFile(file).open(QIODevice::WriteOnly));
+        QCOMPARE(secretKey(QLatin1String(kPatroniRestSecret), QUrl(QStringLiteral("https://DB1:8008/cluster")), file),
+                 QStringLiteral("patroni-rest https://db1:8008 ") + QFileInfo(file).canonicalFilePath());
+        // A link to the file is the same file: the same key.
+        const QString link = dir.filePath(QStringLiteral("link.yaml"));
+        QVERIFY(QFile::link(file, link));
+        QCOMPARE(secretKey(QLatin1String(kEtcdSecret), QUrl(QStringLiteral("http://e:2379")), link),
+                 secretKey(QLatin1String(kEtcdSecret), QUrl(QStringLiteral("http://e:2379")), file));
+    }
+
+    // Item 9: a profile that names itself like another finds none of its passwords, and a profile
+    // edited to point at another host finds none either.
+    void passwordsBelongToOneFileAndOrigin()
+    {
+        QTemporaryDir dir;
+        const QByteArray yaml = "name: prod\nkind: production\npatroni: [\"https://10.0.0.1:8008\", \"https://10.0.0.2:8008\"]\n"
+                                "patroni_rest: {username: ops}\netcd: [\"https://10.0.0.1:2379\"]\netcd_auth: {username: root}\n";
+        const QString realFile = dir.filePath(QStringLiteral("prod.yaml"));
+        const QString impostorFile = dir.filePath(QStringLiteral("downloaded.yaml"));
+        auto real = parseProfile(yaml, realFile);
+        QVERIFY(real);
+        Profile impostor = real.value();
+        impostor.sourceFile = impostorFile;   // same name "prod", same hosts, another file
+        QCOMPARE(secretSlots(real.value()).size(), 3);
+
+        MemorySecretStore store;
+        std::optional<Result<bool>> wrote;
+        writeProfileSecret(&store, real.value(), QLatin1String(kPatroniRestSecret), QStringLiteral("prod-pw"), &store,
+                           [&](const Result<bool> &r) { wrote = r; });
+        QTRY_VERIFY(wrote.has_value());
+        QVERIFY(wrote->ok());
+        QCOMPARE(store.values().size(), 2);   // one per Patroni origin
+
+        auto readAll = [&](const Profile &p) {
+            std::optional<ProfileSecretsRead> out;
+            readProfileSecrets(&store, p, &store, [&](const ProfileSecretsRead &r) { out = r; });
+            [&] { QTRY_VERIFY(out.has_value()); }();
+            return out.value_or(ProfileSecretsRead{});
+        };
+        const auto mine = readAll(real.value());
+        QCOMPARE(mine.passwords.patroniRest.value(QStringLiteral("https://10.0.0.1:8008")), QStringLiteral("prod-pw"));
+        QCOMPARE(mine.passwords.patroniRest.value(QStringLiteral("https://10.0.0.2:8008")), QStringLiteral("prod-pw"));
+        QCOMPARE(mine.missing.size(), 1);   // etcd's password was never stored
+        QVERIFY2(mine.missing[0].contains(u"etcd password of \"root\" for https://10.0.0.1:2379"), qPrintable(mine.missing[0]));
+
+        QVERIFY(readAll(impostor).passwords.patroniRest.isEmpty());
+
+        Profile moved = real.value();
+        moved.patroni[1].url = QUrl(QStringLiteral("https://attacker.example:8008"));
+        const auto afterEdit = readAll(moved);
+        QCOMPARE(afterEdit.passwords.patroniRest.size(), 1);
+        QVERIFY(!afterEdit.passwords.patroniRest.contains(QStringLiteral("https://attacker.example:8008")));
+        // …and what httpSecurityForProfile hands the HTTP client for that host has no password.
+        for (const auto &o : httpSecurityForProfile(moved, afterEdit.passwords))
+            if (o.origin.host() == u"attacker.example")
+                QVERIFY(o.security.password.isEmpty());
+
+        // The built-in lab has no slots: its passwords come from its state file.
+        LabConfig lab;
+        lab.labDir = dir.path();
+        lab.restAuth = true;
+        QVERIFY(Profile::forLab(lab).isBuiltInLab());
+        QVERIFY(secretSlots(Profile::forLab(lab)).isEmpty());
+    }
+
+    // Item 12: a removal the keychain did not confirm is never reported as done.
+    void keychainErrorsAreNotSwallowed()
+    {
+        using A = KeychainErrorAction;
+        using O = KeychainOperation;
+        QCOMPARE(keychainErrorAction(QKeychain::NoError, O::Remove), A::Success);
+        QCOMPARE(keychainErrorAction(QKeychain::EntryNotFound, O::Remove), A::Success);
+        QCOMPARE(keychainErrorAction(QKeychain::EntryNotFound, O::Read), A::NotFound);
+        QCOMPARE(keychainErrorAction(QKeychain::OtherError, O::Remove), A::Fail);
+        QCOMPARE(keychainErrorAction(QKeychain::AccessDenied, O::Remove), A::Fail);
+        QCOMPARE(keychainErrorAction(QKeychain::CouldNotDeleteEntry, O::Remove), A::Fail);
+        QCOMPARE(keychainErrorAction(QKeychain::AccessDeniedByUser, O::Write), A::Fail);
+        QCOMPARE(keychainErrorAction(QKeychain::NoBackendAvailable, O::Remove), A::FallBackToSession);
+        QCOMPARE(keychainErrorAction(QKeychain::OtherError, O::Read), A::FallBackToSession);   // no D-Bus secret service
     }
 
     void memoryRoundTrip()
     {
         MemorySecretStore store;
-        const QString key = secretKey(QStringLiteral("t"), QLatin1String(kPatroniRestSecret));
+        const QString key = QStringLiteral("patroni-rest https://t:8008 /t.yaml");
         const auto missing = Sync::read(store, key);
         QVERIFY(!missing.ok());
         QVERIFY(SecretStore::isNotFound(missing.error()));
@@ -98,8 +183,7 @@ private slots:
         qputenv("XDG_DATA_HOME", (home.path() + QStringLiteral("/data")).toLocal8Bit());
         KeychainSecretStore store;
         QSignalSpy notice(&store, &SecretStore::sessionOnlyChanged);
-        const QString key = secretKey(QStringLiteral("pgha-test-%1").arg(QCoreApplication::applicationPid()),
-                                      QLatin1String(kPatroniRestSecret));
+        const QString key = QStringLiteral("pgha-test-%1").arg(QCoreApplication::applicationPid());
         const QString secret = QStringLiteral("not-written-anywhere-%1").arg(QCoreApplication::applicationPid());
         const auto written = Sync::write(store, key, secret);
         QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
