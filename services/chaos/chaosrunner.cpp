@@ -182,7 +182,7 @@ QUrl ChaosRunner::restUrl(const QString &member, const QString &path) const
 PgEndpoint ChaosRunner::directEndpoint(const QString &member) const
 {
     PgEndpoint e{m_state.config.host, 0, QStringLiteral("postgres"), QStringLiteral("postgres"), m_state.secrets.superuser,
-                 QStringLiteral("pgha-chaos")};
+                 QStringLiteral("pgha-chaos"), PgTls::forLab()};
     for (int i = 0; i < kLabMembers; ++i)
         if (m_state.config.memberName(i) == member)
             e.port = m_state.config.ports.postgres[i];
@@ -192,7 +192,7 @@ PgEndpoint ChaosRunner::directEndpoint(const QString &member) const
 PgEndpoint ChaosRunner::entryPoint(int port) const
 {
     return PgEndpoint{m_state.config.host, port, QStringLiteral("postgres"), QStringLiteral("postgres"),
-                      m_state.secrets.superuser, QStringLiteral("pgha-chaos")};
+                      m_state.secrets.superuser, QStringLiteral("pgha-chaos"), PgTls::forLab()};
 }
 
 QString ChaosRunner::memberForPort(int port) const

@@ -110,7 +110,7 @@ void LabHealthCheck::askCluster(int index)
 void LabHealthCheck::checkWrite()
 {
     PgEndpoint rw{m_config.host, m_config.ports.haproxyReadWrite, QStringLiteral("postgres"),
-                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health")};
+                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health"), PgTls::forLab()};
     // pg_basebackup also appears as a "streaming" walsender, so match walsenders by member name.
     auto *q = new PgQuery(rw,
                           QStringLiteral("CREATE TABLE IF NOT EXISTS pgha_lab_check (id bigserial PRIMARY KEY, "
@@ -142,7 +142,7 @@ void LabHealthCheck::checkWrite()
 void LabHealthCheck::checkRead()
 {
     PgEndpoint ro{m_config.host, m_config.ports.haproxyReadOnly, QStringLiteral("postgres"),
-                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health")};
+                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health"), PgTls::forLab()};
     // Which member answered: by its port on the native lab; in the Docker lab every member
     // listens on 5432, and the replica's slot name (Patroni names it after the member) tells.
     auto *q = new PgQuery(ro, QStringLiteral("SELECT pg_is_in_recovery(), inet_server_port(), "
@@ -175,7 +175,7 @@ void LabHealthCheck::checkRead()
 void LabHealthCheck::checkPgpool()
 {
     PgEndpoint pgpool{m_config.host, m_config.ports.pgpool, QStringLiteral("postgres"), QStringLiteral("postgres"),
-                      m_secrets.superuser, QStringLiteral("pgha-lab-health")};
+                      m_secrets.superuser, QStringLiteral("pgha-lab-health"), PgTls::forLab()};
     auto *q = new PgQuery(pgpool, QStringLiteral("SHOW POOL_NODES"), kStepTimeoutMs, this);
     q->setSendStatementTimeout(false);
     connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {

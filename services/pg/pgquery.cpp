@@ -12,6 +12,13 @@
 
 namespace pgha::svc {
 
+bool PgTls::isValidMode(const QString &mode)
+{
+    static const QStringList modes{QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                                   QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+    return modes.contains(mode);
+}
+
 PgQuery::PgQuery(PgEndpoint endpoint, QString sql, int timeoutMs, QObject *parent)
     : PgQuery(std::move(endpoint), QStringList{std::move(sql)}, timeoutMs, parent)
 {
@@ -63,6 +70,19 @@ bool needsNoLookup(const QString &host)
            || !QHostAddress(host).isNull();
 }
 
+// What to change when a connection failed over TLS settings the profile chose.
+QString tlsHint(const PgTls &tls, const QString &error)
+{
+    const bool tlsError = error.contains(QLatin1String("SSL"), Qt::CaseInsensitive)
+                          || error.contains(QLatin1String("certificate"), Qt::CaseInsensitive)
+                          || error.contains(QLatin1String("root certificate"), Qt::CaseInsensitive);
+    if (!tlsError || tls.sslmode.isEmpty())
+        return {};
+    return QStringLiteral(" (sslmode=%1%2: set the profile's postgres_tls: {sslmode: …, root_ca: FILE} — root_ca is the CA "
+                          "that issued the server certificates; a production profile defaults to verify-full)")
+            .arg(tls.sslmode, tls.rootCert.isEmpty() ? QString() : QStringLiteral(", sslrootcert=") + tls.rootCert);
+}
+
 } // namespace
 
 void PgQuery::connectFresh()
@@ -104,7 +124,7 @@ void PgQuery::abortLookup()
 void PgQuery::connectTo(const QStringList &addresses)
 {
     // A name travels as host (one per address, as libpq pairs them) with its resolved
-    // addresses as hostaddr; a numeric address goes in hostaddr alone.
+    // addresses as hostaddr; a numeric address goes as both (no lookup, and TLS can verify it).
     const bool numeric = addresses.isEmpty() && !QHostAddress(m_endpoint.host).isNull();
     QStringList hosts;
     for (qsizetype i = 0; i < addresses.size(); ++i)
@@ -118,10 +138,27 @@ void PgQuery::connectTo(const QStringList &addresses)
     const QByteArray app = m_endpoint.applicationName.toUtf8();
     const QByteArray connectTimeout = QByteArray::number(std::max(1, (m_timeoutMs + 999) / 1000));
 
-    std::vector<const char *> keys{numeric ? "hostaddr" : "host", "port", "user", "dbname",
-                                   "application_name", "connect_timeout", "sslmode"};
+    const QByteArray sslmode = m_endpoint.tls.sslmode.toUtf8();
+    const QByteArray rootCert = m_endpoint.tls.rootCert.toUtf8();
+
+    // A numeric address goes as host too: sslmode=verify-full checks the certificate against
+    // `host` (an IP in its subjectAltName), and libpq refuses to verify without one.
+    std::vector<const char *> keys{"host", "port", "user", "dbname", "application_name", "connect_timeout"};
     std::vector<const char *> values{host.constData(), port.constData(), user.constData(), db.constData(),
-                                     app.constData(), connectTimeout.constData(), "prefer"};
+                                     app.constData(), connectTimeout.constData()};
+    if (numeric) {
+        keys.push_back("hostaddr");
+        values.push_back(host.constData());
+    }
+    // No sslmode of our own unless the profile gives one: libpq then follows PGSSLMODE.
+    if (!sslmode.isEmpty()) {
+        keys.push_back("sslmode");
+        values.push_back(sslmode.constData());
+    }
+    if (!rootCert.isEmpty()) {
+        keys.push_back("sslrootcert");
+        values.push_back(rootCert.constData());
+    }
     if (!addresses.isEmpty()) {
         keys.push_back("hostaddr");
         values.push_back(hostaddr.constData());
@@ -218,7 +255,7 @@ void PgQuery::pollConnect()
         watchSocket(false, true);
         return;
     case PGRES_POLLING_FAILED:
-        fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+        fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() + tlsHint(m_endpoint.tls, QString::fromUtf8(PQerrorMessage(m_conn))));
         return;
     case PGRES_POLLING_OK:
         break;

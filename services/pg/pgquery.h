@@ -13,6 +13,18 @@ struct pg_conn;
 
 namespace pgha::svc {
 
+// TLS to PostgreSQL (profile `postgres_tls:`). An empty sslmode passes none, so libpq applies
+// PGSSLMODE or its own default (prefer); see postgresTlsFor() for how a profile chooses.
+struct PgTls {
+    QString sslmode;                  // disable, allow, prefer, require, verify-ca, verify-full
+    QString rootCert;                 // sslrootcert: the CA file that issued the servers' certificates
+
+    static bool isValidMode(const QString &mode);
+    // The bundled lab's servers: TLS when offered, whatever PGSSLMODE says for other clusters.
+    static PgTls forLab() { return {QStringLiteral("prefer"), {}}; }
+    bool operator==(const PgTls &) const = default;
+};
+
 struct PgEndpoint {
     QString host = QStringLiteral("127.0.0.1");
     int port = 5432;
@@ -20,6 +32,7 @@ struct PgEndpoint {
     QString database = QStringLiteral("postgres");
     QString password;                 // never logged
     QString applicationName = QStringLiteral("pgha");
+    PgTls tls;
 
     QString describe() const { return QStringLiteral("%1@%2:%3/%4").arg(user, host).arg(port).arg(database); }
 };

@@ -17,6 +17,14 @@ void SqlSourcePoller::setCredentials(const QString &user, const QString &passwor
     dropSessions();   // logged in with the old credentials
 }
 
+void SqlSourcePoller::setTls(const PgTls &tls)
+{
+    if (tls == m_tls)
+        return;
+    m_tls = tls;
+    dropSessions();   // connected under the old TLS settings
+}
+
 void SqlSourcePoller::dropSessions()
 {
     for (auto &s : m_sessions) {
@@ -33,7 +41,7 @@ void SqlSourcePoller::fetch(int index, quint64 generation)
     Session &session = m_sessions[key];
     if (!session.query) {
         session.query = new PgQuery({endpoint.baseUrl.host(), endpoint.baseUrl.port(defaultPort()), m_user, database(), m_password,
-                                     QStringLiteral("pgha-console")},
+                                     QStringLiteral("pgha-console"), m_tls},
                                     commands(), timeoutMs(), this);
         session.query->setKeepOpen(true);
         session.query->setSendStatementTimeout(sendsStatementTimeout());

@@ -24,6 +24,8 @@ public:
 
     SqlSourcePoller(HttpClient *http, QString sourceKind, QObject *parent = nullptr);
     void setCredentials(const QString &user, const QString &password);
+    // TLS for every endpoint's session (the profile's postgres_tls).
+    void setTls(const PgTls &tls);
     // Where the exchange with the endpoint at `url` stands while its part of the round is
     // still open ("connected, but no answer to the startup packet …"); "" when none is.
     QString openExchange(const QUrl &url) const;
@@ -60,6 +62,7 @@ private:
     QHash<QString, Session> m_sessions;   // by endpoint label + URL
     QString m_user = QStringLiteral("postgres");
     QString m_password;
+    PgTls m_tls;
 };
 
 } // namespace pgha::svc

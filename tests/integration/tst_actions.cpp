@@ -145,7 +145,7 @@ class TestActions : public QObject {
     void nudge()
     {
         const PgEndpoint rw{QStringLiteral("127.0.0.1"), config().ports.haproxyReadWrite, QStringLiteral("postgres"),
-                            QStringLiteral("postgres"), LabState::load(m_dir).value().secrets.superuser, QStringLiteral("tst_actions")};
+                            QStringLiteral("postgres"), LabState::load(m_dir).value().secrets.superuser, QStringLiteral("tst_actions"), PgTls::forLab()};
         auto *q = new PgQuery(rw, QStringLiteral("CREATE TABLE IF NOT EXISTS tst_actions_nudge (at timestamptz); "
                                                  "INSERT INTO tst_actions_nudge VALUES (now())"), 2000, this);
         connect(q, &PgQuery::finished, q, &QObject::deleteLater);

@@ -114,7 +114,7 @@ private slots:
 
         // Patroni 3.0.2 reports replicas as "running"; streaming is what the primary sees.
         PgQuery q({QStringLiteral("127.0.0.1"), config.ports.haproxyReadWrite, QStringLiteral("postgres"),
-                   QStringLiteral("postgres"), state.value().secrets.superuser, QStringLiteral("tst")},
+                   QStringLiteral("postgres"), state.value().secrets.superuser, QStringLiteral("tst"), PgTls::forLab()},
                   QStringLiteral("SELECT application_name, state FROM pg_stat_replication ORDER BY 1"));
         QSignalSpy done(&q, &PgQuery::finished);
         q.start();

@@ -197,7 +197,7 @@ private slots:
     void haproxyRoutesWritesWithTlsChecks()
     {
         PgEndpoint rw{QStringLiteral("127.0.0.1"), config().ports.haproxyReadWrite, QStringLiteral("postgres"),
-                      QStringLiteral("postgres"), m_state.secrets.superuser, QStringLiteral("tst_restsecurity")};
+                      QStringLiteral("postgres"), m_state.secrets.superuser, QStringLiteral("tst_restsecurity"), PgTls::forLab()};
         auto *q = new PgQuery(rw, QStringLiteral("CREATE TABLE IF NOT EXISTS tls_check (id serial PRIMARY KEY); "
                                                  "INSERT INTO tls_check DEFAULT VALUES; SELECT pg_is_in_recovery()"),
                               kRequestTimeoutMs, this);
