@@ -4,6 +4,7 @@
 #   scripts/dev.sh run   [console args…]   install what is missing, build, start the console on the native lab
 #   scripts/dev.sh test                     install what is missing, build, run the whole test suite
 #   scripts/dev.sh deps | build | bench     the single steps
+#   scripts/dev.sh sanitize [EXECUTIONS]    unit tests and the fuzzer under ASan + UBSan (build-sanitize/)
 #
 # Environment: BUILD_DIR (default: build), PGHA_WERROR=ON (warnings are errors; CI sets it),
 # PGHA_FORCE_APT=1 (always apt-get update + install, even when everything looks installed).
@@ -109,6 +110,24 @@ run_tests() {
   QT_QPA_PLATFORM=offscreen ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 600
 }
 
+# ASan + UBSan (LeakSanitizer included) over the unit tests and the parser fuzzer, in a build
+# directory of their own. Undefined behaviour and leaks fail the run. EXECUTIONS (default 50000)
+# mutated inputs for the fuzzer; docs/fuzzing.md records the long runs.
+sanitize() {
+  local dir="${SANITIZE_BUILD_DIR:-$ROOT/build-sanitize}" executions="${1:-50000}"
+  say "sanitizer build (address,undefined) in $dir"
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DPGHA_SANITIZE=address,undefined -DPGHA_WERROR="${PGHA_WERROR:-OFF}"
+  cmake --build "$dir" --target pgha_unit_tests --parallel "$(nproc 2>/dev/null || echo 2)"
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export LSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/lsan.supp:print_suppressions=0"
+  say "unit tests under ASan + UBSan"
+  QT_QPA_PLATFORM=offscreen ctest --test-dir "$dir" -L unit -E 'unit\.fuzz_parsers' --output-on-failure --timeout 600
+  say "fuzzer under ASan + UBSan: $executions executions"
+  (cd "$dir" && "$dir/tests/fuzz_parsers" "$executions")
+}
+
 case "${1:-}" in
   deps) deps ;;
   build) build ;;
@@ -120,6 +139,7 @@ case "${1:-}" in
     exec "$BUILD_DIR/app/gui/pgha-console" --lab native "$@"
     ;;
   test) deps; build; run_tests ;;
+  sanitize) shift; sanitize "$@" ;;
   bench) build; "$ROOT/tests/bench/lab_start_time.sh" "$BUILD_DIR/app/pgha" "${2:-3}" ;;
   *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac
