@@ -25,6 +25,9 @@ int runActionCommand(CliContext &ctx, const QString &command, const QStringList 
 // chaos list | runs | FAULT (args[0] is "chaos").
 int runChaosCommand(CliContext &ctx, const QStringList &args);
 
+// bench init | run | runs (args[0] is "bench").
+int runBenchCommand(CliContext &ctx, const QStringList &args);
+
 // For tables in a terminal.
 QString padRight(const QString &s, int width);
 

@@ -37,6 +37,12 @@ Chaos faults (lab profiles only), measured as a client sees them:
   chaos runs    the kept runs: summary, or --export FILE.csv|FILE.jsonl
   Exit status 1 when a run fails its expectations.
 
+Benchmarks (pgbench, figures per second, exact percentiles, every run kept):
+  bench init    [--scale N] [--target T]
+  bench run     [--target rw|ro|pgpool|direct|member:NAME] [--builtin NAME | --file F[@W]…] [-c N] [-j N] [-T S]
+                [-R TPS] [-L MS] [-M MODE] [--label TEXT] [--json]
+  bench runs    [--label L] [--json]
+
 Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
 )USAGE";
 }
@@ -72,6 +78,8 @@ int main(int argc, char *argv[])
         return runStatusCommand(ctx, QStringList{command} + args);
     if (command == u"chaos")
         return runChaosCommand(ctx, QStringList{command} + args);
+    if (command == u"bench")
+        return runBenchCommand(ctx, QStringList{command} + args);
     if (command == u"watch")
         return runWatchCommand(ctx, QStringList{command} + args);
     for (const char *action : {"switchover", "failover", "restart", "reinit", "reload", "pause", "resume", "config", "journal"})

@@ -386,21 +386,7 @@ QString defaultChaosStorePath()
 
 Result<bool> appendChaosRun(const QString &path, const ChaosReport &run)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    // Created owner-only; a store made earlier with other modes is made owner-only before the
-    // line is written, not after: runs name the lab directory, members and addresses.
-    constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-    if (!f.open(QIODevice::Append | QIODevice::WriteOnly, kOwnerOnly))
-        return makeError(QStringLiteral("cannot append to the chaos run store %1: %2").arg(path, f.errorString()),
-                         QStringLiteral("check the permissions of that directory"));
-    if (!f.setPermissions(kOwnerOnly))
-        return makeError(QStringLiteral("cannot make the chaos run store %1 readable by its owner only: %2").arg(path, f.errorString()),
-                         QStringLiteral("it belongs to another account: move it away (or chown it) and run again"));
-    const QByteArray line = QJsonDocument(run.toJson()).toJson(QJsonDocument::Compact) + '\n';
-    if (f.write(line) != line.size() || !f.flush())   // one write per line: readers never see half a run
-        return makeError(QStringLiteral("writing the chaos run store %1 failed: %2").arg(path, f.errorString()));
-    return true;
+    return appendJsonLine(path, run.toJson(), QStringLiteral("the chaos run store"));
 }
 
 QList<ChaosReport> parseChaosRuns(const QByteArray &jsonl, int *skipped)

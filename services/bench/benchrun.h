@@ -1,0 +1,77 @@
+#pragma once
+
+#include "bench/pgbenchoutput.h"
+#include "bench/txlog.h"
+#include "pg/pgquery.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// What a benchmark run is asked to do and what it found: value types the runner fills, the CLI
+// prints and the store keeps (docs/bench.md).
+namespace pgha::svc {
+
+// Where the load goes: an entry point of the profile under the name used everywhere
+// ("rw", "ro", "pgpool", "direct", "member:pg2").
+struct BenchTarget {
+    QString name;
+    PgEndpoint endpoint;       // its password never reaches pgbench's command line
+    QString passFile;          // a 0600 libpq password file for pgbench (PGPASSFILE); may be empty
+    QString path;              // in words: "HAProxy :5000 → PgBouncer → primary"
+};
+
+struct BenchWorkload {
+    QString builtin = QStringLiteral("select-only");   // tpcb-like, simple-update, select-only; empty with scripts
+    QStringList scripts;       // FILE or FILE@WEIGHT
+    int clients = 1;
+    int threads = 1;
+    int durationS = 10;
+    std::optional<double> rate;            // -R, transactions per second
+    std::optional<double> latencyLimitMs;  // -L
+    QString queryMode;                     // -M: simple, extended, prepared ("" = pgbench's default)
+
+    static bool isBuiltin(const QString &name);
+    // Why these settings cannot run, "" when they can.
+    QString problem() const;
+};
+
+// One second of a run, t from the run's start (restarted segments joined on the clock).
+struct BenchSample {
+    double t = 0;
+    double tps = 0;
+    double latAvgMs = 0;
+    double latStddevMs = 0;
+    qint64 failed = 0;
+};
+
+struct BenchResult {
+    QString id;                // run id: UTC start time + a random suffix
+    QString label;
+    BenchTarget target;
+    BenchWorkload workload;
+    QString commandLine;       // as run, never with a password
+    QString pgbenchVersion;
+    qint64 startedMs = 0;      // UTC epoch ms
+    qint64 endedMs = 0;
+    QList<BenchSample> samples;
+    TxLogStats log;            // exact figures from the -l files
+    std::optional<PgbenchSummary> lastSummary;   // of the last segment
+    double tps = 0;            // committed transactions / time run
+    qint64 transactions = 0;
+    qint64 failed = 0;
+    int abortedClients = 0;
+    int restarts = 0;          // segments started again after pgbench exited 2
+    bool stopped = false;      // stopped by the user: figures so far, marked as such
+    QString error;             // why the run failed; empty on success
+    QStringList answeredBy;    // "127.0.0.1:5433 (primary)" … as the servers said
+    QStringList warnings;
+
+    bool ok() const { return error.isEmpty(); }
+    QJsonObject toJson() const;
+};
+
+} // namespace pgha::svc

@@ -1,0 +1,371 @@
+#include "pgbenchrunner.h"
+
+#include "lab/labbinaries.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+
+#ifdef Q_OS_UNIX
+#include <csignal>
+#include <sys/types.h>
+#endif
+
+namespace pgha::svc {
+
+namespace {
+// Bytes read from one log file per pass: keeps a pass short when the files grew a lot.
+constexpr qint64 kMaxLogReadBytes = 8 * 1024 * 1024;
+// pgbench's stderr kept for messages (progress lines are not kept).
+constexpr qsizetype kMaxStderrBytes = 256 * 1024;
+constexpr qsizetype kMaxStdoutBytes = 4 * 1024 * 1024;
+// The database pgbench's tables go into.
+const QString kBenchDatabase = QStringLiteral("pgbench");
+
+QString quoteArg(const QString &a)
+{
+    if (!a.isEmpty() && !a.contains(QLatin1Char(' ')) && !a.contains(QLatin1Char('\'')) && !a.contains(QLatin1Char('"')))
+        return a;
+    QString q = a;
+    return QLatin1Char('\'') + q.replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
+}
+} // namespace
+
+Result<QString> locatePgbench()
+{
+    const QStringList path = qEnvironmentVariable("PATH").split(QDir::listSeparator(), Qt::SkipEmptyParts);
+    const QString binDir = discoverPgBinDir(path);
+    if (!binDir.isEmpty() && QFileInfo(binDir + QStringLiteral("/pgbench")).isExecutable())
+        return binDir + QStringLiteral("/pgbench");
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("pgbench"));
+    if (!onPath.isEmpty())
+        return onPath;
+    return makeError(QStringLiteral("pgbench is not installed"),
+                     QStringLiteral("Debian/Ubuntu: apt install postgresql-15 (or the server package of your version; "
+                                    "postgresql-client-common only wraps it); macOS: brew install postgresql"));
+}
+
+PgbenchRunner::PgbenchRunner(QObject *parent) : QObject(parent)
+{
+    m_logTimer.setInterval(kLogReadIntervalMs);
+    connect(&m_logTimer, &QTimer::timeout, this, [this] { readLogs(false); });
+    m_killTimer.setSingleShot(true);
+    connect(&m_killTimer, &QTimer::timeout, this, [this] {
+        if (m_process && m_process->state() != QProcess::NotRunning)
+            m_process->kill();
+    });
+}
+
+PgbenchRunner::~PgbenchRunner()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->disconnect(this);
+        m_process->kill();
+        m_process->waitForFinished(1000);   // teardown only: no orphan pgbench outlives its runner
+    }
+}
+
+bool PgbenchRunner::isRunning() const
+{
+    return m_running;
+}
+
+QProcessEnvironment PgbenchRunner::environment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // pgbench follows the locale for decimals and translates its messages: the parsers read C.
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C"));
+    env.remove(QStringLiteral("PGPASSWORD"));   // a password travels only in a 0600 file
+    if (!m_result.target.passFile.isEmpty())
+        env.insert(QStringLiteral("PGPASSFILE"), m_result.target.passFile);
+    const PgTls &tls = m_result.target.endpoint.tls;
+    if (!tls.sslmode.isEmpty())
+        env.insert(QStringLiteral("PGSSLMODE"), tls.sslmode);
+    if (!tls.rootCert.isEmpty())
+        env.insert(QStringLiteral("PGSSLROOTCERT"), tls.rootCert);
+    env.insert(QStringLiteral("PGAPPNAME"), QStringLiteral("pgha-bench"));
+    env.insert(QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("5"));
+    return env;
+}
+
+QStringList PgbenchRunner::segmentArguments(int durationS) const
+{
+    const PgEndpoint &e = m_result.target.endpoint;
+    QStringList a{QStringLiteral("-h"), e.host, QStringLiteral("-p"), QString::number(e.port), QStringLiteral("-U"), e.user};
+    if (m_initMode)
+        return a + QStringList{QStringLiteral("-i"), QStringLiteral("-s"), QString::number(m_scale), kBenchDatabase};
+    const BenchWorkload &w = m_result.workload;
+    if (!w.builtin.isEmpty())
+        a << QStringLiteral("-b") << w.builtin;
+    for (const QString &s : w.scripts)
+        a << QStringLiteral("-f") << s;
+    a << QStringLiteral("-c") << QString::number(w.clients) << QStringLiteral("-j") << QString::number(w.threads)
+      << QStringLiteral("-T") << QString::number(durationS) << QStringLiteral("-P") << QStringLiteral("1")
+      << QStringLiteral("--progress-timestamp") << QStringLiteral("-l") << QStringLiteral("--log-prefix") << m_logPrefix;
+    if (w.rate)
+        a << QStringLiteral("-R") << QString::number(*w.rate);
+    if (w.latencyLimitMs)
+        a << QStringLiteral("-L") << QString::number(*w.latencyLimitMs);
+    if (!w.queryMode.isEmpty())
+        a << QStringLiteral("-M") << w.queryMode;
+    a << kBenchDatabase;
+    return a;
+}
+
+void PgbenchRunner::run(const QString &pgbench, const BenchTarget &target, const BenchWorkload &workload,
+                        const QString &workDir, const QString &label)
+{
+    m_initMode = false;
+    m_pgbench = pgbench;
+    m_workDir = workDir;
+    m_result = {};
+    m_result.target = target;
+    m_result.workload = workload;
+    m_result.label = label;
+    m_result.startedMs = QDateTime::currentMSecsSinceEpoch();
+    m_result.id = QDateTime::fromMSecsSinceEpoch(m_result.startedMs, Qt::UTC).toString(QStringLiteral("yyyyMMdd-HHmmss"))
+                  + QStringLiteral("-%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
+    m_log = std::make_unique<TxLogAccumulator>();
+    m_logFiles.clear();
+    m_running = true;
+    if (const QString problem = workload.problem(); !problem.isEmpty())
+        return finish(problem);
+    if (!QDir().mkpath(workDir))
+        return finish(QStringLiteral("cannot create the directory for pgbench's logs %1").arg(workDir));
+    m_logPrefix = QDir(workDir).filePath(QStringLiteral("pgbench_log_") + m_result.id);
+    m_clock.start();
+    startSegment(workload.durationS);
+    m_logTimer.start();
+}
+
+void PgbenchRunner::init(const QString &pgbench, const BenchTarget &target, int scale, const QString &workDir)
+{
+    m_initMode = true;
+    m_scale = scale;
+    m_pgbench = pgbench;
+    m_workDir = workDir;
+    m_result = {};
+    m_result.target = target;
+    m_result.startedMs = QDateTime::currentMSecsSinceEpoch();
+    m_running = true;
+    m_clock.start();
+    // pgbench -i needs its database; made here, asynchronously, when missing.
+    PgEndpoint admin = target.endpoint;
+    admin.database = QStringLiteral("postgres");
+    auto *check = new PgQuery(admin, QStringLiteral("SELECT 1 FROM pg_database WHERE datname = 'pgbench'"), PgQuery::kDefaultTimeoutMs, this);
+    connect(check, &PgQuery::finished, this, [this, check, admin](const PgResult &r) {
+        check->deleteLater();
+        if (!r.ok)
+            return finish(r.error);
+        if (!r.rows.isEmpty())
+            return startSegment(0);
+        auto *create = new PgQuery(admin, QStringLiteral("CREATE DATABASE pgbench"), PgQuery::kDefaultTimeoutMs, this);
+        connect(create, &PgQuery::finished, this, [this, create](const PgResult &c) {
+            create->deleteLater();
+            if (!c.ok)
+                return finish(c.error);
+            startSegment(0);
+        });
+        create->start();
+    });
+    check->start();
+}
+
+void PgbenchRunner::startSegment(int durationS)
+{
+    // Called from the previous segment's finished(): that QProcess goes once its signal returns.
+    if (m_process)
+        m_process.release()->deleteLater();
+    m_process = std::make_unique<QProcess>();
+    m_process->setProgram(m_pgbench);
+    m_process->setArguments(segmentArguments(durationS));
+    m_process->setProcessEnvironment(environment());
+    m_process->setWorkingDirectory(m_workDir);
+    m_stdout.clear();
+    m_stderr.clear();
+    m_stderrPartial.clear();
+    if (m_result.commandLine.isEmpty()) {
+        QStringList shown{m_pgbench};
+        for (const QString &a : m_process->arguments())
+            shown.append(quoteArg(a));
+        m_result.commandLine = QStringLiteral("LC_ALL=C ") + shown.join(QLatin1Char(' '));
+    }
+    connect(m_process.get(), &QProcess::readyReadStandardError, this, &PgbenchRunner::onStderr);
+    connect(m_process.get(), &QProcess::readyReadStandardOutput, this, [this] {
+        const QByteArray more = m_process->readAllStandardOutput();
+        if (m_stdout.size() + more.size() <= kMaxStdoutBytes)
+            m_stdout += more;
+    });
+    connect(m_process.get(), &QProcess::finished, this, &PgbenchRunner::onFinished);
+    connect(m_process.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart)
+            finish(QStringLiteral("cannot start %1: %2").arg(m_pgbench, m_process->errorString()));
+    });
+    m_process->start();
+}
+
+void PgbenchRunner::onStderr()
+{
+    m_stderrPartial += m_process->readAllStandardError();
+    for (;;) {
+        qsizetype cut = -1;
+        for (qsizetype i = 0; i < m_stderrPartial.size(); ++i)
+            if (m_stderrPartial[i] == '\n' || m_stderrPartial[i] == '\r') {
+                cut = i;
+                break;
+            }
+        if (cut < 0)
+            break;
+        const QByteArray line = m_stderrPartial.left(cut);
+        m_stderrPartial.remove(0, cut + 1);
+        if (line.trimmed().isEmpty())
+            continue;
+        if (m_initMode) {
+            if (auto p = parseInitProgress(line)) {
+                emit initProgress(p.value().finished ? 1.0 : p.value().fraction, QString::fromUtf8(line));
+                continue;
+            }
+        } else if (line.startsWith("progress:")) {
+            if (auto p = parseProgressLine(line)) {
+                BenchSample s;
+                const double runStartS = double(m_result.startedMs) / 1000.0;
+                s.t = p.value().epochTime ? p.value().t - runStartS : p.value().t;
+                s.tps = p.value().tps;
+                s.latAvgMs = p.value().latAvgMs;
+                s.latStddevMs = p.value().latStddevMs;
+                s.failed = p.value().failed;
+                m_result.samples.append(s);
+                emit sample(s);
+                continue;
+            }
+        }
+        if (line.contains("aborted in command") || (line.contains("client ") && line.contains(" aborted")))
+            ++m_result.abortedClients;
+        if (m_stderr.size() < kMaxStderrBytes)
+            m_stderr += line + '\n';
+    }
+    // A "line" without an end that keeps growing is not pgbench's.
+    if (m_stderrPartial.size() > kMaxPgbenchLineBytes)
+        m_stderrPartial.clear();
+}
+
+void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_killTimer.stop();
+    onStderr();
+    if (!m_stderrPartial.isEmpty())
+        m_stderr += m_stderrPartial;
+    if (m_initMode) {
+        if (exitCode == 0 && status == QProcess::NormalExit)
+            return finish();
+        const auto e = parsePgbenchError(m_stderr);
+        return finish(QStringLiteral("pgbench -i on %1 failed: %2").arg(m_result.target.endpoint.describe(),
+                                                                       e ? e.value().message : QString::fromUtf8(m_stderr).trimmed()));
+    }
+    if (auto s = parsePgbenchSummary(m_stdout, m_stderr)) {
+        m_result.lastSummary = s.value();
+        if (m_result.pgbenchVersion.isEmpty())
+            m_result.pgbenchVersion = s.value().pgbenchVersion;
+    }
+    if (m_result.stopped)
+        return finish();
+    if (status != QProcess::NormalExit)
+        return finish(QStringLiteral("pgbench ended abnormally (%1)").arg(m_process->errorString()));
+    if (exitCode == 1) {
+        const auto e = parsePgbenchError(m_stderr);
+        QString why = e ? e.value().message : QString::fromUtf8(m_stderr).trimmed();
+        if (e && e.value().scriptLine > 0)
+            why += QStringLiteral(" — %1 line %2: %3").arg(e.value().scriptFile).arg(e.value().scriptLine).arg(e.value().sourceLine);
+        return finish(QStringLiteral("pgbench refused to run against %1 (%2): %3")
+                              .arg(m_result.target.name, m_result.target.endpoint.describe(), why));
+    }
+    if (exitCode == 2) {
+        // Its clients lost the server (a switchover, a crash): run again for the time left.
+        const int remaining = m_result.workload.durationS - int(m_clock.elapsed() / 1000);
+        if (remaining >= kMinRestartS) {
+            ++m_result.restarts;
+            m_result.warnings.append(QStringLiteral("pgbench's clients lost their server at %1 s; started again for the "
+                                                    "remaining %2 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1).arg(remaining));
+            startSegment(remaining);
+            return;
+        }
+        m_result.warnings.append(QStringLiteral("pgbench's clients lost their server near the end of the run"));
+    }
+    finish();
+}
+
+void PgbenchRunner::readLogs(bool final)
+{
+    if (!m_log)
+        return;
+    const QFileInfo prefix(m_logPrefix);
+    const QFileInfoList files = QDir(prefix.absolutePath()).entryInfoList({prefix.fileName() + QStringLiteral("*")}, QDir::Files);
+    TxLogColumns columns;
+    columns.scheduleLag = m_result.workload.rate.has_value();
+    for (const QFileInfo &fi : files) {
+        auto &entry = m_logFiles[fi.absoluteFilePath()];
+        if (!entry) {
+            entry = std::make_shared<LogFile>();
+            entry->reader = std::make_unique<TxLogReader>(*m_log, columns);
+        }
+        QFile f(fi.absoluteFilePath());
+        if (!f.open(QIODevice::ReadOnly) || !f.seek(entry->offset))
+            continue;
+        for (;;) {
+            const QByteArray chunk = f.read(kMaxLogReadBytes);
+            if (chunk.isEmpty())
+                break;
+            entry->offset += chunk.size();
+            entry->reader->feed(chunk);
+            if (!final)
+                break;
+        }
+    }
+    if (final)
+        for (auto &entry : m_logFiles)
+            entry->reader->finish();
+}
+
+void PgbenchRunner::stop()
+{
+    if (!m_running)
+        return;
+    m_result.stopped = true;
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return finish();
+#ifdef Q_OS_UNIX
+    ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);   // pgbench's own way to stop
+#else
+    m_process->terminate();
+#endif
+    m_killTimer.start(kStopGraceMs);
+}
+
+void PgbenchRunner::finish(const QString &error)
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    m_logTimer.stop();
+    m_result.endedMs = QDateTime::currentMSecsSinceEpoch();
+    m_result.error = error;
+    if (!m_initMode && m_log) {
+        readLogs(true);
+        m_result.log = m_log->stats();
+        m_result.transactions = m_result.log.committed;
+        m_result.failed = m_result.log.failed;
+        const double ranS = std::max(1e-3, std::min(double(m_result.workload.durationS), m_clock.elapsed() / 1000.0));
+        m_result.tps = double(m_result.transactions) / ranS;
+        // The log files are bounded by the run; once merged they are not needed.
+        for (auto it = m_logFiles.cbegin(); it != m_logFiles.cend(); ++it)
+            QFile::remove(it.key());
+        m_logFiles.clear();
+    }
+    emit finished(m_result);
+}
+
+} // namespace pgha::svc

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "bench/benchrun.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QProcess>
+#include <QTimer>
+
+#include <memory>
+
+namespace pgha::svc {
+
+// Finds pgbench: next to the newest PostgreSQL server programs, else on PATH. Empty with a
+// message naming the package when there is none.
+Result<QString> locatePgbench();
+
+// Runs the real pgbench asynchronously (never waits on the GUI thread): `-P 1` progress lines
+// become samples as they come, the per-transaction `-l` files are read as they grow and merged
+// into exact percentiles, and the summary is read at the end. When pgbench exits 2 (its clients
+// lost their server: a switchover, a crash) and time remains, it is started again for the rest
+// of the duration. stop() ends it with SIGINT and keeps every figure gathered so far.
+class PgbenchRunner : public QObject {
+    Q_OBJECT
+public:
+    // Progress lines come every second; the log files are read this often.
+    static constexpr int kLogReadIntervalMs = 500;
+    // A segment shorter than this is not started again (pgbench needs a second to connect).
+    static constexpr int kMinRestartS = 2;
+    // After SIGINT, pgbench gets this long to exit before it is killed.
+    static constexpr int kStopGraceMs = 5000;
+
+    explicit PgbenchRunner(QObject *parent = nullptr);
+    ~PgbenchRunner() override;
+
+    // `pgbench` is its path (locatePgbench()); `workDir` holds the -l files while the run lasts
+    // (they are deleted at the end).
+    void run(const QString &pgbench, const BenchTarget &target, const BenchWorkload &workload, const QString &workDir,
+             const QString &label = {});
+    // pgbench -i -s SCALE into the target's database.
+    void init(const QString &pgbench, const BenchTarget &target, int scale, const QString &workDir);
+    void stop();
+    bool isRunning() const;
+
+signals:
+    void sample(const pgha::svc::BenchSample &sample);
+    void initProgress(double fraction, const QString &text);
+    void finished(const pgha::svc::BenchResult &result);
+
+private:
+    void startSegment(int durationS);
+    void onStderr();
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void readLogs(bool final);
+    void finish(const QString &error = {});
+    QStringList segmentArguments(int durationS) const;
+    QProcessEnvironment environment() const;
+
+    QString m_pgbench;
+    QString m_workDir;
+    QString m_logPrefix;
+    bool m_initMode = false;
+    int m_scale = 0;
+    std::unique_ptr<QProcess> m_process;
+    QByteArray m_stderrPartial;
+    QByteArray m_stdout;
+    QByteArray m_stderr;
+    QElapsedTimer m_clock;
+    QTimer m_logTimer;
+    QTimer m_killTimer;
+    BenchResult m_result;
+    std::unique_ptr<TxLogAccumulator> m_log;
+    struct LogFile {
+        qint64 offset = 0;
+        std::unique_ptr<TxLogReader> reader;
+    };
+    QHash<QString, std::shared_ptr<LogFile>> m_logFiles;
+    bool m_running = false;
+};
+
+} // namespace pgha::svc
