@@ -32,6 +32,10 @@ QString passFileFor(const Profile &profile)
 BenchTarget fromEndpoint(const Profile &profile, const QString &name, PgEndpoint e, const QString &path)
 {
     e.database = kBenchDatabase;
+    // For the console's own connections (never pgbench's command line: it reads the pass file).
+    if (profile.isBuiltInLab())
+        if (const auto state = LabState::load(profile.labDir))
+            e.password = state.value().secrets.superuser;
     e.tls = postgresTlsFor(profile);
     if (e.user.isEmpty())
         e.user = profile.readWrite.user;
@@ -160,10 +164,6 @@ void probeAnsweredBy(const Profile &profile, const BenchTarget &target, int conn
     state->pending = std::max(1, connections);
     PgEndpoint e = target.endpoint;
     e.database = QStringLiteral("postgres");
-    e.password.clear();
-    if (profile.isBuiltInLab())
-        if (const auto s = LabState::load(profile.labDir))
-            e.password = s.value().secrets.superuser;
     for (int i = 0; i < state->pending; ++i) {
         auto *q = new PgQuery(e, QStringLiteral("SELECT inet_server_port(), pg_is_in_recovery(), host(inet_server_addr())"),
                               kProbeTimeoutMs, context);

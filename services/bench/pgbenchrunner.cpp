@@ -164,6 +164,7 @@ void PgbenchRunner::init(const QString &pgbench, const BenchTarget &target, int 
         if (!r.rows.isEmpty())
             return startSegment(0);
         auto *create = new PgQuery(admin, QStringLiteral("CREATE DATABASE pgbench"), PgQuery::kDefaultTimeoutMs, this);
+        create->setSendStatementTimeout(false);   // CREATE DATABASE runs alone, outside any transaction block
         connect(create, &PgQuery::finished, this, [this, create](const PgResult &c) {
             create->deleteLater();
             if (!c.ok)
@@ -275,6 +276,21 @@ void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
         return finish();
     if (status != QProcess::NormalExit)
         return finish(QStringLiteral("pgbench ended abnormally (%1)").arg(m_process->errorString()));
+    const int remaining = m_result.workload.durationS - int(m_clock.elapsed() / 1000);
+    if (exitCode == 1 && m_result.restarts > 0 && remaining >= kMinRestartS) {
+        // A restarted segment found no server yet (the switchover or failover is still under
+        // way): try again shortly, for as long as the run lasts.
+        ++m_result.restarts;
+        QTimer::singleShot(kRetryDelayMs, this, [this] {
+            const int left = m_result.workload.durationS - int(m_clock.elapsed() / 1000);
+            if (!m_running)
+                return;
+            if (m_result.stopped || left < kMinRestartS)
+                return finish();
+            startSegment(left);
+        });
+        return;
+    }
     if (exitCode == 1) {
         const auto e = parsePgbenchError(m_stderr);
         QString why = e ? e.value().message : QString::fromUtf8(m_stderr).trimmed();
@@ -285,7 +301,6 @@ void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
     }
     if (exitCode == 2) {
         // Its clients lost the server (a switchover, a crash): run again for the time left.
-        const int remaining = m_result.workload.durationS - int(m_clock.elapsed() / 1000);
         if (remaining >= kMinRestartS) {
             ++m_result.restarts;
             m_result.warnings.append(QStringLiteral("pgbench's clients lost their server at %1 s; started again for the "

@@ -28,6 +28,8 @@ public:
     static constexpr int kLogReadIntervalMs = 500;
     // A segment shorter than this is not started again (pgbench needs a second to connect).
     static constexpr int kMinRestartS = 2;
+    // A restarted segment that found no server is tried again after this pause.
+    static constexpr int kRetryDelayMs = 500;
     // After SIGINT, pgbench gets this long to exit before it is killed.
     static constexpr int kStopGraceMs = 5000;
 

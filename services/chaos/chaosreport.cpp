@@ -1,5 +1,6 @@
 #include "chaos/chaosreport.h"
 
+#include "core/jsonlstore.h"
 #include "core/wholenumber.h"
 #include "export/csv.h"
 
