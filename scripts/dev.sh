@@ -111,10 +111,10 @@ run_tests() {
 }
 
 # ASan + UBSan (LeakSanitizer included) over the unit tests and the parser fuzzer, in a build
-# directory of their own. Undefined behaviour and leaks fail the run. EXECUTIONS (default 50000)
+# directory of their own. Undefined behaviour and leaks fail the run. EXECUTIONS (default 20000)
 # mutated inputs for the fuzzer; docs/fuzzing.md records the long runs.
 sanitize() {
-  local dir="${SANITIZE_BUILD_DIR:-$ROOT/build-sanitize}" executions="${1:-50000}"
+  local dir="${SANITIZE_BUILD_DIR:-$ROOT/build-sanitize}" executions="${1:-20000}"
   say "sanitizer build (address,undefined) in $dir"
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
     -DPGHA_SANITIZE=address,undefined -DPGHA_WERROR="${PGHA_WERROR:-OFF}"

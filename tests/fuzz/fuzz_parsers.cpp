@@ -6,6 +6,7 @@
 // run store) get seeds written by the project's own writers at start-up, beside the fixtures.
 //
 // Usage: fuzz_parsers [EXECUTIONS] [SEED] [--only NAME[,NAME…]]
+//        fuzz_parsers --replay FILE [--replay FILE…] [--only NAME…]   (a saved finding, timed)
 //   EXECUTIONS mutated inputs, each fed to every parser (or to those whose name contains one
 //   of the NAMEs); prints executions, rate and findings, in total and per parser.
 #include "actions/actionrunner.h"
@@ -38,6 +39,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -47,11 +49,20 @@ using namespace pgha::svc;
 
 namespace {
 
-constexpr qint64 kHangMs = 2000;   // one parse taking longer than this is a finding
+// One parse using more CPU than this is a finding. CPU time of this thread, not wall time: on a
+// loaded machine a parse may wait seconds for a core without being slow itself.
+constexpr qint64 kHangMs = 2000;
 // A parse still running after this long is taken as one that never returns: the watchdog saves
 // the input and ends the run (waiting for it would only turn the finding into a ctest timeout).
 constexpr qint64 kStuckMs = 30000;
 constexpr int kWatchdogTickMs = 100;
+
+qint64 threadCpuNs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return qint64(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
 
 const QList<QByteArray> kTokens = {"{", "}", "[", "]", "\"", ",", ":", "null", "true", "-1", "1e308", "NaN",
                                    "+Inf", "\\u0000", "\\", "\n", "# TYPE x histogram\n", "x_bucket{le=\"", "{\"",
@@ -243,11 +254,13 @@ struct ParserFigures {
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QStringList positional, only;
+    QStringList positional, only, replay;
     const QStringList args = app.arguments().mid(1);
     for (qsizetype i = 0; i < args.size(); ++i) {
         if (args[i] == u"--only" && i + 1 < args.size())
             only = args[++i].split(QLatin1Char(','), Qt::SkipEmptyParts);
+        else if (args[i] == u"--replay" && i + 1 < args.size())
+            replay.append(args[++i]);
         else
             positional.append(args[i]);
     }
@@ -348,6 +361,20 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    // --replay FILE…: each saved input through the chosen parsers once, with the CPU time it took.
+    if (!replay.isEmpty()) {
+        for (const QString &path : std::as_const(replay)) {
+            const QByteArray input = readFile(path);
+            for (const int p : std::as_const(chosen)) {
+                const qint64 cpuBefore = threadCpuNs();
+                const bool accepted = parsers[p].second(input);
+                std::printf("%s: %-20s %s in %.1f ms of CPU\n", qPrintable(path), parsers[p].first, accepted ? "accepted" : "refused",
+                            static_cast<double>(threadCpuNs() - cpuBefore) / 1e6);
+            }
+        }
+        return 0;
+    }
+
     std::mt19937_64 rng(seed);
     QList<ParserFigures> figures(parsers.size());
     qint64 findings = 0;
@@ -357,12 +384,11 @@ int main(int argc, char *argv[])
     for (qint64 n = 0; n < executions; ++n) {
         const QByteArray input = mutate(corpus.at(static_cast<qsizetype>(rng() % corpus.size())), corpus, rng);
         for (const int p : std::as_const(chosen)) {
-            QElapsedTimer one;
-            one.start();
+            const qint64 cpuBefore = threadCpuNs();
             watchdog.begin(parsers[p].first, &input, n);
             const bool accepted = parsers[p].second(input);   // a crash or sanitizer report ends the run
             watchdog.end();
-            const qint64 ns = one.nsecsElapsed();
+            const qint64 ns = threadCpuNs() - cpuBefore;
             ParserFigures &f = figures[p];
             ++f.executions;
             f.accepted += accepted ? 1 : 0;
@@ -393,7 +419,7 @@ int main(int argc, char *argv[])
                     static_cast<double>(f.nanoseconds) / 1000.0 / static_cast<double>(std::max<qint64>(f.executions, 1)),
                     static_cast<double>(f.slowestNs) / 1e6);
     }
-    std::printf("findings (crash, sanitizer report or hang > %lld ms): %lld\n", static_cast<long long>(kHangMs),
+    std::printf("findings (crash, sanitizer report or a parse using > %lld ms of CPU): %lld\n", static_cast<long long>(kHangMs),
                 static_cast<long long>(findings));
     return findings == 0 ? 0 : 1;
 }
