@@ -46,6 +46,7 @@ public:
     QPlainTextEdit *patroniField() const { return m_patroni; }
     QCheckBox *verifyTlsField() const { return m_verifyTls; }
     QLabel *tlsWarning() const { return m_tlsWarning; }
+    QLineEdit *restUserField() const { return m_restUser; }
     QLineEdit *passwordField() const { return m_password; }
     QPlainTextEdit *yamlEditor() const { return m_yaml; }
     QLabel *errorLabel() const { return m_error; }

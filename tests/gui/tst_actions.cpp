@@ -700,6 +700,7 @@ private slots:
         editor.kindField()->setCurrentIndex(editor.kindField()->findText(QStringLiteral("production")));
         editor.actionsField()->setChecked(true);
         editor.patroniField()->setPlainText(QStringLiteral("db1 https://10.0.0.11:8008\nhttps://10.0.0.12:8008"));
+        editor.restUserField()->setText(QStringLiteral("pgha"));
         editor.passwordField()->setText(QStringLiteral("s3cret-pw"));
         editor.verifyTlsField()->setChecked(false);
         QVERIFY(editor.tlsWarning()->isVisibleTo(&editor));
