@@ -51,6 +51,10 @@ struct BenchSample {
 struct BenchResult {
     QString id;                // run id: UTC start time + a random suffix
     QString label;
+    QString series;            // the session's id: runs of one `--repeat`/`--clients` session share it
+    int repetition = 0;        // 0-based within its configuration
+    int warmupS = 0;           // the warm-up run before this configuration (not part of the figures)
+    bool cold = false;         // servers restarted (and page cache dropped where possible) before the run
     BenchTarget target;
     BenchWorkload workload;
     QString commandLine;       // as run, never with a password
@@ -59,6 +63,11 @@ struct BenchResult {
     qint64 endedMs = 0;
     QList<BenchSample> samples;
     TxLogStats log;            // exact figures from the -l files
+    struct HistogramBin {
+        double upToMs = 0;     // latencies ≤ this (and above the previous bin's bound)
+        qint64 count = 0;
+    };
+    QList<HistogramBin> latencyHistogram;   // log-spaced bins from the -l files
     std::optional<PgbenchSummary> lastSummary;   // of the last segment
     double tps = 0;            // committed transactions / time run
     qint64 transactions = 0;
@@ -69,9 +78,20 @@ struct BenchResult {
     QString error;             // why the run failed; empty on success
     QStringList answeredBy;    // "127.0.0.1:5433 (primary)" … as the servers said
     QStringList warnings;
+    QJsonObject manifest;      // BenchManifest::toJson(): versions, cluster settings, machine
+    double loadGenCpuAvg = 0;  // pgbench's CPU, % of one core, over the run (0 = not measured)
+    double loadGenCpuMax = 0;  // the busiest second
+    qint64 logBytesMax = 0;    // the most disk the -l files held at once
 
     bool ok() const { return error.isEmpty(); }
     QJsonObject toJson() const;
+    // A stored run back (what toJson wrote; the -l figures only as their percentiles).
+    static BenchResult fromJson(const QJsonObject &o);
+    // Runs that measured the same thing: target, workload, clients, threads, duration, rate,
+    // mode, cache state. Repetitions of one configuration share it.
+    QString configurationKey() const;
+    // In words for tables: "rw · select-only · c8 j2 · 20 s".
+    QString configurationText() const;
 };
 
 } // namespace pgha::svc
