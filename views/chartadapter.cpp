@@ -1,19 +1,104 @@
 #include "chartadapter.h"
 
+#include <QAreaSeries>
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFileInfo>
 #include <QHash>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QSaveFile>
 #include <QScatterSeries>
+#include <QSvgGenerator>
 #include <QValueAxis>
 
 #include <cmath>
 
 namespace pgha::views {
+
+namespace {
+// A chart saved before it was ever laid out (a page not shown yet) is drawn at this size.
+constexpr QSize kExportSize(960, 540);
+constexpr QSize kMinExportSize(320, 200);
+constexpr int kYIntervals = 4;
+
+// 0 … a round bound over yMax: four intervals of 1, 2, 2.5 or 5 × 10^k, so 0–20 s reads in
+// steps of 5, not 0–32 in steps of 8.
+void setNiceRange(QValueAxis *axis, double yMax)
+{
+    const double raw = std::max(yMax * 1.1, 1e-9) / kYIntervals;
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10 * power;
+    for (double f : {1.0, 2.0, 2.5, 5.0})
+        if (f * power >= raw) {
+            step = f * power;
+            break;
+        }
+    axis->setRange(0, step * kYIntervals);
+    axis->setTickCount(kYIntervals + 1);
+    axis->setLabelFormat(step < 1 ? QStringLiteral("%.2f") : step < 10 && step != std::floor(step) ? QStringLiteral("%.1f")
+                                                                                                   : QStringLiteral("%.0f"));
+}
+
+QChartView *makeView(QChart *chart, QWidget *parent)
+{
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto *view = new QChartView(chart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    return view;
+}
+
+void hideFromLegend(QChart *chart, QAbstractSeries *s)
+{
+    const auto markers = chart->legend()->markers(s);
+    for (auto *m : markers)
+        m->setVisible(false);
+}
+
+// PNG from the view's pixels, SVG by painting the view into a QSvgGenerator (vector text and
+// lines). QSaveFile: a reader never sees half an image, and a failed save leaves the old file.
+svc::Result<bool> saveView(QChartView *view, const QString &path)
+{
+    if (view->width() < kMinExportSize.width() || view->height() < kMinExportSize.height())
+        view->resize(kExportSize);
+    const bool svg = QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return svc::makeError(QStringLiteral("cannot write the chart to %1: %2").arg(path, file.errorString()),
+                              QStringLiteral("choose a folder you can write to"));
+    if (svg) {
+        QSvgGenerator generator;
+        generator.setOutputDevice(&file);
+        generator.setSize(view->size());
+        generator.setViewBox(QRect(QPoint(0, 0), view->size()));
+        generator.setTitle(view->chart()->title());
+        generator.setDescription(QStringLiteral("PG HA Console chart"));
+        QPainter painter;
+        if (!painter.begin(&generator))
+            return svc::makeError(QStringLiteral("cannot draw the chart as SVG into %1").arg(path));
+        view->render(&painter);
+        painter.end();
+    } else {
+        const QPixmap pixels = view->grab();
+        if (pixels.isNull() || !pixels.save(&file, "PNG"))
+            return svc::makeError(QStringLiteral("cannot encode the chart as PNG for %1").arg(path));
+    }
+    if (!file.commit())
+        return svc::makeError(QStringLiteral("cannot write the chart to %1: %2").arg(path, file.errorString()),
+                              QStringLiteral("is the disk full?"));
+    return true;
+}
+} // namespace
 
 struct ChartAdapter::Impl {
     QChart *chart = new QChart;
@@ -25,17 +110,13 @@ struct ChartAdapter::Impl {
 
 ChartAdapter::ChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
 {
-    d->chart->setAnimationOptions(QChart::NoAnimation);
-    d->chart->legend()->setAlignment(Qt::AlignBottom);
-    d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->x->setFormat(QStringLiteral("hh:mm:ss"));
     d->x->setTickCount(6);
     d->y->setLabelFormat(QStringLiteral("%.0f"));
     d->y->setMin(0);
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
-    d->view = new QChartView(d->chart, parent);
-    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view = makeView(d->chart, parent);
 }
 
 ChartAdapter::~ChartAdapter() = default;
@@ -110,6 +191,11 @@ int ChartAdapter::pointCount() const
     return n;
 }
 
+svc::Result<bool> ChartAdapter::saveImage(const QString &path) const
+{
+    return saveView(d->view, path);
+}
+
 struct DotChartAdapter::Impl {
     QChart *chart = new QChart;
     QChartView *view = nullptr;
@@ -129,14 +215,10 @@ struct DotChartAdapter::Impl {
 
 DotChartAdapter::DotChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
 {
-    d->chart->setAnimationOptions(QChart::NoAnimation);
-    d->chart->legend()->setAlignment(Qt::AlignBottom);
-    d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->x->setLabelFormat(QStringLiteral("%d"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
-    d->view = new QChartView(d->chart, parent);
-    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view = makeView(d->chart, parent);
 }
 
 DotChartAdapter::~DotChartAdapter() = default;
@@ -192,19 +274,7 @@ void DotChartAdapter::setRange(double xMin, double xMax, const QString &xTitle, 
     d->x->setTickType(QValueAxis::TicksDynamic);
     d->x->setTickAnchor(1);
     d->x->setTickInterval(std::max(1.0, std::ceil(span / 10)));
-    // Four intervals of 1, 2, 2.5 or 5 × 10^k: 0–20 s in steps of 5, not 0–32 in steps of 8.
-    constexpr int kIntervals = 4;
-    const double raw = std::max(yMax * 1.1, 1e-9) / kIntervals;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = 10 * power;
-    for (double f : {1.0, 2.0, 2.5, 5.0})
-        if (f * power >= raw) {
-            step = f * power;
-            break;
-        }
-    d->y->setRange(0, step * kIntervals);
-    d->y->setTickCount(kIntervals + 1);
-    d->y->setLabelFormat(step < 1 ? QStringLiteral("%.2f") : step < 10 && step != std::floor(step) ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    setNiceRange(d->y, yMax);
     d->y->setTitleText(yTitle);
 }
 
@@ -212,6 +282,323 @@ int DotChartAdapter::pointCount(const QString &name) const
 {
     const auto *s = d->series.value(name);
     return s ? static_cast<int>(s->count()) : 0;
+}
+
+svc::Result<bool> DotChartAdapter::saveImage(const QString &path) const
+{
+    return saveView(d->view, path);
+}
+
+namespace {
+// The smallest 1, 2, 2.5 or 5 × 10^k at least `raw`: a tick step people read at a glance.
+double niceStep(double raw)
+{
+    const double power = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
+    for (double f : {1.0, 2.0, 2.5, 5.0})
+        if (f * power >= raw)
+            return f * power;
+    return 10 * power;
+}
+constexpr int kXTicks = 8;              // about this many on a linear x axis
+constexpr double kLogPadding = 1.25;    // room around the first and last point on a log axis
+constexpr int kBandAlpha = 60;
+constexpr qreal kWhiskerCap = 0.12;     // half the cap's width, in bars (a bar is 1 wide)
+const QColor kBarColor(0x15, 0x65, 0xc0);
+const QColor kBarHighlight(0x61, 0x61, 0x61);
+const QColor kWhiskerColor(0x21, 0x21, 0x21);
+} // namespace
+
+struct XYChartAdapter::Impl {
+    QChart *chart = new QChart;
+    QChartView *view = nullptr;
+    QAbstractAxis *x = nullptr;   // a QValueAxis, or a QLogValueAxis when log2
+    QValueAxis *y = new QValueAxis;
+    bool log2 = false;
+    QHash<QString, QLineSeries *> lines;
+    struct Band {
+        QAreaSeries *area = nullptr;
+        QLineSeries *lower = nullptr;
+        QLineSeries *upper = nullptr;
+    };
+    QHash<QString, Band> bands;
+
+    QList<QAbstractSeries *> all() const
+    {
+        QList<QAbstractSeries *> out;
+        for (auto *l : lines)
+            out.append(l);
+        for (const auto &b : bands)
+            out.append(b.area);
+        return out;
+    }
+    void attach(QAbstractSeries *s)
+    {
+        chart->addSeries(s);
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+    void useAxis(bool log)
+    {
+        if (x && log == log2)
+            return;
+        QAbstractAxis *next = nullptr;
+        if (log) {
+            auto *axis = new QLogValueAxis;
+            axis->setBase(2);
+            axis->setLabelFormat(QStringLiteral("%g"));
+            axis->setMinorTickCount(0);
+            next = axis;
+        } else {
+            next = new QValueAxis;
+        }
+        if (x)
+            next->setTitleText(x->titleText());
+        chart->addAxis(next, Qt::AlignBottom);
+        for (auto *s : all()) {
+            if (x)
+                s->detachAxis(x);
+            s->attachAxis(next);
+        }
+        if (x) {
+            chart->removeAxis(x);
+            delete x;
+        }
+        x = next;
+        log2 = log;
+    }
+};
+
+XYChartAdapter::XYChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
+{
+    d->chart->addAxis(d->y, Qt::AlignLeft);
+    d->useAxis(false);
+    d->view = makeView(d->chart, parent);
+}
+
+XYChartAdapter::~XYChartAdapter() = default;
+
+QWidget *XYChartAdapter::widget() const
+{
+    return d->view;
+}
+
+void XYChartAdapter::setTitle(const QString &title)
+{
+    d->chart->setTitle(title);
+}
+
+void XYChartAdapter::setLine(const QString &name, const QColor &color, bool markers)
+{
+    if (d->lines.contains(name))
+        return;
+    auto *s = new QLineSeries;
+    s->setName(name);
+    s->setPen(QPen(color, 2));
+    s->setPointsVisible(markers);
+    if (markers)
+        s->setMarkerSize(8);
+    d->attach(s);
+    d->lines.insert(name, s);
+}
+
+void XYChartAdapter::setBand(const QString &name, const QColor &color)
+{
+    if (d->bands.contains(name))
+        return;
+    Impl::Band b;
+    b.upper = new QLineSeries;
+    b.lower = new QLineSeries;
+    b.area = new QAreaSeries(b.upper, b.lower);
+    b.upper->setParent(b.area);
+    b.lower->setParent(b.area);
+    b.area->setName(name);
+    QColor fill = color;
+    fill.setAlpha(kBandAlpha);
+    b.area->setBrush(fill);
+    b.area->setPen(QPen(fill, 1));
+    d->attach(b.area);
+    d->bands.insert(name, b);
+}
+
+void XYChartAdapter::removeSeriesExcept(const QStringList &names)
+{
+    for (auto it = d->lines.begin(); it != d->lines.end();) {
+        if (names.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        d->chart->removeSeries(it.value());
+        delete it.value();
+        it = d->lines.erase(it);
+    }
+    for (auto it = d->bands.begin(); it != d->bands.end();) {
+        if (names.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        d->chart->removeSeries(it.value().area);
+        delete it.value().area;
+        it = d->bands.erase(it);
+    }
+}
+
+void XYChartAdapter::replace(const QString &name, const QList<QPointF> &points)
+{
+    if (auto *s = d->lines.value(name))
+        s->replace(points);
+}
+
+void XYChartAdapter::replaceBand(const QString &name, const QList<QPointF> &lower, const QList<QPointF> &upper)
+{
+    const auto it = d->bands.constFind(name);
+    if (it == d->bands.cend())
+        return;
+    it->lower->replace(lower);
+    it->upper->replace(upper);
+}
+
+void XYChartAdapter::setXAxis(double min, double max, const QString &title, bool log2, bool integerTicks)
+{
+    d->useAxis(log2 && min > 0);
+    d->x->setTitleText(title);
+    if (auto *logAxis = qobject_cast<QLogValueAxis *>(d->x)) {
+        logAxis->setRange(min / kLogPadding, max * kLogPadding);
+        return;
+    }
+    auto *axis = static_cast<QValueAxis *>(d->x);
+    const double span = std::max(max - min, integerTicks ? 1.0 : 1e-9);
+    const double step = integerTicks ? std::max(1.0, std::ceil(niceStep(span / kXTicks))) : niceStep(span / kXTicks);
+    axis->setRange(min, std::max(max, min + step));
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(min);
+    axis->setTickInterval(step);
+    axis->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+}
+
+void XYChartAdapter::setYAxis(double yMax, const QString &title)
+{
+    setNiceRange(d->y, yMax);
+    d->y->setTitleText(title);
+}
+
+int XYChartAdapter::plotWidthPx() const
+{
+    return std::max(100, static_cast<int>(d->chart->plotArea().width()));
+}
+
+int XYChartAdapter::pointCount(const QString &name) const
+{
+    if (const auto *s = d->lines.value(name))
+        return static_cast<int>(s->count());
+    const auto it = d->bands.constFind(name);
+    return it == d->bands.cend() ? 0 : static_cast<int>(it->upper->count());
+}
+
+svc::Result<bool> XYChartAdapter::saveImage(const QString &path) const
+{
+    return saveView(d->view, path);
+}
+
+struct BarChartAdapter::Impl {
+    QChart *chart = new QChart;
+    QChartView *view = nullptr;
+    QBarCategoryAxis *x = new QBarCategoryAxis;
+    QValueAxis *y = new QValueAxis;
+    int bars = 0;
+    int whiskers = 0;
+};
+
+BarChartAdapter::BarChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
+{
+    d->chart->addAxis(d->x, Qt::AlignBottom);
+    d->chart->addAxis(d->y, Qt::AlignLeft);
+    d->view = makeView(d->chart, parent);
+}
+
+BarChartAdapter::~BarChartAdapter() = default;
+
+QWidget *BarChartAdapter::widget() const
+{
+    return d->view;
+}
+
+void BarChartAdapter::setTitle(const QString &title)
+{
+    d->chart->setTitle(title);
+}
+
+void BarChartAdapter::setBars(const QList<Bar> &bars, const QString &valueName, const QString &whiskerName, const QString &yTitle,
+                              int highlighted)
+{
+    d->chart->removeAllSeries();
+    d->x->clear();
+    d->bars = static_cast<int>(bars.size());
+    d->whiskers = 0;
+    QStringList categories;
+    double yMax = 0;
+    for (const Bar &b : bars) {
+        QString category = b.category;
+        for (int n = 2; categories.contains(category); ++n)
+            category = QStringLiteral("%1 (%2)").arg(b.category).arg(n);
+        categories.append(category);
+        yMax = std::max({yMax, b.value, b.whisker ? b.whisker->second : 0.0});
+    }
+    d->x->append(categories);
+    setNiceRange(d->y, yMax);
+    d->y->setTitleText(yTitle);
+    if (bars.isEmpty())
+        return;
+
+    auto *set = new QBarSet(valueName);
+    for (const Bar &b : bars)
+        set->append(b.value);
+    set->setColor(kBarColor);
+    set->setBorderColor(kBarColor.darker(120));
+    set->setLabelColor(Qt::white);
+    set->setSelectedColor(kBarHighlight);
+    if (highlighted >= 0 && highlighted < bars.size())
+        set->selectBar(highlighted);
+    auto *series = new QBarSeries;
+    series->append(set);
+    series->setLabelsVisible(true);
+    series->setLabelsPosition(QAbstractBarSeries::LabelsInsideBase);
+    // Whole numbers for thousands of tps, three digits for small values.
+    series->setLabelsPrecision(std::max(3, static_cast<int>(std::floor(std::log10(std::max(yMax, 1.0)))) + 1));
+    d->chart->addSeries(series);
+    series->attachAxis(d->x);
+    series->attachAxis(d->y);
+
+    for (int i = 0; i < bars.size(); ++i) {
+        if (!bars[i].whisker)
+            continue;
+        const auto [low, high] = *bars[i].whisker;
+        // One polyline: the lower cap, up the middle, the upper cap.
+        auto *w = new QLineSeries;
+        w->setName(whiskerName);
+        w->setPen(QPen(kWhiskerColor, 2));
+        w->append({QPointF(i - kWhiskerCap, low), QPointF(i + kWhiskerCap, low), QPointF(i, low), QPointF(i, high),
+                   QPointF(i - kWhiskerCap, high), QPointF(i + kWhiskerCap, high)});
+        d->chart->addSeries(w);
+        w->attachAxis(d->x);
+        w->attachAxis(d->y);
+        if (d->whiskers++ > 0)
+            hideFromLegend(d->chart, w);
+    }
+}
+
+int BarChartAdapter::barCount() const
+{
+    return d->bars;
+}
+
+int BarChartAdapter::whiskerCount() const
+{
+    return d->whiskers;
+}
+
+svc::Result<bool> BarChartAdapter::saveImage(const QString &path) const
+{
+    return saveView(d->view, path);
 }
 
 } // namespace pgha::views
