@@ -70,7 +70,9 @@ QString BenchPlan::problem() const
     for (const int c : clientsList()) {
         BenchWorkload w = workload;
         w.clients = c;
-        w.threads = std::min(workload.threads, c);
+        // In a sweep, -j is the most threads: a point with fewer clients gets one per client.
+        if (!clientsSweep.isEmpty())
+            w.threads = std::min(workload.threads, c);
         if (const QString p = w.problem(); !p.isEmpty())
             return clientsSweep.isEmpty() ? p : QStringLiteral("with %1 clients: %2").arg(c).arg(p);
     }
