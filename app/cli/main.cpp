@@ -39,9 +39,11 @@ Chaos faults (lab profiles only), measured as a client sees them:
 
 Benchmarks (pgbench, figures per second, exact percentiles, every run kept):
   bench init    [--scale N] [--target T]
-  bench run     [--target rw|ro|pgpool|direct|member:NAME] [--builtin NAME | --file F[@W]…] [-c N] [-j N] [-T S]
-                [-R TPS] [-L MS] [-M MODE] [--label TEXT] [--json]
-  bench runs    [--label L] [--json]
+  bench run     [--target rw|ro|pgpool|direct|standalone|member:NAME[,…]] [--builtin NAME | --file F[@W]…]
+                [-c N|1,2,4,8] [-j N] [-T S] [-R TPS] [-L MS] [-M MODE] [--repeat N] [--warmup S] [--cold]
+                [--sampling-rate R] [--label TEXT] [--report FILE.md|.json] [--json]
+  bench runs    [--label L] [--series ID] [--summary] [--export FILE.csv|FILE.jsonl] [--json]
+  bench compare RUN_ID|SERIES_ID… [--json]
 
 Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
 )USAGE";

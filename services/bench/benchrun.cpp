@@ -47,6 +47,8 @@ QString BenchWorkload::problem() const
         return QStringLiteral("the rate (-R) must be above 0 transactions per second");
     if (latencyLimitMs && (!(*latencyLimitMs > 0) || !rate))
         return QStringLiteral("a latency limit (-L) needs a rate (-R) and must be above 0 ms");
+    if (samplingRate && !(*samplingRate > 0 && *samplingRate <= 1))
+        return QStringLiteral("the sampling rate must be above 0 and at most 1 (0.1 logs one transaction in ten)");
     if (!queryMode.isEmpty() && queryMode != u"simple" && queryMode != u"extended" && queryMode != u"prepared")
         return QStringLiteral("query mode \"%1\" is not simple, extended or prepared").arg(queryMode);
     return {};
@@ -76,7 +78,22 @@ QJsonObject BenchResult::toJson() const
         workloadJson.insert(QStringLiteral("rate"), *workload.rate);
     if (workload.latencyLimitMs)
         workloadJson.insert(QStringLiteral("latencyLimitMs"), *workload.latencyLimitMs);
+    if (workload.samplingRate)
+        workloadJson.insert(QStringLiteral("samplingRate"), *workload.samplingRate);
+    QJsonArray histogramJson;
+    for (const HistogramBin &b : latencyHistogram)
+        histogramJson.append(QJsonObject{{QStringLiteral("upToMs"), b.upToMs}, {QStringLiteral("count"), double(b.count)}});
     return {{QStringLiteral("id"), id},
+            {QStringLiteral("series"), series},
+            {QStringLiteral("repetition"), repetition},
+            {QStringLiteral("warmupS"), warmupS},
+            {QStringLiteral("cache"), cold ? QStringLiteral("cold") : QStringLiteral("warm")},
+            {QStringLiteral("tpsSource"), tpsSource},
+            {QStringLiteral("loadGenerator"), QJsonObject{{QStringLiteral("cpuAvgPercent"), number(loadGenCpuAvg)},
+                                                          {QStringLiteral("cpuMaxPercent"), number(loadGenCpuMax)},
+                                                          {QStringLiteral("logBytesMax"), double(logBytesMax)}}},
+            {QStringLiteral("latencyHistogram"), histogramJson},
+            {QStringLiteral("manifest"), manifest},
             {QStringLiteral("label"), label},
             {QStringLiteral("target"), QJsonObject{{QStringLiteral("name"), target.name}, {QStringLiteral("path"), target.path},
                                                     {QStringLiteral("address"), target.endpoint.describe()}}},
@@ -97,6 +114,108 @@ QJsonObject BenchResult::toJson() const
             {QStringLiteral("answeredBy"), QJsonArray::fromStringList(answeredBy)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
             {QStringLiteral("samples"), samplesJson}};
+}
+
+BenchResult BenchResult::fromJson(const QJsonObject &o)
+{
+    BenchResult r;
+    r.id = o.value(u"id").toString();
+    r.label = o.value(u"label").toString();
+    r.series = o.value(u"series").toString();
+    r.repetition = o.value(u"repetition").toInt();
+    r.warmupS = o.value(u"warmupS").toInt();
+    r.cold = o.value(u"cache").toString() == u"cold";
+    const QJsonObject t = o.value(u"target").toObject();
+    r.target.name = t.value(u"name").toString();
+    r.target.path = t.value(u"path").toString();
+    const QJsonObject w = o.value(u"workload").toObject();
+    r.workload.builtin = w.value(u"builtin").toString();
+    r.workload.scripts.clear();
+    for (const QJsonValue &v : w.value(u"scripts").toArray())
+        r.workload.scripts.append(v.toString());
+    r.workload.clients = w.value(u"clients").toInt(1);
+    r.workload.threads = w.value(u"threads").toInt(1);
+    r.workload.durationS = w.value(u"durationS").toInt();
+    r.workload.queryMode = w.value(u"queryMode").toString();
+    if (w.contains(u"rate"))
+        r.workload.rate = w.value(u"rate").toDouble();
+    if (w.contains(u"latencyLimitMs"))
+        r.workload.latencyLimitMs = w.value(u"latencyLimitMs").toDouble();
+    if (w.contains(u"samplingRate"))
+        r.workload.samplingRate = w.value(u"samplingRate").toDouble();
+    r.commandLine = o.value(u"commandLine").toString();
+    r.pgbenchVersion = o.value(u"pgbenchVersion").toString();
+    r.startedMs = QDateTime::fromString(o.value(u"startedUtc").toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+    r.endedMs = QDateTime::fromString(o.value(u"endedUtc").toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+    r.tps = o.value(u"tps").toDouble();
+    r.tpsSource = o.value(u"tpsSource").toString();
+    r.transactions = qint64(o.value(u"transactions").toDouble());
+    r.failed = qint64(o.value(u"failed").toDouble());
+    const QJsonObject l = o.value(u"latency").toObject();
+    if (!l.isEmpty()) {
+        auto us = [&l](const char *key) { return qRound64(l.value(QLatin1String(key)).toDouble() * 1000.0); };
+        LatencyPercentiles p;
+        p.meanUs = l.value(u"avg").toDouble() * 1000.0;
+        p.p50Us = us("p50");
+        p.p90Us = us("p90");
+        p.p95Us = us("p95");
+        p.p99Us = us("p99");
+        p.p999Us = us("p999");
+        p.maxUs = us("max");
+        r.log.latency = p;
+    }
+    r.log.committed = r.transactions;
+    r.log.failed = r.failed;
+    r.log.longestGapMs = o.value(u"longestGapMs").toDouble();
+    r.abortedClients = o.value(u"abortedClients").toInt();
+    r.restarts = o.value(u"restarts").toInt();
+    r.stopped = o.value(u"stopped").toBool();
+    r.error = o.value(u"error").toString();
+    for (const QJsonValue &v : o.value(u"answeredBy").toArray())
+        r.answeredBy.append(v.toString());
+    for (const QJsonValue &v : o.value(u"warnings").toArray())
+        r.warnings.append(v.toString());
+    for (const QJsonValue &v : o.value(u"samples").toArray()) {
+        const QJsonObject so = v.toObject();
+        r.samples.append({so.value(u"t").toDouble(), so.value(u"tps").toDouble(), so.value(u"latAvgMs").toDouble(),
+                          so.value(u"latStddevMs").toDouble(), qint64(so.value(u"failed").toDouble())});
+    }
+    for (const QJsonValue &v : o.value(u"latencyHistogram").toArray())
+        r.latencyHistogram.append({v.toObject().value(u"upToMs").toDouble(), qint64(v.toObject().value(u"count").toDouble())});
+    r.manifest = o.value(u"manifest").toObject();
+    const QJsonObject lg = o.value(u"loadGenerator").toObject();
+    r.loadGenCpuAvg = lg.value(u"cpuAvgPercent").toDouble();
+    r.loadGenCpuMax = lg.value(u"cpuMaxPercent").toDouble();
+    r.logBytesMax = qint64(lg.value(u"logBytesMax").toDouble());
+    return r;
+}
+
+QString BenchResult::configurationKey() const
+{
+    const QString optional = QStringLiteral("R%1|L%2|S%3")
+                                 .arg(workload.rate ? QString::number(*workload.rate) : QString(),
+                                      workload.latencyLimitMs ? QString::number(*workload.latencyLimitMs) : QString(),
+                                      workload.samplingRate ? QString::number(*workload.samplingRate) : QString());
+    return QStringList{target.name, workload.builtin, workload.scripts.join(QLatin1Char(',')), QString::number(workload.clients),
+                       QString::number(workload.threads), QString::number(workload.durationS), workload.queryMode, optional,
+                       cold ? QStringLiteral("cold") : QStringLiteral("warm")}
+        .join(QLatin1Char('|'));
+}
+
+QString BenchResult::configurationText() const
+{
+    QString text = QStringLiteral("%1 · %2 · c%3 j%4 · %5 s")
+                       .arg(target.name, workload.builtin.isEmpty() ? workload.scripts.join(QLatin1Char(' ')) : workload.builtin)
+                       .arg(workload.clients)
+                       .arg(workload.threads)
+                       .arg(workload.durationS);
+    if (workload.rate)
+        text += QStringLiteral(" · R %1").arg(*workload.rate);
+    if (!workload.queryMode.isEmpty())
+        text += QStringLiteral(" · -M ") + workload.queryMode;
+    if (cold)
+        text += QStringLiteral(" · cold");
+    return text;
 }
 
 } // namespace pgha::svc

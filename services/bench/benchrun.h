@@ -33,6 +33,9 @@ struct BenchWorkload {
     std::optional<double> rate;            // -R, transactions per second
     std::optional<double> latencyLimitMs;  // -L
     QString queryMode;                     // -M: simple, extended, prepared ("" = pgbench's default)
+    // --sampling-rate: the share of transactions written to the -l logs (0 < r ≤ 1). Percentiles
+    // then come from that sample; counts and TPS from pgbench's own totals.
+    std::optional<double> samplingRate;
 
     static bool isBuiltin(const QString &name);
     // Why these settings cannot run, "" when they can.
@@ -69,7 +72,11 @@ struct BenchResult {
     };
     QList<HistogramBin> latencyHistogram;   // log-spaced bins from the -l files
     std::optional<PgbenchSummary> lastSummary;   // of the last segment
-    double tps = 0;            // committed transactions / time run
+    double tps = 0;            // see tpsSource
+    // "pgbench" (its summary, without connection time: what a shell user reads) for one whole
+    // segment; "log" (committed transactions in the -l logs over the time run) when pgbench was
+    // restarted or stopped.
+    QString tpsSource;
     qint64 transactions = 0;
     qint64 failed = 0;
     int abortedClients = 0;

@@ -2,11 +2,11 @@
 
 #include "bench/benchmanifest.h"
 #include "bench/benchrun.h"
+#include "bench/benchtargets.h"
 #include "profile/profile.h"
 
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
 
@@ -43,6 +43,7 @@ struct BenchPlan {
 // "1,2,4,8" → {1, 2, 4, 8}; an error names the bad entry.
 Result<QList<int>> parseClientsList(const QString &text);
 
+class ColdCache;
 class PgbenchRunner;
 
 class BenchSession : public QObject {
@@ -81,6 +82,7 @@ private:
         int repetition = 0;     // 0-based; -1 for a warm-up
     };
     void prepareTarget(int stepIndex);
+    void afterManifest(int stepIndex, const BenchTarget &target);
     void startStep(int stepIndex, const BenchTarget &target);
     void onRunFinished(const BenchResult &result);
     void finishSession(const QString &error);
@@ -96,8 +98,11 @@ private:
     int m_measuredIndex = 0;
     QList<BenchResult> m_results;
     BenchManifest m_manifest;
-    QStringList m_answeredBy;
+    QString m_manifestFor;                 // the target m_manifest was collected through
+    QList<AnsweredServer> m_answered;      // before the current run
+    QStringList m_coldNotes;               // what the cold-cache step said, kept with the run
     std::unique_ptr<PgbenchRunner> m_runner;
+    std::unique_ptr<ColdCache> m_cold;
     bool m_running = false;
     bool m_stopping = false;
 };

@@ -3,7 +3,7 @@
 #include "lab/labfiles.h"
 #include "lab/labstate.h"
 
-#include <QSet>
+#include <QHash>
 
 #include <memory>
 
@@ -13,33 +13,27 @@ namespace {
 constexpr int kProbeTimeoutMs = 5000;
 const QString kBenchDatabase = QStringLiteral("pgbench");
 
-// The lab's client pgpass (0600, rewritten so it exists); other profiles: libpq's own lookup
-// (PGPASSFILE or ~/.pgpass), so empty.
-QString passFileFor(const Profile &profile)
-{
-    if (!profile.isBuiltInLab())
-        return {};
-    const auto state = LabState::load(profile.labDir);
-    if (!state)
-        return {};
-    LabConfig config = state.value().config;
-    config.labDir = profile.labDir;
-    if (!writeClientPgpass(config, state.value().secrets))
-        return {};
-    return LabLayout(profile.labDir).clientPgpass();
-}
-
 BenchTarget fromEndpoint(const Profile &profile, const QString &name, PgEndpoint e, const QString &path)
 {
     e.database = kBenchDatabase;
-    // For the console's own connections (never pgbench's command line: it reads the pass file).
-    if (profile.isBuiltInLab())
-        if (const auto state = LabState::load(profile.labDir))
-            e.password = state.value().secrets.superuser;
     e.tls = postgresTlsFor(profile);
     if (e.user.isEmpty())
         e.user = profile.readWrite.user;
-    return {name, e, passFileFor(profile), path};
+    BenchTarget t{name, e, {}, path};
+    // The lab: its password for the console's own connections (never pgbench's command line),
+    // and its client pgpass (0600, rewritten so it exists) for pgbench. Other profiles: libpq's
+    // own lookup (PGPASSFILE or ~/.pgpass), so no file of ours.
+    if (!profile.isBuiltInLab())
+        return t;
+    const auto state = LabState::load(profile.labDir);
+    if (!state)
+        return t;
+    t.endpoint.password = state.value().secrets.superuser;
+    LabConfig config = state.value().config;
+    config.labDir = profile.labDir;
+    if (writeClientPgpass(config, state.value().secrets))
+        t.passFile = LabLayout(profile.labDir).clientPgpass();
+    return t;
 }
 
 PgEndpoint endpointOf(const Profile &profile, const QUrl &url)
@@ -151,13 +145,36 @@ void resolveDirectTarget(const Profile &profile, QObject *context, std::function
     }
 }
 
+void resolveBenchTargetAsync(const Profile &profile, const QString &name, QObject *context,
+                             std::function<void(const Result<BenchTarget> &)> done)
+{
+    if (name == u"direct")
+        return resolveDirectTarget(profile, context, std::move(done));
+    QMetaObject::invokeMethod(context, [done = std::move(done), t = resolveBenchTarget(profile, name)] { done(t); }, Qt::QueuedConnection);
+}
+
+QString AnsweredServer::describe() const
+{
+    const QString role = primary ? QStringLiteral("primary") : QStringLiteral("replica");
+    return member.isEmpty() ? QStringLiteral("%1 (%2)").arg(address, role) : QStringLiteral("%1 (%2, %3)").arg(member, role, address);
+}
+
+QStringList describeAll(const QList<AnsweredServer> &servers)
+{
+    QStringList out;
+    for (const AnsweredServer &s : servers)
+        out.append(s.describe());
+    return out;
+}
+
 void probeAnsweredBy(const Profile &profile, const BenchTarget &target, int connections, QObject *context,
-                     std::function<void(const QStringList &)> done)
+                     std::function<void(const QList<AnsweredServer> &, const QString &)> done)
 {
     struct State {
         int pending = 0;
-        QSet<QString> seen;
-        std::function<void(const QStringList &)> done;
+        QHash<QString, AnsweredServer> seen;
+        QString firstError;
+        std::function<void(const QList<AnsweredServer> &, const QString &)> done;
     };
     auto state = std::make_shared<State>();
     state->done = std::move(done);
@@ -171,16 +188,21 @@ void probeAnsweredBy(const Profile &profile, const BenchTarget &target, int conn
             q->deleteLater();
             if (r.ok && !r.rows.isEmpty()) {
                 const int port = r.rows[0].value(0).toInt();
-                const QString role = r.rows[0].value(1) == u"t" ? QStringLiteral("replica") : QStringLiteral("primary");
-                const QString member = memberForPort(profile, port);
-                const QString address = QStringLiteral("%1:%2").arg(r.rows[0].value(2)).arg(port);
-                state->seen.insert(member.isEmpty() ? QStringLiteral("%1 (%2)").arg(address, role)
-                                                    : QStringLiteral("%1 (%2, %3)").arg(member, role, address));
+                AnsweredServer a;
+                a.primary = r.rows[0].value(1) != u"t";
+                a.member = memberForPort(profile, port);
+                a.address = QStringLiteral("%1:%2").arg(r.rows[0].value(2)).arg(port);
+                state->seen.insert(a.describe(), a);
+            } else if (state->firstError.isEmpty()) {
+                state->firstError = r.ok ? QStringLiteral("no answer") : r.error;
             }
             if (--state->pending == 0) {
-                QStringList out(state->seen.begin(), state->seen.end());
-                out.sort();
-                state->done(out);
+                QStringList keys = state->seen.keys();
+                keys.sort();
+                QList<AnsweredServer> out;
+                for (const QString &k : keys)
+                    out.append(state->seen.value(k));
+                state->done(out, state->firstError);
             }
         });
         q->start();

@@ -26,9 +26,25 @@ Result<BenchTarget> resolveBenchTarget(const Profile &profile, const QString &na
 // "direct" target. `done` runs once, asynchronously.
 void resolveDirectTarget(const Profile &profile, QObject *context, std::function<void(const Result<BenchTarget> &)> done);
 
-// Opens `connections` sessions through the target at once and asks each server who it is:
-// "pg2 (primary, 127.0.0.1:5433)". Distinct answers, sorted. `done` runs once.
+// Any target, "direct" included; `done` runs once, always asynchronously.
+void resolveBenchTargetAsync(const Profile &profile, const QString &name, QObject *context,
+                             std::function<void(const Result<BenchTarget> &)> done);
+
+// A server that answered through a target: the member it is (by its port among the profile's
+// PostgreSQL endpoints; "" when none matches), its role and address.
+struct AnsweredServer {
+    QString member;
+    bool primary = false;
+    QString address;          // "127.0.0.1:5433"
+    QString describe() const; // "pg2 (primary, 127.0.0.1:5433)"
+    bool operator==(const AnsweredServer &) const = default;
+};
+
+// Opens `connections` sessions through the target at once and asks each server who it is.
+// Distinct answers, sorted by description; empty when none answered, with the first error
+// (naming the address and the cause: refused, wrong password …). `done` runs once.
 void probeAnsweredBy(const Profile &profile, const BenchTarget &target, int connections, QObject *context,
-                     std::function<void(const QStringList &)> done);
+                     std::function<void(const QList<AnsweredServer> &, const QString &firstError)> done);
+QStringList describeAll(const QList<AnsweredServer> &servers);
 
 } // namespace pgha::svc

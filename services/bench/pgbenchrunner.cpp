@@ -1,6 +1,7 @@
 #include "pgbenchrunner.h"
 
 #include "lab/labbinaries.h"
+#include "process/procutil.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -8,10 +9,13 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QStandardPaths>
+#include <QStorageInfo>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
+#include <fcntl.h>
 #include <sys/types.h>
+#include <unistd.h>
 #endif
 
 namespace pgha::svc {
@@ -24,6 +28,30 @@ constexpr qsizetype kMaxStderrBytes = 256 * 1024;
 constexpr qsizetype kMaxStdoutBytes = 4 * 1024 * 1024;
 // The database pgbench's tables go into.
 const QString kBenchDatabase = QStringLiteral("pgbench");
+
+// Hole punching works on whole file-system blocks; the log is released in these steps.
+// Bins of the latency histogram kept with a run.
+constexpr int kHistogramBins = 40;
+constexpr qint64 kReleaseStepBytes = 1024 * 1024;
+
+// Gives the first `upTo` bytes of a log file back to the file system while pgbench keeps
+// appending (Linux: a hole, so offsets and the size stay as they are). The already-read part of
+// a 10-hour run's logs then takes no disk. False where the file system or OS cannot.
+bool releaseReadPart(const QString &path, qint64 upTo)
+{
+#ifdef Q_OS_LINUX
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, upTo) == 0;
+    ::close(fd);
+    return ok;
+#else
+    Q_UNUSED(path)
+    Q_UNUSED(upTo)
+    return false;
+#endif
+}
 
 QString quoteArg(const QString &a)
 {
@@ -51,7 +79,10 @@ Result<QString> locatePgbench()
 PgbenchRunner::PgbenchRunner(QObject *parent) : QObject(parent)
 {
     m_logTimer.setInterval(kLogReadIntervalMs);
-    connect(&m_logTimer, &QTimer::timeout, this, [this] { readLogs(false); });
+    connect(&m_logTimer, &QTimer::timeout, this, [this] {
+        readLogs(false);
+        measureCpu();
+    });
     m_killTimer.setSingleShot(true);
     connect(&m_killTimer, &QTimer::timeout, this, [this] {
         if (m_process && m_process->state() != QProcess::NotRunning)
@@ -110,6 +141,8 @@ QStringList PgbenchRunner::segmentArguments(int durationS) const
         a << QStringLiteral("-R") << QString::number(*w.rate);
     if (w.latencyLimitMs)
         a << QStringLiteral("-L") << QString::number(*w.latencyLimitMs);
+    if (w.samplingRate)
+        a << QStringLiteral("--sampling-rate") << QString::number(*w.samplingRate);
     if (!w.queryMode.isEmpty())
         a << QStringLiteral("-M") << w.queryMode;
     a << kBenchDatabase;
@@ -137,6 +170,15 @@ void PgbenchRunner::run(const QString &pgbench, const BenchTarget &target, const
     if (!QDir().mkpath(workDir))
         return finish(QStringLiteral("cannot create the directory for pgbench's logs %1").arg(workDir));
     m_logPrefix = QDir(workDir).filePath(QStringLiteral("pgbench_log_") + m_result.id);
+    const QStorageInfo disk(workDir);
+    if (disk.isValid() && disk.bytesAvailable() < kMinFreeDiskBytes)
+        return finish(QStringLiteral("only %1 MiB free on %2, where pgbench writes its per-transaction logs (about %3 bytes a transaction)")
+                              .arg(disk.bytesAvailable() / (1024 * 1024)).arg(disk.rootPath()).arg(kLogBytesPerTransaction)
+                      + QStringLiteral(" — free some space, or set TMPDIR to a disk with room"));
+    m_cpuLastS = -1;
+    m_cpuPercentSum = 0;
+    m_cpuReadings = 0;
+    m_processedTotal = 0;
     m_clock.start();
     startSegment(workload.durationS);
     m_logTimer.start();
@@ -189,6 +231,7 @@ void PgbenchRunner::startSegment(int durationS)
     m_stdout.clear();
     m_stderr.clear();
     m_stderrPartial.clear();
+    m_cpuLastS = -1;
     if (m_result.commandLine.isEmpty()) {
         QStringList shown{m_pgbench};
         for (const QString &a : m_process->arguments())
@@ -269,6 +312,7 @@ void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
     }
     if (auto s = parsePgbenchSummary(m_stdout, m_stderr)) {
         m_result.lastSummary = s.value();
+        m_processedTotal += s.value().processed;
         if (m_result.pgbenchVersion.isEmpty())
             m_result.pgbenchVersion = s.value().pgbenchVersion;
     }
@@ -321,6 +365,7 @@ void PgbenchRunner::readLogs(bool final)
     const QFileInfoList files = QDir(prefix.absolutePath()).entryInfoList({prefix.fileName() + QStringLiteral("*")}, QDir::Files);
     TxLogColumns columns;
     columns.scheduleLag = m_result.workload.rate.has_value();
+    qint64 logBytes = 0;
     for (const QFileInfo &fi : files) {
         auto &entry = m_logFiles[fi.absoluteFilePath()];
         if (!entry) {
@@ -339,10 +384,45 @@ void PgbenchRunner::readLogs(bool final)
             if (!final)
                 break;
         }
+        const qint64 held = fi.size() - entry->released;
+        logBytes += std::max<qint64>(0, held);
+        const qint64 releasable = entry->offset / kReleaseStepBytes * kReleaseStepBytes;
+        if (!final && releasable > entry->released && releaseReadPart(fi.absoluteFilePath(), releasable))
+            entry->released = releasable;
+    }
+    m_result.logBytesMax = std::max(m_result.logBytesMax, logBytes);
+    if (!final && m_running) {
+        const QStorageInfo disk(m_workDir);
+        if (disk.isValid() && disk.bytesAvailable() < kMinFreeDiskBytes / 4) {
+            m_result.warnings.append(QStringLiteral("stopped: the disk holding pgbench's logs (%1) has %2 MiB left")
+                                             .arg(disk.rootPath()).arg(disk.bytesAvailable() / (1024 * 1024)));
+            stop();
+        }
     }
     if (final)
         for (auto &entry : m_logFiles)
             entry->reader->finish();
+}
+
+void PgbenchRunner::measureCpu()
+{
+    if (!m_process || m_process->state() != QProcess::Running)
+        return;
+    const auto cpu = proc::cpuSeconds(m_process->processId());
+    if (!cpu)
+        return;
+    const qint64 now = m_clock.elapsed();
+    if (m_cpuLastS >= 0 && *cpu >= m_cpuLastS && now - m_cpuLastMs >= 900) {
+        const double percent = 100.0 * (*cpu - m_cpuLastS) / (double(now - m_cpuLastMs) / 1000.0);
+        m_cpuPercentSum += percent;
+        ++m_cpuReadings;
+        m_result.loadGenCpuMax = std::max(m_result.loadGenCpuMax, percent);
+        emit loadGeneratorCpu(percent, m_result.workload.threads);
+    } else if (m_cpuLastS >= 0 && now - m_cpuLastMs < 900) {
+        return;   // keep the older reading: a second's worth is steadier
+    }
+    m_cpuLastS = *cpu;
+    m_cpuLastMs = now;
 }
 
 void PgbenchRunner::stop()
@@ -371,10 +451,31 @@ void PgbenchRunner::finish(const QString &error)
     if (!m_initMode && m_log) {
         readLogs(true);
         m_result.log = m_log->stats();
-        m_result.transactions = m_result.log.committed;
-        m_result.failed = m_result.log.failed;
-        const double ranS = std::max(1e-3, std::min(double(m_result.workload.durationS), m_clock.elapsed() / 1000.0));
-        m_result.tps = double(m_result.transactions) / ranS;
+        for (const auto &[upToUs, count] : m_log->histogram(kHistogramBins))
+            m_result.latencyHistogram.append({double(upToUs) / 1000.0, count});
+        const double sampled = m_result.workload.samplingRate.value_or(1.0);
+        const bool wholeSummary = m_result.restarts == 0 && !m_result.stopped && m_result.lastSummary && m_result.lastSummary->tps;
+        // With a sampling rate the logs hold a share of the transactions; pgbench's totals hold all.
+        // (pgbench 15's "processed" counts the committed ones; failures are listed apart.)
+        m_result.transactions = sampled < 1.0 && m_processedTotal > 0 ? m_processedTotal : m_result.log.committed;
+        m_result.failed = sampled < 1.0 ? qRound64(double(m_result.log.failed) / sampled) : m_result.log.failed;
+        if (sampled < 1.0)
+            m_result.warnings.append(QStringLiteral("latency percentiles from a %1 %% sample of the transactions (--sampling-rate)")
+                                             .arg(sampled * 100.0, 0, 'g', 3));
+        if (m_cpuReadings > 0)
+            m_result.loadGenCpuAvg = m_cpuPercentSum / m_cpuReadings;
+        if (m_result.loadGenCpuMax >= kSaturatedShare * 100.0 * m_result.workload.threads)
+            m_result.warnings.append(QStringLiteral("pgbench used up to %1 %% of a core with %2 thread(s): the load generator, not "
+                                                    "the server, may have set the pace — add threads (-j) or a core")
+                                             .arg(m_result.loadGenCpuMax, 0, 'f', 0).arg(m_result.workload.threads));
+        if (wholeSummary) {
+            m_result.tps = *m_result.lastSummary->tps;
+            m_result.tpsSource = QStringLiteral("pgbench");
+        } else {
+            const double ranS = std::max(1e-3, std::min(double(m_result.workload.durationS), m_clock.elapsed() / 1000.0));
+            m_result.tps = double(m_result.transactions) / ranS;
+            m_result.tpsSource = QStringLiteral("log");
+        }
         // The log files are bounded by the run; once merged they are not needed.
         for (auto it = m_logFiles.cbegin(); it != m_logFiles.cend(); ++it)
             QFile::remove(it.key());

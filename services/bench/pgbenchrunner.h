@@ -32,6 +32,12 @@ public:
     static constexpr int kRetryDelayMs = 500;
     // After SIGINT, pgbench gets this long to exit before it is killed.
     static constexpr int kStopGraceMs = 5000;
+    // The -l logs are refused a start (and a run is stopped) with less free disk than this.
+    static constexpr qint64 kMinFreeDiskBytes = 64 * 1024 * 1024;
+    // Bytes one transaction takes in a -l log, measured on pgbench 15 here (31.5 on average).
+    static constexpr double kLogBytesPerTransaction = 31.5;
+    // pgbench is saturating its threads above this share of threads × one core.
+    static constexpr double kSaturatedShare = 0.9;
 
     explicit PgbenchRunner(QObject *parent = nullptr);
     ~PgbenchRunner() override;
@@ -49,12 +55,15 @@ signals:
     void sample(const pgha::svc::BenchSample &sample);
     void initProgress(double fraction, const QString &text);
     void finished(const pgha::svc::BenchResult &result);
+    // pgbench's own CPU over the last second in % of one core (Linux), and its thread count.
+    void loadGeneratorCpu(double percentOfCore, int threads);
 
 private:
     void startSegment(int durationS);
     void onStderr();
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void readLogs(bool final);
+    void measureCpu();
     void finish(const QString &error = {});
     QStringList segmentArguments(int durationS) const;
     QProcessEnvironment environment() const;
@@ -75,10 +84,17 @@ private:
     std::unique_ptr<TxLogAccumulator> m_log;
     struct LogFile {
         qint64 offset = 0;
+        qint64 released = 0;       // bytes before this were given back to the file system
         std::unique_ptr<TxLogReader> reader;
     };
     QHash<QString, std::shared_ptr<LogFile>> m_logFiles;
     bool m_running = false;
+    // pgbench's CPU: the reading a second ago, and the sum over the run.
+    double m_cpuLastS = -1;
+    qint64 m_cpuLastMs = 0;
+    double m_cpuPercentSum = 0;
+    int m_cpuReadings = 0;
+    qint64 m_processedTotal = 0;   // pgbench's own "processed" summed over finished segments
 };
 
 } // namespace pgha::svc

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -457,6 +458,56 @@ void TxLogReader::line(QByteArrayView text)
         return;
     }
     m_accumulator.add(m_stream, e);
+}
+
+} // namespace pgha::svc
+
+namespace pgha::svc {
+
+QList<QPair<qint64, qint64>> TxLogAccumulator::histogram(int bins) const
+{
+    QList<QPair<qint64, qint64>> out;
+    if (m_counts.committed == 0 || bins < 1)
+        return out;
+    qint64 lo = -1, hi = 0;
+    for (size_t us = 0; us < m_buckets.size(); ++us)
+        if (m_buckets[us] != 0) {
+            if (lo < 0)
+                lo = static_cast<qint64>(us);
+            hi = static_cast<qint64>(us);
+        }
+    for (const qint64 l : m_longLatencies) {
+        lo = lo < 0 ? l : std::min(lo, l);
+        hi = std::max(hi, l);
+    }
+    lo = std::max<qint64>(1, lo);
+    hi = std::max(hi, lo);
+    // Upper bounds grow by one ratio from the fastest to the slowest latency; the last is the max.
+    const double ratio = std::pow(double(hi) / double(lo), 1.0 / bins);
+    QList<qint64> bounds;
+    for (int i = 1; i <= bins; ++i) {
+        const qint64 b = i == bins ? hi : static_cast<qint64>(std::ceil(double(lo) * std::pow(ratio, i)));
+        if (bounds.isEmpty() || b > bounds.last())
+            bounds.append(b);
+    }
+    if (bounds.isEmpty() || bounds.last() < hi)
+        bounds.append(hi);
+    QList<qint64> counts(bounds.size(), 0);
+    qsizetype bin = 0;
+    for (size_t us = 0; us < m_buckets.size(); ++us) {
+        if (m_buckets[us] == 0)
+            continue;
+        while (static_cast<qint64>(us) > bounds[bin])
+            ++bin;
+        counts[bin] += static_cast<qint64>(m_buckets[us]);
+    }
+    for (const qint64 l : m_longLatencies) {
+        const auto it = std::lower_bound(bounds.cbegin(), bounds.cend(), l);
+        counts[it - bounds.cbegin()] += 1;
+    }
+    for (qsizetype i = 0; i < bounds.size(); ++i)
+        out.append({bounds[i], counts[i]});
+    return out;
 }
 
 } // namespace pgha::svc

@@ -10,6 +10,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
+#include <QPair>
 #include <QString>
 
 #include <cstdint>
@@ -129,6 +130,9 @@ public:
     void finishStream(int stream);             // no more lines will come from this file
 
     TxLogStats stats() const;
+    // Committed transactions per latency bin: `bins` log-spaced bins from the fastest to the
+    // slowest latency seen (upper bound µs, count); empty when nothing committed.
+    QList<QPair<qint64, qint64>> histogram(int bins) const;
 
 private:
     struct Stream {

@@ -74,6 +74,30 @@ QString commandLine(qint64 pid)
     return QString::fromUtf8(raw).trimmed();
 }
 
+std::optional<double> cpuSeconds(qint64 pid)
+{
+#ifdef Q_OS_LINUX
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray line = f.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    if (close < 0)
+        return std::nullopt;
+    // After "pid (comm) ": state is field 3, utime 14 and stime 15 (clock ticks).
+    const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+    if (fields.size() < 13)
+        return std::nullopt;
+    const long hz = ::sysconf(_SC_CLK_TCK);
+    if (hz <= 0)
+        return std::nullopt;
+    return double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) / double(hz);
+#else
+    Q_UNUSED(pid)
+    return std::nullopt;
+#endif
+}
+
 qint64 startTicks(qint64 pid)
 {
     qint64 ticks = 0;

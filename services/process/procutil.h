@@ -20,6 +20,10 @@ struct ProcessRef {
 };
 ProcessRef refOf(qint64 pid);
 
+// CPU time (user + system) the process has used so far, in seconds; nullopt where it cannot be
+// read (not Linux, or the process is gone).
+std::optional<double> cpuSeconds(qint64 pid);
+
 // True when the process exists, is not a zombie and (if startTicks != 0) is the same process.
 bool isAlive(qint64 pid, qint64 expectedStartTicks = 0);
 

@@ -1,8 +1,9 @@
 // `pgha bench` on the shared native lab with the real pgbench: init, runs through the read-write
 // and read-only entry points and straight to the primary (each answered by the right servers),
-// Ctrl-C keeping the figures gathered so far, the run store, and refusals that say why. A run
-// through a switchover (pgbench restarted, the commit gap reported) is in docs/bench.md: it
-// changes the leader, which the other users of the shared lab must not see.
+// Ctrl-C keeping the figures gathered so far, the run store, refusals that say why, a series
+// (--repeat 3 over a clients sweep, with a warm-up) compared and exported, a cold-cache run,
+// and a run through a switchover (pgbench restarted, the time without a commit reported). The
+// suite runs its tests one after another, and every test of the shared lab is leader-agnostic.
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -102,8 +103,115 @@ private slots:
         QCOMPARE(runs.out.trimmed().split(u'\n').size(), 3);
     }
 
+    void repeatedSweepIsSummarisedComparedAndExported()
+    {
+        const Cli r = cli({QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("--target"), QStringLiteral("direct"),
+                           QStringLiteral("-c"), QStringLiteral("1,2"), QStringLiteral("--repeat"), QStringLiteral("3"), QStringLiteral("-T"),
+                           QStringLiteral("2"), QStringLiteral("--warmup"), QStringLiteral("1"), QStringLiteral("--label"),
+                           QStringLiteral("tst_bench_series"), QStringLiteral("--report"), m_store.filePath(QStringLiteral("report.md")),
+                           QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonArray runs = o.value(u"runs").toArray();
+        QCOMPARE(runs.size(), 6);                                  // the warm-ups are not kept
+        QVERIFY2(r.err.contains(u"warming up 1 s"), qPrintable(r.err));
+        const QString series = o.value(u"series").toString();
+        QVERIFY(!series.isEmpty());
+        for (const auto &v : runs) {
+            const QJsonObject run = v.toObject();
+            QCOMPARE(run.value(u"series").toString(), series);
+            QCOMPARE(run.value(u"warmupS").toInt(), 1);
+            const QJsonObject m = run.value(u"manifest").toObject();
+            QVERIFY2(m.value(u"versions").toObject().value(u"server").toString().contains(u'.'), qPrintable(QJsonDocument(m).toJson()));
+            QVERIFY(m.value(u"versions").toObject().value(u"pgbench").toString().contains(u"pgbench"));
+            QVERIFY(m.value(u"versions").toObject().value(u"patroni").toString().contains(u'.'));
+            QVERIFY(m.value(u"cluster").toObject().contains(u"synchronousMode"));
+            QVERIFY(m.value(u"machine").toObject().value(u"cores").toInt() >= 1);
+            QVERIFY(m.value(u"cluster").toObject().value(u"scale").toInt() >= 2);
+            QVERIFY(!run.value(u"latencyHistogram").toArray().isEmpty());
+        }
+        const QJsonArray configurations = o.value(u"configurations").toArray();
+        QCOMPARE(configurations.size(), 2);
+        for (const auto &v : configurations) {
+            const QJsonObject c = v.toObject();
+            QCOMPARE(c.value(u"runs").toInt(), 3);
+            QVERIFY(c.value(u"tpsCiLow").toDouble() <= c.value(u"tpsMean").toDouble());
+            QVERIFY(c.value(u"tpsMean").toDouble() <= c.value(u"tpsCiHigh").toDouble());
+            QVERIFY(c.contains(u"cv"));
+        }
+        QFile report(m_store.filePath(QStringLiteral("report.md")));
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const QByteArray md = report.readAll();
+        QVERIFY2(md.contains("| direct · select-only · c2 j1 · 2 s | 3 |") && md.contains("baseline"), md.constData());
+
+        const Cli compare = cli({QStringLiteral("bench"), QStringLiteral("compare"), series, QStringLiteral("--json")});
+        QVERIFY2(compare.code == 0, qPrintable(compare.err));
+        const QJsonArray groups = QJsonDocument::fromJson(compare.out.toUtf8()).object().value(u"configurations").toArray();
+        QCOMPARE(groups.size(), 2);
+        QVERIFY(groups[1].toObject().contains(u"percentCiLow"));   // 3 runs each: Welch's interval
+        const Cli unknown = cli({QStringLiteral("bench"), QStringLiteral("compare"), QStringLiteral("no-such-run")});
+        QCOMPARE(unknown.code, 1);
+        QVERIFY2(unknown.err.contains(u"no kept run or series"), qPrintable(unknown.err));
+
+        const QString csv = m_store.filePath(QStringLiteral("runs.csv"));
+        const Cli exported = cli({QStringLiteral("bench"), QStringLiteral("runs"), QStringLiteral("--series"), series,
+                                  QStringLiteral("--export"), csv});
+        QVERIFY2(exported.code == 0, qPrintable(exported.err));
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = c.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 7);   // header and six runs
+        QVERIFY(lines[0].startsWith("id,series,label"));
+    }
+
+    void coldCacheRestartsTheServersFirst()
+    {
+        const Cli r = cli({QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("--target"), QStringLiteral("ro"),
+                           QStringLiteral("--cold"), QStringLiteral("-T"), QStringLiteral("2"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"cold cache: restarting"), qPrintable(r.err));
+        const QJsonObject run = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(run.value(u"cache").toString(), QStringLiteral("cold"));
+        QVERIFY(run.value(u"transactions").toDouble() > 0);
+        bool noted = false;
+        for (const auto &w : run.value(u"warnings").toArray())
+            noted = noted || w.toString().contains(u"servers restarted");
+        QVERIFY2(noted, qPrintable(r.out.left(3000)));
+    }
+
+    void switchoverDuringARunRestartsPgbench()
+    {
+        QProcess bench;
+        bench.start(QStringLiteral(PGHA_CLI), {QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("--builtin"),
+                                              QStringLiteral("tpcb-like"), QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-T"),
+                                              QStringLiteral("16"), QStringLiteral("--json")});
+        QVERIFY(bench.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += bench.readAllStandardError()).contains(" tps "), 20000);
+        QTest::qWait(2000);
+        const Cli sw = cli({QStringLiteral("switchover"), QStringLiteral("--yes"), QStringLiteral("--no-probe")});
+        QVERIFY2(sw.code == 0, qPrintable(sw.err + sw.out));
+        QVERIFY(bench.waitForFinished(60000));
+        QCOMPARE(bench.exitCode(), 0);
+        const QJsonObject run = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();
+        QVERIFY2(run.value(u"restarts").toInt() >= 1, qPrintable(QJsonDocument(run).toJson().left(3000)));
+        QVERIFY(run.value(u"abortedClients").toInt() >= 1);
+        QVERIFY(run.value(u"transactions").toDouble() > 0);
+        // The switchover left the clients without a server for a while: far longer than a
+        // transaction takes here (milliseconds), and the figure says how long.
+        QVERIFY2(run.value(u"longestGapMs").toDouble() > 200, qPrintable(QString::number(run.value(u"longestGapMs").toDouble())));
+        QCOMPARE(run.value(u"tpsSource").toString(), QStringLiteral("log"));
+    }
+
     void refusalsSayWhy()
     {
+        const Cli prepared = cli({QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("-M"), QStringLiteral("prepared"),
+                                  QStringLiteral("-T"), QStringLiteral("2")});
+        QCOMPARE(prepared.code, 1);
+        QVERIFY2(prepared.err.contains(u"1.21") && prepared.err.contains(u"PgBouncer"), qPrintable(prepared.err));
+        const Cli sweep = cli({QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("-c"), QStringLiteral("1,two")});
+        QCOMPARE(sweep.code, 2);
+        QVERIFY2(sweep.err.contains(u"\"two\""), qPrintable(sweep.err));
         const Cli member = cli({QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("--target"), QStringLiteral("member:nope")});
         QCOMPARE(member.code, 1);
         QVERIFY2(member.err.contains(u"no member named \"nope\"") && member.err.contains(u"pg1"), qPrintable(member.err));
