@@ -83,7 +83,8 @@ QJsonObject BenchResult::toJson() const
     QJsonArray histogramJson;
     for (const HistogramBin &b : latencyHistogram)
         histogramJson.append(QJsonObject{{QStringLiteral("upToMs"), b.upToMs}, {QStringLiteral("count"), double(b.count)}});
-    return {{QStringLiteral("id"), id},
+    return {{QStringLiteral("schema"), QStringLiteral("pgha.bench.run/1")},
+            {QStringLiteral("id"), id},
             {QStringLiteral("series"), series},
             {QStringLiteral("repetition"), repetition},
             {QStringLiteral("warmupS"), warmupS},
