@@ -56,8 +56,28 @@ QString BenchWorkload::problem() const
 
 QJsonObject BenchResult::toJson() const
 {
+    // A 10-hour run has 36,000 seconds: kept as at most kMaxStoredSamples points, each the mean
+    // of `step` consecutive seconds (failed transactions summed), so a stored run stays small.
+    const qsizetype step = std::max<qsizetype>(1, (samples.size() + kMaxStoredSamples - 1) / kMaxStoredSamples);
+    QList<BenchSample> kept;
+    for (qsizetype i = 0; i < samples.size(); i += step) {
+        BenchSample m;
+        const qsizetype end = std::min(samples.size(), i + step);
+        for (qsizetype j = i; j < end; ++j) {
+            m.tps += samples[j].tps;
+            m.latAvgMs += samples[j].latAvgMs;
+            m.latStddevMs += samples[j].latStddevMs;
+            m.failed += samples[j].failed;
+        }
+        const double n = double(end - i);
+        m.t = samples[i].t;
+        m.tps /= n;
+        m.latAvgMs /= n;
+        m.latStddevMs /= n;
+        kept.append(m);
+    }
     QJsonArray samplesJson;
-    for (const BenchSample &s : samples)
+    for (const BenchSample &s : kept)
         samplesJson.append(QJsonObject{{QStringLiteral("t"), number(s.t)}, {QStringLiteral("tps"), number(s.tps)},
                                        {QStringLiteral("latAvgMs"), number(s.latAvgMs)},
                                        {QStringLiteral("latStddevMs"), number(s.latStddevMs)},
@@ -114,6 +134,7 @@ QJsonObject BenchResult::toJson() const
             {QStringLiteral("error"), error},
             {QStringLiteral("answeredBy"), QJsonArray::fromStringList(answeredBy)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+            {QStringLiteral("samplesStepS"), int(step)},
             {QStringLiteral("samples"), samplesJson}};
 }
 

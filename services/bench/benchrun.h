@@ -51,6 +51,9 @@ struct BenchSample {
     qint64 failed = 0;
 };
 
+// Per-second samples kept with a stored run; longer runs keep means over several seconds.
+inline constexpr qsizetype kMaxStoredSamples = 3600;
+
 struct BenchResult {
     QString id;                // run id: UTC start time + a random suffix
     QString label;

@@ -6,6 +6,7 @@
 #include "bench/benchsession.h"
 #include "bench/txlog.h"
 
+#include <QJsonArray>
 #include <QtTest>
 
 using namespace pgha::svc;
@@ -118,6 +119,21 @@ private slots:
         QVERIFY(back.stopped);
         QCOMPARE(back.loadGenCpuMax, 40.0);
         QCOMPARE(back.configurationKey(), r.configurationKey());
+    }
+
+    void aLongRunIsStoredInBoundedSamples()
+    {
+        BenchResult r = run(QStringLiteral("rw"), 1, 100);
+        for (int i = 0; i < 36'000; ++i)   // ten hours, one sample a second
+            r.samples.append({double(i), i % 2 ? 110.0 : 90.0, 1.0, 0.1, i % 10 == 0 ? 1 : 0});
+        const QJsonObject o = r.toJson();
+        QCOMPARE(o.value(u"samplesStepS").toInt(), 10);
+        const QJsonArray kept = o.value(u"samples").toArray();
+        QCOMPARE(kept.size(), kMaxStoredSamples);
+        QCOMPARE(kept[1].toObject().value(u"t").toDouble(), 10.0);
+        QCOMPARE(kept[1].toObject().value(u"tps").toDouble(), 100.0);      // the mean of 90 and 110, five each
+        QCOMPARE(kept[1].toObject().value(u"failed").toDouble(), 1.0);     // summed
+        QCOMPARE(run(QStringLiteral("rw"), 1, 1).toJson().value(u"samplesStepS").toInt(), 1);
     }
 
     void configurationsGroupRepetitions()
