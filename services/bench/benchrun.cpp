@@ -76,6 +76,14 @@ QJsonObject BenchResult::toJson() const
         m.latStddevMs /= n;
         kept.append(m);
     }
+    // Per-second percentiles cannot be averaged: a long run keeps every step-th second of them.
+    QJsonArray latencySecondsJson;
+    for (qsizetype i = 0; i < latencySeconds.size(); i += step) {
+        const BenchLatencySecond &l = latencySeconds[i];
+        latencySecondsJson.append(QJsonObject{{QStringLiteral("t"), number(l.t)}, {QStringLiteral("count"), double(l.count)},
+                                              {QStringLiteral("p50Ms"), number(l.p50Ms)}, {QStringLiteral("p95Ms"), number(l.p95Ms)},
+                                              {QStringLiteral("p99Ms"), number(l.p99Ms)}});
+    }
     QJsonArray samplesJson;
     for (const BenchSample &s : kept)
         samplesJson.append(QJsonObject{{QStringLiteral("t"), number(s.t)}, {QStringLiteral("tps"), number(s.tps)},
@@ -135,6 +143,7 @@ QJsonObject BenchResult::toJson() const
             {QStringLiteral("answeredBy"), QJsonArray::fromStringList(answeredBy)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
             {QStringLiteral("samplesStepS"), int(step)},
+            {QStringLiteral("latencySeconds"), latencySecondsJson},
             {QStringLiteral("samples"), samplesJson}};
 }
 
@@ -201,6 +210,11 @@ BenchResult BenchResult::fromJson(const QJsonObject &o)
         const QJsonObject so = v.toObject();
         r.samples.append({so.value(u"t").toDouble(), so.value(u"tps").toDouble(), so.value(u"latAvgMs").toDouble(),
                           so.value(u"latStddevMs").toDouble(), qint64(so.value(u"failed").toDouble())});
+    }
+    for (const QJsonValue &v : o.value(u"latencySeconds").toArray()) {
+        const QJsonObject lo = v.toObject();
+        r.latencySeconds.append({lo.value(u"t").toDouble(), qint64(lo.value(u"count").toDouble()), lo.value(u"p50Ms").toDouble(),
+                                 lo.value(u"p95Ms").toDouble(), lo.value(u"p99Ms").toDouble()});
     }
     for (const QJsonValue &v : o.value(u"latencyHistogram").toArray())
         r.latencyHistogram.append({v.toObject().value(u"upToMs").toDouble(), qint64(v.toObject().value(u"count").toDouble())});

@@ -216,6 +216,34 @@ private slots:
         QVERIFY(TxLogAccumulator().histogram(8).isEmpty());
     }
 
+    void recentLatenciesGiveOutCompleteSeconds()
+    {
+        RecentLatencies recent;
+        TxLogAccumulator acc;
+        acc.setRecentLatencies(&recent);
+        const int a = acc.addStream();
+        const int b = acc.addStream();
+        // Second 100: latencies 1…100 µs spread over both files; file a moves on to 101 first.
+        for (int i = 1; i <= 100; ++i)
+            acc.add(i % 2 ? a : b, committed(i, 100));
+        acc.add(a, committed(500, 101));
+        QVERIFY(recent.takeCompleted().isEmpty());   // file b may still write second 100
+        acc.add(b, committed(700, 101));
+        const auto done = recent.takeCompleted();
+        QCOMPARE(done.size(), 1);
+        QCOMPARE(done[0].epochS, 100);
+        QCOMPARE(done[0].count, 100);
+        QCOMPARE(done[0].p50Us, 50);
+        QCOMPARE(done[0].p95Us, 95);
+        QCOMPARE(done[0].p99Us, 99);
+        QVERIFY(recent.takeCompleted().isEmpty());   // given out once
+        acc.finishStream(a);
+        acc.finishStream(b);
+        const auto rest = recent.takeCompleted();    // every file finished: second 101 too
+        QCOMPARE(rest.size(), 1);
+        QCOMPARE(rest[0].p99Us, 700);
+    }
+
     void pgbouncerPreparedStatementsFrom121()
     {
         QVERIFY(!pgbouncerSupportsPrepared(QStringLiteral("PgBouncer 1.18.0")));
