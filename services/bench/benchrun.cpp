@@ -56,8 +56,36 @@ QString BenchWorkload::problem() const
 
 QJsonObject BenchResult::toJson() const
 {
+    // A 10-hour run has 36,000 seconds: kept as at most kMaxStoredSamples points, each the mean
+    // of `step` consecutive seconds (failed transactions summed), so a stored run stays small.
+    const qsizetype step = std::max<qsizetype>(1, (samples.size() + kMaxStoredSamples - 1) / kMaxStoredSamples);
+    QList<BenchSample> kept;
+    for (qsizetype i = 0; i < samples.size(); i += step) {
+        BenchSample m;
+        const qsizetype end = std::min(samples.size(), i + step);
+        for (qsizetype j = i; j < end; ++j) {
+            m.tps += samples[j].tps;
+            m.latAvgMs += samples[j].latAvgMs;
+            m.latStddevMs += samples[j].latStddevMs;
+            m.failed += samples[j].failed;
+        }
+        const double n = double(end - i);
+        m.t = samples[i].t;
+        m.tps /= n;
+        m.latAvgMs /= n;
+        m.latStddevMs /= n;
+        kept.append(m);
+    }
+    // Per-second percentiles cannot be averaged: a long run keeps every step-th second of them.
+    QJsonArray latencySecondsJson;
+    for (qsizetype i = 0; i < latencySeconds.size(); i += step) {
+        const BenchLatencySecond &l = latencySeconds[i];
+        latencySecondsJson.append(QJsonObject{{QStringLiteral("t"), number(l.t)}, {QStringLiteral("count"), double(l.count)},
+                                              {QStringLiteral("p50Ms"), number(l.p50Ms)}, {QStringLiteral("p95Ms"), number(l.p95Ms)},
+                                              {QStringLiteral("p99Ms"), number(l.p99Ms)}});
+    }
     QJsonArray samplesJson;
-    for (const BenchSample &s : samples)
+    for (const BenchSample &s : kept)
         samplesJson.append(QJsonObject{{QStringLiteral("t"), number(s.t)}, {QStringLiteral("tps"), number(s.tps)},
                                        {QStringLiteral("latAvgMs"), number(s.latAvgMs)},
                                        {QStringLiteral("latStddevMs"), number(s.latStddevMs)},
@@ -83,7 +111,8 @@ QJsonObject BenchResult::toJson() const
     QJsonArray histogramJson;
     for (const HistogramBin &b : latencyHistogram)
         histogramJson.append(QJsonObject{{QStringLiteral("upToMs"), b.upToMs}, {QStringLiteral("count"), double(b.count)}});
-    return {{QStringLiteral("id"), id},
+    return {{QStringLiteral("schema"), QStringLiteral("pgha.bench.run/1")},
+            {QStringLiteral("id"), id},
             {QStringLiteral("series"), series},
             {QStringLiteral("repetition"), repetition},
             {QStringLiteral("warmupS"), warmupS},
@@ -113,6 +142,8 @@ QJsonObject BenchResult::toJson() const
             {QStringLiteral("error"), error},
             {QStringLiteral("answeredBy"), QJsonArray::fromStringList(answeredBy)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+            {QStringLiteral("samplesStepS"), int(step)},
+            {QStringLiteral("latencySeconds"), latencySecondsJson},
             {QStringLiteral("samples"), samplesJson}};
 }
 
@@ -179,6 +210,11 @@ BenchResult BenchResult::fromJson(const QJsonObject &o)
         const QJsonObject so = v.toObject();
         r.samples.append({so.value(u"t").toDouble(), so.value(u"tps").toDouble(), so.value(u"latAvgMs").toDouble(),
                           so.value(u"latStddevMs").toDouble(), qint64(so.value(u"failed").toDouble())});
+    }
+    for (const QJsonValue &v : o.value(u"latencySeconds").toArray()) {
+        const QJsonObject lo = v.toObject();
+        r.latencySeconds.append({lo.value(u"t").toDouble(), qint64(lo.value(u"count").toDouble()), lo.value(u"p50Ms").toDouble(),
+                                 lo.value(u"p95Ms").toDouble(), lo.value(u"p99Ms").toDouble()});
     }
     for (const QJsonValue &v : o.value(u"latencyHistogram").toArray())
         r.latencyHistogram.append({v.toObject().value(u"upToMs").toDouble(), qint64(v.toObject().value(u"count").toDouble())});

@@ -42,6 +42,16 @@ struct BenchWorkload {
     QString problem() const;
 };
 
+// Latency percentiles of one second, from the -l logs as they grow (t as BenchSample's: the
+// end of that second, from the run's start).
+struct BenchLatencySecond {
+    double t = 0;
+    qint64 count = 0;
+    double p50Ms = 0;
+    double p95Ms = 0;
+    double p99Ms = 0;
+};
+
 // One second of a run, t from the run's start (restarted segments joined on the clock).
 struct BenchSample {
     double t = 0;
@@ -50,6 +60,9 @@ struct BenchSample {
     double latStddevMs = 0;
     qint64 failed = 0;
 };
+
+// Per-second samples kept with a stored run; longer runs keep means over several seconds.
+inline constexpr qsizetype kMaxStoredSamples = 3600;
 
 struct BenchResult {
     QString id;                // run id: UTC start time + a random suffix
@@ -65,6 +78,7 @@ struct BenchResult {
     qint64 startedMs = 0;      // UTC epoch ms
     qint64 endedMs = 0;
     QList<BenchSample> samples;
+    QList<BenchLatencySecond> latencySeconds;   // from the -l logs (sampled ones with --sampling-rate)
     TxLogStats log;            // exact figures from the -l files
     struct HistogramBin {
         double upToMs = 0;     // latencies ≤ this (and above the previous bin's bound)

@@ -117,6 +117,9 @@ void BenchSession::start(const Profile &profile, const BenchPlan &plan, const QS
     connect(m_runner.get(), &PgbenchRunner::sample, this, [this](const BenchSample &s) {
         emit sample(s, m_steps.value(m_current).repetition < 0);
     });
+    connect(m_runner.get(), &PgbenchRunner::latencySecond, this, [this](const BenchLatencySecond &l) {
+        emit latencySecond(l, m_steps.value(m_current).repetition < 0);
+    });
     connect(m_runner.get(), &PgbenchRunner::loadGeneratorCpu, this, &BenchSession::loadGeneratorCpu);
     connect(m_runner.get(), &PgbenchRunner::finished, this, &BenchSession::onRunFinished);
     // Queued: a caller connects its slots after start() returns.

@@ -65,6 +65,8 @@ signals:
     void runStarted(int index, int count, const QString &target, int clients, int repetition, bool warmup);
     // One second of the current run (warm-ups too: `warmup` true).
     void sample(const pgha::svc::BenchSample &sample, bool warmup);
+    // One second's p50/p95/p99 from the -l logs, a second or so after that second's sample.
+    void latencySecond(const pgha::svc::BenchLatencySecond &second, bool warmup);
     // The load generator's CPU over the last second, in % of one core (Linux: /proc), and the
     // number of pgbench threads it has (saturated near threads × 100 %).
     void loadGeneratorCpu(double percentOfCore, int threads);

@@ -163,6 +163,8 @@ void PgbenchRunner::run(const QString &pgbench, const BenchTarget &target, const
     m_result.id = QDateTime::fromMSecsSinceEpoch(m_result.startedMs, Qt::UTC).toString(QStringLiteral("yyyyMMdd-HHmmss"))
                   + QStringLiteral("-%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
     m_log = std::make_unique<TxLogAccumulator>();
+    m_recent = std::make_unique<RecentLatencies>();
+    m_log->setRecentLatencies(m_recent.get());
     m_logFiles.clear();
     m_running = true;
     if (const QString problem = workload.problem(); !problem.isEmpty())
@@ -310,6 +312,9 @@ void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
         return finish(QStringLiteral("pgbench -i on %1 failed: %2").arg(m_result.target.endpoint.describe(),
                                                                        e ? e.value().message : QString::fromUtf8(m_stderr).trimmed()));
     }
+    // This segment's log files are complete: read them to the end, so that the seconds they
+    // hold are given out and a later segment's files are not held back by them.
+    readLogs(true);
     if (auto s = parsePgbenchSummary(m_stdout, m_stderr)) {
         m_result.lastSummary = s.value();
         m_processedTotal += s.value().processed;
@@ -391,6 +396,8 @@ void PgbenchRunner::readLogs(bool final)
             entry->released = releasable;
     }
     m_result.logBytesMax = std::max(m_result.logBytesMax, logBytes);
+    if (m_recent)
+        emitLatencySeconds(final ? m_recent->takeAll() : m_recent->takeCompleted());
     if (!final && m_running) {
         const QStorageInfo disk(m_workDir);
         if (disk.isValid() && disk.bytesAvailable() < kMinFreeDiskBytes / 4) {
@@ -402,6 +409,18 @@ void PgbenchRunner::readLogs(bool final)
     if (final)
         for (auto &entry : m_logFiles)
             entry->reader->finish();
+}
+
+void PgbenchRunner::emitLatencySeconds(const QList<RecentLatencies::Second> &seconds)
+{
+    const double runStartS = double(m_result.startedMs) / 1000.0;
+    for (const auto &s : seconds) {
+        // The second [S, S+1) ends at S+1, as a progress line stamped S+1 covers it.
+        const BenchLatencySecond l{double(s.epochS + 1) - runStartS, s.count, double(s.p50Us) / 1000.0, double(s.p95Us) / 1000.0,
+                                   double(s.p99Us) / 1000.0};
+        m_result.latencySeconds.append(l);
+        emit latencySecond(l);
+    }
 }
 
 void PgbenchRunner::measureCpu()

@@ -53,6 +53,8 @@ public:
 
 signals:
     void sample(const pgha::svc::BenchSample &sample);
+    // One second's p50/p95/p99 from the -l logs, once every log has moved past that second.
+    void latencySecond(const pgha::svc::BenchLatencySecond &second);
     void initProgress(double fraction, const QString &text);
     void finished(const pgha::svc::BenchResult &result);
     // pgbench's own CPU over the last second in % of one core (Linux), and its thread count.
@@ -64,6 +66,7 @@ private:
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void readLogs(bool final);
     void measureCpu();
+    void emitLatencySeconds(const QList<RecentLatencies::Second> &seconds);
     void finish(const QString &error = {});
     QStringList segmentArguments(int durationS) const;
     QProcessEnvironment environment() const;
@@ -82,6 +85,7 @@ private:
     QTimer m_killTimer;
     BenchResult m_result;
     std::unique_ptr<TxLogAccumulator> m_log;
+    std::unique_ptr<RecentLatencies> m_recent;
     struct LogFile {
         qint64 offset = 0;
         qint64 released = 0;       // bytes before this were given back to the file system

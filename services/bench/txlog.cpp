@@ -171,6 +171,8 @@ void TxLogAccumulator::add(int stream, const TxLogEntry &e)
         }
         m_latencySumUs += static_cast<double>(e.latencyUs);
         addCommitTime(stream, e.endUs());
+        if (m_recent)
+            m_recent->add(stream, e.epochS, e.latencyUs);
         break;
     case O::Skipped:
         ++m_counts.skipped;
@@ -263,6 +265,8 @@ void TxLogAccumulator::finishStream(int stream)
     if (stream < 0 || stream >= static_cast<int>(m_streams.size()))
         return;
     Stream &s = m_streams[static_cast<size_t>(stream)];
+    if (m_recent)
+        m_recent->finishStream(stream);
     if (!s.finished)
         --m_openStreams;
     s.finished = true;
@@ -508,6 +512,79 @@ QList<QPair<qint64, qint64>> TxLogAccumulator::histogram(int bins) const
     for (qsizetype i = 0; i < bounds.size(); ++i)
         out.append({bounds[i], counts[i]});
     return out;
+}
+
+} // namespace pgha::svc
+
+namespace pgha::svc {
+
+void RecentLatencies::add(int stream, qint64 epochS, qint64 latencyUs)
+{
+    if (stream < 0)
+        return;
+    const auto i = static_cast<size_t>(stream);
+    if (i >= m_streamLastS.size()) {
+        m_streamLastS.resize(i + 1, -1);
+        m_streamFinished.resize(i + 1, false);
+    }
+    m_streamLastS[i] = std::max(m_streamLastS[i], epochS);
+    m_seconds[epochS].push_back(latencyUs);
+    ++m_held;
+}
+
+void RecentLatencies::finishStream(int stream)
+{
+    if (stream >= 0 && static_cast<size_t>(stream) < m_streamFinished.size())
+        m_streamFinished[static_cast<size_t>(stream)] = true;
+}
+
+RecentLatencies::Second RecentLatencies::summarize(qint64 epochS, std::vector<qint64> &l) const
+{
+    Second s;
+    s.epochS = epochS;
+    s.count = static_cast<qint64>(l.size());
+    // Nearest rank, as the run's own percentiles: the smallest value with ⌈q·n⌉ at or below it.
+    auto rank = [&l](int perMille) {
+        const size_t k = std::max<size_t>(1, (l.size() * static_cast<size_t>(perMille) + 999) / 1000) - 1;
+        std::nth_element(l.begin(), l.begin() + static_cast<std::ptrdiff_t>(k), l.end());
+        return l[k];
+    };
+    s.p50Us = rank(500);
+    s.p95Us = rank(950);
+    s.p99Us = rank(990);
+    return s;
+}
+
+QList<RecentLatencies::Second> RecentLatencies::takeBefore(qint64 epochS)
+{
+    QList<Second> out;
+    auto it = m_seconds.begin();
+    for (; it != m_seconds.end() && it->first < epochS; ++it) {
+        m_held -= static_cast<qsizetype>(it->second.size());
+        if (!it->second.empty())
+            out.append(summarize(it->first, it->second));
+    }
+    m_seconds.erase(m_seconds.begin(), it);
+    return out;
+}
+
+QList<RecentLatencies::Second> RecentLatencies::takeCompleted()
+{
+    // Each file is in end-time order: a second is complete once every open file is past it.
+    qint64 watermark = std::numeric_limits<qint64>::max();
+    for (size_t i = 0; i < m_streamLastS.size(); ++i)
+        if (!m_streamFinished[i] && m_streamLastS[i] >= 0)
+            watermark = std::min(watermark, m_streamLastS[i]);
+    QList<Second> out = takeBefore(watermark);
+    // Bounded: beyond kMaxHeld the oldest seconds go out as they are.
+    while (m_held > kMaxHeld && !m_seconds.empty())
+        out += takeBefore(m_seconds.begin()->first + 1);
+    return out;
+}
+
+QList<RecentLatencies::Second> RecentLatencies::takeAll()
+{
+    return takeBefore(std::numeric_limits<qint64>::max());
 }
 
 } // namespace pgha::svc

@@ -106,6 +106,39 @@ inline constexpr qint64 kExactLatencyBucketsUs = qint64(1) << 20;   // 1.05 s, 8
 // Commits held back to order the files' timestamps (see TxLogAccumulator): 32 MiB.
 inline constexpr qsizetype kMaxPendingCommits = 4 * 1024 * 1024;
 
+// Latency percentiles of each second while a run goes (the live p50/p95/p99): the committed
+// transactions' latencies of the seconds not yet complete are held, and a second is complete
+// once every open log file has moved past it. What is held is bounded by kMaxHeld (the oldest
+// seconds are given out early beyond it), not by the run's length.
+class RecentLatencies {
+public:
+    static constexpr qsizetype kMaxHeld = 2'000'000;   // 16 MiB of latencies
+    struct Second {
+        qint64 epochS = 0;
+        qint64 count = 0;
+        qint64 p50Us = 0;
+        qint64 p95Us = 0;
+        qint64 p99Us = 0;
+        bool operator==(const Second &) const = default;
+    };
+
+    void add(int stream, qint64 epochS, qint64 latencyUs);
+    void finishStream(int stream);
+    // The complete seconds, oldest first, given out once.
+    QList<Second> takeCompleted();
+    // Every second held, complete or not (the run ended).
+    QList<Second> takeAll();
+
+private:
+    Second summarize(qint64 epochS, std::vector<qint64> &latencies) const;
+    QList<Second> takeBefore(qint64 epochS);
+
+    std::map<qint64, std::vector<qint64>> m_seconds;
+    std::vector<qint64> m_streamLastS;          // -1: nothing seen yet
+    std::vector<bool> m_streamFinished;
+    qsizetype m_held = 0;
+};
+
 // Merges the transactions of one run, from one or more log files ("streams"), into exact
 // statistics in memory that does not grow with the number of ordinary transactions.
 //
@@ -133,6 +166,8 @@ public:
     // Committed transactions per latency bin: `bins` log-spaced bins from the fastest to the
     // slowest latency seen (upper bound µs, count); empty when nothing committed.
     QList<QPair<qint64, qint64>> histogram(int bins) const;
+    // Also hand every committed latency to `recent` (live per-second percentiles); may be null.
+    void setRecentLatencies(RecentLatencies *recent) { m_recent = recent; }
 
 private:
     struct Stream {
@@ -169,6 +204,7 @@ private:
     double m_lagSumUs = 0;
     qint64 m_lagCount = 0;
     std::map<qint64, SecondCounts> m_seconds;
+    RecentLatencies *m_recent = nullptr;
 };
 
 // Reads one log file as it grows: feed() whatever bytes were appended; a line cut at the end

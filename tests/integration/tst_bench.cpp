@@ -203,6 +203,43 @@ private slots:
         QCOMPARE(run.value(u"tpsSource").toString(), QStringLiteral("log"));
     }
 
+    void everyStoredRunMatchesTheSchema()
+    {
+        // Each line of the store (the runs of this test: all made by the session) against
+        // docs/bench-run.schema.json, with python3-jsonschema; a run missing its manifest fails.
+        QFile f(storePath());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonArray all;
+        for (const QByteArray &line : f.readAll().trimmed().split('\n'))
+            all.append(QJsonDocument::fromJson(line).object());
+        QVERIFY(all.size() >= 10);
+        QJsonObject broken = all.at(0).toObject();
+        broken.remove(QStringLiteral("manifest"));
+        auto validate = [this](const QJsonArray &runs) {
+            const QString file = m_store.filePath(QStringLiteral("validate.json"));
+            QFile out(file);
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                return std::pair{-1, QStringLiteral("cannot write %1").arg(file)};
+            out.write(QJsonDocument(runs).toJson());
+            out.close();
+            QProcess py;
+            py.start(QStringLiteral("/usr/bin/python3"),
+                     {QStringLiteral("-c"), QStringLiteral("import json, sys, jsonschema\n"
+                                                           "schema = json.load(open(sys.argv[2]))\n"
+                                                           "for run in json.load(open(sys.argv[1])):\n"
+                                                           "    try: jsonschema.validate(run, schema)\n"
+                                                           "    except jsonschema.ValidationError as e: sys.exit(f'{list(e.path)}: {e.message}'[:800])"),
+                      file, QStringLiteral(PGHA_SOURCE_DIR "/docs/bench-run.schema.json")});
+            py.waitForFinished(60000);
+            return std::pair{py.exitCode(), QString::fromUtf8(py.readAllStandardError()).right(1500)};
+        };
+        const auto [ok, okErr] = validate(all);
+        QVERIFY2(ok == 0, qPrintable(okErr));
+        const auto [notOk, why] = validate(QJsonArray{broken});
+        QVERIFY(notOk != 0);
+        QVERIFY2(why.contains(u"manifest"), qPrintable(why));
+    }
+
     void refusalsSayWhy()
     {
         const Cli prepared = cli({QStringLiteral("bench"), QStringLiteral("run"), QStringLiteral("-M"), QStringLiteral("prepared"),

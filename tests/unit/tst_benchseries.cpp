@@ -6,6 +6,7 @@
 #include "bench/benchsession.h"
 #include "bench/txlog.h"
 
+#include <QJsonArray>
 #include <QtTest>
 
 using namespace pgha::svc;
@@ -120,6 +121,21 @@ private slots:
         QCOMPARE(back.configurationKey(), r.configurationKey());
     }
 
+    void aLongRunIsStoredInBoundedSamples()
+    {
+        BenchResult r = run(QStringLiteral("rw"), 1, 100);
+        for (int i = 0; i < 36'000; ++i)   // ten hours, one sample a second
+            r.samples.append({double(i), i % 2 ? 110.0 : 90.0, 1.0, 0.1, i % 10 == 0 ? 1 : 0});
+        const QJsonObject o = r.toJson();
+        QCOMPARE(o.value(u"samplesStepS").toInt(), 10);
+        const QJsonArray kept = o.value(u"samples").toArray();
+        QCOMPARE(kept.size(), kMaxStoredSamples);
+        QCOMPARE(kept[1].toObject().value(u"t").toDouble(), 10.0);
+        QCOMPARE(kept[1].toObject().value(u"tps").toDouble(), 100.0);      // the mean of 90 and 110, five each
+        QCOMPARE(kept[1].toObject().value(u"failed").toDouble(), 1.0);     // summed
+        QCOMPARE(run(QStringLiteral("rw"), 1, 1).toJson().value(u"samplesStepS").toInt(), 1);
+    }
+
     void configurationsGroupRepetitions()
     {
         const QList<BenchResult> runs{run(QStringLiteral("direct"), 4, 1000, 0), run(QStringLiteral("rw"), 4, 700, 0),
@@ -198,6 +214,34 @@ private slots:
         QCOMPARE(h.last().second, 1);
         QVERIFY(h.first().first >= 100);
         QVERIFY(TxLogAccumulator().histogram(8).isEmpty());
+    }
+
+    void recentLatenciesGiveOutCompleteSeconds()
+    {
+        RecentLatencies recent;
+        TxLogAccumulator acc;
+        acc.setRecentLatencies(&recent);
+        const int a = acc.addStream();
+        const int b = acc.addStream();
+        // Second 100: latencies 1…100 µs spread over both files; file a moves on to 101 first.
+        for (int i = 1; i <= 100; ++i)
+            acc.add(i % 2 ? a : b, committed(i, 100));
+        acc.add(a, committed(500, 101));
+        QVERIFY(recent.takeCompleted().isEmpty());   // file b may still write second 100
+        acc.add(b, committed(700, 101));
+        const auto done = recent.takeCompleted();
+        QCOMPARE(done.size(), 1);
+        QCOMPARE(done[0].epochS, 100);
+        QCOMPARE(done[0].count, 100);
+        QCOMPARE(done[0].p50Us, 50);
+        QCOMPARE(done[0].p95Us, 95);
+        QCOMPARE(done[0].p99Us, 99);
+        QVERIFY(recent.takeCompleted().isEmpty());   // given out once
+        acc.finishStream(a);
+        acc.finishStream(b);
+        const auto rest = recent.takeCompleted();    // every file finished: second 101 too
+        QCOMPARE(rest.size(), 1);
+        QCOMPARE(rest[0].p99Us, 700);
     }
 
     void pgbouncerPreparedStatementsFrom121()
