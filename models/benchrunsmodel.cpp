@@ -75,9 +75,10 @@ QVariant BenchRunsModel::headerData(int section, Qt::Orientation orientation, in
     case Workload: return tr("Workload");
     case Clients: return tr("Clients");
     case Tps: return tr("TPS");
-    case P50: return tr("p50 ms");
-    case P95: return tr("p95 ms");
-    case P99: return tr("p99 ms");
+    // Two lines: the unit under the name keeps twelve columns within a normal window.
+    case P50: return tr("p50\nms");
+    case P95: return tr("p95\nms");
+    case P99: return tr("p99\nms");
     case Failed: return tr("Failed");
     case Restarts: return tr("Restarts");
     case Stopped: return tr("Stopped");
@@ -93,11 +94,11 @@ QVariant BenchRunsModel::display(const svc::BenchResult &r, int column) const
     };
     switch (column) {
     case Id: return r.id;
-    case Time: return QDateTime::fromMSecsSinceEpoch(r.startedMs).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
+    case Time: return QDateTime::fromMSecsSinceEpoch(r.startedMs).toString(QStringLiteral("MM-dd hh:mm:ss"));   // the year on hover
     case Label: return r.label;
     case Target: return r.target.name;
     case Workload: return benchWorkloadText(r.workload);
-    case Clients: return r.workload.threads > 1 ? tr("%1 (%2 threads)").arg(r.workload.clients).arg(r.workload.threads)
+    case Clients: return r.workload.threads > 1 ? tr("%1 (j%2)").arg(r.workload.clients).arg(r.workload.threads)
                                                 : QString::number(r.workload.clients);
     case Tps: return QString::number(r.tps, 'f', 1);
     case P50: return percentile(Percentile::P50);
@@ -141,7 +142,8 @@ QVariant BenchRunsModel::data(const QModelIndex &index, int role) const
     case Qt::TextAlignmentRole:
         return QVariant::fromValue(index.column() >= Clients ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
     case Qt::ToolTipRole: {
-        QStringList lines{r->configurationText(), r->target.path, r->commandLine};
+        QStringList lines{QStringLiteral("%1 · %2").arg(r->id, QDateTime::fromMSecsSinceEpoch(r->startedMs).toString(Qt::ISODate)),
+                          r->configurationText(), r->target.path, r->commandLine};
         if (!r->answeredBy.isEmpty())
             lines.append(tr("answered by %1").arg(r->answeredBy.join(QStringLiteral(", "))));
         if (!r->error.isEmpty())

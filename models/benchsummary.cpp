@@ -13,6 +13,31 @@ namespace pgha::models {
 namespace {
 const QString kPartSeparator = QStringLiteral(" · ");
 
+// Each text without the parts ("rw", "select-only", "c8 j2") that every text shares: what sets
+// it apart. The whole text where that leaves nothing, or where two would read the same.
+QStringList distinguishing(const QStringList &texts)
+{
+    QHash<QString, int> partCount;
+    QList<QStringList> parts;
+    for (const QString &t : texts) {
+        parts.append(t.split(kPartSeparator));
+        for (const QString &p : QSet<QString>(parts.last().cbegin(), parts.last().cend()))
+            ++partCount[p];
+    }
+    QStringList out;
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        QStringList own;
+        for (const QString &p : parts[i])
+            if (partCount.value(p) < texts.size())
+                own.append(p);
+        QString label = own.isEmpty() ? texts[i] : own.join(kPartSeparator);
+        if (out.contains(label))
+            label = texts[i];
+        out.append(label);
+    }
+    return out;
+}
+
 std::optional<double> medianOf(const QList<double> &values)
 {
     auto m = svc::median(values);
@@ -54,76 +79,26 @@ std::optional<double> benchPercentileMs(const svc::BenchResult &run, Percentile 
     return static_cast<double>(us) / 1000.0;
 }
 
-QList<BenchConfigSummary> summarizeConfigurations(const QList<svc::BenchResult> &runs)
-{
-    QList<BenchConfigSummary> out;
-    QHash<QString, qsizetype> byKey;
-    QList<QList<double>> p95s;
-    for (int i = 0; i < runs.size(); ++i) {
-        const svc::BenchResult &r = runs[i];
-        if (!r.ok() || !std::isfinite(r.tps))
-            continue;
-        const QString key = r.configurationKey();
-        auto it = byKey.constFind(key);
-        if (it == byKey.cend()) {
-            BenchConfigSummary s;
-            s.key = key;
-            s.text = r.configurationText();
-            s.target = r.target.name;
-            s.clients = r.workload.clients;
-            it = byKey.insert(key, out.size());
-            out.append(s);
-            p95s.append(QList<double>());
-        }
-        out[*it].runs.append(i);
-        out[*it].tps.append(r.tps);
-        if (const auto p95 = benchPercentileMs(r, Percentile::P95))
-            p95s[*it].append(*p95);
-    }
-    for (qsizetype i = 0; i < out.size(); ++i) {
-        if (auto s = svc::summarize(out[i].tps))
-            out[i].tpsSummary = s.value();
-        out[i].p95Ms = medianOf(p95s[i]);
-    }
-    return out;
-}
-
 BenchComparison compareConfigurations(const QList<svc::BenchResult> &runs, const QString &baselineKey)
 {
     BenchComparison c;
-    const QList<BenchConfigSummary> configs = summarizeConfigurations(runs);
+    const QList<svc::BenchConfigurationSummary> configs = svc::summarizeByConfiguration(runs);
     if (configs.isEmpty())
         return c;
     c.baseline = 0;
     for (int i = 0; i < configs.size(); ++i)
         if (configs[i].key == baselineKey)
             c.baseline = i;
-    // Label each configuration by what differs: "rw" against "direct", not the same workload twice.
-    QHash<QString, int> partCount;
-    QList<QStringList> parts;
-    for (const auto &s : configs) {
-        parts.append(s.text.split(kPartSeparator));
-        for (const QString &p : QSet<QString>(parts.last().cbegin(), parts.last().cend()))
-            ++partCount[p];
-    }
-    const BenchConfigSummary &base = configs[c.baseline];
-    QSet<QString> labels;
+    QStringList texts;
+    for (const auto &s : configs)
+        texts.append(s.text);
+    const QStringList labels = distinguishing(texts);
     for (int i = 0; i < configs.size(); ++i) {
         BenchComparisonEntry e;
         e.config = configs[i];
-        QStringList own;
-        for (const QString &p : parts[i])
-            if (partCount.value(p) < configs.size())
-                own.append(p);
-        e.label = own.isEmpty() ? configs[i].text : own.join(kPartSeparator);
-        if (labels.contains(e.label))
-            e.label = configs[i].text;
-        labels.insert(e.label);
-        if (base.tpsSummary.mean != 0)
-            e.percent = (e.config.tpsSummary.mean - base.tpsSummary.mean) / base.tpsSummary.mean * 100.0;
+        e.label = labels[i];
         if (i != c.baseline)
-            if (auto d = svc::percentDifference(base.tps, e.config.tps))
-                e.difference = d.value();
+            e.vsBaseline = svc::compareTps(configs[c.baseline], configs[i]);
         c.entries.append(e);
     }
     return c;
@@ -139,13 +114,15 @@ QList<BenchSweepCurve> sweepCurves(const QList<svc::BenchResult> &runs)
     QList<Acc> accs;
     QHash<QString, qsizetype> byKey;
     for (const svc::BenchResult &r : runs) {
-        if (!r.ok() || !std::isfinite(r.tps))
+        // As svc::summarizeByConfiguration: a run that failed before any transaction says nothing.
+        if ((!r.ok() && r.transactions == 0) || !std::isfinite(r.tps))
             continue;
         const svc::BenchWorkload &w = r.workload;
         // Everything that defines the measurement but the clients (and the threads that follow them).
         const QString key = QStringList{r.target.name, w.builtin, w.scripts.join(u','), QString::number(w.durationS),
                                         w.rate ? QString::number(*w.rate) : QString(),
-                                        w.latencyLimitMs ? QString::number(*w.latencyLimitMs) : QString(), w.queryMode,
+                                        w.latencyLimitMs ? QString::number(*w.latencyLimitMs) : QString(),
+                                        w.samplingRate ? QString::number(*w.samplingRate) : QString(), w.queryMode,
                                         r.cold ? QStringLiteral("cold") : QString()}
                                     .join(u'|');
         auto it = byKey.constFind(key);
@@ -166,11 +143,16 @@ QList<BenchSweepCurve> sweepCurves(const QList<svc::BenchResult> &runs)
             a.p95[w.clients].append(*p95);
     }
     QList<BenchSweepCurve> out;
+    QStringList names;
+    for (const Acc &a : accs)
+        if (a.tps.size() >= 2)
+            names.append(a.name);
+    names = names.size() > 1 ? distinguishing(names) : names;
     for (const Acc &a : accs) {
         if (a.tps.size() < 2)
             continue;
         BenchSweepCurve curve;
-        curve.name = a.name;
+        curve.name = names[out.size()];
         for (auto it = a.tps.cbegin(); it != a.tps.cend(); ++it)
             if (const auto m = medianOf(it.value()))
                 curve.tps.append(QPointF(it.key(), *m));
