@@ -2,7 +2,7 @@
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
-#include <QBarSeries>
+#include <QHorizontalBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -387,13 +387,13 @@ void XYChartAdapter::setTitle(const QString &title)
     d->chart->setTitle(title);
 }
 
-void XYChartAdapter::setLine(const QString &name, const QColor &color, bool markers)
+void XYChartAdapter::setLine(const QString &name, const QColor &color, bool markers, bool dashed)
 {
     if (d->lines.contains(name))
         return;
     auto *s = new QLineSeries;
     s->setName(name);
-    s->setPen(QPen(color, 2));
+    s->setPen(QPen(color, dashed ? 1.5 : 2, dashed ? Qt::DashLine : Qt::SolidLine));
     s->setPointsVisible(markers);
     if (markers)
         s->setMarkerSize(8);
@@ -418,6 +418,19 @@ void XYChartAdapter::setBand(const QString &name, const QColor &color)
     b.area->setPen(QPen(fill, 1));
     d->attach(b.area);
     d->bands.insert(name, b);
+}
+
+void XYChartAdapter::setSeriesVisible(const QString &name, bool visible)
+{
+    QAbstractSeries *s = d->lines.value(name);
+    if (!s && d->bands.contains(name))
+        s = d->bands.value(name).area;
+    if (!s)
+        return;
+    s->setVisible(visible);
+    const auto markers = d->chart->legend()->markers(s);
+    for (auto *m : markers)
+        m->setVisible(visible);
 }
 
 void XYChartAdapter::removeSeriesExcept(const QStringList &names)
@@ -470,7 +483,7 @@ void XYChartAdapter::setXAxis(double min, double max, const QString &title, bool
     const double step = integerTicks ? std::max(1.0, std::ceil(niceStep(span / kXTicks))) : niceStep(span / kXTicks);
     axis->setRange(min, std::max(max, min + step));
     axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(min);
+    axis->setTickAnchor(integerTicks ? std::ceil(min) : min);
     axis->setTickInterval(step);
     axis->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
 }
@@ -502,16 +515,16 @@ svc::Result<bool> XYChartAdapter::saveImage(const QString &path) const
 struct BarChartAdapter::Impl {
     QChart *chart = new QChart;
     QChartView *view = nullptr;
-    QBarCategoryAxis *x = new QBarCategoryAxis;
-    QValueAxis *y = new QValueAxis;
+    QBarCategoryAxis *categories = new QBarCategoryAxis;   // on the left: room for labels of any length
+    QValueAxis *values = new QValueAxis;
     int bars = 0;
     int whiskers = 0;
 };
 
 BarChartAdapter::BarChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
 {
-    d->chart->addAxis(d->x, Qt::AlignBottom);
-    d->chart->addAxis(d->y, Qt::AlignLeft);
+    d->chart->addAxis(d->values, Qt::AlignBottom);
+    d->chart->addAxis(d->categories, Qt::AlignLeft);
     d->view = makeView(d->chart, parent);
 }
 
@@ -527,60 +540,59 @@ void BarChartAdapter::setTitle(const QString &title)
     d->chart->setTitle(title);
 }
 
-void BarChartAdapter::setBars(const QList<Bar> &bars, const QString &valueName, const QString &whiskerName, const QString &yTitle,
+void BarChartAdapter::setBars(const QList<Bar> &bars, const QString &valueName, const QString &whiskerName, const QString &valueTitle,
                               int highlighted)
 {
     d->chart->removeAllSeries();
-    d->x->clear();
+    d->categories->clear();
     d->bars = static_cast<int>(bars.size());
     d->whiskers = 0;
-    QStringList categories;
-    double yMax = 0;
+    // Horizontal bars read top-down in the order given; the axis counts from the bottom.
+    const auto row = [n = bars.size()](qsizetype i) { return static_cast<int>(n - 1 - i); };
+    QStringList names;
+    double top = 0;
     for (const Bar &b : bars) {
-        QString category = b.category;
-        for (int n = 2; categories.contains(category); ++n)
-            category = QStringLiteral("%1 (%2)").arg(b.category).arg(n);
-        categories.append(category);
-        yMax = std::max({yMax, b.value, b.whisker ? b.whisker->second : 0.0});
+        QString name = b.category;
+        for (int n = 2; names.contains(name); ++n)
+            name = QStringLiteral("%1 (%2)").arg(b.category).arg(n);
+        names.append(name);
+        top = std::max({top, b.value, b.whisker ? b.whisker->second : 0.0});
     }
-    d->x->append(categories);
-    setNiceRange(d->y, yMax);
-    d->y->setTitleText(yTitle);
+    std::reverse(names.begin(), names.end());
+    d->categories->append(names);
+    setNiceRange(d->values, top);
+    d->values->setTitleText(valueTitle);
     if (bars.isEmpty())
         return;
 
     auto *set = new QBarSet(valueName);
-    for (const Bar &b : bars)
-        set->append(b.value);
+    for (qsizetype i = bars.size() - 1; i >= 0; --i)
+        set->append(bars[i].value);
     set->setColor(kBarColor);
     set->setBorderColor(kBarColor.darker(120));
-    set->setLabelColor(Qt::white);
     set->setSelectedColor(kBarHighlight);
     if (highlighted >= 0 && highlighted < bars.size())
-        set->selectBar(highlighted);
-    auto *series = new QBarSeries;
+        set->selectBar(row(highlighted));
+    auto *series = new QHorizontalBarSeries;
     series->append(set);
-    series->setLabelsVisible(true);
-    series->setLabelsPosition(QAbstractBarSeries::LabelsInsideBase);
-    // Whole numbers for thousands of tps, three digits for small values.
-    series->setLabelsPrecision(std::max(3, static_cast<int>(std::floor(std::log10(std::max(yMax, 1.0)))) + 1));
     d->chart->addSeries(series);
-    series->attachAxis(d->x);
-    series->attachAxis(d->y);
+    series->attachAxis(d->values);
+    series->attachAxis(d->categories);
 
-    for (int i = 0; i < bars.size(); ++i) {
+    for (qsizetype i = 0; i < bars.size(); ++i) {
         if (!bars[i].whisker)
             continue;
         const auto [low, high] = *bars[i].whisker;
-        // One polyline: the lower cap, up the middle, the upper cap.
+        const qreal y = row(i);
+        // One polyline: the low cap, along the bar's middle, the high cap.
         auto *w = new QLineSeries;
         w->setName(whiskerName);
         w->setPen(QPen(kWhiskerColor, 2));
-        w->append({QPointF(i - kWhiskerCap, low), QPointF(i + kWhiskerCap, low), QPointF(i, low), QPointF(i, high),
-                   QPointF(i - kWhiskerCap, high), QPointF(i + kWhiskerCap, high)});
+        w->append({QPointF(low, y - kWhiskerCap), QPointF(low, y + kWhiskerCap), QPointF(low, y), QPointF(high, y),
+                   QPointF(high, y - kWhiskerCap), QPointF(high, y + kWhiskerCap)});
         d->chart->addSeries(w);
-        w->attachAxis(d->x);
-        w->attachAxis(d->y);
+        w->attachAxis(d->values);
+        w->attachAxis(d->categories);
         if (d->whiskers++ > 0)
             hideFromLegend(d->chart, w);
     }

@@ -72,8 +72,11 @@ public:
 
     QWidget *widget() const;
     void setTitle(const QString &title);
-    void setLine(const QString &name, const QColor &color, bool markers = false);   // creates it once
-    void setBand(const QString &name, const QColor &color);                         // creates it once
+    void setLine(const QString &name, const QColor &color, bool markers = false, bool dashed = false);   // creates it once
+    // Creates it once. Call before the lines it sits under: later series are drawn on top.
+    void setBand(const QString &name, const QColor &color);
+    // A hidden series leaves the plot and the legend.
+    void setSeriesVisible(const QString &name, bool visible);
     void removeSeriesExcept(const QStringList &names);
     void replace(const QString &name, const QList<QPointF> &points);
     void replaceBand(const QString &name, const QList<QPointF> &lower, const QList<QPointF> &upper);
@@ -91,8 +94,9 @@ private:
     std::unique_ptr<Impl> d;
 };
 
-// One bar per category with its value written inside, an optional whisker per bar (an
-// interval), and one bar highlighted (a baseline) in another colour.
+// Horizontal bars, one per category from the top down (the labels get the room they need),
+// an optional whisker per bar (an interval), and one bar highlighted (a baseline) in another
+// colour. Categories may hold simple HTML (<br> for a second line) — the axis draws rich text.
 class BarChartAdapter {
 public:
     struct Bar {
@@ -108,7 +112,7 @@ public:
     void setTitle(const QString &title);
     // `highlighted`: the index of the bar drawn in another colour (−1: none); say why in its
     // category. The names go to the legend. Categories must differ (a repeated one gets a suffix).
-    void setBars(const QList<Bar> &bars, const QString &valueName, const QString &whiskerName, const QString &yTitle,
+    void setBars(const QList<Bar> &bars, const QString &valueName, const QString &whiskerName, const QString &valueTitle,
                  int highlighted = -1);
     int barCount() const;
     int whiskerCount() const;
