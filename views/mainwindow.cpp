@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "actionmenu.h"
+#include "benchpanel.h"
 #include "chaospanel.h"
 #include "chaosstrip.h"
 #include "clusterinfoview.h"
@@ -60,6 +61,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_journal(new JournalView(this)),
       m_chaos(new ChaosPanel(this)),
       m_chaosStrip(new ChaosStrip(this)),
+      m_bench(new BenchPanel(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_startNative(new QAction(tr("Start lab (native processes)"), this)),
       m_startDocker(new QAction(tr("Start lab (Docker Compose)"), this)),
@@ -91,6 +93,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->addTab(m_clusterInfo, tr("Cluster"));
     m_tabs->addTab(m_journal, tr("Journal"));
     m_tabs->addTab(m_chaos, tr("Chaos"));
+    m_tabs->addTab(m_bench, tr("Bench"));
     m_tabs->addTab(m_labTab, tr("Lab"));
     // A chaos run stays in view above whichever tab is shown (the topology, in a demo).
     membersLayout->addWidget(m_chaosStrip);

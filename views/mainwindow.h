@@ -24,6 +24,7 @@ class SourceHealthModel;
 namespace pgha::views {
 
 class ActionMenu;
+class BenchPanel;
 class ChaosPanel;
 class ChaosStrip;
 class ClusterInfoView;
@@ -69,6 +70,7 @@ public:
     QAction *profilesAction() const { return m_profiles; }
     ChaosPanel *chaosPanel() const { return m_chaos; }
     ChaosStrip *chaosStrip() const { return m_chaosStrip; }
+    BenchPanel *benchPanel() const { return m_bench; }
 
     // The banner and the title carry the profile's name and kind (coloured per kind) and
     // whether operator actions are on.
@@ -116,6 +118,7 @@ private:
     JournalView *m_journal;
     ChaosPanel *m_chaos;
     ChaosStrip *m_chaosStrip;
+    BenchPanel *m_bench;
     QAction *m_profiles = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;
