@@ -1,6 +1,7 @@
 #include "application.h"
 
 #include "actioncontroller.h"
+#include "benchcontroller.h"
 #include "chaoscontroller.h"
 #include "labcontroller.h"
 #include "environmentbanner.h"
@@ -97,6 +98,12 @@ Application::Application(const Options &options, QObject *parent)
         if (m_quitWhenIdle && !m_labs->isBusy())
             emit readyToQuit();
     });
+    m_bench = new BenchController(m_window.get(), this);
+    connect(m_bench, &BenchController::note, this, &Application::note);
+    connect(m_bench, &BenchController::sessionFinished, this, [this] {
+        if (m_quitWhenIdle && !m_labs->isBusy())
+            emit readyToQuit();
+    });
     // The lab, either flavour: the panel, the Lab tab (containers, logs), start/stop dialogs.
     LabController::Options labOptions;
     labOptions.flavor = options.labFlavor;
@@ -163,6 +170,7 @@ void Application::applyProfile(const svc::Profile &profile)
     readProfilePasswords(profile);
     m_actions->setProfile(profile);
     m_chaos->setProfile(profile);
+    m_bench->setProfile(profile);
     m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
                                                 : profile.sourceFile,
@@ -313,6 +321,13 @@ bool Application::mayClose()
         m_quitWhenIdle = true;
         note(QStringLiteral("chaos"), tr("closing: undoing the chaos fault first"), 1);
         m_chaos->cancel();
+        return false;
+    }
+    if (m_bench->isRunning()) {
+        // pgbench is stopped cleanly and the run so far kept before the window goes.
+        m_quitWhenIdle = true;
+        note(QStringLiteral("bench"), tr("closing: stopping the benchmark first (its figures so far are kept)"), 1);
+        m_bench->stop();
         return false;
     }
     if (m_labs->isBusy()) {

@@ -27,6 +27,7 @@ class MainWindow;
 namespace pgha::app {
 
 class ActionController;
+class BenchController;
 class ChaosController;
 class LabController;
 
@@ -57,6 +58,7 @@ public:
     models::ContainerTableModel *containers() const { return m_containers; }
     ActionController *actions() const { return m_actions; }
     ChaosController *chaos() const { return m_chaos; }
+    BenchController *bench() const { return m_bench; }
     svc::KeychainSecretStore *secrets() const { return m_secrets; }
     const svc::Profile &profile() const { return m_profile; }
     void openProfileEditor();
@@ -89,6 +91,7 @@ private:
     std::unique_ptr<views::MainWindow> m_window;
     ActionController *m_actions = nullptr;
     ChaosController *m_chaos = nullptr;
+    BenchController *m_bench = nullptr;
     LabController *m_labs = nullptr;
     svc::Profile m_profile;
     bool m_quitWhenIdle = false;

@@ -1,5 +1,7 @@
 // pgha-console: the desktop console.
 #include "application.h"
+#include "benchcontroller.h"
+#include "benchpanel.h"
 #include "chaoscontroller.h"
 #include "chaospanel.h"
 
@@ -41,7 +43,7 @@ int main(int argc, char *argv[])
          QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal, chaos or lab."),
+        {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal, chaos, bench or lab."),
          QStringLiteral("NAME"), QStringLiteral("topology")},
         {QStringLiteral("demo"), QStringLiteral("Run the failover demo on launch (crash the primary of the running lab once; "
                                                 "after --lab FLAVOR, once the lab is up).")},
@@ -89,26 +91,32 @@ int main(int argc, char *argv[])
     QObject::connect(&signalWatcher, &pgha::app::SignalWatcher::interrupted, &app, [&app] {
         if (app.window()->isVisible())
             app.window()->close();
-        if (!app.lab()->isBusy() && !app.chaos()->isRunning())
+        if (!app.lab()->isBusy() && !app.chaos()->isRunning() && !app.bench()->isRunning())
             QApplication::quit();
     });
     const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
-                           QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("lab")};
-    // chaos:runs and chaos:distribution open the Chaos tab on that page (for screenshots).
+                           QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("bench"), QStringLiteral("lab")};
+    // chaos:runs, chaos:distribution, bench:runs and bench:compare open that tab on that page
+    // (for screenshots).
     const QString tabName = parser.value(QStringLiteral("tab"));
-    const QString chaosPage = tabName.section(u':', 1);
+    const QString page = tabName.section(u':', 1);
     const auto tab = tabs.indexOf(tabName.section(u':', 0, 0));
-    const bool pageOk = chaosPage.isEmpty() || (tab == tabs.indexOf(QStringLiteral("chaos"))
-                                                && (chaosPage == u"runs" || chaosPage == u"distribution"));
+    const bool chaos = tab == tabs.indexOf(QStringLiteral("chaos"));
+    const bool bench = tab == tabs.indexOf(QStringLiteral("bench"));
+    const bool pageOk = page.isEmpty() || (chaos && (page == u"runs" || page == u"distribution"))
+                        || (bench && (page == u"runs" || page == u"compare"));
     if (tab < 0 || !pageOk) {
-        qCritical("pgha-console: --tab takes one of: %s, chaos:runs, chaos:distribution",
+        qCritical("pgha-console: --tab takes one of: %s, chaos:runs, chaos:distribution, bench:runs, bench:compare",
                   qPrintable(tabs.join(QStringLiteral(", "))));
         return 2;
     }
     app.window()->tabs()->setCurrentIndex(static_cast<int>(tab));
-    if (!chaosPage.isEmpty())
-        app.window()->chaosPanel()->showPage(chaosPage == u"runs" ? pgha::views::ChaosPanel::Page::Runs
-                                                                  : pgha::views::ChaosPanel::Page::Distribution);
+    if (chaos && !page.isEmpty())
+        app.window()->chaosPanel()->showPage(page == u"runs" ? pgha::views::ChaosPanel::Page::Runs
+                                                             : pgha::views::ChaosPanel::Page::Distribution);
+    if (bench && !page.isEmpty())
+        app.window()->benchPanel()->showPage(page == u"runs" ? pgha::views::BenchPanel::Page::Runs
+                                                             : pgha::views::BenchPanel::Page::Compare);
     app.show();
     if (parser.isSet(QStringLiteral("demo"))) {
         if (options.startLab)

@@ -1,0 +1,260 @@
+#include "benchcontroller.h"
+
+#include "benchcompareview.h"
+#include "benchform.h"
+#include "benchliveview.h"
+#include "benchpanel.h"
+#include "benchrunsview.h"
+#include "mainwindow.h"
+
+#include "bench/benchstore.h"
+#include "bench/benchtargets.h"
+#include "bench/pgbenchrunner.h"
+#include "core/jsonlstore.h"
+
+#include <QTabWidget>
+
+namespace pgha::app {
+
+using views::BenchPanel;
+
+namespace {
+const QString kSource = QStringLiteral("bench");
+const QString kStoreWhat = QStringLiteral("the benchmark run store");
+enum Severity { Info = 0, Warning = 1, Failure = 2 };
+} // namespace
+
+BenchController::BenchController(views::MainWindow *window, QObject *parent)
+    : QObject(parent), m_window(window), m_storePath(svc::benchStorePath())
+{
+    BenchPanel *panel = window->benchPanel();
+    views::BenchForm *form = panel->form();
+    connect(form, &views::BenchForm::runRequested, this, [this, form] {
+        if (auto plan = form->plan())
+            run(plan.value());
+        else
+            form->showProblem(plan.error().toString());
+    });
+    connect(form, &views::BenchForm::stopRequested, this, &BenchController::stop);
+    connect(form, &views::BenchForm::initRequested, this, [this, form] { init(form->initTarget(), form->initScale()); });
+    connect(panel->runsView(), &views::BenchRunsView::compareRequested, this, [this] { m_compareChosen = true; });
+    reloadRuns();
+}
+
+BenchController::~BenchController()
+{
+    // The session and the runner end their pgbench in their destructors (children of this);
+    // the window may be gone by then, so nothing they say on the way out comes here.
+    if (m_session)
+        m_session->disconnect(this);
+    if (m_init)
+        m_init->disconnect(this);
+}
+
+void BenchController::setProfile(const svc::Profile &profile)
+{
+    m_profile = profile;
+    m_window->benchPanel()->form()->setTargets(svc::benchTargetNames(profile));
+}
+
+void BenchController::setStorePath(const QString &path)
+{
+    m_storePath = path;
+    reloadRuns();
+}
+
+void BenchController::reloadRuns()
+{
+    views::BenchRunsView *view = m_window->benchPanel()->runsView();
+    // The store is read whole: a local file of one line per run, small next to anything drawn.
+    auto lines = svc::readJsonLines(m_storePath, kStoreWhat);
+    if (!lines) {
+        view->setRuns({}, m_storePath);
+        view->setStoreError(lines.error().toString());
+        return;
+    }
+    QList<svc::BenchResult> runs;
+    runs.reserve(lines.value().objects.size());
+    for (const QJsonObject &o : lines.value().objects)
+        runs.append(svc::BenchResult::fromJson(o));
+    view->setRuns(runs, m_storePath, lines.value().skipped);
+    // Until a session runs here or runs are picked, Compare shows the newest kept session.
+    if (!m_compareChosen && !runs.isEmpty()) {
+        const QString series = runs.last().series;
+        QList<svc::BenchResult> last;
+        for (const auto &r : runs)
+            if (!series.isEmpty() && r.series == series)
+                last.append(r);
+        if (last.isEmpty())
+            last.append(runs.last());
+        m_window->benchPanel()->compareView()->setRuns(last, tr("The newest kept session"));
+    }
+}
+
+QString BenchController::workDir()
+{
+    if (!m_workDir || !m_workDir->isValid())
+        m_workDir = std::make_unique<QTemporaryDir>();
+    return m_workDir->isValid() ? m_workDir->path() : QString();
+}
+
+void BenchController::refuse(const QString &text)
+{
+    m_window->benchPanel()->form()->showProblem(text);
+    emit note(kSource, text, Warning);
+}
+
+bool BenchController::run(const svc::BenchPlan &plan)
+{
+    if (isRunning() || isInitRunning()) {
+        refuse(isRunning() ? tr("a benchmark is already running: stop it first") : tr("pgbench -i is still running: wait for it"));
+        return false;
+    }
+    if (const QString problem = plan.problem(); !problem.isEmpty()) {
+        refuse(problem);
+        return false;
+    }
+    const QString dir = workDir();
+    if (dir.isEmpty()) {
+        refuse(tr("no temporary folder for pgbench's logs — check TMPDIR and the free space there"));
+        return false;
+    }
+    m_plan = plan;
+    auto *session = new svc::BenchSession(this);
+    m_session = session;
+    BenchPanel *panel = m_window->benchPanel();
+    views::BenchLiveView *live = panel->live();
+    connect(session, &svc::BenchSession::runStarted, this, &BenchController::onRunStarted);
+    connect(session, &svc::BenchSession::sample, live, &views::BenchLiveView::addSample);
+    connect(session, &svc::BenchSession::latencySecond, live, &views::BenchLiveView::addLatencySecond);
+    connect(session, &svc::BenchSession::loadGeneratorCpu, live, [live](double percentOfCore, int threads) {
+        live->setLoadGeneratorCpu(percentOfCore, threads, percentOfCore >= svc::PgbenchRunner::kSaturatedShare * 100.0 * threads);
+    });
+    connect(session, &svc::BenchSession::note, this, [this, live](const QString &text) {
+        live->addNote(text);
+        emit note(kSource, text, Info);
+    });
+    connect(session, &svc::BenchSession::runFinished, this, &BenchController::onRunFinished);
+    connect(session, &svc::BenchSession::finished, this, &BenchController::onSessionFinished);
+    panel->form()->showProblem({});
+    panel->form()->setRunning(true);
+    panel->showPage(BenchPanel::Page::Live);
+    emit note(kSource, tr("benchmark started: %1 × %2 run(s)%3")
+                               .arg(plan.targets.join(QStringLiteral(", ")))
+                               .arg(plan.runCount())
+                               .arg(plan.label.isEmpty() ? QString() : tr(", label %1").arg(plan.label)),
+              Info);
+    session->start(m_profile, plan, dir, m_storePath);
+    return true;
+}
+
+void BenchController::stop()
+{
+    if (m_session) {
+        emit note(kSource, tr("stopping the benchmark: the current run's figures so far are kept"), Warning);
+        m_session->stop();
+    }
+}
+
+void BenchController::onRunStarted(int index, int count, const QString &target, int clients, int repetition, bool warmup)
+{
+    m_window->benchPanel()->live()->startRun(index, count, target, clients, repetition, warmup,
+                                             warmup ? m_plan.warmupS : m_plan.workload.durationS);
+}
+
+void BenchController::onRunFinished(const svc::BenchResult &r)
+{
+    m_window->benchPanel()->live()->finishRun(r);
+    reloadRuns();
+    QString text = tr("%1, %2 clients: %3 tps, %4 failed").arg(r.target.name).arg(r.workload.clients).arg(r.tps, 0, 'f', 1).arg(r.failed);
+    if (r.stopped)
+        text += tr(" (stopped)");
+    if (!r.ok())
+        text += QStringLiteral(" · ") + r.error;
+    emit note(kSource, text, r.ok() ? Info : Failure);
+    emit runFinished(r);
+}
+
+void BenchController::onSessionFinished(const QList<svc::BenchResult> &runs, const QString &error)
+{
+    if (m_session)
+        m_session->deleteLater();
+    m_session = nullptr;
+    BenchPanel *panel = m_window->benchPanel();
+    panel->form()->setRunning(false);
+    panel->live()->finishSession(static_cast<int>(runs.size()), error);
+    if (!error.isEmpty())
+        panel->form()->showProblem(error);
+    reloadRuns();
+    m_compareChosen = true;
+    panel->compareView()->setRuns(runs, tr("The last session"));
+    // Several configurations or repetitions: the comparison is what the session was for.
+    if (runs.size() > 1 && error.isEmpty())
+        panel->showPage(BenchPanel::Page::Compare);
+    emit note(kSource, error.isEmpty() ? tr("benchmark finished: %1 run(s) kept").arg(runs.size())
+                                       : tr("benchmark ended early after %1 run(s): %2").arg(runs.size()).arg(error),
+              error.isEmpty() ? Info : Failure);
+    emit sessionFinished(runs, error);
+}
+
+bool BenchController::init(const QString &target, int scale)
+{
+    views::BenchForm *form = m_window->benchPanel()->form();
+    if (isRunning() || isInitRunning()) {
+        form->setInitFinished(false, tr("not now: %1").arg(isRunning() ? tr("a benchmark is running") : tr("pgbench -i is already running")));
+        return false;
+    }
+    if (target == u"ro") {
+        form->setInitFinished(false, tr("pgbench -i writes tables: ro reaches replicas, which refuse writes — use rw, direct or pgpool"));
+        return false;
+    }
+    auto pgbench = svc::locatePgbench();
+    if (!pgbench) {
+        finishInit(false, pgbench.error().toString());
+        return false;
+    }
+    form->setInitRunning(true);
+    auto withTarget = [this, pgbench = pgbench.value(), scale](const svc::Result<svc::BenchTarget> &t) {
+        if (!t)
+            return finishInit(false, t.error().toString());
+        startInit(pgbench, t.value(), scale);
+    };
+    // A placeholder so that isInitRunning() holds while "direct" is being resolved.
+    m_init = new svc::PgbenchRunner(this);
+    if (target == u"direct")
+        svc::resolveDirectTarget(m_profile, m_init, withTarget);
+    else
+        withTarget(svc::resolveBenchTarget(m_profile, target));
+    return true;
+}
+
+void BenchController::startInit(const QString &pgbench, const svc::BenchTarget &target, int scale)
+{
+    const QString dir = workDir();
+    if (dir.isEmpty() || !m_init)
+        return finishInit(false, tr("no temporary folder for pgbench — check TMPDIR and the free space there"));
+    views::BenchForm *form = m_window->benchPanel()->form();
+    connect(m_init, &svc::PgbenchRunner::initProgress, form, &views::BenchForm::setInitProgress);
+    connect(m_init, &svc::PgbenchRunner::finished, this, [this, scale](const svc::BenchResult &r) {
+        if (!r.ok())
+            return finishInit(false, r.error);
+        finishInit(true, tr("initialised at scale %1 through %2 (%3) in %4 s")
+                                 .arg(scale)
+                                 .arg(r.target.name, r.target.endpoint.describe())
+                                 .arg(static_cast<double>(r.endedMs - r.startedMs) / 1000.0, 0, 'f', 1));
+    });
+    emit note(kSource, tr("pgbench -i -s %1 through %2").arg(scale).arg(target.name), Info);
+    m_init->init(pgbench, target, scale, dir);
+}
+
+void BenchController::finishInit(bool ok, const QString &text)
+{
+    if (m_init)
+        m_init->deleteLater();
+    m_init = nullptr;
+    m_window->benchPanel()->form()->setInitFinished(ok, text);
+    emit note(kSource, text, ok ? Info : Failure);
+    emit initFinished(ok, text);
+}
+
+} // namespace pgha::app

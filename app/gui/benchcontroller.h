@@ -1,0 +1,74 @@
+#pragma once
+
+#include "bench/benchrun.h"
+#include "bench/benchsession.h"
+#include "profile/profile.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace pgha::svc {
+class PgbenchRunner;
+}
+namespace pgha::views {
+class MainWindow;
+}
+
+namespace pgha::app {
+
+// Drives pgbench for the Bench tab, as ChaosController drives faults: owns the BenchSession of
+// the run in progress and the PgbenchRunner of an initialisation, feeds the tab (live samples,
+// the load generator's CPU, notes, each run's figures), keeps the runs table in step with the
+// run store (the same file as `pgha bench`), and hands the last session to the Compare page.
+// Nothing here blocks: the session and the runner are signal-driven.
+class BenchController : public QObject {
+    Q_OBJECT
+public:
+    BenchController(views::MainWindow *window, QObject *parent = nullptr);
+    ~BenchController() override;
+
+    void setProfile(const svc::Profile &profile);
+    // svc::benchStorePath() until set.
+    void setStorePath(const QString &path);
+    QString storePath() const { return m_storePath; }
+    void reloadRuns();
+
+    // Refused (false, the reason shown under the form's buttons and on the timeline) when a
+    // session or an initialisation is on, or the plan cannot run.
+    bool run(const svc::BenchPlan &plan);
+    // pgbench -i -s `scale` through `target`.
+    bool init(const QString &target, int scale);
+    // The current run ends cleanly (its figures so far are kept); no further run starts.
+    void stop();
+    bool isRunning() const { return m_session != nullptr; }
+    bool isInitRunning() const { return m_init != nullptr; }
+
+signals:
+    void note(const QString &source, const QString &text, int severity);
+    void runFinished(const pgha::svc::BenchResult &result);
+    void sessionFinished(const QList<pgha::svc::BenchResult> &runs, const QString &error);
+    void initFinished(bool ok, const QString &text);
+
+private:
+    QString workDir();
+    void refuse(const QString &text);
+    void startInit(const QString &pgbench, const svc::BenchTarget &target, int scale);
+    void finishInit(bool ok, const QString &text);
+    void onRunStarted(int index, int count, const QString &target, int clients, int repetition, bool warmup);
+    void onRunFinished(const svc::BenchResult &result);
+    void onSessionFinished(const QList<svc::BenchResult> &runs, const QString &error);
+
+    views::MainWindow *m_window;
+    svc::Profile m_profile;
+    QString m_storePath;
+    std::unique_ptr<QTemporaryDir> m_workDir;
+    svc::BenchPlan m_plan;
+    svc::BenchSession *m_session = nullptr;   // owned (child of this); deleted when it finishes
+    svc::PgbenchRunner *m_init = nullptr;     // owned likewise
+    bool m_compareChosen = false;             // Compare shows what was picked, not the store's newest
+};
+
+} // namespace pgha::app
