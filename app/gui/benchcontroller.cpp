@@ -12,7 +12,10 @@
 #include "bench/pgbenchrunner.h"
 #include "core/jsonlstore.h"
 
+#include <QCoreApplication>
+#include <QPointer>
 #include <QTabWidget>
+#include <QThreadPool>
 
 namespace pgha::app {
 
@@ -63,32 +66,62 @@ void BenchController::setStorePath(const QString &path)
     reloadRuns();
 }
 
+BenchController::StoreRead BenchController::readStore(const QString &path)
+{
+    StoreRead out;
+    auto lines = svc::readJsonLines(path, kStoreWhat);
+    if (!lines) {
+        out.error = lines.error().toString();
+        return out;
+    }
+    out.skipped = lines.value().skipped;
+    out.runs.reserve(lines.value().objects.size());
+    for (const QJsonObject &o : lines.value().objects) {
+        svc::BenchResult r = svc::BenchResult::fromJson(o);
+        // The table and the comparison need the figures, not each second: up to 3,600
+        // samples a run, times years of runs, would only fill memory.
+        r.samples.clear();
+        r.latencySeconds.clear();
+        r.latencyHistogram.clear();
+        out.runs.append(std::move(r));
+    }
+    return out;
+}
+
 void BenchController::reloadRuns()
 {
-    views::BenchRunsView *view = m_window->benchPanel()->runsView();
-    // The store is read whole: a local file of one line per run, small next to anything drawn.
-    auto lines = svc::readJsonLines(m_storePath, kStoreWhat);
-    if (!lines) {
-        view->setRuns({}, m_storePath);
-        view->setStoreError(lines.error().toString());
+    const quint64 generation = ++m_loadGeneration;
+    QPointer<BenchController> self(this);
+    QThreadPool::globalInstance()->start([self, generation, path = m_storePath] {
+        const StoreRead read = readStore(path);
+        if (auto *app = QCoreApplication::instance())
+            QMetaObject::invokeMethod(app, [self, generation, read] {
+                if (BenchController *controller = self.data())
+                    controller->onStoreRead(generation, read);
+            }, Qt::QueuedConnection);
+    });
+}
+
+void BenchController::onStoreRead(quint64 generation, const StoreRead &read)
+{
+    if (generation != m_loadGeneration)
         return;
-    }
-    QList<svc::BenchResult> runs;
-    runs.reserve(lines.value().objects.size());
-    for (const QJsonObject &o : lines.value().objects)
-        runs.append(svc::BenchResult::fromJson(o));
-    view->setRuns(runs, m_storePath, lines.value().skipped);
+    views::BenchRunsView *view = m_window->benchPanel()->runsView();
+    view->setRuns(read.runs, m_storePath, read.skipped);
+    if (!read.error.isEmpty())
+        view->setStoreError(read.error);
     // Until a session runs here or runs are picked, Compare shows the newest kept session.
-    if (!m_compareChosen && !runs.isEmpty()) {
-        const QString series = runs.last().series;
+    if (!m_compareChosen && !read.runs.isEmpty()) {
+        const QString series = read.runs.last().series;
         QList<svc::BenchResult> last;
-        for (const auto &r : runs)
+        for (const auto &r : read.runs)
             if (!series.isEmpty() && r.series == series)
                 last.append(r);
         if (last.isEmpty())
-            last.append(runs.last());
+            last.append(read.runs.last());
         m_window->benchPanel()->compareView()->setRuns(last, tr("The newest kept session"));
     }
+    emit runsReloaded(static_cast<int>(read.runs.size()));
 }
 
 QString BenchController::workDir()
@@ -185,7 +218,6 @@ void BenchController::onSessionFinished(const QList<svc::BenchResult> &runs, con
     panel->live()->finishSession(static_cast<int>(runs.size()), error);
     if (!error.isEmpty())
         panel->form()->showProblem(error);
-    reloadRuns();
     m_compareChosen = true;
     panel->compareView()->setRuns(runs, tr("The last session"));
     // Several configurations or repetitions: the comparison is what the session was for.

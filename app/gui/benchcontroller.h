@@ -34,6 +34,8 @@ public:
     // svc::benchStorePath() until set.
     void setStorePath(const QString &path);
     QString storePath() const { return m_storePath; }
+    // Reads the store on a worker thread (it can hold thousands of runs); the table follows
+    // when it is read (runsReloaded).
     void reloadRuns();
 
     // Refused (false, the reason shown under the form's buttons and on the timeline) when a
@@ -51,8 +53,16 @@ signals:
     void runFinished(const pgha::svc::BenchResult &result);
     void sessionFinished(const QList<pgha::svc::BenchResult> &runs, const QString &error);
     void initFinished(bool ok, const QString &text);
+    void runsReloaded(int runs);
 
 private:
+    struct StoreRead {
+        QList<svc::BenchResult> runs;
+        int skipped = 0;
+        QString error;
+    };
+    static StoreRead readStore(const QString &path);
+    void onStoreRead(quint64 generation, const StoreRead &read);
     QString workDir();
     void refuse(const QString &text);
     void startInit(const QString &pgbench, const svc::BenchTarget &target, int scale);
@@ -69,6 +79,7 @@ private:
     svc::BenchSession *m_session = nullptr;   // owned (child of this); deleted when it finishes
     svc::PgbenchRunner *m_init = nullptr;     // owned likewise
     bool m_compareChosen = false;             // Compare shows what was picked, not the store's newest
+    quint64 m_loadGeneration = 0;             // a read overtaken by a newer one is dropped
 };
 
 } // namespace pgha::app

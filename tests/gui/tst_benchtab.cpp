@@ -26,6 +26,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -307,6 +308,37 @@ private slots:
         QCOMPARE(compare->barChart()->barCount(), 0);
     }
 
+    // The store is read off the GUI thread: kept runs reach the table, a torn line is counted,
+    // and Compare starts with the newest kept session.
+    void keptRunsLoadWithTheWindow()
+    {
+        const QString store = m_tmp.filePath(QStringLiteral("kept.jsonl"));
+        QFile f(store);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        svc::BenchResult older = madeUpRun(QStringLiteral("rw"), 1, 1000, 0);
+        older.series = QStringLiteral("older");
+        older.startedMs = 1'800'000'000'000;
+        const svc::BenchResult a = madeUpRun(QStringLiteral("rw"), 2, 1800, 0);
+        const svc::BenchResult b = madeUpRun(QStringLiteral("direct"), 2, 2600, 0);
+        for (const auto &r : {older, a, b})
+            f.write(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) + '\n');
+        f.write("{\"id\": \"torn\n");
+        f.close();
+        qputenv("PGHA_BENCH_STORE", store.toUtf8());
+        app::Application::Options options;
+        options.pollIntervalMs = 10000;
+        app::Application application(options);
+        qputenv("PGHA_BENCH_STORE", storePath().toUtf8());
+        QCOMPARE(application.bench()->storePath(), store);
+        QSignalSpy reloaded(application.bench(), &app::BenchController::runsReloaded);
+        QVERIFY(reloaded.wait(5000));
+        views::BenchPanel *panel = application.window()->benchPanel();
+        QCOMPARE(panel->runsView()->model()->rowCount(), 3);
+        QVERIFY2(panel->runsView()->statusLabel()->text().contains(u"1 unreadable line"), qPrintable(panel->runsView()->statusLabel()->text()));
+        QCOMPARE(panel->compareView()->comparison().entries.size(), 2);   // the "made-up" series, not "older"
+        QVERIFY(panel->compareView()->headingLabel()->text().contains(u"newest kept session"));
+    }
+
     // The real thing on the shared lab, through the tab's own controls.
     void benchmarkFromTheTab()
     {
@@ -366,7 +398,7 @@ private slots:
 
         // In the table and the store.
         views::BenchRunsView *table = panel->runsView();
-        QCOMPARE(table->model()->rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 5000);   // the store is read on a worker thread
         QCOMPARE(table->model()->index(0, models::BenchRunsModel::Label).data().toString(), QStringLiteral("tst_benchtab"));
         QCOMPARE(table->model()->index(0, models::BenchRunsModel::Target).data().toString(), QStringLiteral("rw"));
         QCOMPARE(table->model()->index(0, models::BenchRunsModel::Clients).data().toString(), QStringLiteral("2 (j2)"));
@@ -402,7 +434,7 @@ private slots:
         shoot(panel, QStringLiteral("bench-compare.png"), true);
         w->resize(kWindowWidth, kWindowHeight);
 
-        QCOMPARE(table->model()->rowCount(), 9);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 9, 5000);
         QCOMPARE(table->summaries().size(), 5);
         table->setFilter(QStringLiteral("tst_benchtab-compare"));
         QCOMPARE(table->proxy()->rowCount(), 8);
