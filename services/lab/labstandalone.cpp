@@ -75,6 +75,8 @@ QString LabStandalone::dir() const { return LabLayout(m_labDir).componentDir(QLa
 QString LabStandalone::dataDir() const { return dir() + QStringLiteral("/data"); }
 QString LabStandalone::confDir() const { return LabLayout(m_labDir).configDir(QLatin1String(kStandaloneName)); }
 QString LabStandalone::logFile() const { return LabLayout(m_labDir).logFile(QLatin1String(kStandaloneName)); }
+// The password reaches initdb in a file only the server's account can read, gone afterwards.
+QString LabStandalone::initdbPasswordFile() const { return confDir() + QStringLiteral("/initdb-password"); }
 
 QString LabStandalone::logTail() const
 {
@@ -416,8 +418,11 @@ void LabStandalone::runInitdb()
         return failStart(options.error());
     emit message(QStringLiteral("initdb %1 (as the members were bootstrapped) into %2")
                          .arg(options.value().join(QLatin1Char(' ')), dataDir()));
-    // The password reaches initdb in a file only the server's account can read, gone afterwards.
-    const QString pwfile = confDir() + QStringLiteral("/initdb-password");
+    // Until initdb has finished, the data directory is not one made with the lab's password: a
+    // start interrupted now makes it again next time.
+    m_state.passwordSha256.clear();
+    save();
+    const QString pwfile = initdbPasswordFile();
     if (auto w = fs::writeFileAtomic(pwfile, m_secrets.superuser.toUtf8(), configFileMode(m_runAs), configOwner(m_runAs)); !w)
         return failStart(w.error());
     QString program = m_binaries.pgBinDir + QStringLiteral("/initdb");
@@ -430,11 +435,14 @@ void LabStandalone::runInitdb()
     run.timeoutMs = kInitdbTimeoutMs;
     run.environment = daemonEnvironment(dir(), m_runAs ? &*m_runAs : nullptr);
     const quint64 gen = m_generation;
-    docker::run(program, args, run, this, [this, gen, pwfile](const docker::CommandResult &r) {
+    m_initdb = docker::run(program, args, run, this, [this, gen, pwfile](const docker::CommandResult &r) {
+        m_initdb = nullptr;
         QFile::remove(pwfile);
         QFile log(logFile());
         if (log.open(QIODevice::Append))
             log.write("=== pgha: initdb\n" + r.out + r.err);
+        if (m_stage == Stage::Cancelling && gen + 1 == m_generation)
+            return finishFailure();   // cancelled by failStart, which waited for initdb to end
         if (gen != m_generation || m_stage != Stage::Initdb)
             return;
         if (!r.ok()) {
@@ -550,14 +558,26 @@ void LabStandalone::failStart(const Error &error)
     }
     emit message(error.toString());
     m_stage = Stage::Cancelling;
-    stopProcesses([this, error](const Error *) {
+    m_failure = error;
+    if (m_initdb && m_initdb->state() != QProcess::NotRunning) {
+        // initdb removes what it made on SIGTERM; its end (SIGKILL after 2 s) continues the failure.
+        docker::cancel(m_initdb);
+        return;
+    }
+    finishFailure();
+}
+
+void LabStandalone::finishFailure()
+{
+    QFile::remove(initdbPasswordFile());
+    stopProcesses([this](const Error *) {
         m_state.phase = StandaloneState::Phase::Failed;
-        m_state.lastError = error.message;
+        m_state.lastError = m_failure.message;
         m_state.controllerPid = 0;
         m_state.pid = 0;
         if (m_claimed)
             save();
-        failEarly(error);
+        failEarly(m_failure);
     });
 }
 

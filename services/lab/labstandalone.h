@@ -13,6 +13,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QPointer>
+#include <QProcess>
 #include <QTimer>
 
 #include <functional>
@@ -110,6 +111,7 @@ private:
     void markRunning(const QString &version);
     void failStart(const Error &error);
     void failEarly(const Error &error);
+    void finishFailure();
     void stopProcesses(std::function<void(const Error *)> then);
     void tickStop();
     void finish(StandaloneOutcome outcome);
@@ -120,6 +122,7 @@ private:
     QString confDir() const;
     QString logFile() const;
     QString logTail() const;
+    QString initdbPasswordFile() const;
 
     QString m_labDir;
     LabConfig m_config;
@@ -136,6 +139,8 @@ private:
     QElapsedTimer m_stageClock;
     QTimer m_ticker;
     QPointer<PgQuery> m_probe;
+    QPointer<QProcess> m_initdb;
+    Error m_failure;                  // what a failing start reports once it has stopped
     QString m_lastProbeError;
     QList<Target> m_targets;          // what a stop waits for
     bool m_hadTargets = false;
