@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QThreadPool>
 
 
 namespace pgha::svc {
@@ -404,8 +405,26 @@ void LabStandalone::prepareData()
         }
         emit message(QStringLiteral("making the standalone's data again: %1").arg(why));
     }
-    // A data directory initdb did not finish (killed at its deadline) is ours, inside ours.
-    if (auto removed = fs::removeTree(data); !removed)
+    // Old data, or a data directory initdb did not finish (killed at its deadline): ours, inside
+    // ours. Deleted on a worker thread: after a pgbench -i it holds gigabytes.
+    m_stage = Stage::Initdb;
+    const quint64 gen = m_generation;
+    QPointer<LabStandalone> self(this);
+    QThreadPool::globalInstance()->start([self, gen, data] {
+        const Result<bool> removed = fs::removeTree(data);
+        if (auto *app = QCoreApplication::instance())
+            QMetaObject::invokeMethod(app, [self, gen, removed] {
+                if (LabStandalone *standalone = self.data())
+                    standalone->dataRemoved(gen, removed);
+            }, Qt::QueuedConnection);
+    });
+}
+
+void LabStandalone::dataRemoved(quint64 generation, const Result<bool> &removed)
+{
+    if (generation != m_generation || m_stage != Stage::Initdb)
+        return;
+    if (!removed)
         return failStart(removed.error());
     runInitdb();
 }

@@ -104,6 +104,7 @@ private:
     void readMemberParameters();
     void useParameters(const QMap<QString, QString> &member, const QString &source);
     void prepareData();
+    void dataRemoved(quint64 generation, const Result<bool> &removed);
     void runInitdb();
     void launch();
     void tickReady();

@@ -3,7 +3,8 @@
 // runs the members' server binary and version and their parameters except the ones it must not
 // have, answers `pgha lab standalone status --json`, stops with `pgha lab standalone stop` and
 // with `pgha lab stop` leaving no process and a free port, and is refused on a directory pgha did
-// not make (nothing in it deleted) and on the Docker lab.
+// not make (nothing in it deleted) and on the Docker lab. With the lab stopped it takes the
+// members' patroni.yml; after a lab started afresh (new passwords) it is made again.
 //
 // The lab is stopped in cleanupTestCase, and again by the ctest fixture standalone_lab (its
 // `pgha lab stop` stops the baseline too) when this process dies before it could.
@@ -301,11 +302,56 @@ private slots:
         QVERIFY(!proc::isPortInUse(QStringLiteral("127.0.0.1"), config().ports.standalone));
         QTRY_VERIFY_WITH_TIMEOUT(labtest::processesMentioning(m_dir).isEmpty(), 15000);
         QCOMPARE(LabStandalone::inspect(m_dir).status, StandaloneReport::Status::Stopped);
+    }
 
-        // And `--wipe` deletes its data with the lab's: the whole directory goes.
+    // The lab stopped: its parameters come from the members' patroni.yml by Patroni's rules.
+    void startsWithTheLabStopped()
+    {
+        const auto endpoint = ensure(m_dir);
+        QVERIFY2(endpoint.ok(), qPrintable(endpoint.ok() ? QString() : endpoint.error().toString()));
+        const StandaloneReport report = LabStandalone::inspect(m_dir);
+        QVERIFY2(report.state->parameters.source.contains(u"pg1's patroni.yml"), qPrintable(report.state->parameters.source));
+        const PgResult r = query(endpoint.value(), QStringLiteral("SELECT current_setting('wal_level'), current_setting('wal_log_hints'), "
+                                                                  "current_setting('max_wal_senders'), current_setting('logging_collector'), "
+                                                                  "current_setting('unix_socket_directories'), current_setting('cluster_name')"));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.rows.value(0), (QStringList{QStringLiteral("replica"), QStringLiteral("on"), QStringLiteral("10"), QStringLiteral("on"),
+                                               QString(), QStringLiteral("pgha-lab-standalone")}));
+    }
+
+    // A lab started afresh has new passwords: the running baseline is refused until the next
+    // start makes it again with them.
+    void aFreshLabMakesItAgain()
+    {
+        NativeLab lab(config(), &m_http);
+        QSignalSpy started(&lab, &NativeLab::startFinished);
+        LabService::StartOptions options;
+        options.stale = LabService::StaleAction::Wipe;
+        options.wipe = true;
+        lab.start(options);
+        const LabOutcome o = labtest::waitFor(started, kStartTimeoutMs);
+        QVERIFY2(o.ok, qPrintable(o.error.toString()));
+        m_labRunning = true;
+        QCOMPARE(LabStandalone::inspect(m_dir).status, StandaloneReport::Status::Running);   // a running server's data stays
+        const auto refused = standaloneEndpoint(m_dir);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(u"earlier password"), qPrintable(refused.error().toString()));
+        const auto endpoint = ensure(m_dir);
+        QVERIFY2(endpoint.ok(), qPrintable(endpoint.ok() ? QString() : endpoint.error().toString()));
+        QCOMPARE(endpoint.value().password, LabState::load(m_dir).value().secrets.superuser);
+        const PgResult r = query(endpoint.value(), QStringLiteral("SELECT pg_is_in_recovery()::text"));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(LabStandalone::inspect(m_dir).state->parameters.source.contains(u"asked when the baseline started"));
+    }
+
+    // `pgha lab stop --wipe` deletes its data with the lab's: the whole directory goes.
+    void labWipeDeletesIt()
+    {
         const Run wipe = cli({QStringLiteral("lab"), QStringLiteral("stop"), QStringLiteral("--wipe")});
         QVERIFY2(wipe.code == 0, qPrintable(wipe.err));
+        m_labRunning = false;
         QVERIFY(!QFile::exists(m_dir));
+        QVERIFY(!proc::isPortInUse(QStringLiteral("127.0.0.1"), config().ports.standalone));
     }
 };
 
