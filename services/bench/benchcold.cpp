@@ -42,7 +42,7 @@ void ColdCache::start(const Profile &profile, const QList<AnsweredServer> &serve
                     return;
                 if (!e)
                     return finish(QStringLiteral("starting the standalone PostgreSQL again: ") + e.error().toString());
-                waitForTarget();
+                awaitTarget();
             });
         });
     }
@@ -77,7 +77,7 @@ void ColdCache::restartNext()
     if (!m_running)
         return;
     if (m_next >= m_members.size())
-        return waitForTarget();
+        return awaitTarget();
     const QString member = m_members[m_next++];
     QUrl url;
     for (const auto &p : m_profile.patroni)
@@ -96,7 +96,7 @@ void ColdCache::restartNext()
     });
 }
 
-void ColdCache::waitForTarget()
+void ColdCache::awaitTarget()
 {
     if (!m_deadline.isActive())
         m_deadline.start(kAnswerTimeoutMs);
@@ -116,7 +116,7 @@ void ColdCache::waitForTarget()
             return finish(QStringLiteral("%1 did not answer within %2 s of the restart: %3").arg(m_target.name).arg(kAnswerTimeoutMs / 1000).arg(r.error));
         QTimer::singleShot(kAnswerRetryMs, this, [this] {
             if (m_running)
-                waitForTarget();
+                awaitTarget();
         });
     });
     m_query->start();
