@@ -17,6 +17,8 @@ struct CliContext {
 
 // Subcommands: each parses its own arguments (args[0] is its name) and returns an exit code.
 int runLabCommand(CliContext &ctx, const QStringList &args);
+// lab standalone start | stop | status (args[0] is start, stop or status).
+int runLabStandaloneCommand(CliContext &ctx, const QStringList &args);
 int runStatusCommand(CliContext &ctx, const QStringList &args);
 int runWatchCommand(CliContext &ctx, const QStringList &args);
 // switchover, failover, restart, reinit, reload, pause, resume, config, journal (args[0] is the command).

@@ -7,6 +7,7 @@
 #include "lab/dockerlabfiles.h"
 #include "lab/labdir.h"
 #include "lab/labfiles.h"
+#include "lab/labstandalone.h"
 #include "lab/nativelab.h"
 #include "process/procutil.h"
 
@@ -32,7 +33,7 @@ namespace pgha::cli {
 
 namespace {
 
-const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|logs|env> [options]
+const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|logs|env|standalone> [options]
 
   start    start the bundled lab and wait until it is healthy (exit 0 only then);
            --flavor native (local processes, default) or docker (Docker Compose)
@@ -40,6 +41,9 @@ const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|logs|env> [o
   status   what runs: processes and ports, or containers with health, CPU and memory (--json)
   logs     a component's log: pgha lab logs pg1 [--follow] [--tail N]
   env      shell variables for the lab's read-write entry point: eval "$(pgha lab env)"
+  standalone start|stop|status
+           a plain PostgreSQL of the members' version and parameters on its own port, no
+           Patroni, no replication: the benchmarks' single-node baseline (native lab only)
 
 The lab directory is $PGHA_LAB_DIR, or by default )USAGE";
 
@@ -279,6 +283,12 @@ QJsonObject reportToJson(const NativeLab::Report &r)
         o.insert(QStringLiteral("timings"), r.state->config.toJson().value(u"timings"));
         o.insert(QStringLiteral("ports"), r.state->config.ports.toJson());
     }
+    // The standalone baseline beside it, once started here (`pgha lab standalone status` has more).
+    if (const auto standalone = LabStandalone::inspect(r.labDir); standalone.state)
+        o.insert(QStringLiteral("standalone"), QJsonObject{{QStringLiteral("status"), StandaloneReport::statusName(standalone.status)},
+                                                          {QStringLiteral("pid"), standalone.pid},
+                                                          {QStringLiteral("port"), standalone.state->port},
+                                                          {QStringLiteral("summary"), standalone.summary}});
     return o;
 }
 
@@ -496,6 +506,8 @@ int labStatus(CliContext &ctx, const QStringList &args)
                     << padRight(c.pid ? QString::number(c.pid) : QStringLiteral("-"), 9) << ports.join(QStringLiteral(", "))
                     << '\n';
         }
+        if (const auto standalone = LabStandalone::inspect(report.labDir); standalone.state)
+            ctx.out << "\nstandalone baseline: " << standalone.summary << '\n';
     }
     ctx.out.flush();
     return report.status == NativeLab::Status::Running ? Ok : Failed;
@@ -553,6 +565,8 @@ int runLabCommand(CliContext &ctx, const QStringList &args)
         return labLogs(ctx, rest);
     if (sub == u"env")
         return labEnv(ctx, rest);
+    if (sub == u"standalone")
+        return runLabStandaloneCommand(ctx, args.mid(1));
     const bool help = sub.isEmpty() || sub == u"--help" || sub == u"-h";
     (help && !sub.isEmpty() ? ctx.out : ctx.err)
             << (sub.isEmpty() || help ? QString() : QStringLiteral("pgha: unknown lab command \"%1\"\n\n").arg(sub))

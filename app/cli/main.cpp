@@ -17,6 +17,9 @@ Commands:
   lab status    the lab's processes and ports (containers for the Docker lab)
   lab logs      a component's log: pgha lab logs pg1 [--follow]
   lab env       shell variables for psql/pgbench: eval "$(pgha lab env)"
+  lab standalone start|stop|status
+                a plain PostgreSQL beside the lab (members' version and parameters, no Patroni):
+                the benchmarks' single-node baseline
   status        the cluster's members as Patroni reports them, with etcd and HAProxy (--json)
   watch         stream the event timeline until interrupted (--json: one object per line)
 

@@ -1,6 +1,7 @@
 #include "benchcold.h"
 
 #include "http/httpclient.h"
+#include "lab/labstandalone.h"
 #include "lab/labstate.h"
 #include "pg/pgquery.h"
 #include "process/procutil.h"
@@ -28,6 +29,23 @@ void ColdCache::start(const Profile &profile, const QList<AnsweredServer> &serve
     m_members.clear();
     m_next = 0;
     m_running = true;
+    if (target.name == u"standalone" && profile.isBuiltInLab()) {
+        // No Patroni there: the lab stops and starts the baseline itself.
+        emit note(QStringLiteral("cold cache: restarting the standalone PostgreSQL"));
+        return stopStandalone(profile.labDir, this, [this](const StandaloneOutcome &stopped) {
+            if (!m_running)
+                return;
+            if (!stopped.ok)
+                return finish(QStringLiteral("stopping the standalone PostgreSQL: ") + stopped.error.toString());
+            ensureStandalone(m_profile.labDir, this, [this](const Result<PgEndpoint> &e) {
+                if (!m_running)
+                    return;
+                if (!e)
+                    return finish(QStringLiteral("starting the standalone PostgreSQL again: ") + e.error().toString());
+                awaitTarget();
+            });
+        });
+    }
     if (!profile.actionsEnabled)
         return finish(QStringLiteral("--cold restarts PostgreSQL through Patroni, and this profile does not allow operator actions "
                                      "(set actions: true in it, or restart the members yourself and run without --cold)"));
@@ -59,7 +77,7 @@ void ColdCache::restartNext()
     if (!m_running)
         return;
     if (m_next >= m_members.size())
-        return waitForTarget();
+        return awaitTarget();
     const QString member = m_members[m_next++];
     QUrl url;
     for (const auto &p : m_profile.patroni)
@@ -78,7 +96,7 @@ void ColdCache::restartNext()
     });
 }
 
-void ColdCache::waitForTarget()
+void ColdCache::awaitTarget()
 {
     if (!m_deadline.isActive())
         m_deadline.start(kAnswerTimeoutMs);
@@ -98,7 +116,7 @@ void ColdCache::waitForTarget()
             return finish(QStringLiteral("%1 did not answer within %2 s of the restart: %3").arg(m_target.name).arg(kAnswerTimeoutMs / 1000).arg(r.error));
         QTimer::singleShot(kAnswerRetryMs, this, [this] {
             if (m_running)
-                waitForTarget();
+                awaitTarget();
         });
     });
     m_query->start();

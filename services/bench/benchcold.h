@@ -40,7 +40,7 @@ signals:
 
 private:
     void restartNext();
-    void waitForTarget();
+    void awaitTarget();
     void dropPageCache();
     void finish(const QString &error);
 

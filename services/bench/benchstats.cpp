@@ -100,7 +100,7 @@ Result<SampleSummary> summarize(const QList<double> &values)
         s.ciHalfWidth = studentT975(static_cast<int>(std::min<qsizetype>(s.n - 1, kStudentTableMaxDf + 1)))
                         * s.stddev / std::sqrt(static_cast<double>(s.n));
     }
-    if (s.mean != 0)
+    if (s.mean != 0 && s.n >= 2)   // one value has no spread to speak of
         s.cv = s.stddev / std::fabs(s.mean);
     return s;
 }

@@ -25,7 +25,7 @@ struct SampleSummary {
     double mean = 0;
     double median = 0;
     double stddev = 0;                 // sample standard deviation (n − 1); 0 when n = 1
-    std::optional<double> cv;          // stddev / mean; absent when the mean is 0
+    std::optional<double> cv;          // stddev / mean; absent when the mean is 0 or n = 1
     std::optional<double> ciHalfWidth; // 95 % CI of the mean is mean ± this; absent when n = 1
     double ciLow() const { return mean - ciHalfWidth.value_or(0); }
     double ciHigh() const { return mean + ciHalfWidth.value_or(0); }

@@ -1,6 +1,7 @@
 #include "benchtargets.h"
 
 #include "lab/labfiles.h"
+#include "lab/labstandalone.h"
 #include "lab/labstate.h"
 
 #include <QHash>
@@ -36,6 +37,11 @@ BenchTarget fromEndpoint(const Profile &profile, const QString &name, PgEndpoint
     return t;
 }
 
+QString standalonePath(const PgEndpoint &e)
+{
+    return QStringLiteral("standalone PostgreSQL :%1 (no Patroni, no replication, no proxy)").arg(e.port);
+}
+
 PgEndpoint endpointOf(const Profile &profile, const QUrl &url)
 {
     PgEndpoint e = profile.readWrite;
@@ -60,6 +66,8 @@ QStringList benchTargetNames(const Profile &profile)
         names << QStringLiteral("pgpool");
     if (!profile.postgres.isEmpty())
         names << QStringLiteral("direct");
+    if (profile.isBuiltInLab())
+        names << QStringLiteral("standalone");
     for (const auto &m : profile.postgres)
         names << QStringLiteral("member:") + m.name;
     return names;
@@ -82,6 +90,15 @@ Result<BenchTarget> resolveBenchTarget(const Profile &profile, const QString &na
                              QStringLiteral("start the lab with --pgpool, or name pgpools: in the profile"));
         return fromEndpoint(profile, name, endpointOf(profile, profile.pgpools.front().url),
                             QStringLiteral("Pgpool-II :%1 → members").arg(profile.pgpools.front().url.port(9999)));
+    }
+    if (name == u"standalone") {
+        if (!lab)
+            return makeError(QStringLiteral("the standalone baseline runs beside the bundled lab, and this profile is not the lab"),
+                             QStringLiteral("benchmark a single PostgreSQL of your own as member:NAME, or use the bundled lab"));
+        auto e = standaloneEndpoint(profile.labDir);
+        if (!e)
+            return e.error();
+        return fromEndpoint(profile, name, e.value(), standalonePath(e.value()));
     }
     if (name.startsWith(u"member:")) {
         const QString member = name.mid(7);
@@ -150,6 +167,14 @@ void resolveBenchTargetAsync(const Profile &profile, const QString &name, QObjec
 {
     if (name == u"direct")
         return resolveDirectTarget(profile, context, std::move(done));
+    if (name == u"standalone" && profile.isBuiltInLab()) {
+        // Started on demand: the baseline is there when a benchmark asks for it.
+        return ensureStandalone(profile.labDir, context, [profile, done = std::move(done)](const Result<PgEndpoint> &e) {
+            if (!e)
+                return done(e.error());
+            done(fromEndpoint(profile, QStringLiteral("standalone"), e.value(), standalonePath(e.value())));
+        });
+    }
     QMetaObject::invokeMethod(context, [done = std::move(done), t = resolveBenchTarget(profile, name)] { done(t); }, Qt::QueuedConnection);
 }
 
@@ -184,13 +209,14 @@ void probeAnsweredBy(const Profile &profile, const BenchTarget &target, int conn
     for (int i = 0; i < state->pending; ++i) {
         auto *q = new PgQuery(e, QStringLiteral("SELECT inet_server_port(), pg_is_in_recovery(), host(inet_server_addr())"),
                               kProbeTimeoutMs, context);
-        QObject::connect(q, &PgQuery::finished, context, [q, state, profile](const PgResult &r) {
+        QObject::connect(q, &PgQuery::finished, context, [q, state, profile, target](const PgResult &r) {
             q->deleteLater();
             if (r.ok && !r.rows.isEmpty()) {
                 const int port = r.rows[0].value(0).toInt();
                 AnsweredServer a;
                 a.primary = r.rows[0].value(1) != u"t";
-                a.member = memberForPort(profile, port);
+                // The standalone baseline is no member: it answers under its own name.
+                a.member = target.name == u"standalone" ? target.name : memberForPort(profile, port);
                 a.address = QStringLiteral("%1:%2").arg(r.rows[0].value(2)).arg(port);
                 state->seen.insert(a.describe(), a);
             } else if (state->firstError.isEmpty()) {

@@ -15,11 +15,13 @@
 //   pgpool  Pgpool-II, when the profile has one
 //   member:NAME  one member's PostgreSQL, no proxy
 //   direct  the current primary's PostgreSQL, no proxy (found by asking every member)
+//   standalone  a plain PostgreSQL beside the bundled lab, no Patroni: the baseline (started on demand)
 namespace pgha::svc {
 
 QStringList benchTargetNames(const Profile &profile);
 
-// Every target but "direct", which needs the cluster asked (resolveDirectTarget).
+// Every target but "direct", which needs the cluster asked (resolveDirectTarget); "standalone"
+// only when it runs (resolveBenchTargetAsync starts it).
 Result<BenchTarget> resolveBenchTarget(const Profile &profile, const QString &name);
 
 // Asks every member's PostgreSQL whether it is in recovery; the one that is not becomes the

@@ -86,6 +86,7 @@ LabPorts LabPorts::withOffset(int offset) const
     p.haproxyStats += offset;
     p.pgpool += offset;
     p.pgpoolPcp += offset;
+    p.standalone += offset;
     return p;
 }
 
@@ -112,7 +113,8 @@ QJsonObject LabPorts::toJson() const
             {QStringLiteral("pgbouncerExporter"), intArray(pgbouncerExporter)},
             {QStringLiteral("haproxyReadWrite"), haproxyReadWrite},
             {QStringLiteral("haproxyReadOnly"), haproxyReadOnly}, {QStringLiteral("haproxyStats"), haproxyStats},
-            {QStringLiteral("pgpool"), pgpool}, {QStringLiteral("pgpoolPcp"), pgpoolPcp}};
+            {QStringLiteral("pgpool"), pgpool}, {QStringLiteral("pgpoolPcp"), pgpoolPcp},
+            {QStringLiteral("standalone"), standalone}};
 }
 
 LabPorts LabPorts::fromJson(const QJsonObject &o)
@@ -136,6 +138,7 @@ LabPorts LabPorts::fromJson(const QJsonObject &o)
     p.haproxyStats = o.value(u"haproxyStats").toInt(p.haproxyStats);
     p.pgpool = o.value(u"pgpool").toInt(p.pgpool + offset);
     p.pgpoolPcp = o.value(u"pgpoolPcp").toInt(p.pgpoolPcp + offset);
+    p.standalone = o.value(u"standalone").toInt(p.standalone + offset);
     return p;
 }
 

@@ -71,6 +71,9 @@ struct LabPorts {
     int haproxyStats = 7000;
     int pgpool = 9999;      // only with LabConfig::withPgpool
     int pgpoolPcp = 9898;
+    // A plain PostgreSQL beside the cluster, no Patroni, no replication: the single-node baseline
+    // benchmarks compare the cluster against (LabStandalone; only while someone started it).
+    int standalone = 5440;
 
     LabPorts withOffset(int offset) const;
     QJsonObject toJson() const;

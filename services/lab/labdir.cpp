@@ -3,6 +3,7 @@
 #include "core/safefs.h"
 #include "lab/dockerlabfiles.h"
 #include "lab/labfiles.h"
+#include "lab/labstandalone.h"
 #include "lab/labstate.h"
 
 #include <QDir>
@@ -99,7 +100,9 @@ QStringList flavourEntries(const QString &labDir, const QString &flavor, const L
 {
     if (flavor == u"docker")
         return {LabState::fileName(flavor), QFileInfo(dockerlab::projectDir(labDir)).fileName()};
-    return LabLayout(labDir).nativeEntries(config);
+    // The standalone baseline is the native lab's, but only while stopped: its data never goes
+    // from under a running server (a lab started afresh beside it makes it again when next used).
+    return LabLayout(labDir).nativeEntries(config) + standaloneWipeEntries(labDir);
 }
 
 Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const LabConfig &config)

@@ -169,15 +169,44 @@ QString generateLabPassword()
     return randomPassword();
 }
 
+Result<QString> renderPatroniConfig(const LabConfig &config, const QString &pgBinDir, const LabState::Secrets &secrets,
+                                   const LabComponent &member)
+{
+    const LabLayout layout(config.labDir);
+    QStringList etcdHosts;
+    for (int i = 0; i < kLabMembers; ++i)
+        etcdHosts.append(QStringLiteral("%1:%2").arg(config.host).arg(config.ports.etcdClient[i]));
+    const QString dir = layout.componentDir(member.name);
+    const auto [restapi, ctl] = patroniRestSections(config, secrets);
+    const QHash<QString, QString> vars{{QStringLiteral("name"), member.name},
+                                       {QStringLiteral("host"), config.host},
+                                       {QStringLiteral("scope"), config.scope},
+                                       {QStringLiteral("dir"), dir},
+                                       {QStringLiteral("conf_dir"), layout.configDir(member.name)},
+                                       {QStringLiteral("member_dir"), dir},
+                                       {QStringLiteral("data_dir"), layout.dataDir(member)},
+                                       {QStringLiteral("rest_port"), QString::number(config.ports.rest[member.index])},
+                                       {QStringLiteral("pg_port"), QString::number(config.ports.postgres[member.index])},
+                                       {QStringLiteral("etcd_hosts"), etcdHosts.join(QLatin1Char(','))},
+                                       {QStringLiteral("ttl"), QString::number(config.timings.ttl)},
+                                       {QStringLiteral("loop_wait"), QString::number(config.timings.loopWait)},
+                                       {QStringLiteral("retry_timeout"), QString::number(config.timings.retryTimeout)},
+                                       {QStringLiteral("pg_bin_dir"), pgBinDir},
+                                       {QStringLiteral("superuser_password"), secrets.superuser},
+                                       {QStringLiteral("replication_password"), secrets.replication},
+                                       {QStringLiteral("rewind_password"), secrets.rewind},
+                                       {QStringLiteral("restapi_security"), restapi},
+                                       {QStringLiteral("ctl_section"), ctl}};
+    return render(QStringLiteral("patroni.yml.in"), vars);
+}
+
 Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries, const LabState::Secrets &secrets,
                            const proc::Account *runAs)
 {
     const LabLayout layout(config.labDir);
-    QStringList etcdHosts, initialCluster;
-    for (int i = 0; i < kLabMembers; ++i) {
-        etcdHosts.append(QStringLiteral("%1:%2").arg(config.host).arg(config.ports.etcdClient[i]));
+    QStringList initialCluster;
+    for (int i = 0; i < kLabMembers; ++i)
         initialCluster.append(QStringLiteral("etcd%1=http://%2:%3").arg(i + 1).arg(config.host).arg(config.ports.etcdPeer[i]));
-    }
     if (auto r = fs::makeDir(layout.logDir(), fs::kOwnerOnlyDir); !r)
         return r;
     if (auto r = makeConfigDir(layout.configRoot(), runAs); !r)
@@ -202,27 +231,14 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
             if (auto r = renderTo(QStringLiteral("etcd.yml.in"), vars, layout.configFile(c), runAs); !r)
                 return r;
             break;
-        case LabComponentKind::Patroni:
-            vars.insert({{QStringLiteral("member_dir"), dir},
-                         {QStringLiteral("data_dir"), layout.dataDir(c)},
-                         {QStringLiteral("rest_port"), QString::number(config.ports.rest[c.index])},
-                         {QStringLiteral("pg_port"), QString::number(config.ports.postgres[c.index])},
-                         {QStringLiteral("etcd_hosts"), etcdHosts.join(QLatin1Char(','))},
-                         {QStringLiteral("ttl"), QString::number(config.timings.ttl)},
-                         {QStringLiteral("loop_wait"), QString::number(config.timings.loopWait)},
-                         {QStringLiteral("retry_timeout"), QString::number(config.timings.retryTimeout)},
-                         {QStringLiteral("pg_bin_dir"), binaries.pgBinDir},
-                         {QStringLiteral("superuser_password"), secrets.superuser},
-                         {QStringLiteral("replication_password"), secrets.replication},
-                         {QStringLiteral("rewind_password"), secrets.rewind}});
-            {
-                const auto [restapi, ctl] = patroniRestSections(config, secrets);
-                vars.insert(QStringLiteral("restapi_security"), restapi);
-                vars.insert(QStringLiteral("ctl_section"), ctl);
-            }
-            if (auto r = renderTo(QStringLiteral("patroni.yml.in"), vars, layout.configFile(c), runAs); !r)
+        case LabComponentKind::Patroni: {
+            auto text = renderPatroniConfig(config, binaries.pgBinDir, secrets, c);
+            if (!text)
+                return text.error();
+            if (auto r = writeFile(layout.configFile(c), text.value(), runAs); !r)
                 return r;
             break;
+        }
         case LabComponentKind::PgBouncer:
             vars.insert({{QStringLiteral("member"), config.memberName(c.index)},
                          {QStringLiteral("pg_port"), QString::number(config.ports.postgres[c.index])},
@@ -276,7 +292,8 @@ Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries,
 Result<bool> writeClientPgpass(const LabConfig &config, const LabState::Secrets &secrets)
 {
     QString text;
-    for (int port : {config.ports.haproxyReadWrite, config.ports.haproxyReadOnly, config.ports.pgpool})
+    // The standalone baseline (LabStandalone) has the lab's superuser password too.
+    for (int port : {config.ports.haproxyReadWrite, config.ports.haproxyReadOnly, config.ports.pgpool, config.ports.standalone})
         text += QStringLiteral("%1:%2:*:postgres:%3\n").arg(config.host).arg(port).arg(secrets.superuser);
     for (int i = 0; i < kLabMembers; ++i)
         for (int port : {config.ports.pgbouncer[i], config.ports.postgres[i]})

@@ -50,6 +50,10 @@ QString generateLabPassword();
 Result<bool> writeLabFiles(const LabConfig &config, const LabBinaries &binaries, const LabState::Secrets &secrets,
                            const proc::Account *runAs);
 
+// A Patroni member's patroni.yml from lab-stack/native/patroni.yml.in, as writeLabFiles writes it.
+Result<QString> renderPatroniConfig(const LabConfig &config, const QString &pgBinDir, const LabState::Secrets &secrets,
+                                   const LabComponent &member);
+
 // The 0600 pgpass for clients of the lab's entry points (`pgha lab env`).
 Result<bool> writeClientPgpass(const LabConfig &config, const LabState::Secrets &secrets);
 

@@ -16,6 +16,8 @@ namespace {
 // PATH for the daemons when the caller has none.
 constexpr char kDaemonDefaultPath[] = "/usr/local/bin:/usr/bin:/bin";
 
+} // namespace
+
 // Daemons get a clean environment, not the caller's (root's, when CI or sudo starts the lab):
 // only what they need to run. In particular no PG* (an exported PGPASSWORD wins over Patroni's
 // pgpass and breaks pg_basebackup), PATRONI_* or ETCD_* (they override the generated configs),
@@ -38,7 +40,51 @@ QProcessEnvironment daemonEnvironment(const QString &home, const proc::Account *
     }
     return env;
 }
-} // namespace
+
+void runAsAccount(const QString &setpriv, const proc::Account *runAs, QString *program, QStringList *args)
+{
+    if (!runAs)
+        return;
+    args->prepend(*program);
+    // --no-new-privs: nothing the daemons run (an archive_command, a setuid helper) can
+    // regain privileges.
+    *args = QStringList{QStringLiteral("--reuid=%1").arg(runAs->uid), QStringLiteral("--regid=%1").arg(runAs->gid),
+                        QStringLiteral("--clear-groups"), QStringLiteral("--no-new-privs"), QStringLiteral("--")} + *args;
+    *program = setpriv;
+}
+
+Result<DaemonProcess> launchDaemon(const DaemonLaunch &daemon, const QString &setpriv, const proc::Account *runAs)
+{
+    QString program = daemon.program;
+    QStringList args = daemon.args;
+    runAsAccount(setpriv, runAs, &program, &args);
+    {
+        QFile header(daemon.logFile);
+        if (header.open(QIODevice::Append)) {
+            header.write(QStringLiteral("=== pgha: %1 starting %2 at %3\n")
+                                 .arg(daemon.name, program, QDateTime::currentDateTime().toString(Qt::ISODateWithMs))
+                                 .toUtf8());
+            header.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+    }
+    QProcess process;
+    process.setProgram(program);
+    process.setArguments(args);
+    process.setWorkingDirectory(daemon.workDir);
+    QProcessEnvironment env = daemonEnvironment(daemon.workDir, runAs);
+    env.insert(daemon.extraEnvironment);
+    process.setProcessEnvironment(env);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setStandardOutputFile(daemon.logFile, QIODevice::Append);
+    process.setStandardErrorFile(daemon.logFile, QIODevice::Append);
+    qint64 pid = 0;
+    // Detached (in its own session, so its process group can be signalled as a whole): the
+    // lab outlives this program, e.g. after `pgha lab start` returns.
+    if (!process.startDetached(&pid))
+        return makeError(QStringLiteral("could not start %1 (%2): %3").arg(daemon.name, program, process.errorString()),
+                         QStringLiteral("check that the program runs: `%1 --version`").arg(program));
+    return DaemonProcess{pid, proc::startTicks(pid), proc::processGroup(pid)};
+}
 
 Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBinaries &binaries,
                                            const proc::Account *runAs, const LabComponent &c)
@@ -77,47 +123,19 @@ Result<LabState::Process> launchLabProcess(const LabConfig &config, const LabBin
                 QStringLiteral("--log.level=warn")};
         break;
     }
-    if (runAs) {
-        args.prepend(program);
-        // --no-new-privs: nothing the daemons run (an archive_command, a setuid helper) can
-        // regain privileges.
-        args = QStringList{QStringLiteral("--reuid=%1").arg(runAs->uid), QStringLiteral("--regid=%1").arg(runAs->gid),
-                           QStringLiteral("--clear-groups"), QStringLiteral("--no-new-privs"), QStringLiteral("--")} + args;
-        program = m_binaries.setpriv;
-    }
-    const QString log = layout.logFile(c.name);
-    {
-        QFile header(log);
-        if (header.open(QIODevice::Append)) {
-            header.write(QStringLiteral("=== pgha: %1 starting %2 at %3\n")
-                                 .arg(c.name, program, QDateTime::currentDateTime().toString(Qt::ISODateWithMs))
-                                 .toUtf8());
-            header.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        }
-    }
-    QProcess process;
-    process.setProgram(program);
-    process.setArguments(args);
-    process.setWorkingDirectory(layout.componentDir(c.name));
-    QProcessEnvironment env = daemonEnvironment(layout.componentDir(c.name), runAs);
+    DaemonLaunch daemon{c.name, program, args, layout.componentDir(c.name), layout.logFile(c.name), {}};
     if (c.kind == LabComponentKind::Exporter) {
         // The exporter watches its own node directly, not through a pooler.
-        env.insert(QStringLiteral("DATA_SOURCE_URI"), QStringLiteral("%1:%2/postgres?sslmode=disable")
-                                                             .arg(m_config.host).arg(m_config.ports.postgres[c.index]));
-        env.insert(QStringLiteral("DATA_SOURCE_USER"), QStringLiteral("postgres"));
-        env.insert(QStringLiteral("DATA_SOURCE_PASS_FILE"), layout.configFile(c));
+        daemon.extraEnvironment.insert(QStringLiteral("DATA_SOURCE_URI"), QStringLiteral("%1:%2/postgres?sslmode=disable")
+                                                                                 .arg(m_config.host).arg(m_config.ports.postgres[c.index]));
+        daemon.extraEnvironment.insert(QStringLiteral("DATA_SOURCE_USER"), QStringLiteral("postgres"));
+        daemon.extraEnvironment.insert(QStringLiteral("DATA_SOURCE_PASS_FILE"), layout.configFile(c));
     }
-    process.setProcessEnvironment(env);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.setStandardOutputFile(log, QIODevice::Append);
-    process.setStandardErrorFile(log, QIODevice::Append);
-    qint64 pid = 0;
-    // Detached (in its own session, so its process group can be signalled as a whole): the
-    // lab outlives this program, e.g. after `pgha lab start` returns.
-    if (!process.startDetached(&pid))
-        return makeError(QStringLiteral("could not start %1 (%2): %3").arg(c.name, program, process.errorString()),
-                         QStringLiteral("check that the program runs: `%1 --version`").arg(program));
-    return LabState::Process{c.name, c.kind, pid, proc::startTicks(pid), proc::processGroup(pid), log,
+    auto launched = launchDaemon(daemon, m_binaries.setpriv, runAs);
+    if (!launched)
+        return launched.error();
+    const DaemonProcess &p = launched.value();
+    return LabState::Process{c.name, c.kind, p.pid, p.startTicks, p.pgid, daemon.logFile,
                              c.kind == LabComponentKind::Patroni ? layout.dataDir(c) : QString(), QString()};
 }
 

@@ -5,6 +5,7 @@
 #include "lab/labdir.h"
 #include "lab/labfiles.h"
 #include "lab/labhealth.h"
+#include "lab/labstandalone.h"
 #include "lab/labstopper.h"
 #include "lab/labtls.h"
 
@@ -307,6 +308,13 @@ Result<bool> NativeLab::preflight()
                 busy.append(QStringLiteral("port %1 (%2)").arg(p.port).arg(p.role));
                 firstBusy = firstBusy ? firstBusy : p.port;
             }
+    // The standalone baseline's port is in the lab's port map too (taken only when someone starts
+    // it); the lab's own baseline, running, holds it rightly.
+    if (const int port = m_config.ports.standalone; proc::isPortInUse(m_config.host, port)
+        && LabStandalone::inspect(m_config.labDir).status != StandaloneReport::Status::Running) {
+        busy.append(QStringLiteral("port %1 (standalone PostgreSQL baseline)").arg(port));
+        firstBusy = firstBusy ? firstBusy : port;
+    }
     if (!busy.isEmpty())
         return makeError(QStringLiteral("cannot start the native lab: %1 %2 in use on %3")
                                  .arg(busy.join(QStringLiteral(", ")), busy.size() == 1 ? QStringLiteral("is")
@@ -646,19 +654,34 @@ void NativeLab::stop()
     m_state.controllerPid = QCoreApplication::applicationPid();
     saveState();
     setStage(QStringLiteral("stopping the lab in %1").arg(m_config.labDir), 0);
-    runStopper(m_state, [this](const LabOutcome &outcome) {
-        m_state.phase = LabState::Phase::Stopped;
-        m_state.controllerPid = 0;
-        m_state.processes.clear();
-        if (!outcome.ok)
-            m_state.lastError = outcome.error.message;
-        saveState();
-        m_stage = Stage::Idle;
-        m_busy = false;
-        releaseLock();
-        setStage(QStringLiteral("stopped in %1 s").arg(outcome.elapsedMs / 1000.0, 0, 'f', 1), 100);
-        emit stopFinished(outcome);
+    runStopper(m_state, [this](const LabOutcome &lab) {
+        // The standalone baseline goes with the lab: nothing of it outlives `pgha lab stop`.
+        stopStandalone(m_config.labDir, this, [this, lab](const StandaloneOutcome &standalone) {
+            LabOutcome outcome = lab;
+            if (!standalone.ok && outcome.ok)
+                outcome = LabOutcome::failure(standalone.error, lab.elapsedMs);
+            else if (standalone.wasRunning)
+                emit message(QStringLiteral("stopped the standalone baseline too"));
+            finishStop(outcome);
+        });
     });
+}
+
+void NativeLab::finishStop(const LabOutcome &outcome)
+{
+    m_state.phase = LabState::Phase::Stopped;
+    m_state.controllerPid = 0;
+    m_state.processes.clear();
+    if (!outcome.ok)
+        m_state.lastError = outcome.error.message;
+    saveState();
+    m_stage = Stage::Idle;
+    m_busy = false;
+    releaseLock();
+    setStage(QStringLiteral("stopped in %1 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1), 100);
+    LabOutcome o = outcome;
+    o.elapsedMs = m_clock.elapsed();
+    emit stopFinished(o);
 }
 
 } // namespace pgha::svc

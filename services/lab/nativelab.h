@@ -94,6 +94,7 @@ private:
     void failStart(const Error &error);
     void finishStart(const LabOutcome &outcome);
     void runStopper(LabState state, std::function<void(const LabOutcome &)> then);
+    void finishStop(const LabOutcome &outcome);
     void setComponent(const QString &name, LabComponentStatus::State state, const QString &detail);
     void setStage(const QString &text, int percent);
     bool saveState();

@@ -35,6 +35,11 @@ private slots:
         const Cli init = cli({QStringLiteral("bench"), QStringLiteral("init"), QStringLiteral("--scale"), QStringLiteral("2")});
         QVERIFY2(init.code == 0, qPrintable(init.err));
         QVERIFY2(init.out.contains(u"initialised pgbench at scale 2 through rw"), qPrintable(init.out));
+        // The standalone baseline is started on demand by the first command that names it.
+        const Cli standalone = cli({QStringLiteral("bench"), QStringLiteral("init"), QStringLiteral("--scale"), QStringLiteral("2"),
+                                    QStringLiteral("--target"), QStringLiteral("standalone")});
+        QVERIFY2(standalone.code == 0, qPrintable(standalone.err));
+        QVERIFY2(standalone.out.contains(u"through standalone"), qPrintable(standalone.out));
     }
 
     void runThroughEachEntryPoint_data()
@@ -44,6 +49,7 @@ private slots:
         QTest::newRow("rw") << QStringLiteral("rw") << QStringLiteral("primary");
         QTest::newRow("ro") << QStringLiteral("ro") << QStringLiteral("replica");
         QTest::newRow("direct") << QStringLiteral("direct") << QStringLiteral("primary");
+        QTest::newRow("standalone") << QStringLiteral("standalone") << QStringLiteral("primary");
     }
     void runThroughEachEntryPoint()
     {
@@ -66,6 +72,9 @@ private slots:
         QVERIFY2(!answered.isEmpty(), qPrintable(r.out.left(2000)));
         for (const auto &a : answered)
             QVERIFY2(a.toString().contains(QStringLiteral("(") + role), qPrintable(a.toString()));
+        if (target == u"standalone")   // the baseline, not a member: no Patroni behind it
+            QVERIFY2(answered.size() == 1 && answered[0].toString().startsWith(u"standalone (primary, 127.0.0.1:"),
+                     qPrintable(answered[0].toString()));
         // pgbench never saw a password on its command line.
         QVERIFY(!run.value(u"commandLine").toString().contains(u"password", Qt::CaseInsensitive));
         QVERIFY(run.value(u"commandLine").toString().startsWith(u"LC_ALL=C "));
@@ -95,12 +104,12 @@ private slots:
         QFile f(storePath());
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
-        QCOMPARE(lines.size(), 4);   // three entry points and the stopped run
+        QCOMPARE(lines.size(), 5);   // four entry points and the stopped run
         QCOMPARE(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther),
                  QFileDevice::Permissions());
         const Cli runs = cli({QStringLiteral("bench"), QStringLiteral("runs"), QStringLiteral("--label"), QStringLiteral("tst_bench")});
         QCOMPARE(runs.code, 0);
-        QCOMPARE(runs.out.trimmed().split(u'\n').size(), 3);
+        QCOMPARE(runs.out.trimmed().split(u'\n').size(), 4);
     }
 
     void repeatedSweepIsSummarisedComparedAndExported()
