@@ -251,12 +251,9 @@ bool BenchController::init(const QString &target, int scale)
             return finishInit(false, t.error().toString());
         startInit(pgbench, t.value(), scale);
     };
-    // A placeholder so that isInitRunning() holds while "direct" is being resolved.
+    // Made now so that isInitRunning() holds while the target resolves ("direct" asks every member).
     m_init = new svc::PgbenchRunner(this);
-    if (target == u"direct")
-        svc::resolveDirectTarget(m_profile, m_init, withTarget);
-    else
-        withTarget(svc::resolveBenchTarget(m_profile, target));
+    svc::resolveBenchTargetAsync(m_profile, target, m_init, withTarget);
     return true;
 }
 
