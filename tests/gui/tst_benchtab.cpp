@@ -427,12 +427,15 @@ private slots:
             QCOMPARE(c.tps.size(), 2);
         QTest::qWait(200);
         QVERIFY2(pixelsLike(compare->barChart()->widget()->grab().toImage(), kBarColor) > 500, "the bars were not drawn");
-        saveBoth(compare->barSaveButton(), m_tmp.path(), QStringLiteral("compare"), QStringLiteral("Median TPS"));
-        saveBoth(compare->sweepLatencySaveButton(), m_tmp.path(), QStringLiteral("sweep-p95"), QStringLiteral("p95 latency"));
-        saveBoth(live->tpsSaveButton(), m_tmp.path(), QStringLiteral("live-tps"), QStringLiteral("Throughput"));
         w->resize(kWindowWidth, kTallWindowHeight);
         shoot(panel, QStringLiteral("bench-compare.png"), true);
         w->resize(kWindowWidth, kWindowHeight);
+        saveBoth(compare->barSaveButton(), m_tmp.path(), QStringLiteral("compare"), QStringLiteral("Median TPS"));
+        saveBoth(compare->sweepLatencySaveButton(), m_tmp.path(), QStringLiteral("sweep-p95"), QStringLiteral("p95 latency"));
+        saveBoth(live->tpsSaveButton(), m_tmp.path(), QStringLiteral("live-tps"), QStringLiteral("Throughput"));
+        if (const QString keep = qEnvironmentVariable("PGHA_BENCH_CHART_DIR"); !keep.isEmpty())   // to look at the files
+            for (const QString &name : {QStringLiteral("compare.svg"), QStringLiteral("sweep-p95.svg"), QStringLiteral("live-tps.svg")})
+                QFile::copy(m_tmp.filePath(name), keep + QLatin1Char('/') + name);
 
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 9, 5000);
         QCOMPARE(table->summaries().size(), 5);
