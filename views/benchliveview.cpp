@@ -110,6 +110,19 @@ BenchLiveView::~BenchLiveView()
     delete m_latency;
 }
 
+void BenchLiveView::startSession(int runs, const QStringList &targets)
+{
+    m_series.clear();
+    m_noteLines.clear();
+    m_notes->hide();
+    m_result->hide();
+    m_cpu->hide();
+    m_heading->setText(tr("<b>Starting</b> %1 run(s) through %2: resolving the targets and reading the cluster's versions…")
+                               .arg(runs)
+                               .arg(targets.join(QStringLiteral(", ")).toHtmlEscaped()));
+    redraw();
+}
+
 void BenchLiveView::startRun(int index, int count, const QString &target, int clients, int repetition, bool warmup, int durationS)
 {
     m_series.clear();
@@ -186,7 +199,7 @@ void BenchLiveView::finishRun(const svc::BenchResult &r)
     redraw();
 }
 
-void BenchLiveView::finishSession(int runs, const QString &error)
+void BenchLiveView::finishSession(int runs, const QString &error, bool stopped)
 {
     m_redraw.stop();
     redraw();
@@ -194,6 +207,10 @@ void BenchLiveView::finishSession(int runs, const QString &error)
         m_heading->setText(tr("<b>Session ended early</b> after %1 run(s): <span style='color:%2'>%3</span>")
                                    .arg(runs)
                                    .arg(healthColor(false).name(), error.toHtmlEscaped()));
+    else if (stopped && runs == 0)
+        m_heading->setText(tr("<b>Session stopped</b> before its first run: nothing kept"));
+    else if (stopped)
+        m_heading->setText(tr("<b>Session stopped:</b> %1 run(s) kept, the last one up to the stop").arg(runs));
     else
         m_heading->setText(tr("<b>Session finished:</b> %1 run(s) kept — see Runs and Compare").arg(runs));
 }

@@ -28,6 +28,9 @@ public:
     explicit BenchLiveView(QWidget *parent = nullptr);
     ~BenchLiveView() override;
 
+    // Run pressed: the last session's figures go, and the view says what happens before the
+    // first run (targets resolved, the cluster's versions read).
+    void startSession(int runs, const QStringList &targets);
     // `index` 0-based of `count`; a warm-up has index −1. `durationS` sets the x axis.
     void startRun(int index, int count, const QString &target, int clients, int repetition, bool warmup, int durationS);
     void addSample(const svc::BenchSample &sample, bool warmup);
@@ -36,7 +39,8 @@ public:
     void setLoadGeneratorCpu(double percentOfCore, int threads, bool saturated);
     void addNote(const QString &text);
     void finishRun(const svc::BenchResult &result);
-    void finishSession(int runs, const QString &error);
+    // `stopped`: the user stopped it (the last run kept up to the stop).
+    void finishSession(int runs, const QString &error, bool stopped = false);
     // Draws now (the timer does it otherwise).
     void redraw();
 

@@ -153,6 +153,7 @@ bool BenchController::run(const svc::BenchPlan &plan)
         return false;
     }
     m_plan = plan;
+    m_stopRequested = false;
     auto *session = new svc::BenchSession(this);
     m_session = session;
     BenchPanel *panel = m_window->benchPanel();
@@ -171,6 +172,7 @@ bool BenchController::run(const svc::BenchPlan &plan)
     connect(session, &svc::BenchSession::finished, this, &BenchController::onSessionFinished);
     panel->form()->showProblem({});
     panel->form()->setRunning(true);
+    live->startSession(plan.runCount(), plan.targets);
     panel->showPage(BenchPanel::Page::Live);
     emit note(kSource, tr("benchmark started: %1 × %2 run(s)%3")
                                .arg(plan.targets.join(QStringLiteral(", ")))
@@ -184,6 +186,7 @@ bool BenchController::run(const svc::BenchPlan &plan)
 void BenchController::stop()
 {
     if (m_session) {
+        m_stopRequested = true;
         emit note(kSource, tr("stopping the benchmark: the current run's figures so far are kept"), Warning);
         m_session->stop();
     }
@@ -215,7 +218,7 @@ void BenchController::onSessionFinished(const QList<svc::BenchResult> &runs, con
     m_session = nullptr;
     BenchPanel *panel = m_window->benchPanel();
     panel->form()->setRunning(false);
-    panel->live()->finishSession(static_cast<int>(runs.size()), error);
+    panel->live()->finishSession(static_cast<int>(runs.size()), error, m_stopRequested);
     if (!error.isEmpty())
         panel->form()->showProblem(error);
     m_compareChosen = true;

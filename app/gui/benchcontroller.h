@@ -78,6 +78,7 @@ private:
     svc::BenchPlan m_plan;
     svc::BenchSession *m_session = nullptr;   // owned (child of this); deleted when it finishes
     svc::PgbenchRunner *m_init = nullptr;     // owned likewise
+    bool m_stopRequested = false;
     bool m_compareChosen = false;             // Compare shows what was picked, not the store's newest
     quint64 m_loadGeneration = 0;             // a read overtaken by a newer one is dropped
 };

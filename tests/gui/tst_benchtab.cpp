@@ -5,7 +5,7 @@
 // scale 1 with its progress bar, a 6 s select-only run with 2 clients through rw whose samples
 // reach the chart and which lands in the runs table and the store (a temporary
 // PGHA_BENCH_STORE), then a session over rw and direct × clients 1,2 × 2 repetitions compared
-// with its intervals and curves. Screenshots go to build/screenshots, and the three the docs
+// with its intervals and curves, and a 60 s run stopped with Stop (kept up to the stop). Screenshots go to build/screenshots, and the three the docs
 // show to $PGHA_DOCS_IMAGES_DIR when set (PGHA_DOCS_IMAGES_DIR=$PWD/docs/screenshots).
 #include "../integration/labtestutil.h"
 
@@ -54,6 +54,7 @@ constexpr int kInitTimeoutMs = 120000;
 constexpr int kFirstSampleTimeoutMs = 30000;
 constexpr int kRunTimeoutMs = 90000;
 constexpr int kSessionTimeoutMs = 240000;
+constexpr int kStopTimeoutMs = 15000;   // SIGINT, pgbench's own exit, the -l logs merged
 constexpr int kLiveShotSamples = 5;   // of a 6 s run: the screenshot shows a line, not a dot
 const QColor kBarColor(0x15, 0x65, 0xc0);   // the adapter's bar colour
 
@@ -445,6 +446,26 @@ private slots:
         table->setFilter({});
         panel->showPage(views::BenchPanel::Page::Runs);
         shoot(panel, QStringLiteral("bench-runs.png"), true);
+
+        // Stop: pgbench ends cleanly, the run is kept up to the stop and marked so.
+        form->setSelectedTargets({QStringLiteral("rw")});
+        form->sweepEdit()->clear();
+        form->repeatBox()->setValue(1);
+        form->durationBox()->setValue(60);
+        form->labelEdit()->setText(QStringLiteral("tst_benchtab-stop"));
+        sessions.clear();
+        QTest::mouseClick(form->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(live->series().sampleCount() >= 2, kFirstSampleTimeoutMs);
+        QTest::mouseClick(form->stopButton(), Qt::LeftButton);
+        QVERIFY(sessions.wait(kStopTimeoutMs));
+        const auto stopped = sessions.first().at(0).value<QList<svc::BenchResult>>();
+        QCOMPARE(stopped.size(), 1);
+        QVERIFY(stopped[0].stopped);
+        QVERIFY(stopped[0].transactions > 0);
+        QVERIFY2(live->headingLabel()->text().contains(u"stopped"), qPrintable(live->headingLabel()->text()));
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 10, 5000);
+        const int row = table->model()->rowOf(stopped[0].id);
+        QCOMPARE(table->model()->index(row, models::BenchRunsModel::Stopped).data().toString(), QStringLiteral("stopped"));
     }
 };
 
