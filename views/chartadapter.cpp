@@ -322,44 +322,32 @@ struct XYChartAdapter::Impl {
     };
     QHash<QString, Band> bands;
 
-    QList<QAbstractSeries *> all() const
-    {
-        QList<QAbstractSeries *> out;
-        for (auto *l : lines)
-            out.append(l);
-        for (const auto &b : bands)
-            out.append(b.area);
-        return out;
-    }
     void attach(QAbstractSeries *s)
     {
         chart->addSeries(s);
         s->attachAxis(x);
         s->attachAxis(y);
     }
+    // A linear or a log 2 axis: a new axis, every series moved over (the chart holds the series).
     void useAxis(bool log)
     {
         if (x && log == log2)
             return;
-        QAbstractAxis *next = nullptr;
-        if (log) {
-            auto *axis = new QLogValueAxis;
-            axis->setBase(2);
-            axis->setLabelFormat(QStringLiteral("%g"));
-            axis->setMinorTickCount(0);
-            next = axis;
-        } else {
-            next = new QValueAxis;
+        QAbstractAxis *next = log ? static_cast<QAbstractAxis *>(new QLogValueAxis) : new QValueAxis;
+        if (auto *logAxis = qobject_cast<QLogValueAxis *>(next)) {
+            logAxis->setBase(2);
+            logAxis->setLabelFormat(QStringLiteral("%g"));
+            logAxis->setMinorTickCount(0);
         }
-        if (x)
-            next->setTitleText(x->titleText());
         chart->addAxis(next, Qt::AlignBottom);
-        for (auto *s : all()) {
+        const auto series = chart->series();
+        for (auto *s : series) {
             if (x)
                 s->detachAxis(x);
             s->attachAxis(next);
         }
         if (x) {
+            next->setTitleText(x->titleText());
             chart->removeAxis(x);
             delete x;
         }
@@ -435,24 +423,19 @@ void XYChartAdapter::setSeriesVisible(const QString &name, bool visible)
 
 void XYChartAdapter::removeSeriesExcept(const QStringList &names)
 {
-    for (auto it = d->lines.begin(); it != d->lines.end();) {
-        if (names.contains(it.key())) {
-            ++it;
-            continue;
+    auto drop = [this, &names](auto &hash, auto series) {
+        for (auto it = hash.begin(); it != hash.end();) {
+            if (names.contains(it.key())) {
+                ++it;
+                continue;
+            }
+            d->chart->removeSeries(series(it.value()));
+            delete series(it.value());
+            it = hash.erase(it);
         }
-        d->chart->removeSeries(it.value());
-        delete it.value();
-        it = d->lines.erase(it);
-    }
-    for (auto it = d->bands.begin(); it != d->bands.end();) {
-        if (names.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        d->chart->removeSeries(it.value().area);
-        delete it.value().area;
-        it = d->bands.erase(it);
-    }
+    };
+    drop(d->lines, [](QLineSeries *l) { return l; });
+    drop(d->bands, [](const Impl::Band &b) { return b.area; });
 }
 
 void XYChartAdapter::replace(const QString &name, const QList<QPointF> &points)

@@ -142,6 +142,12 @@ void saveBoth(views::ChartSaveButton *button, const QString &dir, const QString 
     const QByteArray svgText = readAll(svg);
     QVERIFY(svgText.contains("<svg"));
     QVERIFY2(svgText.contains(titleInSvg.toUtf8()), qPrintable(titleInSvg));
+    // PGHA_BENCH_CHART_DIR keeps the files for a person to look at.
+    if (const QString keep = qEnvironmentVariable("PGHA_BENCH_CHART_DIR"); !keep.isEmpty())
+        for (const QString &file : {png, svg}) {
+            QFile::remove(keep + QLatin1Char('/') + QFileInfo(file).fileName());
+            QFile::copy(file, keep + QLatin1Char('/') + QFileInfo(file).fileName());
+        }
 }
 } // namespace
 
@@ -434,9 +440,6 @@ private slots:
         saveBoth(compare->barSaveButton(), m_tmp.path(), QStringLiteral("compare"), QStringLiteral("Median TPS"));
         saveBoth(compare->sweepLatencySaveButton(), m_tmp.path(), QStringLiteral("sweep-p95"), QStringLiteral("p95 latency"));
         saveBoth(live->tpsSaveButton(), m_tmp.path(), QStringLiteral("live-tps"), QStringLiteral("Throughput"));
-        if (const QString keep = qEnvironmentVariable("PGHA_BENCH_CHART_DIR"); !keep.isEmpty())   // to look at the files
-            for (const QString &name : {QStringLiteral("compare.svg"), QStringLiteral("sweep-p95.svg"), QStringLiteral("live-tps.svg")})
-                QFile::copy(m_tmp.filePath(name), keep + QLatin1Char('/') + name);
 
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 9, 5000);
         QCOMPARE(table->summaries().size(), 5);
