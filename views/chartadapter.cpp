@@ -302,6 +302,9 @@ double niceStep(double raw)
 constexpr int kXTicks = 8;              // about this many on a linear x axis
 constexpr double kLogPadding = 1.25;    // room around the first and last point on a log axis
 constexpr int kBandAlpha = 60;
+constexpr qreal kMarkerPx = 8;
+constexpr qreal kLinePx = 2;
+constexpr qreal kDashedLinePx = 1.5;
 constexpr qreal kWhiskerCap = 0.12;     // half the cap's width, in bars (a bar is 1 wide)
 const QColor kBarColor(0x15, 0x65, 0xc0);
 const QColor kBarHighlight(0x61, 0x61, 0x61);
@@ -381,10 +384,10 @@ void XYChartAdapter::setLine(const QString &name, const QColor &color, bool mark
         return;
     auto *s = new QLineSeries;
     s->setName(name);
-    s->setPen(QPen(color, dashed ? 1.5 : 2, dashed ? Qt::DashLine : Qt::SolidLine));
+    s->setPen(QPen(color, dashed ? kDashedLinePx : kLinePx, dashed ? Qt::DashLine : Qt::SolidLine));
     s->setPointsVisible(markers);
     if (markers)
-        s->setMarkerSize(8);
+        s->setMarkerSize(kMarkerPx);
     d->attach(s);
     d->lines.insert(name, s);
 }
@@ -570,7 +573,7 @@ void BarChartAdapter::setBars(const QList<Bar> &bars, const QString &valueName, 
         // One polyline: the low cap, along the bar's middle, the high cap.
         auto *w = new QLineSeries;
         w->setName(whiskerName);
-        w->setPen(QPen(kWhiskerColor, 2));
+        w->setPen(QPen(kWhiskerColor, kLinePx));
         w->append({QPointF(low, y - kWhiskerCap), QPointF(low, y + kWhiskerCap), QPointF(low, y), QPointF(high, y),
                    QPointF(high, y - kWhiskerCap), QPointF(high, y + kWhiskerCap)});
         d->chart->addSeries(w);
