@@ -5,12 +5,12 @@
 
 #include "bench/benchrun.h"
 #include "bench/benchseries.h"
+#include "bench/benchstore.h"
 
 namespace pgha::cli {
 
 inline const QString kBenchStoreWhat = QStringLiteral("the benchmark run store");
 
-QString benchStorePath();
 void printBenchRun(CliContext &ctx, const svc::BenchResult &r);
 // One line per configuration (n, median TPS, 95 % CI, CV, latency), then each against the first.
 void printBenchSummaries(CliContext &ctx, const QList<svc::BenchConfigurationSummary> &summaries);

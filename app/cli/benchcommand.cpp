@@ -4,6 +4,7 @@
 
 #include "bench/benchtargets.h"
 #include "bench/benchsession.h"
+#include "bench/benchstore.h"
 #include "bench/pgbenchrunner.h"
 #include "core/jsonlstore.h"
 #include "core/safefs.h"
@@ -44,12 +45,6 @@ Run `pgha bench SUBCOMMAND --help` for the options.
 
 } // namespace
 
-QString benchStorePath()
-{
-    const QString env = qEnvironmentVariable("PGHA_BENCH_STORE");
-    return env.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pgha/bench-runs.jsonl")
-                         : env;
-}
 
 namespace {
 

@@ -163,7 +163,7 @@ void PgbenchRunner::run(const QString &pgbench, const BenchTarget &target, const
     m_result.id = QDateTime::fromMSecsSinceEpoch(m_result.startedMs, Qt::UTC).toString(QStringLiteral("yyyyMMdd-HHmmss"))
                   + QStringLiteral("-%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
     m_log = std::make_unique<TxLogAccumulator>();
-    m_recent = std::make_unique<RecentLatencies>();
+    m_recent = std::make_unique<RecentLatencies>(m_result.startedMs * 1000);
     m_log->setRecentLatencies(m_recent.get());
     m_logFiles.clear();
     m_running = true;
@@ -413,10 +413,9 @@ void PgbenchRunner::readLogs(bool final)
 
 void PgbenchRunner::emitLatencySeconds(const QList<RecentLatencies::Second> &seconds)
 {
-    const double runStartS = double(m_result.startedMs) / 1000.0;
     for (const auto &s : seconds) {
-        // The second [S, S+1) ends at S+1, as a progress line stamped S+1 covers it.
-        const BenchLatencySecond l{double(s.epochS + 1) - runStartS, s.count, double(s.p50Us) / 1000.0, double(s.p95Us) / 1000.0,
+        // Second k of the run ends at k+1 s, as the progress line stamped then covers it.
+        const BenchLatencySecond l{double(s.index + 1), s.count, double(s.p50Us) / 1000.0, double(s.p95Us) / 1000.0,
                                    double(s.p99Us) / 1000.0};
         m_result.latencySeconds.append(l);
         emit latencySecond(l);

@@ -172,7 +172,7 @@ void TxLogAccumulator::add(int stream, const TxLogEntry &e)
         m_latencySumUs += static_cast<double>(e.latencyUs);
         addCommitTime(stream, e.endUs());
         if (m_recent)
-            m_recent->add(stream, e.epochS, e.latencyUs);
+            m_recent->add(stream, e.endUs(), e.latencyUs);
         break;
     case O::Skipped:
         ++m_counts.skipped;
@@ -518,10 +518,13 @@ QList<QPair<qint64, qint64>> TxLogAccumulator::histogram(int bins) const
 
 namespace pgha::svc {
 
-void RecentLatencies::add(int stream, qint64 epochS, qint64 latencyUs)
+void RecentLatencies::add(int stream, qint64 endUs, qint64 latencyUs)
 {
     if (stream < 0)
         return;
+    // Floor division: a transaction that ended before the origin belongs to second −1.
+    const qint64 rel = endUs - m_originUs;
+    const qint64 epochS = rel >= 0 ? rel / 1'000'000 : -((-rel + 999'999) / 1'000'000);
     const auto i = static_cast<size_t>(stream);
     if (i >= m_streamLastS.size()) {
         m_streamLastS.resize(i + 1, -1);
@@ -538,10 +541,10 @@ void RecentLatencies::finishStream(int stream)
         m_streamFinished[static_cast<size_t>(stream)] = true;
 }
 
-RecentLatencies::Second RecentLatencies::summarize(qint64 epochS, std::vector<qint64> &l) const
+RecentLatencies::Second RecentLatencies::summarize(qint64 index, std::vector<qint64> &l) const
 {
     Second s;
-    s.epochS = epochS;
+    s.index = index;
     s.count = static_cast<qint64>(l.size());
     // Nearest rank, as the run's own percentiles: the smallest value with ⌈q·n⌉ at or below it.
     auto rank = [&l](int perMille) {
@@ -555,11 +558,11 @@ RecentLatencies::Second RecentLatencies::summarize(qint64 epochS, std::vector<qi
     return s;
 }
 
-QList<RecentLatencies::Second> RecentLatencies::takeBefore(qint64 epochS)
+QList<RecentLatencies::Second> RecentLatencies::takeBefore(qint64 index)
 {
     QList<Second> out;
     auto it = m_seconds.begin();
-    for (; it != m_seconds.end() && it->first < epochS; ++it) {
+    for (; it != m_seconds.end() && it->first < index; ++it) {
         m_held -= static_cast<qsizetype>(it->second.size());
         if (!it->second.empty())
             out.append(summarize(it->first, it->second));

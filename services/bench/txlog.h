@@ -108,13 +108,16 @@ inline constexpr qsizetype kMaxPendingCommits = 4 * 1024 * 1024;
 
 // Latency percentiles of each second while a run goes (the live p50/p95/p99): the committed
 // transactions' latencies of the seconds not yet complete are held, and a second is complete
-// once every open log file has moved past it. What is held is bounded by kMaxHeld (the oldest
+// once every open log file has moved past it. Seconds count from an origin (the run's start),
+// so that they line up with pgbench's own progress seconds rather than the calendar's. What is held is bounded by kMaxHeld (the oldest
 // seconds are given out early beyond it), not by the run's length.
 class RecentLatencies {
 public:
     static constexpr qsizetype kMaxHeld = 2'000'000;   // 16 MiB of latencies
+    explicit RecentLatencies(qint64 originUs = 0) : m_originUs(originUs) {}
+
     struct Second {
-        qint64 epochS = 0;
+        qint64 index = 0;       // [origin + index s, origin + index + 1 s)
         qint64 count = 0;
         qint64 p50Us = 0;
         qint64 p95Us = 0;
@@ -122,7 +125,7 @@ public:
         bool operator==(const Second &) const = default;
     };
 
-    void add(int stream, qint64 epochS, qint64 latencyUs);
+    void add(int stream, qint64 endUs, qint64 latencyUs);
     void finishStream(int stream);
     // The complete seconds, oldest first, given out once.
     QList<Second> takeCompleted();
@@ -130,9 +133,10 @@ public:
     QList<Second> takeAll();
 
 private:
-    Second summarize(qint64 epochS, std::vector<qint64> &latencies) const;
-    QList<Second> takeBefore(qint64 epochS);
+    Second summarize(qint64 index, std::vector<qint64> &latencies) const;
+    QList<Second> takeBefore(qint64 index);
 
+    qint64 m_originUs = 0;
     std::map<qint64, std::vector<qint64>> m_seconds;
     std::vector<qint64> m_streamLastS;          // -1: nothing seen yet
     std::vector<bool> m_streamFinished;
