@@ -148,14 +148,16 @@ void BenchLiveView::addLatencySecond(const svc::BenchLatencySecond &second, bool
 {
     if (warmup != m_warmup)
         return;
+    // Drawn with the next progress sample (one a second), not on its own: half the redraws.
     m_series.appendLatency(second);
-    scheduleRedraw();
 }
 
 void BenchLiveView::scheduleRedraw()
 {
-    if (!m_redraw.isActive())
-        m_redraw.start();
+    if (m_redraw.isActive())
+        return;
+    const qint64 since = m_sinceRedraw.isValid() ? m_sinceRedraw.elapsed() : kRedrawMs;
+    m_redraw.start(static_cast<int>(std::max<qint64>(0, kRedrawMs - since)));
 }
 
 void BenchLiveView::setLoadGeneratorCpu(double percentOfCore, int threads, bool saturated)
@@ -218,6 +220,7 @@ void BenchLiveView::finishSession(int runs, const QString &error, bool stopped)
 void BenchLiveView::redraw()
 {
     ++m_redraws;
+    m_sinceRedraw.start();
     const double xMax = std::max<double>({1.0, static_cast<double>(m_durationS), m_series.lastT()});
     const QString xTitle = m_warmup ? tr("seconds into the warm-up") : tr("seconds into the run");
     const QString every = m_series.samplesPerPoint() > 1 ? tr(", one point per %1 s").arg(m_series.samplesPerPoint()) : QString();
@@ -239,6 +242,7 @@ void BenchLiveView::redraw()
     m_latency->replace(kLatency, m_series.latencyLine());
     m_latency->setXAxis(0, xMax, xTitle + every, false, true);
     m_latency->setYAxis(std::max(kMinLatencyTop, m_series.maxLatencyShown()), tr("latency (ms)"));
+    emit redrawn();
 }
 
 int BenchLiveView::tpsPointCount() const
