@@ -41,20 +41,6 @@ QString signedPercent(double p)
     return QStringLiteral("%1%2 %").arg(p >= 0 ? QStringLiteral("+") : QString()).arg(p, 0, 'f', 1);
 }
 
-QWidget *chartBox(QWidget *chart, QWidget *button, QWidget *parent)
-{
-    auto *box = new QWidget(parent);
-    auto *v = new QVBoxLayout(box);
-    v->setContentsMargins(0, 0, 0, 0);
-    v->setSpacing(0);
-    auto *row = new QHBoxLayout;
-    row->addStretch(1);
-    row->addWidget(button);
-    v->addLayout(row);
-    v->addWidget(chart, 1);
-    chart->setMinimumHeight(kMinChartHeight);
-    return box;
-}
 } // namespace
 
 BenchCompareView::BenchCompareView(QWidget *parent)
@@ -98,8 +84,8 @@ BenchCompareView::BenchCompareView(QWidget *parent)
 
     auto *sweep = new QHBoxLayout(m_sweepBox);
     sweep->setContentsMargins(0, 0, 0, 0);
-    sweep->addWidget(chartBox(m_sweepTps->widget(), m_saveSweepTps, m_sweepBox), 1);
-    sweep->addWidget(chartBox(m_sweepLatency->widget(), m_saveSweepLatency, m_sweepBox), 1);
+    sweep->addWidget(withSaveButton(m_sweepTps->widget(), m_saveSweepTps, kMinChartHeight, m_sweepBox), 1);
+    sweep->addWidget(withSaveButton(m_sweepLatency->widget(), m_saveSweepLatency, kMinChartHeight, m_sweepBox), 1);
     m_sweepTps->setTitle(tr("TPS against clients"));
     m_sweepLatency->setTitle(tr("p95 latency against clients"));
 

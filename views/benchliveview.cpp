@@ -26,20 +26,6 @@ constexpr double kMinTpsTop = 10;
 constexpr double kMinLatencyTop = 1;
 constexpr int kMinChartHeight = 180;
 
-QWidget *withSaveButton(QWidget *chart, ChartSaveButton *button, QWidget *parent)
-{
-    auto *box = new QWidget(parent);
-    auto *v = new QVBoxLayout(box);
-    v->setContentsMargins(0, 0, 0, 0);
-    v->setSpacing(0);
-    auto *row = new QHBoxLayout;
-    row->addStretch(1);
-    row->addWidget(button);
-    v->addLayout(row);
-    v->addWidget(chart, 1);
-    chart->setMinimumHeight(kMinChartHeight);
-    return box;
-}
 } // namespace
 
 BenchLiveView::BenchLiveView(QWidget *parent)
@@ -81,8 +67,8 @@ BenchLiveView::BenchLiveView(QWidget *parent)
 
     auto *charts = new QSplitter(Qt::Vertical, this);
     charts->setChildrenCollapsible(false);
-    charts->addWidget(withSaveButton(m_tps->widget(), m_saveTps, charts));
-    charts->addWidget(withSaveButton(m_latency->widget(), m_saveLatency, charts));
+    charts->addWidget(withSaveButton(m_tps->widget(), m_saveTps, kMinChartHeight, charts));
+    charts->addWidget(withSaveButton(m_latency->widget(), m_saveLatency, kMinChartHeight, charts));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);

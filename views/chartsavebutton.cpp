@@ -5,7 +5,9 @@
 #include <QAction>
 #include <QDateTime>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QVBoxLayout>
 
 namespace pgha::views {
 
@@ -47,6 +49,21 @@ void ChartSaveButton::ask()
     });
     connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) { saveTo(file); });
     dialog->open();
+}
+
+QWidget *withSaveButton(QWidget *chart, QWidget *button, int minHeight, QWidget *parent)
+{
+    auto *box = new QWidget(parent);
+    auto *v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->setSpacing(0);
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(button);
+    v->addLayout(row);
+    v->addWidget(chart, 1);
+    chart->setMinimumHeight(minHeight);
+    return box;
 }
 
 } // namespace pgha::views

@@ -35,4 +35,7 @@ private:
     QLabel *m_status;
 };
 
+// A chart with its save button above it, right-aligned; the chart at least `minHeight` tall.
+QWidget *withSaveButton(QWidget *chart, QWidget *button, int minHeight, QWidget *parent);
+
 } // namespace pgha::views

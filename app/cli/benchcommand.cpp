@@ -187,19 +187,16 @@ void printBenchSummaries(CliContext &ctx, const QList<BenchConfigurationSummary>
 
 namespace {
 
-QJsonObject summariesJson(const QList<BenchConfigurationSummary> &summaries)
+// The session as `--json` and `--report FILE.json` give it: its runs and one entry per configuration.
+QJsonObject sessionJson(const QString &series, const QList<BenchResult> &runs, const QString &error)
 {
-    QJsonArray out;
-    for (const auto &s : summaries) {
-        QJsonObject g{{QStringLiteral("configuration"), s.text},   {QStringLiteral("runs"), int(s.runs.size())},
-                      {QStringLiteral("tpsMedian"), s.tps.median}, {QStringLiteral("tpsMean"), s.tps.mean},
-                      {QStringLiteral("tpsCiLow"), s.tps.ciLow()}, {QStringLiteral("tpsCiHigh"), s.tps.ciHigh()},
-                      {QStringLiteral("p95MsMedian"), s.medianP95Ms}, {QStringLiteral("p99MsMedian"), s.medianP99Ms}};
-        if (s.tps.cv)
-            g.insert(QStringLiteral("cv"), *s.tps.cv);
-        out.append(g);
-    }
-    return {{QStringLiteral("configurations"), out}};
+    QJsonArray all;
+    for (const BenchResult &r : runs)
+        all.append(r.toJson());
+    return {{QStringLiteral("series"), series},
+            {QStringLiteral("error"), error},
+            {QStringLiteral("runs"), all},
+            {QStringLiteral("configurations"), configurationsJson(summarizeByConfiguration(runs))}};
 }
 
 // A report a thesis can quote: the configurations, their figures and what they ran on.
@@ -371,14 +368,7 @@ int benchRun(CliContext &ctx, const QStringList &args)
             if (runs.size() == 1 && plan.runCount() == 1) {
                 ctx.out << QJsonDocument(runs.front().toJson()).toJson(QJsonDocument::Indented);
             } else {
-                QJsonArray all;
-                for (const BenchResult &r : runs)
-                    all.append(r.toJson());
-                QJsonObject o = summariesJson(summaries);
-                o.insert(QStringLiteral("series"), session.seriesId());
-                o.insert(QStringLiteral("runs"), all);
-                o.insert(QStringLiteral("error"), error);
-                ctx.out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+                ctx.out << QJsonDocument(sessionJson(session.seriesId(), runs, error)).toJson(QJsonDocument::Indented);
             }
         } else if (plan.runCount() == 1) {
             if (!runs.isEmpty())
@@ -392,13 +382,7 @@ int benchRun(CliContext &ctx, const QStringList &args)
             if (report.endsWith(u".md")) {
                 data = markdownReport(runs);
             } else {
-                QJsonArray all;
-                for (const BenchResult &r : runs)
-                    all.append(r.toJson());
-                QJsonObject o = summariesJson(summaries);
-                o.insert(QStringLiteral("series"), session.seriesId());
-                o.insert(QStringLiteral("runs"), all);
-                data = QJsonDocument(o).toJson(QJsonDocument::Indented);
+                data = QJsonDocument(sessionJson(session.seriesId(), runs, error)).toJson(QJsonDocument::Indented);
             }
             if (auto written = fs::writeFileAtomic(report, data, 0644); !written)
                 ctx.err << "pgha: " << written.error().toString() << Qt::endl;

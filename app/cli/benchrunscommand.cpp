@@ -63,6 +63,34 @@ QByteArray runsCsv(const QList<BenchResult> &runs)
 }
 } // namespace
 
+QJsonArray configurationsJson(const QList<BenchConfigurationSummary> &summaries)
+{
+    QJsonArray groups;
+    for (const auto &s : summaries) {
+        QJsonObject g{{QStringLiteral("configuration"), s.text},
+                      {QStringLiteral("runs"), int(s.runs.size())},
+                      {QStringLiteral("tpsMedian"), s.tps.median},
+                      {QStringLiteral("tpsMean"), s.tps.mean},
+                      {QStringLiteral("tpsCiLow"), s.tps.ciLow()},
+                      {QStringLiteral("tpsCiHigh"), s.tps.ciHigh()},
+                      {QStringLiteral("p95MsMedian"), s.medianP95Ms},
+                      {QStringLiteral("p99MsMedian"), s.medianP99Ms}};
+        if (s.tps.cv)
+            g.insert(QStringLiteral("cv"), *s.tps.cv);
+        if (&s != &summaries.front()) {
+            const BenchComparison c = compareTps(summaries.front(), s);
+            g.insert(QStringLiteral("percentVsBaseline"), c.percent);
+            if (c.withInterval) {
+                g.insert(QStringLiteral("percentCiLow"), c.withInterval->ciLowPercent);
+                g.insert(QStringLiteral("percentCiHigh"), c.withInterval->ciHighPercent);
+                g.insert(QStringLiteral("significant"), c.withInterval->significant);
+            }
+        }
+        groups.append(g);
+    }
+    return groups;
+}
+
 int benchRuns(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -159,31 +187,8 @@ int benchCompare(CliContext &ctx, const QStringList &args)
     }
     const auto summaries = summarizeByConfiguration(chosen);
     if (parser.isSet(QStringLiteral("json"))) {
-        QJsonArray groups;
-        for (const auto &s : summaries) {
-            QJsonObject g{{QStringLiteral("configuration"), s.text},
-                          {QStringLiteral("runs"), int(s.runs.size())},
-                          {QStringLiteral("tpsMedian"), s.tps.median},
-                          {QStringLiteral("tpsMean"), s.tps.mean},
-                          {QStringLiteral("tpsCiLow"), s.tps.ciLow()},
-                          {QStringLiteral("tpsCiHigh"), s.tps.ciHigh()},
-                          {QStringLiteral("p95MsMedian"), s.medianP95Ms},
-                          {QStringLiteral("p99MsMedian"), s.medianP99Ms}};
-            if (s.tps.cv)
-                g.insert(QStringLiteral("cv"), *s.tps.cv);
-            if (&s != &summaries.front()) {
-                const BenchComparison c = compareTps(summaries.front(), s);
-                g.insert(QStringLiteral("percentVsBaseline"), c.percent);
-                if (c.withInterval) {
-                    g.insert(QStringLiteral("percentCiLow"), c.withInterval->ciLowPercent);
-                    g.insert(QStringLiteral("percentCiHigh"), c.withInterval->ciHighPercent);
-                    g.insert(QStringLiteral("significant"), c.withInterval->significant);
-                }
-            }
-            groups.append(g);
-        }
         ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("baseline"), summaries.isEmpty() ? QString() : summaries.front().text},
-                                             {QStringLiteral("configurations"), groups}})
+                                             {QStringLiteral("configurations"), configurationsJson(summaries)}})
                        .toJson(QJsonDocument::Indented);
         return Ok;
     }

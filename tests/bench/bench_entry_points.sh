@@ -19,7 +19,8 @@ mkdir -p "$OUT"
 export PGHA_BENCH_STORE="${PGHA_BENCH_STORE:-$OUT/bench-runs.jsonl}"
 
 set_sync() {
-  "$PGHA" config set "synchronous_mode=$1" --yes --no-probe >/dev/null
+  # (refused when it is already so: the loop below checks what counts)
+  "$PGHA" config set "synchronous_mode=$1" --yes --no-probe >/dev/null 2>&1 || true
   # Patroni applies it on its next loop; wait until the primary says so.
   for _ in $(seq 1 30); do
     [ "$(psql -At -c 'show synchronous_standby_names' 2>/dev/null)" != "" ] && [ "$1" = true ] && return
