@@ -50,12 +50,20 @@ PgEndpoint endpointOf(const Profile &profile, const QUrl &url)
     return e;
 }
 
-QString memberForPort(const Profile &profile, int port)
+// The member a server that answered is: its address and port among the profile's PostgreSQL
+// endpoints; the port alone only when no two members share it (a cluster on 10.0.0.11–13:5432
+// would otherwise name its first member for all three, and --cold restart the wrong one).
+QString memberAt(const Profile &profile, const QString &host, int port)
 {
-    for (const auto &m : profile.postgres)
-        if (m.url.port(5432) == port)
+    QStringList byPort;
+    for (const auto &m : profile.postgres) {
+        if (m.url.port(5432) != port)
+            continue;
+        if (m.url.host() == host)
             return m.name;
-    return {};
+        byPort.append(m.name);
+    }
+    return byPort.size() == 1 ? byPort.front() : QString();
 }
 } // namespace
 
@@ -216,7 +224,7 @@ void probeAnsweredBy(const Profile &profile, const BenchTarget &target, int conn
                 AnsweredServer a;
                 a.primary = r.rows[0].value(1) != u"t";
                 // The standalone baseline is no member: it answers under its own name.
-                a.member = target.name == u"standalone" ? target.name : memberForPort(profile, port);
+                a.member = target.name == u"standalone" ? target.name : memberAt(profile, r.rows[0].value(2), port);
                 a.address = QStringLiteral("%1:%2").arg(r.rows[0].value(2)).arg(port);
                 state->seen.insert(a.describe(), a);
             } else if (state->firstError.isEmpty()) {
