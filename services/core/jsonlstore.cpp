@@ -18,7 +18,7 @@ Result<bool> appendJsonLine(const QString &path, const QJsonObject &entry, const
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
     if (QFileInfo(path).isSymLink())
-        return makeError(QStringLiteral("%1 %2 is a symbolic link: not written through").arg(what, path),
+        return makeError(ErrorKind::Permission, QStringLiteral("%1 %2 is a symbolic link: not written through").arg(what, path),
                          QStringLiteral("replace the link with the file itself, or point the store elsewhere"));
     QFile f(path);
     if (!f.open(QIODevice::Append | QIODevice::WriteOnly, kOwnerOnly))

@@ -192,7 +192,7 @@ Result<bool> makeDir(const QString &path, uint mode, std::optional<Owner> owner)
         info = inspectPath(path);
     }
     if (info.isSymlink)
-        return makeError(QStringLiteral("%1 is a symbolic link, not a directory: refused").arg(path),
+        return makeError(ErrorKind::Permission, QStringLiteral("%1 is a symbolic link, not a directory: refused").arg(path),
                          QStringLiteral("remove the link (it was not made by pgha) and start again"));
     if (!info.isDir)
         return makeError(QStringLiteral("%1 exists and is not a directory").arg(path),

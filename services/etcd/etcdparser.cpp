@@ -13,7 +13,7 @@ constexpr qsizetype kMaxEtcdPayloadBytes = 32 * 1024 * 1024;
 
 Error etcdError(const QString &what, const QString &what2 = {})
 {
-    return makeError(QStringLiteral("etcd: ") + what + what2,
+    return makeError(ErrorKind::Parse, QStringLiteral("etcd: ") + what + what2,
                      QStringLiteral("check the URL is an etcd v3 client endpoint (e.g. http://host:2379)"));
 }
 

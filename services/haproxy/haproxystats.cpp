@@ -26,7 +26,7 @@ namespace {
 
 Error csvError(const QString &what)
 {
-    return makeError(QStringLiteral("HAProxy stats CSV: ") + what,
+    return makeError(ErrorKind::Parse, QStringLiteral("HAProxy stats CSV: ") + what,
                      QStringLiteral("check that the URL is HAProxy's stats page with \";csv\" (e.g. http://host:7000/stats;csv)"));
 }
 

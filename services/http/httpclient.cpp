@@ -175,6 +175,7 @@ QString explainHttpFailure(const HttpResult &r, const QString &who, const QStrin
                 .arg(who, r.url.authority());
     case HttpResult::Failure::Timeout:
         return QStringLiteral("%1 did not answer: %2 — is the host reachable, or is it overloaded?").arg(who, r.error);
+    case HttpResult::Failure::Unreachable:
     case HttpResult::Failure::Tls:
     case HttpResult::Failure::Setup:
     case HttpResult::Failure::TooLarge:
@@ -183,6 +184,31 @@ QString explainHttpFailure(const HttpResult &r, const QString &who, const QStrin
         break;
     }
     return QStringLiteral("%1: %2").arg(who, r.error);
+}
+
+ErrorKind httpErrorKind(const HttpResult &r)
+{
+    if (r.isSuccess())
+        return ErrorKind::Other;
+    if (r.transportOk())
+        return r.status == 401 || r.status == 403 ? ErrorKind::Auth : ErrorKind::Rejected;
+    switch (r.failure) {
+    case HttpResult::Failure::Refused: return ErrorKind::Refused;
+    case HttpResult::Failure::Timeout: return ErrorKind::Timeout;
+    case HttpResult::Failure::Unreachable: return ErrorKind::Unreachable;
+    case HttpResult::Failure::Tls:
+    case HttpResult::Failure::Setup: return ErrorKind::Tls;   // CA/certificate files the TLS set-up needs
+    case HttpResult::Failure::TooLarge: return ErrorKind::Parse;
+    case HttpResult::Failure::Other:
+    case HttpResult::Failure::None:
+        break;
+    }
+    return ErrorKind::Other;
+}
+
+Error httpError(const HttpResult &r, const QString &who, const QString &credentialsName)
+{
+    return makeError(httpErrorKind(r), explainHttpFailure(r, who, credentialsName));
 }
 
 HttpClient::HttpClient(QObject *parent)
@@ -443,7 +469,8 @@ void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, con
         } else if (netError != QNetworkReply::NoError && !answered) {
             result.error = reply->errorString();
             result.failure = netError == QNetworkReply::ConnectionRefusedError ? HttpResult::Failure::Refused
-                                                                               : HttpResult::Failure::Other;
+                             : netError == QNetworkReply::HostNotFoundError  ? HttpResult::Failure::Unreachable
+                                                                             : HttpResult::Failure::Other;
             if (netError == QNetworkReply::RemoteHostClosedError && url.scheme() == u"http")
                 result.error += QStringLiteral(" (if it serves https, use an https:// URL)");
         }

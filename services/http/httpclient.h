@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/result.h"
 #include "http/httpsecurity.h"
 
 #include <QByteArray>
@@ -22,7 +23,7 @@ namespace pgha::svc {
 
 struct HttpResult {
     // Why no usable answer came (a 4xx/5xx answer is Failure::None: the status says it).
-    enum class Failure { None, Timeout, Refused, Tls, Setup, TooLarge, Other };
+    enum class Failure { None, Timeout, Refused, Unreachable, Tls, Setup, TooLarge, Other };
 
     QUrl url;
     int status = 0;          // HTTP status; 0 when no answer came
@@ -39,6 +40,14 @@ struct HttpResult {
 // what to do: "401 from pg2's REST API — check the Patroni REST credentials". Empty on success.
 QString explainHttpFailure(const HttpResult &r, const QString &who,
                            const QString &credentialsName = QStringLiteral("the Patroni REST credentials"));
+
+// What kind of failure `r` is (ErrorKind::Other on success): refused, timeout, tls, auth (401/403),
+// rejected (any other 4xx/5xx), parse-free by design — the body is the caller's to judge.
+ErrorKind httpErrorKind(const HttpResult &r);
+
+// explainHttpFailure as an Error that carries its kind.
+Error httpError(const HttpResult &r, const QString &who,
+                const QString &credentialsName = QStringLiteral("the Patroni REST credentials"));
 
 // Why a request missed its deadline: "no answer from HOST within N ms", or that an answer had begun
 // (a server dripping bytes is as useless as a silent one, and harder to recognise).

@@ -20,7 +20,7 @@ namespace {
 
 Error lineError(int line, const QString &what)
 {
-    return makeError(QStringLiteral("metrics text, line %1: %2").arg(line).arg(what),
+    return makeError(ErrorKind::Parse, QStringLiteral("metrics text, line %1: %2").arg(line).arg(what),
                      QStringLiteral("check the URL serves Prometheus text format (e.g. …/metrics)"));
 }
 
@@ -100,11 +100,11 @@ QString familyOf(const QString &sample, const QHash<QString, int> &known, const 
 Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
 {
     if (bytes.size() > kMaxMetricsBytes)
-        return makeError(QStringLiteral("metrics text: %1 bytes is over the %2 MiB limit").arg(bytes.size()).arg(kMaxMetricsBytes >> 20));
+        return makeError(ErrorKind::Parse, QStringLiteral("metrics text: %1 bytes is over the %2 MiB limit").arg(bytes.size()).arg(kMaxMetricsBytes >> 20));
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString text = decoder.decode(bytes);
     if (decoder.hasError())
-        return makeError(QStringLiteral("metrics text: not valid UTF-8"));
+        return makeError(ErrorKind::Parse, QStringLiteral("metrics text: not valid UTF-8"));
 
     QList<PromFamily> families;
     QHash<QString, int> index;   // family name → position

@@ -26,7 +26,7 @@ QStringList pgBouncerAdminCommands()
 Result<PgBouncerObservation> parsePgBouncer(const QList<PgResultSet> &sets)
 {
     if (sets.size() < 2)
-        return makeError(QStringLiteral("PgBouncer: %1 result sets for SHOW DATABASES, POOLS, STATS, SERVERS").arg(sets.size()),
+        return makeError(ErrorKind::Parse, QStringLiteral("PgBouncer: %1 result sets for SHOW DATABASES, POOLS, STATS, SERVERS").arg(sets.size()),
                          QStringLiteral("is this PgBouncer's admin console (database \"pgbouncer\")?"));
     auto parsed = parsePgBouncer(sets.at(0), sets.at(1));
     if (!parsed)
@@ -53,11 +53,11 @@ Result<PgBouncerObservation> parsePgBouncer(const PgResultSet &showDatabases, co
 {
     for (const char *col : {"name", "host", "port"})
         if (showDatabases.column(QString::fromLatin1(col)) < 0)
-            return makeError(QStringLiteral("PgBouncer: SHOW DATABASES has no \"%1\" column").arg(QLatin1String(col)),
+            return makeError(ErrorKind::Parse, QStringLiteral("PgBouncer: SHOW DATABASES has no \"%1\" column").arg(QLatin1String(col)),
                              QStringLiteral("is this PgBouncer's admin console (database \"pgbouncer\")?"));
     for (const char *col : {"database", "cl_active", "cl_waiting", "sv_active", "sv_idle"})
         if (showPools.column(QString::fromLatin1(col)) < 0)
-            return makeError(QStringLiteral("PgBouncer: SHOW POOLS has no \"%1\" column").arg(QLatin1String(col)),
+            return makeError(ErrorKind::Parse, QStringLiteral("PgBouncer: SHOW POOLS has no \"%1\" column").arg(QLatin1String(col)),
                              QStringLiteral("is this PgBouncer's admin console (database \"pgbouncer\")?"));
     PgBouncerObservation o;
     for (int r = 0; r < showDatabases.rows.size(); ++r) {

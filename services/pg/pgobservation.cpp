@@ -51,11 +51,11 @@ std::optional<qint64> optInt(const PgResultSet &s, int row, const QString &col)
 Result<PgNodeObservation> parsePgObservation(const QList<PgResultSet> &sets)
 {
     if (sets.size() != 3)
-        return makeError(QStringLiteral("PostgreSQL: expected 3 result sets (node, walsenders, WAL receiver), got %1").arg(sets.size()),
+        return makeError(ErrorKind::Parse, QStringLiteral("PostgreSQL: expected 3 result sets (node, walsenders, WAL receiver), got %1").arg(sets.size()),
                          QStringLiteral("is this a PostgreSQL 13 or newer server, reached directly (not through a pooler)?"));
     const PgResultSet &node = sets[0];
     if (node.rows.size() != 1 || node.column(QStringLiteral("in_recovery")) < 0)
-        return makeError(QStringLiteral("PostgreSQL: the node query returned %1 rows").arg(node.rows.size()));
+        return makeError(ErrorKind::Parse, QStringLiteral("PostgreSQL: the node query returned %1 rows").arg(node.rows.size()));
     PgNodeObservation o;
     o.inRecovery = node.value(0, QStringLiteral("in_recovery")) == u"t";
     o.timeline = optInt(node, 0, QStringLiteral("timeline"));

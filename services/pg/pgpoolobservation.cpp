@@ -15,7 +15,7 @@ Result<PgpoolObservation> parsePgpoolNodes(const PgResultSet &set)
 {
     for (const char *col : {"node_id", "hostname", "port", "status", "role"})
         if (set.column(QString::fromLatin1(col)) < 0)
-            return makeError(QStringLiteral("Pgpool-II: SHOW POOL_NODES has no \"%1\" column").arg(QLatin1String(col)),
+            return makeError(ErrorKind::Parse, QStringLiteral("Pgpool-II: SHOW POOL_NODES has no \"%1\" column").arg(QLatin1String(col)),
                              QStringLiteral("is this endpoint a Pgpool-II (not PostgreSQL or PgBouncer)?"));
     PgpoolObservation o;
     for (int r = 0; r < set.rows.size(); ++r) {
@@ -25,7 +25,7 @@ Result<PgpoolObservation> parsePgpoolNodes(const PgResultSet &set)
         n.id = v("node_id").toInt(&ok);
         n.port = v("port").toInt(&ok);
         if (!ok)
-            return makeError(QStringLiteral("Pgpool-II: SHOW POOL_NODES row %1: port \"%2\" is not a number").arg(r).arg(v("port")));
+            return makeError(ErrorKind::Parse, QStringLiteral("Pgpool-II: SHOW POOL_NODES row %1: port \"%2\" is not a number").arg(r).arg(v("port")));
         n.host = v("hostname");
         n.status = v("status");
         n.pgStatus = v("pg_status");

@@ -29,7 +29,7 @@ PgQuery::PgQuery(PgEndpoint endpoint, QStringList queries, int timeoutMs, QObjec
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("no answer within %1 ms (%2)").arg(m_timeoutMs).arg(phase()), false);
+        fail(QStringLiteral("no answer within %1 ms (%2)").arg(m_timeoutMs).arg(phase()), false, ErrorKind::Timeout);
     });
 }
 
@@ -85,6 +85,28 @@ QString tlsHint(const PgTls &tls, const QString &error)
 
 } // namespace
 
+ErrorKind pgErrorKind(const QString &message, const QString &sqlState)
+{
+    auto has = [&](const char *text) { return message.contains(QLatin1String(text), Qt::CaseInsensitive); };
+    if (sqlState.startsWith(QLatin1String("28")) || has("password authentication failed") || has("no password supplied")
+        || has("authentication failed") || has("pg_hba.conf"))
+        return ErrorKind::Auth;
+    if (sqlState == u"57P03" || has("the database system is starting up") || has("the database system is shutting down"))
+        return ErrorKind::Unavailable;
+    if (sqlState == u"3D000" || (has("FATAL:") && has("does not exist")))
+        return ErrorKind::NotFound;   // the database or role named in the profile
+    if (has("Connection refused"))
+        return ErrorKind::Refused;
+    if (has("could not translate host name") || has("cannot resolve host name") || has("No route to host")
+        || has("Network is unreachable"))
+        return ErrorKind::Unreachable;
+    if (has("SSL") || has("certificate"))
+        return ErrorKind::Tls;
+    if (!sqlState.isEmpty())
+        return ErrorKind::Rejected;
+    return ErrorKind::Other;
+}
+
 void PgQuery::connectFresh()
 {
     m_connected = false;
@@ -102,7 +124,8 @@ void PgQuery::connectFresh()
             return;
         m_lookupId = -1;
         if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-            fail(QStringLiteral("cannot resolve host name \"%1\": %2").arg(m_endpoint.host, info.errorString()));
+            fail(QStringLiteral("cannot resolve host name \"%1\": %2").arg(m_endpoint.host, info.errorString()), true,
+                 ErrorKind::Unreachable);
             return;
         }
         QStringList addresses;
@@ -204,7 +227,7 @@ QString PgQuery::phase() const
 
 void PgQuery::cancel()
 {
-    fail(QStringLiteral("cancelled"));
+    fail(QStringLiteral("cancelled"), true, ErrorKind::Cancelled);
 }
 
 void PgQuery::watchSocket(bool forRead, bool forWrite)
@@ -337,7 +360,7 @@ void PgQuery::onReadable()
     }
 }
 
-void PgQuery::fail(const QString &what, bool retryable)
+void PgQuery::fail(const QString &what, bool retryable, ErrorKind kind)
 {
     if (m_done)
         return;
@@ -354,6 +377,7 @@ void PgQuery::fail(const QString &what, bool retryable)
     }
     m_done = true;
     m_result.ok = false;
+    m_result.kind = kind != ErrorKind::Other ? kind : pgErrorKind(what, m_result.sqlState);
     m_result.error = QStringLiteral("PostgreSQL at %1: %2").arg(m_endpoint.describe(), what);
     m_result.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
     qCDebug(lcPg) << m_result.error;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/result.h"
+
 #include <QList>
 #include <QObject>
 #include <QSocketNotifier>
@@ -46,10 +48,17 @@ struct PgResultSet {
     QString value(int row, const QString &column) const { return rows.value(row).value(static_cast<int>(columns.indexOf(column))); }
 };
 
+// What kind of failure libpq's message and the server's SQLSTATE describe: auth (28xxx, "no
+// password supplied"), refused, unreachable (name not resolved), TLS, unavailable (57P03, the
+// server starting or shutting down), rejected (any other SQLSTATE). libpq gives connection
+// failures as text only, so this one function reads that text; callers read the kind.
+ErrorKind pgErrorKind(const QString &message, const QString &sqlState = {});
+
 struct PgResult {
     bool ok = false;
     QString error;                    // names the endpoint and what failed
     QString sqlState;
+    ErrorKind kind = ErrorKind::Other; // what kind of failure, when !ok
     QStringList columns;              // of the last statement that returned rows
     QList<QStringList> rows;
     QList<QList<bool>> nulls;
@@ -93,7 +102,7 @@ private:
     void pollConnect();
     void onReadable();
     void watchSocket(bool forRead, bool forWrite);
-    void fail(const QString &what, bool retryable = true);
+    void fail(const QString &what, bool retryable = true, ErrorKind kind = ErrorKind::Other);
     void connectFresh();
     void connectTo(const QStringList &addresses);
     void abortLookup();

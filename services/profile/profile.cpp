@@ -104,7 +104,7 @@ QString str(const YAML::Node &n) { return QString::fromStdString(n.as<std::strin
 Error yamlError(const QString &source, const YAML::Exception &e)
 {
     // yaml-cpp marks are 0-based; editors count from 1.
-    return makeError(QStringLiteral("%1: line %2, column %3: %4")
+    return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2, column %3: %4")
                              .arg(source).arg(e.mark.line + 1).arg(e.mark.column + 1)
                              .arg(QString::fromStdString(e.msg)),
                      QStringLiteral("fix the profile file; it was not changed"));
@@ -117,7 +117,7 @@ std::optional<Error> findPasswordKey(const YAML::Node &node, const QString &sour
         for (const auto &kv : node) {
             const QString key = kv.first.IsScalar() ? str(kv.first).toLower() : QString();
             if (key == u"password" || key == u"passwd" || key.endsWith(u"_password"))
-                return makeError(QStringLiteral("%1: line %2, column %3: \"%4\" is not allowed in a profile — passwords "
+                return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2, column %3: \"%4\" is not allowed in a profile — passwords "
                                                 "go to the system keychain, never into a file")
                                          .arg(source).arg(kv.first.Mark().line + 1).arg(kv.first.Mark().column + 1)
                                          .arg(str(kv.first)),
@@ -145,7 +145,7 @@ std::optional<Error> findUrlCredentials(const YAML::Node &node, const QString &s
         const QString problem = urlCredentialsProblem(QUrl(text));
         if (problem.isEmpty())
             return std::nullopt;
-        return makeError(QStringLiteral("%1: line %2, column %3: %4").arg(source).arg(node.Mark().line + 1).arg(node.Mark().column + 1).arg(problem),
+        return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2, column %3: %4").arg(source).arg(node.Mark().line + 1).arg(node.Mark().column + 1).arg(problem),
                          QStringLiteral("remove the user:password@ part; the user goes under patroni_rest:, etcd_auth: or "
                                         "haproxy_stats_auth: ({username: …}) or read_write: {user: …}, and the console asks "
                                         "for the password once and keeps it in the keychain"));
@@ -177,7 +177,7 @@ std::optional<Error> readKind(const YAML::Node &root, const QString &source, Pro
             p.kindAssumed = false;
             return std::nullopt;
         }
-    return makeError(QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
+    return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2: kind \"%3\" is not lab, staging or production")
                              .arg(source).arg(root["kind"].Mark().line + 1).arg(kind));
 }
 
@@ -185,7 +185,7 @@ Result<bool> expectMap(const YAML::Node &n, const char *key, const QString &sour
 {
     if (!n || n.IsMap())
         return true;
-    return makeError(QStringLiteral("%1: line %2, column %3: \"%4\" must be a mapping, e.g. %5")
+    return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2, column %3: \"%4\" must be a mapping, e.g. %5")
                              .arg(source).arg(n.Mark().line + 1).arg(n.Mark().column + 1)
                              .arg(QLatin1String(key), QLatin1String(example)));
 }
@@ -209,12 +209,12 @@ Result<QList<Profile::Endpoint>> readEndpointList(const YAML::Node &list, const 
     if (!list)
         return out;
     if (!list.IsSequence())
-        return makeError(QStringLiteral("%1: line %2: \"%3\" must be a list of URLs or {name, url} entries")
+        return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2: \"%3\" must be a list of URLs or {name, url} entries")
                                  .arg(source).arg(list.Mark().line + 1).arg(QLatin1String(key)));
     for (const auto &e : list) {
         const QUrl url(e.IsScalar() ? str(e) : str(e["url"]));
         if (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme()))
-            return makeError(QStringLiteral("%1: line %2: \"%3\" in \"%4\" is not %5")
+            return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2: \"%3\" in \"%4\" is not %5")
                                      .arg(source).arg(e.Mark().line + 1).arg(url.toString(), QLatin1String(key),
                                                                              schemes.contains(u"http")
                                                                                      ? QStringLiteral("an http(s) URL (http://host:port)")
@@ -244,7 +244,7 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
     try {
         const YAML::Node root = YAML::Load(yaml.toStdString());
         if (!root.IsMap())
-            return makeError(QStringLiteral("%1: a profile is a YAML mapping (name:, kind:, patroni: …)").arg(sourceName),
+            return makeError(ErrorKind::Parse, QStringLiteral("%1: a profile is a YAML mapping (name:, kind:, patroni: …)").arg(sourceName),
                              QStringLiteral("see the example in the README"));
         if (auto e = findPasswordKey(root, sourceName))
             return *e;
@@ -255,7 +255,7 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             return *e;
         const YAML::Node patroni = root["patroni"];
         if (!patroni || !patroni.IsSequence() || patroni.size() == 0)
-            return makeError(QStringLiteral("%1: \"patroni\" must list at least one REST endpoint").arg(sourceName),
+            return makeError(ErrorKind::Parse, QStringLiteral("%1: \"patroni\" must list at least one REST endpoint").arg(sourceName),
                              QStringLiteral("e.g. patroni: [{name: pg1, url: \"http://10.0.0.1:8008\"}]"));
         const QStringList http{QStringLiteral("http"), QStringLiteral("https")};
         const QStringList postgresql{QStringLiteral("postgresql")};
@@ -294,7 +294,7 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             if (rest["verify_tls"]) p.patroniRest.verifyTls = rest["verify_tls"].as<bool>();
             if (rest["auth_on_reads"]) p.patroniRest.authOnReads = rest["auth_on_reads"].as<bool>();
             if (p.patroniRest.certFile.isEmpty() != p.patroniRest.keyFile.isEmpty())
-                return makeError(QStringLiteral("%1: line %2: \"patroni_rest\" needs both cert_file and key_file, or neither")
+                return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2: \"patroni_rest\" needs both cert_file and key_file, or neither")
                                          .arg(sourceName).arg(rest.Mark().line + 1));
         }
         for (const auto &[key, target] : {std::pair{"etcd_auth", &p.etcdAuth}, std::pair{"haproxy_stats_auth", &p.haproxyStatsAuth}}) {
@@ -310,7 +310,7 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
         if (tls && tls["sslmode"]) {
             p.postgresTls.sslmode = str(tls["sslmode"]);
             if (!PgTls::isValidMode(p.postgresTls.sslmode))
-                return makeError(QStringLiteral("%1: line %2, column %3: \"%4\" is not an sslmode")
+                return makeError(ErrorKind::Parse, QStringLiteral("%1: line %2, column %3: \"%4\" is not an sslmode")
                                          .arg(sourceName).arg(tls["sslmode"].Mark().line + 1).arg(tls["sslmode"].Mark().column + 1)
                                          .arg(p.postgresTls.sslmode),
                                  QStringLiteral("one of disable, allow, prefer, require, verify-ca, verify-full (libpq's sslmode)"));
@@ -534,7 +534,7 @@ Result<Profile> resolveProfile(const QString &nameOrFile, const QString &labDir)
     const QString path = profileDirectory() + QLatin1Char('/') + nameOrFile + QStringLiteral(".yaml");
     if (QFileInfo::exists(path))
         return loadProfileFile(path);
-    return makeError(QStringLiteral("no profile named \"%1\" (looked for %2)").arg(nameOrFile, path),
+    return makeError(ErrorKind::NotFound, QStringLiteral("no profile named \"%1\" (looked for %2)").arg(nameOrFile, path),
                      QStringLiteral("pass a YAML file with --profile FILE, or use the built-in \"lab\""));
 }
 

@@ -48,12 +48,12 @@ KeychainErrorAction keychainErrorAction(int qkeychainError, KeychainOperation op
 
 bool SecretStore::isNotFound(const Error &error)
 {
-    return error.hint == kNotFoundHint;
+    return error.is(ErrorKind::NotFound);
 }
 
 Error SecretStore::notFound(const QString &key)
 {
-    return makeError(QStringLiteral("no password stored for %1").arg(key), kNotFoundHint);
+    return makeError(ErrorKind::NotFound, QStringLiteral("no password stored for %1").arg(key), kNotFoundHint);
 }
 
 void MemorySecretStore::read(const QString &key, QObject *context, ReadCallback callback)
@@ -113,7 +113,7 @@ void KeychainSecretStore::read(const QString &key, QObject *context, ReadCallbac
         case KeychainErrorAction::Fail:
             break;
         }
-        cb(makeError(QStringLiteral("cannot read %1 from the system keychain: %2").arg(key, job->errorString()),
+        cb(makeError(ErrorKind::Unavailable, QStringLiteral("cannot read %1 from the system keychain: %2").arg(key, job->errorString()),
                      QStringLiteral("unlock the keychain, or allow pgha to use it")));
     });
     job->start();
@@ -142,7 +142,7 @@ void KeychainSecretStore::write(const QString &key, const QString &value, QObjec
             return m_memory.write(key, value, guarded ? guard.data() : nullptr, std::move(cb));
         }
         if (!guarded || !guard.isNull())
-            cb(makeError(QStringLiteral("cannot store %1 in the system keychain: %2").arg(key, job->errorString()),
+            cb(makeError(ErrorKind::Unavailable, QStringLiteral("cannot store %1 in the system keychain: %2").arg(key, job->errorString()),
                          QStringLiteral("unlock the keychain, or allow pgha to use it")));
     });
     job->start();
@@ -173,7 +173,7 @@ void KeychainSecretStore::remove(const QString &key, QObject *context, WriteCall
         case KeychainErrorAction::Fail:
             break;
         }
-        cb(makeError(QStringLiteral("cannot remove %1 from the system keychain: %2 — it may still be stored there")
+        cb(makeError(ErrorKind::Unavailable, QStringLiteral("cannot remove %1 from the system keychain: %2 — it may still be stored there")
                              .arg(key, job->errorString()),
                      QStringLiteral("unlock the keychain and try again, or remove the entry with the keychain's own tool "
                                     "(service \"pgha\")")));

@@ -161,6 +161,7 @@ private slots:
         const PgResult r = query(e, kSslSql);
         QVERIFY(!r.ok);
         QVERIFY2(r.error.contains(u"certificate verify failed"), qPrintable(r.error));
+        QCOMPARE(r.kind, ErrorKind::Tls);
         QVERIFY2(r.error.contains(u"postgres_tls") && r.error.contains(u"root_ca"), qPrintable(r.error));
     }
 

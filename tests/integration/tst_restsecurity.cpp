@@ -174,6 +174,7 @@ private slots:
         QCOMPARE(r.status, 401);
         const QString explained = explainHttpFailure(r, QStringLiteral("pg2's REST API"));
         QVERIFY2(explained.startsWith(u"401 from pg2's REST API — check the Patroni REST credentials"), qPrintable(explained));
+        QCOMPARE(httpErrorKind(r), ErrorKind::Auth);
 
         // No credentials at all: the same 401.
         HttpClient anonymous;

@@ -113,6 +113,27 @@ private slots:
         QVERIFY(!parsePgpoolNodes(bad).ok());
     }
 
+    // libpq gives connection failures as text only: one function names their kind, on the
+    // messages a real libpq printed (tests/fixtures/postgres/libpq-errors.tsv).
+    void libpqFailuresHaveAKind()
+    {
+        int seen = 0;
+        for (const QByteArray &line : readFixture(QStringLiteral("postgres/libpq-errors.tsv")).split('\n')) {
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            const int tab = line.indexOf('\t');
+            const QString expected = QString::fromUtf8(line.left(tab));
+            const QString message = QString::fromUtf8(line.mid(tab + 1));
+            QCOMPARE(errorKindName(pgErrorKind(message)), expected);
+            ++seen;
+        }
+        QCOMPARE(seen, 6);
+        QCOMPARE(pgErrorKind(QStringLiteral("ERROR: canceling statement due to statement timeout"), QStringLiteral("57014")),
+                 ErrorKind::Rejected);
+        QCOMPARE(pgErrorKind(QStringLiteral("FATAL:  the database system is starting up"), QStringLiteral("57P03")),
+                 ErrorKind::Unavailable);
+    }
+
     void wrongShapes()
     {
         QVERIFY(!parsePgObservation({}).ok());
