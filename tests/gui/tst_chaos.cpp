@@ -3,6 +3,7 @@
 // primary, the strip above the topology counts the outage live, the report card follows with
 // the verdict and the RTO, the run lands in the runs table and the store, and exports as CSV.
 // On a staging profile every fault is disabled, with the reason in words.
+#include "isolatedsettings.h"
 #include "../integration/labtestutil.h"
 
 #include "actionmenu.h"
