@@ -1,7 +1,10 @@
 #include "chaosliveview.h"
 
+#include "chaoslivefeed.h"
 #include "chaosreportcard.h"
 #include "rolecolors.h"
+
+#include "chaos/chaosseries.h"
 
 #include <QFontDatabase>
 #include <QGridLayout>
@@ -25,6 +28,19 @@ QString atText(qint64 ms)
 }
 } // namespace
 
+void ChaosLiveView::follow(const svc::ChaosSeries *series, const QString &faultTitle)
+{
+    connect(series, &svc::ChaosSeries::runStarted, this,
+            [this, faultTitle](int iteration, int iterations) { startRun(faultTitle, iteration, iterations); });
+    connect(series, &svc::ChaosSeries::stageChanged, this, &ChaosLiveView::setStage);
+    connect(series, &svc::ChaosSeries::event, this, &ChaosLiveView::addEvent);
+    connect(series, &svc::ChaosSeries::faultInjected, this, &ChaosLiveView::markFaultInjected);
+    connect(series, &svc::ChaosSeries::runFinished, this, &ChaosLiveView::finishRun);
+    m_feed->disconnect(this);
+    connect(m_feed, &ChaosLiveFeed::live, this, &ChaosLiveView::setLive);
+    m_feed->follow(series);
+}
+
 QString ChaosLiveView::counterText(qint64 ms)
 {
     return ms < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', 1);
@@ -37,7 +53,8 @@ ChaosLiveView::ChaosLiveView(QWidget *parent)
       m_counter(new QLabel(this)),
       m_counterNote(new QLabel(this)),
       m_budget(new QProgressBar(this)),
-      m_events(new QTableWidget(0, ColumnCount, this))
+      m_events(new QTableWidget(0, ColumnCount, this)),
+      m_feed(new ChaosLiveFeed(this))
 {
     setObjectName(QStringLiteral("chaosLiveView"));
     m_heading->setObjectName(QStringLiteral("chaosRunHeading"));

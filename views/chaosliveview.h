@@ -10,7 +10,13 @@ class QLabel;
 class QProgressBar;
 class QTableWidget;
 
+namespace pgha::svc {
+class ChaosSeries;
+}
+
 namespace pgha::views {
+
+class ChaosLiveFeed;
 
 // A chaos run as it happens: which run of how many, the stage, a big counter of the outage so
 // far (the live RTO) against the budget, and the run's events as they arrive.
@@ -20,6 +26,9 @@ public:
     enum Column { At, Source, Text, ColumnCount };
 
     explicit ChaosLiveView(QWidget *parent = nullptr);
+
+    // Shows each run of `series` as it happens (below), until the series finishes.
+    void follow(const svc::ChaosSeries *series, const QString &faultTitle);
 
     void startRun(const QString &faultTitle, int iteration, int iterations);
     void setStage(const QString &text);
@@ -45,6 +54,7 @@ private:
     QLabel *m_counterNote;
     QProgressBar *m_budget;
     QTableWidget *m_events;
+    ChaosLiveFeed *m_feed;
     bool m_injected = false;
 };
 

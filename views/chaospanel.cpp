@@ -6,6 +6,8 @@
 #include "rolecolors.h"
 #include "rtodistributionchart.h"
 
+#include "chaos/chaosseries.h"
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QFrame>
@@ -76,7 +78,7 @@ ChaosPanel::ChaosPanel(QWidget *parent)
     layout->addWidget(m_pages, 1);
 
     connect(m_fault, &QComboBox::currentIndexChanged, this, &ChaosPanel::onFaultChanged);
-    connect(m_run, &QPushButton::clicked, this, &ChaosPanel::runRequested);
+    connect(m_run, &QPushButton::clicked, this, [this] { emit runRequested(selectedFault(), iterations(), synchronousMode()); });
     connect(m_cancel, &QPushButton::clicked, this, &ChaosPanel::cancelRequested);
     connect(m_runs, &ChaosRunsView::runActivated, this, &ChaosPanel::showReport);
     showPage(Page::ReportCard);   // the last run's card, or how to make one
@@ -217,6 +219,16 @@ void ChaosPanel::setRunning(bool running)
     updateButtons();
 }
 
+void ChaosPanel::follow(const svc::ChaosSeries *series, const QString &faultTitle)
+{
+    m_live->follow(series, faultTitle);
+    connect(series, &svc::ChaosSeries::runStarted, this, [this] { showPage(Page::Live); });
+    connect(series, &svc::ChaosSeries::storeError, m_runs, &ChaosRunsView::setStoreError);
+    connect(series, &svc::ChaosSeries::runFinished, this, &ChaosPanel::showReport);
+    connect(series, &svc::ChaosSeries::finished, this, [this] { setRunning(false); });
+    setRunning(true);
+}
+
 void ChaosPanel::onFaultChanged()
 {
     const FaultEntry *e = entry(selectedFault());
@@ -254,9 +266,12 @@ void ChaosPanel::showReport(const svc::ChaosReport &report)
     showPage(Page::ReportCard);
 }
 
-void ChaosPanel::setRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines)
+void ChaosPanel::setRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines,
+                         const QString &storeError)
 {
     m_runs->setRuns(runs, storePath, skippedLines);
+    if (!storeError.isEmpty())
+        m_runs->setStoreError(storeError);
     if (!m_card->hasReport() && !runs.isEmpty() && !m_running)
         m_card->setReport(runs.last());   // opened on the store: the latest run's card
     const FaultEntry *e = entry(selectedFault());

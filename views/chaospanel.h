@@ -13,6 +13,10 @@ class QPushButton;
 class QSpinBox;
 class QTabWidget;
 
+namespace pgha::svc {
+class ChaosSeries;
+}
+
 namespace pgha::views {
 
 class ChaosLiveView;
@@ -45,12 +49,17 @@ public:
     std::optional<bool> synchronousMode() const;   // nullopt: as the cluster is configured
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
+    // Running from now on: each run of `series` live, then its report card; idle again when
+    // the series finishes.
+    void follow(const svc::ChaosSeries *series, const QString &faultTitle);
 
     void showPage(Page page);
     Page currentPage() const;
     void showReport(const svc::ChaosReport &report);
-    // Every kept run, oldest first (the runs table and the chosen fault's distribution).
-    void setRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines = 0);
+    // Every kept run, oldest first (the runs table and the chosen fault's distribution);
+    // `storeError` when the store could not be read (or written).
+    void setRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines = 0,
+                 const QString &storeError = {});
 
     ChaosLiveView *live() const { return m_live; }
     ChaosReportCard *reportCard() const { return m_card; }
@@ -65,7 +74,7 @@ public:
     QLabel *unavailableLabel() const { return m_unavailable; }
 
 signals:
-    void runRequested();      // read selectedFault(), iterations(), synchronousMode()
+    void runRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode);
     void cancelRequested();
 
 private:

@@ -2,6 +2,8 @@
 
 #include "chaosreportcard.h"
 
+#include "settings/usersettings.h"
+
 #include <QDateTime>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -152,6 +154,8 @@ void ChaosRunsView::setStoreError(const QString &error)
 svc::Result<bool> ChaosRunsView::exportTo(const QString &path)
 {
     auto r = svc::exportChaosRuns(path, m_runs);
+    if (r)
+        svc::settings::rememberExportFile(path);   // the next export dialog opens there
     m_status->setStyleSheet(QStringLiteral("color: gray"));
     m_status->setText(r ? tr("Exported %1 run(s) to %2").arg(m_runs.size()).arg(path) : r.error().toString());
     return r;
@@ -160,7 +164,7 @@ svc::Result<bool> ChaosRunsView::exportTo(const QString &path)
 void ChaosRunsView::askExport()
 {
     // open(), not exec(): the console keeps polling (and a run keeps running) meanwhile.
-    auto *dialog = new QFileDialog(this, tr("Export the chaos runs"), QString(),
+    auto *dialog = new QFileDialog(this, tr("Export the chaos runs"), svc::settings::value(svc::settings::kLastExportFolder),
                                    tr("CSV, one row per run (*.csv);;JSON Lines, the whole report (*.jsonl);;All files (*)"));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("csv"));

@@ -1,5 +1,6 @@
 #include "chaosstrip.h"
 
+#include "chaoslivefeed.h"
 #include "chaosliveview.h"
 #include "chaosreportcard.h"
 #include "rolecolors.h"
@@ -10,6 +11,8 @@
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
+
+#include "chaos/chaosseries.h"
 
 namespace pgha::views {
 
@@ -26,7 +29,8 @@ ChaosStrip::ChaosStrip(QWidget *parent)
       m_caption(new QLabel(this)),
       m_report(new QPushButton(tr("Report card"), this)),
       m_cancel(new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Cancel"), this)),
-      m_close(new QPushButton(this))
+      m_close(new QPushButton(this)),
+      m_feed(new ChaosLiveFeed(this))
 {
     setObjectName(QStringLiteral("chaosStrip"));
     setFrameShape(QFrame::StyledPanel);
@@ -73,6 +77,18 @@ ChaosStrip::ChaosStrip(QWidget *parent)
         updateVisibility();
     });
     updateVisibility();
+}
+
+void ChaosStrip::follow(const svc::ChaosSeries *series, const QString &title)
+{
+    connect(series, &svc::ChaosSeries::runStarted, this,
+            [this, title](int iteration, int iterations) { startRun(title, iteration, iterations); });
+    connect(series, &svc::ChaosSeries::stageChanged, this, &ChaosStrip::setStage);
+    connect(series, &svc::ChaosSeries::runFinished, this, &ChaosStrip::finishRun);
+    m_feed->disconnect(this);
+    connect(m_feed, &ChaosLiveFeed::live, this,
+            [this](qint64 ms, std::optional<qint64> budgetMs, bool recovered) { setLive(ms, recovered, budgetMs); });
+    m_feed->follow(series);
 }
 
 void ChaosStrip::startRun(const QString &title, int iteration, int iterations)

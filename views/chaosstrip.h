@@ -9,7 +9,13 @@
 class QLabel;
 class QPushButton;
 
+namespace pgha::svc {
+class ChaosSeries;
+}
+
 namespace pgha::views {
+
+class ChaosLiveFeed;
 
 // A slim strip above the tabs while a chaos run is on, so the topology stays in view during a
 // failover demo: what runs, its stage, the live RTO in large type; afterwards the verdict and a
@@ -18,6 +24,9 @@ class ChaosStrip : public QFrame {
     Q_OBJECT
 public:
     explicit ChaosStrip(QWidget *parent = nullptr);
+
+    // Shows each run of `series` under `title` — its stage, the live RTO, then the verdict.
+    void follow(const svc::ChaosSeries *series, const QString &title);
 
     void startRun(const QString &title, int iteration, int iterations);
     void setStage(const QString &text);
@@ -47,6 +56,7 @@ private:
     QPushButton *m_report;
     QPushButton *m_cancel;
     QPushButton *m_close;
+    ChaosLiveFeed *m_feed;
     bool m_active = false;
     bool m_covered = false;
 };

@@ -2,6 +2,8 @@
 
 #include "rolecolors.h"
 
+#include "settings/usersettings.h"
+
 #include <QAction>
 #include <QDateTime>
 #include <QFileDialog>
@@ -29,6 +31,8 @@ ChartSaveButton::ChartSaveButton(QWidget *chart, const QString &baseName, SaveFu
 svc::Result<bool> ChartSaveButton::saveTo(const QString &path)
 {
     auto r = m_save(path);
+    if (r)
+        svc::settings::rememberExportFile(path);   // the next save dialog opens there
     if (m_status) {
         m_status->setStyleSheet(r ? QStringLiteral("color: gray") : QStringLiteral("color: %1").arg(healthColor(false).name()));
         m_status->setText(r ? tr("Saved %1").arg(path) : r.error().toString());
@@ -38,7 +42,7 @@ svc::Result<bool> ChartSaveButton::saveTo(const QString &path)
 
 void ChartSaveButton::ask()
 {
-    auto *dialog = new QFileDialog(window(), tr("Save the chart"), QString(),
+    auto *dialog = new QFileDialog(window(), tr("Save the chart"), svc::settings::value(svc::settings::kLastExportFolder),
                                    tr("PNG image (*.png);;SVG drawing (*.svg);;All files (*)"));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("png"));

@@ -5,6 +5,8 @@
 #include "rolecolors.h"
 #include "timeseries.h"
 
+#include "settings/usersettings.h"
+
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDateTime>
@@ -12,6 +14,8 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pgha::views {
 
@@ -27,6 +31,9 @@ LagChart::LagChart(const models::SeriesStore *store, QWidget *parent)
       m_frozen(new QLabel(this))
 {
     setObjectName(QStringLiteral("lagChart"));
+    // The window chosen last time, when it is still one of ours.
+    if (const qint64 kept = svc::settings::value(svc::settings::kLagChartWindowMs); std::ranges::count(kWindowsMs, kept) > 0)
+        m_windowMs = kept;
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
     auto *group = m_windows = new QButtonGroup(this);
@@ -68,6 +75,7 @@ LagChart::~LagChart() { delete m_chart; }
 void LagChart::setWindowMs(qint64 ms)
 {
     m_windowMs = ms;
+    svc::settings::setValue(svc::settings::kLagChartWindowMs, ms);
     for (int i = 0; i < 4; ++i)
         if (kWindowsMs[i] == ms)
             m_windows->button(i)->setChecked(true);

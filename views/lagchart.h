@@ -26,7 +26,9 @@ public:
     LagChart(const models::SeriesStore *store, QWidget *parent = nullptr);
     ~LagChart() override;
 
+    // One of kWindowsMs; kept for the next start (settings/usersettings.h).
     void setWindowMs(qint64 ms);
+    qint64 windowMs() const { return m_windowMs; }
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
     void redraw();              // at the current time, or at the frozen time when paused

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "actionmenu.h"
+#include "benchform.h"
 #include "benchpanel.h"
 #include "chaospanel.h"
 #include "chaosstrip.h"
@@ -16,6 +17,9 @@
 #include "membertable.h"
 #include "sourcestatusbar.h"
 #include "topologyview.h"
+
+#include "chaos/chaosseries.h"
+#include "settings/usersettings.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -81,7 +85,8 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     buildMenus();
     buildLabMenu(toolbar);
 
-    auto *left = new QSplitter(Qt::Vertical, this);
+    auto *left = m_leftSplitter = new QSplitter(Qt::Vertical, this);
+    left->setObjectName(QStringLiteral("leftSplitter"));
     auto *membersBox = new QWidget(left);
     auto *membersLayout = new QVBoxLayout(membersBox);
     membersLayout->setContentsMargins(0, 0, 0, 0);
@@ -108,11 +113,13 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_details->setObjectName(QStringLiteral("detailsPanel"));
     m_details->setPlaceholderText(tr("Click a node of the topology to see everything known about it, and from which source."));
     connect(m_topology, &TopologyView::nodeSelected, this, [this](const QString &, const QString &html) { m_details->setHtml(html); });
-    auto *right = new QSplitter(Qt::Vertical, this);
+    auto *right = m_rightSplitter = new QSplitter(Qt::Vertical, this);
+    right->setObjectName(QStringLiteral("rightSplitter"));
     right->addWidget(m_labPanel);
     right->addWidget(m_details);
 
-    auto *main = new QSplitter(Qt::Horizontal, this);
+    auto *main = m_mainSplitter = new QSplitter(Qt::Horizontal, this);
+    main->setObjectName(QStringLiteral("mainSplitter"));
     main->addWidget(left);
     main->addWidget(right);
     main->setStretchFactor(0, 3);
@@ -138,6 +145,155 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     connect(m_labPanel, &LabPanel::detailsRequested, this, &MainWindow::showLabTab);
     setLabFlavor(QStringLiteral("native"), {});
     setLabActions(false, true, false);
+
+    // The Pause/Resume toggle follows what /cluster says.
+    auto followPause = [this, cluster] { m_actions->setPaused(cluster->snapshot().paused); };
+    connect(cluster, &QAbstractItemModel::dataChanged, m_actions, followPause);
+    connect(cluster, &QAbstractItemModel::modelReset, m_actions, followPause);
+    forwardIntents();
+    restoreLayout();
+}
+
+MainWindow::~MainWindow()
+{
+    saveLayout();
+}
+
+// What the menus, the Chaos tab, the strip and the Bench tab ask for, as the window's own
+// signals: the controllers listen to the window, not to the widgets inside it.
+void MainWindow::forwardIntents()
+{
+    connect(m_actions, &ActionMenu::actionRequested, this, &MainWindow::actionRequested);
+    connect(m_actions, &ActionMenu::configEditorRequested, this, &MainWindow::configEditorRequested);
+    connect(m_actions, &ActionMenu::failoverDemoRequested, this, &MainWindow::failoverDemoRequested);
+    connect(m_profiles, &QAction::triggered, this, &MainWindow::profilesRequested);
+    connect(m_chaos, &ChaosPanel::runRequested, this, &MainWindow::chaosRunRequested);
+    connect(m_chaos, &ChaosPanel::cancelRequested, this, &MainWindow::chaosCancelRequested);
+    connect(m_chaosStrip, &ChaosStrip::cancelRequested, this, &MainWindow::chaosCancelRequested);
+    connect(m_chaosStrip, &ChaosStrip::reportRequested, this, [this] {
+        m_tabs->setCurrentWidget(m_chaos);
+        m_chaos->showPage(ChaosPanel::Page::ReportCard);
+    });
+    connect(m_bench, &BenchPanel::runRequested, this, &MainWindow::benchRunRequested);
+    connect(m_bench, &BenchPanel::stopRequested, this, &MainWindow::benchStopRequested);
+    connect(m_bench, &BenchPanel::initRequested, this, &MainWindow::benchInitRequested);
+}
+
+void MainWindow::restoreLayout()
+{
+    namespace settings = svc::settings;
+    if (const QByteArray geometry = settings::value(settings::kWindowGeometry); !geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (const QByteArray state = settings::value(settings::kWindowState); !state.isEmpty())
+        restoreState(state);
+    const std::pair<QSplitter *, const settings::Key<QByteArray> *> splitters[] = {
+            {m_mainSplitter, &settings::kMainSplitter}, {m_leftSplitter, &settings::kLeftSplitter}, {m_rightSplitter, &settings::kRightSplitter}};
+    for (const auto &[splitter, key] : splitters) {
+        if (const QByteArray state = settings::value(*key); !state.isEmpty())
+            splitter->restoreState(state);
+        connect(splitter, &QSplitter::splitterMoved, &m_layoutSave, qOverload<>(&QTimer::start));
+    }
+    m_layoutSave.setSingleShot(true);
+    m_layoutSave.setInterval(kLayoutSaveDelayMs);
+    connect(&m_layoutSave, &QTimer::timeout, this, &MainWindow::saveLayout);
+}
+
+void MainWindow::saveLayout()
+{
+    namespace settings = svc::settings;
+    m_layoutSave.stop();
+    settings::setValue(settings::kWindowGeometry, saveGeometry());
+    settings::setValue(settings::kWindowState, saveState());
+    settings::setValue(settings::kMainSplitter, m_mainSplitter->saveState());
+    settings::setValue(settings::kLeftSplitter, m_leftSplitter->saveState());
+    settings::setValue(settings::kRightSplitter, m_rightSplitter->saveState());
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    m_layoutSave.start();
+}
+
+void MainWindow::moveEvent(QMoveEvent *event)
+{
+    QMainWindow::moveEvent(event);
+    m_layoutSave.start();
+}
+
+void MainWindow::showSessionOnlyNotice(const QString &text, const QString &reason)
+{
+    m_banner->setNotice(text);
+    m_banner->setToolTip(reason);
+    statusBar()->showMessage(text + QStringLiteral(" (") + reason + QLatin1Char(')'));
+}
+
+void MainWindow::setJournalPath(const QString &path)
+{
+    m_journal->setJournalPath(path);
+}
+
+void MainWindow::refreshJournal()
+{
+    m_journal->refresh();
+}
+
+void MainWindow::setChaosFaults(const QList<ChaosPanel::FaultEntry> &faults, bool demoAvailable, const QString &demoWhyNot)
+{
+    m_chaos->setFaults(faults);
+    m_actions->setFailoverDemoAvailable(demoAvailable, demoWhyNot);
+}
+
+void MainWindow::setChaosRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines,
+                              const QString &storeError)
+{
+    m_chaos->setRuns(runs, storePath, skippedLines, storeError);
+}
+
+void MainWindow::followChaosSeries(const svc::ChaosSeries *series, const QString &faultTitle, bool demo)
+{
+    m_chaos->follow(series, faultTitle);
+    m_chaosStrip->follow(series, demo ? tr("Failover demo — %1").arg(faultTitle) : faultTitle);
+    if (!demo)
+        return;
+    // The topology stays in view while the leader goes and a new one takes over; the strip
+    // above it counts the outage. The report card follows.
+    m_tabs->setCurrentWidget(m_topology);
+    connect(series, &svc::ChaosSeries::runFinished, this, [this](const svc::ChaosReport &r) {
+        m_tabs->setCurrentWidget(m_chaos);
+        m_chaos->selectFault(r.faultId);
+    });
+}
+
+void MainWindow::setBenchTargets(const QStringList &names)
+{
+    m_bench->form()->setTargets(names);
+}
+
+void MainWindow::setBenchRuns(const QList<svc::BenchResult> &runs, const QString &storePath, int skippedLines,
+                              const QString &storeError)
+{
+    m_bench->setRuns(runs, storePath, skippedLines, storeError);
+}
+
+void MainWindow::showBenchProblem(const QString &text)
+{
+    m_bench->form()->showProblem(text);
+}
+
+void MainWindow::followBenchSession(const svc::BenchSession *session, const svc::BenchPlan &plan)
+{
+    m_bench->follow(session, plan);
+}
+
+void MainWindow::followBenchInit(const svc::PgbenchRunner *runner)
+{
+    m_bench->followInit(runner);
+}
+
+void MainWindow::finishBenchInit(bool ok, const QString &text)
+{
+    m_bench->finishInit(ok, text);
 }
 
 void MainWindow::buildLabMenu(QToolBar *toolbar)
@@ -180,6 +336,31 @@ void MainWindow::setLabFlavor(const QString &flavor, const QString &where)
 void MainWindow::showLabTab()
 {
     m_tabs->setCurrentWidget(m_labTab);
+}
+
+QStringList MainWindow::tabNames()
+{
+    return {QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
+            QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("bench"), QStringLiteral("lab"),
+            QStringLiteral("chaos:runs"), QStringLiteral("chaos:distribution"), QStringLiteral("bench:runs"),
+            QStringLiteral("bench:compare")};
+}
+
+bool MainWindow::showTab(const QString &spec)
+{
+    if (!tabNames().contains(spec))
+        return false;
+    QWidget *const widgets[] = {m_topology, m_members, m_lagChart, m_clusterInfo, m_journal, m_chaos, m_bench, m_labTab};
+    m_tabs->setCurrentWidget(widgets[tabNames().indexOf(spec.section(u':', 0, 0))]);
+    if (spec == u"chaos:runs")
+        m_chaos->showPage(ChaosPanel::Page::Runs);
+    else if (spec == u"chaos:distribution")
+        m_chaos->showPage(ChaosPanel::Page::Distribution);
+    else if (spec == u"bench:runs")
+        m_bench->showPage(BenchPanel::Page::Runs);
+    else if (spec == u"bench:compare")
+        m_bench->showPage(BenchPanel::Page::Compare);
+    return true;
 }
 
 QWidget *MainWindow::buildHeader()
@@ -273,6 +454,17 @@ void MainWindow::setIntervalMs(int ms)
     const int i = m_interval->findData(ms);
     if (i >= 0)
         m_interval->setCurrentIndex(i);
+}
+
+int MainWindow::intervalMs() const
+{
+    return m_interval->currentData().toInt();
+}
+
+void MainWindow::setLabControlsVisible(bool visible)
+{
+    for (QAction *a : {m_startLab, m_startNative, m_startDocker, m_stopLab})
+        a->setVisible(visible);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

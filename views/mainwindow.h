@@ -1,13 +1,21 @@
 #pragma once
 
+#include "chaospanel.h"
+
+#include "actions/actiontypes.h"
+#include "bench/benchsession.h"
+
 #include <QMainWindow>
+#include <QTimer>
 
 #include <functional>
+#include <optional>
 
 class QAction;
 class QComboBox;
 class QMenu;
 class QLabel;
+class QSplitter;
 class QTabWidget;
 class QToolBar;
 class QTextBrowser;
@@ -19,6 +27,12 @@ class EventTimelineModel;
 class SeriesStore;
 class LabProgressModel;
 class SourceHealthModel;
+}
+
+namespace pgha::svc {
+class BenchSession;
+class ChaosSeries;
+class PgbenchRunner;
 }
 
 namespace pgha::views {
@@ -39,13 +53,20 @@ class SourceStatusBar;
 class TopologyView;
 
 // The console's window. It only shows and forwards: all state lives in the models, all work
-// in the services, and the Application wires them together.
+// in the services, and the Application wires them together. The controllers talk to it in
+// intents — what was asked for (signals), what to show (methods) — and its panels follow the
+// runs and sessions they are given; the widget getters below are for tests and screenshots.
+// Its geometry, state and splitters are kept between runs (settings/usersettings.h).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // Changes to the geometry and splitters are written once they have settled this long.
+    static constexpr int kLayoutSaveDelayMs = 500;
+
     MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::ContainerTableModel *containers,
                models::SourceHealthModel *sources, models::EventTimelineModel *timeline, const models::SeriesStore *series,
                QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     // Start lab starts the current flavour; the two below choose one (Lab menu, and the menu
     // of the toolbar's Start lab button).
@@ -83,10 +104,50 @@ public:
     // Which lab Start lab starts ("native", "docker") and where it lives, for the panel and tooltips.
     void setLabFlavor(const QString &flavor, const QString &where);
     void showLabTab();
+    // "chaos", "bench:compare" …: that tab, on that page (tabNames() lists them); false when no
+    // such tab or page.
+    bool showTab(const QString &spec);
+    static QStringList tabNames();
     void setIntervalMs(int ms);
+    int intervalMs() const;
+    // Lab controls (start, stop) only where a built-in lab can be: with the built-in lab profile.
+    void setLabControlsVisible(bool visible);
+    // No keychain: passwords last for this session only, said in the banner and the status bar.
+    void showSessionOnlyNotice(const QString &text, const QString &reason);
+
+    // Operator actions: where the journal is kept, and that it grew.
+    void setJournalPath(const QString &path);
+    void refreshJournal();
+
+    // Chaos: what can run here (the Failover demo in the Actions menu too), the kept runs, and a
+    // series as it runs, in the Chaos tab and the strip above the tabs. A demo keeps the
+    // topology in view while it runs and opens its report card when the run is done.
+    void setChaosFaults(const QList<ChaosPanel::FaultEntry> &faults, bool demoAvailable, const QString &demoWhyNot);
+    void setChaosRuns(const QList<svc::ChaosReport> &runs, const QString &storePath, int skippedLines = 0,
+                      const QString &storeError = {});
+    void followChaosSeries(const svc::ChaosSeries *series, const QString &faultTitle, bool demo);
+
+    // Bench: the targets the profile offers, the kept runs, a session and pgbench -i as they run.
+    void setBenchTargets(const QStringList &names);
+    void setBenchRuns(const QList<svc::BenchResult> &runs, const QString &storePath, int skippedLines = 0,
+                      const QString &storeError = {});
+    void showBenchProblem(const QString &text);
+    void followBenchSession(const svc::BenchSession *session, const svc::BenchPlan &plan);
+    void followBenchInit(const svc::PgbenchRunner *runner);
+    void finishBenchInit(bool ok, const QString &text);
 
 signals:
     void intervalChosen(int ms);
+    void profilesRequested();
+    // `member`: the member the operator chose in a context menu ("" from the menu bar).
+    void actionRequested(pgha::svc::ActionKind kind, const QString &member, bool allMembers);
+    void configEditorRequested();
+    void failoverDemoRequested();
+    void chaosRunRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode);
+    void chaosCancelRequested();
+    void benchRunRequested(const pgha::svc::BenchPlan &plan);
+    void benchStopRequested();
+    void benchInitRequested(const QString &target, int scale);
 
 public:
 
@@ -95,8 +156,13 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void moveEvent(QMoveEvent *event) override;
 
 private:
+    void forwardIntents();
+    void restoreLayout();
+    void saveLayout();
     QWidget *buildHeader();
     void buildMenus();
     void buildLabMenu(QToolBar *toolbar);
@@ -126,6 +192,10 @@ private:
     QAction *m_startDocker;
     QAction *m_stopLab;
     std::function<bool()> m_closeGuard;
+    QSplitter *m_mainSplitter = nullptr;
+    QSplitter *m_leftSplitter = nullptr;
+    QSplitter *m_rightSplitter = nullptr;
+    QTimer m_layoutSave;
 };
 
 } // namespace pgha::views

@@ -1,11 +1,9 @@
 #include "actioncontroller.h"
 
 #include "actiondialog.h"
-#include "actionmenu.h"
 #include "clustermodel.h"
 #include "clusterobserver.h"
 #include "configeditordialog.h"
-#include "journalview.h"
 #include "mainwindow.h"
 
 #include "actions/actionrunner.h"
@@ -44,16 +42,10 @@ ActionController::ActionController(svc::HttpClient *http, models::ClusterObserve
                                    QObject *parent)
     : QObject(parent), m_http(http), m_observer(observer), m_window(window), m_journalPath(svc::Journal::defaultPath())
 {
-    auto *menu = window->actions();
-    connect(menu, &views::ActionMenu::actionRequested, this,
+    connect(window, &views::MainWindow::actionRequested, this,
             [this](ActionKind kind, const QString &member, bool all) { openAction(kind, member, all); });
-    connect(menu, &views::ActionMenu::configEditorRequested, this, &ActionController::openConfigEditor);
-    // The Pause/Resume toggle follows what /cluster says.
-    auto *cluster = observer->cluster();
-    auto followPause = [menu, cluster] { menu->setPaused(cluster->snapshot().paused); };
-    connect(cluster, &QAbstractItemModel::dataChanged, menu, followPause);
-    connect(cluster, &QAbstractItemModel::modelReset, menu, followPause);
-    window->journal()->setJournalPath(m_journalPath);
+    connect(window, &views::MainWindow::configEditorRequested, this, &ActionController::openConfigEditor);
+    window->setJournalPath(m_journalPath);
 }
 
 void ActionController::setProfile(const svc::Profile &profile)
@@ -66,7 +58,7 @@ void ActionController::setProfile(const svc::Profile &profile)
 void ActionController::setJournalPath(const QString &path)
 {
     m_journalPath = path;
-    m_window->journal()->setJournalPath(path);
+    m_window->setJournalPath(path);
 }
 
 ActionDialog *ActionController::openAction(ActionKind kind, const QString &member, bool allMembers)
@@ -172,7 +164,7 @@ void ActionController::record(ActionRunner *runner, QPointer<ActionDialog> dialo
               severity);
     if (!written)
         emit note(QStringLiteral("action"), written.error().toString(), 2);
-    m_window->journal()->refresh();
+    m_window->refreshJournal();
     emit actionFinished(out);
     runner->deleteLater();
 }

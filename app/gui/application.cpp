@@ -4,10 +4,10 @@
 #include "benchcontroller.h"
 #include "chaoscontroller.h"
 #include "labcontroller.h"
-#include "environmentbanner.h"
 #include "profileeditordialog.h"
 #include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
+#include "settings/usersettings.h"
 
 #include "clustermodel.h"
 #include "clusterobserver.h"
@@ -23,14 +23,23 @@
 #include "clusterinfoview.h"
 #include "consistencywatchdog.h"
 
-#include <QAction>
 #include <QDateTime>
 #include <QFileInfo>
-#include <QStatusBar>
 
 namespace pgha::app {
 
 using views::MainWindow;
+namespace settings = svc::settings;
+
+Application::Options Application::Options::remembered()
+{
+    Options o;
+    o.profile = settings::value(settings::kLastProfile);
+    o.profileRemembered = true;
+    const int ms = settings::value(settings::kPollIntervalMs);
+    o.pollIntervalMs = ms >= kMinPollIntervalMs && ms <= kMaxPollIntervalMs ? ms : settings::kPollIntervalMs.fallback;
+    return o;
+}
 
 Application::Application(const Options &options, QObject *parent)
     : QObject(parent),
@@ -47,6 +56,7 @@ Application::Application(const Options &options, QObject *parent)
     m_window->setIntervalMs(options.pollIntervalMs);
     connect(m_window.get(), &MainWindow::intervalChosen, this, [this](int ms) {
         m_observer->setIntervalMs(ms);
+        settings::setValue(settings::kPollIntervalMs, ms);
         note(QStringLiteral("profile"), tr("polling every source every %1 ms").arg(ms));
     });
 
@@ -120,13 +130,19 @@ Application::Application(const Options &options, QObject *parent)
         if (m_quitWhenIdle)
             emit readyToQuit();
     });
-    connect(m_window->profilesAction(), &QAction::triggered, this, &Application::openProfileEditor);
+    connect(m_window.get(), &MainWindow::profilesRequested, this, &Application::openProfileEditor);
     connect(m_secrets, &svc::SecretStore::sessionOnlyChanged, this, &Application::showSessionOnly);
     // Ask the keychain once at start, so a missing backend is said now rather than when a
     // password is first needed.
     m_secrets->read(QStringLiteral("pgha keychain-probe"), this, [](const svc::Result<QString> &) {});
 
     auto profile = svc::resolveProfile(options.profile, m_labs->lab()->config().labDir);
+    if (!profile && options.profileRemembered && options.profile != settings::kLastProfile.fallback) {
+        // The profile watched last is gone or broken: say so, and watch the built-in lab.
+        note(QStringLiteral("profile"), tr("the profile watched last cannot be opened (%1) — watching the built-in lab instead; "
+                                           "choose another in File → Profiles…").arg(profile.error().toString()), 1);
+        profile = svc::resolveProfile(settings::kLastProfile.fallback, m_labs->lab()->config().labDir);
+    }
     if (profile) {
         applyProfile(profile.value());
     } else {
@@ -175,10 +191,10 @@ void Application::applyProfile(const svc::Profile &profile)
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
                                                 : profile.sourceFile,
                          profile.actionsEnabled, profile.kindAssumed);
-    m_window->startLabAction()->setVisible(profile.isBuiltInLab());
-    m_window->startNativeLabAction()->setVisible(profile.isBuiltInLab());
-    m_window->startDockerLabAction()->setVisible(profile.isBuiltInLab());
-    m_window->stopLabAction()->setVisible(profile.isBuiltInLab());
+    m_window->setLabControlsVisible(profile.isBuiltInLab());
+    // Opened again next time when no --profile is given.
+    settings::setValue(settings::kLastProfile,
+                       profile.isBuiltInLab() || profile.sourceFile.isEmpty() ? settings::kLastProfile.fallback : profile.sourceFile);
     note(QStringLiteral("profile"), tr("watching %1: Patroni REST at %2; %3 etcd endpoint(s); HAProxy stats %4")
                                                           .arg(profile.name, urls.join(QStringLiteral(", ")))
                                                           .arg(profile.etcd.size())
@@ -215,20 +231,21 @@ void Application::onLabStartFinished(const svc::LabOutcome &outcome)
 
 void Application::updateSummary()
 {
+    m_window->setClusterSummary(summaryHtml());
+}
+
+QString Application::summaryHtml() const
+{
     const auto &snap = clusterModel()->snapshot();
-    if (snap.members.isEmpty()) {
-        m_window->setClusterSummary(QStringLiteral("<span style='color:gray'>%1</span>")
-                                            .arg(tr("no cluster data").toHtmlEscaped()));
-        return;
-    }
+    if (snap.members.isEmpty())
+        return QStringLiteral("<span style='color:gray'>%1</span>").arg(tr("no cluster data").toHtmlEscaped());
     if (clusterModel()->isStale()) {
         const qint64 age = (QDateTime::currentMSecsSinceEpoch() - snap.fetchedAtMs) / 1000;
-        m_window->setClusterSummary(tr("<b style='color:#ef6c00'>STALE</b> · last answer from %1 at %2 (%3 s ago): %4")
-                                            .arg(QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
-                                                 QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss")))
-                                            .arg(age)
-                                            .arg(m_lastRoundError.toHtmlEscaped()));
-        return;
+        return tr("<b style='color:#ef6c00'>STALE</b> · last answer from %1 at %2 (%3 s ago): %4")
+                .arg(QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
+                     QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss")))
+                .arg(age)
+                .arg(m_lastRoundError.toHtmlEscaped());
     }
     const auto *leader = snap.leader();
     const QString leaderText = leader ? tr("Leader <b>%1</b>").arg(leader->name.toHtmlEscaped())
@@ -247,12 +264,12 @@ void Application::updateSummary()
         if (config.synchronousMode)
             timings += tr(" · synchronous_mode");
     }
-    m_window->setClusterSummary(tr("%1 · %2 members%3%4%5 · as reported by %6 at %7")
-                                        .arg(leaderText)
-                                        .arg(snap.members.size())
-                                        .arg(timeline, timings, snap.paused ? tr(" · <b>maintenance mode</b>") : QString(),
-                                             QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
-                                             QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss"))));
+    return tr("%1 · %2 members%3%4%5 · as reported by %6 at %7")
+            .arg(leaderText)
+            .arg(snap.members.size())
+            .arg(timeline, timings, snap.paused ? tr(" · <b>maintenance mode</b>") : QString(),
+                 QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
+                 QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss")));
 }
 
 void Application::note(const QString &source, const QString &text, int severity)
@@ -285,9 +302,7 @@ void Application::readProfilePasswords(const svc::Profile &profile)
 void Application::showSessionOnly(const QString &reason)
 {
     const QString text = tr("No keychain available: passwords are kept for this session only");
-    m_window->banner()->setNotice(text);
-    m_window->banner()->setToolTip(reason);
-    m_window->statusBar()->showMessage(text + QStringLiteral(" (") + reason + QLatin1Char(')'));
+    m_window->showSessionOnlyNotice(text, reason);
     note(QStringLiteral("profile"), text + QStringLiteral(": ") + reason, 1);
 }
 

@@ -36,13 +36,21 @@ class LabController;
 class Application : public QObject {
     Q_OBJECT
 public:
+    static constexpr int kMinPollIntervalMs = 250;
+    static constexpr int kMaxPollIntervalMs = 10000;
+
     struct Options {
         QString profile = QStringLiteral("lab");   // name or YAML file
+        bool profileRemembered = false;            // the one watched last: when it is gone, the lab instead
         bool startLab = false;                     // --lab FLAVOR
         QString labFlavor;                         // --lab-flavor / --lab: native, docker; "" = the recorded one, else native
         int pollIntervalMs = 1000;
         int labWatchIntervalMs = 2000;
         int labPortOffset = 0;                     // --port-offset, for a lab beside another
+
+        // The profile and poll interval of the last run (svc::settings), the defaults at first;
+        // the command line overrides what it gives.
+        static Options remembered();
     };
 
     explicit Application(const Options &options, QObject *parent = nullptr);
@@ -77,6 +85,7 @@ private:
     void applyProfile(const svc::Profile &profile);
     void onLabStartFinished(const svc::LabOutcome &outcome);
     void updateSummary();
+    QString summaryHtml() const;   // the line above the tabs: leader, members, timings, source
     bool mayClose();
     void note(const QString &source, const QString &text, int severity = 0);   // onto the timeline
     void readProfilePasswords(const svc::Profile &profile);

@@ -1,10 +1,5 @@
 #include "benchcontroller.h"
 
-#include "benchcompareview.h"
-#include "benchform.h"
-#include "benchliveview.h"
-#include "benchpanel.h"
-#include "benchrunsview.h"
 #include "mainwindow.h"
 
 #include "bench/benchstore.h"
@@ -14,12 +9,9 @@
 
 #include <QCoreApplication>
 #include <QPointer>
-#include <QTabWidget>
 #include <QThreadPool>
 
 namespace pgha::app {
-
-using views::BenchPanel;
 
 namespace {
 const QString kSource = QStringLiteral("bench");
@@ -30,17 +22,9 @@ enum Severity { Info = 0, Warning = 1, Failure = 2 };
 BenchController::BenchController(views::MainWindow *window, QObject *parent)
     : QObject(parent), m_window(window), m_storePath(svc::benchStorePath())
 {
-    BenchPanel *panel = window->benchPanel();
-    views::BenchForm *form = panel->form();
-    connect(form, &views::BenchForm::runRequested, this, [this, form] {
-        if (auto plan = form->plan())
-            run(plan.value());
-        else
-            form->showProblem(plan.error().toString());
-    });
-    connect(form, &views::BenchForm::stopRequested, this, &BenchController::stop);
-    connect(form, &views::BenchForm::initRequested, this, [this, form] { init(form->initTarget(), form->initScale()); });
-    connect(panel->runsView(), &views::BenchRunsView::compareRequested, this, [this] { m_compareChosen = true; });
+    connect(window, &views::MainWindow::benchRunRequested, this, &BenchController::run);
+    connect(window, &views::MainWindow::benchStopRequested, this, &BenchController::stop);
+    connect(window, &views::MainWindow::benchInitRequested, this, &BenchController::init);
     reloadRuns();
 }
 
@@ -57,7 +41,7 @@ BenchController::~BenchController()
 void BenchController::setProfile(const svc::Profile &profile)
 {
     m_profile = profile;
-    m_window->benchPanel()->form()->setTargets(svc::benchTargetNames(profile));
+    m_window->setBenchTargets(svc::benchTargetNames(profile));
 }
 
 void BenchController::setStorePath(const QString &path)
@@ -106,21 +90,7 @@ void BenchController::onStoreRead(quint64 generation, const StoreRead &read)
 {
     if (generation != m_loadGeneration)
         return;
-    views::BenchRunsView *view = m_window->benchPanel()->runsView();
-    view->setRuns(read.runs, m_storePath, read.skipped);
-    if (!read.error.isEmpty())
-        view->setStoreError(read.error);
-    // Until a session runs here or runs are picked, Compare shows the newest kept session.
-    if (!m_compareChosen && !read.runs.isEmpty()) {
-        const QString series = read.runs.last().series;
-        QList<svc::BenchResult> last;
-        for (const auto &r : read.runs)
-            if (!series.isEmpty() && r.series == series)
-                last.append(r);
-        if (last.isEmpty())
-            last.append(read.runs.last());
-        m_window->benchPanel()->compareView()->setRuns(last, tr("The newest kept session"));
-    }
+    m_window->setBenchRuns(read.runs, m_storePath, read.skipped, read.error);
     emit runsReloaded(static_cast<int>(read.runs.size()));
 }
 
@@ -133,7 +103,7 @@ QString BenchController::workDir()
 
 void BenchController::refuse(const QString &text)
 {
-    m_window->benchPanel()->form()->showProblem(text);
+    m_window->showBenchProblem(text);
     emit note(kSource, text, Warning);
 }
 
@@ -152,28 +122,13 @@ bool BenchController::run(const svc::BenchPlan &plan)
         refuse(tr("no temporary folder for pgbench's logs — check TMPDIR and the free space there"));
         return false;
     }
-    m_plan = plan;
-    m_stopRequested = false;
     auto *session = new svc::BenchSession(this);
     m_session = session;
-    BenchPanel *panel = m_window->benchPanel();
-    views::BenchLiveView *live = panel->live();
-    connect(session, &svc::BenchSession::runStarted, this, &BenchController::onRunStarted);
-    connect(session, &svc::BenchSession::sample, live, &views::BenchLiveView::addSample);
-    connect(session, &svc::BenchSession::latencySecond, live, &views::BenchLiveView::addLatencySecond);
-    connect(session, &svc::BenchSession::loadGeneratorCpu, live, [live](double percentOfCore, int threads) {
-        live->setLoadGeneratorCpu(percentOfCore, threads, percentOfCore >= svc::PgbenchRunner::kSaturatedShare * 100.0 * threads);
-    });
-    connect(session, &svc::BenchSession::note, this, [this, live](const QString &text) {
-        live->addNote(text);
-        emit note(kSource, text, Info);
-    });
+    // The Bench tab follows the session first: its figures are on screen when this says a run ended.
+    m_window->followBenchSession(session, plan);
+    connect(session, &svc::BenchSession::note, this, [this](const QString &text) { emit note(kSource, text, Info); });
     connect(session, &svc::BenchSession::runFinished, this, &BenchController::onRunFinished);
     connect(session, &svc::BenchSession::finished, this, &BenchController::onSessionFinished);
-    panel->form()->showProblem({});
-    panel->form()->setRunning(true);
-    live->startSession(plan.runCount(), plan.targets);
-    panel->showPage(BenchPanel::Page::Live);
     emit note(kSource, tr("benchmark started: %1 × %2 run(s)%3")
                                .arg(plan.targets.join(QStringLiteral(", ")))
                                .arg(plan.runCount())
@@ -186,21 +141,13 @@ bool BenchController::run(const svc::BenchPlan &plan)
 void BenchController::stop()
 {
     if (m_session) {
-        m_stopRequested = true;
         emit note(kSource, tr("stopping the benchmark: the current run's figures so far are kept"), Warning);
         m_session->stop();
     }
 }
 
-void BenchController::onRunStarted(int index, int count, const QString &target, int clients, int repetition, bool warmup)
-{
-    m_window->benchPanel()->live()->startRun(index, count, target, clients, repetition, warmup,
-                                             warmup ? m_plan.warmupS : m_plan.workload.durationS);
-}
-
 void BenchController::onRunFinished(const svc::BenchResult &r)
 {
-    m_window->benchPanel()->live()->finishRun(r);
     reloadRuns();
     QString text = tr("%1, %2 clients: %3 tps, %4 failed").arg(r.target.name).arg(r.workload.clients).arg(r.tps, 0, 'f', 1).arg(r.failed);
     if (r.stopped)
@@ -216,16 +163,6 @@ void BenchController::onSessionFinished(const QList<svc::BenchResult> &runs, con
     if (m_session)
         m_session->deleteLater();
     m_session = nullptr;
-    BenchPanel *panel = m_window->benchPanel();
-    panel->form()->setRunning(false);
-    panel->live()->finishSession(static_cast<int>(runs.size()), error, m_stopRequested);
-    if (!error.isEmpty())
-        panel->form()->showProblem(error);
-    m_compareChosen = true;
-    panel->compareView()->setRuns(runs, tr("The last session"));
-    // Several configurations or repetitions: the comparison is what the session was for.
-    if (runs.size() > 1 && error.isEmpty())
-        panel->showPage(BenchPanel::Page::Compare);
     emit note(kSource, error.isEmpty() ? tr("benchmark finished: %1 run(s) kept").arg(runs.size())
                                        : tr("benchmark ended early after %1 run(s): %2").arg(runs.size()).arg(error),
               error.isEmpty() ? Info : Failure);
@@ -234,13 +171,13 @@ void BenchController::onSessionFinished(const QList<svc::BenchResult> &runs, con
 
 bool BenchController::init(const QString &target, int scale)
 {
-    views::BenchForm *form = m_window->benchPanel()->form();
-    if (isRunning() || isInitRunning()) {
-        form->setInitFinished(false, tr("not now: %1").arg(isRunning() ? tr("a benchmark is running") : tr("pgbench -i is already running")));
-        return false;
-    }
-    if (target == u"ro") {
-        form->setInitFinished(false, tr("pgbench -i writes tables: ro reaches replicas, which refuse writes — use rw, direct or pgpool"));
+    QString refused;
+    if (isRunning() || isInitRunning())
+        refused = tr("not now: %1").arg(isRunning() ? tr("a benchmark is running") : tr("pgbench -i is already running"));
+    else if (target == u"ro")
+        refused = tr("pgbench -i writes tables: ro reaches replicas, which refuse writes — use rw, direct or pgpool");
+    if (!refused.isEmpty()) {
+        m_window->finishBenchInit(false, refused);
         return false;
     }
     auto pgbench = svc::locatePgbench();
@@ -248,7 +185,6 @@ bool BenchController::init(const QString &target, int scale)
         finishInit(false, pgbench.error().toString());
         return false;
     }
-    form->setInitRunning(true);
     auto withTarget = [this, pgbench = pgbench.value(), scale](const svc::Result<svc::BenchTarget> &t) {
         if (!t)
             return finishInit(false, t.error().toString());
@@ -256,6 +192,7 @@ bool BenchController::init(const QString &target, int scale)
     };
     // Made now so that isInitRunning() holds while the target resolves ("direct" asks every member).
     m_init = new svc::PgbenchRunner(this);
+    m_window->followBenchInit(m_init);
     svc::resolveBenchTargetAsync(m_profile, target, m_init, withTarget);
     return true;
 }
@@ -265,8 +202,6 @@ void BenchController::startInit(const QString &pgbench, const svc::BenchTarget &
     const QString dir = workDir();
     if (dir.isEmpty() || !m_init)
         return finishInit(false, tr("no temporary folder for pgbench — check TMPDIR and the free space there"));
-    views::BenchForm *form = m_window->benchPanel()->form();
-    connect(m_init, &svc::PgbenchRunner::initProgress, form, &views::BenchForm::setInitProgress);
     connect(m_init, &svc::PgbenchRunner::finished, this, [this, scale](const svc::BenchResult &r) {
         if (!r.ok())
             return finishInit(false, r.error);
@@ -284,7 +219,7 @@ void BenchController::finishInit(bool ok, const QString &text)
     if (m_init)
         m_init->deleteLater();
     m_init = nullptr;
-    m_window->benchPanel()->form()->setInitFinished(ok, text);
+    m_window->finishBenchInit(ok, text);
     emit note(kSource, text, ok ? Info : Failure);
     emit initFinished(ok, text);
 }

@@ -20,9 +20,10 @@ class MainWindow;
 namespace pgha::app {
 
 // Drives pgbench for the Bench tab, as ChaosController drives faults: owns the BenchSession of
-// the run in progress and the PgbenchRunner of an initialisation, feeds the tab (live samples,
-// the load generator's CPU, notes, each run's figures), keeps the runs table in step with the
-// run store (the same file as `pgha bench`), and hands the last session to the Compare page.
+// the run in progress and the PgbenchRunner of an initialisation and hands them to the window,
+// whose Bench tab follows them (live samples, the load generator's CPU, notes, each run's
+// figures, the last session on the Compare page); keeps the runs table in step with the run
+// store (the same file as `pgha bench`).
 // Nothing here blocks: the session and the runner are signal-driven.
 class BenchController : public QObject {
     Q_OBJECT
@@ -67,7 +68,6 @@ private:
     void refuse(const QString &text);
     void startInit(const QString &pgbench, const svc::BenchTarget &target, int scale);
     void finishInit(bool ok, const QString &text);
-    void onRunStarted(int index, int count, const QString &target, int clients, int repetition, bool warmup);
     void onRunFinished(const svc::BenchResult &result);
     void onSessionFinished(const QList<svc::BenchResult> &runs, const QString &error);
 
@@ -75,11 +75,8 @@ private:
     svc::Profile m_profile;
     QString m_storePath;
     std::unique_ptr<QTemporaryDir> m_workDir;
-    svc::BenchPlan m_plan;
     svc::BenchSession *m_session = nullptr;   // owned (child of this); deleted when it finishes
     svc::PgbenchRunner *m_init = nullptr;     // owned likewise
-    bool m_stopRequested = false;
-    bool m_compareChosen = false;             // Compare shows what was picked, not the store's newest
     quint64 m_loadGeneration = 0;             // a read overtaken by a newer one is dropped
 };
 

@@ -1,20 +1,13 @@
 #include "chaoscontroller.h"
 
-#include "actionmenu.h"
-#include "chaosliveview.h"
 #include "chaospanel.h"
-#include "chaosreportcard.h"
-#include "chaosrunsview.h"
-#include "chaosstrip.h"
 #include "clusterevent.h"
 #include "clusterobserver.h"
 #include "mainwindow.h"
-#include "topologyview.h"
 
 #include "chaos/chaosseries.h"
 
 #include <QDateTime>
-#include <QTabWidget>
 
 namespace pgha::app {
 
@@ -31,19 +24,9 @@ ChaosController::ChaosController(svc::HttpClient *http, models::ClusterObserver 
                                  QObject *parent)
     : QObject(parent), m_http(http), m_observer(observer), m_window(window), m_storePath(storePathFromEnvironment())
 {
-    m_live.setInterval(kLiveTickMs);
-    connect(&m_live, &QTimer::timeout, this, &ChaosController::tick);
-    ChaosPanel *panel = window->chaosPanel();
-    connect(panel, &ChaosPanel::runRequested, this,
-            [this, panel] { run(panel->selectedFault(), panel->iterations(), panel->synchronousMode()); });
-    connect(panel, &ChaosPanel::cancelRequested, this, &ChaosController::cancel);
-    connect(window->actions(), &views::ActionMenu::failoverDemoRequested, this, &ChaosController::startFailoverDemo);
-    auto *strip = window->chaosStrip();
-    connect(strip, &views::ChaosStrip::cancelRequested, this, &ChaosController::cancel);
-    connect(strip, &views::ChaosStrip::reportRequested, this, [this] {
-        m_window->tabs()->setCurrentWidget(m_window->chaosPanel());
-        m_window->chaosPanel()->showPage(ChaosPanel::Page::ReportCard);
-    });
+    connect(window, &views::MainWindow::chaosRunRequested, this, &ChaosController::run);
+    connect(window, &views::MainWindow::chaosCancelRequested, this, &ChaosController::cancel);
+    connect(window, &views::MainWindow::failoverDemoRequested, this, &ChaosController::startFailoverDemo);
     updateAvailability();
     reloadRuns();
 }
@@ -71,12 +54,8 @@ void ChaosController::reloadRuns()
 {
     int skipped = 0;
     auto runs = svc::loadChaosRuns(m_storePath, &skipped);
-    if (!runs) {
-        m_window->chaosPanel()->setRuns({}, m_storePath);
-        m_window->chaosPanel()->runsView()->setStoreError(runs.error().toString());
-        return;
-    }
-    m_window->chaosPanel()->setRuns(runs.value(), m_storePath, skipped);
+    m_window->setChaosRuns(runs ? runs.value() : QList<svc::ChaosReport>(), m_storePath, skipped,
+                           runs ? QString() : runs.error().toString());
 }
 
 void ChaosController::setProfile(const svc::Profile &profile)
@@ -108,10 +87,8 @@ void ChaosController::updateAvailability()
     QList<ChaosPanel::FaultEntry> entries;
     for (const auto &f : svc::faultCatalog())
         entries.append({f, svc::faultAvailability(f, m_env)});
-    m_window->chaosPanel()->setFaults(entries);
     const svc::FaultAvailability demo = availability(QString::fromLatin1(kDemoFault));
-    m_window->actions()->setFailoverDemoAvailable(demo.available && !isRunning(),
-                                                  isRunning() ? tr("a chaos run is in progress") : demo.reason);
+    m_window->setChaosFaults(entries, demo.available && !isRunning(), isRunning() ? tr("a chaos run is in progress") : demo.reason);
 }
 
 bool ChaosController::run(const QString &faultId, int iterations, std::optional<bool> synchronousMode)
@@ -134,30 +111,17 @@ bool ChaosController::run(const QString &faultId, int iterations, std::optional<
     auto *series = new svc::ChaosSeries(m_profile.labDir, options, n, m_storePath, m_http, this);
     m_series = series;
     m_faultTitle = fault->title;
-    ChaosPanel *panel = m_window->chaosPanel();
-    auto *strip = m_window->chaosStrip();
-    connect(series, &svc::ChaosSeries::runStarted, this, [this, panel, strip](int i, int total) {
-        m_lastLiveMs = -1;
-        panel->live()->startRun(m_faultTitle, i, total);
-        strip->startRun(m_demo ? tr("Failover demo — %1").arg(m_faultTitle) : m_faultTitle, i, total);
-        panel->showPage(ChaosPanel::Page::Live);
+    // The window's views follow the series first: by the time this controller says a run
+    // finished, its report card is on screen.
+    m_window->followChaosSeries(series, m_faultTitle, m_demo);
+    connect(series, &svc::ChaosSeries::runStarted, this, [this](int i, int total) {
         emit note(QStringLiteral("chaos"), tr("%1: run %2 of %3 started").arg(m_faultTitle).arg(i).arg(total), 0);
     });
-    connect(series, &svc::ChaosSeries::stageChanged, this, [panel, strip](const QString &text) {
-        panel->live()->setStage(text);
-        strip->setStage(text);
-    });
     connect(series, &svc::ChaosSeries::event, this, &ChaosController::onEvent);
-    connect(series, &svc::ChaosSeries::faultInjected, this, [panel] { panel->live()->markFaultInjected(); });
-    connect(series, &svc::ChaosSeries::storeError, this, [this, panel](const QString &error) {
-        panel->runsView()->setStoreError(error);
-        emit note(QStringLiteral("chaos"), error, 2);
-    });
+    connect(series, &svc::ChaosSeries::storeError, this, [this](const QString &error) { emit note(QStringLiteral("chaos"), error, 2); });
     connect(series, &svc::ChaosSeries::runFinished, this, &ChaosController::onRunFinished);
     connect(series, &svc::ChaosSeries::finished, this, &ChaosController::onSeriesFinished);
-    panel->setRunning(true);
     updateAvailability();
-    m_live.start();
     series->start();
     return true;
 }
@@ -169,10 +133,8 @@ bool ChaosController::startFailoverDemo()
         emit note(QStringLiteral("chaos"), tr("Failover demo not started: %1").arg(isRunning() ? tr("a chaos run is in progress") : a.reason), 1);
         return false;
     }
-    // The topology stays in view while the leader goes and a new one takes over; the strip
-    // above it counts the outage. The report card follows.
+    // The window keeps the topology in view while it runs; the report card follows.
     m_demo = true;
-    m_window->tabs()->setCurrentWidget(m_window->topology());
     if (!run(QString::fromLatin1(kDemoFault), 1, std::nullopt)) {
         m_demo = false;
         return false;
@@ -188,22 +150,8 @@ void ChaosController::cancel()
     m_series->cancel();
 }
 
-void ChaosController::tick()
-{
-    const svc::ChaosRunner *runner = m_series ? m_series->current() : nullptr;
-    if (!runner)
-        return;
-    const qint64 ms = runner->liveRtoMs();
-    // The counter stands still once writes are acknowledged again: that value is the RTO.
-    const bool recovered = ms >= 0 && ms == m_lastLiveMs;
-    m_lastLiveMs = ms;
-    m_window->chaosPanel()->live()->setLive(ms, runner->report().budgetMs, recovered);
-    m_window->chaosStrip()->setLive(ms, recovered, runner->report().budgetMs);
-}
-
 void ChaosController::onEvent(const svc::ChaosReport::Event &e)
 {
-    m_window->chaosPanel()->live()->addEvent(e);
     const bool injected = m_series && m_series->current() && m_series->current()->liveRtoMs() >= 0;
     const bool trouble = e.text.startsWith(u"writes fail") || e.text.startsWith(u"reads fail") || e.text.contains(u"failed");
     m_observer->record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("chaos:") + e.source,
@@ -213,15 +161,7 @@ void ChaosController::onEvent(const svc::ChaosReport::Event &e)
 
 void ChaosController::onRunFinished(const svc::ChaosReport &r)
 {
-    ChaosPanel *panel = m_window->chaosPanel();
-    panel->live()->finishRun(r);
-    m_window->chaosStrip()->finishRun(r);
     reloadRuns();
-    panel->showReport(r);
-    if (m_demo) {
-        m_window->tabs()->setCurrentWidget(panel);
-        panel->selectFault(r.faultId);
-    }
     QString text = tr("%1 run %2/%3: %4 · RTO %5").arg(r.faultTitle).arg(r.iteration).arg(r.iterations).arg(r.verdict, svc::formatSeconds(r.rtoMs));
     if (r.budgetMs)
         text += tr(" (budget %1)").arg(svc::formatSeconds(r.budgetMs));
@@ -235,12 +175,10 @@ void ChaosController::onRunFinished(const svc::ChaosReport &r)
 
 void ChaosController::onSeriesFinished(const QList<svc::ChaosReport> &runs)
 {
-    m_live.stop();
     if (m_series)
         m_series->deleteLater();
     m_series = nullptr;
     m_demo = false;
-    m_window->chaosPanel()->setRunning(false);
     refreshEnvironment();
     if (runs.size() > 1) {
         const svc::ChaosSummary s = svc::summarizeRuns(runs);

@@ -6,7 +6,6 @@
 #include "profile/profile.h"
 
 #include <QObject>
-#include <QTimer>
 
 #include <optional>
 
@@ -23,14 +22,13 @@ class MainWindow;
 namespace pgha::app {
 
 // Drives chaos faults for the GUI, as ActionController drives operator actions: owns the
-// ChaosSeries of the run in progress, feeds the Chaos tab and the strip above the tabs (stage,
-// live RTO every 100 ms, events, the report card after each run), puts every event on the one
-// event timeline, keeps the runs table in step with the run store, and decides where faults may
-// run (the Failover demo included). Nothing here blocks: the series is signal-driven.
+// ChaosSeries of the run in progress and hands it to the window, whose Chaos tab and strip
+// follow it (stage, live RTO, events, the report card after each run); puts every event on the
+// one event timeline, keeps the runs table in step with the run store, and decides where faults
+// may run (the Failover demo included). Nothing here blocks: the series is signal-driven.
 class ChaosController : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kLiveTickMs = 100;
     static constexpr const char *kDemoFault = "crash-primary";
 
     ChaosController(svc::HttpClient *http, models::ClusterObserver *observer, views::MainWindow *window,
@@ -64,7 +62,6 @@ signals:
 
 private:
     void updateAvailability();
-    void tick();
     void onEvent(const svc::ChaosReport::Event &event);
     void onRunFinished(const svc::ChaosReport &report);
     void onSeriesFinished(const QList<svc::ChaosReport> &runs);
@@ -78,8 +75,6 @@ private:
     svc::ChaosSeries *m_series = nullptr;   // owned (child of this); deleted when it finishes
     QString m_faultTitle;
     bool m_demo = false;
-    QTimer m_live;
-    qint64 m_lastLiveMs = -1;
 };
 
 } // namespace pgha::app

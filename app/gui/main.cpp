@@ -1,14 +1,11 @@
 // pgha-console: the desktop console.
 #include "application.h"
 #include "benchcontroller.h"
-#include "benchpanel.h"
 #include "chaoscontroller.h"
-#include "chaospanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QTabWidget>
 #include <QTimer>
 
 #include "mainwindow.h"
@@ -29,16 +26,18 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {QStringLiteral("profile"), QStringLiteral("Profile name or YAML file (default: the built-in lab profile)."),
-         QStringLiteral("NAME|FILE"), QStringLiteral("lab")},
+        {QStringLiteral("profile"), QStringLiteral("Profile name or YAML file (default: the one watched last, at first the "
+                                                   "built-in lab profile)."),
+         QStringLiteral("NAME|FILE")},
         {QStringLiteral("lab"), QStringLiteral("Start the bundled lab on launch; FLAVOR is native (local processes) or docker "
                                                "(Docker Compose)."),
          QStringLiteral("FLAVOR")},
         {QStringLiteral("lab-flavor"), QStringLiteral("Which lab Start lab starts: native or docker (default: the one recorded "
                                                       "in the lab directory, else native). Switching needs the other lab stopped."),
          QStringLiteral("FLAVOR")},
-        {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000)."), QStringLiteral("MS"),
-         QStringLiteral("1000")},
+        {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000; default: the one chosen last, "
+                                                    "at first 1000)."),
+         QStringLiteral("MS")},
         {QStringLiteral("port-offset"), QStringLiteral("Add N to every default lab port."), QStringLiteral("N"),
          QStringLiteral("0")},
         {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
@@ -66,18 +65,24 @@ int main(int argc, char *argv[])
                   qPrintable(parser.value(QStringLiteral("lab-flavor"))));
         return 2;
     }
-    const int interval = parser.value(QStringLiteral("interval")).toInt();
-    if (interval < 250 || interval > 10000) {
-        qCritical("pgha-console: --interval takes 250 to 10000 ms");
-        return 2;
+    using pgha::app::Application;
+    // What the last run kept (settings/usersettings.h), then what the command line says.
+    Application::Options options = Application::Options::remembered();
+    if (parser.isSet(QStringLiteral("interval"))) {
+        const int interval = parser.value(QStringLiteral("interval")).toInt();
+        if (interval < Application::kMinPollIntervalMs || interval > Application::kMaxPollIntervalMs) {
+            qCritical("pgha-console: --interval takes %d to %d ms", Application::kMinPollIntervalMs, Application::kMaxPollIntervalMs);
+            return 2;
+        }
+        options.pollIntervalMs = interval;
     }
-
-    pgha::app::Application::Options options;
-    options.profile = parser.value(QStringLiteral("profile"));
+    if (parser.isSet(QStringLiteral("profile"))) {
+        options.profile = parser.value(QStringLiteral("profile"));
+        options.profileRemembered = false;
+    }
     options.startLab = parser.isSet(QStringLiteral("lab"));
     options.labFlavor = parser.isSet(QStringLiteral("lab")) ? parser.value(QStringLiteral("lab"))
                                                             : parser.value(QStringLiteral("lab-flavor"));
-    options.pollIntervalMs = interval;
     options.labPortOffset = parser.value(QStringLiteral("port-offset")).toInt();
     pgha::app::Application app(options);
     QObject::connect(&qapp, &QApplication::lastWindowClosed, &qapp, [&] {
@@ -94,29 +99,12 @@ int main(int argc, char *argv[])
         if (!app.lab()->isBusy() && !app.chaos()->isRunning() && !app.bench()->isRunning())
             QApplication::quit();
     });
-    const QStringList tabs{QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
-                           QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("bench"), QStringLiteral("lab")};
     // chaos:runs, chaos:distribution, bench:runs and bench:compare open that tab on that page
     // (for screenshots).
-    const QString tabName = parser.value(QStringLiteral("tab"));
-    const QString page = tabName.section(u':', 1);
-    const auto tab = tabs.indexOf(tabName.section(u':', 0, 0));
-    const bool chaos = tab == tabs.indexOf(QStringLiteral("chaos"));
-    const bool bench = tab == tabs.indexOf(QStringLiteral("bench"));
-    const bool pageOk = page.isEmpty() || (chaos && (page == u"runs" || page == u"distribution"))
-                        || (bench && (page == u"runs" || page == u"compare"));
-    if (tab < 0 || !pageOk) {
-        qCritical("pgha-console: --tab takes one of: %s, chaos:runs, chaos:distribution, bench:runs, bench:compare",
-                  qPrintable(tabs.join(QStringLiteral(", "))));
+    if (!app.window()->showTab(parser.value(QStringLiteral("tab")))) {
+        qCritical("pgha-console: --tab takes one of: %s", qPrintable(pgha::views::MainWindow::tabNames().join(QStringLiteral(", "))));
         return 2;
     }
-    app.window()->tabs()->setCurrentIndex(static_cast<int>(tab));
-    if (chaos && !page.isEmpty())
-        app.window()->chaosPanel()->showPage(page == u"runs" ? pgha::views::ChaosPanel::Page::Runs
-                                                             : pgha::views::ChaosPanel::Page::Distribution);
-    if (bench && !page.isEmpty())
-        app.window()->benchPanel()->showPage(page == u"runs" ? pgha::views::BenchPanel::Page::Runs
-                                                             : pgha::views::BenchPanel::Page::Compare);
     app.show();
     if (parser.isSet(QStringLiteral("demo"))) {
         if (options.startLab)

@@ -1,6 +1,7 @@
 // The operator-action GUI offscreen, with no lab: dialogs fed with clusters built from the
 // recorded /cluster and /config payloads and pre-flights computed by the same code the runner
 // uses. Asserts on the widgets, and writes a PNG of each dialog for people to look at.
+#include "isolatedsettings.h"
 #include "../unit/fixture.h"
 
 #include "actiondialog.h"

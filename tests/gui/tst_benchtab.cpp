@@ -7,6 +7,7 @@
 // PGHA_BENCH_STORE), then a session over rw and direct × clients 1,2 × 2 repetitions compared
 // with its intervals and curves, and a 60 s run stopped with Stop (kept up to the stop). Screenshots go to build/screenshots, and the three the docs
 // show to $PGHA_DOCS_IMAGES_DIR when set (PGHA_DOCS_IMAGES_DIR=$PWD/docs/screenshots).
+#include "isolatedsettings.h"
 #include "../integration/labtestutil.h"
 
 #include "application.h"

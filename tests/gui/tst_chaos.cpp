@@ -3,6 +3,7 @@
 // primary, the strip above the topology counts the outage live, the report card follows with
 // the verdict and the RTO, the run lands in the runs table and the store, and exports as CSV.
 // On a staging profile every fault is disabled, with the reason in words.
+#include "isolatedsettings.h"
 #include "../integration/labtestutil.h"
 
 #include "actionmenu.h"
@@ -20,6 +21,7 @@
 #include "rtodistributionchart.h"
 #include "topologyview.h"
 
+#include "chaos/chaosseries.h"
 #include "chaos/faultcatalog.h"
 #include "http/httpclient.h"
 #include "profile/profile.h"
@@ -268,6 +270,30 @@ private slots:
         emit table->cellActivated(1, 0);
         QCOMPARE(panel.currentPage(), views::ChaosPanel::Page::ReportCard);
         QCOMPARE(card->report().faultId, QStringLiteral("stall-then-crash"));
+    }
+
+    // No lab needed: a series on a lab directory that holds no lab ends at once with ERROR, and
+    // the Chaos tab and the strip, handed the series, follow it to the end on their own.
+    void viewsFollowASeries()
+    {
+        views::ChaosPanel panel;
+        views::ChaosStrip strip;
+        svc::ChaosOptions options;
+        options.faultId = QStringLiteral("crash-primary");
+        svc::ChaosSeries series(m_tmp.filePath(QStringLiteral("no-lab")), options, 1, m_tmp.filePath(QStringLiteral("follow.jsonl")),
+                                &m_http);
+        panel.follow(&series, QStringLiteral("Crash the primary"));
+        strip.follow(&series, QStringLiteral("Failover demo — Crash the primary"));
+        QVERIFY(panel.isRunning());
+        QSignalSpy finished(&series, &svc::ChaosSeries::finished);
+        series.start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QVERIFY(!panel.isRunning());
+        QCOMPARE(panel.currentPage(), views::ChaosPanel::Page::ReportCard);
+        QCOMPARE(panel.reportCard()->verdictLabel()->text(), QStringLiteral("ERROR"));
+        QVERIFY(strip.isActive());
+        QVERIFY2(strip.titleLabel()->text().contains(u"ERROR"), qPrintable(strip.titleLabel()->text()));
+        QVERIFY(strip.reportButton()->isVisibleTo(&strip));
     }
 
     void faultsUnavailableOnStaging()

@@ -6,6 +6,7 @@
 // kept by default, deleted only when asked), the log view's follower (no `docker logs` process
 // outlives a change of component, a hidden view or the window), and a failed start explained
 // in full. PNGs of the Lab tab and the dialogs go to the screenshot directory.
+#include "isolatedsettings.h"
 #include "application.h"
 #include "containerpoller.h"
 #include "containertable.h"

@@ -1,5 +1,6 @@
 // The real main window, offscreen, against the live shared lab: three member rows, one leader,
 // every source reachable; then a PNG of it for people to look at, and a check on its pixels.
+#include "isolatedsettings.h"
 #include "application.h"
 #include "clustermodel.h"
 #include "mainwindow.h"
