@@ -21,6 +21,11 @@ class LabProgressModel;
 class SourceHealthModel;
 }
 
+namespace pgha::svc {
+class ContainerPoller;
+class LogFollower;
+}
+
 namespace pgha::views {
 
 class ActionMenu;
@@ -78,14 +83,23 @@ public:
                     bool kindAssumed = false);
     void setClusterSummary(const QString &html);
     void setMembersPlaceholder(const QString &text);
+    // --- The lab: what it shows is given to it, what the person asks for goes out as intents.
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
     void setLabActions(bool busy, bool canStart, bool canStop);
     // Which lab Start lab starts ("native", "docker") and where it lives, for the panel and tooltips.
     void setLabFlavor(const QString &flavor, const QString &where);
+    // The lab's log follower and container poller, for the Lab tab to show.
+    void setLabSources(svc::LogFollower *logs, svc::ContainerPoller *containers);
+    // Start/stop lab offered at all (a profile of the built-in lab).
+    void setLabControlsVisible(bool visible);
     void showLabTab();
     void setIntervalMs(int ms);
 
 signals:
+    // Start lab: `flavor` "" = the current one, else "native" or "docker".
+    void labStartRequested(const QString &flavor);
+    void labStopRequested();
+    // --- end of the lab
     void intervalChosen(int ms);
 
 public:
