@@ -67,17 +67,19 @@ void LogView::setFollower(svc::LogFollower *follower)
 {
     m_follower = follower;
     using svc::LogFollower;
+    // The follower may go first (with the lab controller) while this view still hides as the window goes.
+    connect(follower, &QObject::destroyed, this, [this] { m_follower = nullptr; });
     connect(this, &LogView::componentChosen, this, &LogView::restart);
     connect(this, &LogView::shownChanged, this, [this](bool shown) {
         if (shown)
             restart();
-        else
+        else if (m_follower)
             m_follower->stop();
     });
     connect(this, &LogView::followToggled, this, [this](bool follow) {
         if (follow) {
             restart();
-        } else {
+        } else if (m_follower) {
             m_follower->stop();
             setStatus(tr("not following %1 (tick Follow to read on)").arg(component()));
         }
@@ -92,8 +94,8 @@ void LogView::setFollower(svc::LogFollower *follower)
         restart();
     });
     connect(follower, &LogFollower::linesArrived, this, &LogView::appendLines);
-    connect(follower, &LogFollower::started, this, [this](const QString &name, const QString &how) {
-        setStatus(m_follower->isFollowing() ? tr("following %1 — %2").arg(name, how)
+    connect(follower, &LogFollower::started, this, [this, follower](const QString &name, const QString &how) {
+        setStatus(follower->isFollowing() ? tr("following %1 — %2").arg(name, how)
                                             : tr("the last %1 lines of %2 — %3").arg(LogFollower::kTailLines).arg(name, how));
     });
     connect(follower, &LogFollower::waiting, this, [this](const QString &, const QString &why) {
