@@ -1,5 +1,8 @@
 #include "containertablemodel.h"
 
+#include "lab/containerpoller.h"
+#include "lab/dockerlabfiles.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -209,6 +212,26 @@ void ContainerTableModel::setEngine(const QString &engineVersion, const QString 
     emit engineChanged();
 }
 
+void ContainerTableModel::listenTo(svc::ContainerPoller *poller)
+{
+    connect(poller, &svc::ContainerPoller::labChanged, this, [this](const QStringList &services, const QString &project) {
+        clear();
+        setExpectedServices(services);
+        setProject(project);
+    });
+    connect(poller, &svc::ContainerPoller::listed, this, &ContainerTableModel::setContainers);
+    connect(poller, &svc::ContainerPoller::failed, this, &ContainerTableModel::setError);
+    connect(poller, &svc::ContainerPoller::engineKnown, this, &ContainerTableModel::setEngine);
+}
+
+void ContainerTableModel::setProject(const QString &project)
+{
+    if (project == m_project)
+        return;
+    m_project = project;
+    emit projectChanged();
+}
+
 void ContainerTableModel::clear()
 {
     beginResetModel();
@@ -253,9 +276,7 @@ int ContainerTableModel::readyCount() const
 
 QString ContainerTableModel::summary() const
 {
-    if (containerCount() == 0)
-        return tr("no containers");
-    return tr("%1 of %2 containers running and healthy").arg(readyCount()).arg(m_expected.size());
+    return svc::dockerlab::readySummary(readyCount(), m_expected.size(), containerCount());
 }
 
 } // namespace pgha::models

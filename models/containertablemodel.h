@@ -7,6 +7,10 @@
 
 #include <optional>
 
+namespace pgha::svc {
+class ContainerPoller;
+}
+
 namespace pgha::models {
 
 // The Docker lab's containers as the engine last described them: one row per Compose service
@@ -29,6 +33,11 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
+    // Shows what `poller` lists: another lab starts over with its services and project.
+    void listenTo(svc::ContainerPoller *poller);
+    // The Compose project the containers belong to.
+    void setProject(const QString &project);
+    QString project() const { return m_project; }
     // The services the lab should run, in start order (rows even before a container exists).
     void setExpectedServices(const QStringList &services);
     // A fresh listing. CPU and memory missing from it (a listing without `docker stats`) are
@@ -57,6 +66,7 @@ public:
 signals:
     void errorChanged(const QString &error);
     void engineChanged();
+    void projectChanged();
     void listed();
 
 private:
@@ -75,6 +85,7 @@ private:
     qint64 m_listedAtMs = 0;
     QString m_engineVersion;
     QString m_compose;
+    QString m_project;
 };
 
 // "127.0.0.1:6532->5432/tcp, 2380/tcp" → "6532→5432": the published host ports, which are

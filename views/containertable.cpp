@@ -129,23 +129,18 @@ ContainerTable::ContainerTable(models::ContainerTableModel *model, QWidget *pare
     layout->addWidget(m_table, 1);
 
     connect(model, &Model::engineChanged, this, &ContainerTable::updateHeader);
+    connect(model, &Model::projectChanged, this, &ContainerTable::updateHeader);
     connect(model, &Model::listed, this, &ContainerTable::updateHeader);
     connect(model, &Model::errorChanged, this, &ContainerTable::updateError);
     updateHeader();
     updateError();
 }
 
-void ContainerTable::setProject(const QString &project)
-{
-    m_project = project;
-    updateHeader();
-}
-
 void ContainerTable::updateHeader()
 {
     QStringList parts;
-    if (!m_project.isEmpty())
-        parts << tr("Compose project <b>%1</b>").arg(m_project.toHtmlEscaped());
+    if (!m_model->project().isEmpty())
+        parts << tr("Compose project <b>%1</b>").arg(m_model->project().toHtmlEscaped());
     if (!m_model->engineVersion().isEmpty())
         parts << tr("Docker engine <b>%1</b> · <b>%2</b>").arg(m_model->engineVersion().toHtmlEscaped(), m_model->compose().toHtmlEscaped());
     else

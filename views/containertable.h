@@ -21,8 +21,6 @@ public:
 
     QTableView *table() const { return m_table; }
     QLabel *errorLabel() const { return m_error; }
-    // The Compose project, named beside the engine's versions.
-    void setProject(const QString &project);
 
 private:
     void updateHeader();
@@ -32,7 +30,6 @@ private:
     QLabel *m_engine;
     QLabel *m_error;
     QTableView *m_table;
-    QString m_project;
 };
 
 } // namespace pgha::views

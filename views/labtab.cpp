@@ -3,6 +3,8 @@
 #include "containertable.h"
 #include "logview.h"
 
+#include "lab/containerpoller.h"
+
 #include <QLabel>
 #include <QShowEvent>
 #include <QSplitter>
@@ -43,6 +45,12 @@ void LabTab::setFlavor(const QString &flavor, const QString &where)
                             : tr("<b>Native lab</b> — local processes in %1; their state is in the lab panel on the "
                                  "right. Below: a component's log file.")
                                       .arg(where.toHtmlEscaped()));
+}
+
+void LabTab::setSources(svc::LogFollower *logs, svc::ContainerPoller *containers)
+{
+    m_log->setFollower(logs);
+    connect(this, &LabTab::shownChanged, containers, &svc::ContainerPoller::setWatched);
 }
 
 void LabTab::showEvent(QShowEvent *event)

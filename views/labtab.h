@@ -8,6 +8,10 @@ class QSplitter;
 namespace pgha::models {
 class ContainerTableModel;
 }
+namespace pgha::svc {
+class ContainerPoller;
+class LogFollower;
+}
 
 namespace pgha::views {
 
@@ -24,11 +28,13 @@ public:
     // "native" or "docker"; `where` says where it lives (lab directory, Compose project).
     void setFlavor(const QString &flavor, const QString &where);
     QString flavor() const { return m_flavor; }
+    // What the tab shows: a component's log, and (asked faster while the tab is shown) the containers.
+    void setSources(svc::LogFollower *logs, svc::ContainerPoller *containers);
     ContainerTable *containers() const { return m_containers; }
     LogView *logView() const { return m_log; }
 
 signals:
-    // The tab is shown or hidden: the container table is refreshed quickly only while shown.
+    // The tab is shown or hidden: the containers are asked for quickly only while shown.
     void shownChanged(bool shown);
 
 protected:

@@ -1,5 +1,7 @@
 #include "logview.h"
 
+#include "lab/logfollower.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFontDatabase>
@@ -14,6 +16,10 @@
 #include <QVBoxLayout>
 
 namespace pgha::views {
+
+namespace {
+constexpr char kDefaultComponent[] = "pg1";
+}
 
 LogView::LogView(QWidget *parent)
     : QWidget(parent),
@@ -55,6 +61,68 @@ LogView::LogView(QWidget *parent)
     connect(m_component, &QComboBox::activated, this, [this] { emit componentChosen(component()); });
     connect(m_follow, &QCheckBox::toggled, this, &LogView::followToggled);
     connect(m_clear, &QPushButton::clicked, this, &LogView::clearLog);
+}
+
+void LogView::setFollower(svc::LogFollower *follower)
+{
+    m_follower = follower;
+    using svc::LogFollower;
+    // The follower may go first (with the lab controller) while this view still hides as the window goes.
+    connect(follower, &QObject::destroyed, this, [this] { m_follower = nullptr; });
+    connect(this, &LogView::componentChosen, this, &LogView::restart);
+    connect(this, &LogView::shownChanged, this, [this](bool shown) {
+        if (shown)
+            restart();
+        else if (m_follower)
+            m_follower->stop();
+    });
+    connect(this, &LogView::followToggled, this, [this](bool follow) {
+        if (follow) {
+            restart();
+        } else if (m_follower) {
+            m_follower->stop();
+            setStatus(tr("not following %1 (tick Follow to read on)").arg(component()));
+        }
+    });
+    connect(follower, &LogFollower::sourceChanged, this, [this](const QStringList &components) {
+        const bool firstFill = component().isEmpty();
+        setComponents(components);
+        if (firstFill) {
+            const QSignalBlocker quiet(this);   // restarted once, below
+            selectComponent(QString::fromLatin1(kDefaultComponent));
+        }
+        restart();
+    });
+    connect(follower, &LogFollower::linesArrived, this, &LogView::appendLines);
+    connect(follower, &LogFollower::started, this, [this, follower](const QString &name, const QString &how) {
+        setStatus(follower->isFollowing() ? tr("following %1 — %2").arg(name, how)
+                                            : tr("the last %1 lines of %2 — %3").arg(LogFollower::kTailLines).arg(name, how));
+    });
+    connect(follower, &LogFollower::waiting, this, [this](const QString &, const QString &why) {
+        setStatus(tr("%1 (Lab → Start lab)").arg(why));
+    });
+    connect(follower, &LogFollower::ended, this, [this](const QString &name, const QString &error) {
+        if (!error.isEmpty())
+            setStatus(error, true);
+        else if (followChecked())   // `logs --follow` ends when the container does
+            setStatus(tr("%1's log ended: its container stopped or is gone; choose it again to read on").arg(name));
+        else
+            setStatus(tr("the last %1 lines of %2 (tick Follow to keep reading)").arg(LogFollower::kTailLines).arg(name));
+    });
+    // Its lab may have been chosen before this view listened.
+    const QSignalBlocker quiet(this);
+    setComponents(follower->components());
+    selectComponent(QString::fromLatin1(kDefaultComponent));
+}
+
+void LogView::restart()
+{
+    if (!m_follower || !isVisible() || component().isEmpty())
+        return;
+    m_follower->stop();
+    clearLog();
+    setStatus(tr("reading %1's log…").arg(component()));
+    m_follower->start(component(), followChecked());
 }
 
 void LogView::setComponents(const QStringList &names)

@@ -8,10 +8,15 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 
+namespace pgha::svc {
+class LogFollower;
+}
+
 namespace pgha::views {
 
 // A lab component's log: pick the component, read its last lines, follow what it writes. It
-// only shows and asks: a LogFollower (models) does the reading, the Application wires the two.
+// shows what a LogFollower (services/lab) reads and tells it what to read: the chosen
+// component, while shown, followed or not.
 // The text keeps the last kMaxLines lines; once older ones are dropped, a first line says so.
 class LogView : public QWidget {
     Q_OBJECT
@@ -19,6 +24,9 @@ public:
     static constexpr int kMaxLines = 5000;
 
     explicit LogView(QWidget *parent = nullptr);
+
+    // The follower to show and drive (its lab's components become the choices; pg1 first).
+    void setFollower(svc::LogFollower *follower);
 
     // The components to choose from, in the lab's start order; keeps the choice when it is still there.
     void setComponents(const QStringList &names);
@@ -52,6 +60,10 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
+    // Reads the chosen component's log from its start again (while shown).
+    void restart();
+
+    svc::LogFollower *m_follower = nullptr;
     QComboBox *m_component;
     QCheckBox *m_follow;
     QPushButton *m_clear;

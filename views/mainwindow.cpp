@@ -318,6 +318,21 @@ void MainWindow::buildLabMenu(QToolBar *toolbar)
         button->setMenu(flavors);
         button->setPopupMode(QToolButton::MenuButtonPopup);
     }
+    connect(m_startLab, &QAction::triggered, this, [this] { emit labStartRequested({}); });
+    connect(m_startNative, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("native")); });
+    connect(m_startDocker, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("docker")); });
+    connect(m_stopLab, &QAction::triggered, this, &MainWindow::labStopRequested);
+}
+
+void MainWindow::setLabSources(svc::LogFollower *logs, svc::ContainerPoller *containers)
+{
+    m_labTab->setSources(logs, containers);
+}
+
+void MainWindow::setLabControlsVisible(bool visible)
+{
+    for (QAction *a : {m_startLab, m_startNative, m_startDocker, m_stopLab})
+        a->setVisible(visible);
 }
 
 void MainWindow::setLabFlavor(const QString &flavor, const QString &where)
@@ -459,12 +474,6 @@ void MainWindow::setIntervalMs(int ms)
 int MainWindow::intervalMs() const
 {
     return m_interval->currentData().toInt();
-}
-
-void MainWindow::setLabControlsVisible(bool visible)
-{
-    for (QAction *a : {m_startLab, m_startNative, m_startDocker, m_stopLab})
-        a->setVisible(visible);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -32,6 +32,8 @@ class SourceHealthModel;
 namespace pgha::svc {
 class BenchSession;
 class ChaosSeries;
+class ContainerPoller;
+class LogFollower;
 class PgbenchRunner;
 }
 
@@ -99,10 +101,13 @@ public:
                     bool kindAssumed = false);
     void setClusterSummary(const QString &html);
     void setMembersPlaceholder(const QString &text);
+    // --- The lab: what it shows is given to it, what the person asks for goes out as intents.
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
     void setLabActions(bool busy, bool canStart, bool canStop);
     // Which lab Start lab starts ("native", "docker") and where it lives, for the panel and tooltips.
     void setLabFlavor(const QString &flavor, const QString &where);
+    // The lab's log follower and container poller, for the Lab tab to show.
+    void setLabSources(svc::LogFollower *logs, svc::ContainerPoller *containers);
     void showLabTab();
     // "chaos", "bench:compare" …: that tab, on that page (tabNames() lists them); false when no
     // such tab or page.
@@ -137,6 +142,10 @@ public:
     void finishBenchInit(bool ok, const QString &text);
 
 signals:
+    // Start lab: `flavor` "" = the current one, else "native" or "docker".
+    void labStartRequested(const QString &flavor);
+    void labStopRequested();
+    // --- end of the lab
     void intervalChosen(int ms);
     void profilesRequested();
     // `member`: the member the operator chose in a context menu ("" from the menu bar).

@@ -6,6 +6,7 @@
 #include "lab/dockerlab.h"
 #include "lab/dockerlabfiles.h"
 #include "lab/labdir.h"
+#include "lab/labfactory.h"
 #include "lab/labfiles.h"
 #include "lab/labstandalone.h"
 #include "lab/nativelab.h"
@@ -93,9 +94,8 @@ int startLab(CliContext &ctx, const QStringList &args)
                 << '\n';
         return Usage;
     }
-    const QString recorded = recordedLabFlavor(LabConfig::defaultLabDir());
-    if (!recorded.isEmpty() && recorded != flavor && NativeLab::inspect(LabConfig::defaultLabDir()).status != NativeLab::Status::Stopped) {
-        ctx.err << "pgha: the " << recorded << " lab is in " << LabConfig::defaultLabDir()
+    if (const auto choice = chooseLabFlavor(LabConfig::defaultLabDir(), flavor); choice.flavor != flavor) {
+        ctx.err << "pgha: the " << choice.flavor << " lab is in " << LabConfig::defaultLabDir()
                 << "; stop it first (pgha lab stop), or give the other flavour its own directory (PGHA_LAB_DIR)\n";
         return Failed;
     }
@@ -115,14 +115,11 @@ int startLab(CliContext &ctx, const QStringList &args)
         return Usage;
     }
 
-    LabConfig config;
-    config.labDir = LabConfig::defaultLabDir();
-    config.ports = LabPorts().withOffset(offset);
+    LabConfig config = labConfigForOffset(offset);
     config.timings = timings.value();
     config.withPgpool = parser.isSet(QStringLiteral("pgpool"));
     config.restTls = parser.isSet(QStringLiteral("rest-tls"));
     config.restAuth = parser.isSet(QStringLiteral("rest-auth"));
-    config.dockerProject = offset == 0 ? QStringLiteral("pgha-lab") : QStringLiteral("pgha-lab-%1").arg(offset);
     config.dockerBaseImage = parser.value(QStringLiteral("base-image"));
     HttpClient http;
     std::unique_ptr<LabService> service(makeLabService(flavor, config, &http));
@@ -196,8 +193,7 @@ int stopLab(CliContext &ctx, const QStringList &args)
     // was used last) is stopped.
     const QString recorded = recordedLabFlavor(config.labDir);
     const QString flavor = parser.isSet(QStringLiteral("flavor")) ? parser.value(QStringLiteral("flavor"))
-            : recorded.isEmpty()                                  ? QStringLiteral("native")
-                                                                  : recorded;
+                                                                  : chooseLabFlavor(config.labDir).flavor;
     if (!labFlavors().contains(flavor)) {
         ctx.err << "pgha: unknown lab flavour \"" << flavor << "\"; use --flavor " << labFlavors().join(QStringLiteral(" or --flavor "))
                 << '\n';
@@ -226,8 +222,9 @@ int stopLab(CliContext &ctx, const QStringList &args)
     HttpClient http;
     std::unique_ptr<LabService> service(makeLabService(flavor, config, &http));
     LabService &lab = *service;
-    if (auto *docker = qobject_cast<DockerLab *>(service.get()))
-        docker->setRemoveVolumes(parser.isSet(QStringLiteral("volumes")) || parser.isSet(QStringLiteral("wipe")));
+    LabService::StopOptions stopOptions;
+    stopOptions.deleteVolumes = lab.stopMayDeleteVolumes()
+            && (parser.isSet(QStringLiteral("volumes")) || parser.isSet(QStringLiteral("wipe")));
     int exitCode = Failed;
     QObject::connect(&lab, &LabService::componentChanged, [&](const LabComponentStatus &s) {
         ctx.err << padRight(s.name, 20) << s.detail << Qt::endl;
@@ -257,7 +254,7 @@ int stopLab(CliContext &ctx, const QStringList &args)
         QCoreApplication::exit(exitCode);
     });
     app::SignalWatcher watcher;   // a stop is not interrupted halfway: Ctrl-C is ignored until it ends
-    QMetaObject::invokeMethod(&lab, [&] { lab.stop(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(&lab, [&] { lab.stop(stopOptions); }, Qt::QueuedConnection);
     QCoreApplication::exec();
     return exitCode;
 }

@@ -14,8 +14,8 @@
 #include "containertablemodel.h"
 #include "eventtimelinemodel.h"
 #include "http/httpclient.h"
+#include "lab/logfollower.h"
 #include "labprogressmodel.h"
-#include "logfollower.h"
 #include "mainwindow.h"
 #include "membertable.h"
 #include "sourcehealthmodel.h"
@@ -120,6 +120,13 @@ Application::Application(const Options &options, QObject *parent)
     labOptions.portOffset = options.labPortOffset;
     labOptions.watchIntervalMs = options.labWatchIntervalMs;
     m_labs = new LabController(labOptions, m_http, m_labProgress, m_containers, m_window.get(), this);
+    m_window->setLabSources(m_labs->logFollower(), m_labs->poller());
+    m_window->setLabFlavor(m_labs->flavor(), m_labs->lab()->config().labDir);
+    connect(m_labs, &LabController::flavorChanged, m_window.get(), &MainWindow::setLabFlavor);
+    connect(m_labs, &LabController::actionsChanged, m_window.get(), &MainWindow::setLabActions);
+    connect(m_window.get(), &MainWindow::labStartRequested, m_labs, [this](const QString &flavor) { m_labs->start(flavor); });
+    connect(m_window.get(), &MainWindow::labStopRequested, m_labs, &LabController::stop);
+    m_labs->refreshStatus();
     connect(m_labs, &LabController::note, this, &Application::note);
     connect(m_labs, &LabController::statusChanged, m_chaos, &ChaosController::refreshEnvironment);
     connect(m_labs, &LabController::startRequested, this, [this] {
@@ -356,7 +363,7 @@ bool Application::mayClose()
     if (logs->isRunning()) {
         // A `docker compose logs --follow` child is ended, not abandoned: close once it is gone
         // (within 2 s: SIGTERM, then SIGKILL).
-        connect(logs, &models::LogFollower::idle, m_window.get(), &QWidget::close,
+        connect(logs, &svc::LogFollower::idle, m_window.get(), &QWidget::close,
                 static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::SingleShotConnection));
         logs->stop();
         return false;

@@ -1,34 +1,28 @@
 #include "labcontroller.h"
 
-#include "containerpoller.h"
-#include "containertable.h"
 #include "containertablemodel.h"
 #include "dockerstopdialog.h"
 #include "laberrordialog.h"
 #include "labprogressmodel.h"
-#include "labtab.h"
-#include "logfollower.h"
-#include "logview.h"
-#include "mainwindow.h"
 
-#include "lab/dockerlab.h"
-#include "lab/dockerlabfiles.h"
-#include "lab/nativelab.h"
+#include "docker/dockercommand.h"
+#include "lab/containerpoller.h"
+#include "lab/labfactory.h"
+#include "lab/logfollower.h"
 
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QWidget>
 
 #include <memory>
 
 namespace pgha::app {
 
 using svc::LabComponentStatus;
-using Status = svc::NativeLab::Status;
+using Status = svc::LabService::Status;
 
 namespace {
-
-constexpr char kDefaultLogComponent[] = "pg1";
 
 // A lab in the directory that keeps it from switching flavour: anything but absent or stopped.
 bool occupies(Status s)
@@ -40,76 +34,36 @@ bool occupies(Status s)
 
 bool dockerUnavailable(const svc::Error &error)
 {
-    const QString all = error.message + QLatin1Char('\n') + error.hint;
-    return all.contains(u"Docker is not installed") || all.contains(u"daemon is not running")
-            || all.contains(u"Docker Compose is not installed") || all.contains(u"permission denied on the Docker socket");
+    return error.is(svc::ErrorKind::Unavailable) || error.is(svc::ErrorKind::NotFound);
 }
 
 LabController::LabController(const Options &options, svc::HttpClient *http, models::LabProgressModel *progress,
-                             models::ContainerTableModel *containers, views::MainWindow *window, QObject *parent)
+                             models::ContainerTableModel *containers, QWidget *dialogParent, QObject *parent)
     : QObject(parent),
       m_options(options),
       m_http(http),
       m_progress(progress),
-      m_containers(containers),
-      m_window(window),
-      m_poller(new models::ContainerPoller(containers, this)),
-      m_logs(new models::LogFollower(this))
+      m_dialogParent(dialogParent),
+      m_poller(new svc::ContainerPoller(this)),
+      m_logs(new svc::LogFollower(this))
 {
+    containers->listenTo(m_poller);
+    // The lab panel follows the engine's listings while no start or stop speaks for itself.
+    connect(m_poller, &svc::ContainerPoller::listed, this, [this] {
+        if (!m_lab->isBusy())
+            showOverview();
+    });
     const QString labDir = svc::LabConfig::defaultLabDir();
-    const QString recorded = svc::recordedLabFlavor(labDir);
-    QString flavor = options.flavor.isEmpty() ? (recorded.isEmpty() ? QStringLiteral("native") : recorded) : options.flavor;
-    if (!options.flavor.isEmpty() && !recorded.isEmpty() && recorded != options.flavor) {
-        const auto report = svc::NativeLab::inspect(labDir);
-        if (occupies(report.status)) {
-            // The lab that is there stays manageable; the wish is said, not silently dropped.
-            flavor = recorded;
-            QTimer::singleShot(0, this, [this, wanted = options.flavor, labDir, summary = report.summary] {
-                emit note(QStringLiteral("lab"),
-                          tr("--lab-flavor %1 not applied: %2 is in %3. Stop it first (Lab → Stop lab, or `pgha lab stop`).")
-                                  .arg(wanted, summary, labDir),
-                          1);
-            });
-        }
-    }
-    createLab(flavor);
-
-    auto *tab = m_window->labTab();
-    auto *logView = tab->logView();
-    connect(tab, &views::LabTab::shownChanged, this, &LabController::setLabTabShown);
-    connect(logView, &views::LogView::componentChosen, this, &LabController::restartLog);
-    connect(logView, &views::LogView::shownChanged, this, [this](bool shown) {
-        if (shown)
-            restartLog();
-        else
-            m_logs->stop();
-    });
-    connect(logView, &views::LogView::followToggled, this, [this, logView](bool follow) {
-        if (follow) {
-            restartLog();
-        } else {
-            m_logs->stop();
-            logView->setStatus(tr("not following %1 (tick Follow to read on)").arg(logView->component()));
-        }
-    });
-    connect(m_logs, &models::LogFollower::linesArrived, logView, &views::LogView::appendLines);
-    connect(m_logs, &models::LogFollower::started, logView, [logView, this](const QString &component, const QString &how) {
-        logView->setStatus(m_logs->isFollowing() ? tr("following %1 — %2").arg(component, how)
-                                                 : tr("the last %1 lines of %2 — %3").arg(models::LogFollower::kTailLines).arg(component, how));
-    });
-    connect(m_logs, &models::LogFollower::ended, logView, [logView](const QString &component, const QString &error) {
-        if (!error.isEmpty())
-            logView->setStatus(error, true);
-        else if (logView->followChecked())   // `logs --follow` ends when the container does
-            logView->setStatus(tr("%1's log ended: its container stopped or is gone; choose it again to read on").arg(component));
-        else
-            logView->setStatus(tr("the last %1 lines of %2 (tick Follow to keep reading)").arg(models::LogFollower::kTailLines).arg(component));
-    });
-    connect(m_containers, &models::ContainerTableModel::listed, this, &LabController::updateDockerRows);
-    connect(m_window->startLabAction(), &QAction::triggered, this, [this] { start(); });
-    connect(m_window->startNativeLabAction(), &QAction::triggered, this, [this] { start(QStringLiteral("native")); });
-    connect(m_window->startDockerLabAction(), &QAction::triggered, this, [this] { start(QStringLiteral("docker")); });
-    connect(m_window->stopLabAction(), &QAction::triggered, this, &LabController::stop);
+    const auto choice = svc::chooseLabFlavor(labDir, options.flavor);
+    if (!choice.occupiedBy.isEmpty())
+        // The lab that is there stays manageable; the wish is said, not silently dropped.
+        QTimer::singleShot(0, this, [this, wanted = options.flavor, labDir, summary = choice.occupiedBy] {
+            emit note(QStringLiteral("lab"),
+                      tr("--lab-flavor %1 not applied: %2 is in %3. Stop it first (Lab → Stop lab, or `pgha lab stop`).")
+                              .arg(wanted, summary, labDir),
+                      1);
+        });
+    createLab(choice.flavor);
 
     m_watch.setInterval(options.watchIntervalMs);
     connect(&m_watch, &QTimer::timeout, this, &LabController::refreshStatus);
@@ -120,13 +74,8 @@ LabController::LabController(const Options &options, svc::HttpClient *http, mode
 LabController::~LabController()
 {
     // Before the lab (and the docker processes it parents) goes: no follower is left running.
-    m_logs->stop();
+    m_logs->setSource(nullptr);
     m_poller->setLab(nullptr);
-}
-
-svc::DockerLab *LabController::dockerLab() const
-{
-    return qobject_cast<svc::DockerLab *>(m_lab);
 }
 
 void LabController::retire(svc::LabService *old)
@@ -155,14 +104,10 @@ void LabController::retire(svc::LabService *old)
 
 svc::LabConfig LabController::configFor(const QString &flavor) const
 {
-    svc::LabConfig config;
-    config.labDir = svc::LabConfig::defaultLabDir();
-    config.ports = svc::LabPorts().withOffset(m_options.portOffset);
-    config.dockerProject = m_options.portOffset == 0 ? QStringLiteral("pgha-lab")
-                                                     : QStringLiteral("pgha-lab-%1").arg(m_options.portOffset);
-    // A Docker lab already there has its project, ports and profiles in its state: ask about
-    // that one, not about the one these options would make (as `pgha lab status` does).
-    if (flavor == u"docker" && svc::recordedLabFlavor(config.labDir) == u"docker")
+    svc::LabConfig config = svc::labConfigForOffset(m_options.portOffset);
+    // A lab of this flavour already there has its project, ports and profiles in its state: ask
+    // about that one, not about the one these options would make (as `pgha lab status` does).
+    if (flavor != u"native" && svc::recordedLabFlavor(config.labDir) == flavor)
         if (auto state = svc::LabState::load(config.labDir)) {
             const QString labDir = config.labDir;
             config = state.value().config;
@@ -171,14 +116,9 @@ svc::LabConfig LabController::configFor(const QString &flavor) const
     return config;
 }
 
-QList<svc::LabComponent> LabController::components() const
-{
-    return dockerLab() ? svc::dockerlab::componentsOf(m_lab->config()) : m_lab->config().components();
-}
-
 void LabController::createLab(const QString &flavor)
 {
-    m_logs->setSource(nullptr, {});
+    m_logs->setSource(nullptr);
     m_poller->setLab(nullptr);
     if (m_lab)
         retire(m_lab);
@@ -198,25 +138,11 @@ void LabController::createLab(const QString &flavor)
         emit stopFinished(o);
     });
 
-    const svc::LabConfig &config = m_lab->config();
-    auto *docker = dockerLab();
-    m_poller->setLab(docker);
-    m_logs->setSource(docker, config.labDir);
-    QStringList names;
-    QList<svc::LabComponent> all = components();
-    for (const auto &c : all)
-        names << c.name;
-    m_containers->setExpectedServices(docker ? names : QStringList());
-    m_progress->reset(all);
-    auto *logView = m_window->labTab()->logView();
-    const bool firstFill = logView->component().isEmpty();
-    logView->setComponents(names);
-    if (firstFill)
-        logView->selectComponent(QString::fromLatin1(kDefaultLogComponent));
-    m_window->setLabFlavor(flavor, config.labDir);
-    m_window->labTab()->containers()->setProject(config.dockerProject);
+    m_progress->reset(m_lab->components());
+    m_poller->setLab(m_lab);
+    m_logs->setSource(m_lab);
     m_lastStatus = -1;
-    emit flavorChanged(flavor);
+    emit flavorChanged(flavor, m_lab->config().labDir);
 }
 
 QString LabController::whyNotSwitch(const QString &flavor) const
@@ -226,7 +152,7 @@ QString LabController::whyNotSwitch(const QString &flavor) const
     if (m_lab->isBusy())
         return tr("the %1 lab is starting or stopping; wait for it, or stop it (Lab → Stop lab)").arg(m_lab->flavor());
     const QString labDir = m_lab->config().labDir;
-    const auto report = svc::NativeLab::inspect(labDir);
+    const auto report = svc::LabService::inspect(labDir);
     if (!occupies(report.status))
         return {};
     const QString running = report.state ? report.state->flavor : m_lab->flavor();
@@ -245,8 +171,6 @@ bool LabController::switchFlavor(const QString &flavor)
     createLab(flavor);
     emit note(QStringLiteral("lab"), tr("lab flavour: %1").arg(flavor), 0);
     refreshStatus();
-    if (m_labTabShown)
-        restartLog();
     return true;
 }
 
@@ -258,7 +182,7 @@ void LabController::start(const QString &flavorArg, const svc::LabService::Start
         if (!why.isEmpty()) {
             emit note(QStringLiteral("lab"), tr("cannot start the %1 lab: %2").arg(wanted, why), 1);
             auto *box = new QMessageBox(QMessageBox::Information, tr("Another lab runs"),
-                                        tr("Cannot start the %1 lab: %2").arg(wanted, why), QMessageBox::Ok, m_window);
+                                        tr("Cannot start the %1 lab: %2").arg(wanted, why), QMessageBox::Ok, m_dialogParent);
             box->setObjectName(QStringLiteral("labSwitchRefused"));
             box->setAttribute(Qt::WA_DeleteOnClose);
             box->open();
@@ -269,17 +193,17 @@ void LabController::start(const QString &flavorArg, const svc::LabService::Start
     if (m_lab->isBusy())
         return;
     m_cancelling = false;
-    m_progress->reset(components());
-    m_window->setLabActions(true, false, true);
-    m_poller->setEnabled(dockerLab() != nullptr);
+    m_progress->reset(m_lab->components());
+    emit actionsChanged(true, false, true);
+    m_poller->setEnabled(true);
     emit startRequested();
     m_lab->start(options);
 }
 
 void LabController::stop()
 {
-    if (dockerLab()) {
-        askHowToStopDocker();
+    if (m_lab->stopMayDeleteVolumes()) {
+        askHowToStop();
         return;
     }
     stopNow();
@@ -287,23 +211,23 @@ void LabController::stop()
 
 void LabController::stopNow(bool deleteVolumes)
 {
-    // Set at every stop: an earlier "delete the volumes" must not carry over to this one.
-    if (auto *docker = dockerLab())
-        docker->setRemoveVolumes(deleteVolumes);
+    // Said at every stop: an earlier "delete the volumes" must not carry over to this one.
+    svc::LabService::StopOptions options;
+    options.deleteVolumes = deleteVolumes;
     m_cancelling = m_lab->isBusy();
-    m_window->setLabActions(true, false, false);
-    m_lab->stop();
+    emit actionsChanged(true, false, false);
+    m_lab->stop(options);
 }
 
-void LabController::askHowToStopDocker()
+void LabController::askHowToStop()
 {
-    auto *box = new views::DockerStopDialog(m_lab->config().dockerProject, m_window);
+    auto *box = new views::DockerStopDialog(m_lab->config().dockerProject, m_dialogParent);
     box->setAttribute(Qt::WA_DeleteOnClose);
     const quint64 generation = m_labGeneration;
     // Asynchronous (open(), not exec()): polling and a start in progress keep running meanwhile.
     connect(box, &QMessageBox::finished, this, [this, box, generation] {
         const auto choice = box->choice();
-        if (generation != m_labGeneration || !dockerLab() || choice == views::DockerStopDialog::Choice::Cancel)
+        if (generation != m_labGeneration || choice == views::DockerStopDialog::Choice::Cancel)
             return;
         const bool deleteVolumes = choice == views::DockerStopDialog::Choice::DeleteVolumes;
         if (deleteVolumes)
@@ -328,10 +252,10 @@ void LabController::onStartFinished(const svc::LabOutcome &outcome)
 void LabController::showStartFailure(const svc::LabOutcome &outcome)
 {
     emit note(QStringLiteral("lab"), outcome.error.toString(), 2);
-    const bool docker = dockerLab() != nullptr;
-    const bool offerNative = docker && dockerUnavailable(outcome.error);
-    auto *dialog = new views::LabErrorDialog(docker ? tr("The Docker lab did not start") : tr("The native lab did not start"),
-                                             outcome.error.message, outcome.error.hint, offerNative, m_window);
+    const bool native = m_lab->flavor() == u"native";
+    const bool offerNative = !native && dockerUnavailable(outcome.error);
+    auto *dialog = new views::LabErrorDialog(native ? tr("The native lab did not start") : tr("The Docker lab did not start"),
+                                             outcome.error.message, outcome.error.hint, offerNative, m_dialogParent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &views::LabErrorDialog::nativeRequested, this, [this] { start(QStringLiteral("native")); });
     dialog->open();
@@ -343,7 +267,7 @@ void LabController::askAboutStaleLab(const QString &why)
     // volumes and has no such question). Asynchronous: the event loop and polling keep running.
     auto *box = new QMessageBox(QMessageBox::Question, tr("A lab from an earlier run"),
                                 why + tr("\n\nStart it again with its data, or delete it and start fresh?"),
-                                QMessageBox::Cancel, m_window);
+                                QMessageBox::Cancel, m_dialogParent);
     auto *reuse = box->addButton(tr("Reuse its data"), QMessageBox::AcceptRole);
     auto *wipe = box->addButton(tr("Wipe and start fresh"), QMessageBox::DestructiveRole);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -370,12 +294,10 @@ void LabController::followRecordedFlavor()
     const QString recorded = svc::recordedLabFlavor(labDir);
     if (recorded.isEmpty() || recorded == m_lab->flavor() || !svc::labFlavors().contains(recorded))
         return;
-    if (!occupies(svc::NativeLab::inspect(labDir).status))
+    if (!occupies(svc::LabService::inspect(labDir).status))
         return;
     emit note(QStringLiteral("lab"), tr("the lab directory %1 now holds a %2 lab (started elsewhere): following it").arg(labDir, recorded), 0);
     createLab(recorded);
-    if (m_labTabShown)
-        restartLog();
 }
 
 void LabController::refreshStatus()
@@ -383,126 +305,23 @@ void LabController::refreshStatus()
     followRecordedFlavor();
     if (m_lab->isBusy())
         return;   // the start/stop reports its own progress
-    if (dockerLab())
-        applyDockerStatus();
-    else
-        applyNativeStatus();
+    showOverview();
 }
 
-void LabController::applyNativeStatus()
+void LabController::showOverview()
 {
-    const auto report = svc::NativeLab::inspect(m_lab->config().labDir);
-    for (const auto &c : report.components) {
-        LabComponentStatus s{c.name, c.kind, LabComponentStatus::State::Stopped, tr("not running"), c.pid};
-        if (c.alive) {
-            s.state = c.listening.contains(false) ? LabComponentStatus::State::Starting : LabComponentStatus::State::Ready;
-            s.detail = c.listening.contains(false) ? tr("pid %1, a port is not open").arg(c.pid) : tr("running, pid %1").arg(c.pid);
-        } else if (!report.state) {
-            s.state = LabComponentStatus::State::Pending;
-            s.detail = tr("not created");
-        }
-        m_progress->update(s);
-    }
-    if (static_cast<int>(report.status) != m_lastStatus) {
-        m_lastStatus = static_cast<int>(report.status);
-        emit statusChanged();
-    }
-    const bool running = report.status == Status::Running;
-    m_progress->setStage(report.summary, running ? 100 : 0);
-    m_window->setLabActions(false, report.status != Status::Running && report.status != Status::Busy,
-                            report.status == Status::Running || report.status == Status::Partial || report.status == Status::Stale);
-}
-
-void LabController::applyDockerStatus()
-{
-    const QString labDir = m_lab->config().labDir;
-    const auto report = svc::NativeLab::inspect(labDir);
-    const bool recorded = report.state && report.state->flavor == u"docker";
-    const auto phase = recorded ? report.state->phase : svc::LabState::Phase::Stopped;
-    // Ask the engine while there may be containers, and whenever the table is looked at (a
-    // failed start removed its containers: the background need not keep asking then).
-    using Phase = svc::LabState::Phase;
-    const bool mayHaveContainers = recorded && (phase == Phase::Running || phase == Phase::Starting || phase == Phase::Stopping);
-    m_poller->setEnabled(mayHaveContainers || m_labTabShown);
-    if (static_cast<int>(report.status) != m_lastStatus) {
-        m_lastStatus = static_cast<int>(report.status);
+    const auto overview = m_lab->overview();
+    // Ask the engine while there may be containers (and whenever they are looked at).
+    m_poller->setEnabled(overview.mayHaveContainers);
+    for (const auto &c : overview.components)
+        m_progress->update(c);
+    if (static_cast<int>(overview.status) != m_lastStatus) {
+        m_lastStatus = static_cast<int>(overview.status);
         emit statusChanged();
         m_poller->refreshNow();
     }
-    const QString project = m_lab->config().dockerProject;
-    QString stage;
-    if (!recorded)
-        stage = tr("no Docker lab in %1 yet (Compose project %2)").arg(labDir, project);
-    else if (phase == Phase::Running && m_containers->listedAtMs() > 0)
-        stage = tr("running · %1 (Compose project %2)").arg(m_containers->summary(), project);
-    else
-        stage = report.summary;
-    m_progress->setStage(stage, report.status == Status::Running ? 100 : 0);
-    const bool containers = m_containers->containerCount() > 0;
-    m_window->setLabActions(false, report.status != Status::Running && report.status != Status::Busy,
-                            report.status == Status::Running || (recorded && phase != Phase::Stopped) || containers);
-    updateDockerRows();
-}
-
-void LabController::updateDockerRows()
-{
-    if (!dockerLab() || m_lab->isBusy())
-        return;   // during a start or stop the lab says where each service is
-    const auto state = svc::LabState::load(m_lab->config().labDir);
-    const bool recorded = state && state.value().flavor == u"docker";
-    const bool shouldRun = recorded && state.value().phase == svc::LabState::Phase::Running;
-    using State = LabComponentStatus::State;
-    using Health = svc::docker::ContainerInfo::Health;
-    for (const auto &component : components()) {
-        LabComponentStatus s{component.name, component.kind, State::Stopped, tr("no container"), 0};
-        const auto *c = m_containers->container(component.name);
-        if (!c) {
-            if (!recorded) {
-                s.state = State::Pending;
-                s.detail = tr("not created");
-            } else if (shouldRun) {
-                s.state = State::Failed;
-                s.detail = tr("no container (removed?)");
-            }
-        } else if (c->isReady()) {
-            s.state = State::Ready;
-            s.detail = c->health == Health::Healthy ? tr("healthy, up %1").arg(c->uptime) : tr("running, up %1 (no health check)").arg(c->uptime);
-        } else if (c->isRunning()) {
-            s.state = c->health == Health::Unhealthy ? State::Failed : State::Starting;
-            s.detail = c->health == Health::Unhealthy ? tr("unhealthy, up %1").arg(c->uptime) : tr("started, health check pending");
-        } else if (c->state == u"created") {
-            s.state = State::Starting;
-            s.detail = tr("created, not started");
-        } else {
-            s.state = shouldRun ? State::Failed : State::Stopped;
-            s.detail = c->status;
-        }
-        m_progress->update(s);
-    }
-}
-
-void LabController::setLabTabShown(bool shown)
-{
-    m_labTabShown = shown;
-    m_poller->setWatched(shown);
-    if (dockerLab() && !m_lab->isBusy())
-        applyDockerStatus();
-}
-
-void LabController::restartLog()
-{
-    auto *logView = m_window->labTab()->logView();
-    if (!logView->isVisible() || logView->component().isEmpty())
-        return;
-    m_logs->stop();
-    logView->clearLog();
-    if (dockerLab() && svc::recordedLabFlavor(m_lab->config().labDir) != u"docker") {
-        // Nothing to ask Compose about yet (and no passwords for its files).
-        logView->setStatus(tr("no Docker lab in %1 yet: start one with Lab → Start lab (Docker Compose)").arg(m_lab->config().labDir));
-        return;
-    }
-    logView->setStatus(tr("reading %1's log…").arg(logView->component()));
-    m_logs->start(logView->component(), logView->followChecked());
+    m_progress->setStage(overview.stage, overview.percent);
+    emit actionsChanged(false, overview.canStart, overview.canStop);
 }
 
 } // namespace pgha::app

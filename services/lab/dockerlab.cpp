@@ -5,7 +5,6 @@
 #include "lab/labdir.h"
 #include "lab/labfiles.h"
 #include "lab/labhealth.h"
-#include "lab/nativelab.h"
 #include "process/procutil.h"
 
 #include <QCoreApplication>
@@ -19,14 +18,8 @@ using docker::ContainerInfo;
 
 namespace {
 
-constexpr int kQueryTimeoutMs = 60000;   // docker-compose v1 alone can take 20 s to start when the host is busy
+using dockerlab::kQueryTimeoutMs;
 constexpr int kHealthRetryMs = 2000;
-const QStringList kAllProfiles{QStringLiteral("haproxy"), QStringLiteral("pgpool")};
-
-QString projectLabel(const QString &project)
-{
-    return QStringLiteral("label=com.docker.compose.project=%1").arg(project);
-}
 
 // Compose substitutes variables from the caller's environment before the .env: an exported
 // POSTGRES_PASSWORD or PG1_PORT would silently win over the lab's own. Drop those.
@@ -43,25 +36,10 @@ QProcessEnvironment composeEnvironment(const QString &envText, const QStringList
     return env;
 }
 
-LabComponentKind kindOfService(const QString &service)
-{
-    if (service.startsWith(u"etcd"))
-        return LabComponentKind::Etcd;
-    if (service.startsWith(u"pgbouncer-exporter") || service.startsWith(u"exporter"))
-        return LabComponentKind::Exporter;
-    if (service.startsWith(u"pgbouncer"))
-        return LabComponentKind::PgBouncer;
-    if (service == u"haproxy")
-        return LabComponentKind::HAProxy;
-    if (service == u"pgpool")
-        return LabComponentKind::Pgpool;
-    return LabComponentKind::Patroni;
-}
-
 } // namespace
 
 DockerLab::DockerLab(LabConfig config, HttpClient *http, QObject *parent)
-    : LabService(parent), m_config(std::move(config)), m_http(http)
+    : LabService(std::move(config), http, parent)
 {
     m_poller.setInterval(kPollMs);
     connect(&m_poller, &QTimer::timeout, this, &DockerLab::poll);
@@ -69,59 +47,22 @@ DockerLab::DockerLab(LabConfig config, HttpClient *http, QObject *parent)
 
 DockerLab::~DockerLab() = default;
 
-void DockerLab::setStage(const QString &text, int percent)
+QList<LabComponent> DockerLab::components() const
 {
-    m_stageClock.start();
-    emit stageChanged(text, percent);
-    emit message(text);
+    return dockerlab::componentsOf(m_config);
 }
 
-void DockerLab::setComponent(const QString &name, LabComponentStatus::State state, const QString &detail)
+void DockerLab::fillState(LabState &state) const
 {
-    LabComponentStatus s = m_components.value(name, {name, kindOfService(name), state, detail, 0});
-    if (s.state == state && s.detail == detail && m_components.contains(name))
-        return;
-    s.state = state;
-    s.detail = detail;
-    m_components.insert(name, s);
-    emit componentChanged(s);
-}
-
-Result<bool> DockerLab::acquireLock()
-{
-    auto lock = lockLabDir(m_config.labDir);
-    if (!lock)
-        return lock.error();
-    m_lock = std::move(lock.value());
-    return true;
-}
-
-void DockerLab::releaseLock()
-{
-    if (m_lock)
-        m_lock->unlock();
-    m_lock.reset();
-}
-
-void DockerLab::saveState(LabState::Phase phase, const QString &error)
-{
-    m_state.flavor = flavor();
-    m_state.phase = phase;
-    m_state.lastError = error;
-    m_state.config = m_config;
-    m_state.controllerPid = phase == LabState::Phase::Starting || phase == LabState::Phase::Stopping
-            ? QCoreApplication::applicationPid()
-            : 0;
-    m_state.processes.clear();
-    for (const auto &c : dockerlab::componentsOf(m_config)) {
+    state.config = m_config;
+    state.processes.clear();
+    for (const auto &c : components()) {
         LabState::Process p;
         p.name = c.name;
         p.kind = c.kind;
         p.container = m_containers.value(c.name).name;
-        m_state.processes.append(p);
+        state.processes.append(p);
     }
-    if (auto saved = m_state.save(m_config.labDir); !saved)
-        emit message(saved.error().toString());
 }
 
 void DockerLab::withSetup(std::function<void()> next, std::function<void(const Error &)> failed)
@@ -131,14 +72,13 @@ void DockerLab::withSetup(std::function<void()> next, std::function<void(const E
         return;
     }
     const quint64 generation = m_generation;
-    docker::detectDocker(this, [this, next, failed, generation](const Result<docker::DockerSetup> &setup) {
+    detect(this, [this, next, failed, generation](const Error *error) {
         if (generation != m_generation)
             return;
-        if (!setup) {
-            failed(setup.error());
+        if (error) {
+            failed(*error);
             return;
         }
-        m_setup = setup.value();
         emit message(QStringLiteral("Docker engine %1, %2").arg(m_setup->engineVersion, m_setup->composeName()));
         next();
     });
@@ -160,38 +100,16 @@ QProcess *DockerLab::composeCommand(const QStringList &args, int timeoutMs, std:
 
 void DockerLab::start(const StartOptions &options)
 {
-    if (m_busy) {
-        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("the lab is already starting or stopping"))));
+    if (!beginStart(options, false))
         return;
-    }
-    m_busy = true;
-    ++m_generation;
-    m_options = options;
-    m_stopRequested = false;
     m_upDone = false;
-    m_healthTries = 0;
-    m_clock.start();
     m_containers.clear();
-    m_components.clear();
     m_services.clear();
-
-    // Nothing is created, written or deleted in a directory that is not a lab's.
-    bool created = false;
-    if (auto claimed = claimLabDir(m_config.labDir, false, &created); !claimed) {
-        m_busy = false;
-        emit startFinished(LabOutcome::failure(claimed.error()));
-        return;
-    }
-    if (auto locked = acquireLock(); !locked) {
-        m_busy = false;
-        emit startFinished(LabOutcome::failure(locked.error()));
-        return;
-    }
     // Both flavours may keep their data here, each with its own state file and passwords; only
     // one runs at a time.
-    if (const auto native = NativeLab::inspect(m_config.labDir, QStringLiteral("native"));
-        native.status != NativeLab::Status::Stopped && native.status != NativeLab::Status::Absent) {
-        finishStart(LabOutcome::failure(makeError(QStringLiteral("the native lab is in %1 (%2)").arg(m_config.labDir, native.summary),
+    if (const auto native = inspect(m_config.labDir, QStringLiteral("native"));
+        native.status != Status::Stopped && native.status != Status::Absent) {
+        finishStart(LabOutcome::failure(makeError(ErrorKind::Busy, QStringLiteral("the native lab is in %1 (%2)").arg(m_config.labDir, native.summary),
                                                   QStringLiteral("stop it first (`pgha lab stop`)"))));
         return;
     }
@@ -293,7 +211,7 @@ void DockerLab::inspectExisting()
         if (!listed.value().isEmpty() && allReady()) {
             emit message(QStringLiteral("the Docker lab (project %1) is already running").arg(m_config.dockerProject));
             m_upDone = true;
-            runHealthCheck();
+            checkHealth();
             return;
         }
         QList<ContainerInfo> running;
@@ -317,7 +235,7 @@ void DockerLab::checkPorts(const QList<ContainerInfo> &running)
                 continue;
             const bool taken = listening ? listening->contains(port.port) : proc::isPortInUse(m_config.host, port.port);
             if (taken) {
-                failStart(makeError(QStringLiteral("host port %1 (%2) is already taken").arg(port.port).arg(port.role),
+                failStart(makeError(ErrorKind::Busy, QStringLiteral("host port %1 (%2) is already taken").arg(port.port).arg(port.role),
                                     QStringLiteral("stop what listens there (the native lab? `pgha lab status`; "
                                                    "`ss -ltnp 'sport = :%1'`), or start with --port-offset N")
                                             .arg(port.port)));
@@ -343,7 +261,7 @@ void DockerLab::build()
                                    if (generation != m_generation || m_stopRequested)
                                        return;
                                    if (!r.ok()) {
-                                       failStart(docker::explainFailure(r, QStringLiteral("building the lab's images")));
+                                       failStart(dockerlab::commandError(r, QStringLiteral("building the lab's images")));
                                        return;
                                    }
                                    emit message(QStringLiteral("images built in %1 s").arg(m_stageClock.elapsed() / 1000.0, 0, 'f', 1));
@@ -407,7 +325,7 @@ void DockerLab::up()
                                                || (!c.id.isEmpty() && !c.isRunning()))
                                                culprit = culprit.isEmpty() ? s : culprit;
                                        }
-                                       failStart(docker::explainFailure(r, QStringLiteral("starting the containers")), culprit);
+                                       failStart(dockerlab::commandError(r, QStringLiteral("starting the containers")), culprit);
                                        return;
                                    }
                                    m_upDone = true;
@@ -443,7 +361,7 @@ void DockerLab::poll()
         }
         if (allReady()) {
             m_poller.stop();
-            runHealthCheck();
+            checkHealth();
         } else if (m_stageClock.elapsed() > kHealthyTimeoutMs) {
             QStringList waiting;
             for (const QString &s : std::as_const(m_services))
@@ -482,7 +400,7 @@ void DockerLab::applyContainers(const QList<ContainerInfo> &containers)
     if (m_stage == Stage::Up || m_stage == Stage::WaitHealthy)
         emit stageChanged(QStringLiteral("containers healthy: %1 of %2").arg(ready).arg(m_services.size()),
                           40 + 50 * ready / std::max<qsizetype>(1, m_services.size()));
-    emit containersChanged(containers);
+    remember(containers);
 }
 
 bool DockerLab::allReady() const
@@ -493,71 +411,62 @@ bool DockerLab::allReady() const
     return true;
 }
 
-void DockerLab::runHealthCheck()
+void DockerLab::checkHealth()
 {
     m_stage = Stage::Health;
-    if (m_healthTries == 0) {
-        setStage(QStringLiteral("checking the data path: leader, streaming replicas, a write through HAProxy"), 92);
-        m_stageClock.start();
-    }
-    ++m_healthTries;
-    auto *check = new LabHealthCheck(m_config, m_state.secrets, m_http, this);
-    m_health = check;
-    const quint64 generation = m_generation;
-    connect(check, &LabHealthCheck::finished, this, [this, check, generation](const LabHealth &health) {
-        check->deleteLater();
-        if (generation != m_generation || m_stopRequested)
-            return;
-        if (health.healthy) {
-            saveState(LabState::Phase::Running);
-            LabOutcome o = LabOutcome::success(m_clock.elapsed());
-            o.health = health;
-            emit stageChanged(QStringLiteral("the Docker lab is healthy"), 100);
-            finishStart(o);
-            return;
-        }
-        if (m_stageClock.elapsed() > kHealthyTimeoutMs) {
-            failStart(makeError(QStringLiteral("the containers are up but the lab is not healthy: %1").arg(health.problems.join(u"; ")),
-                                QStringLiteral("see `pgha lab logs pg1` (and pg2, pg3, haproxy)")));
-            return;
-        }
-        emit stageChanged(QStringLiteral("waiting: %1").arg(health.problems.value(0)), 95);
-        QTimer::singleShot(kHealthRetryMs, this, [this, generation] {
-            if (generation == m_generation && m_stage == Stage::Health && !m_stopRequested)
-                runHealthCheck();
-        });
-    });
-    check->start();
+    setStage(QStringLiteral("checking the data path: leader, streaming replicas, a write through HAProxy"), 92);
+    runHealthCheck();
 }
 
-void DockerLab::failStart(const Error &error, const QString &service)
+int DockerLab::healthRetryMs() const
 {
-    if (m_stage == Stage::Failing)
-        return;
+    return kHealthRetryMs;
+}
+
+std::optional<LabOutcome> DockerLab::judgeHealth(const LabHealth &health)
+{
+    if (health.healthy) {
+        saveState(LabState::Phase::Running);
+        LabOutcome o = LabOutcome::success(m_clock.elapsed());
+        o.health = health;
+        emit stageChanged(QStringLiteral("the Docker lab is healthy"), 100);
+        return o;
+    }
+    if (m_stageClock.elapsed() > kHealthyTimeoutMs)
+        failStart(makeError(ErrorKind::Timeout,
+                            QStringLiteral("the containers are up but the lab is not healthy: %1").arg(health.problems.join(u"; ")),
+                            QStringLiteral("see `pgha lab logs pg1` (and pg2, pg3, haproxy)")));
+    else
+        emit stageChanged(QStringLiteral("waiting: %1").arg(health.problems.value(0)), 95);
+    return std::nullopt;
+}
+
+void DockerLab::undoStart(const Error &error, const QString &service, UndoDone done)
+{
     const bool started = m_stage == Stage::Up || m_stage == Stage::WaitHealthy || m_stage == Stage::Health;
     m_stage = Stage::Failing;
     m_poller.stop();
     docker::cancel(m_command);
+    // A stop that takes over meanwhile (a new generation) removes the containers itself.
     const quint64 generation = m_generation;
-    auto finish = [this, generation, started](Error e) {
+    auto finish = [this, started, done, generation](const Error &e) {
         if (generation != m_generation)
             return;
-        if (!m_components.isEmpty())
-            for (auto it = m_components.begin(); it != m_components.end(); ++it)
-                if (it->state != LabComponentStatus::State::Failed && it->state != LabComponentStatus::State::Pending)
-                    setComponent(it.key(), LabComponentStatus::State::Stopping, QStringLiteral("removing after the failed start"));
+        for (auto it = m_components.begin(); it != m_components.end(); ++it)
+            if (it->state != LabComponentStatus::State::Failed && it->state != LabComponentStatus::State::Pending)
+                setComponent(it.key(), LabComponentStatus::State::Stopping, QStringLiteral("removing after the failed start"));
         if (!started || !m_setup) {
             if (started)
                 saveState(LabState::Phase::Failed, e.toString());
-            finishStart(LabOutcome::failure(e, m_clock.elapsed()));
+            done(e);
             return;
         }
         // Containers of a failed start are removed (volumes kept): nothing is left running.
-        runDown([this, e, generation](const LabOutcome &) {
+        runDown([this, e, done, generation](const LabOutcome &) {
             if (generation != m_generation)
                 return;
             saveState(LabState::Phase::Failed, e.toString());
-            finishStart(LabOutcome::failure(e, m_clock.elapsed()));
+            done(e);
         });
     };
     if (service.isEmpty() || !m_setup) {
@@ -575,21 +484,15 @@ void DockerLab::failStart(const Error &error, const QString &service)
          });
 }
 
-void DockerLab::finishStart(const LabOutcome &outcome)
+void DockerLab::startEnded()
 {
     m_stage = Stage::Idle;
     m_poller.stop();
-    m_busy = false;
-    releaseLock();
-    emit startFinished(outcome);
-    if (m_stopRequested) {
-        m_stopRequested = false;
-        stop();
-    }
 }
 
-void DockerLab::stop()
+void DockerLab::stop(const StopOptions &stopOptions)
 {
+    m_removeVolumes = stopOptions.deleteVolumes;
     if (m_busy) {
         if (m_stage == Stage::Stopping || m_stopRequested)
             return;
@@ -601,13 +504,13 @@ void DockerLab::stop()
         m_poller.stop();
         ++m_generation;
         m_stage = Stage::Stopping;
-        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("the start was cancelled")), m_clock.elapsed()));
+        emit startFinished(LabOutcome::failure(makeError(ErrorKind::Cancelled, QStringLiteral("the start was cancelled")), m_clock.elapsed()));
         m_stopRequested = false;
     }
     m_busy = true;
     ++m_generation;
     m_clock.start();
-    if (auto locked = m_lock ? Result<bool>(true) : acquireLock(); !locked) {
+    if (auto locked = acquireLock(); !locked) {
         m_busy = false;
         emit stopFinished(LabOutcome::failure(locked.error()));
         return;
@@ -659,7 +562,7 @@ void DockerLab::runDown(std::function<void(const LabOutcome &)> then)
             args, kDownTimeoutMs,
             [this, then, volumes](const CommandResult &r) {
                 if (!r.ok()) {
-                    then(LabOutcome::failure(docker::explainFailure(r, QStringLiteral("stopping the Docker lab")), m_clock.elapsed()));
+                    then(LabOutcome::failure(dockerlab::commandError(r, QStringLiteral("stopping the Docker lab")), m_clock.elapsed()));
                     return;
                 }
                 for (const QString &s : std::as_const(m_services))
@@ -677,167 +580,7 @@ void DockerLab::runDown(std::function<void(const LabOutcome &)> then)
                 if (const auto m = removed.match(line); m.hasMatch() && m_components.contains(m.captured(2)))
                     setComponent(m.captured(2), LabComponentStatus::State::Stopped, QStringLiteral("removed"));
             },
-            kAllProfiles);
-}
-
-void DockerLab::checkNothingLeft(std::function<void(const LabOutcome &)> then)
-{
-    // Asked of the engine, not assumed: the test of "stop with volumes" is that nothing is left.
-    const QString label = projectLabel(m_config.dockerProject);
-    auto left = std::make_shared<QStringList>();
-    auto pending = std::make_shared<int>(3);
-    auto one = [this, left, pending, then](const QString &what, const QStringList &args) {
-        docker::RunOptions options;
-        options.timeoutMs = kQueryTimeoutMs;
-        docker::run(m_setup->docker, args, options, this, [this, what, left, pending, then](const CommandResult &r) {
-            const QString names = QString::fromUtf8(r.out).trimmed();
-            if (!r.ok())
-                left->append(QStringLiteral("%1: cannot ask (%2)").arg(what, r.said()));
-            else if (!names.isEmpty())
-                left->append(QStringLiteral("%1: %2").arg(what, names.split(QLatin1Char('\n')).join(u", ")));
-            if (--*pending > 0)
-                return;
-            if (left->isEmpty())
-                then(LabOutcome::success(m_clock.elapsed()));
-            else
-                then(LabOutcome::failure(makeError(QStringLiteral("after `down --volumes` the engine still has %1").arg(left->join(u"; ")),
-                                                   QStringLiteral("remove them by hand (docker rm -f / docker volume rm / docker network rm)")),
-                                         m_clock.elapsed()));
-        });
-    };
-    one(QStringLiteral("containers"), {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"), QStringLiteral("--filter"), label});
-    one(QStringLiteral("volumes"), {QStringLiteral("volume"), QStringLiteral("ls"), QStringLiteral("-q"), QStringLiteral("--filter"), label});
-    one(QStringLiteral("networks"), {QStringLiteral("network"), QStringLiteral("ls"), QStringLiteral("-q"), QStringLiteral("--filter"), label});
-}
-
-void DockerLab::listContainers(bool withStats, QObject *context, ContainersDone done)
-{
-    QPointer<QObject> guard(context);
-    auto ask = [this, withStats, guard, done] {
-        docker::RunOptions options;
-        options.timeoutMs = kQueryTimeoutMs;
-        const QStringList args{QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("--filter"),
-                               projectLabel(m_config.dockerProject), QStringLiteral("--format"), docker::containerListFormat()};
-        docker::run(m_setup->docker, args, options, this, [this, withStats, guard, done](const CommandResult &r) {
-            if (!guard)
-                return;
-            if (!r.ok()) {
-                done(docker::explainFailure(r, QStringLiteral("listing the lab's containers")));
-                return;
-            }
-            auto parsed = docker::parseContainerList(r.out);
-            if (!parsed || !withStats) {
-                if (parsed)
-                    emit containersChanged(parsed.value());
-                done(parsed);
-                return;
-            }
-            QStringList running;
-            for (const auto &c : parsed.value())
-                if (c.isRunning())
-                    running << c.name;
-            if (running.isEmpty()) {
-                done(parsed);
-                return;
-            }
-            docker::RunOptions statsOptions;
-            statsOptions.timeoutMs = kQueryTimeoutMs;
-            docker::run(m_setup->docker,
-                        QStringList{QStringLiteral("stats"), QStringLiteral("--no-stream"), QStringLiteral("--format"),
-                                    QStringLiteral("{{json .}}")} + running,
-                        statsOptions, this, [this, guard, done, list = parsed.value()](const CommandResult &s) mutable {
-                            if (!guard)
-                                return;
-                            // Stats are extra: without them the table still has everything else.
-                            if (auto stats = s.ok() ? docker::parseContainerStats(s.out) : Result<QHash<QString, docker::ContainerStats>>(
-                                        docker::explainFailure(s, QStringLiteral("docker stats"))))
-                                for (auto &c : list) {
-                                    c.cpu = stats.value().value(c.name).cpu;
-                                    c.memory = stats.value().value(c.name).memory;
-                                }
-                            emit containersChanged(list);
-                            done(list);
-                        });
-        });
-    };
-    if (m_setup) {
-        ask();
-        return;
-    }
-    docker::detectDocker(this, [this, ask, guard, done](const Result<docker::DockerSetup> &setup) {
-        if (!guard)
-            return;
-        if (!setup) {
-            done(setup.error());
-            return;
-        }
-        m_setup = setup.value();
-        ask();
-    });
-}
-
-QProcess *DockerLab::logs(const QString &service, int tail, bool follow, QObject *context,
-                          std::function<void(const QString &)> onLine, std::function<void(const Error *)> done)
-{
-    if (!m_setup) {
-        // Detection first; the process handle is then not available to cancel, so a caller that
-        // follows a log asks after a start or a listContainers().
-        QPointer<QObject> guard(context);
-        docker::detectDocker(this, [=, this](const Result<docker::DockerSetup> &setup) {
-            if (!guard)
-                return;
-            if (!setup) {
-                if (done)
-                    done(&setup.error());
-                return;
-            }
-            m_setup = setup.value();
-            logs(service, tail, follow, context, onLine, done);
-        });
-        return nullptr;
-    }
-    if (!QFile::exists(dockerlab::projectDir(m_config.labDir) + QStringLiteral("/docker-compose.yml"))) {
-        // The project is written with the lab's own passwords, never with empty or new ones.
-        if (m_state.secrets.superuser.isEmpty()) {
-            auto recorded = LabState::load(m_config.labDir, flavor());
-            if (!recorded) {
-                const Error e = makeError(QStringLiteral("no Docker lab is recorded in %1").arg(m_config.labDir),
-                                          QStringLiteral("start one: pgha lab start --flavor docker"));
-                if (done)
-                    done(&e);
-                return nullptr;
-            }
-            m_state.secrets = recorded.value().secrets;
-        }
-        if (auto written = dockerlab::writeProject(m_config, m_state.secrets); !written) {
-            if (done)
-                done(&written.error());
-            return nullptr;
-        }
-    }
-    QStringList args{QStringLiteral("logs"), QStringLiteral("--no-color"), QStringLiteral("--no-log-prefix"),
-                     QStringLiteral("--tail"), QString::number(tail)};
-    if (follow)
-        args << QStringLiteral("--follow");
-    args << service;
-    QPointer<QObject> guard(context);
-    return composeCommand(
-            args, follow ? 0 : kQueryTimeoutMs,
-            [guard, done, service](const CommandResult &r) {
-                if (!guard || !done)
-                    return;
-                if (r.ok() || r.cancelled) {
-                    done(nullptr);
-                    return;
-                }
-                const Error e = docker::explainFailure(r, QStringLiteral("reading the log of %1").arg(service));
-                done(&e);
-            },
-            [guard, onLine](const QString &line) {
-                if (guard && onLine)
-                    onLine(line);
-            },
-            kAllProfiles);
+            dockerlab::allProfiles());
 }
 
 } // namespace pgha::svc

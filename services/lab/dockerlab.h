@@ -6,20 +6,16 @@
 #include "lab/labservice.h"
 #include "lab/labstate.h"
 
-#include <QElapsedTimer>
 #include <QHash>
-#include <QLockFile>
 #include <QPointer>
 #include <QTimer>
 
 #include <functional>
-#include <memory>
 #include <optional>
 
 namespace pgha::svc {
 
 class HttpClient;
-class LabHealthCheck;
 
 // The bundled lab as Docker Compose containers (lab-stack/docker): the same topology and host
 // ports as the native lab, so one profile serves both. The console copies the Compose project
@@ -40,28 +36,29 @@ public:
     ~DockerLab() override;
 
     QString flavor() const override { return QStringLiteral("docker"); }
-    const LabConfig &config() const override { return m_config; }
-    bool isBusy() const override { return m_busy; }
+    QList<LabComponent> components() const override;
     void start(const StartOptions &options) override;
-    void stop() override;
-    // The next stop() also deletes the lab's named volumes (every database and etcd's data).
-    void setRemoveVolumes(bool remove) { m_removeVolumes = remove; }
+    // With `deleteVolumes`, the lab's named volumes go too (every database and etcd's data).
+    void stop(const StopOptions &options = {}) override;
+    bool stopMayDeleteVolumes() const override { return true; }
+    Overview overview() const override;
 
+    bool hasContainers() const override { return true; }
     // What the last detection found (empty before a start or query).
-    const std::optional<docker::DockerSetup> &setup() const { return m_setup; }
-
-    using ContainersDone = std::function<void(const Result<QList<docker::ContainerInfo>> &)>;
-    // The lab's containers with state and health (and CPU/memory with `withStats`, which takes
-    // about 2 s more). Never blocks.
-    void listContainers(bool withStats, QObject *context, ContainersDone done);
-    // A service's log: the last `tail` lines, then (with `follow`) what it prints until cancelled
-    // with docker::cancel() on the returned process. `done` says how it ended.
+    const std::optional<docker::DockerSetup> &engine() const override { return m_setup; }
+    // Takes about 2 s more `withStats`.
+    void listContainers(bool withStats, QObject *context, ContainersDone done) override;
+    // Cancelled with docker::cancel() on the returned process. `done` says how it ended.
     QProcess *logs(const QString &service, int tail, bool follow, QObject *context,
-              std::function<void(const QString &line)> onLine, std::function<void(const Error *error)> done);
+                   std::function<void(const QString &line)> onLine, std::function<void(const Error *error)> done) override;
 
-signals:
-    // Every container as last seen (during a start, and after listContainers()).
-    void containersChanged(const QList<pgha::svc::docker::ContainerInfo> &containers);
+protected:
+    void fillState(LabState &state) const override;
+    void undoStart(const Error &error, const QString &service, UndoDone done) override;
+    void startEnded() override;
+    bool awaitsHealth() const override { return m_stage == Stage::Health && !m_stopRequested; }
+    std::optional<LabOutcome> judgeHealth(const LabHealth &health) override;
+    int healthRetryMs() const override;
 
 private:
     enum class Stage { Idle, Detect, Inspect, Build, Up, WaitHealthy, Health, Failing, Stopping };
@@ -78,41 +75,45 @@ private:
     void poll();
     void applyContainers(const QList<docker::ContainerInfo> &containers);
     bool allReady() const;
-    void runHealthCheck();
-    void failStart(const Error &error, const QString &service = {});
-    void finishStart(const LabOutcome &outcome);
+    void checkHealth();
     void runDown(std::function<void(const LabOutcome &)> then);
     void checkNothingLeft(std::function<void(const LabOutcome &)> then);
-    Result<bool> acquireLock();
-    void releaseLock();
-    void saveState(LabState::Phase phase, const QString &error = {});
-    void setStage(const QString &text, int percent);
-    void setComponent(const QString &name, LabComponentStatus::State state, const QString &detail);
+    // Finds the engine and Compose once (m_setup); `then` gets the failure, of a kind, or nullptr.
+    void detect(QObject *context, std::function<void(const Error *error)> then);
+    // The engine's last listing: kept for overview() and said (containersChanged).
+    void remember(const QList<docker::ContainerInfo> &containers);
 
-    LabConfig m_config;
-    HttpClient *m_http;
-    StartOptions m_options;
     std::optional<docker::DockerSetup> m_setup;
-    bool m_busy = false;
     bool m_removeVolumes = false;
-    bool m_stopRequested = false;
     Stage m_stage = Stage::Idle;
-    LabState m_state;
-    std::unique_ptr<QLockFile> m_lock;
-    QHash<QString, LabComponentStatus> m_components;
     QHash<QString, docker::ContainerInfo> m_containers;   // by service
     QStringList m_services;                                // in start order
+    QList<docker::ContainerInfo> m_listed;                 // the engine's last answer, for overview()
+    qint64 m_listedAtMs = 0;
     QPointer<QProcess> m_command;                          // the long command running (build, up)
     QTimer m_poller;
     bool m_polling = false;
-    QElapsedTimer m_clock;
-    QElapsedTimer m_stageClock;
     QString m_buildService;
     int m_buildStepsSeen = 0;
     bool m_upDone = false;
-    QPointer<LabHealthCheck> m_health;
-    int m_healthTries = 0;
-    quint64 m_generation = 0;
 };
+
+namespace dockerlab {
+
+inline constexpr int kQueryTimeoutMs = 60000;   // docker-compose v1 alone can take 20 s to start when the host is busy
+
+// Every Compose profile: a stop or a log must reach the services of either front.
+QStringList allProfiles();
+// The `docker ps --filter` for the project's containers, volumes and networks.
+QString projectLabel(const QString &project);
+// A failed docker command as the lab reports it: explained for people (docker::explainFailure)
+// and of a kind a caller decides by: NotFound (the program is missing), Unavailable (the
+// engine is out of reach: daemon down, its socket refused to this account), Timeout,
+// Cancelled, else ProcessFailed.
+Error commandError(const docker::CommandResult &result, const QString &what);
+// A failed detection of the engine or Compose: Unavailable, or NotFound without a docker program.
+Error engineError(Error detection);
+
+} // namespace dockerlab
 
 } // namespace pgha::svc

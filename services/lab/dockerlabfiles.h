@@ -22,6 +22,9 @@ QStringList profilesOf(const LabConfig &config);
 // Every service the lab runs with these profiles, in start order, as lab components.
 QList<LabComponent> componentsOf(const LabConfig &config);
 
+// "6 of 16 containers running and healthy" (of the services expected), "no containers".
+QString readySummary(qsizetype ready, qsizetype expected, qsizetype containers);
+
 // The .env Compose reads: project, profiles, base image, timings, passwords and host ports.
 QString envText(const LabConfig &config, const LabState::Secrets &secrets);
 

@@ -1,11 +1,12 @@
-#include "lab/nativelab.h"
+#include "lab/labservice.h"
+#include "process/procutil.h"
 
 #include <QCoreApplication>
 
-// NativeLab's read-only side: what is in a lab directory and whether it runs.
+// The read-only side of either flavour: what is in a lab directory and whether it runs.
 namespace pgha::svc {
 
-QString NativeLab::statusName(Status s)
+QString LabService::statusName(Status s)
 {
     switch (s) {
     case Status::Absent: return QStringLiteral("absent");
@@ -18,7 +19,7 @@ QString NativeLab::statusName(Status s)
     return {};
 }
 
-NativeLab::Report NativeLab::inspect(const QString &labDir, const QString &flavor)
+LabService::Report LabService::inspect(const QString &labDir, const QString &flavor)
 {
     Report r;
     r.labDir = labDir;

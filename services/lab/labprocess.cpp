@@ -146,7 +146,7 @@ Result<bool> NativeLab::launch(const LabComponent &c)
         return launched.error();
     const LabState::Process &p = launched.value();
     m_state.processes.append(p);
-    saveState();
+    saveState(LabState::Phase::Starting);
     m_components[c.name].pid = p.pid;
     setComponent(c.name, LabComponentStatus::State::Starting, QStringLiteral("started, pid %1").arg(p.pid));
     return true;

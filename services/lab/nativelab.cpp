@@ -30,7 +30,7 @@ constexpr int kProbeTimeoutMs = 1500;
 } // namespace
 
 NativeLab::NativeLab(LabConfig config, HttpClient *http, QObject *parent)
-    : LabService(parent), m_config(std::move(config)), m_http(http)
+    : LabService(std::move(config), http, parent)
 {
     m_ticker.setInterval(kTickMs);
     connect(&m_ticker, &QTimer::timeout, this, &NativeLab::tick);
@@ -47,91 +47,22 @@ NativeLab::~NativeLab()
             if (const qint64 pm = proc::postmasterPid(p.dataDir); pm > 0 && proc::isAlive(pm))
                 proc::signalProcess(pm, SIGKILL);
         }
-        m_state.phase = LabState::Phase::Failed;
-        m_state.lastError = QStringLiteral("the controlling program exited while the lab was starting");
-        saveState();
+        saveState(LabState::Phase::Failed, QStringLiteral("the controlling program exited while the lab was starting"));
     }
-}
-
-Result<bool> NativeLab::acquireLock()
-{
-    auto lock = lockLabDir(m_config.labDir);
-    if (!lock)
-        return lock.error();
-    m_lock = std::move(lock.value());
-    return true;
-}
-
-void NativeLab::releaseLock()
-{
-    if (m_lock)
-        m_lock->unlock();
-    m_lock.reset();
-}
-
-bool NativeLab::saveState()
-{
-    auto r = m_state.save(m_config.labDir);
-    if (!r)
-        emit message(r.error().toString());
-    return r.ok();
-}
-
-void NativeLab::setComponent(const QString &name, LabComponentStatus::State state, const QString &detail)
-{
-    auto &c = m_components[name];
-    if (c.name.isEmpty()) {   // first heard of during a stop: take its identity from the config
-        c.name = name;
-        for (const auto &component : m_config.components())
-            if (component.name == name)
-                c.kind = component.kind;
-    }
-    if (c.state == state && c.detail == detail)
-        return;
-    c.state = state;
-    c.detail = detail;
-    emit componentChanged(c);
-}
-
-void NativeLab::setStage(const QString &text, int percent)
-{
-    emit stageChanged(text, percent);
-    emit message(text);
 }
 
 void NativeLab::start(const StartOptions &options)
 {
-    if (m_busy) {
-        emit startFinished(LabOutcome::failure(makeError(QStringLiteral("the lab is already starting or stopping"))));
+    if (!beginStart(options, proc::runningAsRoot()))
         return;
-    }
-    m_busy = true;
-    ++m_generation;
-    m_options = options;
-    m_clock.start();
-    m_stopRequested = false;
     m_asking.clear();
     m_lastHealthProblem.clear();
-    m_components.clear();
     for (const auto &c : m_config.components())
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
-
-    // Nothing is created, written or deleted in a directory that is not a lab's.
-    bool created = false;
-    if (auto claimed = claimLabDir(m_config.labDir, proc::runningAsRoot(), &created); !claimed) {
-        m_busy = false;
-        emit startFinished(LabOutcome::failure(claimed.error()));
-        return;
-    }
-    if (auto locked = acquireLock(); !locked) {
-        m_busy = false;
-        emit startFinished(LabOutcome::failure(locked.error()));
-        return;
-    }
     // Both flavours may keep their data here, each with its own state; only one runs at a time.
     if (const auto docker = inspect(m_config.labDir, QStringLiteral("docker"));
         docker.status == Status::Running || docker.status == Status::Busy) {
-        finishStart(LabOutcome::failure(makeError(QStringLiteral("the Docker lab is in %1 (%2)").arg(m_config.labDir, docker.summary),
+        finishStart(LabOutcome::failure(makeError(ErrorKind::Busy, QStringLiteral("the Docker lab is in %1 (%2)").arg(m_config.labDir, docker.summary),
                                                   QStringLiteral("stop it first (`pgha lab stop`)"))));
         return;
     }
@@ -274,11 +205,6 @@ void NativeLab::applyHttpSecurity()
         m_http->setSecurity(o.origin, o.security);
 }
 
-QUrl NativeLab::restUrl(int index, const QString &path) const
-{
-    return m_config.restUrl(index, path);
-}
-
 Result<bool> NativeLab::preflight()
 {
     if (auto t = m_config.timings.validate(); !t)
@@ -344,11 +270,8 @@ Result<bool> NativeLab::prepare()
     for (const auto &c : m_config.components())
         if (c.kind == LabComponentKind::Patroni)
             m_postgresLogStart.insert(c.name, QFileInfo(postgresLogOf(layout.dataDir(c))).size());
-    m_state.phase = LabState::Phase::Starting;
-    m_state.controllerPid = QCoreApplication::applicationPid();
-    m_state.lastError.clear();
     m_state.processes.clear();
-    if (!saveState())
+    if (!saveState(LabState::Phase::Starting))
         return makeError(QStringLiteral("cannot save the lab state in %1").arg(m_config.labDir));
     emit message(QStringLiteral("Patroni timings: %1; PostgreSQL from %2").arg(m_config.timings.describe(), m_binaries.pgBinDir));
     return true;
@@ -453,7 +376,7 @@ void NativeLab::tickMembers()
             continue;
         m_asking.insert(c.name);
         const quint64 gen = m_generation;
-        m_http->get(restUrl(c.index, QStringLiteral("/patroni")), kProbeTimeoutMs,
+        m_http->get(m_config.restUrl(c.index, QStringLiteral("/patroni")), kProbeTimeoutMs,
                     this, [this, gen, name = c.name](const HttpResult &r) {
                         if (gen != m_generation || m_stage != Stage::WaitMembers)
                             return;
@@ -536,76 +459,51 @@ QString NativeLab::lastLogMessage(const QString &name) const
     return QStringLiteral("REST API busy or not up yet; log: ") + (colon > 0 && colon < 40 ? line.mid(colon + 2) : line).left(120);
 }
 
-void NativeLab::runHealthCheck()
+int NativeLab::healthRetryMs() const
 {
-    auto *check = new LabHealthCheck(m_config, m_state.secrets, m_http, this);
-    m_health = check;
-    const quint64 gen = m_generation;
-    connect(check, &LabHealthCheck::finished, this, [this, check, gen](const LabHealth &health) {
-        check->deleteLater();
-        if (gen != m_generation || m_stage != Stage::Health)
-            return;
-        const bool alreadyRunning = !m_ticker.isActive() && m_state.phase == LabState::Phase::Running;
-        if (health.healthy || alreadyRunning) {
-            m_ticker.stop();
-            if (!alreadyRunning) {
-                m_state.phase = LabState::Phase::Running;
-                m_state.controllerPid = 0;
-                saveState();
-                setStage(QStringLiteral("healthy after %1 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1), 100);
-            }
-            LabOutcome outcome = LabOutcome::success(m_clock.elapsed());
-            outcome.ok = health.healthy;
-            outcome.alreadyRunning = alreadyRunning;
-            outcome.health = health;
-            if (!health.healthy)
-                outcome.error = makeError(QStringLiteral("the lab is running but not healthy: ") + health.problems.join(QStringLiteral("; ")),
-                                          QStringLiteral("it may still be settling after a fault; see `pgha status`"));
-            finishStart(outcome);
-            return;
-        }
+    return kHealthRetryMs;
+}
+
+std::optional<LabOutcome> NativeLab::judgeHealth(const LabHealth &health)
+{
+    const bool alreadyRunning = !m_ticker.isActive() && m_state.phase == LabState::Phase::Running;
+    if (!health.healthy && !alreadyRunning) {
         m_lastHealthProblem = health.problems.join(QStringLiteral("; "));
         emit stageChanged(QStringLiteral("waiting for the data path: %1").arg(m_lastHealthProblem), 92);
-        QTimer::singleShot(kHealthRetryMs, this, [this, gen] {
-            if (gen == m_generation && m_stage == Stage::Health)
-                runHealthCheck();
-        });
-    });
-    check->start();
+        return std::nullopt;
+    }
+    m_ticker.stop();
+    if (!alreadyRunning) {
+        saveState(LabState::Phase::Running);
+        setStage(QStringLiteral("healthy after %1 s").arg(m_clock.elapsed() / 1000.0, 0, 'f', 1), 100);
+    }
+    LabOutcome outcome = LabOutcome::success(m_clock.elapsed());
+    outcome.ok = health.healthy;
+    outcome.alreadyRunning = alreadyRunning;
+    outcome.health = health;
+    if (!health.healthy)
+        outcome.error = makeError(QStringLiteral("the lab is running but not healthy: ") + health.problems.join(QStringLiteral("; ")),
+                                  QStringLiteral("it may still be settling after a fault; see `pgha status`"));
+    return outcome;
 }
 
-void NativeLab::failStart(const Error &error)
+void NativeLab::undoStart(const Error &error, const QString &, UndoDone done)
 {
-    if (m_stage == Stage::Cancelling || m_stage == Stage::Stopping)
-        return;
     m_ticker.stop();
     m_stage = Stage::Cancelling;
-    ++m_generation;
     emit message(error.toString());
     emit message(QStringLiteral("stopping everything this start launched"));
-    m_state.phase = LabState::Phase::Stopping;
-    saveState();
-    runStopper(m_state, [this, error](const LabOutcome &) {
-        m_state.phase = LabState::Phase::Failed;
-        m_state.lastError = error.message;
-        m_state.controllerPid = 0;
+    saveState(LabState::Phase::Stopping);
+    runStopper(m_state, [this, error, done](const LabOutcome &) {
         m_state.processes.clear();
-        saveState();
-        finishStart(LabOutcome::failure(error, m_clock.elapsed()));
+        saveState(LabState::Phase::Failed, error.message);
+        done(error);
     });
 }
 
-void NativeLab::finishStart(const LabOutcome &outcome)
+void NativeLab::startEnded()
 {
-    const bool wasStopRequest = m_stopRequested;
     m_stage = Stage::Idle;
-    m_busy = false;
-    releaseLock();
-    emit startFinished(outcome);
-    if (wasStopRequest) {
-        m_stopRequested = false;
-        emit stopFinished(LabOutcome::success(m_clock.elapsed()));
-    }
 }
 
 void NativeLab::runStopper(LabState state, std::function<void(const LabOutcome &)> then)
@@ -622,14 +520,14 @@ void NativeLab::runStopper(LabState state, std::function<void(const LabOutcome &
     stopper->start();
 }
 
-void NativeLab::stop()
+void NativeLab::stop(const StopOptions &)
 {
     if (m_busy) {
         if (m_stage == Stage::Cancelling || m_stage == Stage::Stopping || m_stage == Stage::StoppingRemains)
             return;
         // Cancel the start in progress; startFinished (cancelled) then stopFinished follow.
         m_stopRequested = true;
-        failStart(makeError(QStringLiteral("the start was cancelled")));
+        failStart(makeError(ErrorKind::Cancelled, QStringLiteral("the start was cancelled")));
         return;
     }
     const Report report = inspect(m_config.labDir, flavor());
@@ -650,9 +548,7 @@ void NativeLab::stop()
     }
     m_state = *report.state;
     m_config.labDir = report.labDir;
-    m_state.phase = LabState::Phase::Stopping;
-    m_state.controllerPid = QCoreApplication::applicationPid();
-    saveState();
+    saveState(LabState::Phase::Stopping, m_state.lastError);
     setStage(QStringLiteral("stopping the lab in %1").arg(m_config.labDir), 0);
     runStopper(m_state, [this](const LabOutcome &lab) {
         // The standalone baseline goes with the lab: nothing of it outlives `pgha lab stop`.
@@ -669,12 +565,8 @@ void NativeLab::stop()
 
 void NativeLab::finishStop(const LabOutcome &outcome)
 {
-    m_state.phase = LabState::Phase::Stopped;
-    m_state.controllerPid = 0;
     m_state.processes.clear();
-    if (!outcome.ok)
-        m_state.lastError = outcome.error.message;
-    saveState();
+    saveState(LabState::Phase::Stopped, outcome.ok ? m_state.lastError : outcome.error.message);
     m_stage = Stage::Idle;
     m_busy = false;
     releaseLock();
@@ -682,6 +574,31 @@ void NativeLab::finishStop(const LabOutcome &outcome)
     LabOutcome o = outcome;
     o.elapsedMs = m_clock.elapsed();
     emit stopFinished(o);
+}
+
+LabService::Overview NativeLab::overview() const
+{
+    const Report report = inspect(m_config.labDir);
+    Overview o;
+    o.status = report.status;
+    using State = LabComponentStatus::State;
+    for (const auto &c : report.components) {
+        LabComponentStatus s{c.name, c.kind, State::Stopped, QStringLiteral("not running"), c.pid};
+        if (c.alive) {
+            const bool closed = c.listening.contains(false);
+            s.state = closed ? State::Starting : State::Ready;
+            s.detail = closed ? QStringLiteral("pid %1, a port is not open").arg(c.pid) : QStringLiteral("running, pid %1").arg(c.pid);
+        } else if (!report.state) {
+            s.state = State::Pending;
+            s.detail = QStringLiteral("not created");
+        }
+        o.components.append(s);
+    }
+    o.stage = report.summary;
+    o.percent = report.status == Status::Running ? 100 : 0;
+    o.canStart = report.status != Status::Running && report.status != Status::Busy;
+    o.canStop = report.status == Status::Running || report.status == Status::Partial || report.status == Status::Stale;
+    return o;
 }
 
 } // namespace pgha::svc

@@ -8,7 +8,6 @@
 // in full. PNGs of the Lab tab and the dialogs go to the screenshot directory.
 #include "isolatedsettings.h"
 #include "application.h"
-#include "containerpoller.h"
 #include "containertable.h"
 #include "containertablemodel.h"
 #include "dockerstopdialog.h"
@@ -17,7 +16,6 @@
 #include "labprogressmodel.h"
 #include "labpanel.h"
 #include "labtab.h"
-#include "logfollower.h"
 #include "logview.h"
 #include "mainwindow.h"
 #include "topologyview.h"
@@ -28,6 +26,8 @@
 #include "lab/dockerlabfiles.h"
 #include "lab/labfiles.h"
 #include "lab/labstate.h"
+#include "lab/containerpoller.h"
+#include "lab/logfollower.h"
 
 #include <QAction>
 #include <QApplication>
@@ -234,7 +234,7 @@ private slots:
 
     void dockerUnavailable()
     {
-        // What offers "Start the native lab instead": the recorded errors as the services explain them.
+        // What offers "Start the native lab instead": the recorded errors as the Docker lab reports them.
         QFETCH(QString, err);
         QFETCH(bool, started);
         QFETCH(bool, unavailable);
@@ -244,7 +244,7 @@ private slots:
         r.exitCode = started ? 1 : -1;
         r.err = err.isEmpty() ? QByteArray("No such file or directory") : readAll(fixture(err));
         QVERIFY(!r.err.isEmpty());
-        const svc::Error e = svc::docker::explainFailure(r, QStringLiteral("asking the Docker engine"));
+        const svc::Error e = svc::dockerlab::commandError(r, QStringLiteral("asking the Docker engine"));
         QVERIFY2(app::dockerUnavailable(e) == unavailable, qPrintable(e.toString()));
     }
 
@@ -382,11 +382,11 @@ private slots:
         auto *model = application.containers();
         auto *poller = application.labController()->poller();
         QVERIFY(!poller->isWatched());
-        QCOMPARE(poller->intervalMs(), models::ContainerPoller::kBackgroundIntervalMs);
+        QCOMPARE(poller->intervalMs(), svc::ContainerPoller::kBackgroundIntervalMs);
 
         w->showLabTab();
         QVERIFY(poller->isWatched());
-        QCOMPARE(poller->intervalMs(), models::ContainerPoller::kWatchedIntervalMs);
+        QCOMPARE(poller->intervalMs(), svc::ContainerPoller::kWatchedIntervalMs);
         QTRY_COMPARE_WITH_TIMEOUT(model->containerCount(), 9, kAnswerTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(model->container(QStringLiteral("pg1")) && !model->container(QStringLiteral("pg1"))->cpu.isEmpty(),
                                  kAnswerTimeoutMs);   // shown: with `docker stats`
@@ -418,7 +418,7 @@ private slots:
         for (int i = 0; i < 5; ++i)
             poller->refreshNow();
         QCOMPARE(poller->requestCount(), requests);
-        QTest::qWait(2 * models::ContainerPoller::kWatchedIntervalMs);
+        QTest::qWait(2 * svc::ContainerPoller::kWatchedIntervalMs);
         const QStringList stats = statsLog();
         QVERIFY(stats.size() >= 4);
         for (int i = 0; i < stats.size(); ++i)
@@ -533,7 +533,7 @@ private slots:
             const qint64 pg1 = follower->processIds().first();
             QVERIFY(alive(pg1));
             QVERIFY(readAll(m_fake + QStringLiteral("/follow.pids")).contains(QByteArray::number(pg1)));
-            QVERIFY(calls().contains(QStringLiteral("logs --no-color --no-log-prefix --tail %1 --follow pg1").arg(models::LogFollower::kTailLines)));
+            QVERIFY(calls().contains(QStringLiteral("logs --no-color --no-log-prefix --tail %1 --follow pg1").arg(svc::LogFollower::kTailLines)));
             QVERIFY(logView->statusLabel()->text().startsWith(u"following pg1"));
 
             // Another component: the first follower ends, the text starts over.
@@ -592,7 +592,7 @@ private slots:
         auto *w = application.window();
         application.show();
         QVERIFY(QTest::qWaitForWindowExposed(w));
-        QSignalSpy batches(application.labController()->logFollower(), &models::LogFollower::linesArrived);
+        QSignalSpy batches(application.labController()->logFollower(), &svc::LogFollower::linesArrived);
         w->showLabTab();
         auto *logView = w->labTab()->logView();
         QTextDocument *doc = logView->text()->document();
@@ -607,7 +607,7 @@ private slots:
         qint64 handedOn = 0;
         for (const auto &batch : std::as_const(batches)) {
             const auto lines = batch.at(0).toStringList();
-            QVERIFY(lines.size() <= models::LogFollower::kMaxBatchLines);
+            QVERIFY(lines.size() <= svc::LogFollower::kMaxBatchLines);
             handedOn += lines.size() + batch.at(1).toLongLong();
         }
         QCOMPARE(handedOn, kLines);
@@ -759,7 +759,7 @@ private slots:
         f.write("2024-05-01 10:00:04,001 INFO: no action. I am (pg1), the leader with the lock\n2024-05-01 10:00:06");   // half a line
         f.flush();
         QTRY_VERIFY(logView->text()->toPlainText().contains(u"10:00:04,001"));
-        QTest::qWait(2 * models::LogFollower::kFilePollMs);
+        QTest::qWait(2 * svc::LogFollower::kFilePollMs);
         QVERIFY(!logView->text()->toPlainText().contains(u"10:00:06"));   // shown once it is whole
         f.write(",001 INFO: no action\n");
         f.close();

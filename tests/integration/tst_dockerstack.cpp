@@ -124,9 +124,8 @@ class TestDockerStack : public QObject {
         if (!m_setup)
             return;
         DockerLab lab(m_config, &m_http);
-        lab.setRemoveVolumes(true);
         QSignalSpy stopped(&lab, &LabService::stopFinished);
-        lab.stop();
+        lab.stop({true});
         labtest::waitFor(stopped, DockerLab::kDownTimeoutMs + 10000);
     }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "lab/labservice.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -9,15 +11,12 @@
 class QProcess;
 
 namespace pgha::svc {
-class DockerLab;
-}
 
-namespace pgha::models {
-
-// One lab component's log for the log view: its last kTailLines lines, then (following)
-// whatever it writes. The Docker lab asks Compose (`docker compose logs --follow`, a child
-// process cancelled when another component is chosen, following stops, or this object goes);
-// the native lab's log file (<labDir>/logs/<name>.log) is read again every kFilePollMs.
+// One lab component's log for a log view: its last kTailLines lines, then (following)
+// whatever it writes. A lab that runs containers is asked (LabService::logs: `docker compose
+// logs --follow`, a child process cancelled when another component is chosen, following
+// stops, or this object goes); otherwise the component's log file (<labDir>/logs/<name>.log)
+// is read again every kFilePollMs. Lives beside the lab: it owns (through it) processes.
 // Lines are handed on in batches every kFlushMs, so a chatty log costs one repaint per batch;
 // a batch keeps its last kMaxBatchLines lines and counts the older ones it dropped.
 class LogFollower : public QObject {
@@ -32,8 +31,11 @@ public:
     explicit LogFollower(QObject *parent = nullptr);
     ~LogFollower() override;
 
-    // Where logs come from: the Docker lab, or (lab == nullptr) the native lab's directory.
-    void setSource(svc::DockerLab *lab, const QString &labDir);
+    // Where logs come from (nullptr: nowhere). Whatever ran before is cancelled; sourceChanged.
+    void setSource(LabService *lab);
+    LabService *source() const { return m_lab; }
+    // The components whose log can be read, in the lab's start order.
+    QStringList components() const;
     // Shows `component`'s log from its last kTailLines lines; with `follow`, keeps going.
     // Whatever ran before is cancelled first.
     void start(const QString &component, bool follow);
@@ -51,6 +53,10 @@ public:
 signals:
     // `dropped`: lines that came before these and were left out (the batch was full).
     void linesArrived(const QStringList &lines, qint64 dropped);
+    // Another lab: its components (a view keeps its choice when it is still there).
+    void sourceChanged(const QStringList &components);
+    // Nothing to read yet (a lab with containers that was never started here): why, for people.
+    void waiting(const QString &component, const QString &why);
     // `how` says where the lines come from ("docker-compose logs --follow pg1", a file path).
     void started(const QString &component, const QString &how);
     // The log ended by itself or failed (error empty when it simply ended). Not sent for stop().
@@ -67,8 +73,7 @@ private:
     void forget(QProcess *process);
     void checkIdle();
 
-    svc::DockerLab *m_lab = nullptr;
-    QString m_labDir;
+    LabService *m_lab = nullptr;
     QString m_component;
     bool m_following = false;
     bool m_detecting = false;
@@ -83,4 +88,4 @@ private:
     QTimer m_flush;
 };
 
-} // namespace pgha::models
+} // namespace pgha::svc

@@ -1,7 +1,9 @@
-#include "logfollower.h"
+#include "lab/logfollower.h"
 
-#include "lab/dockerlab.h"
+#include "docker/dockercommand.h"
+#include "lab/labfactory.h"
 #include "lab/labfiles.h"
+#include "lab/labservice.h"
 #include "process/procutil.h"
 
 #include <QFile>
@@ -10,7 +12,7 @@
 
 #include <utility>
 
-namespace pgha::models {
+namespace pgha::svc {
 
 LogFollower::LogFollower(QObject *parent) : QObject(parent)
 {
@@ -25,16 +27,25 @@ LogFollower::~LogFollower()
 {
     // The processes belong to the lab (which may outlive this): never leave one following.
     for (QProcess *p : std::as_const(m_processes))
-        svc::docker::cancel(p);
+        docker::cancel(p);
 }
 
-void LogFollower::setSource(svc::DockerLab *lab, const QString &labDir)
+void LogFollower::setSource(LabService *lab)
 {
-    if (lab == m_lab && labDir == m_labDir)
+    if (lab == m_lab)
         return;
     stop();
     m_lab = lab;
-    m_labDir = labDir;
+    emit sourceChanged(components());
+}
+
+QStringList LogFollower::components() const
+{
+    QStringList names;
+    if (m_lab)
+        for (const auto &c : m_lab->components())
+            names << c.name;
+    return names;
 }
 
 bool LogFollower::isRunning() const
@@ -56,12 +67,19 @@ void LogFollower::start(const QString &component, bool follow)
     stop();
     m_component = component;
     m_following = follow;
-    if (component.isEmpty())
+    if (component.isEmpty() || !m_lab)
         return;
-    if (m_lab)
-        startDocker(m_generation, follow);
-    else
+    if (!m_lab->hasContainers()) {
         startFile(follow);
+        return;
+    }
+    const QString labDir = m_lab->config().labDir;
+    if (recordedLabFlavor(labDir) != m_lab->flavor()) {
+        // Nothing to ask the engine about yet (and no passwords for its files).
+        emit waiting(component, tr("no %1 lab in %2 yet: start one first").arg(m_lab->flavor(), labDir));
+        return;
+    }
+    startDocker(m_generation, follow);
 }
 
 void LogFollower::stop()
@@ -73,17 +91,17 @@ void LogFollower::stop()
     m_partial.clear();
     flush();
     for (QProcess *p : std::as_const(m_processes))
-        svc::docker::cancel(p);
+        docker::cancel(p);
     checkIdle();
 }
 
 void LogFollower::startDocker(quint64 generation, bool follow)
 {
-    svc::DockerLab *lab = m_lab;
-    if (!lab->setup()) {
+    LabService *lab = m_lab;
+    if (!lab->engine()) {
         // Without detection, logs() could not hand back the process to cancel: detect first.
         m_detecting = true;
-        lab->listContainers(false, this, [this, generation, follow](const svc::Result<QList<svc::docker::ContainerInfo>> &listed) {
+        lab->listContainers(false, this, [this, generation, follow](const Result<QList<docker::ContainerInfo>> &listed) {
             if (generation != m_generation)
                 return;
             m_detecting = false;
@@ -103,7 +121,7 @@ void LogFollower::startDocker(quint64 generation, bool follow)
                 if (generation == m_generation)
                     queue(line);
             },
-            [this, generation, component](const svc::Error *error) {
+            [this, generation, component](const Error *error) {
                 if (generation != m_generation)
                     return;   // stopped or replaced: the view has moved on
                 flush();
@@ -120,12 +138,12 @@ void LogFollower::startDocker(quint64 generation, bool follow)
 
 void LogFollower::startFile(bool follow)
 {
-    m_file = svc::LabLayout(m_labDir).logFile(m_component);
+    m_file = LabLayout(m_lab->config().labDir).logFile(m_component);
     if (!QFileInfo::exists(m_file)) {
         emit ended(m_component, tr("%1 has no log yet (%2): it was never started in this lab directory").arg(m_component, m_file));
         return;
     }
-    for (const QString &line : svc::proc::tailOfFile(m_file, kTailLines))
+    for (const QString &line : proc::tailOfFile(m_file, kTailLines))
         queue(line);
     m_fileOffset = QFileInfo(m_file).size();
     emit started(m_component, m_file);
@@ -186,4 +204,4 @@ void LogFollower::checkIdle()
         emit idle();
 }
 
-} // namespace pgha::models
+} // namespace pgha::svc
