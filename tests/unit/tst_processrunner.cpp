@@ -31,6 +31,14 @@ RunSpec shell(const QString &script)
     return spec;
 }
 
+RunSpec sleeper()
+{
+    RunSpec spec;
+    spec.program = QStringLiteral("sleep");
+    spec.arguments = {QStringLiteral("30")};
+    return spec;
+}
+
 // A process gone for good: not running, and (for our own children) reaped, so no /proc entry.
 bool reaped(qint64 pid)
 {
@@ -160,9 +168,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!proc::isAlive(background), kWaitMs);   // no orphan left behind
 
         // Without a group of its own, the child itself.
-        RunSpec plain;
-        plain.program = QStringLiteral("sleep");
-        plain.arguments = {QStringLiteral("30")};
+        RunSpec plain = sleeper();
         plain.timeoutMs = 300;
         QElapsedTimer clock;
         clock.start();
@@ -173,12 +179,9 @@ private slots:
 
     void cancel()
     {
-        RunSpec spec;
-        spec.program = QStringLiteral("sleep");
-        spec.arguments = {QStringLiteral("30")};
         std::optional<ProcessResult> result;
         QObject context;
-        auto *runner = proc::run(spec, &context, [&](const ProcessResult &r) { result = r; });
+        auto *runner = proc::run(sleeper(), &context, [&](const ProcessResult &r) { result = r; });
         QTRY_VERIFY_WITH_TIMEOUT(runner->processId() > 0, kWaitMs);
         const qint64 pid = runner->processId();
         QVERIFY(runner->isRunning());
@@ -209,10 +212,7 @@ private slots:
     {
         auto *runner = new proc::ProcessRunner;
         QSignalSpy done(runner, &proc::ProcessRunner::done);
-        RunSpec spec;
-        spec.program = QStringLiteral("sleep");
-        spec.arguments = {QStringLiteral("30")};
-        runner->start(spec);
+        runner->start(sleeper());
         QTRY_VERIFY_WITH_TIMEOUT(runner->processId() > 0 && proc::isAlive(runner->processId()), kWaitMs);
         const qint64 pid = runner->processId();
         QElapsedTimer clock;
@@ -324,12 +324,9 @@ private slots:
 
     void runnerOfItsProcess()
     {
-        RunSpec spec;
-        spec.program = QStringLiteral("sleep");
-        spec.arguments = {QStringLiteral("30")};
         std::optional<ProcessResult> result;
         QObject context;
-        auto *runner = proc::run(spec, &context, [&](const ProcessResult &r) { result = r; });
+        auto *runner = proc::run(sleeper(), &context, [&](const ProcessResult &r) { result = r; });
         QVERIFY(runner->process());
         QCOMPARE(proc::ProcessRunner::of(runner->process()), runner);
         QCOMPARE(proc::ProcessRunner::of(&context), nullptr);
