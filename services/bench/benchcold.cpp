@@ -4,9 +4,8 @@
 #include "lab/labstandalone.h"
 #include "lab/labstate.h"
 #include "pg/pgquery.h"
+#include "process/processrunner.h"
 #include "process/procutil.h"
-
-#include <QProcess>
 
 namespace pgha::svc {
 
@@ -139,18 +138,18 @@ void ColdCache::dropPageCache()
         return finish({});
     }
     // sync first, so that dirty pages are written and can be dropped; off this thread.
-    auto *p = new QProcess(this);
-    connect(p, &QProcess::finished, this, [this, p](int code, QProcess::ExitStatus) {
-        p->deleteLater();
+    proc::RunSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("sync && echo 3 > /proc/sys/vm/drop_caches")};
+    spec.timeoutMs = kDropCachesTimeoutMs;
+    proc::run(spec, this, [this](const proc::ProcessResult &r) {
         if (!m_running)
             return;
-        emit note(code == 0 ? QStringLiteral("cold cache: servers restarted, page cache dropped")
-                            : QStringLiteral("cold cache: servers restarted; dropping the page cache failed: %1")
-                                  .arg(QString::fromUtf8(p->readAllStandardError()).trimmed()));
+        emit note(r.ok() ? QStringLiteral("cold cache: servers restarted, page cache dropped")
+                         : QStringLiteral("cold cache: servers restarted; dropping the page cache failed: %1")
+                                   .arg(r.said().isEmpty() ? r.error(QStringLiteral("sync")).message : r.said()));
         finish({});
     });
-    QTimer::singleShot(kDropCachesTimeoutMs, p, [p] { p->kill(); });
-    p->start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("sync && echo 3 > /proc/sys/vm/drop_caches")});
 #else
     emit note(QStringLiteral("cold cache: servers restarted; this system's page cache is not dropped"));
     finish({});

@@ -4,14 +4,13 @@
 #include "lab/labstate.h"
 #include "patroni/patroniparser.h"
 #include "pg/pgquery.h"
+#include "process/processrunner.h"
 
 #include <QFile>
 #include <QJsonArray>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSysInfo>
 #include <QThread>
-#include <QTimer>
 
 #include <memory>
 
@@ -58,28 +57,14 @@ qint64 machineMemoryBytes()
 
 void runVersion(const QString &program, const QStringList &args, QObject *context, std::function<void(const QString &)> done)
 {
-    auto *p = new QProcess(context);
-    auto answered = std::make_shared<bool>(false);
-    auto finish = [p, answered, done](const QString &text) {
-        if (*answered)
-            return;
-        *answered = true;
-        done(text);
-        p->deleteLater();
-    };
-    QObject::connect(p, &QProcess::finished, context, [p, finish](int code, QProcess::ExitStatus) {
-        finish(code == 0 ? QString::fromUtf8(p->readAll()).section(QLatin1Char('\n'), 0, 0).trimmed() : QString());
+    proc::RunSpec spec;
+    spec.program = program;
+    spec.arguments = args;
+    spec.mergeChannels = true;
+    spec.timeoutMs = kQuestionTimeoutMs;
+    proc::run(spec, context, [done](const proc::ProcessResult &r) {
+        done(r.ok() ? QString::fromUtf8(r.out).section(QLatin1Char('\n'), 0, 0).trimmed() : QString());
     });
-    QObject::connect(p, &QProcess::errorOccurred, context, [finish](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            finish({});
-    });
-    QTimer::singleShot(kQuestionTimeoutMs, p, [p, finish] {
-        p->kill();
-        finish({});
-    });
-    p->setProcessChannelMode(QProcess::MergedChannels);
-    p->start(program, args);
 }
 
 void ask(const PgEndpoint &endpoint, const QString &sql, bool adminConsole, QObject *context, std::function<void(const PgResult &)> done)

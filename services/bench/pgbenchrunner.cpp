@@ -53,6 +53,12 @@ bool releaseReadPart(const QString &path, qint64 upTo)
 #endif
 }
 
+QString pgbenchInstallHint()
+{
+    return QStringLiteral("Debian/Ubuntu: apt install postgresql-15 (or the server package of your version; "
+                          "postgresql-client-common only wraps it); macOS: brew install postgresql");
+}
+
 QString quoteArg(const QString &a)
 {
     if (!a.isEmpty() && !a.contains(QLatin1Char(' ')) && !a.contains(QLatin1Char('\'')) && !a.contains(QLatin1Char('"')))
@@ -71,9 +77,7 @@ Result<QString> locatePgbench()
     const QString onPath = QStandardPaths::findExecutable(QStringLiteral("pgbench"));
     if (!onPath.isEmpty())
         return onPath;
-    return makeError(QStringLiteral("pgbench is not installed"),
-                     QStringLiteral("Debian/Ubuntu: apt install postgresql-15 (or the server package of your version; "
-                                    "postgresql-client-common only wraps it); macOS: brew install postgresql"));
+    return makeError(ErrorKind::NotFound, QStringLiteral("pgbench is not installed"), pgbenchInstallHint());
 }
 
 PgbenchRunner::PgbenchRunner(QObject *parent) : QObject(parent)
@@ -83,21 +87,10 @@ PgbenchRunner::PgbenchRunner(QObject *parent) : QObject(parent)
         readLogs(false);
         measureCpu();
     });
-    m_killTimer.setSingleShot(true);
-    connect(&m_killTimer, &QTimer::timeout, this, [this] {
-        if (m_process && m_process->state() != QProcess::NotRunning)
-            m_process->kill();
-    });
 }
 
-PgbenchRunner::~PgbenchRunner()
-{
-    if (m_process && m_process->state() != QProcess::NotRunning) {
-        m_process->disconnect(this);
-        m_process->kill();
-        m_process->waitForFinished(1000);   // teardown only: no orphan pgbench outlives its runner
-    }
-}
+// The segment's runner goes with this and kills a pgbench still running: no orphan outlives it.
+PgbenchRunner::~PgbenchRunner() = default;
 
 bool PgbenchRunner::isRunning() const
 {
@@ -222,91 +215,72 @@ void PgbenchRunner::init(const QString &pgbench, const BenchTarget &target, int 
 
 void PgbenchRunner::startSegment(int durationS)
 {
-    // Called from the previous segment's finished(): that QProcess goes once its signal returns.
+    // Called from the previous segment's done(): that runner goes once its signal returns.
     if (m_process)
         m_process.release()->deleteLater();
-    m_process = std::make_unique<QProcess>();
-    m_process->setProgram(m_pgbench);
-    m_process->setArguments(segmentArguments(durationS));
-    m_process->setProcessEnvironment(environment());
-    m_process->setWorkingDirectory(m_workDir);
-    m_stdout.clear();
+    proc::RunSpec spec;
+    spec.program = m_pgbench;
+    spec.arguments = segmentArguments(durationS);
+    spec.environment = environment();
+    spec.workDir = m_workDir;
+    spec.timeoutMs = 0;          // as long as the run lasts; stop() ends it
+    spec.crEndsLine = true;      // pgbench -i draws its progress with '\r'
+    spec.keptOutBytes = kMaxStdoutBytes;
+    spec.keptErrBytes = kMaxStderrBytes;
+    spec.missingHint = pgbenchInstallHint();
     m_stderr.clear();
-    m_stderrPartial.clear();
     m_cpuLastS = -1;
     if (m_result.commandLine.isEmpty()) {
         QStringList shown{m_pgbench};
-        for (const QString &a : m_process->arguments())
+        for (const QString &a : std::as_const(spec.arguments))
             shown.append(quoteArg(a));
         m_result.commandLine = QStringLiteral("LC_ALL=C ") + shown.join(QLatin1Char(' '));
     }
-    connect(m_process.get(), &QProcess::readyReadStandardError, this, &PgbenchRunner::onStderr);
-    connect(m_process.get(), &QProcess::readyReadStandardOutput, this, [this] {
-        const QByteArray more = m_process->readAllStandardOutput();
-        if (m_stdout.size() + more.size() <= kMaxStdoutBytes)
-            m_stdout += more;
+    m_process = std::make_unique<proc::ProcessRunner>();
+    connect(m_process.get(), &proc::ProcessRunner::line, this, [this](const QString &line, proc::Channel channel) {
+        if (channel == proc::Channel::Err)
+            onStderrLine(line.toUtf8());
     });
-    connect(m_process.get(), &QProcess::finished, this, &PgbenchRunner::onFinished);
-    connect(m_process.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            finish(QStringLiteral("cannot start %1: %2").arg(m_pgbench, m_process->errorString()));
-    });
-    m_process->start();
+    connect(m_process.get(), &proc::ProcessRunner::done, this, &PgbenchRunner::onSegmentDone);
+    m_process->start(spec);
 }
 
-void PgbenchRunner::onStderr()
+void PgbenchRunner::onStderrLine(const QByteArray &line)
 {
-    m_stderrPartial += m_process->readAllStandardError();
-    for (;;) {
-        qsizetype cut = -1;
-        for (qsizetype i = 0; i < m_stderrPartial.size(); ++i)
-            if (m_stderrPartial[i] == '\n' || m_stderrPartial[i] == '\r') {
-                cut = i;
-                break;
-            }
-        if (cut < 0)
-            break;
-        const QByteArray line = m_stderrPartial.left(cut);
-        m_stderrPartial.remove(0, cut + 1);
-        if (line.trimmed().isEmpty())
-            continue;
-        if (m_initMode) {
-            if (auto p = parseInitProgress(line)) {
-                emit initProgress(p.value().finished ? 1.0 : p.value().fraction, QString::fromUtf8(line));
-                continue;
-            }
-        } else if (line.startsWith("progress:")) {
-            if (auto p = parseProgressLine(line)) {
-                BenchSample s;
-                const double runStartS = double(m_result.startedMs) / 1000.0;
-                s.t = p.value().epochTime ? p.value().t - runStartS : p.value().t;
-                s.tps = p.value().tps;
-                s.latAvgMs = p.value().latAvgMs;
-                s.latStddevMs = p.value().latStddevMs;
-                s.failed = p.value().failed;
-                m_result.samples.append(s);
-                emit sample(s);
-                continue;
-            }
-        }
-        if (line.contains("aborted in command") || (line.contains("client ") && line.contains(" aborted")))
-            ++m_result.abortedClients;
-        if (m_stderr.size() < kMaxStderrBytes)
-            m_stderr += line + '\n';
-    }
-    // A "line" without an end that keeps growing is not pgbench's.
-    if (m_stderrPartial.size() > kMaxPgbenchLineBytes)
-        m_stderrPartial.clear();
-}
-
-void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
-{
-    m_killTimer.stop();
-    onStderr();
-    if (!m_stderrPartial.isEmpty())
-        m_stderr += m_stderrPartial;
+    if (line.trimmed().isEmpty())
+        return;
     if (m_initMode) {
-        if (exitCode == 0 && status == QProcess::NormalExit)
+        if (auto p = parseInitProgress(line)) {
+            emit initProgress(p.value().finished ? 1.0 : p.value().fraction, QString::fromUtf8(line));
+            return;
+        }
+    } else if (line.startsWith("progress:")) {
+        if (auto p = parseProgressLine(line)) {
+            BenchSample s;
+            const double runStartS = double(m_result.startedMs) / 1000.0;
+            s.t = p.value().epochTime ? p.value().t - runStartS : p.value().t;
+            s.tps = p.value().tps;
+            s.latAvgMs = p.value().latAvgMs;
+            s.latStddevMs = p.value().latStddevMs;
+            s.failed = p.value().failed;
+            m_result.samples.append(s);
+            emit sample(s);
+            return;
+        }
+    }
+    if (line.contains("aborted in command") || (line.contains("client ") && line.contains(" aborted")))
+        ++m_result.abortedClients;
+    if (m_stderr.size() < kMaxStderrBytes)
+        m_stderr += line + '\n';
+}
+
+void PgbenchRunner::onSegmentDone(const proc::ProcessResult &segment)
+{
+    if (!segment.started)
+        return finish(segment.error(QStringLiteral("starting pgbench")).toString());
+    const int exitCode = segment.exitCode;
+    if (m_initMode) {
+        if (exitCode == 0)
             return finish();
         const auto e = parsePgbenchError(m_stderr);
         return finish(QStringLiteral("pgbench -i on %1 failed: %2").arg(m_result.target.endpoint.describe(),
@@ -315,7 +289,7 @@ void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
     // This segment's log files are complete: read them to the end, so that the seconds they
     // hold are given out and a later segment's files are not held back by them.
     readLogs(true);
-    if (auto s = parsePgbenchSummary(m_stdout, m_stderr)) {
+    if (auto s = parsePgbenchSummary(segment.out, m_stderr)) {
         m_result.lastSummary = s.value();
         m_processedTotal += s.value().processed;
         if (m_result.pgbenchVersion.isEmpty())
@@ -323,8 +297,10 @@ void PgbenchRunner::onFinished(int exitCode, QProcess::ExitStatus status)
     }
     if (m_result.stopped)
         return finish();
-    if (status != QProcess::NormalExit)
-        return finish(QStringLiteral("pgbench ended abnormally (%1)").arg(m_process->errorString()));
+    if (segment.crashed)
+        return finish(QStringLiteral("pgbench ended abnormally (%1)")
+                              .arg(segment.crashSignal > 0 ? QStringLiteral("killed by signal %1").arg(segment.crashSignal)
+                                                           : QStringLiteral("crashed")));
     const int remaining = m_result.workload.durationS - int(m_clock.elapsed() / 1000);
     if (exitCode == 1 && m_result.restarts > 0 && remaining >= kMinRestartS) {
         // A restarted segment found no server yet (the switchover or failover is still under
@@ -424,9 +400,10 @@ void PgbenchRunner::emitLatencySeconds(const QList<RecentLatencies::Second> &sec
 
 void PgbenchRunner::measureCpu()
 {
-    if (!m_process || m_process->state() != QProcess::Running)
+    const qint64 pid = m_process ? m_process->processId() : 0;
+    if (pid <= 0)
         return;
-    const auto cpu = proc::cpuSeconds(m_process->processId());
+    const auto cpu = proc::cpuSeconds(pid);
     if (!cpu)
         return;
     const qint64 now = m_clock.elapsed();
@@ -448,14 +425,13 @@ void PgbenchRunner::stop()
     if (!m_running)
         return;
     m_result.stopped = true;
-    if (!m_process || m_process->state() == QProcess::NotRunning)
+    if (!m_process || !m_process->isRunning())
         return finish();
 #ifdef Q_OS_UNIX
-    ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);   // pgbench's own way to stop
+    m_process->cancel(SIGINT, kStopGraceMs);   // pgbench's own way to stop, then SIGKILL
 #else
-    m_process->terminate();
+    m_process->cancel(SIGTERM, kStopGraceMs);
 #endif
-    m_killTimer.start(kStopGraceMs);
 }
 
 void PgbenchRunner::finish(const QString &error)

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "bench/benchrun.h"
+#include "process/processrunner.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
-#include <QProcess>
 #include <QTimer>
 
 #include <memory>
@@ -62,8 +62,8 @@ signals:
 
 private:
     void startSegment(int durationS);
-    void onStderr();
-    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void onStderrLine(const QByteArray &line);
+    void onSegmentDone(const proc::ProcessResult &segment);
     void readLogs(bool final);
     void measureCpu();
     void emitLatencySeconds(const QList<RecentLatencies::Second> &seconds);
@@ -76,13 +76,10 @@ private:
     QString m_logPrefix;
     bool m_initMode = false;
     int m_scale = 0;
-    std::unique_ptr<QProcess> m_process;
-    QByteArray m_stderrPartial;
-    QByteArray m_stdout;
+    std::unique_ptr<proc::ProcessRunner> m_process;   // the running segment
     QByteArray m_stderr;
     QElapsedTimer m_clock;
     QTimer m_logTimer;
-    QTimer m_killTimer;
     BenchResult m_result;
     std::unique_ptr<TxLogAccumulator> m_log;
     std::unique_ptr<RecentLatencies> m_recent;

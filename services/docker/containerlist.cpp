@@ -48,7 +48,7 @@ Result<QList<ContainerInfo>> parseContainerList(const QByteArray &out)
             continue;
         const QStringList f = QString::fromUtf8(raw).split(QLatin1Char('\t'));
         if (f.size() != 6 || f[0].isEmpty() || f[1].isEmpty())
-            return makeError(QStringLiteral("docker ps printed an unexpected line %1 (%2 fields instead of 6): %3")
+            return makeError(ErrorKind::Parse, QStringLiteral("docker ps printed an unexpected line %1 (%2 fields instead of 6): %3")
                                      .arg(lineNo).arg(f.size()).arg(line.left(120)),
                              QStringLiteral("this Docker version formats `docker ps` differently; please report it"));
         ContainerInfo c;
@@ -72,7 +72,7 @@ Result<QHash<QString, ContainerStats>> parseContainerStats(const QByteArray &out
         QJsonParseError error{};
         const QJsonDocument doc = QJsonDocument::fromJson(raw, &error);
         if (!doc.isObject())
-            return makeError(QStringLiteral("docker stats printed something that is not JSON: %1")
+            return makeError(ErrorKind::Parse, QStringLiteral("docker stats printed something that is not JSON: %1")
                                      .arg(QString::fromUtf8(raw.left(120))));
         const QJsonObject o = doc.object();
         stats.insert(o.value(u"Name").toString(),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "process/processrunner.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -11,51 +12,39 @@
 
 namespace pgha::svc::docker {
 
-// What a command's result keeps of its output: the last kKeptOutputBytes of each stream, in whole
-// lines (a log followed for days must not grow without end; every line still reaches onLine).
-inline constexpr qsizetype kKeptOutputBytes = 2 * 1024 * 1024;
-// Output without a newline is handed to onLine in pieces of this size (it is not a line anyone reads).
-inline constexpr qsizetype kMaxLineBytes = 64 * 1024;
+// What a command's result keeps of its output (whole lines, the tail) and how long a line can
+// be: the process runner's bounds (services/process/processrunner.h).
+inline constexpr qsizetype kKeptOutputBytes = proc::kKeptOutputBytes;
+inline constexpr qsizetype kMaxLineBytes = proc::kMaxLineBytes;
 
-// One finished docker (or docker-compose) command.
-struct CommandResult {
-    QStringList command;          // program and arguments, for messages
-    bool started = false;         // false: the program is missing or cannot be executed
-    bool timedOut = false;
-    bool cancelled = false;
-    int exitCode = -1;
-    QByteArray out;               // at most the last kKeptOutputBytes
-    QByteArray err;
-    qint64 droppedBytes = 0;      // older output left out of `out` and `err`
-
-    bool ok() const { return started && !timedOut && !cancelled && exitCode == 0; }
-    // stderr, else stdout, trimmed: what the command said about its failure.
-    QString said() const;
-    QString commandLine() const { return command.join(QLatin1Char(' ')); }
-};
+// One finished docker (or docker-compose) command: the runner's result.
+using CommandResult = proc::ProcessResult;
 
 struct RunOptions {
     QString workDir;
-    int timeoutMs = 60000;
+    int timeoutMs = proc::kDefaultTimeoutMs;
     // Each complete line of output (stdout and stderr) as it arrives, for progress and logs.
     std::function<void(const QString &line)> onLine;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
 };
 
-// Runs a command without blocking: `done` is called once, in `context`'s thread, unless
-// `context` is destroyed first (the process is then killed). Returns the process so that a
-// caller can cancel a long one (logs --follow) with cancel().
+// Runs a command without blocking (a proc::ProcessRunner owned by `context`): `done` is called
+// once, in `context`'s thread, unless `context` is destroyed first (the process is then killed).
+// Returns the process so that a caller can cancel a long one (logs --follow) with cancel().
 QProcess *run(const QString &program, const QStringList &args, const RunOptions &options, QObject *context,
               std::function<void(const CommandResult &)> done);
-// Ends a command started by run(): SIGTERM, then SIGKILL after 2 s; `done` still reports it.
+// Ends a command started by run(): SIGTERM, then SIGKILL after proc::kCancelGraceMs; `done`
+// still reports it (cancelled).
 void cancel(QProcess *process);
 
 // The docker program: $PGHA_DOCKER, else "docker" on PATH.
 QString dockerProgram();
 
-// A failed docker command explained: what is wrong and what to do, for the cases people meet
-// (no Docker, daemon down, socket permission, a taken port, an image that cannot be pulled, a
-// failed build step). `what` names the step ("building the images").
+// A failed docker command explained: what is wrong and what to do, for the cases people meet,
+// with a kind a caller decides by: no Docker (NotFound), daemon down (Unavailable), socket
+// permission (Permission), a taken port (Busy), an image that cannot be pulled (Unreachable), a
+// failed build step or any other failure (ProcessFailed), Timeout, Cancelled. `what` names the
+// step ("building the images").
 Error explainFailure(const CommandResult &result, const QString &what);
 
 // The failing step of an image build, from the build's output: the last "Step N/M : …" line

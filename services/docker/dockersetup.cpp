@@ -29,7 +29,7 @@ using Done = std::function<void(const Result<DockerSetup> &)>;
 void askCompose(std::shared_ptr<DockerSetup> setup, QList<QStringList> candidates, QObject *context, Done done)
 {
     if (candidates.isEmpty()) {
-        done(makeError(QStringLiteral("Docker Compose is not installed (neither `docker compose` nor `docker-compose` answers)"),
+        done(makeError(ErrorKind::NotFound, QStringLiteral("Docker Compose is not installed (neither `docker compose` nor `docker-compose` answers)"),
                        QStringLiteral("install the Compose plugin (docker-compose-plugin) or docker-compose "
                                       "(Debian: apt-get install docker-compose), or use the native lab: "
                                       "pgha lab start --flavor native")));

@@ -3,11 +3,11 @@
 #include "core/logging.h"
 #include "core/safefs.h"
 #include "lab/labfiles.h"
+#include "process/processrunner.h"
 
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
-#include <QProcess>
 #include <QRandomGenerator>
 
 #ifdef Q_OS_UNIX
@@ -18,7 +18,9 @@
 namespace pgha::svc {
 
 namespace {
-constexpr int kCertificateDays = 825;   // the longest validity common TLS clients still accept
+constexpr int kCertificateDays = 825;
+// One openssl step (an EC key, a signature) takes milliseconds; a stuck one is ended.
+constexpr int kOpensslStepTimeoutMs = 60000;   // the longest validity common TLS clients still accept
 // Certificates are public; the directory lets anyone reach them by name (a console run by
 // another user trusts the lab's CA), not list it.
 constexpr uint kCertMode = 0644;
@@ -155,34 +157,26 @@ void LabTlsMaker::runStep()
         emit finished(error);
         return;
     }
-    auto *p = new QProcess(this);
-    p->setProgram(m_openssl);
-    p->setArguments(m_steps.at(m_step));
-    p->setWorkingDirectory(labTlsDir(m_config.labDir));
-    p->setProcessChannelMode(QProcess::MergedChannels);
-    p->setStandardInputFile(QProcess::nullDevice());
+    proc::RunSpec spec;
+    spec.program = m_openssl;
+    spec.arguments = m_steps.at(m_step);
+    spec.workDir = labTlsDir(m_config.labDir);
+    spec.mergeChannels = true;
+    spec.timeoutMs = kOpensslStepTimeoutMs;
+    spec.missingHint = QStringLiteral("install openssl (Debian/Ubuntu: apt-get install openssl; macOS: brew install openssl)");
 #ifdef Q_OS_UNIX
     // Keys are created owner-only from their first byte, not chmod-ed after the fact.
-    p->setChildProcessModifier([] { ::umask(077); });
+    spec.childSetup = [] { ::umask(077); };
 #endif
-    connect(p, &QProcess::errorOccurred, this, [this, p](QProcess::ProcessError e) {
-        if (e != QProcess::FailedToStart)
-            return;   // finished() follows for the other errors
-        p->deleteLater();
-        fail(QStringLiteral("could not run %1: %2").arg(m_openssl, p->errorString()));
-    });
-    connect(p, &QProcess::finished, this, [this, p](int code, QProcess::ExitStatus status) {
-        p->deleteLater();
-        if (status != QProcess::NormalExit || code != 0) {
-            const QString output = QString::fromLocal8Bit(p->readAll()).trimmed();
-            fail(QStringLiteral("`openssl %1` failed (exit %2): %3")
-                         .arg(p->arguments().value(0)).arg(code).arg(output.right(400)));
+    proc::run(spec, this, [this](const proc::ProcessResult &r) {
+        if (!r.ok()) {
+            fail(r.error(QStringLiteral("step %1 of %2 (openssl %3)").arg(m_step + 1).arg(m_steps.size()).arg(r.command.value(1)))
+                         .toString());
             return;
         }
         ++m_step;
         runStep();
     });
-    p->start();
 }
 
 QString LabTlsMaker::finishFiles()

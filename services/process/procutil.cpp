@@ -144,7 +144,7 @@ qint64 processGroup(qint64 pid)
 #endif
 }
 
-static bool signalGroup(qint64 pid, qint64 pgid, int signal)
+bool signalGroup(qint64 pid, qint64 pgid, int signal)
 {
 #ifdef Q_OS_UNIX
     if (pid <= 0)

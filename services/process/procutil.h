@@ -35,6 +35,7 @@ qint64 processGroup(qint64 pid);
 // Signals a process's group when it has one of its own (never ours), else the process alone.
 bool terminateGroup(qint64 pid, qint64 pgid);   // SIGTERM
 bool killGroup(qint64 pid, qint64 pgid);        // SIGKILL
+bool signalGroup(qint64 pid, qint64 pgid, int signal);
 bool signalProcess(qint64 pid, int signal);
 // Signals `pid` only while it is still the process recorded with `expectedStartTicks` (Linux;
 // elsewhere the PID alone). For PIDs read earlier: between the read and the signal a process can

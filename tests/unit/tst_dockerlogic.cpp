@@ -111,18 +111,22 @@ private slots:
         QVERIFY2(down.message.contains(u"daemon is not running"), qPrintable(down.message));
         QVERIFY(down.hint.contains(u"systemctl start docker"));
         QVERIFY(down.hint.contains(u"--flavor native"));
+        QCOMPARE(down.kind, ErrorKind::Unavailable);   // what the GUI decides by, not the text
 
         const Error denied = docker::explainFailure(failed(QStringLiteral("err-permission.txt")), QStringLiteral("asking"));
         QVERIFY2(denied.message.contains(u"permission denied on the Docker socket"), qPrintable(denied.message));
         QVERIFY(denied.hint.contains(u"docker group"));
+        QCOMPARE(denied.kind, ErrorKind::Permission);
 
         const Error port = docker::explainFailure(failed(QStringLiteral("err-port-allocated.txt")), QStringLiteral("starting"));
         QVERIFY2(port.message.contains(u"host port 18556 is already taken"), qPrintable(port.message));
         QVERIFY(port.hint.contains(u"--port-offset"));
+        QCOMPARE(port.kind, ErrorKind::Busy);
 
         const Error pull = docker::explainFailure(failed(QStringLiteral("err-pull.txt")), QStringLiteral("building"));
         QVERIFY2(pull.message.contains(u"cannot be pulled"), qPrintable(pull.message));
         QVERIFY(pull.hint.contains(u"build-base-image.sh"));
+        QCOMPARE(pull.kind, ErrorKind::Unreachable);
 
         CommandResult missing;
         missing.command = {QStringLiteral("/nonexistent/docker")};
@@ -130,6 +134,14 @@ private slots:
         const Error none = docker::explainFailure(missing, QStringLiteral("asking"));
         QVERIFY(none.hint.contains(u"Docker is not installed"));
         QVERIFY(none.hint.contains(u"--flavor native"));
+        QCOMPARE(none.kind, ErrorKind::NotFound);
+
+        CommandResult late = failed(QStringLiteral("err-daemon-down.txt"));
+        late.timedOut = true;
+        QCOMPARE(docker::explainFailure(late, QStringLiteral("asking")).kind, ErrorKind::Timeout);
+        late.timedOut = false;
+        late.cancelled = true;
+        QCOMPARE(docker::explainFailure(late, QStringLiteral("asking")).kind, ErrorKind::Cancelled);
     }
 
     void failingBuildStepShown()
@@ -144,6 +156,7 @@ private slots:
         QVERIFY(e.message.contains(u"Unable to locate package no-such-package-pgha"));
         QVERIFY(!e.message.contains(u"Step 2/3"));        // only the failing step
         QVERIFY(!e.message.contains(QChar(0x1b)));        // no terminal colours
+        QCOMPARE(e.kind, ErrorKind::ProcessFailed);
 
         // The classic builder alone: output on stdout, the verdict on stderr.
         const QString step = docker::failingBuildStep(
