@@ -161,11 +161,20 @@ Error failure(const HttpResult &r, const QString &who)
     return makeError(errorKind(r), explainHttpFailure(r, who));
 }
 
-Result<ClusterSnapshot> readCluster(const HttpResult &r, const QString &who)
+namespace {
+// A 2xx read by `parse`; anything else the failure it is.
+template <typename T>
+Result<T> readWith(const HttpResult &r, const QString &who, Result<T> (*parse)(const QByteArray &))
 {
     if (!r.isSuccess())
         return failure(r, who);
-    auto snapshot = parsed(parsePatroniCluster(r.body));
+    return parsed(parse(r.body));
+}
+} // namespace
+
+Result<ClusterSnapshot> readCluster(const HttpResult &r, const QString &who)
+{
+    auto snapshot = readWith(r, who, &parsePatroniCluster);
     if (snapshot) {
         snapshot.value().sourceUrl = r.url.toString();
         snapshot.value().fetchedAtMs = QDateTime::currentMSecsSinceEpoch();
@@ -175,23 +184,17 @@ Result<ClusterSnapshot> readCluster(const HttpResult &r, const QString &who)
 
 Result<PatroniDynamicConfig> readConfig(const HttpResult &r, const QString &who)
 {
-    if (!r.isSuccess())
-        return failure(r, who);
-    return parsed(parsePatroniConfig(r.body));
+    return readWith(r, who, &parsePatroniConfig);
 }
 
 Result<PatroniNodeStatus> readStatus(const HttpResult &r, const QString &who)
 {
-    if (!r.isSuccess())
-        return failure(r, who);
-    return parsed(parsePatroniStatus(r.body));
+    return readWith(r, who, &parsePatroniStatus);
 }
 
 Result<QList<TimelineSwitch>> readHistory(const HttpResult &r, const QString &who)
 {
-    if (!r.isSuccess())
-        return failure(r, who);
-    return parsed(parsePatroniHistory(r.body));
+    return readWith(r, who, &parsePatroniHistory);
 }
 
 Result<PatroniAnswer> readAnswer(const HttpResult &r, const QString &who)
