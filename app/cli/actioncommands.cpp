@@ -10,7 +10,7 @@
 #include "actions/journal.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
-#include "patroni/patroniparser.h"
+#include "patroni/patroniclient.h"
 #include "profile/profile.h"
 #include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
@@ -357,12 +357,11 @@ int runConfigShow(CliContext &ctx, const QStringList &args)
                 QCoreApplication::exit(Failed);
                 return;
             }
-            QUrl url = target.apis[i].base;
-            url.setPath(QStringLiteral("/config"));
-            http.get(url, ActionRunner::kRestTimeoutMs, &http, [&, tryApi, i](const HttpResult &r) {
+            PatroniClient(&http).config(target.apis[i], ActionRunner::kRestTimeoutMs, &http,
+                                        [&, tryApi, i](const PatroniReply<PatroniDynamicConfig> &reply) {
                 if (!deadline.isActive())
                     return;   // the deadline already ended the command
-                const auto config = r.isSuccess() ? parsePatroniConfig(r.body) : Result<PatroniDynamicConfig>(makeError(r.error));
+                const auto &config = reply.result;
                 if (!config) {
                     (*tryApi)(i + 1);
                     return;

@@ -2,11 +2,8 @@
 
 #include "actions/configpatch.h"
 #include "core/logging.h"
-#include "patroni/patroniparser.h"
 #include "pg/writeprobe.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <memory>
 
@@ -51,7 +48,7 @@ bool replicasFollow(const ClusterSnapshot &c, const PatroniMember &leader, QStri
 } // namespace
 
 ActionRunner::ActionRunner(HttpClient *http, ActionTarget target, QObject *parent)
-    : QObject(parent), m_http(http), m_target(std::move(target))
+    : QObject(parent), m_patroni(http), m_target(std::move(target))
 {
     m_followTimer.setInterval(kPollIntervalMs);
     connect(&m_followTimer, &QTimer::timeout, this, &ActionRunner::follow);
@@ -86,23 +83,17 @@ void ActionRunner::fetchCluster(std::function<void(std::optional<ClusterSnapshot
         return;
     }
     const int index = (m_preferredApi + attempt) % int(m_target.apis.size());
-    QUrl url = m_target.apis[index].base;
-    url.setPath(QStringLiteral("/cluster"));
-    m_http->get(url, kRestTimeoutMs, this, [this, done, attempt, index](const HttpResult &r) {
+    m_patroni.cluster(m_target.apis[index], kRestTimeoutMs, this,
+                      [this, done, attempt, index](const PatroniReply<ClusterSnapshot> &reply) {
+        const HttpResult &r = reply.http;
         QString why = r.transportOk() ? QStringLiteral("HTTP %1 from %2").arg(r.status).arg(r.url.toString()) : r.error;
-        if (r.isSuccess()) {
-            auto parsed = parsePatroniCluster(r.body);
-            if (!parsed)
-                why = QStringLiteral("%1 answered, but: %2").arg(r.url.toString(), parsed.error().toString());
-            if (parsed) {
-                m_preferredApi = index;
-                auto snap = parsed.value();
-                snap.sourceUrl = r.url.toString();
-                snap.fetchedAtMs = QDateTime::currentMSecsSinceEpoch();
-                done(snap, {});
-                return;
-            }
+        if (reply.ok()) {
+            m_preferredApi = index;
+            done(reply.result.value(), {});
+            return;
         }
+        if (r.isSuccess())
+            why = QStringLiteral("%1 answered, but: %2").arg(r.url.toString(), reply.result.error().toString());
         if (attempt + 1 < m_target.apis.size()) {
             fetchCluster(done, attempt + 1);
             return;
@@ -114,14 +105,12 @@ void ActionRunner::fetchCluster(std::function<void(std::optional<ClusterSnapshot
 void ActionRunner::fetchConfig(std::function<void(std::optional<PatroniDynamicConfig>)> done, int attempt)
 {
     const int index = (m_preferredApi + attempt) % int(m_target.apis.size());
-    QUrl url = m_target.apis[index].base;
-    url.setPath(QStringLiteral("/config"));
-    m_http->get(url, kRestTimeoutMs, this, [this, done, attempt](const HttpResult &r) {
-        if (r.isSuccess())
-            if (auto parsed = parsePatroniConfig(r.body)) {
-                done(parsed.value());
-                return;
-            }
+    m_patroni.config(m_target.apis[index], kRestTimeoutMs, this,
+                     [this, done, attempt](const PatroniReply<PatroniDynamicConfig> &reply) {
+        if (reply.ok()) {
+            done(reply.result.value());
+            return;
+        }
         if (attempt + 1 < m_target.apis.size())
             fetchConfig(done, attempt + 1);
         else
@@ -133,15 +122,12 @@ void ActionRunner::fetchMember(const QString &member, std::function<void(std::op
 {
     for (const auto &a : m_target.apis)
         if (a.name == member) {
-            QUrl url = a.base;
-            url.setPath(QStringLiteral("/patroni"));
-            m_http->get(url, kRestTimeoutMs, this, [done](const HttpResult &r) {
-                const auto o = QJsonDocument::fromJson(r.body).object();
-                if (!r.transportOk() || o.isEmpty()) {
+            m_patroni.member(a, kRestTimeoutMs, this, [done](const PatroniReply<PatroniNodeStatus> &reply) {
+                if (!reply.ok()) {
                     done(std::nullopt);
                     return;
                 }
-                done(MemberProbe{o.value(u"postmaster_start_time").toString(), o.value(u"state").toString()});
+                done(MemberProbe{reply.result.value().postmasterStartTime, reply.result.value().state});
             });
             return;
         }
@@ -393,8 +379,9 @@ void ActionRunner::sendNextCall()
                           && (m_request.kind == ActionKind::Switchover || m_request.kind == ActionKind::Failover
                               || m_request.kind == ActionKind::Restart);
     qCDebug(lcActions) << "sending" << call.verb << call.url.toString();
-    m_http->send(call.verb, call.url, call.body, blocking ? kBlockingCallTimeoutMs : kRestTimeoutMs, this,
-                 [this, call](const HttpResult &r) { onCallDone(call, r); });
+    m_patroni.send(call.member, PatroniRequest{call.verb, call.url, call.body},
+                   blocking ? kBlockingCallTimeoutMs : kRestTimeoutMs, this,
+                   [this, call](const PatroniReply<PatroniAnswer> &reply) { onCallDone(call, reply.http); });
 }
 
 void ActionRunner::onCallDone(const PatroniCall &call, const HttpResult &r)

@@ -4,6 +4,7 @@
 #include "actions/patronicalls.h"
 #include "actions/preflight.h"
 #include "http/httpclient.h"
+#include "patroni/patroniclient.h"
 #include "patroni/patronitypes.h"
 #include "pg/pgquery.h"
 
@@ -103,7 +104,7 @@ private:
     bool needsProbe() const;
     QString who(const QString &member) const;
 
-    HttpClient *m_http;
+    PatroniClient m_patroni;
     ActionTarget m_target;
     ActionRequest m_request;
     Preflight m_preflight;

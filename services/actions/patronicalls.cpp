@@ -1,25 +1,14 @@
 #include "patronicalls.h"
 
-#include <QJsonDocument>
+#include "patroni/patroniclient.h"
+
 #include <QRegularExpression>
+
+#include <functional>
 
 namespace pgha::svc {
 
 namespace {
-
-QUrl endpoint(const QUrl &base, const QString &path)
-{
-    QUrl u = base;
-    u.setPath(path);
-    u.setQuery(QString());
-    u.setUserInfo(QString());   // credentials travel in HttpSecurity, never in the URL
-    return u;
-}
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
 
 const MemberApi *apiOf(const QList<MemberApi> &apis, const QString &name)
 {
@@ -63,11 +52,11 @@ Result<QList<PatroniCall>> buildCalls(const ActionRequest &request, const Cluste
     if (!clusterApi)
         clusterApi = &apis.front();
 
-    auto one = [&](const QByteArray &verb, const QString &path, const QByteArray &body) {
-        return QList<PatroniCall>{{clusterApi->name, verb, endpoint(clusterApi->base, path), body}};
+    auto one = [&](const PatroniRequest &r) {
+        return QList<PatroniCall>{{clusterApi->name, r.verb, r.url, r.body}};
     };
-    auto perMember = [&](const QByteArray &verb, const QString &path,
-                         const QByteArray &body) -> Result<QList<PatroniCall>> {
+    // The same request to each target member's API.
+    auto perMember = [&](const std::function<PatroniRequest(const QUrl &base)> &make) -> Result<QList<PatroniCall>> {
         QStringList targets = request.members;
         if (targets.isEmpty())
             for (const auto &m : cluster.members)
@@ -78,50 +67,43 @@ Result<QList<PatroniCall>> buildCalls(const ActionRequest &request, const Cluste
             if (!api)
                 return makeError(QStringLiteral("no REST API known for member \"%1\"").arg(t),
                                  QStringLiteral("check the member name (pgha status lists them)"));
-            calls.append({t, verb, endpoint(api->base, path), body});
+            const PatroniRequest r = make(api->base);
+            calls.append({t, r.verb, r.url, r.body});
         }
         if (calls.isEmpty())
             return makeError(QStringLiteral("no member to send the %1 to").arg(actionName(request.kind)));
         return calls;
     };
+    const QUrl &base = clusterApi->base;
+    const QString schedule = request.isScheduled() ? scheduleText(request.scheduledAt) : QString();
 
     switch (request.kind) {
-    case ActionKind::Switchover: {
-        QJsonObject o{{QStringLiteral("leader"), request.leader}};
-        if (!request.candidate.isEmpty())
-            o.insert(QStringLiteral("candidate"), request.candidate);
-        if (request.isScheduled())
-            o.insert(QStringLiteral("scheduled_at"), scheduleText(request.scheduledAt));
-        return one("POST", QStringLiteral("/switchover"), json(o));
-    }
+    case ActionKind::Switchover:
+        return one(patronirest::switchover(base, request.leader, request.candidate, schedule));
     case ActionKind::CancelSwitchover:
-        return one("DELETE", QStringLiteral("/switchover"), {});
+        return one(patronirest::cancelSwitchover(base));
     case ActionKind::Failover:
-        return one("POST", QStringLiteral("/failover"), json({{QStringLiteral("candidate"), request.candidate}}));
+        return one(patronirest::failover(base, request.candidate));
     case ActionKind::Restart: {
-        QJsonObject o;
-        if (request.isScheduled())
-            o.insert(QStringLiteral("schedule"), scheduleText(request.scheduledAt));
-        if (request.pendingOnly)
-            o.insert(QStringLiteral("restart_pending"), true);
-        return perMember("POST", QStringLiteral("/restart"), json(o));
+        const patronirest::RestartOptions options{schedule, request.pendingOnly};
+        return perMember([&](const QUrl &b) { return patronirest::restart(b, options); });
     }
     case ActionKind::CancelRestart:
-        return perMember("DELETE", QStringLiteral("/restart"), {});
+        return perMember([](const QUrl &b) { return patronirest::cancelRestart(b); });
     case ActionKind::Reinit:
         if (request.members.isEmpty())
             return makeError(QStringLiteral("reinit needs a member"), QStringLiteral("name the replica to rebuild"));
-        return perMember("POST", QStringLiteral("/reinitialize"), json(QJsonObject{}));
+        return perMember([](const QUrl &b) { return patronirest::reinitialize(b, false); });
     case ActionKind::Reload:
-        return perMember("POST", QStringLiteral("/reload"), {});
+        return perMember([](const QUrl &b) { return patronirest::reload(b); });
     case ActionKind::Pause:
-        return one("PATCH", QStringLiteral("/config"), json({{QStringLiteral("pause"), true}}));
+        return one(patronirest::patchConfig(base, {{QStringLiteral("pause"), true}}));
     case ActionKind::Resume:
-        return one("PATCH", QStringLiteral("/config"), json({{QStringLiteral("pause"), false}}));
+        return one(patronirest::patchConfig(base, {{QStringLiteral("pause"), false}}));
     case ActionKind::ConfigPatch:
         if (request.configPatch.isEmpty())
             return makeError(QStringLiteral("nothing to change"), QStringLiteral("give at least one KEY=VALUE"));
-        return one("PATCH", QStringLiteral("/config"), json(request.configPatch));
+        return one(patronirest::patchConfig(base, request.configPatch));
     }
     return makeError(QStringLiteral("unknown action"));
 }

@@ -10,13 +10,6 @@
 
 namespace pgha::svc {
 
-// A member's REST API base (scheme://host:port), as the profile names it or as /cluster's
-// api_url gives it.
-struct MemberApi {
-    QString name;
-    QUrl base;
-};
-
 // The REST calls that carry out `request`, one per member where the action is per member
 // (restart, reinit, reload); cluster-wide actions go to the leader's API, or to the first
 // member that is up when there is no leader. Pure: no network.

@@ -1,6 +1,7 @@
 #include "benchcold.h"
 
 #include "http/httpclient.h"
+#include "patroni/patroniclient.h"
 #include "lab/labstandalone.h"
 #include "lab/labstate.h"
 #include "pg/pgquery.h"
@@ -84,13 +85,13 @@ void ColdCache::restartNext()
             url = p.url;
     if (!url.isValid())
         return finish(QStringLiteral("the profile has no Patroni REST API for %1").arg(member));
-    url.setPath(QStringLiteral("/restart"));
     emit note(QStringLiteral("cold cache: restarting %1's PostgreSQL through Patroni").arg(member));
-    m_http->send("POST", url, QByteArrayLiteral("{}"), kRestartTimeoutMs, this, [this, member](const HttpResult &r) {
+    PatroniClient(m_http.get()).restart(MemberApi{member, url}, {}, kRestartTimeoutMs, this,
+                                        [this, member](const PatroniReply<PatroniAnswer> &reply) {
         if (!m_running)
             return;
-        if (!r.isSuccess())
-            return finish(QStringLiteral("restarting %1: %2").arg(member, explainHttpFailure(r, member)));
+        if (!reply.ok())
+            return finish(QStringLiteral("restarting %1: %2").arg(member, explainHttpFailure(reply.http, member)));
         restartNext();
     });
 }

@@ -2,7 +2,7 @@
 
 #include "http/httpclient.h"
 #include "lab/labstate.h"
-#include "patroni/patroniparser.h"
+#include "patroni/patroniclient.h"
 #include "pg/pgquery.h"
 #include "process/processrunner.h"
 
@@ -220,12 +220,12 @@ void collectManifest(const Profile &profile, const BenchTarget &target, const QS
         http->deleteLater();
     });
     if (!profile.patroni.isEmpty()) {
-        const QUrl base = profile.patroni.front().url;
+        const MemberApi api{profile.patroni.front().name, profile.patroni.front().url};
+        const PatroniClient patroni(http);
         ++c->pending;
-        QUrl status = base;
-        status.setPath(QStringLiteral("/patroni"));
-        http->get(status, kQuestionTimeoutMs, context, [c, http1](const HttpResult &r) {
-            const auto s = r.isSuccess() ? parsePatroniStatus(r.body) : Result<PatroniNodeStatus>(makeError(r.error, {}));
+        patroni.member(api, kQuestionTimeoutMs, context, [c, http1](const PatroniReply<PatroniNodeStatus> &reply) {
+            const HttpResult &r = reply.http;
+            const auto &s = reply.result;
             if (s)
                 c->manifest.patroniVersion = s.value().patroniVersion;
             else
@@ -233,10 +233,9 @@ void collectManifest(const Profile &profile, const BenchTarget &target, const QS
             c->answered();
         });
         ++c->pending;
-        QUrl config = base;
-        config.setPath(QStringLiteral("/config"));
-        http->get(config, kQuestionTimeoutMs, context, [c, http1](const HttpResult &r) {
-            const auto d = r.isSuccess() ? parsePatroniConfig(r.body) : Result<PatroniDynamicConfig>(makeError(r.error, {}));
+        patroni.config(api, kQuestionTimeoutMs, context, [c, http1](const PatroniReply<PatroniDynamicConfig> &reply) {
+            const HttpResult &r = reply.http;
+            const auto &d = reply.result;
             if (d) {
                 const PatroniDynamicConfig &cfg = d.value();
                 c->manifest.synchronousMode = cfg.synchronousMode;

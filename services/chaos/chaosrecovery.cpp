@@ -6,7 +6,6 @@
 #include "chaos/measurement.h"
 #include "chaos/nativefaults.h"
 #include "http/httpclient.h"
-#include "patroni/patroniparser.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -67,16 +66,16 @@ void ChaosRunner::recoverPaused()
     m_report.rejoin.member = m_rejoinMember;
     setStage(QStringLiteral("paused: waiting for %1 to serve writes again").arg(m_rejoinMember));
     QTimer::singleShot(3000, this, [this] {
-        m_http->get(restUrl(m_rejoinMember, QStringLiteral("/patroni")), 2000, this, [this](const HttpResult &r) {
-            const auto st = r.isSuccess() ? parsePatroniStatus(r.body) : Result<PatroniNodeStatus>(makeError(r.error));
-            if (st && st.value().state == u"running")
+        const MemberApi api = m_state.config.restApi(m_rejoinMember);
+        m_patroni.member(api, kRestStatusTimeoutMs, this, [this, api](const PatroniReply<PatroniNodeStatus> &reply) {
+            if (reply.ok() && reply.result.value().state == u"running")
                 return;
             addEvent(clockMs(), QStringLiteral("chaos"),
                      QStringLiteral("paused: Patroni does not start PostgreSQL in maintenance mode; POST /restart to %1").arg(m_rejoinMember));
-            m_http->send("POST", restUrl(m_rejoinMember, QStringLiteral("/restart")), "{}", 30000, this, [this](const HttpResult &rr) {
-                if (!rr.isSuccess())
-                    addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("POST /restart failed: %1")
-                                                                         .arg(explainHttpFailure(rr, m_rejoinMember + QStringLiteral("'s REST API"))));
+            m_patroni.restart(api, {}, kRestRestartTimeoutMs, this, [this](const PatroniReply<PatroniAnswer> &restarted) {
+                if (!restarted.ok())
+                    addEvent(clockMs(), QStringLiteral("chaos"),
+                             QStringLiteral("POST /restart failed: %1").arg(restarted.result.error().message));
             });
         });
     });
@@ -139,13 +138,13 @@ void ChaosRunner::trackRejoin()
         }
         // Not back: say what Patroni says about it, and reinitialise it so the lab is whole again.
         m_report.rejoin.state = QStringLiteral("needs_reinit");
-        m_http->get(restUrl(m_rejoinMember, QStringLiteral("/patroni")), 2000, this, [this](const HttpResult &r) {
-            const auto st = r.isSuccess() ? parsePatroniStatus(r.body) : Result<PatroniNodeStatus>(makeError(r.error));
+        const MemberApi api = m_state.config.restApi(m_rejoinMember);
+        m_patroni.member(api, kRestStatusTimeoutMs, this, [this, api](const PatroniReply<PatroniNodeStatus> &reply) {
             m_report.rejoin.note = QStringLiteral("not streaming %1 s after the undo (Patroni: %2); the console reinitialised it")
                                            .arg(kRejoinTimeoutMs / 1000)
-                                           .arg(st ? st.value().state : r.error);
-            m_http->send("POST", restUrl(m_rejoinMember, QStringLiteral("/reinitialize")), "{\"force\": true}", 5000, this,
-                         [this](const HttpResult &) { finalHealth(); });
+                                           .arg(reply.ok() ? reply.result.value().state : reply.http.error);
+            m_patroni.reinitialize(api, true, kRestWriteTimeoutMs, this,
+                                   [this](const PatroniReply<PatroniAnswer> &) { finalHealth(); });
         });
     });
 }
@@ -195,12 +194,12 @@ void ChaosRunner::heal(const LabHealth &h)
         addEvent(clockMs(), QStringLiteral("chaos"),
                  QStringLiteral("%1 does not stream from %2 %3 s after the undo: reinitialising it")
                          .arg(name, h.leader).arg(kSettleTimeoutMs / 1000));
-        m_http->send("POST", restUrl(name, QStringLiteral("/reinitialize")), "{\"force\": true}", 5000, this,
-                     [this, name](const HttpResult &r) {
-                         if (!r.isSuccess())
-                             addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("reinitialising %1 failed: %2")
-                                                                                 .arg(name, explainHttpFailure(r, name + QStringLiteral("'s REST API"))));
-                     });
+        m_patroni.reinitialize(m_state.config.restApi(name), true, kRestWriteTimeoutMs, this,
+                               [this, name](const PatroniReply<PatroniAnswer> &reply) {
+                                   if (!reply.ok())
+                                       addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("reinitialising %1 failed: %2")
+                                                                                           .arg(name, reply.result.error().message));
+                               });
     }
     checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &again) { afterRecovery(again); },
                  [this](const LabHealth &again) {
@@ -239,13 +238,13 @@ void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std
 {
     const QByteArray body = QJsonDocument(patch).toJson(QJsonDocument::Compact);
     const QString leader = m_report.newLeader.isEmpty() ? m_report.oldLeader : m_report.newLeader;
-    m_http->send("PATCH", restUrl(leader, QStringLiteral("/config")), body, 5000, this,
-                 [this, patch, body, deadlineMs, leader, then](const HttpResult &r) {
-                     if (r.isSuccess()) {
+    m_patroni.patchConfig(m_state.config.restApi(leader), patch, kRestWriteTimeoutMs, this,
+                 [this, patch, body, deadlineMs, leader, then](const PatroniReply<PatroniAnswer> &reply) {
+                     if (reply.ok()) {
                          verifyConfigBack(patch, leader, deadlineMs, then);
                          return;
                      }
-                     const QString why = explainHttpFailure(r, leader + QStringLiteral("'s REST API"));
+                     const QString why = reply.result.error().message;
                      if (m_runClock.elapsed() < deadlineMs) {
                          QTimer::singleShot(1000, this, [this, patch, deadlineMs, then] { putConfigBack(patch, deadlineMs, then); });
                          return;
@@ -276,8 +275,9 @@ void ChaosRunner::endConfigBack(const QString &error, const std::function<void()
 void ChaosRunner::verifyConfigBack(const QJsonObject &patch, const QString &member, qint64 deadlineMs,
                                    std::function<void()> then)
 {
-    m_http->get(restUrl(member, QStringLiteral("/config")), 3000, this, [this, patch, member, deadlineMs, then](const HttpResult &r) {
-        const auto config = r.isSuccess() ? parsePatroniConfig(r.body) : Result<PatroniDynamicConfig>(makeError(r.error));
+    m_patroni.config(m_state.config.restApi(member), kRestConfigTimeoutMs, this,
+                     [this, patch, member, deadlineMs, then](const PatroniReply<PatroniDynamicConfig> &reply) {
+        const auto &config = reply.result;
         bool matches = config.ok();
         if (config && patch.contains(QStringLiteral("synchronous_mode")))
             matches = matches && config.value().synchronousMode == patch.value(QStringLiteral("synchronous_mode")).toBool();
@@ -349,8 +349,10 @@ void ChaosRunner::checkHistory()
         finish();
         return;
     }
-    m_http->get(restUrl(m_report.newLeader, QStringLiteral("/history")), 3000, this, [this](const HttpResult &r) {
-        const auto history = r.isSuccess() ? parsePatroniHistory(r.body) : Result<QList<TimelineSwitch>>(makeError(r.error));
+    m_patroni.history(m_state.config.restApi(m_report.newLeader), kRestConfigTimeoutMs, this,
+                      [this](const PatroniReply<QList<TimelineSwitch>> &reply) {
+        const auto &history = reply.result;
+        const HttpResult &r = reply.http;
         const WriteProbe::Ack *last = m_write->lastAckBefore(m_faultAtMs + 1);
         if (history && last) {
             for (const auto &s : history.value())

@@ -9,7 +9,6 @@
 #include "http/httpclient.h"
 #include "lab/labmembercontrol.h"
 #include "lab/labtls.h"
-#include "patroni/patroniparser.h"
 #include "process/procutil.h"
 
 #include <QDateTime>
@@ -21,7 +20,7 @@
 namespace pgha::svc {
 
 ChaosRunner::ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http, QObject *parent)
-    : QObject(parent), m_labDir(std::move(labDir)), m_options(std::move(options)), m_http(http)
+    : QObject(parent), m_labDir(std::move(labDir)), m_options(std::move(options)), m_http(http), m_patroni(http)
 {
     m_ticker.setInterval(kTickMs);
     connect(&m_ticker, &QTimer::timeout, this, &ChaosRunner::tick);
@@ -171,14 +170,6 @@ void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHe
     check->start();
 }
 
-QUrl ChaosRunner::restUrl(const QString &member, const QString &path) const
-{
-    for (int i = 0; i < kLabMembers; ++i)
-        if (m_state.config.memberName(i) == member)
-            return m_state.config.restUrl(i, path);
-    return {};
-}
-
 PgEndpoint ChaosRunner::directEndpoint(const QString &member) const
 {
     PgEndpoint e{m_state.config.host, 0, QStringLiteral("postgres"), QStringLiteral("postgres"), m_state.secrets.superuser,
@@ -206,8 +197,9 @@ QString ChaosRunner::memberForPort(int port) const
 void ChaosRunner::readConfig()
 {
     setStage(QStringLiteral("reading Patroni's configuration"));
-    m_http->get(restUrl(m_report.oldLeader, QStringLiteral("/config")), 3000, this, [this](const HttpResult &r) {
-        auto config = r.isSuccess() ? parsePatroniConfig(r.body) : Result<PatroniDynamicConfig>(makeError(explainHttpFailure(r, m_report.oldLeader + QStringLiteral("'s REST API"))));
+    m_patroni.config(m_state.config.restApi(m_report.oldLeader), kRestConfigTimeoutMs, this,
+                     [this](const PatroniReply<PatroniDynamicConfig> &reply) {
+        const auto &config = reply.result;
         if (!config) {
             fail(QStringLiteral("cannot read GET /config: %1").arg(config.error().message));
             return;
@@ -226,16 +218,16 @@ void ChaosRunner::readConfig()
 void ChaosRunner::patchConfig(const QJsonObject &patch, std::function<void(bool)> then)
 {
     const QByteArray body = QJsonDocument(patch).toJson(QJsonDocument::Compact);
-    m_http->send("PATCH", restUrl(m_report.oldLeader, QStringLiteral("/config")), body, 5000, this,
-                 [this, body, then](const HttpResult &r) {
-                     if (!r.isSuccess()) {
-                         fail(QStringLiteral("PATCH /config %1 failed: %2")
-                                      .arg(QString::fromUtf8(body), explainHttpFailure(r, m_report.oldLeader + QStringLiteral("'s REST API"))));
-                         return;
-                     }
-                     addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("PATCH /config %1").arg(QString::fromUtf8(body)));
-                     then(true);
-                 });
+    m_patroni.patchConfig(m_state.config.restApi(m_report.oldLeader), patch, kRestWriteTimeoutMs, this,
+                          [this, body, then](const PatroniReply<PatroniAnswer> &reply) {
+                              if (!reply.ok()) {
+                                  fail(QStringLiteral("PATCH /config %1 failed: %2")
+                                               .arg(QString::fromUtf8(body), reply.result.error().message));
+                                  return;
+                              }
+                              addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("PATCH /config %1").arg(QString::fromUtf8(body)));
+                              then(true);
+                          });
 }
 
 void ChaosRunner::configure()
@@ -282,9 +274,10 @@ void ChaosRunner::waitForSyncMode(bool on, std::function<void(bool)> then)
     waitUntil(30000, [this, seen, busy, on, leader] {
         if (!*busy) {
             *busy = true;
-            m_http->get(restUrl(leader, QStringLiteral("/cluster")), 2000, this, [seen, busy](const HttpResult &r) {
+            m_patroni.cluster(m_state.config.restApi(leader), kRestStatusTimeoutMs, this,
+                              [seen, busy](const PatroniReply<ClusterSnapshot> &reply) {
                 *busy = false;
-                if (auto c = r.isSuccess() ? parsePatroniCluster(r.body) : Result<ClusterSnapshot>(makeError(r.error))) {
+                if (const auto &c = reply.result) {
                     bool sync = false;
                     for (const auto &m : c.value().members)
                         sync = sync || m.role == MemberRole::SyncStandby;
@@ -323,8 +316,7 @@ void ChaosRunner::warmUp()
 
     PhaseTracker::Sources sources;
     for (int i = 0; i < kLabMembers; ++i) {
-        sources.members.append({m_state.config.memberName(i),
-                                m_state.config.restUrl(i, QString())});
+        sources.members.append(m_state.config.restApi(i));
         sources.etcd.append(m_state.config.url(m_state.config.ports.etcdClient[i], QString()));
     }
     sources.leaderKey = QStringLiteral("/service/%1/leader").arg(m_state.config.scope);

@@ -5,6 +5,7 @@
 #include "chaos/phasetracker.h"
 #include "lab/labhealth.h"
 #include "lab/labstate.h"
+#include "patroni/patroniclient.h"
 #include "pg/readprobe.h"
 #include "process/procutil.h"
 #include "pg/writeprobe.h"
@@ -52,6 +53,12 @@ public:
     static constexpr int kRejoinTimeoutMs = 60000;
     static constexpr int kTickMs = 100;
     static constexpr int kRestoreTimeoutMs = 30000;
+    // Patroni REST calls: a status read, a configuration read or write, and the restart Patroni
+    // answers only once PostgreSQL is up again.
+    static constexpr int kRestStatusTimeoutMs = 2000;
+    static constexpr int kRestConfigTimeoutMs = 3000;
+    static constexpr int kRestWriteTimeoutMs = 5000;
+    static constexpr int kRestRestartTimeoutMs = 30000;
 
     ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http, QObject *parent = nullptr);
     ~ChaosRunner() override;
@@ -122,7 +129,6 @@ private:
     void onWrite(bool ok, qint64 atMs, const QString &error);
     void onRead(const ReadProbe::Answer &a);
     void buildPhases();
-    QUrl restUrl(const QString &member, const QString &path) const;
     PgEndpoint directEndpoint(const QString &member) const;
     PgEndpoint entryPoint(int port) const;
     QString memberForPort(int port) const;
@@ -131,6 +137,7 @@ private:
     QString m_labDir;
     ChaosOptions m_options;
     HttpClient *m_http;
+    PatroniClient m_patroni;
     const FaultInfo *m_fault = nullptr;
     LabState m_state;
     ChaosReport m_report;

@@ -9,7 +9,7 @@
 namespace pgha::svc {
 
 PhaseTracker::PhaseTracker(Sources sources, HttpClient *http, const QElapsedTimer *clock, QObject *parent)
-    : QObject(parent), m_sources(std::move(sources)), m_http(http), m_clock(clock)
+    : QObject(parent), m_sources(std::move(sources)), m_http(http), m_patroni(http), m_clock(clock)
 {
     m_timer.setInterval(kTickMs);
     connect(&m_timer, &QTimer::timeout, this, &PhaseTracker::tick);
@@ -92,19 +92,19 @@ void PhaseTracker::askEtcd()
 
 void PhaseTracker::askPrimary(int index)
 {
-    const Member &m = m_sources.members.at(index);
+    const MemberApi &m = m_sources.members.at(index);
     const QString source = m.name + QStringLiteral(" /primary");
     if (m_inFlight.value(source))
         return;
     m_inFlight.insert(source, true);
-    QUrl url = m.restBase;
-    url.setPath(QStringLiteral("/primary"));
     const quint64 generation = m_generation;
-    m_http->send("OPTIONS", url, {}, kRequestTimeoutMs, this, [this, generation, source, name = m.name](const HttpResult &r) {
+    m_patroni.roleCheck(m, PatroniEndpoint::Primary, kRequestTimeoutMs, this,
+                        [this, generation, source, name = m.name](const PatroniReply<int> &reply) {
         if (generation != m_generation)
             return;
         m_inFlight.insert(source, false);
-        record(source, name, r.status ? QString::number(r.status) : QStringLiteral("no answer"));
+        const int status = reply.http.status;
+        record(source, name, status ? QString::number(status) : QStringLiteral("no answer"));
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httpclient.h"
+#include "patroni/patroniclient.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -21,12 +22,8 @@ public:
     static constexpr int kTickMs = 100;
     static constexpr int kRequestTimeoutMs = 800;
 
-    struct Member {
-        QString name;
-        QUrl restBase;           // http(s)://host:port
-    };
     struct Sources {
-        QList<Member> members;
+        QList<MemberApi> members;
         QList<QUrl> etcd;        // client URLs
         QString leaderKey;       // /service/<scope>/leader
         QUrl haproxyStats;       // …/stats;csv (empty: no HAProxy)
@@ -64,6 +61,7 @@ private:
 
     Sources m_sources;
     HttpClient *m_http;
+    PatroniClient m_patroni;
     const QElapsedTimer *m_clock;
     QTimer m_timer;
     bool m_running = false;

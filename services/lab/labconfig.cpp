@@ -244,4 +244,12 @@ QUrl LabConfig::restUrl(int index, const QString &path) const
     return u;
 }
 
+MemberApi LabConfig::restApi(const QString &name) const
+{
+    for (int i = 0; i < kLabMembers; ++i)
+        if (memberName(i) == name)
+            return restApi(i);
+    return {name, QUrl()};
+}
+
 } // namespace pgha::svc

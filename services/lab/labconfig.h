@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "patroni/patronitypes.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -101,8 +102,13 @@ struct LabConfig {
     QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }
     // http://host:port/path on the lab's host.
     QUrl url(int port, const QString &path) const;
-    // A member's Patroni REST API (https with restTls).
-    QUrl restUrl(int index, const QString &path) const;
+    // A member's Patroni REST API (https with restTls): the one place its URL is made. The
+    // Patroni client adds the paths (patroni/patroniclient.h).
+    QUrl restUrl(int index, const QString &path = {}) const;
+    // The member `index`, or the one named `name` (pg1 …), as the Patroni client addresses it;
+    // an empty base when the lab has no such member (the client then fails with NotFound).
+    MemberApi restApi(int index) const { return {memberName(index), restUrl(index)}; }
+    MemberApi restApi(const QString &name) const;
 
     QJsonObject toJson() const;     // what the state file remembers (no secrets)
     static LabConfig fromJson(const QJsonObject &o, const QString &labDir);

@@ -3,11 +3,10 @@
 #include "pg/pgpoolobservation.h"
 
 #include "http/httpclient.h"
-#include "patroni/patroniparser.h"
+#include "patroni/patroniclient.h"
 #include "pg/pgquery.h"
 
 #include <QRegularExpression>
-#include <QUrl>
 
 namespace pgha::svc {
 
@@ -56,7 +55,7 @@ QString LabHealth::summary() const
 
 LabHealthCheck::LabHealthCheck(const LabConfig &config, const LabState::Secrets &secrets, HttpClient *http,
                                QObject *parent)
-    : QObject(parent), m_config(config), m_secrets(secrets), m_http(http)
+    : QObject(parent), m_config(config), m_secrets(secrets), m_patroni(http)
 {
 }
 
@@ -72,25 +71,21 @@ void LabHealthCheck::askCluster(int index)
         done();
         return;
     }
-    QUrl url;
-    url.setScheme(m_config.restTls ? QStringLiteral("https") : QStringLiteral("http"));
-    url.setHost(m_config.host);
-    url.setPort(m_config.ports.rest[index]);
-    url.setPath(QStringLiteral("/cluster"));
-    m_http->get(url, kStepTimeoutMs, this, [this, index](const HttpResult &r) {
+    m_patroni.cluster(m_config.restApi(index), kStepTimeoutMs, this,
+                      [this, index](const PatroniReply<ClusterSnapshot> &reply) {
+        const HttpResult &r = reply.http;
         if (!r.isSuccess()) {
             if (index + 1 >= kLabMembers && !r.transportOk())
-                m_health.problems.append(explainHttpFailure(r, QStringLiteral("%1's REST API").arg(m_config.memberName(index))));
+                m_health.problems.append(reply.result.error().message);
             askCluster(index + 1);
             return;
         }
-        auto parsed = parsePatroniCluster(r.body);
-        if (!parsed) {
-            m_health.problems.append(parsed.error().message);
+        if (!reply.ok()) {
+            m_health.problems.append(reply.result.error().message);
             done();
             return;
         }
-        m_health.cluster = parsed.value();
+        m_health.cluster = reply.result.value();
         const int leaders = m_health.cluster.leaderCount();
         if (leaders != 1)
             m_health.problems.append(QStringLiteral("Patroni reports %1 leaders").arg(leaders));

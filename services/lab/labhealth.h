@@ -2,6 +2,7 @@
 
 #include "lab/labconfig.h"
 #include "lab/labstate.h"
+#include "patroni/patroniclient.h"
 #include "patroni/patronitypes.h"
 
 #include <QObject>
@@ -53,7 +54,7 @@ private:
 
     LabConfig m_config;
     LabState::Secrets m_secrets;
-    HttpClient *m_http;
+    PatroniClient m_patroni;
     LabHealth m_health;
 };
 

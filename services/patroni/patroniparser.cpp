@@ -1,6 +1,7 @@
 #include "patroniparser.h"
 
 #include "core/wholenumber.h"
+#include "patroni/patroniclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -223,7 +224,7 @@ Result<QJsonDocument> parseDocument(const QByteArray &payload, const QString &en
 
 Result<PatroniNodeStatus> parsePatroniStatus(const QByteArray &payload)
 {
-    auto doc = parseDocument(payload, QStringLiteral("/patroni"));
+    auto doc = parseDocument(payload, patroniPath(PatroniEndpoint::Patroni));
     if (!doc)
         return doc.error();
     if (!doc.value().isObject())
@@ -259,12 +260,13 @@ Result<PatroniNodeStatus> parsePatroniStatus(const QByteArray &payload)
     s.systemIdentifier = o.value(u"database_system_identifier").toString();
     s.pendingRestart = o.value(u"pending_restart").toBool(false);
     s.paused = o.value(u"pause").toBool(false);
+    s.postmasterStartTime = o.value(u"postmaster_start_time").toString();
     return s;
 }
 
 Result<QList<TimelineSwitch>> parsePatroniHistory(const QByteArray &payload)
 {
-    auto doc = parseDocument(payload, QStringLiteral("/history"));
+    auto doc = parseDocument(payload, patroniPath(PatroniEndpoint::History));
     if (!doc)
         return doc.error();
     if (!doc.value().isArray())
@@ -296,7 +298,7 @@ QString PatroniDynamicConfig::describeTimings() const
 
 Result<PatroniDynamicConfig> parsePatroniConfig(const QByteArray &payload)
 {
-    auto doc = parseDocument(payload, QStringLiteral("/config"));
+    auto doc = parseDocument(payload, patroniPath(PatroniEndpoint::Config));
     if (!doc)
         return doc.error();
     if (!doc.value().isObject())
@@ -335,7 +337,7 @@ Result<PatroniDynamicConfig> parsePatroniConfig(const QByteArray &payload)
 
 Result<ClusterSnapshot> parsePatroniCluster(const QByteArray &payload)
 {
-    auto doc = parseDocument(payload, QStringLiteral("/cluster"));
+    auto doc = parseDocument(payload, patroniPath(PatroniEndpoint::Cluster));
     if (!doc)
         return doc.error();
     if (!doc.value().isObject())

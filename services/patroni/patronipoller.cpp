@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "http/httpclient.h"
+#include "patroni/patroniclient.h"
 #include "patroni/patroniparser.h"
 
 #include <QDateTime>
@@ -12,17 +13,11 @@
 namespace pgha::svc {
 
 namespace {
-QUrl withPath(QUrl base, const char *path)
-{
-    base.setPath(QString::fromLatin1(path));
-    return base;
-}
-
-QString httpError(const HttpResult &r, const char *path)
+QString httpError(const HttpResult &r, PatroniEndpoint endpoint)
 {
     if (!r.transportOk())
         return r.error;
-    return QStringLiteral("HTTP %1 from %2%3").arg(r.status).arg(r.url.authority(), QLatin1String(path));
+    return QStringLiteral("HTTP %1 from %2%3").arg(r.status).arg(r.url.authority(), patroniPath(endpoint));
 }
 } // namespace
 
@@ -69,11 +64,11 @@ void PatroniPoller::fetch(int index, quint64 generation)
         finishEndpoint(index, generation, *latency, *clusterError);
     };
 
-    http()->get(withPath(base, "/cluster"), timeoutMs(), this,
+    http()->get(patroniUrl(base, PatroniEndpoint::Cluster), timeoutMs(), this,
                 [this, endpoint, oneDone, clusterError, latency, generation](const HttpResult &r) {
                     *latency = r.elapsedMs;
                     if (!r.isSuccess()) {
-                        *clusterError = httpError(r, "/cluster");
+                        *clusterError = httpError(r, PatroniEndpoint::Cluster);
                     } else if (auto parsed = parsePatroniCluster(r.body)) {
                         ClusterSnapshot snap = std::move(parsed).value();
                         snap.sourceUrl = r.url.toString();
@@ -86,7 +81,7 @@ void PatroniPoller::fetch(int index, quint64 generation)
                     oneDone();
                 });
     // /primary answers 503 with the same body on a replica: the body is the member's status.
-    http()->get(withPath(base, "/primary"), timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+    http()->get(patroniUrl(base, PatroniEndpoint::Primary), timeoutMs(), this, [oneDone, report](const HttpResult &r) {
         report->primaryCode = r.status;
         if (!r.transportOk())
             report->error = r.error;
@@ -97,11 +92,11 @@ void PatroniPoller::fetch(int index, quint64 generation)
         oneDone();
     });
     if (askRoleChecks) {
-        http()->send("OPTIONS", withPath(base, "/replica"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+        http()->send("OPTIONS", patroniUrl(base, PatroniEndpoint::Replica), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
             report->replicaCode = r.status;
             oneDone();
         });
-        http()->send("OPTIONS", withPath(base, "/health"), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
+        http()->send("OPTIONS", patroniUrl(base, PatroniEndpoint::Health), {}, timeoutMs(), this, [oneDone, report](const HttpResult &r) {
             report->healthCode = r.status;
             oneDone();
         });
@@ -116,7 +111,7 @@ void PatroniPoller::fetchClusterWide(const QUrl &base)
 {
     const quint64 generation = currentGeneration();
     // Outside the round's accounting: a slow /history never holds up the next round.
-    http()->get(withPath(base, "/config"), timeoutMs(), this, [this, generation](const HttpResult &r) {
+    http()->get(patroniUrl(base, PatroniEndpoint::Config), timeoutMs(), this, [this, generation](const HttpResult &r) {
         if (generation != currentGeneration())
             return;
         if (!r.isSuccess()) {
@@ -130,7 +125,7 @@ void PatroniPoller::fetchClusterWide(const QUrl &base)
             qCWarning(lcPatroni) << c.error().toString();
         }
     });
-    http()->get(withPath(base, "/history"), timeoutMs(), this, [this, generation](const HttpResult &r) {
+    http()->get(patroniUrl(base, PatroniEndpoint::History), timeoutMs(), this, [this, generation](const HttpResult &r) {
         if (generation != currentGeneration() || !r.isSuccess())
             return;
         if (auto h = parsePatroniHistory(r.body))

@@ -4,10 +4,18 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QUrl>
 
 #include <optional>
 
 namespace pgha::svc {
+
+// A member's REST API base (scheme://host:port), as the profile or the lab names it or as
+// /cluster's api_url gives it.
+struct MemberApi {
+    QString name;
+    QUrl base;
+};
 
 // Patroni has renamed roles across releases (master → primary → leader); everything above the
 // parser sees only these normalised values.
@@ -82,6 +90,7 @@ struct PatroniNodeStatus {
     QString systemIdentifier;
     bool pendingRestart = false;
     bool paused = false;
+    QString postmasterStartTime;    // changes when PostgreSQL restarts
 };
 
 // GET /history: one entry per timeline switch.
