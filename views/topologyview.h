@@ -1,18 +1,11 @@
 #pragma once
 
-#include "etcd/etcdpoller.h"
-#include "metrics/metricsdigest.h"
-#include "haproxy/haproxystats.h"
-#include "pg/pgbouncerobservation.h"
-#include "pg/pgpoolobservation.h"
-
-#include <QMap>
-#include "patroni/patronitypes.h"
+#include "topologymodel.h"
 
 #include <QGraphicsView>
+#include <QHash>
 #include <QPainterPath>
 #include <QPen>
-#include <QHash>
 #include <QTimer>
 
 class QTextBrowser;
@@ -25,20 +18,25 @@ class TopologyNode;
 // each node's PgBouncer → PostgreSQL members → etcd. Leader, sync standby and replicas differ
 // in shape and colour; replication edges carry the lag; HAProxy's edges show each server's
 // state in that proxy; the etcd leader is marked. Items are updated in place (a short colour
-// transition when a role changes); clicking one shows everything known about it.
+// transition when a role changes); clicking one shows everything known about it. What is
+// shown comes from models::TopologyModel; this class places and paints it.
 class TopologyView : public QGraphicsView {
     Q_OBJECT
 public:
     explicit TopologyView(QWidget *parent = nullptr);
 
-    void setCluster(const svc::ClusterSnapshot &snapshot);
-    void setHaproxy(const svc::HaproxyStats &stats);
-    void setEtcd(const svc::EtcdSnapshot &etcd);
-    void setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers);
-    void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes);
-    void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools);
-    void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics);
-    void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
+    // The sources' last answers, handed to the model; one redraw for all that arrive in the
+    // same turn of the event loop.
+    void setCluster(const svc::ClusterSnapshot &snapshot) { m_model.setCluster(snapshot); scheduleRebuild(); }
+    void setHaproxy(const svc::HaproxyStats &stats) { m_model.setHaproxy(stats); scheduleRebuild(); }
+    void setEtcd(const svc::EtcdSnapshot &etcd) { m_model.setEtcd(etcd); scheduleRebuild(); }
+    void setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers) { m_model.setPgBouncers(bouncers); scheduleRebuild(); }
+    void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes) { m_model.setPatroniNodes(nodes); scheduleRebuild(); }
+    void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools) { m_model.setPgpools(pgpools); scheduleRebuild(); }
+    void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics) { m_model.setMetrics(metrics); scheduleRebuild(); }
+    void setReadWriteProxy(const QString &proxy) { m_model.setReadWriteProxy(proxy); }
+    // What the diagram shows, as data (nodes, edges, states, labels, detail rows).
+    const models::TopologyModel &model() const { return m_model; }
     // Shown instead of the diagram while no member is known (why it is empty).
     void setPlaceholder(const QString &text);
     QString placeholder() const { return m_placeholderText; }
@@ -68,25 +66,19 @@ private:
                     && labelColor == o.labelColor;
         }
     };
+    struct Layout;
     void commitEdges(const QList<EdgeSpec> &previous);
-    void addPgpools(qreal firstRow, const QHash<QString, QString> &memberByHostPort);
+    void addEdge(const models::Topology &topology, const models::TopologyEdgeSpec &edge, const Layout &layout);
+    void showPlaceholder(bool empty);
     TopologyNode *ensureNode(const QString &id);
-    QString memberDetails(const svc::PatroniMember &m) const;
 
     QGraphicsScene *m_scene;
     QHash<QString, TopologyNode *> m_nodes;
     QList<QGraphicsItem *> m_edges;       // the scene items drawn for m_edgeSpecs
     QList<EdgeSpec> m_edgeSpecs;
-    svc::ClusterSnapshot m_cluster;
-    svc::HaproxyStats m_haproxy;
-    svc::EtcdSnapshot m_etcd;
-    QMap<QString, svc::PgBouncerObservation> m_bouncers;
-    QList<svc::PatroniNodeReport> m_patroniNodes;
-    QMap<QString, svc::PgpoolObservation> m_pgpools;
-    QMap<QString, svc::MetricsDigest> m_metrics;
+    models::TopologyModel m_model;
     QString m_selected;          // the node whose details are open
     QString m_selectedDetails;
-    QString m_rwProxy = QStringLiteral("read_write");
     QString m_placeholderText;
     QGraphicsSimpleTextItem *m_placeholder = nullptr;
     QTimer m_rebuildTimer;

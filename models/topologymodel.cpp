@@ -1,0 +1,374 @@
+#include "topologymodel.h"
+
+#include "memberformat.h"
+
+#include <QDateTime>
+#include <QHash>
+
+#include <algorithm>
+#include <tuple>
+
+namespace pgha::models {
+
+using Node = TopologyNodeSpec;
+using Edge = TopologyEdgeSpec;
+
+namespace {
+
+QString memberId(const QString &name) { return QStringLiteral("member:") + name; }
+QString poolerId(const QString &member) { return QStringLiteral("pgbouncer:") + member; }
+
+// The figures of a /metrics digest as detail rows, prefixed with where they came from.
+void appendMetrics(QList<TopologyDetailRow> &rows, const QString &label, const svc::MetricsDigest &d)
+{
+    for (const auto &f : d.figures) {
+        QString value = QString::number(f.value, 'g', 10);
+        if (f.unit == u"B")
+            value = measuredBytesText(f.value);
+        else if (f.unit == u"s" && f.key.endsWith(u"_s"))
+            value = QStringLiteral("%1 ms").arg(f.value * 1000, 0, 'f', 1);
+        rows.append({QStringLiteral("%1: %2").arg(label, f.label), value});
+    }
+}
+
+QString httpCode(int code) { return code == 0 ? QStringLiteral("no answer") : QString::number(code); }
+
+// host:port → member name, as /cluster reports them.
+QHash<QString, QString> membersByHostPort(const svc::ClusterSnapshot &cluster)
+{
+    QHash<QString, QString> out;
+    for (const auto &m : cluster.members)
+        out.insert(hostPortText(m), m.name);
+    return out;
+}
+
+} // namespace
+
+const TopologyNodeSpec *Topology::node(const QString &id) const
+{
+    for (const auto &n : nodes)
+        if (n.id == id)
+            return &n;
+    return nullptr;
+}
+
+QList<TopologyEdgeSpec> Topology::edgesOf(TopologyEdgeSpec::Kind kind) const
+{
+    QList<TopologyEdgeSpec> out;
+    for (const auto &e : edges)
+        if (e.kind == kind)
+            out.append(e);
+    return out;
+}
+
+const TopologyEdgeSpec *Topology::edge(const QString &from, const QString &to) const
+{
+    for (const auto &e : edges)
+        if (e.from == from && e.to == to)
+            return &e;
+    return nullptr;
+}
+
+QString TopologyModel::readOnlyProxy() const
+{
+    for (const auto &r : m_haproxy.rows)
+        if (r.kind == svc::HaproxyRow::Kind::Server && r.proxy != m_rwProxy)
+            return r.proxy;
+    return {};
+}
+
+const svc::PatroniMember *TopologyModel::memberForServer(const svc::HaproxyRow &server) const
+{
+    // HAProxy in front of PostgreSQL itself names the member's host:port; in front of a pooler
+    // (this lab: each node's PgBouncer) the address is the pooler's, and the server name is
+    // what is left to go by.
+    if (!server.address.isEmpty())
+        for (const auto &m : m_cluster.members)
+            if (hostPortText(m) == server.address)
+                return &m;
+    return m_cluster.member(server.name);
+}
+
+const svc::HaproxyRow *TopologyModel::serverFor(const QString &proxy, const svc::PatroniMember &m) const
+{
+    for (const auto &r : m_haproxy.rows)
+        if (r.kind == svc::HaproxyRow::Kind::Server && r.proxy == proxy && memberForServer(r) == &m)
+            return &r;
+    return nullptr;
+}
+
+Topology TopologyModel::topology() const
+{
+    Topology t;
+    Node client;
+    client.id = QStringLiteral("client");
+    client.kind = Node::Kind::Client;
+    client.title = tr("clients");
+    client.subtitle = tr("psql, pgbench, apps");
+    t.nodes.append(client);
+
+    const QString roProxy = readOnlyProxy();
+    addHaproxy(t, roProxy);
+    for (const auto &m : m_cluster.members)
+        addMember(t, m, roProxy);
+    addPgpools(t);
+    addReplication(t);
+    addEtcd(t);
+    return t;
+}
+
+void TopologyModel::addHaproxy(Topology &t, const QString &roProxy) const
+{
+    if (m_haproxy.rows.isEmpty())
+        return;
+    for (const auto &[id, proxy, title] : {std::tuple{QStringLiteral("haproxy:rw"), m_rwProxy, tr("HAProxy read-write")},
+                                           std::tuple{QStringLiteral("haproxy:ro"), roProxy, tr("HAProxy read-only")}}) {
+        Node n;
+        n.id = id;
+        n.kind = Node::Kind::HaproxyFront;
+        QStringList up;
+        for (const auto &r : m_haproxy.servers(proxy)) {
+            if (r.isUp())
+                up.append(r.name);
+            n.details.append({r.name, QStringLiteral("%1 · check %2 %3 in %4 ms · %5 s since change · %6 sessions")
+                                              .arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.checkDurationMs)
+                                              .arg(r.lastChangeSec).arg(r.currentSessions)});
+        }
+        n.state = up.isEmpty() ? Node::State::Down : Node::State::Normal;
+        n.title = title;
+        n.subtitle = up.isEmpty() ? tr("no server UP") : tr("→ %1").arg(up.join(QStringLiteral(", ")));
+        n.detailsTitle = title + QStringLiteral(" (") + proxy + QLatin1Char(')');
+        n.detailsSource = tr("HAProxy stats CSV");
+        t.nodes.append(n);
+        t.edges.append({QStringLiteral("client"), id, Edge::Kind::Access, Edge::State::Normal, {}});
+    }
+}
+
+void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m, const QString &roProxy) const
+{
+    Node node;
+    node.id = memberId(m.name);
+    node.kind = Node::Kind::Member;
+    node.member = m.name;
+    node.role = m.role;
+    node.emphasised = m.isLeader();
+    node.state = m.isRunning() ? Node::State::Normal : Node::State::Down;
+    node.title = QStringLiteral("%1 · %2").arg(m.name, roleText(m));
+    node.subtitle = QStringLiteral("%1 · TL %2").arg(m.state, timelineText(m));
+    node.details = memberDetails(m);
+    node.detailsTitle = m.name;
+    node.detailsSource = QStringLiteral("Patroni %1 at %2").arg(m_cluster.sourceUrl,
+                                                                QDateTime::fromMSecsSinceEpoch(m_cluster.fetchedAtMs).toString(u"hh:mm:ss.zzz"));
+    t.nodes.append(node);
+
+    // PgBouncer beside the node: the one whose admin console says it points at the member's host:port.
+    Node pooler;
+    pooler.id = poolerId(m.name);
+    pooler.kind = Node::Kind::PgBouncer;
+    pooler.member = m.name;
+    const svc::PgBouncerObservation *bouncer = nullptr;
+    for (const auto &b : m_bouncers)
+        if (b.target() == hostPortText(m))
+            bouncer = &b;
+    if (bouncer) {
+        int active = 0, waiting = 0;
+        pooler.details.append({tr("target (SHOW DATABASES)"), bouncer->target()});
+        for (const auto &p : bouncer->pools) {
+            active += p.clientsActive;
+            waiting += p.clientsWaiting;
+            pooler.details.append({QStringLiteral("%1/%2").arg(p.database, p.user),
+                                   tr("%1 active, %2 waiting clients · %3 active, %4 idle servers · %5 mode")
+                                           .arg(p.clientsActive).arg(p.clientsWaiting).arg(p.serversActive).arg(p.serversIdle).arg(p.poolMode)});
+        }
+        pooler.title = bouncer->name;
+        pooler.subtitle = tr("→ %1 · %2 cl · %3 wait").arg(m.name).arg(active).arg(waiting);
+        pooler.state = waiting > 0 ? Node::State::Warning : Node::State::Normal;
+        for (const auto &s : bouncer->stats)
+            pooler.details.append({tr("%1: transactions").arg(s.database),
+                                   tr("%1 total · %2/s · avg %3 ms (wait %4 ms)")
+                                           .arg(s.totalXacts).arg(s.avgXactsPerSecond)
+                                           .arg(s.avgXactUs / 1000.0, 0, 'f', 2).arg(s.avgWaitUs / 1000.0, 0, 'f', 2)});
+        QStringList connections;
+        for (const auto &s : bouncer->servers)
+            connections.append(QStringLiteral("%1@%2:%3 %4").arg(s.user, s.address).arg(s.port).arg(s.state));
+        pooler.details.append({tr("server connections"), connections.isEmpty() ? tr("none open") : connections.join(QStringLiteral(", "))});
+        pooler.detailsTitle = bouncer->name;
+        pooler.detailsSource = tr("PgBouncer admin console (SHOW DATABASES, POOLS, STATS, SERVERS)");
+    } else {
+        pooler.title = tr("PgBouncer");
+        pooler.subtitle = tr("→ %1 only").arg(m.name);
+        pooler.state = Node::State::Unknown;
+        pooler.details = {{tr("pools for"), m.name}, {tr("PostgreSQL"), hostPortText(m)}};
+        pooler.detailsTitle = tr("PgBouncer beside %1").arg(m.name);
+        pooler.detailsSource = tr("the lab's topology (one pooler per node); no admin console answered");
+    }
+    t.nodes.append(pooler);
+    t.edges.append({pooler.id, node.id, Edge::Kind::Pool, Edge::State::Normal, {}});
+    // The HAProxy servers that stand for this member, each with its state in that proxy. DOWN
+    // is the normal state of most of them (a replica fails /primary).
+    if (!m_haproxy.rows.isEmpty())
+        for (const auto &[front, proxy] : {std::pair{QStringLiteral("haproxy:rw"), m_rwProxy}, std::pair{QStringLiteral("haproxy:ro"), roProxy}})
+            if (const auto *srv = serverFor(proxy, m))
+                t.edges.append({front, pooler.id, Edge::Kind::Route, srv->isUp() ? Edge::State::Carrying : Edge::State::Down, {}});
+}
+
+// Pgpool-II, the alternative front: reached by the clients directly, with an edge to every
+// backend /cluster names (its writes, its standbys, detached ones).
+void TopologyModel::addPgpools(Topology &t) const
+{
+    const QHash<QString, QString> memberAt = membersByHostPort(m_cluster);
+    for (const auto &p : m_pgpools) {
+        Node node;
+        node.id = QStringLiteral("pgpool:") + p.name;
+        node.kind = Node::Kind::Pgpool;
+        t.edges.append({QStringLiteral("client"), node.id, Edge::Kind::Access, Edge::State::Normal, {}});
+        const QStringList primaries = p.primaries();
+        QStringList named;
+        for (const auto &hp : primaries)
+            named.append(memberAt.value(hp, hp));
+        node.state = primaries.isEmpty() ? Node::State::Down : Node::State::Normal;
+        node.title = QStringLiteral("Pgpool-II %1").arg(p.name == u"pgpool" ? QString() : p.name).trimmed();
+        node.subtitle = primaries.isEmpty() ? tr("no primary up") : tr("writes → %1").arg(named.join(QStringLiteral(", ")));
+        for (const auto &n : p.nodes) {
+            node.details.append({QStringLiteral("%1 %2").arg(n.id).arg(memberAt.value(n.hostPort(), n.hostPort())),
+                                 tr("%1 %2 (PostgreSQL says %3 %4) · weight %5 · %6 selects · delay %7 %8")
+                                         .arg(n.status, n.role, n.pgStatus, n.pgRole)
+                                         .arg(n.lbWeight, 0, 'f', 2).arg(n.selectCount).arg(n.replicationDelay)
+                                         .arg(n.replicationState)});
+            const QString member = memberAt.value(n.hostPort());
+            if (member.isEmpty())
+                continue;   // not a member /cluster lists: named by its address above, no edge
+            const bool up = n.status == u"up";
+            const bool writes = up && n.role == u"primary";
+            t.edges.append({node.id, memberId(member), Edge::Kind::PgpoolBackend,
+                            writes ? Edge::State::Carrying : up ? Edge::State::Standby : Edge::State::Down, {}});
+        }
+        node.detailsTitle = QStringLiteral("Pgpool-II (%1)").arg(p.name);
+        node.detailsSource = tr("Pgpool-II SHOW POOL_NODES");
+        t.nodes.append(node);
+    }
+}
+
+// Replication: leader → each replica, labelled with the lag.
+void TopologyModel::addReplication(Topology &t) const
+{
+    const auto *leader = m_cluster.leader();
+    if (!leader)
+        return;
+    for (const auto &m : m_cluster.members) {
+        if (m.isLeader())
+            continue;
+        Edge::State state = Edge::State::Normal;
+        if (m.lag.kind == svc::MemberLag::Kind::Unknown)
+            state = Edge::State::Unknown;
+        else if (m.lag.kind != svc::MemberLag::Kind::Bytes)
+            state = Edge::State::Unmeasured;
+        else if (m.lag.bytes > kBehindBytes)
+            state = Edge::State::Behind;
+        t.edges.append({memberId(leader->name), memberId(m.name), Edge::Kind::Replication, state, tr("lag %1").arg(lagText(m))});
+    }
+}
+
+// etcd: each member, the raft leader emphasised; the leader key held by Patroni's leader.
+void TopologyModel::addEtcd(Topology &t) const
+{
+    const auto *leader = m_cluster.leader();
+    auto members = m_etcd.members.members;
+    std::sort(members.begin(), members.end(), [](const svc::EtcdMember &a, const svc::EtcdMember &b) { return a.name < b.name; });
+    for (const auto &em : members) {
+        Node node;
+        node.id = QStringLiteral("etcd:") + em.name;
+        node.kind = Node::Kind::Etcd;
+        const bool isLeader = em.name == m_etcd.leaderName;
+        const svc::EtcdStatus *st = nullptr;
+        for (const auto &s : m_etcd.statusByEndpoint)
+            if (s.memberId == em.id)
+                st = &s;
+        node.state = st ? Node::State::Normal : Node::State::Unknown;
+        node.emphasised = isLeader;
+        node.title = QStringLiteral("%1%2").arg(em.name, isLeader ? tr(" · raft leader") : QString());
+        node.subtitle = st ? tr("term %1 · index %2").arg(st->raftTerm).arg(st->raftIndex) : tr("no status");
+        node.details = {{tr("member id"), em.id},
+                        {tr("client URLs"), em.clientUrls.join(QStringLiteral(", "))},
+                        {tr("version"), st ? st->version : QString()},
+                        {tr("raft term / index"), st ? QStringLiteral("%1 / %2").arg(st->raftTerm).arg(st->raftIndex) : QString()},
+                        {tr("db size"), st ? bytesText(st->dbSize) : QString()},
+                        {tr("alarms"), st ? st->errors.join(QStringLiteral(", ")) : QString()}};
+        // Its /metrics, scraped under the endpoint's label (the member name, or host:port).
+        for (auto it = m_metrics.cbegin(); it != m_metrics.cend(); ++it)
+            if (it->origin == svc::MetricsDigest::Origin::Etcd
+                && (it.key() == em.name || std::any_of(em.clientUrls.cbegin(), em.clientUrls.cend(),
+                                                       [&](const QString &u) { return u.endsWith(it.key()); })))
+                appendMetrics(node.details, tr("metrics"), it.value());
+        node.detailsTitle = em.name;
+        node.detailsSource = tr("etcd maintenance/status and /metrics");
+        t.nodes.append(node);
+        if (isLeader && leader)
+            for (const auto &scope : m_etcd.scopes)
+                if (scope.leader == leader->name)
+                    t.edges.append({memberId(leader->name), node.id, Edge::Kind::LeaderKey, Edge::State::Normal,
+                                    tr("leader key %1").arg(scope.scope)});
+    }
+}
+
+QList<TopologyDetailRow> TopologyModel::memberDetails(const svc::PatroniMember &m) const
+{
+    QString tags;
+    for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
+        tags += QStringLiteral("%1=%2 ").arg(it.key(), it.value().toVariant().toString());
+    QList<TopologyDetailRow> rows{
+            {tr("role"), QStringLiteral("%1 (Patroni says \"%2\")").arg(roleText(m), m.rawRole)},
+            {tr("state"), m.state},
+            {tr("PostgreSQL"), hostPortText(m)},
+            {tr("REST API"), m.apiUrl},
+            {tr("timeline"), timelineText(m)},
+            {tr("lag"), lagText(m)},
+            {tr("receive lag / LSN"), m.receiveLsn.isEmpty() ? QString() : QStringLiteral("%1 / %2").arg(m.receiveLag.bytes).arg(m.receiveLsn)},
+            {tr("replay lag / LSN"), m.replayLsn.isEmpty() ? QString() : QStringLiteral("%1 / %2").arg(m.replayLag.bytes).arg(m.replayLsn)},
+            {tr("pending restart"), m.pendingRestart ? tr("yes") : QString()},
+            {tr("scheduled restart"), m.scheduledRestart},
+            {tr("tags"), tags.trimmed()}};
+    for (const auto &r : m_haproxy.rows)
+        if (r.kind == svc::HaproxyRow::Kind::Server && memberForServer(r) == &m)
+            rows.append({QStringLiteral("HAProxy %1").arg(r.proxy),
+                         QStringLiteral("%1 (check %2 %3, %4 sessions)").arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.currentSessions)});
+    // The member's own REST answers (GET /primary's body is its /patroni).
+    for (const auto &n : m_patroniNodes)
+        if (n.name == m.name)
+            rows += restDetails(n);
+    for (auto it = m_metrics.cbegin(); it != m_metrics.cend(); ++it)
+        if (it.key().startsWith(m.name + QLatin1Char(' ')))
+            appendMetrics(rows, it.key(), it.value());
+    return rows;
+}
+
+QList<TopologyDetailRow> TopologyModel::restDetails(const svc::PatroniNodeReport &n) const
+{
+    QList<TopologyDetailRow> rows{{tr("GET /primary · /replica · /health"),
+                                   QStringLiteral("%1 · %2 · %3").arg(httpCode(n.primaryCode), httpCode(n.replicaCode), httpCode(n.healthCode))}};
+    if (n.roleChecksAtMs > 0)
+        rows.append({tr("/replica · /health asked"), tr("%1 s ago").arg(std::max<qint64>(0, (n.fetchedAtMs - n.roleChecksAtMs) / 1000))});
+    const auto &s = n.status;
+    if (!s) {
+        rows.append({tr("/patroni"), n.error});
+        return rows;
+    }
+    rows.append({tr("Patroni version"), s->patroniVersion});
+    rows.append({tr("PostgreSQL version"), s->serverVersion ? QStringLiteral("%1.%2").arg(s->serverVersion / 10000).arg(s->serverVersion % 10000)
+                                                            : QString()});
+    rows.append({tr("system identifier"), s->systemIdentifier});
+    if (s->walLocation)
+        rows.append({tr("WAL position"), bytesText(*s->walLocation)});
+    if (s->receivedLocation && s->replayedLocation)
+        rows.append({tr("WAL received / replayed"),
+                     QStringLiteral("%1 / %2").arg(bytesText(*s->receivedLocation), bytesText(*s->replayedLocation))});
+    if (s->dcsLastSeen > 0)
+        rows.append({tr("DCS last seen"), tr("%1 s ago").arg(std::max<qint64>(0, n.fetchedAtMs / 1000 - s->dcsLastSeen))});
+    QStringList senders;
+    for (const auto &w : s->replication)
+        senders.append(QStringLiteral("%1 %2 (%3)").arg(w.applicationName, w.state, w.syncState));
+    rows.append({tr("walsenders"), senders.join(QStringLiteral(", "))});
+    return rows;
+}
+
+} // namespace pgha::models

@@ -1,0 +1,127 @@
+#pragma once
+
+#include "etcd/etcdpoller.h"
+#include "haproxy/haproxystats.h"
+#include "metrics/metricsdigest.h"
+#include "patroni/patronitypes.h"
+#include "pg/pgbouncerobservation.h"
+#include "pg/pgpoolobservation.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include <utility>
+
+namespace pgha::models {
+
+// One line of a node's details: what, and its value ("" = not reported, left out when shown).
+using TopologyDetailRow = std::pair<QString, QString>;
+
+// One box of the data-path diagram, as data: what it is, what it says and in what state, and
+// everything known about it. Geometry and colours are the view's business.
+struct TopologyNodeSpec {
+    enum class Kind { Client, HaproxyFront, PgBouncer, Member, Pgpool, Etcd };
+    enum class State {
+        Normal,    // up and doing its job
+        Warning,   // up, but something waits (PgBouncer clients waiting)
+        Down,      // a member not running; a proxy with no server UP; Pgpool without a primary
+        Unknown,   // no source answered for it (a PgBouncer with no admin console, an etcd member with no status)
+    };
+    QString id;             // "client", "haproxy:rw", "member:<name>", "pgbouncer:<member>", "pgpool:<name>", "etcd:<name>"
+    Kind kind = Kind::Client;
+    QString title;
+    QString subtitle;
+    State state = State::Normal;
+    svc::MemberRole role = svc::MemberRole::Unknown;   // members only
+    bool emphasised = false;       // Patroni's leader, etcd's raft leader
+    QString member;                // the Patroni member (by /cluster's name) it belongs to, "" when none
+    QString detailsTitle;
+    QString detailsSource;         // which source said it
+    QList<TopologyDetailRow> details;
+};
+
+// A line between two nodes (by id), drawn in list order.
+struct TopologyEdgeSpec {
+    enum class Kind {
+        Access,        // clients → an entry point (HAProxy front, Pgpool-II)
+        Route,         // HAProxy front → a member's pooler: that server's state in the proxy
+        Pool,          // PgBouncer → its member
+        PgpoolBackend, // Pgpool-II → a backend it uses
+        Replication,   // leader → replica, labelled with the lag
+        LeaderKey,     // Patroni's leader → the etcd raft leader holding the scope's leader key
+    };
+    enum class State {
+        Normal,       // the path exists
+        Carrying,     // it carries writes now: an UP HAProxy server, Pgpool's primary backend
+        Standby,      // Pgpool: an up standby it may read from
+        Down,         // HAProxy server not UP (most of them: a replica fails /primary); Pgpool backend not up
+        Behind,       // replication more than TopologyModel::kBehindBytes behind
+        Unmeasured,   // replication lag not reported in bytes
+        Unknown,      // replication lag "unknown" (Patroni could not tell)
+    };
+    QString from, to;
+    Kind kind = Kind::Access;
+    State state = State::Normal;
+    QString label;
+};
+
+struct Topology {
+    QList<TopologyNodeSpec> nodes;   // client, HAProxy fronts, each member then its pooler, Pgpools, etcd
+    QList<TopologyEdgeSpec> edges;
+
+    const TopologyNodeSpec *node(const QString &id) const;
+    QList<TopologyEdgeSpec> edgesOf(TopologyEdgeSpec::Kind kind) const;
+    const TopologyEdgeSpec *edge(const QString &from, const QString &to) const;
+};
+
+// The data path as a plain description, from the sources' last answers: clients → HAProxy
+// read-write / read-only → each member's PgBouncer → PostgreSQL members → etcd, Pgpool-II beside
+// the PgBouncers. Every source is mapped to members through Patroni's /cluster: PgBouncer and
+// Pgpool by the host:port they point at, HAProxy servers by their address (else by name),
+// REST reports and /metrics by member name. Pure: no widgets, no network, no timers.
+class TopologyModel {
+    Q_DECLARE_TR_FUNCTIONS(TopologyModel)
+public:
+    // Replication further behind than this is drawn as behind.
+    static constexpr qint64 kBehindBytes = 1024 * 1024;
+
+    void setCluster(const svc::ClusterSnapshot &snapshot) { m_cluster = snapshot; }
+    void setHaproxy(const svc::HaproxyStats &stats) { m_haproxy = stats; }
+    void setEtcd(const svc::EtcdSnapshot &etcd) { m_etcd = etcd; }
+    void setPgBouncers(const QMap<QString, svc::PgBouncerObservation> &bouncers) { m_bouncers = bouncers; }
+    void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes) { m_patroniNodes = nodes; }
+    void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools) { m_pgpools = pgpools; }
+    void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics) { m_metrics = metrics; }
+    void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
+
+    const svc::ClusterSnapshot &cluster() const { return m_cluster; }
+    Topology topology() const;
+
+    // The member an HAProxy server stands for: the one at its address, else the one of its name.
+    const svc::PatroniMember *memberForServer(const svc::HaproxyRow &server) const;
+    // The HAProxy proxy that is not the read-write one ("" when none).
+    QString readOnlyProxy() const;
+
+private:
+    void addHaproxy(Topology &t, const QString &roProxy) const;
+    void addMember(Topology &t, const svc::PatroniMember &m, const QString &roProxy) const;
+    void addPgpools(Topology &t) const;
+    void addReplication(Topology &t) const;
+    void addEtcd(Topology &t) const;
+    QList<TopologyDetailRow> memberDetails(const svc::PatroniMember &m) const;
+    QList<TopologyDetailRow> restDetails(const svc::PatroniNodeReport &n) const;
+    const svc::HaproxyRow *serverFor(const QString &proxy, const svc::PatroniMember &m) const;
+
+    svc::ClusterSnapshot m_cluster;
+    svc::HaproxyStats m_haproxy;
+    svc::EtcdSnapshot m_etcd;
+    QMap<QString, svc::PgBouncerObservation> m_bouncers;
+    QList<svc::PatroniNodeReport> m_patroniNodes;
+    QMap<QString, svc::PgpoolObservation> m_pgpools;
+    QMap<QString, svc::MetricsDigest> m_metrics;
+    QString m_rwProxy = QStringLiteral("read_write");
+};
+
+} // namespace pgha::models
