@@ -34,7 +34,10 @@ bool occupies(Status s)
 
 bool dockerUnavailable(const svc::Error &error)
 {
-    return error.is(svc::ErrorKind::Unavailable) || error.is(svc::ErrorKind::NotFound);
+    // The engine is not running, this account may not use it, or there is no docker program:
+    // the native lab can still run here.
+    return error.is(svc::ErrorKind::Unavailable) || error.is(svc::ErrorKind::Permission)
+           || error.is(svc::ErrorKind::NotFound);
 }
 
 LabController::LabController(const Options &options, svc::HttpClient *http, models::LabProgressModel *progress,

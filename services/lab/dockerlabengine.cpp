@@ -30,20 +30,12 @@ QString projectLabel(const QString &project)
 
 Error commandError(const CommandResult &r, const QString &what)
 {
+    // The docker layer reads docker's own words (daemon down, socket permission, port taken…)
+    // and names the kind; what it leaves unnamed is classified by how the command ended.
     Error e = docker::explainFailure(r, what);
-    if (e.kind != ErrorKind::Other)
-        return e;   // the docker layer named it already
-    // docker's own words for an engine this account cannot reach (the daemon's socket refused,
-    // or nothing listening on it): the program ran, the engine is not available.
-    const QString said = r.said();
-    const bool engineOutOfReach = (said.contains(u"permission denied") && said.contains(u"docker.sock"))
-            || said.contains(u"Cannot connect to the Docker daemon") || said.contains(u"Is the docker daemon running")
-            || said.contains(u"error during connect");
-    e.kind = !r.started       ? ErrorKind::NotFound
-            : r.timedOut      ? ErrorKind::Timeout
-            : r.cancelled     ? ErrorKind::Cancelled
-            : engineOutOfReach ? ErrorKind::Unavailable
-                              : ErrorKind::ProcessFailed;
+    if (e.kind == ErrorKind::Other)
+        e.kind = !r.started ? ErrorKind::NotFound : r.timedOut ? ErrorKind::Timeout
+                : r.cancelled ? ErrorKind::Cancelled : ErrorKind::ProcessFailed;
     return e;
 }
 

@@ -8,6 +8,7 @@
 #include "lab/labstandalone.h"
 #include "lab/labstopper.h"
 #include "lab/labtls.h"
+#include "patroni/patroniclient.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -376,7 +377,7 @@ void NativeLab::tickMembers()
             continue;
         m_asking.insert(c.name);
         const quint64 gen = m_generation;
-        m_http->get(m_config.restUrl(c.index, QStringLiteral("/patroni")), kProbeTimeoutMs,
+        m_http->get(patroniUrl(m_config.restUrl(c.index), PatroniEndpoint::Patroni), kProbeTimeoutMs,
                     this, [this, gen, name = c.name](const HttpResult &r) {
                         if (gen != m_generation || m_stage != Stage::WaitMembers)
                             return;
