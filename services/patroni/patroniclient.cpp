@@ -138,27 +138,9 @@ PatroniRequest reload(const QUrl &base)
     return request("POST", base, PatroniEndpoint::Reload);
 }
 
-ErrorKind errorKind(const HttpResult &r)
-{
-    if (r.isSuccess())
-        return ErrorKind::Other;
-    if (r.transportOk())
-        return r.status == 401 || r.status == 403 ? ErrorKind::Auth : ErrorKind::Rejected;
-    switch (r.failure) {
-    case HttpResult::Failure::Refused: return ErrorKind::Refused;
-    case HttpResult::Failure::Timeout: return ErrorKind::Timeout;
-    case HttpResult::Failure::Tls: return ErrorKind::Tls;
-    case HttpResult::Failure::TooLarge: return ErrorKind::Parse;
-    case HttpResult::Failure::Other: return ErrorKind::Unreachable;
-    case HttpResult::Failure::Setup:
-    case HttpResult::Failure::None: break;
-    }
-    return ErrorKind::Other;
-}
-
 Error failure(const HttpResult &r, const QString &who)
 {
-    return makeError(errorKind(r), explainHttpFailure(r, who));
+    return httpError(r, who);
 }
 
 namespace {

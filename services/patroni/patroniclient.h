@@ -87,10 +87,6 @@ PatroniRequest cancelRestart(const QUrl &base);
 PatroniRequest reinitialize(const QUrl &base, bool force);
 PatroniRequest reload(const QUrl &base);
 
-// What failed, as a kind: Refused, Timeout, Tls, Unreachable (no usable answer), Auth (401, 403),
-// Rejected (any other answer outside 2xx), Parse (too large to read), Other (a request that
-// could not be set up, e.g. an unreadable CA file). Other for a success.
-ErrorKind errorKind(const HttpResult &r);
 // The Error for an exchange that is not a success: that kind, and explainHttpFailure's sentence.
 Error failure(const HttpResult &r, const QString &who);
 

@@ -158,16 +158,17 @@ private slots:
         QTest::newRow("refused") << failed(HttpResult::Failure::Refused, QStringLiteral("Connection refused")) << int(ErrorKind::Refused);
         QTest::newRow("timeout") << failed(HttpResult::Failure::Timeout, QStringLiteral("no answer")) << int(ErrorKind::Timeout);
         QTest::newRow("tls") << failed(HttpResult::Failure::Tls, QStringLiteral("TLS: untrusted")) << int(ErrorKind::Tls);
-        QTest::newRow("host not found") << failed(HttpResult::Failure::Other, QStringLiteral("Host not found")) << int(ErrorKind::Unreachable);
+        QTest::newRow("host not found") << failed(HttpResult::Failure::Unreachable, QStringLiteral("Host not found")) << int(ErrorKind::Unreachable);
+        QTest::newRow("closed early") << failed(HttpResult::Failure::Other, QStringLiteral("closed before answering")) << int(ErrorKind::Other);
         QTest::newRow("too large") << failed(HttpResult::Failure::TooLarge, QStringLiteral("larger than 16 MiB")) << int(ErrorKind::Parse);
-        QTest::newRow("setup") << failed(HttpResult::Failure::Setup, QStringLiteral("cannot read the CA file")) << int(ErrorKind::Other);
+        QTest::newRow("setup") << failed(HttpResult::Failure::Setup, QStringLiteral("cannot read the CA file")) << int(ErrorKind::Tls);
     }
 
     void errorKinds()
     {
         QFETCH(HttpResult, result);
         QFETCH(int, kind);
-        QCOMPARE(int(patronirest::errorKind(result)), kind);
+        QCOMPARE(int(httpErrorKind(result)), kind);
         if (result.isSuccess())
             return;
         const Error e = patronirest::failure(result, QStringLiteral("pg2's REST API"));
