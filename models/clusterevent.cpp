@@ -206,8 +206,9 @@ QList<ClusterEvent> diffRoleChecks(const QList<svc::PatroniNodeReport> &before, 
                                              std::tuple{"/replica", old->replicaCode, n.replicaCode}}) {
             if (was == now || was == 0 || now == 0)
                 continue;   // 0 = no answer: the source-unreachable event covers it
-            out.append(make(n.fetchedAtMs, QStringLiteral("patroni"), Severity::Info, QStringLiteral("role-check"), n.name,
-                            QObject::tr("%1 %2 now answers %3 (was %4)").arg(n.name, QLatin1String(path)).arg(now).arg(was)));
+            const QString who = n.member.isEmpty() ? n.name : n.member;
+            out.append(make(n.fetchedAtMs, QStringLiteral("patroni"), Severity::Info, QStringLiteral("role-check"), who,
+                            QObject::tr("%1 %2 now answers %3 (was %4)").arg(who, QLatin1String(path)).arg(now).arg(was)));
         }
     }
     return out;

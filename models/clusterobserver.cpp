@@ -17,6 +17,8 @@
 
 #include <QDateTime>
 
+#include <tuple>
+
 namespace pgha::models {
 
 namespace {
@@ -58,6 +60,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
                     s.leader()->name, tr("%1 is the leader").arg(s.leader()->name)});
         m_lastCluster = s;
         m_cluster->setSnapshot(s);
+        updateLayout();
         for (const auto &m : s.members)
             if (!m.isLeader() && m.lag.kind == svc::MemberLag::Kind::Bytes)
                 m_series.append(QStringLiteral("lag_bytes:") + m.name, s.fetchedAtMs, static_cast<double>(m.lag.bytes));
@@ -97,9 +100,10 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         for (const auto &e : diffHaproxy(m_haproxy, stats, now))
             record(e);
         m_haproxy = stats;
+        updateLayout();
         emit haproxyUpdated();
         // Two servers UP for writes is itself a disagreement: the voice names both.
-        if (const auto voice = haproxyVoice(stats, readWriteProxy(stats, m_readWriteProxy)))
+        if (const auto voice = haproxyVoice(stats, m_layout))
             m_watchdog->report(ConsistencyWatchdog::kHaproxy, voice, now);
         voteThroughPgBouncer();
     });
@@ -116,20 +120,16 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
     // PostgreSQL votes once per round, when every node has answered: voting per answer would
     // read "no primary" whenever a replica happens to answer first.
     connect(m_pgPoller, &svc::EndpointPoller::roundFinished, this, [this](bool any) {
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
         if (!any) {
-            m_watchdog->report(ConsistencyWatchdog::kPostgres, std::nullopt, now);
+            m_watchdog->report(ConsistencyWatchdog::kPostgres, std::nullopt, QDateTime::currentMSecsSinceEpoch());
             return;
         }
-        QStringList primaries;
-        for (const auto &n : std::as_const(m_postgres))
-            if (!n.inRecovery && now - n.fetchedAtMs < kFreshIntervals * m_pgPoller->intervalMs())
-                primaries.append(n.name);
-        m_watchdog->report(ConsistencyWatchdog::kPostgres, primaries.join(QStringLiteral(" + ")), now);
+        votePostgres();
     });
     connect(m_bouncerPoller, &svc::EndpointPoller::roundFinished, this, &ClusterObserver::voteThroughPgBouncer);
     connect(m_bouncerPoller, &svc::PgBouncerPoller::observed, this, [this](const svc::PgBouncerObservation &o) {
         m_pgbouncers.insert(o.name, o);
+        updateLayout();
         emit pgbouncersUpdated();
     });
     connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
@@ -153,7 +153,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
             record(e);
         m_pgpools.insert(o.name, o);
         emit pgpoolsUpdated();
-        m_watchdog->report(ConsistencyWatchdog::kPgpool, pgpoolVoice(o, m_lastCluster), o.fetchedAtMs);
+        m_watchdog->report(ConsistencyWatchdog::kPgpool, pgpoolVoice(o, m_layout.members), o.fetchedAtMs);
     });
     connect(m_pgpoolPoller, &svc::EndpointPoller::roundFinished, this, [this](bool any) {
         if (!any)
@@ -169,10 +169,51 @@ void ClusterObserver::voteThroughPgBouncer()
     for (auto it = m_pgbouncers.cbegin(); it != m_pgbouncers.cend(); ++it)
         if (now - it.value().fetchedAtMs < kFreshIntervals * m_bouncerPoller->intervalMs())
             fresh.insert(it.key(), it.value());
-    m_watchdog->report(ConsistencyWatchdog::kPgBouncer,
-                       pgbouncerVoice(m_haproxy, readWriteProxy(m_haproxy, m_readWriteProxy), m_profile.pgbouncers, fresh,
-                                      m_lastCluster),
-                       now);
+    m_watchdog->report(ConsistencyWatchdog::kPgBouncer, pgbouncerVoice(m_haproxy, m_layout, fresh), now);
+}
+
+// PostgreSQL votes once per round, when every node has answered: voting per answer would read
+// "no primary" whenever a replica happens to answer first.
+void ClusterObserver::votePostgres()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QMap<QString, svc::PgNodeObservation> fresh;
+    for (auto it = m_postgres.cbegin(); it != m_postgres.cend(); ++it)
+        if (now - it->fetchedAtMs < kFreshIntervals * m_pgPoller->intervalMs())
+            fresh.insert(it.key(), it.value());
+    m_watchdog->report(ConsistencyWatchdog::kPostgres, postgresVoice(fresh, m_layout), now);
+}
+
+void ClusterObserver::updateLayout()
+{
+    ClusterLayout::Inputs in;
+    in.cluster = m_lastCluster;
+    in.haproxy = m_haproxy;
+    in.postgres = m_profile.postgres;
+    in.pgbouncers = m_profile.pgbouncers;
+    in.bouncerObservations = m_pgbouncers;
+    in.readWriteProxy = m_profile.haproxyReadWriteProxy;
+    in.readOnlyProxy = m_profile.haproxyReadOnlyProxy;
+    const ClusterLayout before = m_layout;
+    m_layout = ClusterLayout::derive(in, before);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &[choice, was, what] : {std::tuple{m_layout.haproxy.readWrite, before.haproxy.readWrite, tr("read-write")},
+                                            std::tuple{m_layout.haproxy.readOnly, before.haproxy.readOnly, tr("read-only")}})
+        if (choice.proxy != was.proxy && !choice.proxy.isEmpty())
+            record({now, QStringLiteral("haproxy"), ClusterEvent::Severity::Info, QStringLiteral("proxy-role"), choice.proxy,
+                    tr("HAProxy %1 proxy: %2").arg(what, choice.reason)});
+    // What cannot be mapped is said once, in words: never a disagreement.
+    QStringList notes = m_layout.haproxy.notes;
+    for (const auto &e : std::as_const(m_profile.postgres))
+        if (!m_layout.members.isEmpty() && !m_layout.postgresMembers.contains(e.name))
+            notes.append(tr("PostgreSQL endpoint %1 is at an address no member of /cluster reports (%2): its answers do not vote "
+                            "for a primary; list the address /cluster shows, or name the endpoint after its member")
+                                 .arg(e.name, MemberMap::unmappedText(e.url.authority())));
+    for (const auto &n : std::as_const(notes))
+        if (!m_layoutNotes.contains(n))
+            record({now, QStringLiteral("layout"), ClusterEvent::Severity::Warning, QStringLiteral("unmapped"), QString(), n});
+    m_layoutNotes = notes;
+    emit layoutUpdated();
 }
 
 void ClusterObserver::onMetrics(const QString &label, const svc::MetricsDigest &digest)
@@ -290,7 +331,8 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
             m_pgpoolPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
         }
     m_scope = profile.scope;
-    m_readWriteProxy = profile.haproxyReadWriteProxy;
+    m_layout = {};
+    m_layoutNotes.clear();
     // TLS works from the start; passwords of other profiles arrive later from the keychain
     // (setHttpSecurity again). Patroni asks for credentials only on unsafe methods, so polling
     // never needs them.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clusterevent.h"
+#include "clusterlayout.h"
 #include "timeseries.h"
 #include "core/endpointpoller.h"
 #include "metrics/metricsdigest.h"
@@ -75,6 +76,9 @@ public:
     const svc::PatroniDynamicConfig &dynamicConfig() const { return m_config; }
     const QList<svc::TimelineSwitch> &history() const { return m_history; }
     const QMap<QString, svc::MetricsDigest> &metrics() const { return m_metrics; }
+    // What stands where, from the sources' last answers (members by /cluster, HAProxy's
+    // read-write and read-only proxies, each server's and endpoint's member).
+    const ClusterLayout &layout() const { return m_layout; }
     int metricsEndpointCount() const;
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)
@@ -91,6 +95,7 @@ signals:
     void configUpdated();
     void historyUpdated();
     void metricsUpdated();
+    void layoutUpdated();
 
 private:
     void onHealth(const svc::SourceHealth &h);
@@ -98,6 +103,8 @@ private:
     void onDiscovered(const QStringList &names);
     void applyMetricsEndpoints();
     void voteThroughPgBouncer();
+    void votePostgres();
+    void updateLayout();
     QList<svc::EndpointPoller::Endpoint> metricsEndpoints() const;
 
     svc::HttpClient *m_http;
@@ -115,7 +122,8 @@ private:
     ConsistencyWatchdog *m_watchdog;
     SeriesStore m_series;
     QString m_scope;             // the Patroni scope the profile watches ("" = the first found)
-    QString m_readWriteProxy;    // HAProxy proxy that carries writes
+    ClusterLayout m_layout;
+    QStringList m_layoutNotes;   // said once each on the timeline
     svc::ClusterSnapshot m_lastCluster;
     svc::HaproxyStats m_haproxy;
     svc::EtcdSnapshot m_etcd;

@@ -11,44 +11,25 @@ QString joinSorted(QStringList names)
     names.sort();
     return names.join(QStringLiteral(" + "));
 }
-
-// The member at host:port, by name; the host:port itself when no member is there.
-QString memberAt(const svc::ClusterSnapshot &cluster, const QString &hostPort)
-{
-    for (const auto &m : cluster.members)
-        if (QStringLiteral("%1:%2").arg(m.host).arg(m.port) == hostPort)
-            return m.name;
-    return hostPort;
-}
-
-QString authority(const QUrl &url, int defaultPort)
-{
-    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(defaultPort));
-}
 } // namespace
 
-QString readWriteProxy(const svc::HaproxyStats &stats, const QString &configured)
+std::optional<QString> haproxyVoice(const svc::HaproxyStats &stats, const ClusterLayout &layout)
 {
-    if (!configured.isEmpty())
-        return configured;
-    for (const auto &r : stats.rows)
-        if (r.kind == svc::HaproxyRow::Kind::Server
-            && (r.proxy.contains(u"write") || r.proxy.contains(u"primary") || r.proxy.contains(u"master") || r.proxy == u"rw"))
-            return r.proxy;
-    return {};
-}
-
-std::optional<QString> haproxyVoice(const svc::HaproxyStats &stats, const QString &proxy)
-{
+    const QString proxy = layout.haproxy.readWrite.proxy;
     if (proxy.isEmpty())
         return std::nullopt;
     const auto servers = stats.servers(proxy);
     if (servers.isEmpty())
         return std::nullopt;
     QStringList up;
-    for (const auto &r : servers)
-        if (r.isUp())
-            up.append(r.name);
+    for (const auto &r : servers) {
+        if (!r.isUp())
+            continue;
+        const auto member = layout.memberForServer(r);
+        if (!member)
+            return std::nullopt;   // a server no member stands for: cannot say
+        up.append(*member);
+    }
     return joinSorted(up);
 }
 
@@ -60,48 +41,68 @@ std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &
         if (n.primaryCode == 0)
             continue;
         anyAnswer = true;
-        if (n.primaryCode == 200)
-            primaries.append(n.name);
+        if (n.primaryCode == 200) {
+            if (n.member.isEmpty())
+                return std::nullopt;   // an API /cluster does not list claims the primary
+            primaries.append(n.member);
+        }
     }
     if (!anyAnswer)
         return std::nullopt;
     return joinSorted(primaries);
 }
 
-std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const QString &proxy,
-                                      const QList<svc::Profile::Endpoint> &bouncers,
-                                      const QMap<QString, svc::PgBouncerObservation> &observations,
-                                      const svc::ClusterSnapshot &cluster)
+std::optional<QString> postgresVoice(const QMap<QString, svc::PgNodeObservation> &observations, const ClusterLayout &layout)
+{
+    if (observations.isEmpty() || layout.members.isEmpty())
+        return std::nullopt;
+    QStringList primaries;
+    for (auto it = observations.cbegin(); it != observations.cend(); ++it) {
+        if (it->inRecovery)
+            continue;
+        const auto member = layout.postgresMembers.constFind(it.key());
+        if (member == layout.postgresMembers.cend())
+            return std::nullopt;   // a primary at an address no member stands at
+        primaries.append(*member);
+    }
+    return joinSorted(primaries);
+}
+
+std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const ClusterLayout &layout,
+                                      const QMap<QString, svc::PgBouncerObservation> &observations)
 {
     // Without /cluster yet, a target cannot be named as a member: abstain rather than vote an
     // address (which would look like a disagreement at startup).
-    if (proxy.isEmpty() || bouncers.isEmpty() || stats.servers(proxy).isEmpty() || cluster.members.isEmpty())
+    const QString proxy = layout.haproxy.readWrite.proxy;
+    if (proxy.isEmpty() || stats.servers(proxy).isEmpty() || layout.members.isEmpty())
         return std::nullopt;
     QStringList targets;
     for (const auto &server : stats.servers(proxy)) {
         if (!server.isUp())
             continue;
-        const svc::Profile::Endpoint *bouncer = nullptr;
-        for (const auto &b : bouncers)
-            if (authority(b.url, 6432) == server.address)
-                bouncer = &b;
-        if (!bouncer || !observations.contains(bouncer->name))
+        const QString bouncer = layout.serverPoolers.value(ClusterLayout::serverKey(server));
+        if (bouncer.isEmpty() || !observations.contains(bouncer))
             return std::nullopt;   // not a PgBouncer we watch, or not read yet: cannot say
-        const QString target = observations.value(bouncer->name).target();
-        if (target.isEmpty())
-            return std::nullopt;
-        targets.append(memberAt(cluster, target));
+        const QString target = observations.value(bouncer).target();
+        const auto member = layout.members.memberAt(target);
+        if (!member)
+            return std::nullopt;   // forwards to no member /cluster lists: shown as unmapped
+        targets.append(*member);
     }
     return joinSorted(targets);
 }
 
-std::optional<QString> pgpoolVoice(const svc::PgpoolObservation &pgpool, const svc::ClusterSnapshot &cluster)
+std::optional<QString> pgpoolVoice(const svc::PgpoolObservation &pgpool, const MemberMap &members)
 {
-    if (pgpool.nodes.isEmpty() || cluster.members.isEmpty())
+    if (pgpool.nodes.isEmpty() || members.isEmpty())
         return std::nullopt;
     QStringList names;
-    for (const QString &target : pgpool.primaries())
-        names.append(memberAt(cluster, target));
+    for (const QString &target : pgpool.primaries()) {
+        const auto member = members.memberAt(target);
+        if (!member)
+            return std::nullopt;
+        names.append(*member);
+    }
     return joinSorted(names);
 }
 

@@ -33,15 +33,6 @@ void appendMetrics(QList<TopologyDetailRow> &rows, const QString &label, const s
 
 QString httpCode(int code) { return code == 0 ? QStringLiteral("no answer") : QString::number(code); }
 
-// host:port → member name, as /cluster reports them.
-QHash<QString, QString> membersByHostPort(const svc::ClusterSnapshot &cluster)
-{
-    QHash<QString, QString> out;
-    for (const auto &m : cluster.members)
-        out.insert(hostPortText(m), m.name);
-    return out;
-}
-
 } // namespace
 
 const TopologyNodeSpec *Topology::node(const QString &id) const
@@ -69,24 +60,10 @@ const TopologyEdgeSpec *Topology::edge(const QString &from, const QString &to) c
     return nullptr;
 }
 
-QString TopologyModel::readOnlyProxy() const
-{
-    for (const auto &r : m_haproxy.rows)
-        if (r.kind == svc::HaproxyRow::Kind::Server && r.proxy != m_rwProxy)
-            return r.proxy;
-    return {};
-}
-
 const svc::PatroniMember *TopologyModel::memberForServer(const svc::HaproxyRow &server) const
 {
-    // HAProxy in front of PostgreSQL itself names the member's host:port; in front of a pooler
-    // (this lab: each node's PgBouncer) the address is the pooler's, and the server name is
-    // what is left to go by.
-    if (!server.address.isEmpty())
-        for (const auto &m : m_cluster.members)
-            if (hostPortText(m) == server.address)
-                return &m;
-    return m_cluster.member(server.name);
+    const auto member = m_layout.memberForServer(server);
+    return member ? m_cluster.member(*member) : nullptr;
 }
 
 const svc::HaproxyRow *TopologyModel::serverFor(const QString &proxy, const svc::PatroniMember &m) const
@@ -99,6 +76,15 @@ const svc::HaproxyRow *TopologyModel::serverFor(const QString &proxy, const svc:
 
 Topology TopologyModel::topology() const
 {
+    if (m_givenLayout) {
+        m_layout = *m_givenLayout;
+    } else {
+        ClusterLayout::Inputs in;
+        in.cluster = m_cluster;
+        in.haproxy = m_haproxy;
+        in.bouncerObservations = m_bouncers;
+        m_layout = ClusterLayout::derive(in, m_layout);
+    }
     Topology t;
     Node client;
     client.id = QStringLiteral("client");
@@ -107,22 +93,22 @@ Topology TopologyModel::topology() const
     client.subtitle = tr("psql, pgbench, apps");
     t.nodes.append(client);
 
-    const QString roProxy = readOnlyProxy();
-    addHaproxy(t, roProxy);
+    addHaproxy(t);
     for (const auto &m : m_cluster.members)
-        addMember(t, m, roProxy);
+        addMember(t, m);
     addPgpools(t);
     addReplication(t);
     addEtcd(t);
     return t;
 }
 
-void TopologyModel::addHaproxy(Topology &t, const QString &roProxy) const
+void TopologyModel::addHaproxy(Topology &t) const
 {
     if (m_haproxy.rows.isEmpty())
         return;
-    for (const auto &[id, proxy, title] : {std::tuple{QStringLiteral("haproxy:rw"), m_rwProxy, tr("HAProxy read-write")},
-                                           std::tuple{QStringLiteral("haproxy:ro"), roProxy, tr("HAProxy read-only")}}) {
+    for (const auto &[id, choice, title] : {std::tuple{QStringLiteral("haproxy:rw"), m_layout.haproxy.readWrite, tr("HAProxy read-write")},
+                                            std::tuple{QStringLiteral("haproxy:ro"), m_layout.haproxy.readOnly, tr("HAProxy read-only")}}) {
+        const QString proxy = choice.proxy;
         Node n;
         n.id = id;
         n.kind = Node::Kind::HaproxyFront;
@@ -134,17 +120,27 @@ void TopologyModel::addHaproxy(Topology &t, const QString &roProxy) const
                                               .arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.checkDurationMs)
                                               .arg(r.lastChangeSec).arg(r.currentSessions)});
         }
-        n.state = up.isEmpty() ? Node::State::Down : Node::State::Normal;
         n.title = title;
-        n.subtitle = up.isEmpty() ? tr("no server UP") : tr("→ %1").arg(up.join(QStringLiteral(", ")));
-        n.detailsTitle = title + QStringLiteral(" (") + proxy + QLatin1Char(')');
+        if (proxy.isEmpty()) {
+            // No proxy could be told to carry this: say so, not "no server UP".
+            n.state = Node::State::Unknown;
+            n.subtitle = tr("no such proxy found");
+            n.details.append({tr("proxies"), m_layout.haproxy.others.join(QStringLiteral(", "))});
+        } else {
+            n.state = up.isEmpty() ? Node::State::Down : Node::State::Normal;
+            n.subtitle = up.isEmpty() ? tr("no server UP") : tr("→ %1").arg(up.join(QStringLiteral(", ")));
+            n.details.prepend({tr("proxy"), choice.reason});
+        }
+        for (const auto &note : m_layout.haproxy.notes)
+            n.details.append({tr("note"), note});
+        n.detailsTitle = proxy.isEmpty() ? title : title + QStringLiteral(" (") + proxy + QLatin1Char(')');
         n.detailsSource = tr("HAProxy stats CSV");
         t.nodes.append(n);
         t.edges.append({QStringLiteral("client"), id, Edge::Kind::Access, Edge::State::Normal, {}});
     }
 }
 
-void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m, const QString &roProxy) const
+void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m) const
 {
     Node node;
     node.id = memberId(m.name);
@@ -168,7 +164,7 @@ void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m, const QS
     pooler.member = m.name;
     const svc::PgBouncerObservation *bouncer = nullptr;
     for (const auto &b : m_bouncers)
-        if (b.target() == hostPortText(m))
+        if (m_layout.members.memberAt(b.target()) == m.name)
             bouncer = &b;
     if (bouncer) {
         int active = 0, waiting = 0;
@@ -207,8 +203,9 @@ void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m, const QS
     // The HAProxy servers that stand for this member, each with its state in that proxy. DOWN
     // is the normal state of most of them (a replica fails /primary).
     if (!m_haproxy.rows.isEmpty())
-        for (const auto &[front, proxy] : {std::pair{QStringLiteral("haproxy:rw"), m_rwProxy}, std::pair{QStringLiteral("haproxy:ro"), roProxy}})
-            if (const auto *srv = serverFor(proxy, m))
+        for (const auto &[front, proxy] : {std::pair{QStringLiteral("haproxy:rw"), m_layout.haproxy.readWrite.proxy},
+                                           std::pair{QStringLiteral("haproxy:ro"), m_layout.haproxy.readOnly.proxy}})
+            if (const auto *srv = proxy.isEmpty() ? nullptr : serverFor(proxy, m))
                 t.edges.append({front, pooler.id, Edge::Kind::Route, srv->isUp() ? Edge::State::Carrying : Edge::State::Down, {}});
 }
 
@@ -216,7 +213,7 @@ void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m, const QS
 // backend /cluster names (its writes, its standbys, detached ones).
 void TopologyModel::addPgpools(Topology &t) const
 {
-    const QHash<QString, QString> memberAt = membersByHostPort(m_cluster);
+    auto memberAt = [this](const QString &hostPort) { return m_layout.members.memberAt(hostPort); };
     for (const auto &p : m_pgpools) {
         Node node;
         node.id = QStringLiteral("pgpool:") + p.name;
@@ -225,17 +222,17 @@ void TopologyModel::addPgpools(Topology &t) const
         const QStringList primaries = p.primaries();
         QStringList named;
         for (const auto &hp : primaries)
-            named.append(memberAt.value(hp, hp));
+            named.append(memberAt(hp).value_or(MemberMap::unmappedText(hp)));
         node.state = primaries.isEmpty() ? Node::State::Down : Node::State::Normal;
         node.title = QStringLiteral("Pgpool-II %1").arg(p.name == u"pgpool" ? QString() : p.name).trimmed();
         node.subtitle = primaries.isEmpty() ? tr("no primary up") : tr("writes → %1").arg(named.join(QStringLiteral(", ")));
         for (const auto &n : p.nodes) {
-            node.details.append({QStringLiteral("%1 %2").arg(n.id).arg(memberAt.value(n.hostPort(), n.hostPort())),
+            node.details.append({QStringLiteral("%1 %2").arg(n.id).arg(memberAt(n.hostPort()).value_or(MemberMap::unmappedText(n.hostPort()))),
                                  tr("%1 %2 (PostgreSQL says %3 %4) · weight %5 · %6 selects · delay %7 %8")
                                          .arg(n.status, n.role, n.pgStatus, n.pgRole)
                                          .arg(n.lbWeight, 0, 'f', 2).arg(n.selectCount).arg(n.replicationDelay)
                                          .arg(n.replicationState)});
-            const QString member = memberAt.value(n.hostPort());
+            const QString member = memberAt(n.hostPort()).value_or(QString());
             if (member.isEmpty())
                 continue;   // not a member /cluster lists: named by its address above, no edge
             const bool up = n.status == u"up";
@@ -333,11 +330,16 @@ QList<TopologyDetailRow> TopologyModel::memberDetails(const svc::PatroniMember &
             rows.append({QStringLiteral("HAProxy %1").arg(r.proxy),
                          QStringLiteral("%1 (check %2 %3, %4 sessions)").arg(r.status, r.checkStatus).arg(r.checkCode).arg(r.currentSessions)});
     // The member's own REST answers (GET /primary's body is its /patroni).
+    // Its /metrics are scraped under its REST endpoint's label ("pg1 Patroni", "10.0.0.1:8008 Patroni").
+    QStringList labels{m.name};
     for (const auto &n : m_patroniNodes)
-        if (n.name == m.name)
+        if (n.member == m.name) {
             rows += restDetails(n);
+            labels.append(n.name);
+        }
+    labels.removeDuplicates();
     for (auto it = m_metrics.cbegin(); it != m_metrics.cend(); ++it)
-        if (it.key().startsWith(m.name + QLatin1Char(' ')))
+        if (std::any_of(labels.cbegin(), labels.cend(), [&](const QString &l) { return it.key().startsWith(l + QLatin1Char(' ')); }))
             appendMetrics(rows, it.key(), it.value());
     return rows;
 }

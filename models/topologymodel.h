@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clusterlayout.h"
 #include "etcd/etcdpoller.h"
 #include "haproxy/haproxystats.h"
 #include "metrics/metricsdigest.h"
@@ -12,6 +13,7 @@
 #include <QMap>
 #include <QString>
 
+#include <optional>
 #include <utility>
 
 namespace pgha::models {
@@ -94,19 +96,21 @@ public:
     void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes) { m_patroniNodes = nodes; }
     void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools) { m_pgpools = pgpools; }
     void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics) { m_metrics = metrics; }
-    void setReadWriteProxy(const QString &proxy) { m_rwProxy = proxy; }
+    // Which proxy writes and reads, and which member each server and endpoint reaches:
+    // ClusterLayout::derive over the same sources (the observer's, shared with the watchdog).
+    // Without one, the model derives it from what it was given (no profile hints).
+    void setLayout(const ClusterLayout &layout) { m_givenLayout = layout; }
 
     const svc::ClusterSnapshot &cluster() const { return m_cluster; }
     Topology topology() const;
 
-    // The member an HAProxy server stands for: the one at its address, else the one of its name.
+    // The member an HAProxy server reaches in the layout of the last topology() (see
+    // ClusterLayout), nullptr when none can be told.
     const svc::PatroniMember *memberForServer(const svc::HaproxyRow &server) const;
-    // The HAProxy proxy that is not the read-write one ("" when none).
-    QString readOnlyProxy() const;
 
 private:
-    void addHaproxy(Topology &t, const QString &roProxy) const;
-    void addMember(Topology &t, const svc::PatroniMember &m, const QString &roProxy) const;
+    void addHaproxy(Topology &t) const;
+    void addMember(Topology &t, const svc::PatroniMember &m) const;
     void addPgpools(Topology &t) const;
     void addReplication(Topology &t) const;
     void addEtcd(Topology &t) const;
@@ -121,7 +125,8 @@ private:
     QList<svc::PatroniNodeReport> m_patroniNodes;
     QMap<QString, svc::PgpoolObservation> m_pgpools;
     QMap<QString, svc::MetricsDigest> m_metrics;
-    QString m_rwProxy = QStringLiteral("read_write");
+    std::optional<ClusterLayout> m_givenLayout;
+    mutable ClusterLayout m_layout;   // the one topology() draws with
 };
 
 } // namespace pgha::models

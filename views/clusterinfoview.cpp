@@ -74,19 +74,26 @@ void ClusterInfoView::render()
     if (!m_config.raw.isEmpty()) {
         QList<std::pair<QString, QString>> rows;
         QString preset;
-        if (m_config.ttl && m_config.loopWait && m_config.retryTimeout) {
-            preset = svc::LabTimings::presetMatching(*m_config.ttl, *m_config.loopWait, *m_config.retryTimeout);
-            const int budget = *m_config.loopWait + 2 * *m_config.retryTimeout;
+        {
+            const int ttl = m_config.effectiveTtl();
+            const int loopWait = m_config.effectiveLoopWait();
+            const int retry = m_config.effectiveRetryTimeout();
+            preset = m_config.setsAnyTiming() ? svc::LabTimings::presetMatching(ttl, loopWait, retry) : QString();
+            const int budget = loopWait + 2 * retry;
             rows.append({tr("timings"), QStringLiteral("%1 — %2").arg(m_config.describeTimings(),
-                                                                      preset.isEmpty() ? tr("custom") : tr("preset %1").arg(preset))});
+                                                                      !m_config.setsAnyTiming() ? tr("Patroni's defaults")
+                                                                      : preset.isEmpty()        ? tr("custom")
+                                                                                                : tr("preset %1").arg(preset))});
             rows.append({tr("loop_wait + 2 × retry_timeout ≤ ttl"),
-                         budget <= *m_config.ttl ? tr("%1 ≤ %2: holds").arg(budget).arg(*m_config.ttl)
-                                                 : tr("%1 > %2: VIOLATED — Patroni may demote a healthy leader").arg(budget).arg(*m_config.ttl)});
-            if (*m_config.ttl < 20)
+                         budget <= ttl ? tr("%1 ≤ %2: holds").arg(budget).arg(ttl)
+                                       : tr("%1 > %2: VIOLATED — Patroni may demote a healthy leader").arg(budget).arg(ttl)});
+            if (ttl < 20)
                 rows.append({tr("note"), tr("ttl below Patroni's documented minimum of 20 s (fine for demos; say so in measurements)")});
         }
         rows.append({tr("maximum_lag_on_failover"),
-                     m_config.maximumLagOnFailover ? models::bytesText(*m_config.maximumLagOnFailover) : tr("Patroni's default (1 MiB)")});
+                     m_config.maximumLagOnFailover ? models::bytesText(*m_config.maximumLagOnFailover)
+                                                   : tr("%1 (Patroni's default, not set in the DCS)")
+                                                             .arg(models::bytesText(m_config.effectiveMaximumLagOnFailover()))});
         rows.append({tr("synchronous_mode"), m_config.synchronousMode ? (m_config.synchronousModeStrict ? tr("on (strict)") : tr("on")) : tr("off")});
         rows.append({tr("failsafe_mode"), m_config.failsafeMode ? tr("on") : tr("off")});
         rows.append({tr("use_pg_rewind"), m_config.usePgRewind ? tr("on") : tr("off")});

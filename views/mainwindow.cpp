@@ -331,8 +331,12 @@ void MainWindow::setLabSources(svc::LogFollower *logs, svc::ContainerPoller *con
 
 void MainWindow::setLabControlsVisible(bool visible)
 {
+    // A staging or production cluster is not the bundled lab: its panel and tab would only
+    // list lab components that are not running.
     for (QAction *a : {m_startLab, m_startNative, m_startDocker, m_stopLab})
         a->setVisible(visible);
+    m_labPanel->setVisible(visible);
+    m_tabs->setTabVisible(m_tabs->indexOf(m_labTab), visible);
 }
 
 void MainWindow::setLabFlavor(const QString &flavor, const QString &where)

@@ -34,7 +34,7 @@ public:
     void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes) { m_model.setPatroniNodes(nodes); scheduleRebuild(); }
     void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools) { m_model.setPgpools(pgpools); scheduleRebuild(); }
     void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics) { m_model.setMetrics(metrics); scheduleRebuild(); }
-    void setReadWriteProxy(const QString &proxy) { m_model.setReadWriteProxy(proxy); }
+    void setLayout(const models::ClusterLayout &layout) { m_model.setLayout(layout); scheduleRebuild(); }
     // What the diagram shows, as data (nodes, edges, states, labels, detail rows).
     const models::TopologyModel &model() const { return m_model; }
     // Shown instead of the diagram while no member is known (why it is empty).

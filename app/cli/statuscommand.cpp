@@ -124,7 +124,8 @@ QJsonObject patroniNodesToJson(const QList<PatroniNodeReport> &nodes)
         } else {
             o.insert(QStringLiteral("error"), n.error);
         }
-        out.insert(n.name, o);
+        o.insert(QStringLiteral("endpoint"), n.name);
+        out.insert(n.member.isEmpty() ? n.name : n.member, o);
     }
     return out;
 }
@@ -176,7 +177,7 @@ QString patroniChecksLine(const QList<PatroniNodeReport> &nodes)
 {
     QStringList parts;
     for (const auto &n : nodes)
-        parts.append(QStringLiteral("%1 %2/%3/%4").arg(n.name).arg(n.primaryCode).arg(n.replicaCode).arg(n.healthCode));
+        parts.append(QStringLiteral("%1 %2/%3/%4").arg(n.member.isEmpty() ? n.name : n.member).arg(n.primaryCode).arg(n.replicaCode).arg(n.healthCode));
     return QStringLiteral("Patroni role checks (/primary /replica /health): ") + parts.join(QStringLiteral(" · "));
 }
 
@@ -184,14 +185,15 @@ QString configLine(const PatroniDynamicConfig &c)
 {
     if (c.raw.isEmpty())
         return QStringLiteral("dynamic config: not read");
-    QString preset;
-    if (c.ttl && c.loopWait && c.retryTimeout)
-        preset = LabTimings::presetMatching(*c.ttl, *c.loopWait, *c.retryTimeout);
-    return QStringLiteral("dynamic config: %1 (%2) · synchronous_mode %3 · failsafe_mode %4 · maximum_lag_on_failover %5")
-            .arg(c.describeTimings(), preset.isEmpty() ? QStringLiteral("custom timings") : QStringLiteral("preset ") + preset,
+    const QString preset = c.setsAnyTiming()
+            ? LabTimings::presetMatching(c.effectiveTtl(), c.effectiveLoopWait(), c.effectiveRetryTimeout())
+            : QString();
+    return QStringLiteral("dynamic config: %1%2 · synchronous_mode %3 · failsafe_mode %4 · maximum_lag_on_failover %5")
+            .arg(c.describeTimings(), preset.isEmpty() ? QString() : QStringLiteral(" (preset %1)").arg(preset),
                  c.synchronousMode ? QStringLiteral("on") : QStringLiteral("off"),
                  c.failsafeMode ? QStringLiteral("on") : QStringLiteral("off"),
-                 c.maximumLagOnFailover ? QString::number(*c.maximumLagOnFailover) + QStringLiteral(" B") : QStringLiteral("unset"));
+                 c.maximumLagOnFailover ? QString::number(*c.maximumLagOnFailover) + QStringLiteral(" B")
+                                        : QStringLiteral("%1 B (Patroni default)").arg(c.effectiveMaximumLagOnFailover()));
 }
 
 QString metricsLine(const QMap<QString, MetricsDigest> &metrics)
@@ -210,12 +212,18 @@ QString metricsLine(const QMap<QString, MetricsDigest> &metrics)
     return QStringLiteral("metrics: %1 endpoints, %2 samples · %3").arg(metrics.size()).arg(samples).arg(notes.join(QStringLiteral(" · ")));
 }
 
-QString postgresLine(const QMap<QString, PgNodeObservation> &nodes)
+QString postgresLine(const QMap<QString, PgNodeObservation> &nodes, const models::ClusterLayout &layout)
 {
     if (nodes.isEmpty())
         return QStringLiteral("PostgreSQL: not asked (no postgres endpoints in the profile) or no answer");
     QStringList parts;
-    for (const auto &n : nodes) {
+    for (auto n : nodes) {
+        // The member it is, by /cluster; the endpoint's name beside it when that differs.
+        const QString member = layout.postgresMembers.value(n.name);
+        if (member.isEmpty())
+            n.name = QStringLiteral("%1 (unmapped)").arg(n.name);
+        else if (member != n.name)
+            n.name = QStringLiteral("%1 (%2)").arg(member, n.name);
         if (!n.inRecovery) {
             QStringList lags;
             for (const auto &w : n.replication)
@@ -243,7 +251,9 @@ QString etcdLine(const EtcdSnapshot &e)
             .arg(scopes.isEmpty() ? QStringLiteral("none") : scopes.join(QStringLiteral(", ")));
 }
 
-QString haproxyLine(const HaproxyStats &h)
+// Each proxy with what it does (read-write, read-only, found how) and its UP servers, named
+// after the members they reach when the layout can tell.
+QString haproxyLine(const HaproxyStats &h, const models::ClusterLayout &layout)
 {
     if (h.rows.isEmpty())
         return QStringLiteral("HAProxy: no answer");
@@ -255,11 +265,41 @@ QString haproxyLine(const HaproxyStats &h)
     for (const auto &proxy : proxies) {
         QStringList up;
         for (const auto &r : h.servers(proxy))
-            if (r.isUp())
-                up.append(r.name);
-        parts.append(QStringLiteral("%1 → %2").arg(proxy, up.isEmpty() ? QStringLiteral("NO SERVER UP") : up.join(QStringLiteral(", "))));
+            if (r.isUp()) {
+                const auto member = layout.memberForServer(r);
+                up.append(!member ? r.name : *member == r.name ? r.name : QStringLiteral("%1 (%2)").arg(r.name, *member));
+            }
+        const QString role = proxy == layout.haproxy.readWrite.proxy
+                ? QStringLiteral(" [read-write, %1]").arg(models::HaproxyRoles::howText(layout.haproxy.readWrite.how))
+                : proxy == layout.haproxy.readOnly.proxy
+                ? QStringLiteral(" [read-only, %1]").arg(models::HaproxyRoles::howText(layout.haproxy.readOnly.how))
+                : QString();
+        parts.append(QStringLiteral("%1%2 → %3").arg(proxy, role, up.isEmpty() ? QStringLiteral("NO SERVER UP") : up.join(QStringLiteral(", "))));
     }
-    return QStringLiteral("HAProxy: ") + parts.join(QStringLiteral(" · "));
+    QString line = QStringLiteral("HAProxy: ") + parts.join(QStringLiteral(" · "));
+    for (const auto &note : layout.haproxy.notes)
+        line += QStringLiteral("\n  note: ") + note;
+    return line;
+}
+
+QJsonObject layoutToJson(const models::ClusterLayout &layout)
+{
+    auto choice = [](const models::HaproxyRoles::Choice &c) {
+        return QJsonObject{{QStringLiteral("proxy"), c.proxy}, {QStringLiteral("how"), models::HaproxyRoles::howText(c.how)},
+                           {QStringLiteral("reason"), c.reason}};
+    };
+    QJsonObject servers;
+    for (auto it = layout.serverMembers.cbegin(); it != layout.serverMembers.cend(); ++it)
+        servers.insert(it.key(), it.value());
+    QJsonObject postgres;
+    for (auto it = layout.postgresMembers.cbegin(); it != layout.postgresMembers.cend(); ++it)
+        postgres.insert(it.key(), it.value());
+    return {{QStringLiteral("members"), QJsonArray::fromStringList(layout.members.names())},
+            {QStringLiteral("haproxyReadWrite"), choice(layout.haproxy.readWrite)},
+            {QStringLiteral("haproxyReadOnly"), choice(layout.haproxy.readOnly)},
+            {QStringLiteral("haproxyServerMembers"), servers},
+            {QStringLiteral("postgresMembers"), postgres},
+            {QStringLiteral("notes"), QJsonArray::fromStringList(layout.haproxy.notes)}};
 }
 
 } // namespace
@@ -336,6 +376,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                          {QStringLiteral("sources"), sources},
                          {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
                          {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())},
+                         {QStringLiteral("layout"), layoutToJson(observer.layout())},
                          {QStringLiteral("postgres"), postgresToJson(observer.postgres())},
                          {QStringLiteral("pgbouncers"), pgbouncersToJson(observer.pgbouncers())},
                          {QStringLiteral("patroniNodes"), patroniNodesToJson(observer.patroniNodes())},
@@ -390,8 +431,8 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
             ctx.out << '\n';
         }
         ctx.out << configLine(observer.dynamicConfig()) << '\n' << patroniChecksLine(observer.patroniNodes()) << '\n'
-                << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy()) << '\n'
-                << postgresLine(observer.postgres()) << '\n';
+                << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy(), observer.layout()) << '\n'
+                << postgresLine(observer.postgres(), observer.layout()) << '\n';
         QStringList bouncers;
         for (const auto &b : observer.pgbouncers()) {
             int active = 0, waiting = 0;

@@ -66,6 +66,7 @@ Application::Application(const Options &options, QObject *parent)
     connect(clusterModel(), &QAbstractItemModel::dataChanged, topology, [this, topology] { topology->setCluster(clusterModel()->snapshot()); });
     connect(clusterModel(), &QAbstractItemModel::modelReset, topology, [this, topology] { topology->setCluster(clusterModel()->snapshot()); });
     connect(m_observer, &models::ClusterObserver::haproxyUpdated, topology, [this, topology] { topology->setHaproxy(m_observer->haproxy()); });
+    connect(m_observer, &models::ClusterObserver::layoutUpdated, topology, [this, topology] { topology->setLayout(m_observer->layout()); });
     connect(m_observer, &models::ClusterObserver::etcdUpdated, topology, [this, topology] { topology->setEtcd(m_observer->etcd()); });
     connect(m_observer, &models::ClusterObserver::pgbouncersUpdated, topology,
             [this, topology] { topology->setPgBouncers(m_observer->pgbouncers()); });

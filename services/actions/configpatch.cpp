@@ -1,6 +1,7 @@
 #include "configpatch.h"
 
 #include "core/wholenumber.h"
+#include "patroni/patronitypes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -192,9 +193,9 @@ ConfigCheck checkConfig(const QJsonObject &m)
 {
     ConfigCheck c;
     // Patroni's defaults where a key is absent.
-    const qint64 ttl = intOf(m.value(u"ttl")).value_or(30);
-    const qint64 loopWait = intOf(m.value(u"loop_wait")).value_or(10);
-    const qint64 retry = intOf(m.value(u"retry_timeout")).value_or(10);
+    const qint64 ttl = intOf(m.value(u"ttl")).value_or(PatroniDynamicConfig::kDefaultTtl);
+    const qint64 loopWait = intOf(m.value(u"loop_wait")).value_or(PatroniDynamicConfig::kDefaultLoopWait);
+    const qint64 retry = intOf(m.value(u"retry_timeout")).value_or(PatroniDynamicConfig::kDefaultRetryTimeout);
     for (const char *k : {"ttl", "loop_wait", "retry_timeout", "maximum_lag_on_failover"}) {
         const QJsonValue v = m.value(QLatin1String(k));
         if (!v.isUndefined() && !intOf(v))

@@ -43,8 +43,8 @@ QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwi
     const auto &c = ctx.cluster;
     const auto *leader = c.leader();
     const bool sync = ctx.config && ctx.config->synchronousMode;
-    // -1: no limit configured.
-    const qint64 maxLag = ctx.config && ctx.config->maximumLagOnFailover ? *ctx.config->maximumLagOnFailover : -1;
+    // Patroni's default (1 MiB) where the DCS sets none; -1: the configuration was not read.
+    const qint64 maxLag = ctx.config ? ctx.config->effectiveMaximumLagOnFailover() : -1;
     QList<CandidateVerdict> out;
     for (const auto &m : c.members) {
         if (leader && m.name == leader->name)

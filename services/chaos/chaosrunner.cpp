@@ -205,9 +205,9 @@ void ChaosRunner::readConfig()
             return;
         }
         const auto &c = config.value();
-        m_report.ttl = c.ttl.value_or(30);
-        m_report.loopWait = c.loopWait.value_or(10);
-        m_report.retryTimeout = c.retryTimeout.value_or(10);
+        m_report.ttl = c.effectiveTtl();
+        m_report.loopWait = c.effectiveLoopWait();
+        m_report.retryTimeout = c.effectiveRetryTimeout();
         m_report.preset = LabTimings::presetMatching(m_report.ttl, m_report.loopWait, m_report.retryTimeout);
         m_report.synchronousMode = c.synchronousMode;
         m_report.failsafeMode = c.failsafeMode;

@@ -1,5 +1,6 @@
 #include "patroniparser.h"
 
+#include "core/hostport.h"
 #include "core/wholenumber.h"
 #include "patroni/patroniclient.h"
 
@@ -8,6 +9,8 @@
 #include <QJsonObject>
 #include <QStringDecoder>
 #include <QUrl>
+
+#include <tuple>
 
 #include <limits>
 
@@ -40,6 +43,17 @@ MemberRole normaliseRole(const QString &patroniRole)
     if (r == u"replica" || r == u"standby")
         return MemberRole::Replica;
     return MemberRole::Unknown;
+}
+
+const PatroniMember *ClusterSnapshot::memberWithApi(const QUrl &base) const
+{
+    const HostPort asked = hostPortOf(base, base.scheme() == u"https" ? 443 : 80);
+    for (const auto &m : members) {
+        const QUrl api(m.apiUrl);
+        if (!m.apiUrl.isEmpty() && sameHostPort(hostPortOf(api, api.scheme() == u"https" ? 443 : 80), asked))
+            return &m;
+    }
+    return nullptr;
 }
 
 const PatroniMember *ClusterSnapshot::member(const QString &name) const
@@ -286,14 +300,14 @@ Result<QList<TimelineSwitch>> parsePatroniHistory(const QByteArray &payload)
 
 QString PatroniDynamicConfig::describeTimings() const
 {
+    const bool none = !setsAnyTiming();
     QStringList parts;
-    if (ttl)
-        parts.append(QStringLiteral("ttl %1 s").arg(*ttl));
-    if (loopWait)
-        parts.append(QStringLiteral("loop_wait %1 s").arg(*loopWait));
-    if (retryTimeout)
-        parts.append(QStringLiteral("retry_timeout %1 s").arg(*retryTimeout));
-    return parts.join(QStringLiteral(", "));
+    for (const auto &[key, value, set] : {std::tuple{"ttl", effectiveTtl(), ttl.has_value()},
+                                          std::tuple{"loop_wait", effectiveLoopWait(), loopWait.has_value()},
+                                          std::tuple{"retry_timeout", effectiveRetryTimeout(), retryTimeout.has_value()}})
+        parts.append(QStringLiteral("%1 %2 s%3").arg(QLatin1String(key)).arg(value).arg(set || none ? QString() : QStringLiteral(" (Patroni default)")));
+    const QString text = parts.join(QStringLiteral(", "));
+    return none ? QStringLiteral("Patroni defaults (not set in the DCS): ") + text : text;
 }
 
 Result<PatroniDynamicConfig> parsePatroniConfig(const QByteArray &payload)

@@ -1,5 +1,6 @@
 #include "patronipoller.h"
 
+#include "core/hostport.h"
 #include "core/logging.h"
 #include "http/httpclient.h"
 #include "patroni/patroniclient.h"
@@ -55,6 +56,7 @@ void PatroniPoller::fetch(int index, quint64 generation)
     auto clusterError = std::make_shared<QString>();
     auto latency = std::make_shared<qint64>(0);
     report->name = endpoint.label;
+    report->baseUrl = base;
     auto oneDone = [this, index, generation, pending, report, clusterError, latency] {
         if (--*pending > 0)
             return;
@@ -65,7 +67,7 @@ void PatroniPoller::fetch(int index, quint64 generation)
     };
 
     http()->get(patroniUrl(base, PatroniEndpoint::Cluster), timeoutMs(), this,
-                [this, endpoint, oneDone, clusterError, latency, generation](const HttpResult &r) {
+                [this, endpoint, base, oneDone, clusterError, latency, generation](const HttpResult &r) {
                     *latency = r.elapsedMs;
                     if (!r.isSuccess()) {
                         *clusterError = httpError(r, PatroniEndpoint::Cluster);
@@ -74,7 +76,7 @@ void PatroniPoller::fetch(int index, quint64 generation)
                         snap.sourceUrl = r.url.toString();
                         snap.fetchedAtMs = QDateTime::currentMSecsSinceEpoch();
                         if (generation == currentGeneration())
-                            m_answers.append({endpoint.label, std::move(snap)});
+                            m_answers.append({endpoint.label, base, std::move(snap)});
                     } else {
                         *clusterError = parsed.error().toString();
                     }
@@ -147,14 +149,17 @@ void PatroniPoller::roundComplete()
             m_roleChecksDue.insert(r.name);
         m_lastReports.insert(r.name, r);
     }
-    if (!m_reports.isEmpty())
-        emit nodesReported(m_reports);
-    if (m_answers.isEmpty())
+    if (m_answers.isEmpty()) {
+        if (!m_reports.isEmpty())
+            emit nodesReported(m_reports);
         return;
+    }
+    // The leader's own account of the cluster: the answer of an API that /cluster lists as the
+    // leader's (by api_url, else by the endpoint's label).
     const Answer *best = &m_answers.front();
     for (const auto &a : m_answers) {
         const PatroniMember *l = a.snapshot.leader();
-        if (l && l->name == a.label) {
+        if (l && (l->name == a.label || a.snapshot.memberWithApi(a.baseUrl) == l)) {
             best = &a;
             break;
         }
@@ -167,7 +172,14 @@ void PatroniPoller::roundComplete()
         m_slowDue = true;
     m_lastTimeline = timeline;
     const ClusterSnapshot snapshot = best->snapshot;
+    for (auto &r : m_reports) {
+        const PatroniMember *m = snapshot.memberWithApi(r.baseUrl);
+        r.member = m ? m->name : snapshot.member(r.name) ? r.name : QString();
+    }
+    // The snapshot first: whoever keys the reports by member has /cluster to do it with.
     emit snapshotReady(snapshot);
+    if (!m_reports.isEmpty())
+        emit nodesReported(m_reports);
     if (m_discovery)
         discover(snapshot);
 }
@@ -181,7 +193,7 @@ void PatroniPoller::discover(const ClusterSnapshot &snapshot)
             continue;
         const QUrl api(m.apiUrl);
         const bool known = std::any_of(list.cbegin(), list.cend(), [&](const Endpoint &e) {
-            return e.label == m.name || (e.baseUrl.host() == api.host() && e.baseUrl.port() == api.port());
+            return e.label == m.name || sameHostPort(hostPortOf(e.baseUrl, 80), hostPortOf(api, 80));
         });
         if (known || !api.isValid() || api.host().isEmpty())
             continue;

@@ -49,6 +49,7 @@ private:
 
     struct Answer {
         QString label;
+        QUrl baseUrl;
         ClusterSnapshot snapshot;
     };
     QList<Answer> m_answers;

@@ -66,6 +66,9 @@ struct ClusterSnapshot {
 
     const PatroniMember *leader() const;
     const PatroniMember *member(const QString &name) const;   // nullptr when /cluster does not list it
+    // The member whose api_url is at `base`'s host and port (spellings of one host compare
+    // equal: localhost = 127.0.0.1), nullptr when none is.
+    const PatroniMember *memberWithApi(const QUrl &base) const;
     int leaderCount() const;
 };
 
@@ -104,6 +107,13 @@ struct TimelineSwitch {
 
 // GET /config: the dynamic configuration Patroni keeps in the DCS (what `PATCH /config` changes).
 struct PatroniDynamicConfig {
+    // What Patroni uses where the DCS sets nothing (patroni/config.py's defaults, the same in
+    // 3.x and 4.x): many public labs set no timings at all.
+    static constexpr int kDefaultTtl = 30;
+    static constexpr int kDefaultLoopWait = 10;
+    static constexpr int kDefaultRetryTimeout = 10;
+    static constexpr qint64 kDefaultMaximumLagOnFailover = 1024 * 1024;
+
     std::optional<int> ttl, loopWait, retryTimeout;
     std::optional<qint64> maximumLagOnFailover;   // bytes
     bool synchronousMode = false;
@@ -113,14 +123,22 @@ struct PatroniDynamicConfig {
     QJsonObject postgresqlParameters;             // postgresql.parameters, as Patroni stores them
     QJsonObject raw;                              // the whole document, for the details panel
 
-    // "ttl 10 s, loop_wait 2 s, retry_timeout 4 s"; empty when none of them is set.
+    // The values Patroni runs with: the DCS's, else its defaults.
+    int effectiveTtl() const { return ttl.value_or(kDefaultTtl); }
+    int effectiveLoopWait() const { return loopWait.value_or(kDefaultLoopWait); }
+    int effectiveRetryTimeout() const { return retryTimeout.value_or(kDefaultRetryTimeout); }
+    qint64 effectiveMaximumLagOnFailover() const { return maximumLagOnFailover.value_or(kDefaultMaximumLagOnFailover); }
+    bool setsAnyTiming() const { return ttl || loopWait || retryTimeout; }
+
+    // "ttl 10 s, loop_wait 2 s, retry_timeout 4 s", a value the DCS does not set marked as
+    // Patroni's default; "Patroni defaults (not set in the DCS): ttl 30 s, …" when none is set.
     QString describeTimings() const;
 };
 
 // One member's REST API in one round: its own status (the body of GET /primary is the body of
 // GET /patroni) and the answers of the role checks load balancers use.
 struct PatroniNodeReport {
-    QString name;                                 // the endpoint's label (pg1 …)
+    QString name;                                 // the endpoint's label (pg1, 10.0.0.1:8008 …)
     std::optional<PatroniNodeStatus> status;      // nullopt: /primary gave no parseable body
     int primaryCode = 0;                          // HTTP status of /primary (0: no answer)
     int replicaCode = 0;                          // of OPTIONS /replica
@@ -128,6 +146,10 @@ struct PatroniNodeReport {
     qint64 roleChecksAtMs = 0;                    // when /replica and /health were last asked
     QString error;                                // why status is missing, when it is
     qint64 fetchedAtMs = 0;                       // of /primary
+    QUrl baseUrl;                                 // the REST API asked
+    // The /cluster member this API belongs to (by its api_url, else a member of the label's
+    // name); "" when /cluster lists neither. Everything per member keys on this, not the label.
+    QString member;
 };
 
 } // namespace pgha::svc

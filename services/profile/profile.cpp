@@ -83,6 +83,7 @@ Profile Profile::forLab(const LabConfig &config)
     p.haproxyStats.setPath(QStringLiteral("/stats"));
     p.scope = config.scope;
     p.haproxyReadWriteProxy = QStringLiteral("read_write");
+    p.haproxyReadOnlyProxy = QStringLiteral("read_only");
     p.readWrite = {config.host, config.ports.haproxyReadWrite, QStringLiteral("postgres"), QStringLiteral("postgres"), {},
                    QStringLiteral("pgha"), PgTls::forLab()};
     // The lab's own servers: TLS when they offer it, whatever PGSSLMODE says for other clusters.
@@ -276,6 +277,8 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
             p.scope = str(root["scope"]);
         if (root["haproxy_read_write_proxy"])
             p.haproxyReadWriteProxy = str(root["haproxy_read_write_proxy"]);
+        if (root["haproxy_read_only_proxy"])
+            p.haproxyReadOnlyProxy = str(root["haproxy_read_only_proxy"]);
         if (root["discover"])
             p.discoverMembers = root["discover"].as<bool>();
         if (root["builtin_metrics"])
@@ -393,6 +396,8 @@ QByteArray serialiseProfile(const Profile &profile)
         out << YAML::Key << "scope" << YAML::Value << profile.scope.toStdString();
     if (!profile.haproxyReadWriteProxy.isEmpty())
         out << YAML::Key << "haproxy_read_write_proxy" << YAML::Value << profile.haproxyReadWriteProxy.toStdString();
+    if (!profile.haproxyReadOnlyProxy.isEmpty())
+        out << YAML::Key << "haproxy_read_only_proxy" << YAML::Value << profile.haproxyReadOnlyProxy.toStdString();
     for (const auto &[key, ep] : {std::pair{"read_write", profile.readWrite}, std::pair{"read_only", profile.readOnly}}) {
         out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
         out << YAML::Key << "host" << YAML::Value << ep.host.toStdString() << YAML::Key << "port" << YAML::Value << ep.port;

@@ -63,7 +63,10 @@ struct Profile {
     QUrl haproxyStats;                  // e.g. http://host:7000/stats (";csv" is added)
     QString dcsNamespace = QStringLiteral("/service/");
     QString scope;                      // Patroni scope ("" = the first in the DCS)
-    QString haproxyReadWriteProxy;      // proxy carrying writes ("" = the one named read_write/primary/…)
+    // HAProxy proxies carrying writes and reads; "" = found by what they route to (see
+    // models/haproxyroles.h), which is what a profile should normally leave them at.
+    QString haproxyReadWriteProxy;
+    QString haproxyReadOnlyProxy;
     PgEndpoint readWrite;
     PgEndpoint readOnly;
     // TLS to PostgreSQL, PgBouncer and Pgpool (`postgres_tls: {sslmode, root_ca}`) as written

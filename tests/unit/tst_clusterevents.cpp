@@ -155,8 +155,8 @@ private slots:
 
     void roleChecks()
     {
-        const QList<svc::PatroniNodeReport> before{{QStringLiteral("pg1"), {}, 200, 503, 200, 0, {}, 1},
-                                                   {QStringLiteral("pg2"), {}, 503, 200, 200, 0, {}, 1}};
+        const QList<svc::PatroniNodeReport> before{{QStringLiteral("pg1"), {}, 200, 503, 200, 0, {}, 1, {}, QStringLiteral("pg1")},
+                                                   {QStringLiteral("pg2"), {}, 503, 200, 200, 0, {}, 1, {}, QStringLiteral("pg2")}};
         QList<svc::PatroniNodeReport> after = before;
         after[0].primaryCode = 503;   // a switchover: pg1 steps down …
         after[1].primaryCode = 200;   // … pg2 takes over

@@ -46,57 +46,143 @@ class TestPrimaryVoices : public QObject {
         return o;
     }
 
+    static ClusterLayout layout(const svc::HaproxyStats &stats, const QMap<QString, svc::PgBouncerObservation> &obs,
+                                const QList<svc::Profile::Endpoint> &pgbouncers, const svc::ClusterSnapshot &c)
+    {
+        ClusterLayout::Inputs in;
+        in.cluster = c;
+        in.haproxy = stats;
+        in.pgbouncers = pgbouncers;
+        in.bouncerObservations = obs;
+        return ClusterLayout::derive(in);
+    }
+    static svc::PatroniNodeReport report(const QString &member, int primaryCode)
+    {
+        svc::PatroniNodeReport r;
+        r.name = member;
+        r.member = member;
+        r.primaryCode = primaryCode;
+        return r;
+    }
+
 private slots:
     void haproxyAndPgBouncer()
     {
         const auto stats = svc::parseHaproxyCsv(readFixture(QStringLiteral("haproxy/stats-with-addr.csv"))).value();
         QCOMPARE(stats.find(QStringLiteral("read_write"), QStringLiteral("pg1"))->address, QStringLiteral("127.0.0.1:6532"));
-        QCOMPARE(readWriteProxy(stats, {}), QStringLiteral("read_write"));
-        QCOMPARE(haproxyVoice(stats, QStringLiteral("read_write")).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
-        QVERIFY(!haproxyVoice(stats, QStringLiteral("no_such_proxy")).has_value());
+        QMap<QString, svc::PgBouncerObservation> obs{{QStringLiteral("pgbouncer1"), bouncer(QStringLiteral("pgbouncer1"), 5532)}};
+        ClusterLayout l = layout(stats, obs, bouncers(), cluster());
+        QCOMPARE(l.haproxy.readWrite.proxy, QStringLiteral("read_write"));
+        QCOMPARE(l.haproxy.readWrite.how, HaproxyRoles::How::Routing);
+        QCOMPARE(haproxyVoice(stats, l).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
 
         // pg1's PgBouncer forwards to pg1: the write path ends on pg1.
-        QMap<QString, svc::PgBouncerObservation> obs{{QStringLiteral("pgbouncer1"), bouncer(QStringLiteral("pgbouncer1"), 5532)}};
-        QCOMPARE(pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), obs, cluster()).value_or(QStringLiteral("?")),
-                 QStringLiteral("pg1"));
+        QCOMPARE(pgbouncerVoice(stats, l, obs).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
         // A PgBouncer misconfigured to forward to pg2: the voice says so (the fault we look for).
         obs[QStringLiteral("pgbouncer1")] = bouncer(QStringLiteral("pgbouncer1"), 5533);
-        QCOMPARE(pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), obs, cluster()).value_or(QStringLiteral("?")),
-                 QStringLiteral("pg2"));
-        // A target that is no member is named by host:port.
+        QCOMPARE(pgbouncerVoice(stats, l, obs).value_or(QStringLiteral("?")), QStringLiteral("pg2"));
+        // A target no member stands at cannot vote (it is shown as unmapped, not as a disagreement).
         obs[QStringLiteral("pgbouncer1")] = bouncer(QStringLiteral("pgbouncer1"), 7777);
-        QCOMPARE(pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), obs, cluster()).value_or(QStringLiteral("?")),
-                 QStringLiteral("127.0.0.1:7777"));
+        QVERIFY(!pgbouncerVoice(stats, l, obs).has_value());
         // Cannot say: the PgBouncer was not read, or no PgBouncer is configured.
-        QVERIFY(!pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), {}, cluster()).has_value());
-        QVERIFY(!pgbouncerVoice(stats, QStringLiteral("read_write"), {}, obs, cluster()).has_value());
+        QVERIFY(!pgbouncerVoice(stats, l, {}).has_value());
+        QVERIFY(!pgbouncerVoice(stats, layout(stats, obs, {}, cluster()), obs).has_value());
         // Before the first /cluster the voice abstains instead of naming an address.
-        QVERIFY(!pgbouncerVoice(stats, QStringLiteral("read_write"), bouncers(), obs, {}).has_value());
+        QVERIFY(!pgbouncerVoice(stats, layout(stats, obs, bouncers(), {}), obs).has_value());
         // HAProxy without the addr column (no `stats show-legends`): cannot say either.
         const auto plain = svc::parseHaproxyCsv(readFixture(QStringLiteral("haproxy/stats-normal.csv"))).value();
-        QVERIFY(!pgbouncerVoice(plain, QStringLiteral("read_write"), bouncers(), obs, cluster()).has_value());
+        QVERIFY(!pgbouncerVoice(plain, layout(plain, obs, bouncers(), cluster()), obs).has_value());
+    }
+
+    // The proxies found by what they route to, whatever they are called; an UP server no member
+    // stands for makes HAProxy abstain rather than vote a name.
+    void haproxyByRouting()
+    {
+        auto stats = svc::parseHaproxyCsv(readFixture(QStringLiteral("haproxy/stats-normal.csv"))).value();
+        for (auto &r : stats.rows)
+            r.proxy = r.proxy == u"read_write" ? QStringLiteral("alpha") : r.proxy == u"read_only" ? QStringLiteral("beta") : r.proxy;
+        svc::ClusterSnapshot c = cluster();
+        for (auto &m : c.members)
+            m.state = QStringLiteral("running");
+        ClusterLayout l = layout(stats, {}, {}, c);
+        QCOMPARE(l.haproxy.readWrite.proxy, QStringLiteral("alpha"));
+        QCOMPARE(l.haproxy.readOnly.proxy, QStringLiteral("beta"));
+        QCOMPARE(l.haproxy.readOnly.how, HaproxyRoles::How::Routing);
+        QCOMPARE(haproxyVoice(stats, l).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
+        // Every server DOWN mid-failover: the choice made by routing is kept.
+        auto down = stats;
+        for (auto &r : down.rows)
+            if (r.kind == svc::HaproxyRow::Kind::Server)
+                r.status = QStringLiteral("DOWN");
+        ClusterLayout next = ClusterLayout::derive({c, down, {}, {}, {}, {}, {}, {}}, l);
+        QCOMPARE(next.haproxy.readWrite.proxy, QStringLiteral("alpha"));
+        QCOMPARE(next.haproxy.readWrite.how, HaproxyRoles::How::Kept);
+        QCOMPARE(haproxyVoice(down, next).value_or(QStringLiteral("?")), QString());
+        // An UP server that maps to no member: HAProxy cannot say.
+        auto stray = stats;
+        for (auto &r : stray.rows)
+            if (r.proxy == u"alpha" && r.name == u"pg1")
+                r.name = QStringLiteral("spare");
+        ClusterLayout strayLayout = ClusterLayout::derive({c, stray, {}, {}, {}, {}, {}, {}}, l);
+        QVERIFY(!haproxyVoice(stray, strayLayout).has_value());
+        QVERIFY(strayLayout.haproxy.notes.join(u' ').contains(u"alpha/spare"));
     }
 
     void patroniPrimary()
     {
-        QList<svc::PatroniNodeReport> nodes{{QStringLiteral("pg1"), {}, 200, 503, 200, 0, {}, 0},
-                                            {QStringLiteral("pg2"), {}, 503, 200, 200, 0, {}, 0},
-                                            {QStringLiteral("pg3"), {}, 0, 0, 0, 0, QStringLiteral("refused"), 0}};
+        QList<svc::PatroniNodeReport> nodes{report(QStringLiteral("pg1"), 200), report(QStringLiteral("pg2"), 503),
+                                            report(QStringLiteral("pg3"), 0)};
         QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
         nodes[1].primaryCode = 200;   // two members claim it: both are named
         QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QStringLiteral("pg1 + pg2"));
         nodes[0].primaryCode = nodes[1].primaryCode = 503;
         QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QString());   // none: during a failover
         QVERIFY(!patroniPrimaryVoice({nodes[2]}).has_value());                           // nobody answered
+        // An API /cluster does not list (a profile URL nobody maps) claims the primary: abstain.
+        nodes[0].primaryCode = 200;
+        nodes[0].member.clear();
+        QVERIFY(!patroniPrimaryVoice(nodes).has_value());
+    }
+
+    // PostgreSQL endpoints listed by address (as a user's profile does) vote as the members at
+    // those addresses — the defect was voting "127.0.0.12:5432" against everyone's "pg2".
+    void postgresByAddress()
+    {
+        svc::ClusterSnapshot c = cluster();
+        QList<svc::Profile::Endpoint> endpoints;
+        for (const auto &m : c.members)
+            endpoints.append({QStringLiteral("localhost:%1").arg(m.port), QUrl(QStringLiteral("postgresql://localhost:%1").arg(m.port))});
+        endpoints.append({QStringLiteral("10.9.9.9:5432"), QUrl(QStringLiteral("postgresql://10.9.9.9:5432"))});
+        ClusterLayout::Inputs in;
+        in.cluster = c;
+        in.postgres = endpoints;
+        const ClusterLayout l = ClusterLayout::derive(in);
+        QMap<QString, svc::PgNodeObservation> obs;
+        for (int i = 0; i < 3; ++i) {
+            svc::PgNodeObservation o;
+            o.name = endpoints[i].name;
+            o.inRecovery = i != 1;
+            obs.insert(o.name, o);
+        }
+        QCOMPARE(postgresVoice(obs, l).value_or(QStringLiteral("?")), QStringLiteral("pg2"));
+        QCOMPARE(l.postgresMemberOrUnmapped(QStringLiteral("10.9.9.9:5432"), QStringLiteral("10.9.9.9:5432")),
+                 QStringLiteral("unmapped: 10.9.9.9:5432"));
+        // A primary at an address no member stands at: no vote, rather than a disagreement.
+        svc::PgNodeObservation stray;
+        stray.name = QStringLiteral("10.9.9.9:5432");
+        obs.insert(stray.name, stray);
+        QVERIFY(!postgresVoice(obs, l).has_value());
+        QVERIFY(!postgresVoice(obs, ClusterLayout{}).has_value());   // before /cluster
     }
 
     void pgpool()
     {
         auto o = svc::parsePgpoolNodes(readCsvFixture(QStringLiteral("pgpool/show-pool-nodes.csv"))).value();
-        QCOMPARE(pgpoolVoice(o, cluster()).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
+        const MemberMap members(cluster());
+        QCOMPARE(pgpoolVoice(o, members).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
         o.nodes[0].status = QStringLiteral("down");
-        QCOMPARE(pgpoolVoice(o, cluster()).value_or(QStringLiteral("?")), QString());
-        QVERIFY(!pgpoolVoice({}, cluster()).has_value());
+        QCOMPARE(pgpoolVoice(o, members).value_or(QStringLiteral("?")), QString());
+        QVERIFY(!pgpoolVoice({}, members).has_value());
     }
 };
 

@@ -72,6 +72,7 @@ svc::PatroniNodeReport answered(const QString &name, const QString &fixture, int
 {
     svc::PatroniNodeReport r;
     r.name = name;
+    r.member = name;
     r.status = svc::parsePatroniStatus(readFixture(QStringLiteral("patroni/") + fixture)).value();
     r.primaryCode = primaryCode;
     r.replicaCode = primaryCode == 200 ? 503 : 200;
@@ -182,7 +183,9 @@ private slots:
         QCOMPARE(rw->state, Node::State::Normal);
         QCOMPARE(rw->detailsTitle, QStringLiteral("HAProxy read-write (read_write)"));
         QCOMPARE(rw->detailsSource, QStringLiteral("HAProxy stats CSV"));
-        QCOMPARE(rw->details.size(), 3);
+        QCOMPARE(rw->details.size(), 4);
+        // Found by what it routes to, not by its name, and the details say so.
+        QCOMPARE(row(rw, QStringLiteral("proxy")), QStringLiteral("read_write sends to the leader only"));
         QVERIFY(row(rw, QStringLiteral("pg1")).startsWith(u"UP · check L7OK 200 in "));
         const Node *ro = t.node(QStringLiteral("haproxy:ro"));
         QCOMPARE(ro->subtitle, QStringLiteral("→ pg2, pg3"));
@@ -281,12 +284,12 @@ private slots:
         QCOMPARE(t.node(QStringLiteral("pgpool:pgpool"))->state, Node::State::Down);
         QCOMPARE(t.edge("pgpool:pgpool", "member:pg1")->state, Edge::State::Down);
 
-        // Pgpool's backends at addresses /cluster does not list: named by address, no edge.
+        // Pgpool's backends at addresses /cluster does not list: shown as unmapped, no edge.
         model.setPgpools({{QStringLiteral("pgpool"), pgpool()}});
         model.setCluster(cluster(QStringLiteral("cluster-after-switchover.json")));
         t = model.topology();
-        QCOMPARE(t.node(QStringLiteral("pgpool:pgpool"))->subtitle, QStringLiteral("writes → 127.0.0.1:5532"));
-        QVERIFY(!row(t.node(QStringLiteral("pgpool:pgpool")), QStringLiteral("1 127.0.0.1:5533")).isEmpty());
+        QCOMPARE(t.node(QStringLiteral("pgpool:pgpool"))->subtitle, QStringLiteral("writes → unmapped: 127.0.0.1:5532"));
+        QVERIFY(!row(t.node(QStringLiteral("pgpool:pgpool")), QStringLiteral("1 unmapped: 127.0.0.1:5533")).isEmpty());
         QVERIFY(t.edgesOf(Edge::Kind::PgpoolBackend).isEmpty());
     }
 
@@ -402,6 +405,7 @@ private slots:
         model.setEtcd(etcd({QStringLiteral("2379"), QStringLiteral("12379")}));
         svc::PatroniNodeReport unreachable;
         unreachable.name = QStringLiteral("pg3");
+        unreachable.member = QStringLiteral("pg3");
         unreachable.error = QStringLiteral("Connection refused");
         unreachable.fetchedAtMs = kFetchedAtMs;
         model.setPatroniNodes({answered(QStringLiteral("pg1"), QStringLiteral("patroni-leader.json"), 200), unreachable});

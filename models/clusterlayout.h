@@ -1,0 +1,50 @@
+#pragma once
+
+#include "haproxyroles.h"
+#include "membermap.h"
+#include "haproxy/haproxystats.h"
+#include "patroni/patronitypes.h"
+#include "pg/pgbouncerobservation.h"
+#include "profile/profile.h"
+
+#include <QHash>
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace pgha::models {
+
+// What stands where in the cluster being watched, derived from what the sources report: the
+// members by /cluster, which HAProxy proxy writes and which reads, and which member each
+// HAProxy server and each PostgreSQL endpoint of the profile reaches. One derivation, used by
+// the topology, the consistency watchdog and `pgha status` alike, so they never tell two stories.
+struct ClusterLayout {
+    MemberMap members;
+    HaproxyRoles haproxy;
+    // "proxy/server" → the member it reaches, directly or through the PgBouncer at its address.
+    QHash<QString, QString> serverMembers;
+    // "proxy/server" → the PgBouncer (profile endpoint name) at its address, when one is.
+    QHash<QString, QString> serverPoolers;
+    // The profile's PostgreSQL endpoints (by name) → the member at their address.
+    QHash<QString, QString> postgresMembers;
+
+    struct Inputs {
+        svc::ClusterSnapshot cluster;
+        svc::HaproxyStats haproxy;
+        QList<svc::Profile::Endpoint> postgres;
+        QList<svc::Profile::Endpoint> pgbouncers;
+        QMap<QString, svc::PgBouncerObservation> bouncerObservations;   // by endpoint name
+        QString readWriteProxy;    // the profile's haproxy_read_write_proxy ("" = find it)
+        QString readOnlyProxy;     // haproxy_read_only_proxy
+        MemberMap::Aliases aliases;
+    };
+    static ClusterLayout derive(const Inputs &in, const ClusterLayout &previous = {});
+
+    std::optional<QString> memberForServer(const svc::HaproxyRow &server) const;
+    // The member a profile PostgreSQL endpoint reaches, else the endpoint's address marked unmapped.
+    QString postgresMemberOrUnmapped(const QString &endpointName, const QString &address) const;
+    static QString serverKey(const svc::HaproxyRow &server) { return server.proxy + QLatin1Char('/') + server.name; }
+};
+
+} // namespace pgha::models
