@@ -1,0 +1,277 @@
+// The console pointed at a cluster it did not build, through a profile file as a user writes
+// one: tests/othercluster/othercluster.sh starts Patroni, etcd, HAProxy, PgBouncer and
+// Pgpool-II from the same Debian packages in other shapes than our lab (members alpha/bravo/
+// charlie on 127.0.0.11-13 with identical ports, scope staging-ha in namespace /pgha-test/,
+// HAProxy proxies primary/replicas or pg_primary/pg_replicas, only the first REST API in the
+// profile, passwords in a libpq password file). Observation, the watchdog, `pgha status` and a
+// switchover must tell that cluster's story, not our lab's.
+#include "clusterlayout.h"
+#include "clustermodel.h"
+#include "clusterobserver.h"
+#include "consistencywatchdog.h"
+#include "eventtimelinemodel.h"
+#include "http/httpclient.h"
+#include "patroni/patronipoller.h"
+#include "profile/profile.h"
+#include "topologymodel.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using namespace pgha;
+
+namespace {
+constexpr int kStartTimeoutMs = 180000;
+const QStringList kMembers{QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
+
+bool hasEvent(const models::EventTimelineModel *timeline, const QString &kind)
+{
+    for (const auto &e : timeline->events())
+        if (e.kind == kind)
+            return true;
+    return false;
+}
+} // namespace
+
+class TestOtherCluster : public QObject {
+    Q_OBJECT
+
+    QString m_script = QStringLiteral(PGHA_SOURCE_DIR "/tests/othercluster/othercluster.sh");
+    QString m_dir;
+    QString m_shape;
+
+    // Runs the fixture script (the test may block: it is not the console's GUI thread).
+    bool script(const QStringList &args, int timeoutMs, QString *output = nullptr)
+    {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral("bash"), QStringList{m_script} + args);
+        const bool finished = p.waitForFinished(timeoutMs);
+        if (!finished)
+            p.kill();
+        const QString out = QString::fromLocal8Bit(p.readAll());
+        if (output)
+            *output = out;
+        if (!finished || p.exitCode() != 0)
+            qWarning().noquote() << "othercluster.sh" << args.join(u' ') << "failed:\n" << out;
+        return finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }
+
+    bool startShape(const QString &shape)
+    {
+        if (!m_shape.isEmpty())
+            script({QStringLiteral("stop"), m_dir, QStringLiteral("--purge")}, 60000);
+        m_shape = shape;
+        return script({QStringLiteral("start"), shape, m_dir}, kStartTimeoutMs);
+    }
+
+    svc::Profile profile()
+    {
+        auto p = svc::loadProfileFile(m_dir + QStringLiteral("/profile.yaml"));
+        if (!p)
+            qFatal("profile: %s", qPrintable(p.error().toString()));
+        return p.value();
+    }
+
+    // `pgha ARGS --profile FILE`, with the fixture's password file as libpq's.
+    QString pgha(const QStringList &args, int *exitCode, int timeoutMs = 60000)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGPASSFILE"), m_dir + QStringLiteral("/pgpass"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PGHA_CLI), args + QStringList{QStringLiteral("--profile"), m_dir + QStringLiteral("/profile.yaml")});
+        if (!p.waitForFinished(timeoutMs))
+            p.kill();
+        *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        return QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    }
+
+    static QString viewsText(const models::ClusterObserver &observer)
+    {
+        QStringList parts;
+        const auto views = observer.watchdog()->views();
+        for (auto it = views.cbegin(); it != views.cend(); ++it)
+            parts.append(it.key() + QStringLiteral(": ") + it.value());
+        return parts.join(QStringLiteral(", "));
+    }
+    // Watches until every source has spoken and the voices settled.
+    void waitSettled(models::ClusterObserver &observer, int voices)
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->leaderCount(), 1, 15000);
+        // Discovery from the one REST URL in the profile: all three members' APIs, each
+        // report keyed by its member (by api_url), not by the profile's "127.0.0.11:8008".
+        QTRY_COMPARE_WITH_TIMEOUT(observer.patroni()->endpoints().size(), 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(observer.patroniNodes().size(), 3, 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(observer.watchdog()->views().size() == voices, qPrintable(viewsText(observer)), 20000);
+        QTRY_VERIFY2_WITH_TIMEOUT(!observer.watchdog()->inDisagreement(), qPrintable(viewsText(observer)), 20000);
+    }
+    static QString leaderOf(const models::ClusterObserver &observer)
+    {
+        const auto *l = observer.cluster()->snapshot().leader();
+        return l ? l->name : QString();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(m_script))
+            QFAIL(qPrintable(QStringLiteral("no fixture script at %1").arg(m_script)));
+        m_dir = QDir::tempPath() + QStringLiteral("/pgha-othercluster-%1").arg(QCoreApplication::applicationPid());
+        qputenv("PGPASSFILE", (m_dir + QStringLiteral("/pgpass")).toLocal8Bit());
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_shape.isEmpty())
+            QVERIFY(script({QStringLiteral("stop"), m_dir, QStringLiteral("--purge")}, 60000));
+        QVERIFY(!QDir(m_dir).exists());
+    }
+
+    // A PgBouncer per node behind HAProxy proxies named primary/replicas, HAProxy without
+    // `stats show-legends` (so no server address in its CSV), Patroni on etcd v3.
+    void bouncerShape()
+    {
+        QVERIFY(startShape(QStringLiteral("bouncer")));
+        svc::HttpClient http;
+        models::ClusterObserver observer(&http);
+        observer.setIntervalMs(500);
+        observer.setProfile(profile());
+        observer.start();
+        // Patroni, /primary, PostgreSQL, DCS (v3) speak; HAProxy and PgBouncer cannot map
+        // node_a… to members without addresses and abstain instead of disagreeing.
+        waitSettled(observer, 4);
+        if (QTest::currentTestFailed())
+            return;
+        const QString leader = leaderOf(observer);
+        QVERIFY(kMembers.contains(leader));
+        const auto views = observer.watchdog()->views();
+        for (const QString &voice : {models::ConsistencyWatchdog::kPatroni, models::ConsistencyWatchdog::kPatroniPrimary,
+                                     models::ConsistencyWatchdog::kPostgres, models::ConsistencyWatchdog::kDcs})
+            QCOMPARE(views.value(voice), leader);
+        for (const auto &n : observer.patroniNodes())
+            QVERIFY2(kMembers.contains(n.member), qPrintable(n.name + QStringLiteral(" → ") + n.member));
+        // The members found by discovery are scraped too: three Patroni and three etcd /metrics.
+        QTRY_COMPARE_WITH_TIMEOUT(observer.metricsEndpointCount(), 6, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(observer.metrics().size(), 6, 15000);
+        // PgBouncer's admin console with the password from the libpq password file.
+        QTRY_COMPARE_WITH_TIMEOUT(observer.pgbouncers().size(), 3, 10000);
+
+        const auto &layout = observer.layout();
+        QCOMPARE(layout.haproxy.readWrite.proxy, QStringLiteral("primary"));
+        QCOMPARE(layout.haproxy.readOnly.proxy, QStringLiteral("replicas"));
+        QVERIFY2(layout.haproxy.notes.join(u'\n').contains(u"show-legends"), qPrintable(layout.haproxy.notes.join(u'\n')));
+        QCOMPARE(layout.postgresMembers.value(QStringLiteral("127.0.0.12:5432")), QStringLiteral("bravo"));
+
+        // The topology draws the write proxy with its UP server, never "no server UP".
+        models::TopologyModel topology;
+        topology.setCluster(observer.cluster()->snapshot());
+        topology.setHaproxy(observer.haproxy());
+        topology.setPgBouncers(observer.pgbouncers());
+        topology.setPatroniNodes(observer.patroniNodes());
+        topology.setMetrics(observer.metrics());
+        topology.setLayout(layout);
+        const auto t = topology.topology();
+        QCOMPARE(t.node(QStringLiteral("haproxy:rw"))->state, models::TopologyNodeSpec::State::Normal);
+        // node_a, node_b, node_c stand before alpha, bravo, charlie (which HAProxy cannot tell).
+        QCOMPARE(t.node(QStringLiteral("haproxy:rw"))->subtitle, QStringLiteral("→ node_") + leader.left(1));
+        // Each member's pooler found by what it forwards to; each member's /metrics in its details.
+        for (const auto &m : kMembers) {
+            QCOMPARE(t.node(QStringLiteral("pgbouncer:") + m)->state, models::TopologyNodeSpec::State::Normal);
+            const auto &details = t.node(QStringLiteral("member:") + m)->details;
+            QVERIFY2(std::any_of(details.cbegin(), details.cend(), [](const auto &r) { return r.first.contains(u" Patroni: "); }),
+                     qPrintable(m));
+        }
+
+        // `pgha status` tells the same story, within its deadline.
+        int code = -1;
+        const QString status = pgha({QStringLiteral("status")}, &code);
+        QCOMPARE(code, 0);
+        QVERIFY2(status.contains(QStringLiteral("primary [read-write")), qPrintable(status));
+        QVERIFY2(!status.contains(u"DISAGREE"), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("%1 (127.0.0.1").arg(leader)), qPrintable(status));
+
+        // A switchover through the profile: the model follows and every voice agrees again.
+        QString candidate;
+        for (const auto &m : kMembers)
+            if (m != leader)
+                candidate = m;
+        const QString out = pgha({QStringLiteral("switchover"), QStringLiteral("--yes"), QStringLiteral("--candidate"), candidate,
+                                  QStringLiteral("--no-probe")},
+                                 &code, 90000);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(leaderOf(observer), candidate, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(observer.watchdog()->views().value(models::ConsistencyWatchdog::kPostgres), candidate, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!observer.watchdog()->inDisagreement(), 30000);
+        QCOMPARE(observer.layout().haproxy.readWrite.proxy, QStringLiteral("primary"));
+        QVERIFY(!hasEvent(observer.timeline(), QStringLiteral("unmapped")) || !observer.layout().haproxy.notes.isEmpty());
+        observer.stop();
+    }
+
+    // The public labs' shape: HAProxy pg_primary/pg_replicas straight to PostgreSQL (with
+    // addresses in its CSV), PgBouncers beside, Patroni on etcd v2 with no timings in the DCS.
+    void directShape()
+    {
+        QVERIFY(startShape(QStringLiteral("direct")));
+        svc::HttpClient http;
+        models::ClusterObserver observer(&http);
+        observer.setIntervalMs(500);
+        observer.setProfile(profile());
+        observer.start();
+        // Patroni, /primary, PostgreSQL and HAProxy (mapped by address) speak.
+        waitSettled(observer, 4);
+        if (QTest::currentTestFailed())
+            return;
+        const QString leader = leaderOf(observer);
+        const auto views = observer.watchdog()->views();
+        QCOMPARE(views.value(models::ConsistencyWatchdog::kHaproxy), leader);
+        QCOMPARE(views.value(models::ConsistencyWatchdog::kPostgres), leader);
+        const auto &layout = observer.layout();
+        QCOMPARE(layout.haproxy.readWrite.proxy, QStringLiteral("pg_primary"));
+        QCOMPARE(layout.haproxy.readWrite.how, models::HaproxyRoles::How::Routing);
+        QCOMPARE(layout.haproxy.readOnly.proxy, QStringLiteral("pg_replicas"));
+        QCOMPARE(layout.serverMembers.value(QStringLiteral("pg_primary/pg-1")), QStringLiteral("alpha"));
+        // No timings in the DCS: Patroni's defaults, said as such.
+        QTRY_VERIFY_WITH_TIMEOUT(!observer.dynamicConfig().raw.isEmpty(), 15000);
+        QVERIFY(!observer.dynamicConfig().setsAnyTiming());
+        QCOMPARE(observer.dynamicConfig().effectiveTtl(), 30);
+        QVERIFY(observer.dynamicConfig().describeTimings().startsWith(u"Patroni defaults (not set in the DCS)"));
+        int code = -1;
+        const QString status = pgha({QStringLiteral("status")}, &code);
+        QCOMPARE(code, 0);
+        QVERIFY2(status.contains(QStringLiteral("pg_primary [read-write, by what it routes to] → pg-")), qPrintable(status));
+        QVERIFY2(status.contains(u"Patroni defaults (not set in the DCS): ttl 30 s"), qPrintable(status));
+        observer.stop();
+    }
+
+    // Pgpool-II in front, nothing else: its backends named through /cluster.
+    void pgpoolShape()
+    {
+        QVERIFY(startShape(QStringLiteral("pgpool")));
+        svc::HttpClient http;
+        models::ClusterObserver observer(&http);
+        observer.setIntervalMs(500);
+        observer.setProfile(profile());
+        observer.start();
+        waitSettled(observer, 5);
+        if (QTest::currentTestFailed())
+            return;
+        const QString leader = leaderOf(observer);
+        QCOMPARE(observer.watchdog()->views().value(models::ConsistencyWatchdog::kPgpool), leader);
+        models::TopologyModel topology;
+        topology.setCluster(observer.cluster()->snapshot());
+        topology.setPgpools(observer.pgpools());
+        topology.setLayout(observer.layout());
+        const auto t = topology.topology();
+        QCOMPARE(t.node(QStringLiteral("pgpool:127.0.0.40:9999"))->subtitle, QStringLiteral("writes → %1").arg(leader));
+        QCOMPARE(t.edgesOf(models::TopologyEdgeSpec::Kind::PgpoolBackend).size(), 3);
+        observer.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOtherCluster)
+#include "tst_othercluster.moc"
