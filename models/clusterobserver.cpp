@@ -2,11 +2,12 @@
 
 #include "clustermodel.h"
 #include "consistencywatchdog.h"
+#include "credentials/credentials.h"
+#include "secrets/secretstore.h"
 #include "etcd/etcdpoller.h"
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
 #include "http/httpclient.h"
-#include "lab/labstate.h"
 #include "metrics/metricspoller.h"
 #include "patroni/patronipoller.h"
 #include "pg/pgbouncerpoller.h"
@@ -315,30 +316,28 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_bouncerPoller->setEndpoints(toEndpoints(profile.pgbouncers));
     m_pgpoolPoller->setEndpoints(toEndpoints(profile.pgpools));
     m_metricsPoller->setEndpoints(metricsEndpoints());
-    m_bouncerPoller->setCredentials(profile.readWrite.user, {});
-    m_pgpoolPoller->setCredentials(profile.readWrite.user, {});
-    m_pgPoller->setCredentials(profile.readWrite.user, profile.readWrite.database, {});
     const svc::PgTls tls = svc::postgresTlsFor(profile);
     m_pgPoller->setTls(tls);
     m_bouncerPoller->setTls(tls);
     m_pgpoolPoller->setTls(tls);
-    // The built-in lab's password lives in its 0600 state file; other profiles rely on
-    // PGPASSFILE/~/.pgpass (and, later, the keychain) — never on the profile.
-    if (profile.isBuiltInLab())
-        if (const auto state = svc::LabState::load(profile.labDir)) {
-            m_pgPoller->setCredentials(QStringLiteral("postgres"), QStringLiteral("postgres"), state.value().secrets.superuser);
-            m_bouncerPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
-            m_pgpoolPoller->setCredentials(QStringLiteral("postgres"), state.value().secrets.superuser);
-        }
+    m_pgPoller->setAuthHint(svc::pgPasswordHint(profile, QString::fromLatin1(svc::kPostgresSecret)));
+    m_bouncerPoller->setAuthHint(svc::pgPasswordHint(profile, QString::fromLatin1(svc::kPgBouncerSecret)));
+    m_pgpoolPoller->setAuthHint(svc::pgPasswordHint(profile, QString::fromLatin1(svc::kPgpoolSecret)));
     m_scope = profile.scope;
     m_layout = {};
     m_layoutNotes.clear();
-    // TLS works from the start; passwords of other profiles arrive later from the keychain
-    // (setHttpSecurity again). Patroni asks for credentials only on unsafe methods, so polling
-    // never needs them.
-    setHttpSecurity(svc::httpSecurityForProfile(profile, profile.isBuiltInLab() ? svc::passwordsForLab(profile)
-                                                                                : svc::ProfilePasswords{}),
-                    svc::patroniTlsDefault(profile));
+    // Until the passwords arrive (svc::resolveCredentials, asynchronously): libpq's own password
+    // file, and TLS without credentials. Patroni asks for credentials only on unsafe methods, so
+    // polling never needs them.
+    setPasswords({});
+}
+
+void ClusterObserver::setPasswords(const svc::ProfilePasswords &passwords)
+{
+    m_pgPoller->setCredentials(m_profile.readWrite.user, m_profile.readWrite.database, passwords.postgres);
+    m_bouncerPoller->setCredentials(m_profile.pgbouncerLogin(), passwords.pgbouncer);
+    m_pgpoolPoller->setCredentials(m_profile.pgpoolLogin(), passwords.pgpool);
+    setHttpSecurity(svc::httpSecurityForProfile(m_profile, passwords), svc::patroniTlsDefault(m_profile));
 }
 
 void ClusterObserver::setHttpSecurity(const QList<svc::OriginSecurity> &security, const svc::HttpSecurity &tlsDefault)

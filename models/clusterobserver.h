@@ -46,9 +46,12 @@ public:
 
     ClusterObserver(svc::HttpClient *http, QObject *parent = nullptr);
 
-    // Also applies the profile's TLS settings to the HttpClient; for the built-in lab, with the
-    // lab's REST password from its state file.
+    // Also applies the profile's TLS settings to the HttpClient; logins wait for setPasswords
+    // (until then libpq's own password file answers, as it does for what no password is given).
     void setProfile(const svc::Profile &profile);
+    // The profile's passwords, from svc::resolveCredentials (the lab's state file, the keychain):
+    // HTTP credentials per origin; PostgreSQL, PgBouncer and Pgpool-II logins.
+    void setPasswords(const svc::ProfilePasswords &passwords);
     // Credentials and TLS trust per HTTP origin (see svc::httpSecurityForProfile), replacing
     // what this observer set before; `tlsDefault` covers https members found by discovery.
     void setHttpSecurity(const QList<svc::OriginSecurity> &security, const svc::HttpSecurity &tlsDefault = {});

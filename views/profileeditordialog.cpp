@@ -109,6 +109,7 @@ ProfileEditorDialog::ProfileEditorDialog(svc::SecretStore *secrets, const QStrin
       m_tlsWarning(new QLabel(this)),
       m_password(new QLineEdit(this)),
       m_passwordNote(new QLabel(this)),
+      m_pgPassword(new QLineEdit(this)),
       m_yaml(new QPlainTextEdit(this)),
       m_error(new QLabel(this)),
       m_status(new QLabel(this)),
@@ -230,6 +231,11 @@ QWidget *ProfileEditorDialog::buildForm()
     m_password->setPlaceholderText(tr("unchanged"));
     m_passwordNote->setWordWrap(true);
     m_passwordNote->setStyleSheet(QStringLiteral("color: gray"));
+    m_pgPassword->setObjectName(QStringLiteral("profilePostgresPassword"));
+    m_pgPassword->setEchoMode(QLineEdit::Password);
+    m_pgPassword->setPlaceholderText(tr("unchanged; empty: libpq's ~/.pgpass or PGPASSFILE"));
+    m_pgPassword->setToolTip(tr("The read-write user's password for PostgreSQL, and for PgBouncer's admin console and "
+                                "Pgpool-II when they use the same user. Kept in the keychain for this profile file."));
 
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Kind"), m_kind);
@@ -242,6 +248,7 @@ QWidget *ProfileEditorDialog::buildForm()
     form->addRow(tr("Patroni REST user"), m_restUser);
     form->addRow(tr("Password"), m_password);
     form->addRow(QString(), m_passwordNote);
+    form->addRow(tr("PostgreSQL password"), m_pgPassword);
     form->addRow(tr("CA file"), m_caFile);
     form->addRow(tr("Client certificate"), m_certFile);
     form->addRow(tr("Client key"), m_keyFile);
@@ -337,6 +344,7 @@ void ProfileEditorDialog::fillForm(const svc::Profile &p)
     m_verifyTls->setChecked(p.patroniRest.verifyTls);
     m_tlsWarning->setVisible(!p.patroniRest.verifyTls);
     m_password->clear();
+    m_pgPassword->clear();
 }
 
 svc::Result<svc::Profile> ProfileEditorDialog::profileFromForm() const
@@ -410,30 +418,30 @@ bool ProfileEditorDialog::save()
     m_path = target;
     m_loaded = profile.value();
     showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(target)));
-    if (!m_password->text().isEmpty()) {
-        Profile saved = profile.value();
-        saved.sourceFile = target;   // the password belongs to this file and its Patroni origins
-        storePassword(saved);
-    }
+    Profile saved = profile.value();
+    saved.sourceFile = target;   // a password belongs to this file (and, for REST, its Patroni origins)
+    if (!m_password->text().isEmpty())
+        storePassword(saved, QString::fromLatin1(svc::kPatroniRestSecret), m_password);
+    if (!m_pgPassword->text().isEmpty())
+        storePassword(saved, QString::fromLatin1(svc::kPostgresSecret), m_pgPassword);
     refreshList();
     m_use->setEnabled(true);
     emit profileSaved(target);
     return true;
 }
 
-void ProfileEditorDialog::storePassword(const Profile &saved)
+void ProfileEditorDialog::storePassword(const Profile &saved, const QString &purpose, QLineEdit *field)
 {
     if (!m_secrets) {
         showError(tr("No secret store: the password was not kept"));
         return;
     }
-    const QString purpose = QString::fromLatin1(svc::kPatroniRestSecret);
-    svc::writeProfileSecret(m_secrets, saved, purpose, m_password->text(), this, [this](const svc::Result<bool> &r) {
+    svc::writeProfileSecret(m_secrets, saved, purpose, field->text(), this, [this, field](const svc::Result<bool> &r) {
         if (!r) {
             showError(tr("The password was not stored: %1").arg(r.error().toString()));
             return;
         }
-        m_password->clear();
+        field->clear();
         showStatus(m_status->text() + (m_secrets->sessionOnly() ? tr(" · password kept for this session only")
                                                                 : tr(" · password stored in the keychain")));
     });

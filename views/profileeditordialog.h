@@ -48,6 +48,7 @@ public:
     QLabel *tlsWarning() const { return m_tlsWarning; }
     QLineEdit *restUserField() const { return m_restUser; }
     QLineEdit *passwordField() const { return m_password; }
+    QLineEdit *postgresPasswordField() const { return m_pgPassword; }
     QPlainTextEdit *yamlEditor() const { return m_yaml; }
     QLabel *errorLabel() const { return m_error; }
     QString currentPath() const { return m_path; }
@@ -65,7 +66,7 @@ private:
     void showError(const QString &text);
     void showStatus(const QString &text);
     // The Patroni REST password, for every Patroni origin of the file just saved.
-    void storePassword(const svc::Profile &saved);
+    void storePassword(const svc::Profile &saved, const QString &purpose, QLineEdit *field);
 
     svc::SecretStore *m_secrets;
     QString m_directory;
@@ -90,6 +91,7 @@ private:
     QLabel *m_tlsWarning;
     QLineEdit *m_password;
     QLabel *m_passwordNote;
+    QLineEdit *m_pgPassword;   // PostgreSQL login (also PgBouncer's and Pgpool-II's when the user is the same)
     QPlainTextEdit *m_yaml;
     QLabel *m_error;
     QLabel *m_status;

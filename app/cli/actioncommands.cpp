@@ -10,6 +10,8 @@
 #include "actions/journal.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
+#include "credentials/credentials.h"
+#include "lab/labprofile.h"
 #include "patroni/patroniclient.h"
 #include "profile/profile.h"
 #include "secrets/profilesecrets.h"
@@ -129,18 +131,11 @@ void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, int
         http.setDefaultSecurity(patroniTlsDefault(profile));
         ready();
     };
-    if (profile.isBuiltInLab()) {
-        apply(passwordsForLab(profile));
-        return;
-    }
-    for (const QString &w : plainHttpCredentialWarnings(profile))
-        ctx.err << "pgha: " << w << "\n";
-    if (secretSlots(profile).isEmpty()) {
-        apply({});
-        return;
-    }
+    if (!profile.isBuiltInLab())
+        for (const QString &w : plainHttpCredentialWarnings(profile))
+            ctx.err << "pgha: " << w << "\n";
     auto *store = new KeychainSecretStore(&http);
-    readProfileSecrets(store, profile, &http, [&ctx, apply, profile, timeoutMs](const ProfileSecretsRead &r) {
+    resolveCredentials(store, profile, &http, [&ctx, apply, profile, timeoutMs](const ProfileSecretsRead &r) {
         ProfilePasswords pw = r.passwords;
         for (const QString &f : r.failed)
             ctx.err << "pgha: " << f << "\n";

@@ -9,6 +9,7 @@
 #include "core/jsonlstore.h"
 #include "core/safefs.h"
 #include "lab/labconfig.h"
+#include "lab/labprofile.h"
 #include "profile/profile.h"
 
 #include <QCommandLineParser>

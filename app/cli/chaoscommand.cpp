@@ -8,6 +8,7 @@
 #include "signalwatcher.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
+#include "lab/labprofile.h"
 #include "profile/profile.h"
 
 #include <QCommandLineParser>

@@ -8,6 +8,9 @@
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
 #include "memberformat.h"
+#include "credentials/credentials.h"
+#include "lab/labprofile.h"
+#include "secrets/secretstore.h"
 #include "patroni/patronipoller.h"
 #include "profile/profile.h"
 #include "sourcehealthmodel.h"
@@ -340,7 +343,15 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&deadline, &RoundDeadline::finished, [] { QCoreApplication::quit(); });
     QObject::connect(&deadline, &RoundDeadline::expired, [] { QCoreApplication::quit(); });
     deadline.arm();
-    QMetaObject::invokeMethod(&observer, &ClusterObserver::pollOnce, Qt::QueuedConnection);
+    // The passwords first (the lab's state file, else the keychain, else libpq's own file),
+    // within the same deadline.
+    KeychainSecretStore secrets;
+    resolveCredentials(&secrets, profile.value(), &observer, [&ctx, &observer](const ProfileSecretsRead &r) {
+        for (const QString &f : r.failed)
+            ctx.err << "pgha: " << f << "\n";
+        observer.setPasswords(r.passwords);
+        observer.pollOnce();
+    });
     QCoreApplication::exec();
     // Only a source that answered counts: a partial picture is reported, and fails the command.
     const QStringList unanswered = deadline.unanswered();

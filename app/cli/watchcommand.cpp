@@ -6,6 +6,9 @@
 #include "clusterobserver.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
+#include "credentials/credentials.h"
+#include "lab/labprofile.h"
+#include "secrets/secretstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -86,7 +89,15 @@ int runWatchCommand(CliContext &ctx, const QStringList &args)
     if (!json)
         ctx.err << "watching profile " << profile.value().name << " every " << interval << " ms; Ctrl-C to stop" << Qt::endl;
     firstRound.arm();
+    // Polling starts at once; the passwords (the lab's state file, else the keychain, else
+    // libpq's own file) join when they arrive.
     observer.start();
+    KeychainSecretStore secrets;
+    resolveCredentials(&secrets, profile.value(), &observer, [&ctx, &observer](const ProfileSecretsRead &r) {
+        for (const QString &f : r.failed)
+            ctx.err << "pgha: " << f << "\n";
+        observer.setPasswords(r.passwords);
+    });
     const int code = QCoreApplication::exec();
     observer.stop();
     return code == Failed ? Failed : Ok;

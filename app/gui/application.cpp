@@ -5,6 +5,8 @@
 #include "chaoscontroller.h"
 #include "labcontroller.h"
 #include "profileeditordialog.h"
+#include "credentials/credentials.h"
+#include "lab/labprofile.h"
 #include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 #include "settings/usersettings.h"
@@ -288,22 +290,21 @@ void Application::note(const QString &source, const QString &text, int severity)
 
 void Application::readProfilePasswords(const svc::Profile &profile)
 {
-    // The lab's password comes from its state file (the observer sets it); other profiles' from
-    // the keychain, later — Patroni's polling needs none, only unsafe REST calls (actions) do.
-    if (profile.isBuiltInLab())
-        return;
-    for (const QString &w : svc::plainHttpCredentialWarnings(profile))
-        note(QStringLiteral("profile"), w, 1);
-    if (svc::secretSlots(profile).isEmpty())
-        return;
-    svc::readProfileSecrets(m_secrets, profile, this, [this, profile](const svc::ProfileSecretsRead &r) {
+    // One resolver for every profile: the lab's state file, else the keychain, else libpq's own
+    // password file. Polling starts before they arrive: Patroni needs none to be read, and
+    // libpq's password file answers meanwhile.
+    if (!profile.isBuiltInLab())
+        for (const QString &w : svc::plainHttpCredentialWarnings(profile))
+            note(QStringLiteral("profile"), w, 1);
+    svc::resolveCredentials(m_secrets, profile, this, [this, profile](const svc::ProfileSecretsRead &r) {
         if (m_profile.sourceFile != profile.sourceFile || m_profile.name != profile.name)
             return;   // another profile was chosen meanwhile
         for (const QString &m : r.missing)
-            note(QStringLiteral("profile"), tr("%1: requests that need it will get 401 — store it in File → Profiles…").arg(m), 1);
+            note(QStringLiteral("profile"),
+                 profile.isBuiltInLab() ? m : tr("%1: requests that need it will get 401 — store it in File → Profiles…").arg(m), 1);
         for (const QString &f : r.failed)
             note(QStringLiteral("profile"), f, 2);
-        m_observer->setHttpSecurity(svc::httpSecurityForProfile(profile, r.passwords), svc::patroniTlsDefault(profile));
+        m_observer->setPasswords(r.passwords);
     });
 }
 

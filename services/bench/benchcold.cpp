@@ -1,6 +1,7 @@
 #include "benchcold.h"
 
 #include "http/httpclient.h"
+#include "lab/labprofile.h"
 #include "patroni/patroniclient.h"
 #include "lab/labstandalone.h"
 #include "lab/labstate.h"
@@ -61,7 +62,7 @@ void ColdCache::start(const Profile &profile, const QList<AnsweredServer> &serve
         return finish(QStringLiteral("no server answered through %1").arg(target.name));
     m_http = std::make_unique<HttpClient>();
     m_http->setDefaultSecurity(patroniTlsDefault(profile));
-    for (const OriginSecurity &o : httpSecurityForProfile(profile, profile.isBuiltInLab() ? passwordsForLab(profile) : ProfilePasswords{}))
+    for (const OriginSecurity &o : httpSecurityForProfile(profile, profile.isBuiltInLab() ? labPasswords(profile) : ProfilePasswords{}))
         m_http->setSecurity(o.origin, o.security);
     restartNext();
 }

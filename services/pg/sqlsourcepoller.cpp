@@ -12,9 +12,11 @@ SqlSourcePoller::SqlSourcePoller(HttpClient *http, QString sourceKind, QObject *
 
 void SqlSourcePoller::setCredentials(const QString &user, const QString &password)
 {
+    if (user == m_user && password == m_password)
+        return;
     m_user = user;
     m_password = password;
-    dropSessions();   // logged in with the old credentials
+    retireSessions();   // logged in with the old credentials
 }
 
 void SqlSourcePoller::setTls(const PgTls &tls)
@@ -22,7 +24,24 @@ void SqlSourcePoller::setTls(const PgTls &tls)
     if (tls == m_tls)
         return;
     m_tls = tls;
-    dropSessions();   // connected under the old TLS settings
+    retireSessions();   // connected under the old TLS settings
+}
+
+void SqlSourcePoller::retireSessions()
+{
+    // Idle sessions go now; one in flight finishes its round first (dropping it would leave
+    // that round without an end: `pgha status` and the console's rounds wait for every
+    // endpoint) and is replaced by its next fetch.
+    for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+        if (it->inFlight) {
+            it->retired = true;
+            ++it;
+            continue;
+        }
+        it->query->disconnect(this);
+        it->query->deleteLater();
+        it = m_sessions.erase(it);
+    }
 }
 
 void SqlSourcePoller::dropSessions()
@@ -39,6 +58,13 @@ void SqlSourcePoller::fetch(int index, quint64 generation)
     const Endpoint endpoint = endpoints().at(index);
     const QString key = endpoint.label + QLatin1Char(' ') + endpoint.baseUrl.toString();
     Session &session = m_sessions[key];
+    if (session.query && session.retired) {
+        session.query->disconnect(this);
+        session.query->deleteLater();
+        const quint64 lastRun = session.run;
+        session = Session();
+        session.run = lastRun;
+    }
     if (!session.query) {
         session.query = new PgQuery({endpoint.baseUrl.host(), endpoint.baseUrl.port(defaultPort()), m_user, database(), m_password,
                                      QStringLiteral("pgha-console"), m_tls},
@@ -50,6 +76,8 @@ void SqlSourcePoller::fetch(int index, quint64 generation)
             if (it == m_sessions.cend() || !it->inFlight)
                 return;   // the guard already ended this round
             QString error = r.error;
+            if (!r.ok && r.kind == ErrorKind::Auth && !m_authHint.isEmpty())
+                error += QStringLiteral(" — ") + m_authHint;
             if (r.ok && it->generation == currentGeneration())
                 error = handle(endpoint, r.sets);
             finishSession(key, r.elapsedMs, error);

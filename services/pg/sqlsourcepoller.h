@@ -24,6 +24,9 @@ public:
 
     SqlSourcePoller(HttpClient *http, QString sourceKind, QObject *parent = nullptr);
     void setCredentials(const QString &user, const QString &password);
+    // Said after a login the server refused ("no password supplied", a wrong password): where
+    // this profile's password for the source goes.
+    void setAuthHint(const QString &hint) { m_authHint = hint; }
     // TLS for every endpoint's session (the profile's postgres_tls).
     void setTls(const PgTls &tls);
     // Where the exchange with the endpoint at `url` stands while its part of the round is
@@ -46,6 +49,7 @@ protected:
 
 private:
     void dropSessions();
+    void retireSessions();
 
     void finishSession(const QString &key, qint64 elapsedMs, const QString &error);
     void guardExpired(const QString &key, quint64 run);
@@ -56,12 +60,14 @@ private:
         quint64 generation = 0;
         quint64 run = 0;          // which fetch() the guard and the answer belong to
         bool inFlight = false;
+        bool retired = false;     // made with credentials or TLS since replaced
         qint64 startedMs = 0;
         QUrl url;
     };
     QHash<QString, Session> m_sessions;   // by endpoint label + URL
     QString m_user = QStringLiteral("postgres");
     QString m_password;
+    QString m_authHint;
     PgTls m_tls;
 };
 

@@ -1,8 +1,6 @@
 #include "profile.h"
 
 #include "core/logging.h"
-#include "lab/labstate.h"
-#include "lab/labtls.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,71 +24,6 @@ QString Profile::kindName(Kind k)
     case Kind::Production: return QStringLiteral("production");
     }
     return {};
-}
-
-Profile Profile::forLab(const LabConfig &config)
-{
-    Profile p;
-    p.name = QStringLiteral("lab");
-    p.kind = Kind::Lab;
-    p.labDir = config.labDir;
-    p.actionsEnabled = true;
-    if (config.restTls)
-        p.patroniRest.caFile = labTlsCaFile(config.labDir);
-    if (config.restAuth)
-        p.patroniRest.username = QString::fromLatin1(kLabRestUser);
-    for (int i = 0; i < kLabMembers; ++i) {
-        QUrl url;
-        url.setScheme(config.restTls ? QStringLiteral("https") : QStringLiteral("http"));
-        url.setHost(config.host);
-        url.setPort(config.ports.rest[i]);
-        p.patroni.append({config.memberName(i), url});
-    }
-    for (int i = 0; i < kLabMembers; ++i) {
-        QUrl url;
-        url.setScheme(QStringLiteral("http"));
-        url.setHost(config.host);
-        url.setPort(config.ports.etcdClient[i]);
-        p.etcd.append({QStringLiteral("etcd%1").arg(i + 1), url});
-    }
-    for (int i = 0; i < kLabMembers; ++i) {
-        QUrl url;
-        url.setScheme(QStringLiteral("postgresql"));
-        url.setHost(config.host);
-        url.setPort(config.ports.postgres[i]);
-        p.postgres.append({config.memberName(i), url});
-        url.setPort(config.ports.pgbouncer[i]);
-        p.pgbouncers.append({QStringLiteral("pgbouncer%1").arg(i + 1), url});
-    }
-    for (int i = 0; i < kLabMembers; ++i) {
-        QUrl url;
-        url.setScheme(QStringLiteral("http"));
-        url.setHost(config.host);
-        url.setPort(config.ports.exporter[i]);
-        url.setPath(QStringLiteral("/metrics"));
-        p.metrics.append({config.memberName(i) + QStringLiteral(" exporter"), url});
-    }
-    if (config.withPgpool) {
-        QUrl url;
-        url.setScheme(QStringLiteral("postgresql"));
-        url.setHost(config.host);
-        url.setPort(config.ports.pgpool);
-        p.pgpools.append({QStringLiteral("pgpool"), url});
-    }
-    p.haproxyStats.setScheme(QStringLiteral("http"));
-    p.haproxyStats.setHost(config.host);
-    p.haproxyStats.setPort(config.ports.haproxyStats);
-    p.haproxyStats.setPath(QStringLiteral("/stats"));
-    p.scope = config.scope;
-    p.haproxyReadWriteProxy = QStringLiteral("read_write");
-    p.haproxyReadOnlyProxy = QStringLiteral("read_only");
-    p.readWrite = {config.host, config.ports.haproxyReadWrite, QStringLiteral("postgres"), QStringLiteral("postgres"), {},
-                   QStringLiteral("pgha"), PgTls::forLab()};
-    // The lab's own servers: TLS when they offer it, whatever PGSSLMODE says for other clusters.
-    p.postgresTls = PgTls::forLab();
-    p.readOnly = p.readWrite;
-    p.readOnly.port = config.ports.haproxyReadOnly;
-    return p;
 }
 
 QString profileDirectory()
@@ -320,6 +253,10 @@ Result<Profile> parseProfile(const QByteArray &yaml, const QString &sourceName)
         }
         if (tls && tls["root_ca"])
             p.postgresTls.rootCert = str(tls["root_ca"]);
+        if (root["pgbouncer_user"])
+            p.pgbouncerUser = str(root["pgbouncer_user"]);
+        if (root["pgpool_user"])
+            p.pgpoolUser = str(root["pgpool_user"]);
         p.readWrite = readEndpoint(root["read_write"], p.readWrite);
         p.readOnly = readEndpoint(root["read_only"], p.readWrite);
         p.readWrite.tls = postgresTlsFor(p);
@@ -396,6 +333,10 @@ QByteArray serialiseProfile(const Profile &profile)
         out << YAML::Key << "scope" << YAML::Value << profile.scope.toStdString();
     if (!profile.haproxyReadWriteProxy.isEmpty())
         out << YAML::Key << "haproxy_read_write_proxy" << YAML::Value << profile.haproxyReadWriteProxy.toStdString();
+    if (!profile.pgbouncerUser.isEmpty())
+        out << YAML::Key << "pgbouncer_user" << YAML::Value << profile.pgbouncerUser.toStdString();
+    if (!profile.pgpoolUser.isEmpty())
+        out << YAML::Key << "pgpool_user" << YAML::Value << profile.pgpoolUser.toStdString();
     if (!profile.haproxyReadOnlyProxy.isEmpty())
         out << YAML::Key << "haproxy_read_only_proxy" << YAML::Value << profile.haproxyReadOnlyProxy.toStdString();
     for (const auto &[key, ep] : {std::pair{"read_write", profile.readWrite}, std::pair{"read_only", profile.readOnly}}) {
@@ -515,32 +456,5 @@ PgTls postgresTlsFor(const Profile &profile)
     return tls;
 }
 
-ProfilePasswords passwordsForLab(const Profile &labProfile)
-{
-    ProfilePasswords p;
-    if (const auto state = LabState::load(labProfile.labDir))
-        for (const auto &e : labProfile.patroni)
-            p.patroniRest.insert(originKey(e.url), state.value().secrets.restApi);
-    return p;
-}
-
-Result<Profile> resolveProfile(const QString &nameOrFile, const QString &labDir)
-{
-    if (nameOrFile.isEmpty() || nameOrFile == u"lab") {
-        // Follow the lab that exists (its ports may be offset); otherwise the defaults.
-        LabConfig config;
-        config.labDir = labDir;
-        if (auto state = LabState::load(labDir))
-            config = state.value().config, config.labDir = labDir;
-        return Profile::forLab(config);
-    }
-    if (QFileInfo::exists(nameOrFile))
-        return loadProfileFile(nameOrFile);
-    const QString path = profileDirectory() + QLatin1Char('/') + nameOrFile + QStringLiteral(".yaml");
-    if (QFileInfo::exists(path))
-        return loadProfileFile(path);
-    return makeError(ErrorKind::NotFound, QStringLiteral("no profile named \"%1\" (looked for %2)").arg(nameOrFile, path),
-                     QStringLiteral("pass a YAML file with --profile FILE, or use the built-in \"lab\""));
-}
 
 } // namespace pgha::svc

@@ -2,7 +2,6 @@
 
 #include "core/result.h"
 #include "http/httpsecurity.h"
-#include "lab/labconfig.h"
 #include "pg/pgquery.h"
 
 #include <QHash>
@@ -69,6 +68,12 @@ struct Profile {
     QString haproxyReadOnlyProxy;
     PgEndpoint readWrite;
     PgEndpoint readOnly;
+    // Who the console logs in as on PgBouncer's admin console and on Pgpool-II (YAML
+    // `pgbouncer_user:`, `pgpool_user:`); "" = read_write's user. PostgreSQL itself: read_write's.
+    QString pgbouncerUser;
+    QString pgpoolUser;
+    QString pgbouncerLogin() const { return pgbouncerUser.isEmpty() ? readWrite.user : pgbouncerUser; }
+    QString pgpoolLogin() const { return pgpoolUser.isEmpty() ? readWrite.user : pgpoolUser; }
     // TLS to PostgreSQL, PgBouncer and Pgpool (`postgres_tls: {sslmode, root_ca}`) as written
     // in the file; what is used is postgresTlsFor(*this).
     PgTls postgresTls;
@@ -83,7 +88,6 @@ struct Profile {
     static QString kindName(Kind k);
     bool isBuiltInLab() const { return !labDir.isEmpty(); }
 
-    static Profile forLab(const LabConfig &config);
 };
 
 // The passwords a profile needs, from the keychain (or the lab's state file), each for the
@@ -92,6 +96,12 @@ struct ProfilePasswords {
     QHash<QString, QString> patroniRest;   // by originKey() of a Patroni REST URL
     QHash<QString, QString> etcd;          // by originKey() of an etcd URL
     QString haproxyStats;
+    // PostgreSQL, PgBouncer's admin console, Pgpool-II: "" lets libpq find one itself
+    // (PGPASSFILE, ~/.pgpass, a service file).
+    QString postgres;
+    QString pgbouncer;
+    QString pgpool;
+    QString source;                        // where they came from, for messages ("the lab's state file" …)
 };
 
 // The TLS settings for the profile's PostgreSQL connections: the file's postgres_tls when it sets
@@ -107,9 +117,6 @@ QStringList plainHttpCredentialWarnings(const Profile &profile);
 QList<OriginSecurity> httpSecurityForProfile(const Profile &profile, const ProfilePasswords &passwords);
 // TLS trust (no credentials) for https Patroni members the profile does not list (discovery).
 HttpSecurity patroniTlsDefault(const Profile &profile);
-// The built-in lab's passwords from its 0600 state file, for the lab profile's origins (empty
-// when the lab has none).
-ProfilePasswords passwordsForLab(const Profile &labProfile);
 
 // Profiles live in <config dir>/pgha/profiles/NAME.yaml.
 QString profileDirectory();
@@ -123,9 +130,5 @@ QString urlCredentialsProblem(const QUrl &url);
 Result<Profile> loadProfileFile(const QString &path);
 QByteArray serialiseProfile(const Profile &profile);
 Result<bool> saveProfileFile(const Profile &profile, const QString &path);   // atomic
-
-// "lab" (or empty) → the built-in lab profile for `labDir`; an existing file path → that file;
-// otherwise NAME in profileDirectory().
-Result<Profile> resolveProfile(const QString &nameOrFile, const QString &labDir);
 
 } // namespace pgha::svc

@@ -6,6 +6,7 @@
 #include <QPointer>
 
 #include <memory>
+#include <tuple>
 
 namespace pgha::svc {
 
@@ -19,6 +20,8 @@ QString canonicalProfilePath(const QString &file)
 
 QString slotText(const SecretSlot &slot)
 {
+    if (slot.origin.isEmpty())
+        return QStringLiteral("%1 password of \"%2\"").arg(slot.purpose, slot.user);
     return QStringLiteral("%1 password of \"%2\" for %3").arg(slot.purpose, slot.user, originKey(slot.origin));
 }
 
@@ -30,12 +33,23 @@ void store(ProfilePasswords &passwords, const SecretSlot &slot, const QString &v
         passwords.etcd.insert(originKey(slot.origin), value);
     else if (slot.purpose == QLatin1String(kHaproxyStatsSecret))
         passwords.haproxyStats = value;
+    else if (slot.purpose == QLatin1String(kPostgresSecret))
+        passwords.postgres = value;
+    else if (slot.purpose == QLatin1String(kPgBouncerSecret))
+        passwords.pgbouncer = value;
+    else if (slot.purpose == QLatin1String(kPgpoolSecret))
+        passwords.pgpool = value;
 }
 } // namespace
 
 QString secretKey(const QString &purpose, const QUrl &origin, const QString &profileFile)
 {
     return QStringLiteral("%1 %2 %3").arg(purpose, originKey(origin), canonicalProfilePath(profileFile));
+}
+
+QString pgSecretKey(const QString &profileFile, const QString &purpose)
+{
+    return QStringLiteral("%1/%2").arg(canonicalProfilePath(profileFile), purpose);
 }
 
 QList<SecretSlot> secretSlots(const Profile &profile)
@@ -57,6 +71,14 @@ QList<SecretSlot> secretSlots(const Profile &profile)
     for (const auto &e : profile.etcd)
         add(kEtcdSecret, e.url, profile.etcdAuth.username);
     add(kHaproxyStatsSecret, profile.haproxyStats, profile.haproxyStatsAuth.username);
+    // One login each for PostgreSQL, PgBouncer and Pgpool-II, where the profile has endpoints.
+    const QString file = canonicalProfilePath(profile.sourceFile);
+    for (const auto &[purpose, user, used] :
+         {std::tuple{kPostgresSecret, profile.readWrite.user, true},
+          std::tuple{kPgBouncerSecret, profile.pgbouncerLogin(), !profile.pgbouncers.isEmpty()},
+          std::tuple{kPgpoolSecret, profile.pgpoolLogin(), !profile.pgpools.isEmpty()}})
+        if (used && !user.isEmpty())
+            out.append({QLatin1String(purpose), QUrl(), user, pgSecretKey(file, QLatin1String(purpose)), true});
     return out;
 }
 
@@ -80,10 +102,10 @@ void readProfileSecrets(SecretStore *secrets, const Profile &profile, QObject *c
         secrets->read(slot.key, context, [slot, result, pending, finish](const Result<QString> &r) {
             if (r)
                 store(result->passwords, slot, r.value());
-            else if (SecretStore::isNotFound(r.error()))
-                result->missing.append(QStringLiteral("no %1 in the keychain").arg(slotText(slot)));
-            else
+            else if (!SecretStore::isNotFound(r.error()))
                 result->failed.append(QStringLiteral("%1: %2").arg(slotText(slot), r.error().toString()));
+            else if (!slot.optional)   // an optional one: libpq's own password or service file may have it
+                result->missing.append(QStringLiteral("no %1 in the keychain").arg(slotText(slot)));
             if (--*pending == 0)
                 (*finish)(*result);
         });

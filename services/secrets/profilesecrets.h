@@ -15,19 +15,22 @@ namespace pgha::svc {
 
 class SecretStore;
 
-// The keychain key of one password: "PURPOSE ORIGIN PROFILE-FILE", e.g.
+// The keychain key of one password: "PURPOSE ORIGIN PROFILE-FILE" (PostgreSQL, PgBouncer and
+// Pgpool-II logins: "PROFILE-FILE/postgres", "…/pgbouncer", "…/pgpool"), e.g.
 //   patroni-rest https://10.0.0.1:8008 /home/ana/.config/pgha/profiles/staging.yaml
 // A profile names itself whatever it likes, so the name is no key: a password belongs to one
 // profile file (its canonical path) and one origin it is sent to. Another file, or this file
 // edited to point at another host, finds nothing to send.
 QString secretKey(const QString &purpose, const QUrl &origin, const QString &profileFile);
+QString pgSecretKey(const QString &profileFile, const QString &purpose);
 
 // One password a profile needs: what for, where it is sent, for which user, under which key.
 struct SecretSlot {
-    QString purpose;    // kPatroniRestSecret, kEtcdSecret, kHaproxyStatsSecret
-    QUrl origin;
+    QString purpose;    // kPatroniRestSecret, kEtcdSecret, kHaproxyStatsSecret, kPostgresSecret …
+    QUrl origin;        // empty for the PostgreSQL-protocol logins (one per profile)
     QString user;
     QString key;
+    bool optional = false;   // libpq may find it elsewhere: not reported as missing
 };
 // Every password `profile` names a user for; none for the built-in lab (its state file has them)
 // or a profile without a file.

@@ -14,6 +14,11 @@ namespace pgha::svc {
 inline constexpr char kPatroniRestSecret[] = "patroni-rest";
 inline constexpr char kEtcdSecret[] = "etcd";
 inline constexpr char kHaproxyStatsSecret[] = "haproxy-stats";
+// PostgreSQL-protocol logins, one per profile (keys "PROFILE-FILE/postgres" …): optional, since
+// libpq's own password file (PGPASSFILE, ~/.pgpass) and service files answer when they are absent.
+inline constexpr char kPostgresSecret[] = "postgres";
+inline constexpr char kPgBouncerSecret[] = "pgbouncer";
+inline constexpr char kPgpoolSecret[] = "pgpool";
 
 // What the keychain store does with a QtKeychain error code (QKeychain::Error, as an int so this
 // header needs no QtKeychain): no backend at all means session-only memory. OtherError — what

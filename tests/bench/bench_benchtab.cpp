@@ -8,6 +8,7 @@
 #include "bench/benchsession.h"
 #include "benchliveview.h"
 #include "lab/labconfig.h"
+#include "lab/labprofile.h"
 #include "profile/profile.h"
 
 #include <QApplication>

@@ -10,6 +10,7 @@
 #include "core/endpointpoller.h"
 #include "http/httpclient.h"
 #include "lab/labconfig.h"
+#include "lab/labprofile.h"
 #include "lab/labstate.h"
 #include "profile/profile.h"
 
@@ -60,7 +61,9 @@ int main(int argc, char *argv[])
 
     svc::HttpClient http;
     models::ClusterObserver observer(&http);
-    observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), labDir).value());
+    const svc::Profile watched = svc::resolveProfile(QStringLiteral("lab"), labDir).value();
+    observer.setProfile(watched);
+    observer.setPasswords(svc::labPasswords(watched));
     // A 1 Hz round is every source but /metrics, which the console scrapes every 5 s at most.
     QList<svc::EndpointPoller *> everySecond;
     for (auto *p : observer.activePollers())

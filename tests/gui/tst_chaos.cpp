@@ -24,6 +24,7 @@
 #include "chaos/chaosseries.h"
 #include "chaos/faultcatalog.h"
 #include "http/httpclient.h"
+#include "lab/labprofile.h"
 #include "profile/profile.h"
 
 #include <QAction>

@@ -10,6 +10,7 @@
 #include "actions/configpatch.h"
 #include "actions/journal.h"
 #include "http/httpclient.h"
+#include "lab/labprofile.h"
 #include "lab/labstate.h"
 #include "patroni/patroniparser.h"
 #include "pg/pgquery.h"

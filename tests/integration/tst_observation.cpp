@@ -8,6 +8,7 @@
 #include "consistencywatchdog.h"
 #include "eventtimelinemodel.h"
 #include "http/httpclient.h"
+#include "lab/labprofile.h"
 #include "lab/labstate.h"
 #include "patroni/patronipoller.h"
 #include "profile/profile.h"
@@ -49,7 +50,9 @@ private slots:
     {
         const auto state = svc::LabState::load(svc::LabConfig::defaultLabDir()).value();
         models::ClusterObserver observer(&m_http);
-        observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value());
+        const svc::Profile watched = svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value();
+        observer.setProfile(watched);
+        observer.setPasswords(svc::labPasswords(watched));
         observer.setIntervalMs(kIntervalMs);
         observer.start();
         QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->leaderCount(), 1, 10000);
@@ -111,6 +114,7 @@ private slots:
         profile.haproxyStats = {};
         models::ClusterObserver observer(&m_http);
         observer.setProfile(profile);
+        observer.setPasswords(svc::labPasswords(profile));
         observer.setIntervalMs(kIntervalMs);
         observer.start();
         QTRY_COMPARE_WITH_TIMEOUT(observer.patroni()->endpoints().size(), 3, 10000);
@@ -131,7 +135,9 @@ private slots:
             QSKIP("patronictl is not installed (Debian package patroni)");
         const auto state = svc::LabState::load(svc::LabConfig::defaultLabDir()).value();
         models::ClusterObserver observer(&m_http);
-        observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value());
+        const svc::Profile watched = svc::resolveProfile(QStringLiteral("lab"), svc::LabConfig::defaultLabDir()).value();
+        observer.setProfile(watched);
+        observer.setPasswords(svc::labPasswords(watched));
         observer.setIntervalMs(kIntervalMs);
         observer.start();
         QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->leaderCount(), 1, 10000);
@@ -187,7 +193,9 @@ private slots:
         const QString labDir = svc::LabConfig::defaultLabDir();
         auto state = svc::LabState::load(labDir).value();
         models::ClusterObserver observer(&m_http);
-        observer.setProfile(svc::resolveProfile(QStringLiteral("lab"), labDir).value());
+        const svc::Profile watched = svc::resolveProfile(QStringLiteral("lab"), labDir).value();
+        observer.setProfile(watched);
+        observer.setPasswords(svc::labPasswords(watched));
         observer.setIntervalMs(kIntervalMs);
         observer.start();
         QTRY_COMPARE_WITH_TIMEOUT(observer.cluster()->rowCount(), 3, 10000);

@@ -78,11 +78,11 @@ class TestOtherCluster : public QObject {
     }
 
     // `pgha ARGS --profile FILE`, with the fixture's password file as libpq's.
-    QString pgha(const QStringList &args, int *exitCode, int timeoutMs = 60000)
+    QString pgha(const QStringList &args, int *exitCode, int timeoutMs = 60000, const QString &passFile = {})
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("PGPASSFILE"), m_dir + QStringLiteral("/pgpass"));
+        env.insert(QStringLiteral("PGPASSFILE"), passFile.isEmpty() ? m_dir + QStringLiteral("/pgpass") : passFile);
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(PGHA_CLI), args + QStringList{QStringLiteral("--profile"), m_dir + QStringLiteral("/profile.yaml")});
         if (!p.waitForFinished(timeoutMs))
@@ -194,6 +194,11 @@ private slots:
         QVERIFY2(status.contains(QStringLiteral("primary [read-write")), qPrintable(status));
         QVERIFY2(!status.contains(u"DISAGREE"), qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("%1 (127.0.0.1").arg(leader)), qPrintable(status));
+
+        // Without a password anywhere, the refused logins say where one goes.
+        const QString noPass = pgha({QStringLiteral("status"), QStringLiteral("--json")}, &code, 60000, m_dir + QStringLiteral("/none"));
+        QVERIFY2(noPass.contains(u"no password supplied") && noPass.contains(u"PGPASSFILE") && noPass.contains(u"/pgbouncer"),
+                 qPrintable(noPass.left(3000)));
 
         // A switchover through the profile: the model follows and every voice agrees again.
         QString candidate;

@@ -7,6 +7,7 @@
 #include "actions/actiontarget.h"
 #include "http/httpclient.h"
 #include "lab/labfiles.h"
+#include "lab/labprofile.h"
 #include "lab/labstate.h"
 #include "lab/labtls.h"
 #include "pg/pgquery.h"
@@ -285,7 +286,7 @@ private slots:
     {
         const QByteArray secret = m_state.secrets.restApi.toUtf8();
         // The profile the app would save for this lab holds no password.
-        const QByteArray yaml = serialiseProfile(Profile::forLab(m_state.config));
+        const QByteArray yaml = serialiseProfile(labProfile(m_state.config));
         QVERIFY(yaml.contains("patroni_rest"));
         QVERIFY(yaml.contains("username: pgha"));
         QVERIFY(!yaml.contains(secret));

@@ -1,4 +1,5 @@
 // Profiles: YAML in, clear errors with line and column out, atomic save.
+#include "lab/labprofile.h"
 #include "profile/profile.h"
 
 #include <QFile>
@@ -64,7 +65,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("p.yaml"));
         LabConfig withPgpool;
         withPgpool.withPgpool = true;
-        Profile p = Profile::forLab(withPgpool);
+        Profile p = labProfile(withPgpool);
         p.labDir.clear();
         p.discoverMembers = false;
         p.name = QStringLiteral("mine");
@@ -103,7 +104,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("secure.yaml"));
-        Profile p = Profile::forLab(LabConfig());
+        Profile p = labProfile(LabConfig());
         p.labDir.clear();
         p.name = QStringLiteral("secure");
         p.kind = Profile::Kind::Production;
@@ -139,7 +140,7 @@ private slots:
         QCOMPARE(postgresTlsFor(assumed.value()).sslmode, QStringLiteral("verify-full"));   // no kind: production
         const auto staging = parseProfile("kind: staging\npatroni: [\"http://a:1\"]\n", QStringLiteral("s.yaml"));
         QCOMPARE(postgresTlsFor(staging.value()).sslmode, QString());   // libpq's own default (or PGSSLMODE)
-        QCOMPARE(postgresTlsFor(Profile::forLab(LabConfig{})).sslmode, QStringLiteral("prefer"));
+        QCOMPARE(postgresTlsFor(labProfile(LabConfig{})).sslmode, QStringLiteral("prefer"));
 
         const auto explicitTls = parseProfile("kind: production\npatroni: [\"https://a:1\"]\n"
                                               "postgres_tls: {sslmode: require, root_ca: /etc/pg/ca.crt}\n",
@@ -189,7 +190,9 @@ private slots:
         QVERIFY(lab.value().patroniRest.verifyTls);
 
         // Per-origin security: credentials only for the Patroni origins, TLS from the profile.
-        const auto security = httpSecurityForProfile(p.value(), {{{originKey(p.value().patroni[0].url), QStringLiteral("pw")}}, {}, {}});
+        ProfilePasswords passwords;
+        passwords.patroniRest.insert(originKey(p.value().patroni[0].url), QStringLiteral("pw"));
+        const auto security = httpSecurityForProfile(p.value(), passwords);
         QCOMPARE(security.size(), 1);
         QCOMPARE(originKey(security[0].origin), QStringLiteral("https://10.0.0.1:8008"));
         QCOMPARE(security[0].security.username, QStringLiteral("ops"));
@@ -312,7 +315,7 @@ private slots:
         config.labDir = QStringLiteral("/tmp/some-lab");
         config.restTls = true;
         config.restAuth = true;
-        const Profile p = Profile::forLab(config);
+        const Profile p = labProfile(config);
         QCOMPARE(p.patroni[0].url.toString(), QStringLiteral("https://127.0.0.1:8008"));
         QCOMPARE(p.patroniRest.caFile, QStringLiteral("/tmp/some-lab/tls/ca.crt"));
         QCOMPARE(p.patroniRest.username, QStringLiteral("pgha"));

@@ -1,6 +1,8 @@
 // Secrets: the in-memory store, keys by purpose, origin and profile file (hardening item 9), keychain error handling (item 12), and the keychain store's session-only fallback
 // (this machine has no D-Bus secret service, so the fallback is what runs here).
+#include "credentials/credentials.h"
 #include "lab/labconfig.h"
+#include "lab/labprofile.h"
 #include "secrets/profilesecrets.h"
 #include "secrets/secretstore.h"
 
@@ -88,7 +90,8 @@ private slots:
         QVERIFY(real);
         Profile impostor = real.value();
         impostor.sourceFile = impostorFile;   // same name "prod", same hosts, another file
-        QCOMPARE(secretSlots(real.value()).size(), 3);
+        // Two Patroni origins, one etcd, and the PostgreSQL login (one per profile file, optional).
+        QCOMPARE(secretSlots(real.value()).size(), 4);
 
         MemorySecretStore store;
         std::optional<Result<bool>> wrote;
@@ -126,11 +129,55 @@ private slots:
         LabConfig lab;
         lab.labDir = dir.path();
         lab.restAuth = true;
-        QVERIFY(Profile::forLab(lab).isBuiltInLab());
-        QVERIFY(secretSlots(Profile::forLab(lab)).isEmpty());
+        QVERIFY(labProfile(lab).isBuiltInLab());
+        QVERIFY(secretSlots(labProfile(lab)).isEmpty());
     }
 
     // Item 12: a removal the keychain did not confirm is never reported as done.
+    // PostgreSQL, PgBouncer and Pgpool-II logins: one keychain key each per profile file
+    // ("FILE/postgres" …), optional (libpq's own password file answers when they are absent),
+    // read into the passwords the observer logs in with; another file finds none of them.
+    void postgresLoginsPerProfileFile()
+    {
+        QTemporaryDir dir;
+        const QByteArray yaml = "name: staging\nkind: staging\npatroni: [\"http://10.0.0.1:8008\"]\n"
+                                "pgbouncers: [\"postgresql://10.0.0.1:6432\"]\npgbouncer_user: monitor\n"
+                                "read_write: {host: 10.0.0.9, port: 5000, user: app}\n";
+        const QString file = dir.filePath(QStringLiteral("staging.yaml"));
+        auto profile = parseProfile(yaml, file);
+        QVERIFY(profile);
+        QStringList purposes;
+        for (const auto &slot : secretSlots(profile.value())) {
+            purposes.append(slot.purpose + QLatin1Char(':') + slot.user);
+            QVERIFY(slot.optional);
+            QVERIFY(slot.key.endsWith(QLatin1Char('/') + slot.purpose));
+        }
+        QCOMPARE(purposes, (QStringList{QStringLiteral("postgres:app"), QStringLiteral("pgbouncer:monitor")}));   // no Pgpool listed
+        MemorySecretStore store;
+        auto read = [&](const Profile &p) {
+            std::optional<ProfileSecretsRead> out;
+            readProfileSecrets(&store, p, &store, [&](const ProfileSecretsRead &r) { out = r; });
+            [&] { QTRY_VERIFY(out.has_value()); }();
+            return out.value_or(ProfileSecretsRead{});
+        };
+        const auto none = read(profile.value());
+        QVERIFY(none.missing.isEmpty());   // not stored is fine: libpq's password file may have it
+        QVERIFY(none.passwords.pgbouncer.isEmpty());
+        std::optional<Result<bool>> wrote;
+        writeProfileSecret(&store, profile.value(), QLatin1String(kPgBouncerSecret), QStringLiteral("bouncer-pw"), &store,
+                           [&](const Result<bool> &r) { wrote = r; });
+        QTRY_VERIFY(wrote.has_value() && wrote->ok());
+        QCOMPARE(read(profile.value()).passwords.pgbouncer, QStringLiteral("bouncer-pw"));
+        Profile other = profile.value();
+        other.sourceFile = dir.filePath(QStringLiteral("other.yaml"));
+        QVERIFY(read(other).passwords.pgbouncer.isEmpty());
+        // Where a refused login's password goes, said after the error.
+        const QString hint = pgPasswordHint(profile.value(), QLatin1String(kPgBouncerSecret));
+        QVERIFY2(hint.contains(u"\"monitor\"") && hint.contains(u"~/.pgpass") && hint.contains(u"PGPASSFILE")
+                         && hint.contains(pgSecretKey(file, QLatin1String(kPgBouncerSecret))),
+                 qPrintable(hint));
+    }
+
     void keychainErrorsAreNotSwallowed()
     {
         using A = KeychainErrorAction;
