@@ -1,11 +1,97 @@
 #include "clusterlayout.h"
 
+#include <QObject>
+
 namespace pgha::models {
 
 namespace {
 constexpr int kPostgresPort = 5432;
 constexpr int kPgBouncerPort = 6432;
+
+// Where one PgBouncer sends, as members: every host of every pooled database (SHOW DATABASES
+// gives a list as "a,b,c") and every server connection it holds (SHOW SERVERS).
+void poolerTargets(ClusterLayout::Pooler &p, const svc::PgBouncerObservation &o, const MemberMap &members)
+{
+    QStringList hostPorts;
+    for (const auto &d : o.databases)
+        for (const QString &host : d.host.split(u',', Qt::SkipEmptyParts))
+            hostPorts.append(svc::HostPort{host.trimmed(), d.port > 0 ? d.port : kPostgresPort}.text());
+    for (const auto &s : o.servers)
+        if (!s.address.isEmpty())
+            hostPorts.append(svc::HostPort{s.address, s.port > 0 ? s.port : kPostgresPort}.text());
+    hostPorts.removeDuplicates();
+    for (const QString &hp : std::as_const(hostPorts)) {
+        if (const auto m = members.memberAt(hp))
+            p.targets.append(*m);
+        else
+            p.unmapped.append(MemberMap::unmappedText(hp));
+    }
+    p.targets.removeDuplicates();
+    p.targets.sort();
+}
+
+void derivePoolers(ClusterLayout &out, const ClusterLayout::Inputs &in)
+{
+    QStringList names;
+    for (const auto &e : in.pgbouncers)
+        names.append(e.name);
+    for (auto it = in.bouncerObservations.cbegin(); it != in.bouncerObservations.cend(); ++it)
+        if (!names.contains(it.key()))
+            names.append(it.key());
+    const svc::PatroniMember *leader = in.cluster.leader();
+    for (const QString &name : std::as_const(names)) {
+        ClusterLayout::Pooler p;
+        p.name = name;
+        for (const auto &e : in.pgbouncers)
+            if (e.name == name)
+                p.address = svc::hostPortOf(e.url, kPgBouncerPort).text();
+        const auto obs = in.bouncerObservations.constFind(name);
+        p.observed = obs != in.bouncerObservations.cend();
+        if (p.observed)
+            poolerTargets(p, *obs, out.members);
+        // Beside the member on its own host; on a host shared by every member (one machine, as
+        // our lab), beside the one member it sends to.
+        const svc::HostPort at = svc::parseHostPort(p.address);
+        if (const auto m = at.host.isEmpty() ? std::nullopt : out.members.memberOnHost(at.host))
+            p.beside = *m;
+        else if (p.targets.size() == 1)
+            p.beside = p.targets.front();
+        for (auto it = out.serverPoolers.cbegin(); it != out.serverPoolers.cend(); ++it)
+            p.inClientPath |= it.value() == name;
+        if (leader && p.targets.contains(leader->name) && p.targets.size() > 1) {
+            p.spreadsOverRoles = true;
+            QStringList replicas = p.targets;
+            replicas.removeAll(leader->name);
+            p.warning = QObject::tr("%1 sends writes to replicas: it spreads its server connections over the leader %2 and %3 "
+                                    "(SHOW DATABASES/SHOW SERVERS), so a write through it can land on a read-only node — point "
+                                    "its [databases] entry at one host, or at the read-write entry point")
+                                .arg(name, leader->name, replicas.join(QStringLiteral(", ")));
+        }
+        out.poolers.append(p);
+    }
+}
 } // namespace
+
+const ClusterLayout::Pooler *ClusterLayout::pooler(const QString &name) const
+{
+    for (const auto &p : poolers)
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+QStringList ClusterLayout::notes() const
+{
+    QStringList out = haproxy.notes;
+    for (const auto &p : poolers) {
+        if (!p.warning.isEmpty())
+            out.append(p.warning);
+        if (!p.unmapped.isEmpty())
+            out.append(QObject::tr("%1 sends to addresses no member of /cluster reports: %2")
+                               .arg(p.name, p.unmapped.join(QStringLiteral(", "))));
+    }
+    return out;
+}
 
 ClusterLayout ClusterLayout::derive(const Inputs &in, const ClusterLayout &previous)
 {
@@ -37,6 +123,7 @@ ClusterLayout ClusterLayout::derive(const Inputs &in, const ClusterLayout &previ
         if (member)
             out.serverMembers.insert(serverKey(r), *member);
     }
+    derivePoolers(out, in);
     const svc::PatroniMember *leader = in.cluster.leader();
     QStringList replicas;
     for (const auto &m : in.cluster.members)

@@ -29,6 +29,25 @@ struct ClusterLayout {
     // The profile's PostgreSQL endpoints (by name) → the member at their address.
     QHash<QString, QString> postgresMembers;
 
+    // Each PgBouncer the profile lists or that answered, with where it really sends: the
+    // hosts of its SHOW DATABASES entries (one, or a list it rotates over) and the addresses of
+    // its SHOW SERVERS connections, as members.
+    struct Pooler {
+        QString name;              // the profile's endpoint name
+        QString address;           // host:port of its admin console
+        QString beside;            // the member it is drawn beside ("" when none can be told)
+        QStringList targets;       // members it sends to, sorted
+        QStringList unmapped;      // targets no member stands at, as "unmapped: host:port"
+        bool observed = false;     // its admin console answered
+        bool inClientPath = false; // an HAProxy server is this PgBouncer
+        bool spreadsOverRoles = false;   // one database over the leader and replicas
+        QString warning;           // said in words when spreadsOverRoles
+    };
+    QList<Pooler> poolers;
+    const Pooler *pooler(const QString &name) const;
+    // Sentences about what cannot be mapped or looks wrong, each said once on the timeline.
+    QStringList notes() const;
+
     struct Inputs {
         svc::ClusterSnapshot cluster;
         svc::HaproxyStats haproxy;

@@ -19,6 +19,7 @@
 #include <QDateTime>
 
 #include <tuple>
+#include <utility>
 
 namespace pgha::models {
 
@@ -61,6 +62,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
                     s.leader()->name, tr("%1 is the leader").arg(s.leader()->name)});
         m_lastCluster = s;
         m_cluster->setSnapshot(s);
+        discoverPostgres(s);
         updateLayout();
         for (const auto &m : s.members)
             if (!m.isLeader() && m.lag.kind == svc::MemberLag::Kind::Bytes)
@@ -85,6 +87,13 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         emit historyUpdated();
     });
     connect(m_patroni, &svc::PatroniPoller::membersDiscovered, this, &ClusterObserver::onDiscovered);
+    connect(m_patroni, &svc::PatroniPoller::foreignScope, this,
+            [this](const QString &label, const QUrl &base, const QString &scope, const QString &watched) {
+                record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("patroni"), ClusterEvent::Severity::Warning,
+                        QStringLiteral("foreign-scope"), label,
+                        tr("%1 (%2) answers for Patroni scope \"%3\", not \"%4\": left out — another cluster's member, or "
+                           "the profile's scope: is wrong").arg(label, base.toString(), scope, watched)});
+            });
     connect(m_patroni, &svc::PatroniPoller::roundFinished, this, [this](bool any, const QString &error) {
         // Nothing answered: the last good picture stays, marked stale (diffs continue from it).
         if (!any && !m_lastCluster.members.isEmpty())
@@ -121,6 +130,10 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
     // PostgreSQL votes once per round, when every node has answered: voting per answer would
     // read "no primary" whenever a replica happens to answer first.
     connect(m_pgPoller, &svc::EndpointPoller::roundFinished, this, [this](bool any) {
+        if (!m_postgresDue.isEmpty()) {   // members found meanwhile: polled from the next round on
+            m_postgresEndpoints = std::exchange(m_postgresDue, {});
+            m_pgPoller->setEndpoints(toEndpoints(m_postgresEndpoints));
+        }
         if (!any) {
             m_watchdog->report(ConsistencyWatchdog::kPostgres, std::nullopt, QDateTime::currentMSecsSinceEpoch());
             return;
@@ -185,12 +198,54 @@ void ClusterObserver::votePostgres()
     m_watchdog->report(ConsistencyWatchdog::kPostgres, postgresVoice(fresh, m_layout), now);
 }
 
+// A profile that lists no PostgreSQL endpoints gets each member's, as /cluster reports them
+// (host:port, the address Patroni itself gives out): one Patroni URL is enough to watch it all.
+void ClusterObserver::discoverPostgres(const svc::ClusterSnapshot &s)
+{
+    if (!m_profile.postgres.isEmpty() || !m_profile.discoverMembers)
+        return;
+    QList<svc::Profile::Endpoint> found;
+    for (const auto &m : s.members)
+        if (!m.host.isEmpty() && m.port > 0) {
+            QUrl url;
+            url.setScheme(QStringLiteral("postgresql"));
+            url.setHost(m.host);
+            url.setPort(m.port);
+            found.append({m.name, url});
+        }
+    QStringList before, after;
+    for (const auto &e : std::as_const(m_postgresEndpoints))
+        before.append(e.name + e.url.toString());
+    for (const auto &e : std::as_const(found))
+        after.append(e.name + e.url.toString());
+    before.sort();
+    after.sort();
+    if (found.isEmpty() || before == after)
+        return;
+    if (m_pgPoller->isActive()) {
+        m_postgresDue = found;   // replacing the list mid-round would leave that round without an end
+        return;
+    }
+    const bool first = m_postgresEndpoints.isEmpty();
+    m_postgresEndpoints = found;
+    m_pgPoller->setEndpoints(toEndpoints(found));
+    if (first)
+        record({QDateTime::currentMSecsSinceEpoch(), QStringLiteral("postgres"), ClusterEvent::Severity::Info,
+                QStringLiteral("postgres-discovered"), QString(),
+                tr("the profile lists no PostgreSQL endpoints: reading each member's at the address /cluster gives (%1)")
+                        .arg(after.size())});
+    if (m_patroni->isActive())
+        m_pgPoller->start();
+    else
+        m_pgPoller->pollOnce();
+}
+
 void ClusterObserver::updateLayout()
 {
     ClusterLayout::Inputs in;
     in.cluster = m_lastCluster;
     in.haproxy = m_haproxy;
-    in.postgres = m_profile.postgres;
+    in.postgres = m_postgresEndpoints;
     in.pgbouncers = m_profile.pgbouncers;
     in.bouncerObservations = m_pgbouncers;
     in.readWriteProxy = m_profile.haproxyReadWriteProxy;
@@ -204,8 +259,8 @@ void ClusterObserver::updateLayout()
             record({now, QStringLiteral("haproxy"), ClusterEvent::Severity::Info, QStringLiteral("proxy-role"), choice.proxy,
                     tr("HAProxy %1 proxy: %2").arg(what, choice.reason)});
     // What cannot be mapped is said once, in words: never a disagreement.
-    QStringList notes = m_layout.haproxy.notes;
-    for (const auto &e : std::as_const(m_profile.postgres))
+    QStringList notes = m_layout.notes();
+    for (const auto &e : std::as_const(m_postgresEndpoints))
         if (!m_layout.members.isEmpty() && !m_layout.postgresMembers.contains(e.name))
             notes.append(tr("PostgreSQL endpoint %1 is at an address no member of /cluster reports (%2): its answers do not vote "
                             "for a primary; list the address /cluster shows, or name the endpoint after its member")
@@ -306,12 +361,15 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_sources->clear();
     m_patroni->setEndpoints(toEndpoints(profile.patroni));
     m_patroni->setDiscovery(profile.discoverMembers);
+    m_patroni->setScope(profile.scope);
     m_etcdPoller->setEndpoints(toEndpoints(profile.etcd));
     m_etcdPoller->setNamespace(profile.dcsNamespace);
     QList<svc::EndpointPoller::Endpoint> haproxy;
     if (profile.haproxyStats.isValid() && !profile.haproxyStats.isEmpty())
         haproxy.append({QStringLiteral("haproxy"), profile.haproxyStats});
     m_haproxyPoller->setEndpoints(haproxy);
+    m_postgresEndpoints = profile.postgres;
+    m_postgresDue.clear();
     m_pgPoller->setEndpoints(toEndpoints(profile.postgres));
     m_bouncerPoller->setEndpoints(toEndpoints(profile.pgbouncers));
     m_pgpoolPoller->setEndpoints(toEndpoints(profile.pgpools));

@@ -108,6 +108,7 @@ private:
     void voteThroughPgBouncer();
     void votePostgres();
     void updateLayout();
+    void discoverPostgres(const svc::ClusterSnapshot &snapshot);
     QList<svc::EndpointPoller::Endpoint> metricsEndpoints() const;
 
     svc::HttpClient *m_http;
@@ -126,6 +127,8 @@ private:
     SeriesStore m_series;
     QString m_scope;             // the Patroni scope the profile watches ("" = the first found)
     ClusterLayout m_layout;
+    QList<svc::Profile::Endpoint> m_postgresEndpoints;   // the profile's, else each member's from /cluster
+    QList<svc::Profile::Endpoint> m_postgresDue;         // found while a round ran: from the next one
     QStringList m_layoutNotes;   // said once each on the timeline
     svc::ClusterSnapshot m_lastCluster;
     svc::HaproxyStats m_haproxy;

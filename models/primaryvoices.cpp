@@ -83,11 +83,10 @@ std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const Clus
         const QString bouncer = layout.serverPoolers.value(ClusterLayout::serverKey(server));
         if (bouncer.isEmpty() || !observations.contains(bouncer))
             return std::nullopt;   // not a PgBouncer we watch, or not read yet: cannot say
-        const QString target = observations.value(bouncer).target();
-        const auto member = layout.members.memberAt(target);
-        if (!member)
+        const ClusterLayout::Pooler *pooler = layout.pooler(bouncer);
+        if (!pooler || pooler->targets.isEmpty() || !pooler->unmapped.isEmpty())
             return std::nullopt;   // forwards to no member /cluster lists: shown as unmapped
-        targets.append(*member);
+        targets += pooler->targets;   // several: it spreads writes, itself a disagreement
     }
     return joinSorted(targets);
 }

@@ -30,8 +30,9 @@ std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &
 std::optional<QString> postgresVoice(const QMap<QString, svc::PgNodeObservation> &observations, const ClusterLayout &layout);
 
 // Where writes really end: each server UP in HAProxy's read-write proxy is a PgBouncer (found
-// by its address among the profile's PgBouncers), and each PgBouncer says in SHOW DATABASES
-// which PostgreSQL it forwards to; that host:port is named through /cluster.
+// by its address among the profile's PgBouncers), and each PgBouncer says in SHOW DATABASES and
+// SHOW SERVERS which PostgreSQL it forwards to (ClusterLayout::Pooler::targets); one that
+// spreads over several members names them all.
 std::optional<QString> pgbouncerVoice(const svc::HaproxyStats &stats, const ClusterLayout &layout,
                                       const QMap<QString, svc::PgBouncerObservation> &observations);
 

@@ -66,14 +66,6 @@ const svc::PatroniMember *TopologyModel::memberForServer(const svc::HaproxyRow &
     return member ? m_cluster.member(*member) : nullptr;
 }
 
-const svc::HaproxyRow *TopologyModel::serverFor(const QString &proxy, const svc::PatroniMember &m) const
-{
-    for (const auto &r : m_haproxy.rows)
-        if (r.kind == svc::HaproxyRow::Kind::Server && r.proxy == proxy && memberForServer(r) == &m)
-            return &r;
-    return nullptr;
-}
-
 Topology TopologyModel::topology() const
 {
     if (m_givenLayout) {
@@ -96,6 +88,10 @@ Topology TopologyModel::topology() const
     addHaproxy(t);
     for (const auto &m : m_cluster.members)
         addMember(t, m);
+    for (const auto &p : m_layout.poolers)
+        if (p.beside.isEmpty() || !m_cluster.member(p.beside))
+            addPooler(t, p);   // beside no member: after them
+    addRoutes(t);
     addPgpools(t);
     addReplication(t);
     addEtcd(t);
@@ -157,56 +153,97 @@ void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m) const
                                                                 QDateTime::fromMSecsSinceEpoch(m_cluster.fetchedAtMs).toString(u"hh:mm:ss.zzz"));
     t.nodes.append(node);
 
-    // PgBouncer beside the node: the one whose admin console says it points at the member's host:port.
+    for (const auto &p : m_layout.poolers)
+        if (p.beside == m.name)
+            addPooler(t, p);
+}
+
+QString TopologyModel::poolerNodeId(const ClusterLayout::Pooler &p) const
+{
+    // "pgbouncer:<member>" for the one pooler beside a member (the usual shape), else by name.
+    const auto beside = std::count_if(m_layout.poolers.cbegin(), m_layout.poolers.cend(),
+                                      [&p](const ClusterLayout::Pooler &o) { return o.beside == p.beside; });
+    return !p.beside.isEmpty() && beside == 1 ? poolerId(p.beside) : poolerId(p.name);
+}
+
+// A PgBouncer with edges to every member it really sends to; one that spreads a database over
+// the leader and replicas is a warning, and one no HAProxy server stands for is beside the path.
+void TopologyModel::addPooler(Topology &t, const ClusterLayout::Pooler &p) const
+{
     Node pooler;
-    pooler.id = poolerId(m.name);
+    pooler.id = poolerNodeId(p);
     pooler.kind = Node::Kind::PgBouncer;
-    pooler.member = m.name;
-    const svc::PgBouncerObservation *bouncer = nullptr;
-    for (const auto &b : m_bouncers)
-        if (m_layout.members.memberAt(b.target()) == m.name)
-            bouncer = &b;
-    if (bouncer) {
+    pooler.member = p.beside;
+    pooler.title = p.name;
+    QStringList reaches = p.targets + p.unmapped;
+    bool haproxyKnowsAddresses = !m_haproxy.rows.isEmpty();
+    for (const auto &r : m_haproxy.rows)
+        haproxyKnowsAddresses &= r.kind != svc::HaproxyRow::Kind::Server || !r.address.isEmpty();
+    const bool besidePath = haproxyKnowsAddresses && !p.inClientPath;
+    const auto bouncer = m_bouncers.constFind(p.name);
+    if (bouncer != m_bouncers.cend()) {
         int active = 0, waiting = 0;
-        pooler.details.append({tr("target (SHOW DATABASES)"), bouncer->target()});
-        for (const auto &p : bouncer->pools) {
-            active += p.clientsActive;
-            waiting += p.clientsWaiting;
-            pooler.details.append({QStringLiteral("%1/%2").arg(p.database, p.user),
+        pooler.details.append({tr("sends to (SHOW DATABASES, SHOW SERVERS)"), reaches.join(QStringLiteral(", "))});
+        if (!p.warning.isEmpty())
+            pooler.details.append({tr("warning"), p.warning});
+        if (besidePath)
+            pooler.details.append({tr("client path"), tr("none: no HAProxy server is this PgBouncer (clients reach it only directly)")});
+        for (const auto &pool : bouncer->pools) {
+            active += pool.clientsActive;
+            waiting += pool.clientsWaiting;
+            pooler.details.append({QStringLiteral("%1/%2").arg(pool.database, pool.user),
                                    tr("%1 active, %2 waiting clients · %3 active, %4 idle servers · %5 mode")
-                                           .arg(p.clientsActive).arg(p.clientsWaiting).arg(p.serversActive).arg(p.serversIdle).arg(p.poolMode)});
+                                           .arg(pool.clientsActive).arg(pool.clientsWaiting).arg(pool.serversActive).arg(pool.serversIdle).arg(pool.poolMode)});
         }
-        pooler.title = bouncer->name;
-        pooler.subtitle = tr("→ %1 · %2 cl · %3 wait").arg(m.name).arg(active).arg(waiting);
-        pooler.state = waiting > 0 ? Node::State::Warning : Node::State::Normal;
-        for (const auto &s : bouncer->stats)
-            pooler.details.append({tr("%1: transactions").arg(s.database),
+        const QString where = reaches.isEmpty() ? tr("nowhere yet") : reaches.size() == 1 ? reaches.front()
+                                                                                          : tr("%1 (spreads)").arg(reaches.join(QStringLiteral(", ")));
+        pooler.subtitle = tr("→ %1 · %2 cl · %3 wait").arg(where).arg(active).arg(waiting);
+        if (besidePath)
+            pooler.subtitle += tr(" · beside the path");
+        pooler.state = waiting > 0 || p.spreadsOverRoles ? Node::State::Warning : Node::State::Normal;
+        for (const auto &st : bouncer->stats)
+            pooler.details.append({tr("%1: transactions").arg(st.database),
                                    tr("%1 total · %2/s · avg %3 ms (wait %4 ms)")
-                                           .arg(s.totalXacts).arg(s.avgXactsPerSecond)
-                                           .arg(s.avgXactUs / 1000.0, 0, 'f', 2).arg(s.avgWaitUs / 1000.0, 0, 'f', 2)});
+                                           .arg(st.totalXacts).arg(st.avgXactsPerSecond)
+                                           .arg(st.avgXactUs / 1000.0, 0, 'f', 2).arg(st.avgWaitUs / 1000.0, 0, 'f', 2)});
         QStringList connections;
-        for (const auto &s : bouncer->servers)
-            connections.append(QStringLiteral("%1@%2:%3 %4").arg(s.user, s.address).arg(s.port).arg(s.state));
+        for (const auto &sv : bouncer->servers)
+            connections.append(QStringLiteral("%1@%2:%3 %4").arg(sv.user, sv.address).arg(sv.port).arg(sv.state));
         pooler.details.append({tr("server connections"), connections.isEmpty() ? tr("none open") : connections.join(QStringLiteral(", "))});
-        pooler.detailsTitle = bouncer->name;
+        pooler.detailsTitle = p.name;
         pooler.detailsSource = tr("PgBouncer admin console (SHOW DATABASES, POOLS, STATS, SERVERS)");
     } else {
-        pooler.title = tr("PgBouncer");
-        pooler.subtitle = tr("→ %1 only").arg(m.name);
+        pooler.subtitle = tr("no admin console answered");
         pooler.state = Node::State::Unknown;
-        pooler.details = {{tr("pools for"), m.name}, {tr("PostgreSQL"), hostPortText(m)}};
-        pooler.detailsTitle = tr("PgBouncer beside %1").arg(m.name);
-        pooler.detailsSource = tr("the lab's topology (one pooler per node); no admin console answered");
+        pooler.details = {{tr("admin console"), p.address}};
+        pooler.detailsTitle = tr("PgBouncer %1").arg(p.name);
+        pooler.detailsSource = tr("the profile (its admin console did not answer)");
     }
     t.nodes.append(pooler);
-    t.edges.append({pooler.id, node.id, Edge::Kind::Pool, Edge::State::Normal, {}});
-    // The HAProxy servers that stand for this member, each with its state in that proxy. DOWN
-    // is the normal state of most of them (a replica fails /primary).
-    if (!m_haproxy.rows.isEmpty())
-        for (const auto &[front, proxy] : {std::pair{QStringLiteral("haproxy:rw"), m_layout.haproxy.readWrite.proxy},
-                                           std::pair{QStringLiteral("haproxy:ro"), m_layout.haproxy.readOnly.proxy}})
-            if (const auto *srv = proxy.isEmpty() ? nullptr : serverFor(proxy, m))
-                t.edges.append({front, pooler.id, Edge::Kind::Route, srv->isUp() ? Edge::State::Carrying : Edge::State::Down, {}});
+    for (const auto &target : p.targets)
+        t.edges.append({pooler.id, memberId(target), Edge::Kind::Pool, Edge::State::Normal, {}});
+}
+
+// HAProxy → whatever each server's address is: a PgBouncer of the profile, or PostgreSQL
+// itself; a server HAProxy gives no address for goes to the member its name tells, if any.
+void TopologyModel::addRoutes(Topology &t) const
+{
+    if (m_haproxy.rows.isEmpty())
+        return;
+    for (const auto &[front, proxy] : {std::pair{QStringLiteral("haproxy:rw"), m_layout.haproxy.readWrite.proxy},
+                                       std::pair{QStringLiteral("haproxy:ro"), m_layout.haproxy.readOnly.proxy}}) {
+        if (proxy.isEmpty())
+            continue;
+        for (const auto &r : m_haproxy.servers(proxy)) {
+            QString to;
+            if (const auto *p = m_layout.pooler(m_layout.serverPoolers.value(ClusterLayout::serverKey(r))))
+                to = poolerNodeId(*p);
+            else if (const auto member = m_layout.memberForServer(r))
+                to = memberId(*member);
+            if (!to.isEmpty() && !t.edge(front, to))
+                t.edges.append({front, to, Edge::Kind::Route, r.isUp() ? Edge::State::Carrying : Edge::State::Down, {}});
+        }
+    }
 }
 
 // Pgpool-II, the alternative front: reached by the clients directly, with an edge to every

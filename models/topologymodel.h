@@ -111,12 +111,14 @@ public:
 private:
     void addHaproxy(Topology &t) const;
     void addMember(Topology &t, const svc::PatroniMember &m) const;
+    void addPooler(Topology &t, const ClusterLayout::Pooler &p) const;
+    void addRoutes(Topology &t) const;
+    QString poolerNodeId(const ClusterLayout::Pooler &p) const;
     void addPgpools(Topology &t) const;
     void addReplication(Topology &t) const;
     void addEtcd(Topology &t) const;
     QList<TopologyDetailRow> memberDetails(const svc::PatroniMember &m) const;
     QList<TopologyDetailRow> restDetails(const svc::PatroniNodeReport &n) const;
-    const svc::HaproxyRow *serverFor(const QString &proxy, const svc::PatroniMember &m) const;
 
     svc::ClusterSnapshot m_cluster;
     svc::HaproxyStats m_haproxy;

@@ -297,12 +297,19 @@ QJsonObject layoutToJson(const models::ClusterLayout &layout)
     QJsonObject postgres;
     for (auto it = layout.postgresMembers.cbegin(); it != layout.postgresMembers.cend(); ++it)
         postgres.insert(it.key(), it.value());
+    QJsonArray poolers;
+    for (const auto &p : layout.poolers)
+        poolers.append(QJsonObject{{QStringLiteral("name"), p.name}, {QStringLiteral("beside"), p.beside},
+                                   {QStringLiteral("sendsTo"), QJsonArray::fromStringList(p.targets + p.unmapped)},
+                                   {QStringLiteral("inClientPath"), p.inClientPath},
+                                   {QStringLiteral("spreadsOverRoles"), p.spreadsOverRoles}});
     return {{QStringLiteral("members"), QJsonArray::fromStringList(layout.members.names())},
             {QStringLiteral("haproxyReadWrite"), choice(layout.haproxy.readWrite)},
             {QStringLiteral("haproxyReadOnly"), choice(layout.haproxy.readOnly)},
             {QStringLiteral("haproxyServerMembers"), servers},
             {QStringLiteral("postgresMembers"), postgres},
-            {QStringLiteral("notes"), QJsonArray::fromStringList(layout.haproxy.notes)}};
+            {QStringLiteral("poolers"), poolers},
+            {QStringLiteral("notes"), QJsonArray::fromStringList(layout.notes())}};
 }
 
 } // namespace
@@ -451,13 +458,20 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                 active += p.clientsActive;
                 waiting += p.clientsWaiting;
             }
-            // A wildcard [databases] entry appears in SHOW DATABASES only once a client used it.
-            bouncers.append(QStringLiteral("%1 → %2 (%3 clients active, %4 waiting)")
-                                    .arg(b.name, b.target().isEmpty() ? QStringLiteral("no database used yet") : b.target())
-                                    .arg(active).arg(waiting));
+            // Where it really sends, as members (a wildcard [databases] entry appears in SHOW
+            // DATABASES only once a client used it); whether any client path goes through it.
+            const auto *pooler = observer.layout().pooler(b.name);
+            const QStringList reaches = pooler ? pooler->targets + pooler->unmapped : QStringList();
+            bouncers.append(QStringLiteral("%1 → %2 (%3 clients active, %4 waiting%5)")
+                                    .arg(b.name, reaches.isEmpty() ? QStringLiteral("no database used yet") : reaches.join(QStringLiteral(", ")))
+                                    .arg(active).arg(waiting)
+                                    .arg(pooler && !pooler->inClientPath ? QStringLiteral("; no HAProxy server is it") : QString()));
         }
         if (!bouncers.isEmpty())
             ctx.out << "PgBouncer: " << bouncers.join(QStringLiteral(" · ")) << '\n';
+        for (const auto &p : observer.layout().poolers)
+            if (!p.warning.isEmpty())
+                ctx.out << "  warning: " << p.warning << '\n';
         for (const auto &p : observer.pgpools()) {
             QStringList nodes;
             for (const auto &n : p.nodes)

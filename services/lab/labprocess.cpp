@@ -78,6 +78,8 @@ Result<DaemonProcess> launchDaemon(const DaemonLaunch &daemon, const QString &se
     process.setStandardOutputFile(daemon.logFile, QIODevice::Append);
     process.setStandardErrorFile(daemon.logFile, QIODevice::Append);
     qint64 pid = 0;
+    // Only stdin/stdout/stderr go to a daemon that may outlive us by days.
+    proc::markDescriptorsCloseOnExec();
     // Detached (in its own session, so its process group can be signalled as a whole): the
     // lab outlives this program, e.g. after `pgha lab start` returns.
     if (!process.startDetached(&pid))

@@ -149,6 +149,7 @@ void PatroniPoller::roundComplete()
             m_roleChecksDue.insert(r.name);
         m_lastReports.insert(r.name, r);
     }
+    dropForeignScopes();
     if (m_answers.isEmpty()) {
         if (!m_reports.isEmpty())
             emit nodesReported(m_reports);
@@ -182,6 +183,33 @@ void PatroniPoller::roundComplete()
         emit nodesReported(m_reports);
     if (m_discovery)
         discover(snapshot);
+}
+
+void PatroniPoller::dropForeignScopes()
+{
+    // Each member's /patroni (the body of /primary) names its scope; the one watched is the
+    // profile's, else the first reported.
+    QString watched = m_scope;
+    for (const auto &r : std::as_const(m_reports))
+        if (watched.isEmpty() && r.status && !r.status->scope.isEmpty())
+            watched = r.status->scope;
+    if (watched.isEmpty())
+        return;
+    QSet<QString> foreign;
+    for (const auto &r : std::as_const(m_reports))
+        if (r.status && !r.status->scope.isEmpty() && r.status->scope != watched) {
+            foreign.insert(r.name);
+            if (!m_foreignSaid.contains(r.name)) {
+                m_foreignSaid.insert(r.name);
+                emit foreignScope(r.name, r.baseUrl, r.status->scope, watched);
+            }
+        }
+    if (foreign.isEmpty())
+        return;
+    m_reports.erase(std::remove_if(m_reports.begin(), m_reports.end(), [&](const PatroniNodeReport &r) { return foreign.contains(r.name); }),
+                    m_reports.end());
+    m_answers.erase(std::remove_if(m_answers.begin(), m_answers.end(), [&](const Answer &a) { return foreign.contains(a.label); }),
+                    m_answers.end());
 }
 
 void PatroniPoller::discover(const ClusterSnapshot &snapshot)

@@ -27,6 +27,9 @@ public:
 
     explicit PatroniPoller(HttpClient *http, QObject *parent = nullptr);
     void setDiscovery(bool on) { m_discovery = on; }
+    // The Patroni scope watched ("" = the scope the first member reports): a REST API of
+    // another scope (a profile URL pointing at another cluster) is left out of every round.
+    void setScope(const QString &scope) { m_scope = scope; m_foreignSaid.clear(); }
 
 signals:
     void snapshotReady(const pgha::svc::ClusterSnapshot &snapshot);
@@ -36,6 +39,8 @@ signals:
     void historyReady(const QList<pgha::svc::TimelineSwitch> &history);
     // Members found through /cluster that the profile did not name.
     void membersDiscovered(const QStringList &names);
+    // A REST API that answers for another scope than the one watched (said once per API).
+    void foreignScope(const QString &label, const QUrl &base, const QString &scope, const QString &watched);
 
 protected:
     void fetch(int index, quint64 generation) override;
@@ -46,6 +51,7 @@ protected:
 private:
     void fetchClusterWide(const QUrl &base);
     void discover(const ClusterSnapshot &snapshot);
+    void dropForeignScopes();
 
     struct Answer {
         QString label;
@@ -61,6 +67,8 @@ private:
     bool m_slowTaken = false;       // … from one member only
     qint64 m_lastTimeline = -1;
     bool m_discovery = false;
+    QString m_scope;
+    QSet<QString> m_foreignSaid;   // labels already reported as of another scope
 };
 
 } // namespace pgha::svc

@@ -328,4 +328,25 @@ bool lookupAccount(const QString &name, Account *out)
 #endif
 }
 
+int markDescriptorsCloseOnExec()
+{
+    // /proc/self/fd (Linux) or /dev/fd (macOS, BSD) lists the open descriptors; reading the
+    // directory opens one more, which is skipped by failing fcntl after it is closed.
+    QDir dir(QStringLiteral("/proc/self/fd"));
+    if (!dir.exists())
+        dir.setPath(QStringLiteral("/dev/fd"));
+    int marked = 0;
+    const QStringList entries = dir.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
+    for (const QString &e : entries) {
+        bool ok = false;
+        const int fd = e.toInt(&ok);
+        if (!ok || fd <= STDERR_FILENO)
+            continue;
+        const int flags = ::fcntl(fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC) && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0)
+            ++marked;
+    }
+    return marked;
+}
+
 } // namespace pgha::svc::proc

@@ -87,4 +87,10 @@ struct Account {
 };
 bool lookupAccount(const QString &name, Account *out);
 
+// Marks every descriptor above stderr close-on-exec, so a program started next inherits only
+// stdin/stdout/stderr: a detached lab daemon must not keep a lock, socket or pipe of ours (a
+// test runner's flock, the console's own connections) open for its whole life. QProcess's
+// startDetached (Qt < 6.7) has no hook in the child to do this there. Returns how many were marked.
+int markDescriptorsCloseOnExec();
+
 } // namespace pgha::svc::proc

@@ -9,6 +9,9 @@
 
 #include <QElapsedTimer>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 using namespace pgha::svc;
 
 class TestLabStart : public QObject {
@@ -40,6 +43,12 @@ private slots:
         const QStringList busy = labtest::busyPorts(config);
         if (!busy.isEmpty())
             QFAIL(qPrintable(QStringLiteral("the lab's default ports are taken before the test: ") + busy.join(u", ")));
+
+        // A descriptor of ours without close-on-exec (as a test runner's flock is): no daemon may
+        // inherit it, or the lock would be held as long as the lab runs.
+        const QString marker = QDir::tempPath() + QStringLiteral("/pgha-fd-marker-%1").arg(QCoreApplication::applicationPid());
+        const int markerFd = ::open(marker.toLocal8Bit().constData(), O_CREAT | O_RDWR, 0600);
+        QVERIFY(markerFd > STDERR_FILENO);
 
         NativeLab lab(config, &m_http);
         QSignalSpy finished(&lab, &NativeLab::startFinished);
@@ -74,6 +83,16 @@ private slots:
         QCOMPARE(QFile::permissions(stateFile) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther), QFileDevice::Permissions());
         const auto report = NativeLab::inspect(config.labDir);
         QCOMPARE(report.status, NativeLab::Status::Running);
+        const auto started = LabState::load(config.labDir);
+        QVERIFY(started);
+        for (const auto &p : started.value().processes) {
+            const QDir fds(QStringLiteral("/proc/%1/fd").arg(p.pid));
+            for (const QString &fd : fds.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot))
+                QVERIFY2(QFileInfo(fds.filePath(fd)).symLinkTarget() != marker,
+                         qPrintable(QStringLiteral("%1 (pid %2) inherited our descriptor %3").arg(p.name).arg(p.pid).arg(fd)));
+        }
+        ::close(markerFd);
+        QFile::remove(marker);
         for (const auto &c : report.components) {
             QVERIFY2(c.alive, qPrintable(c.name));
             QVERIFY2(!c.listening.contains(false), qPrintable(c.name));

@@ -275,6 +275,39 @@ private slots:
         QCOMPARE(t.node(QStringLiteral("pgpool:127.0.0.40:9999"))->subtitle, QStringLiteral("writes → %1").arg(leader));
         QCOMPARE(t.edgesOf(models::TopologyEdgeSpec::Kind::PgpoolBackend).size(), 3);
         observer.stop();
+
+        // A profile naming another scope than the cluster's: every REST API is left out, with a
+        // warning that names both scopes, instead of showing this cluster as that one.
+        svc::Profile wrong = profile();
+        wrong.scope = QStringLiteral("not-this-one");
+        models::ClusterObserver other(&http);
+        other.setIntervalMs(500);
+        other.setProfile(wrong);
+        other.start();
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(other.timeline(), QStringLiteral("foreign-scope")), 10000);
+        QTest::qWait(1500);
+        QCOMPARE(other.cluster()->rowCount(), 0);
+        bool named = false;
+        for (const auto &e : other.timeline()->events())
+            named |= e.kind == u"foreign-scope" && e.text.contains(u"\"staging-ha\", not \"not-this-one\"");
+        QVERIFY(named);
+        other.stop();
+
+        // One Patroni URL and nothing else: PostgreSQL is found at the addresses /cluster gives,
+        // and votes as the members.
+        svc::Profile bare = profile();
+        bare.postgres.clear();
+        bare.pgpools.clear();
+        bare.etcd.clear();
+        models::ClusterObserver discovering(&http);
+        discovering.setIntervalMs(500);
+        discovering.setProfile(bare);
+        discovering.start();
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent(discovering.timeline(), QStringLiteral("postgres-discovered")), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(discovering.postgres().size(), 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(discovering.watchdog()->views().value(models::ConsistencyWatchdog::kPostgres), leaderOf(discovering), 15000);
+        QCOMPARE(discovering.layout().postgresMembers.value(QStringLiteral("alpha")), QStringLiteral("alpha"));
+        discovering.stop();
     }
 };
 

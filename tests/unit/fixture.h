@@ -17,6 +17,31 @@ inline QByteArray readFixture(const QString &relativePath)
 }
 
 // A result set recorded with `psql -X --csv -P null=NULL` (no field of ours holds a comma).
+// One line of `psql --csv`: a field holding a comma or a quote is quoted, its quotes doubled
+// (PgBouncer's host list "a,b,c" is one such field).
+inline QStringList splitCsvLine(const QString &line)
+{
+    QStringList out;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted && c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
+            field += c;
+            ++i;
+        } else if (c == u'"') {
+            quoted = !quoted;
+        } else if (c == u',' && !quoted) {
+            out.append(field);
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    out.append(field);
+    return out;
+}
+
 inline pgha::svc::PgResultSet readCsvFixture(const QString &relativePath)
 {
     const QList<QByteArray> lines = readFixture(relativePath).split('\n');
@@ -27,7 +52,7 @@ inline pgha::svc::PgResultSet readCsvFixture(const QString &relativePath)
             continue;
         QStringList row;
         QList<bool> nulls;
-        for (const QString &f : QString::fromUtf8(lines[i]).split(QLatin1Char(','))) {
+        for (const QString &f : splitCsvLine(QString::fromUtf8(lines[i]))) {
             nulls.append(f == u"NULL");
             row.append(f == u"NULL" ? QString() : f);
         }

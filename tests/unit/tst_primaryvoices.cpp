@@ -80,10 +80,22 @@ private slots:
         QCOMPARE(pgbouncerVoice(stats, l, obs).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
         // A PgBouncer misconfigured to forward to pg2: the voice says so (the fault we look for).
         obs[QStringLiteral("pgbouncer1")] = bouncer(QStringLiteral("pgbouncer1"), 5533);
+        l = layout(stats, obs, bouncers(), cluster());
         QCOMPARE(pgbouncerVoice(stats, l, obs).value_or(QStringLiteral("?")), QStringLiteral("pg2"));
+        // One that spreads the database over pg1 and pg2 names both: writes may land on either.
+        auto spread = bouncer(QStringLiteral("pgbouncer1"), 5532);
+        spread.databases[0].host = QStringLiteral("127.0.0.1,localhost");
+        spread.databases.append(spread.databases[0]);
+        spread.databases[1].port = 5533;
+        obs[QStringLiteral("pgbouncer1")] = spread;
+        l = layout(stats, obs, bouncers(), cluster());
+        QCOMPARE(pgbouncerVoice(stats, l, obs).value_or(QStringLiteral("?")), QStringLiteral("pg1 + pg2"));
+        QVERIFY(l.pooler(QStringLiteral("pgbouncer1"))->spreadsOverRoles);
         // A target no member stands at cannot vote (it is shown as unmapped, not as a disagreement).
         obs[QStringLiteral("pgbouncer1")] = bouncer(QStringLiteral("pgbouncer1"), 7777);
+        l = layout(stats, obs, bouncers(), cluster());
         QVERIFY(!pgbouncerVoice(stats, l, obs).has_value());
+        QCOMPARE(l.pooler(QStringLiteral("pgbouncer1"))->unmapped, QStringList{QStringLiteral("unmapped: 127.0.0.1:7777")});
         // Cannot say: the PgBouncer was not read, or no PgBouncer is configured.
         QVERIFY(!pgbouncerVoice(stats, l, {}).has_value());
         QVERIFY(!pgbouncerVoice(stats, layout(stats, obs, {}, cluster()), obs).has_value());

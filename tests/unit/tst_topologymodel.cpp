@@ -3,6 +3,7 @@
 // another port offset, Patroni 4.1 shapes (sync and quorum standbys, a stopped member), a
 // cluster named and addressed unlike ours, failing sources and a cluster with no leader.
 #include "fixture.h"
+#include "clusterlayout.h"
 #include "topologymodel.h"
 
 #include "etcd/etcdtypes.h"
@@ -138,10 +139,22 @@ private slots:
                                answered(QStringLiteral("pg2"), QStringLiteral("patroni-replica.json"), 503)});
         model.setMetrics({{QStringLiteral("pg1 Patroni"), digest(QStringLiteral("patroni-metrics.txt"))},
                           {QStringLiteral("etcd1"), digest(QStringLiteral("etcd-metrics.txt"))}});
+        // The lab profile's three PgBouncers; only pgbouncer1's admin console was read.
+        models::ClusterLayout::Inputs in;
+        in.cluster = model.cluster();
+        in.haproxy = haproxy(QStringLiteral("stats-normal.csv"));
+        for (int i = 0; i < 3; ++i)
+            in.pgbouncers.append({QStringLiteral("pgbouncer%1").arg(i + 1), QUrl(QStringLiteral("postgresql://127.0.0.1:%1").arg(6432 + i))});
+        in.bouncerObservations.insert(QStringLiteral("pgbouncer1"),
+                                      bouncer(QStringLiteral("pgbouncer1"), {QStringLiteral("show-databases.csv"), QStringLiteral("show-pools.csv"),
+                                                                             QStringLiteral("show-stats.csv"), QStringLiteral("show-servers.csv")}));
+        model.setLayout(models::ClusterLayout::derive(in));
         const Topology t = model.topology();
 
-        QCOMPARE(ids(t), (QStringList{"client", "haproxy:rw", "haproxy:ro", "member:pg1", "pgbouncer:pg1", "member:pg2", "pgbouncer:pg2",
-                                      "member:pg3", "pgbouncer:pg3", "etcd:etcd1", "etcd:etcd2", "etcd:etcd3"}));
+        // pgbouncer1 beside the member it sends to; the two unread ones after the members (on a
+        // host every member shares, nothing tells which member each stands beside).
+        QCOMPARE(ids(t), (QStringList{"client", "haproxy:rw", "haproxy:ro", "member:pg1", "pgbouncer:pg1", "member:pg2", "member:pg3",
+                                      "pgbouncer:pgbouncer2", "pgbouncer:pgbouncer3", "etcd:etcd1", "etcd:etcd2", "etcd:etcd3"}));
 
         const Node *pg1 = t.node(QStringLiteral("member:pg1"));
         QCOMPARE(pg1->kind, Node::Kind::Member);
@@ -197,14 +210,15 @@ private slots:
         QCOMPARE(b1->title, QStringLiteral("pgbouncer1"));
         QCOMPARE(b1->subtitle, QStringLiteral("→ pg1 · 0 cl · 0 wait"));
         QCOMPARE(b1->state, Node::State::Normal);
-        QCOMPARE(row(b1, QStringLiteral("target (SHOW DATABASES)")), QStringLiteral("127.0.0.1:5432"));
+        QCOMPARE(row(b1, QStringLiteral("sends to (SHOW DATABASES, SHOW SERVERS)")), QStringLiteral("pg1"));
         QCOMPARE(row(b1, QStringLiteral("postgres/postgres")), QStringLiteral("0 active, 0 waiting clients · 0 active, 1 idle servers · session mode"));
         QCOMPARE(row(b1, QStringLiteral("server connections")), QStringLiteral("none open"));
-        const Node *b2 = t.node(QStringLiteral("pgbouncer:pg2"));   // no admin console read for it
-        QCOMPARE(b2->title, QStringLiteral("PgBouncer"));
-        QCOMPARE(b2->subtitle, QStringLiteral("→ pg2 only"));
+        const Node *b2 = t.node(QStringLiteral("pgbouncer:pgbouncer2"));   // no admin console read for it
+        QCOMPARE(b2->title, QStringLiteral("pgbouncer2"));
+        QCOMPARE(b2->subtitle, QStringLiteral("no admin console answered"));
         QCOMPARE(b2->state, Node::State::Unknown);
-        QCOMPARE(row(b2, QStringLiteral("PostgreSQL")), QStringLiteral("127.0.0.1:5433"));
+        QCOMPARE(row(b2, QStringLiteral("admin console")), QStringLiteral("127.0.0.1:6433"));
+        QVERIFY(t.edgesOf(Edge::Kind::Pool).size() == 1);   // no edge where nothing says where it sends
 
         const Node *e2 = t.node(QStringLiteral("etcd:etcd2"));
         QCOMPARE(e2->kind, Node::Kind::Etcd);
@@ -218,16 +232,17 @@ private slots:
         QVERIFY(!e1->emphasised);
         QVERIFY(std::any_of(e1->details.cbegin(), e1->details.cend(), [](const auto &r) { return r.first.startsWith(u"metrics: "); }));
 
-        // 2 access, then per member its pooler and both fronts, 2 replication arcs, 1 leader key.
-        QCOMPARE(t.edges.size(), 14);
+        // 2 access, 1 pool, HAProxy's 6 servers (to the members: this CSV has no addresses, so
+        // no pooler can be said to be in between), 2 replication arcs, 1 leader key.
+        QCOMPARE(t.edges.size(), 12);
         QCOMPARE(t.edges.at(0).from, QStringLiteral("client"));
         QCOMPARE(t.edges.at(0).to, QStringLiteral("haproxy:rw"));
         QCOMPARE(t.edges.at(0).kind, Edge::Kind::Access);
         QCOMPARE(t.edge("pgbouncer:pg1", "member:pg1")->kind, Edge::Kind::Pool);
-        QCOMPARE(t.edge("haproxy:rw", "pgbouncer:pg1")->state, Edge::State::Carrying);
-        QCOMPARE(t.edge("haproxy:rw", "pgbouncer:pg2")->state, Edge::State::Down);
-        QCOMPARE(t.edge("haproxy:ro", "pgbouncer:pg1")->state, Edge::State::Down);
-        QCOMPARE(t.edge("haproxy:ro", "pgbouncer:pg3")->state, Edge::State::Carrying);
+        QCOMPARE(t.edge("haproxy:rw", "member:pg1")->state, Edge::State::Carrying);
+        QCOMPARE(t.edge("haproxy:rw", "member:pg2")->state, Edge::State::Down);
+        QCOMPARE(t.edge("haproxy:ro", "member:pg1")->state, Edge::State::Down);
+        QCOMPARE(t.edge("haproxy:ro", "member:pg3")->state, Edge::State::Carrying);
         const auto replication = t.edgesOf(Edge::Kind::Replication);
         QCOMPARE(replication.size(), 2);
         QCOMPARE(replication.at(0).from, QStringLiteral("member:pg1"));
@@ -255,8 +270,27 @@ private slots:
         model.setPgpools({{QStringLiteral("pgpool"), pgpool()}});
         Topology t = model.topology();
 
-        // HAProxy's addresses are the PgBouncers' (127.0.0.1:6532 …), no member's: by name.
+        // Without the profile's PgBouncers, HAProxy's addresses (127.0.0.1:6532 …) are nobody's:
+        // the servers go to the members their names tell.
+        QCOMPARE(t.edge("haproxy:rw", "member:pg1")->state, Edge::State::Carrying);
+        // With them (as the observer derives it), each server is the PgBouncer at its address,
+        // and pgbouncer1 says in SHOW DATABASES that it sends to pg1.
+        models::ClusterLayout::Inputs in;
+        in.cluster = c;
+        in.haproxy = haproxy(QStringLiteral("stats-with-addr.csv"));
+        for (int i = 0; i < 3; ++i)
+            in.pgbouncers.append({QStringLiteral("pgbouncer%1").arg(i + 1), QUrl(QStringLiteral("postgresql://127.0.0.1:%1").arg(6532 + i))});
+        in.bouncerObservations.insert(QStringLiteral("pgbouncer1"),
+                                      bouncer(QStringLiteral("pgbouncer1"), {QStringLiteral("show-databases-named.csv"), QStringLiteral("show-pools-active.csv"),
+                                                                             QStringLiteral("show-stats.csv"), QStringLiteral("show-servers-active.csv")}));
+        const auto layout = models::ClusterLayout::derive(in);
+        model.setLayout(layout);
+        t = model.topology();
+        QCOMPARE(layout.serverPoolers.value(QStringLiteral("read_write/pg1")), QStringLiteral("pgbouncer1"));
+        QVERIFY(layout.pooler(QStringLiteral("pgbouncer1"))->inClientPath);
         QCOMPARE(t.edge("haproxy:rw", "pgbouncer:pg1")->state, Edge::State::Carrying);
+        QCOMPARE(t.edge("haproxy:ro", "pgbouncer:pgbouncer2")->state, Edge::State::Carrying);   // not read: placed after the members
+        QVERIFY(!t.edge("haproxy:rw", "member:pg1"));
         QCOMPARE(row(t.node(QStringLiteral("member:pg2")), QStringLiteral("HAProxy read_only")), QStringLiteral("UP (check L7OK 200, 0 sessions)"));
         const Node *b1 = t.node(QStringLiteral("pgbouncer:pg1"));
         QCOMPARE(b1->subtitle, QStringLiteral("→ pg1 · 1 cl · 0 wait"));
@@ -286,7 +320,9 @@ private slots:
 
         // Pgpool's backends at addresses /cluster does not list: shown as unmapped, no edge.
         model.setPgpools({{QStringLiteral("pgpool"), pgpool()}});
-        model.setCluster(cluster(QStringLiteral("cluster-after-switchover.json")));
+        in.cluster = cluster(QStringLiteral("cluster-after-switchover.json"));
+        model.setCluster(in.cluster);
+        model.setLayout(models::ClusterLayout::derive(in, layout));
         t = model.topology();
         QCOMPARE(t.node(QStringLiteral("pgpool:pgpool"))->subtitle, QStringLiteral("writes → unmapped: 127.0.0.1:5532"));
         QVERIFY(!row(t.node(QStringLiteral("pgpool:pgpool")), QStringLiteral("1 unmapped: 127.0.0.1:5533")).isEmpty());
@@ -301,7 +337,8 @@ private slots:
         auto sync = cluster(QStringLiteral("cluster-4.1-shape-sync.json"));
         model.setCluster(sync);
         Topology t = model.topology();
-        QCOMPARE(ids(t), (QStringList{"client", "member:pg1", "pgbouncer:pg1", "member:pg2", "pgbouncer:pg2", "member:pg3", "pgbouncer:pg3"}));
+        // No PgBouncer answered and none is known: none is drawn (issue 21: only what was observed).
+        QCOMPARE(ids(t), (QStringList{"client", "member:pg1", "member:pg2", "member:pg3"}));
         const Node *pg2 = t.node(QStringLiteral("member:pg2"));
         QCOMPARE(pg2->title, QStringLiteral("pg2 · Sync standby"));
         QCOMPARE(pg2->subtitle, QStringLiteral("streaming · TL 4"));
@@ -311,7 +348,7 @@ private slots:
         QCOMPARE(row(pg3, QStringLiteral("pending restart")), QStringLiteral("yes"));
         QCOMPARE(row(pg3, QStringLiteral("receive lag / LSN")), QStringLiteral("232 / 0/5000060"));
         QCOMPARE(row(pg3, QStringLiteral("replay lag / LSN")), QStringLiteral("584 / 0/4FFFF00"));
-        QCOMPARE(t.edges.size(), 5);   // 3 poolers, 2 replication arcs; no HAProxy, no etcd
+        QCOMPARE(t.edges.size(), 2);   // 2 replication arcs; no HAProxy, no PgBouncer, no etcd
         QCOMPARE(t.edge("member:pg1", "member:pg3")->label, QStringLiteral("lag 232 B"));
         QCOMPARE(t.edge("member:pg1", "member:pg3")->state, Edge::State::Normal);
 
@@ -373,9 +410,10 @@ private slots:
         const Topology t = model.topology();
 
         QCOMPARE(model.memberForServer(stats.rows[alphaRw])->name, QStringLiteral("alpha"));
-        QCOMPARE(t.edge("haproxy:rw", "pgbouncer:alpha")->state, Edge::State::Carrying);
-        QCOMPARE(t.edge("haproxy:rw", "pgbouncer:beta")->state, Edge::State::Down);
-        QCOMPARE(t.edge("haproxy:ro", "pgbouncer:gamma")->state, Edge::State::Carrying);
+        // HAProxy's servers are PostgreSQL itself here: the routes end on the members.
+        QCOMPARE(t.edge("haproxy:rw", "member:alpha")->state, Edge::State::Carrying);
+        QCOMPARE(t.edge("haproxy:rw", "member:beta")->state, Edge::State::Down);
+        QCOMPARE(t.edge("haproxy:ro", "member:gamma")->state, Edge::State::Carrying);
         QCOMPARE(t.edgesOf(Edge::Kind::Route).size(), 6);
         QCOMPARE(row(t.node(QStringLiteral("member:alpha")), QStringLiteral("HAProxy read_write")), QStringLiteral("UP (check L7OK 200, 0 sessions)"));
         QCOMPARE(row(t.node(QStringLiteral("member:gamma")), QStringLiteral("HAProxy read_write")), QStringLiteral("DOWN (check L7STS 503, 0 sessions)"));
@@ -391,9 +429,62 @@ private slots:
         stray.rows[alphaRw].name = QStringLiteral("spare");
         model.setHaproxy(stray);
         const Topology s = model.topology();
-        QVERIFY(!s.edge("haproxy:rw", "pgbouncer:alpha"));
+        QVERIFY(!s.edge("haproxy:rw", "member:alpha"));
         QCOMPARE(row(s.node(QStringLiteral("member:alpha")), QStringLiteral("HAProxy read_write")), QString());
         QCOMPARE(s.node(QStringLiteral("haproxy:rw"))->subtitle, QStringLiteral("→ spare"));
+    }
+
+    // The public labs' shape, recorded from tests/othercluster (shape "direct"): HAProxy
+    // pg_primary/pg_replicas straight to PostgreSQL, PgBouncers beside (in no client path), one
+    // of them spreading its database over all three nodes. The drawing says exactly that.
+    void publicLabShapeDirect()
+    {
+        auto c = svc::parsePatroniCluster(readFixture(QStringLiteral("othercluster/patroni-cluster-direct.json"))).value();
+        const auto stats = svc::parseHaproxyCsv(readFixture(QStringLiteral("othercluster/haproxy-stats-direct.csv"))).value();
+        // SHOW DATABASES and SHOW SERVERS from that PgBouncer; POOLS and STATS (not what is
+        // tested here) from the lab's recordings.
+        auto spread = svc::parsePgBouncer({readCsvFixture(QStringLiteral("othercluster/pgbouncer-databases-direct.csv")),
+                                           readCsvFixture(QStringLiteral("pgbouncer/show-pools.csv")),
+                                           readCsvFixture(QStringLiteral("pgbouncer/show-stats.csv")),
+                                           readCsvFixture(QStringLiteral("othercluster/pgbouncer-servers-direct.csv"))})
+                              .value();
+        spread.name = QStringLiteral("127.0.0.11:6432");
+        models::ClusterLayout::Inputs in;
+        in.cluster = c;
+        in.haproxy = stats;
+        for (const char *host : {"127.0.0.11", "127.0.0.12", "127.0.0.13"})
+            in.pgbouncers.append({QStringLiteral("%1:6432").arg(QLatin1String(host)), QUrl(QStringLiteral("postgresql://%1:6432").arg(QLatin1String(host)))});
+        in.bouncerObservations.insert(spread.name, spread);
+        const auto layout = models::ClusterLayout::derive(in);
+        TopologyModel model;
+        model.setCluster(c);
+        model.setHaproxy(stats);
+        model.setPgBouncers(in.bouncerObservations);
+        model.setLayout(layout);
+        const Topology t = model.topology();
+
+        const QString leader = c.leader()->name;   // bravo when recorded
+        QCOMPARE(leader, QStringLiteral("bravo"));
+        // HAProxy goes to PostgreSQL itself: edges end on the members, through no pooler.
+        QCOMPARE(t.edge("haproxy:rw", "member:bravo")->state, Edge::State::Carrying);
+        QCOMPARE(t.edge("haproxy:rw", "member:alpha")->state, Edge::State::Down);
+        QCOMPARE(t.edge("haproxy:ro", "member:alpha")->state, Edge::State::Carrying);
+        for (const auto &e : t.edgesOf(Edge::Kind::Route))
+            QVERIFY2(e.to.startsWith(u"member:"), qPrintable(e.to));
+        QCOMPARE(t.node(QStringLiteral("haproxy:rw"))->subtitle, QStringLiteral("→ pg-2"));
+        // The PgBouncer on alpha's host spreads over every node: a warning, said in words, with
+        // an edge to each member; beside the path, as no HAProxy server is it.
+        const Node *b = t.node(QStringLiteral("pgbouncer:alpha"));
+        QVERIFY(b);
+        QCOMPARE(b->state, Node::State::Warning);
+        QVERIFY2(b->subtitle.startsWith(u"→ alpha, bravo, charlie (spreads)"), qPrintable(b->subtitle));
+        QVERIFY2(b->subtitle.endsWith(u"beside the path"), qPrintable(b->subtitle));
+        QVERIFY2(row(b, QStringLiteral("warning")).startsWith(u"127.0.0.11:6432 sends writes to replicas"), qPrintable(row(b, QStringLiteral("warning"))));
+        QCOMPARE(t.edgesOf(Edge::Kind::Pool).size(), 3);
+        QVERIFY(layout.notes().join(u'\n').contains(u"sends writes to replicas"));
+        // The two PgBouncers that did not answer stay beside their members, unknown.
+        QCOMPARE(t.node(QStringLiteral("pgbouncer:bravo"))->state, Node::State::Unknown);
+        QCOMPARE(t.node(QStringLiteral("pgbouncer:charlie"))->subtitle, QStringLiteral("no admin console answered"));
     }
 
     // Sources failing: HAProxy not answering, a member's REST API unreachable, an etcd member
@@ -414,7 +505,7 @@ private slots:
         QVERIFY(!t.node(QStringLiteral("haproxy:rw")) && !t.node(QStringLiteral("haproxy:ro")));
         QVERIFY(t.edgesOf(Edge::Kind::Route).isEmpty());
         QVERIFY(t.edgesOf(Edge::Kind::Access).isEmpty());
-        QCOMPARE(t.edgesOf(Edge::Kind::Pool).size(), 3);   // the poolers stay beside their members
+        QVERIFY(t.edgesOf(Edge::Kind::Pool).isEmpty());   // no PgBouncer observed: none drawn
         const Node *pg3 = t.node(QStringLiteral("member:pg3"));
         QCOMPARE(row(pg3, QStringLiteral("GET /primary · /replica · /health")), QStringLiteral("no answer · no answer · no answer"));
         QCOMPARE(row(pg3, QStringLiteral("/patroni")), QStringLiteral("Connection refused"));
@@ -429,8 +520,8 @@ private slots:
         model.setHaproxy(haproxy(QStringLiteral("stats-pg3-down.csv")));
         t = model.topology();
         QCOMPARE(t.node(QStringLiteral("haproxy:ro"))->subtitle, QStringLiteral("→ pg2"));
-        QCOMPARE(t.edge("haproxy:rw", "pgbouncer:pg3")->state, Edge::State::Down);
-        QCOMPARE(t.edge("haproxy:ro", "pgbouncer:pg3")->state, Edge::State::Down);
+        QCOMPARE(t.edge("haproxy:rw", "member:pg3")->state, Edge::State::Down);
+        QCOMPARE(t.edge("haproxy:ro", "member:pg3")->state, Edge::State::Down);
         QCOMPARE(row(t.node(QStringLiteral("member:pg3")), QStringLiteral("HAProxy read_only")), QStringLiteral("DOWN (check L4CON 0, 0 sessions)"));
 
         // No server UP in the read-write proxy: the front says so.
@@ -460,7 +551,7 @@ private slots:
         c.members.removeLast();   // pg3, the leader, left /cluster
         model.setCluster(c);
         t = model.topology();
-        QCOMPARE(ids(t), (QStringList{"client", "member:pg1", "pgbouncer:pg1", "member:pg2", "pgbouncer:pg2", "etcd:etcd1", "etcd:etcd2", "etcd:etcd3"}));
+        QCOMPARE(ids(t), (QStringList{"client", "member:pg1", "member:pg2", "etcd:etcd1", "etcd:etcd2", "etcd:etcd3"}));
         QVERIFY(t.edgesOf(Edge::Kind::Replication).isEmpty());
         QVERIFY(t.edgesOf(Edge::Kind::LeaderKey).isEmpty());
         for (const auto &n : t.nodes)
