@@ -146,6 +146,15 @@ QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSna
                                                    : QStringLiteral("etcd leader: %1 → %2")
                                                              .arg(before.leaderName.isEmpty() ? QStringLiteral("none") : before.leaderName,
                                                                   after.leaderName)));
+    // Where Patroni's keys are is said once when it is the v2 keyspace (worth knowing: etcd 3.6
+    // has none), and whenever it moves between keyspaces; finding them in v3 is the usual case.
+    if (!after.keyspace.isEmpty() && after.keyspace != before.keyspace
+        && (after.keyspace == u"v2" || !before.keyspace.isEmpty()))
+        out.append(make(after.fetchedAtMs, QStringLiteral("etcd"), Severity::Info, QStringLiteral("etcd-keyspace"), after.keyspace,
+                        before.keyspace.isEmpty()
+                                ? QStringLiteral("Patroni's keys are in etcd's %1 keyspace. %2").arg(after.keyspace, after.keyspaceNote)
+                                : QStringLiteral("Patroni's keys moved from etcd's %1 keyspace to the %2 one")
+                                          .arg(before.keyspace, after.keyspace)));
     return out;
 }
 

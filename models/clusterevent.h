@@ -20,7 +20,7 @@ struct ClusterEvent {
     QString source;      // "patroni", "haproxy", "etcd", "lab", or a source id ("patroni:pg1")
     Severity severity = Severity::Info;
     QString kind;        // leader-changed, timeline-changed, member-joined, member-left, member-state,
-                         // server-up, server-down, etcd-leader-changed, lag-high, lag-ok,
+                         // server-up, server-down, etcd-leader-changed, etcd-keyspace, lag-high, lag-ok,
                          // source-unreachable, source-recovered, config-changed, role-check
     QString subject;     // member, server or source the event is about
     QString text;        // one sentence for people
@@ -30,7 +30,8 @@ struct ClusterEvent {
 };
 
 // Events from two consecutive observations of the same source. Pure; `atMs` of each event is
-// the time of `after`. The first observation (empty `before`) yields no events but a baseline.
+// the time of `after`. The first observation (empty `before`) yields no events but a baseline —
+// except diffEtcd's "Patroni's keys are in the v2 keyspace", said on the first that finds it.
 QList<ClusterEvent> diffCluster(const svc::ClusterSnapshot &before, const svc::ClusterSnapshot &after,
                                 qint64 lagThresholdBytes);
 QList<ClusterEvent> diffHaproxy(const svc::HaproxyStats &before, const svc::HaproxyStats &after, qint64 atMs);

@@ -30,7 +30,7 @@ namespace pgha::cli {
 
 namespace {
 
-QJsonObject etcdToJson(const EtcdSnapshot &e)
+QJsonObject etcdToJson(const EtcdSnapshot &e, const QString &profileScope)
 {
     QJsonArray members, scopes;
     for (const auto &m : e.members.members) {
@@ -46,11 +46,16 @@ QJsonObject etcdToJson(const EtcdSnapshot &e)
             }
         members.append(o);
     }
+    const PatroniDcsScope *watched = e.watchedScope(profileScope);
     for (const auto &s : e.scopes)
         scopes.append(QJsonObject{{QStringLiteral("scope"), s.scope}, {QStringLiteral("leader"), s.leader},
+                                  {QStringLiteral("leaderTtlSeconds"), s.leaderTtlS ? QJsonValue(*s.leaderTtlS) : QJsonValue()},
+                                  {QStringLiteral("watched"), &s == watched},
                                   {QStringLiteral("members"), QJsonArray::fromStringList(s.members.keys())},
                                   {QStringLiteral("ttl"), s.config.value(u"ttl")}});
-    return {{QStringLiteral("leader"), e.leaderName}, {QStringLiteral("members"), members}, {QStringLiteral("patroniScopes"), scopes}};
+    return {{QStringLiteral("leader"), e.leaderName}, {QStringLiteral("members"), members}, {QStringLiteral("patroniScopes"), scopes},
+            {QStringLiteral("keyspace"), e.keyspace}, {QStringLiteral("keyspaceNote"), e.keyspaceNote},
+            {QStringLiteral("keysError"), e.keysError}};
 }
 
 QJsonObject haproxyToJson(const HaproxyStats &h)
@@ -240,18 +245,47 @@ QString postgresLine(const QMap<QString, PgNodeObservation> &nodes, const models
     return QStringLiteral("PostgreSQL: ") + parts.join(QStringLiteral(" · "));
 }
 
-QString etcdLine(const EtcdSnapshot &e)
+// The raft leader, who answered, and Patroni's scopes in the DCS: the watched one first (the
+// profile's scope, else the first found), then any other cluster sharing the namespace.
+QString etcdLine(const EtcdSnapshot &e, const Profile &profile)
 {
     if (e.statusByEndpoint.isEmpty())
         return QStringLiteral("etcd: no answer");
+    const PatroniDcsScope *watched = e.watchedScope(profile.scope);
+    auto describe = [&](const PatroniDcsScope &s) {
+        QStringList facts;
+        if (&s == watched && e.scopes.size() > 1)
+            facts.append(QStringLiteral("watched"));
+        facts.append(QStringLiteral("leader key: %1").arg(s.leader.isEmpty() ? QStringLiteral("none") : s.leader));
+        if (s.leaderTtlS && !s.leader.isEmpty())
+            facts.append(QStringLiteral("ttl %1 s").arg(*s.leaderTtlS));
+        return QStringLiteral("%1 (%2)").arg(s.scope, facts.join(QStringLiteral(", ")));
+    };
     QStringList scopes;
+    if (watched)
+        scopes.append(describe(*watched));
     for (const auto &s : e.scopes)
-        scopes.append(QStringLiteral("%1 (leader key: %2)").arg(s.scope, s.leader.isEmpty() ? QStringLiteral("none") : s.leader));
-    return QStringLiteral("etcd: leader %1 · %2 of %3 members answered · Patroni scopes: %4")
-            .arg(e.leaderName.isEmpty() ? QStringLiteral("none") : e.leaderName)
-            .arg(e.statusByEndpoint.size())
-            .arg(e.members.members.size())
-            .arg(scopes.isEmpty() ? QStringLiteral("none") : scopes.join(QStringLiteral(", ")));
+        if (&s != watched)
+            scopes.append(describe(s));
+    QString where;
+    if (scopes.isEmpty() && !e.keysError.isEmpty())
+        where = QStringLiteral("not read (see the note)");
+    else if (scopes.isEmpty())
+        where = QStringLiteral("none under %1 (neither the v3 nor the v2 keyspace)").arg(profile.dcsNamespace);
+    else
+        where = scopes.join(QStringLiteral(", ")) + QStringLiteral(" in the %1 keyspace").arg(e.keyspace);
+    if (!scopes.isEmpty() && !watched)
+        where += QStringLiteral(" — none is the profile's scope %1").arg(profile.scope);
+    QString line = QStringLiteral("etcd: leader %1 · %2 of %3 members answered · Patroni scopes: %4")
+                           .arg(e.leaderName.isEmpty() ? QStringLiteral("none") : e.leaderName)
+                           .arg(e.statusByEndpoint.size())
+                           .arg(e.members.members.size())
+                           .arg(where);
+    if (!e.keyspaceNote.isEmpty())
+        line += QStringLiteral("\n  note: ") + e.keyspaceNote;
+    if (!e.keysError.isEmpty())
+        line += QStringLiteral("\n  note: Patroni's keys could not be read: ") + e.keysError;
+    return line;
 }
 
 // Each proxy with what it does (read-write, read-only, found how) and its UP servers, named
@@ -392,7 +426,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
                          {QStringLiteral("unanswered"), QJsonArray::fromStringList(unanswered)},
                          {QStringLiteral("members"), members},
                          {QStringLiteral("sources"), sources},
-                         {QStringLiteral("etcd"), etcdToJson(observer.etcd())},
+                         {QStringLiteral("etcd"), etcdToJson(observer.etcd(), profile.value().scope)},
                          {QStringLiteral("haproxy"), haproxyToJson(observer.haproxy())},
                          {QStringLiteral("layout"), layoutToJson(observer.layout())},
                          {QStringLiteral("postgres"), postgresToJson(observer.postgres())},
@@ -449,7 +483,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
             ctx.out << '\n';
         }
         ctx.out << configLine(observer.dynamicConfig()) << '\n' << patroniChecksLine(observer.patroniNodes()) << '\n'
-                << etcdLine(observer.etcd()) << '\n' << haproxyLine(observer.haproxy(), observer.layout()) << '\n'
+                << etcdLine(observer.etcd(), profile.value()) << '\n' << haproxyLine(observer.haproxy(), observer.layout()) << '\n'
                 << postgresLine(observer.postgres(), observer.layout()) << '\n';
         QStringList bouncers;
         for (const auto &b : observer.pgbouncers()) {

@@ -9,27 +9,47 @@ namespace pgha::svc {
 
 namespace {
 
-constexpr qsizetype kMaxEtcdPayloadBytes = 32 * 1024 * 1024;
+QString v3Hint() { return QStringLiteral("check the URL is an etcd v3 client endpoint (e.g. http://host:2379)"); }
+QString v2Hint() { return QStringLiteral("check the URL is an etcd client endpoint serving the v2 API (etcd 3.4 with --enable-v2)"); }
+// Patroni's layout is <namespace>/<scope>/members/<name>: a few levels. Far deeper nesting
+// is no Patroni DCS, and recursion over it is bounded here rather than by the stack.
+constexpr int kMaxV2DirDepth = 32;
+// etcd v2's error code for a key or directory that does not exist.
+constexpr int kV2KeyNotFound = 100;
 
 Error etcdError(const QString &what, const QString &what2 = {})
 {
-    return makeError(ErrorKind::Parse, QStringLiteral("etcd: ") + what + what2,
-                     QStringLiteral("check the URL is an etcd v3 client endpoint (e.g. http://host:2379)"));
+    return makeError(ErrorKind::Parse, QStringLiteral("etcd: ") + what + what2, v3Hint());
+}
+
+Error v2Error(const QString &what)
+{
+    return makeError(ErrorKind::Parse, QStringLiteral("etcd v2 keys: ") + what, v2Hint());
+}
+
+// Size, JSON and "an object at the top" — what every etcd answer must pass first.
+Result<QJsonObject> parseDocument(const QByteArray &json, const QString &prefix, const QString &hint)
+{
+    auto fail = [&](const QString &why) { return makeError(ErrorKind::Parse, prefix + why, hint); };
+    if (json.isEmpty())
+        return fail(QStringLiteral(": empty answer"));
+    if (json.size() > kMaxEtcdPayloadBytes)
+        return fail(QStringLiteral(": answer of %1 bytes is over the limit of %2").arg(json.size()).arg(kMaxEtcdPayloadBytes));
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
+    if (err.error != QJsonParseError::NoError)
+        return fail(QStringLiteral(": invalid JSON at offset %1: %2").arg(err.offset).arg(err.errorString()));
+    if (!doc.isObject())
+        return fail(QStringLiteral(": the answer is not a JSON object"));
+    return doc.object();
 }
 
 Result<QJsonObject> parseObject(const QByteArray &json, const QString &endpoint)
 {
-    if (json.isEmpty())
-        return etcdError(endpoint, QStringLiteral(": empty answer"));
-    if (json.size() > kMaxEtcdPayloadBytes)
-        return etcdError(endpoint, QStringLiteral(": answer of %1 bytes is over the limit").arg(json.size()));
-    QJsonParseError err{};
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
-    if (err.error != QJsonParseError::NoError)
-        return etcdError(endpoint, QStringLiteral(": invalid JSON at offset %1: %2").arg(err.offset).arg(err.errorString()));
-    if (!doc.isObject())
-        return etcdError(endpoint, QStringLiteral(": the answer is not a JSON object"));
-    const QJsonObject o = doc.object();
+    auto doc = parseDocument(json, QStringLiteral("etcd: ") + endpoint, v3Hint());
+    if (!doc)
+        return doc.error();
+    const QJsonObject o = doc.value();
     // The gateway reports gRPC errors as {"error": "...", "code": N} (3.4) or {"message": …} (3.5).
     if (o.contains(u"error") && !o.contains(u"header"))
         return etcdError(endpoint, QStringLiteral(": %1").arg(o.value(u"error").toString()));
@@ -83,6 +103,55 @@ Result<QByteArray> base64(const QJsonValue &v, const QString &what)
     if (!decoded)
         return etcdError(QStringLiteral("range: %1 is not valid base64").arg(what));
     return *decoded;
+}
+
+// One node of a v2 answer: a directory (recursed into, `depth` levels below the one asked)
+// or a key with its value. Every field is checked for its type: an answer that is no v2
+// answer is refused, never read as an empty namespace.
+std::optional<Error> flattenV2(const QJsonObject &node, int depth, QList<EtcdKeyValue> &out)
+{
+    const QJsonValue key = node.value(u"key");
+    const QJsonValue dir = node.value(u"dir");
+    if (!key.isUndefined() && !key.isString())
+        return v2Error(QStringLiteral("a \"key\" is not a string"));
+    if (!dir.isUndefined() && !dir.isBool())
+        return v2Error(QStringLiteral("\"dir\" of %1 is not true/false").arg(key.toString()));
+    if (dir.toBool()) {
+        if (depth >= kMaxV2DirDepth)
+            return v2Error(QStringLiteral("directories nested deeper than %1 levels at %2").arg(kMaxV2DirDepth).arg(key.toString()));
+        const QJsonValue nodes = node.value(u"nodes");
+        if (nodes.isUndefined())
+            return std::nullopt;   // an empty directory
+        if (!nodes.isArray())
+            return v2Error(QStringLiteral("\"nodes\" of %1 is not an array").arg(key.toString()));
+        for (const auto &child : nodes.toArray()) {
+            if (!child.isObject())
+                return v2Error(QStringLiteral("an entry under %1 is not an object").arg(key.toString()));
+            if (auto e = flattenV2(child.toObject(), depth + 1, out))
+                return e;
+        }
+        return std::nullopt;
+    }
+    EtcdKeyValue kv;
+    kv.key = key.toString();
+    if (kv.key.isEmpty())
+        return v2Error(QStringLiteral("a key has no name"));
+    const QJsonValue value = node.value(u"value");
+    if (!value.isString())
+        return v2Error(QStringLiteral("the value of %1 is not a string").arg(kv.key));
+    kv.value = value.toString().toUtf8();
+    // v2 indexes stand where v3 keeps revisions: both only ever grow with each change.
+    if (!readInt64(node, u"createdIndex", &kv.createRevision) || !readInt64(node, u"modifiedIndex", &kv.modRevision))
+        return v2Error(QStringLiteral("the indexes of %1 are not integers").arg(kv.key));
+    const QJsonValue ttl = node.value(u"ttl");
+    if (!ttl.isUndefined()) {
+        const auto seconds = ttl.isDouble() ? wholeNumber<qint64>(ttl.toDouble()) : std::nullopt;
+        if (!seconds)
+            return v2Error(QStringLiteral("the ttl of %1 is not a whole number").arg(kv.key));
+        kv.ttlS = *seconds;
+    }
+    out.append(kv);
+    return std::nullopt;
 }
 
 } // namespace
@@ -183,6 +252,39 @@ Result<QList<EtcdKeyValue>> parseEtcdRange(const QByteArray &json)
     return out;
 }
 
+Result<QList<EtcdKeyValue>> parseEtcdV2Keys(const QByteArray &json)
+{
+    auto doc = parseDocument(json, QStringLiteral("etcd v2 keys"), v2Hint());
+    if (!doc)
+        return doc.error();
+    const QJsonObject root = doc.value();
+    // etcd's v2 errors: {"errorCode":100,"message":"Key not found","cause":"/service","index":7}.
+    if (root.contains(u"errorCode")) {
+        const int code = root.value(u"errorCode").toInt();
+        const QString cause = root.value(u"cause").toString();
+        return makeError(code == kV2KeyNotFound ? ErrorKind::NotFound : ErrorKind::Rejected,
+                         QStringLiteral("etcd v2 keys: %1 (error %2%3)")
+                                 .arg(root.value(u"message").toString())
+                                 .arg(code)
+                                 .arg(cause.isEmpty() ? QString() : QStringLiteral(", ") + cause),
+                         code == kV2KeyNotFound ? QStringLiteral("check the profile's namespace: Patroni's keys are not there")
+                                                : v2Hint());
+    }
+    const QJsonValue node = root.value(u"node");
+    if (!node.isObject())
+        return v2Error(QStringLiteral("no \"node\" object (not an answer to GET /v2/keys)"));
+    QList<EtcdKeyValue> out;
+    if (auto e = flattenV2(node.toObject(), 0, out))
+        return *e;
+    return out;
+}
+
+QString etcdV2KeysPath(const QString &namespacePrefix)
+{
+    return QStringLiteral("/v2/keys") + (namespacePrefix.startsWith(QLatin1Char('/')) ? QString() : QStringLiteral("/"))
+            + namespacePrefix;
+}
+
 QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, const QString &namespacePrefix)
 {
     QMap<QString, PatroniDcsScope> scopes;
@@ -201,6 +303,7 @@ QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, con
         if (sub == u"leader") {
             s.leader = QString::fromUtf8(kv.value);
             s.leaderLease = kv.lease;
+            s.leaderTtlS = kv.ttlS;
         } else if (sub.startsWith(u"members/")) {
             s.members.insert(sub.mid(8), obj);
         } else if (sub == u"config") {

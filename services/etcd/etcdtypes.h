@@ -9,7 +9,12 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace pgha::svc {
+
+// Answers larger than this are refused unread (a Patroni namespace holds a few kB).
+constexpr qsizetype kMaxEtcdPayloadBytes = 32 * 1024 * 1024;
 
 // etcd's v3 JSON gateway encodes int64 as strings and keys/values as base64; these types hold
 // them decoded. Member ids are 64-bit unsigned: kept as decimal strings, as etcd prints them.
@@ -48,13 +53,17 @@ struct EtcdKeyValue {
     qint64 modRevision = 0;
     qint64 version = 0;
     QString lease;            // "" when none
+    // v2 only: seconds the key has left before it expires, as etcd counted at the answer. v3
+    // keys carry a lease id instead (its time-to-live is a separate request).
+    std::optional<qint64> ttlS;
 };
 
 // What Patroni keeps in the DCS for one scope under its namespace (default "/service/").
 struct PatroniDcsScope {
     QString scope;
     QString leader;                        // member name holding the leader key ("" = none)
-    QString leaderLease;
+    QString leaderLease;                   // v3: the leader key's lease id
+    std::optional<qint64> leaderTtlS;      // v2: seconds left on the leader key (unset for v3)
     QMap<QString, QJsonObject> members;    // name → member data (state, role, api_url, xlog_location …)
     QJsonObject config;                    // the dynamic configuration (ttl, loop_wait …)
     QByteArray history;                    // JSON array, as stored
@@ -69,9 +78,17 @@ Result<EtcdMemberList> parseEtcdMemberList(const QByteArray &json);
 Result<EtcdStatus> parseEtcdStatus(const QByteArray &json);
 Result<bool> parseEtcdHealth(const QByteArray &json);         // true = healthy; an error names why not
 Result<QList<EtcdKeyValue>> parseEtcdRange(const QByteArray &json);
+// etcd's v2 API, `GET /v2/keys<dir>?recursive=true`: every key under the directory, flattened
+// (directories themselves are no keys); values as stored, `ttlS` set for keys that expire.
+// etcd's own v2 error answer ({"errorCode":100,"message":"Key not found"}) is NotFound for 100,
+// Rejected otherwise; anything that is not a v2 answer is Parse.
+Result<QList<EtcdKeyValue>> parseEtcdV2Keys(const QByteArray &json);
+// The path of that request for a namespace ("/service/" → "/v2/keys/service/").
+QString etcdV2KeysPath(const QString &namespacePrefix);
 
-// Groups the keys of a range over `namespacePrefix` (e.g. "/service/") into Patroni scopes;
-// every scope present in the DCS is found, not only the one the profile names.
+// Groups the keys of a range (v3) or of a recursive v2 read over `namespacePrefix` (e.g.
+// "/service/") into Patroni scopes; every scope present in the DCS is found, not only the one
+// the profile names.
 QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, const QString &namespacePrefix);
 
 // Base64 of a key and of the end of the range covering every key with that prefix.

@@ -298,6 +298,12 @@ int main(int argc, char *argv[])
                  patroniScopesFromKeys(r.value(), QStringLiteral("/service/"));
              return r.ok();
          }},
+        {"etcd v2 + scopes", [](const QByteArray &b) {
+             auto r = parseEtcdV2Keys(b);
+             if (r)
+                 patroniScopesFromKeys(r.value(), QStringLiteral("/pgha-test/"));
+             return r.ok();
+         }},
         {"prometheus + digest", [](const QByteArray &b) {
              auto r = parsePrometheusText(b);
              return r.ok() && digestMetrics(r.value()).families >= 0;   // quantiles over mutated buckets too

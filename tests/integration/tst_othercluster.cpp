@@ -227,14 +227,18 @@ private slots:
         observer.setIntervalMs(500);
         observer.setProfile(profile());
         observer.start();
-        // Patroni, /primary, PostgreSQL and HAProxy (mapped by address) speak.
-        waitSettled(observer, 4);
+        // Patroni, /primary, PostgreSQL, HAProxy (mapped by address) and the DCS — the leader
+        // key read from etcd's v2 keyspace, since the v3 range is empty — speak.
+        waitSettled(observer, 5);
         if (QTest::currentTestFailed())
             return;
         const QString leader = leaderOf(observer);
         const auto views = observer.watchdog()->views();
         QCOMPARE(views.value(models::ConsistencyWatchdog::kHaproxy), leader);
         QCOMPARE(views.value(models::ConsistencyWatchdog::kPostgres), leader);
+        QCOMPARE(views.value(models::ConsistencyWatchdog::kDcs), leader);
+        QCOMPARE(observer.etcd().keyspace, QStringLiteral("v2"));
+        QVERIFY(hasEvent(observer.timeline(), QStringLiteral("etcd-keyspace")));
         const auto &layout = observer.layout();
         QCOMPARE(layout.haproxy.readWrite.proxy, QStringLiteral("pg_primary"));
         QCOMPARE(layout.haproxy.readWrite.how, models::HaproxyRoles::How::Routing);
@@ -250,6 +254,8 @@ private slots:
         QCOMPARE(code, 0);
         QVERIFY2(status.contains(QStringLiteral("pg_primary [read-write, by what it routes to] → pg-")), qPrintable(status));
         QVERIFY2(status.contains(u"Patroni defaults (not set in the DCS): ttl 30 s"), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("Patroni scopes: staging-ha (leader key: %1, ttl ").arg(leader)), qPrintable(status));
+        QVERIFY2(status.contains(u"in the v2 keyspace"), qPrintable(status));
         observer.stop();
     }
 

@@ -104,6 +104,19 @@ private slots:
         QCOMPARE(kinds(models::diffEtcd(a, b)), QStringList{QStringLiteral("etcd-leader-changed:etcd3")});
         QVERIFY(models::diffEtcd({}, b).isEmpty());
 
+        // Patroni's keys in v2 are said once, on the first snapshot that finds them; v3 is the
+        // usual case and says nothing until the keys move.
+        svc::EtcdSnapshot v2 = b, v3 = b;
+        v2.keyspace = QStringLiteral("v2");
+        v2.keyspaceNote = svc::EtcdPoller::v2KeyspaceNote();
+        v3.keyspace = QStringLiteral("v3");
+        const auto found = models::diffEtcd({}, v2);
+        QCOMPARE(kinds(found), QStringList{QStringLiteral("etcd-keyspace:v2")});
+        QVERIFY2(found[0].text.contains(u"--enable-v2"), qPrintable(found[0].text));
+        QVERIFY(models::diffEtcd(v2, v2).isEmpty());
+        QVERIFY(models::diffEtcd({}, v3).isEmpty());
+        QCOMPARE(kinds(models::diffEtcd(v2, v3)), QStringList{QStringLiteral("etcd-keyspace:v3")});
+
         svc::SourceHealth up{QStringLiteral("patroni:pg1"), QStringLiteral("pg1 REST"), {}, true, true, 3, 1, 1000, 0, {}};
         svc::SourceHealth down = up;
         down.reachable = false;
