@@ -73,7 +73,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         for (const auto &e : diffRoleChecks(m_patroniNodes, nodes))
             record(e);
         m_patroniNodes = nodes;
-        m_watchdog->report(ConsistencyWatchdog::kPatroniPrimary, patroniPrimaryVoice(nodes), QDateTime::currentMSecsSinceEpoch());
+        m_watchdog->report(ConsistencyWatchdog::kPatroniPrimary, patroniPrimaryVoice(nodes, m_lastCluster), QDateTime::currentMSecsSinceEpoch());
         emit patroniNodesUpdated();
     });
     connect(m_patroni, &svc::PatroniPoller::configReady, this, [this](const svc::PatroniDynamicConfig &c) {
@@ -236,8 +236,7 @@ void ClusterObserver::discoverPostgres(const svc::ClusterSnapshot &s)
                         .arg(after.size())});
     if (m_patroni->isActive())
         m_pgPoller->start();
-    else
-        m_pgPoller->pollOnce();
+    emit pollerGrew(m_pgPoller);
 }
 
 void ClusterObserver::updateLayout()
@@ -300,6 +299,11 @@ void ClusterObserver::onDiscovered(const QStringList &names)
     // A running poller may be mid-round at any time, so the new list waits for a round's end.
     if (!m_metricsRoundOpen && !m_metricsPoller->isActive())
         applyMetricsEndpoints();
+    // After the list is in place (or waits for the round under way): a round asked for now
+    // must not have its list replaced under it.
+    emit pollerGrew(m_patroni);
+    if (m_profile.scrapeBuiltInMetrics)
+        emit pollerGrew(m_metricsPoller);
 }
 
 void ClusterObserver::applyMetricsEndpoints()

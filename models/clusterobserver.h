@@ -99,6 +99,10 @@ signals:
     void historyUpdated();
     void metricsUpdated();
     void layoutUpdated();
+    // Discovery gave `poller` endpoints its last round did not ask (members' REST APIs, their
+    // /metrics, their PostgreSQL). A running observer polls them anyway; a one-shot reader
+    // (`pgha status`) asks for one more round of it.
+    void pollerGrew(pgha::svc::EndpointPoller *poller);
 
 private:
     void onHealth(const svc::SourceHealth &h);

@@ -2,6 +2,8 @@
 
 #include <QStringList>
 
+#include <algorithm>
+
 namespace pgha::models {
 
 namespace {
@@ -33,7 +35,7 @@ std::optional<QString> haproxyVoice(const svc::HaproxyStats &stats, const Cluste
     return joinSorted(up);
 }
 
-std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &nodes)
+std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &nodes, const svc::ClusterSnapshot &cluster)
 {
     QStringList primaries;
     bool anyAnswer = false;
@@ -49,6 +51,12 @@ std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &
     }
     if (!anyAnswer)
         return std::nullopt;
+    if (primaries.isEmpty())
+        for (const auto &m : cluster.members)
+            if (m.isRunning() && std::none_of(nodes.cbegin(), nodes.cend(), [&m](const svc::PatroniNodeReport &n) {
+                    return n.member == m.name && n.primaryCode != 0;
+                }))
+                return std::nullopt;   // a running member not asked (yet) may be the primary
     return joinSorted(primaries);
 }
 

@@ -24,7 +24,9 @@ namespace pgha::models {
 std::optional<QString> haproxyVoice(const svc::HaproxyStats &stats, const ClusterLayout &layout);
 
 // The members whose REST API answers 200 to GET /primary (reports keyed by their member).
-std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &nodes);
+// "None" only when every running member /cluster lists was asked: before discovery has added
+// the others (one URL in the profile), a 503 from a replica says nothing about the rest.
+std::optional<QString> patroniPrimaryVoice(const QList<svc::PatroniNodeReport> &nodes, const svc::ClusterSnapshot &cluster);
 
 // The PostgreSQL endpoints that answered "not in recovery", as members (fresh observations only).
 std::optional<QString> postgresVoice(const QMap<QString, svc::PgNodeObservation> &observations, const ClusterLayout &layout);

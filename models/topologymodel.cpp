@@ -180,6 +180,7 @@ void TopologyModel::addPooler(Topology &t, const ClusterLayout::Pooler &p) const
     for (const auto &r : m_haproxy.rows)
         haproxyKnowsAddresses &= r.kind != svc::HaproxyRow::Kind::Server || !r.address.isEmpty();
     const bool besidePath = haproxyKnowsAddresses && !p.inClientPath;
+    pooler.offPath = besidePath;
     const auto bouncer = m_bouncers.constFind(p.name);
     if (bouncer != m_bouncers.cend()) {
         int active = 0, waiting = 0;

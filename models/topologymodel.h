@@ -39,6 +39,7 @@ struct TopologyNodeSpec {
     svc::MemberRole role = svc::MemberRole::Unknown;   // members only
     bool emphasised = false;       // Patroni's leader, etcd's raft leader
     QString member;                // the Patroni member (by /cluster's name) it belongs to, "" when none
+    bool offPath = false;          // a pooler no client path goes through: drawn beside its member, not in front
     QString detailsTitle;
     QString detailsSource;         // which source said it
     QList<TopologyDetailRow> details;

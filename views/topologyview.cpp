@@ -31,9 +31,10 @@ const QColor kEdge(0x90, 0xa4, 0xae);
 const QColor kEdgeOff(0xcf, 0xd8, 0xdc);
 const QColor kLeaderKey(0xff, 0xc1, 0x07);
 
-enum Column { Clients, Haproxy, Poolers, Members, Etcd };
+// Poolers no client path goes through stand in their own column right of the members, so no
+// line from HAProxy seems to pass through them; etcd moves one column right then.
+enum Column { Clients, Haproxy, Poolers, Members, Beside, Etcd };
 
-QPointF at(Column c, qreal row) { return {static_cast<int>(c) * kColumn, row * kRow}; }
 
 struct Look {
     TopologyNode::Shape shape;
@@ -83,6 +84,17 @@ struct TopologyView::Layout {
             return static_cast<int>(std::count_if(t.nodes.cbegin(), t.nodes.cend(), [k](const auto &n) { return n.kind == k; }));
         };
         const int members = count(Kind::Member), etcds = count(Kind::Etcd);
+        // Columns nobody stands in are left out: no gap where no pooler is in front.
+        const bool besideColumn = std::any_of(t.nodes.cbegin(), t.nodes.cend(), [](const auto &n) { return n.offPath; });
+        const bool poolersColumn = std::any_of(t.nodes.cbegin(), t.nodes.cend(), [](const auto &n) {
+            return (n.kind == Kind::PgBouncer && !n.offPath) || n.kind == Kind::Pgpool;
+        });
+        auto at = [besideColumn, poolersColumn](Column c, qreal row) {
+            int column = static_cast<int>(c);
+            column -= !poolersColumn && c > Poolers ? 1 : 0;
+            column -= !besideColumn && c > Beside ? 1 : 0;
+            return QPointF(column * kColumn, row * kRow);
+        };
         const qreal lastRow = std::max<qreal>(members - 1, 1);
         int fronts = 0, pgpools = 0, etcd = 0;
         QHash<QString, int> rowOfMember;   // by member name
@@ -99,7 +111,10 @@ struct TopologyView::Layout {
                 pos.insert(n.id, at(Members, row));
                 break;
             }
-            case Kind::PgBouncer: pos.insert(n.id, at(Poolers, rowOfMember.value(n.member))); break;
+            case Kind::PgBouncer:
+                pos.insert(n.id, n.offPath ? at(Beside, rowOfMember.value(n.member)) + QPointF(kEtcdShift, 0)
+                                           : at(Poolers, rowOfMember.value(n.member)));
+                break;
             case Kind::Pgpool: pos.insert(n.id, at(Poolers, members + kPgpoolGapRows + pgpools++)); break;
             case Kind::Etcd: pos.insert(n.id, at(Etcd, etcd++ * lastRow / std::max<qreal>(etcds - 1, 1)) + QPointF(kEtcdShift, 0)); break;
             }
@@ -164,7 +179,7 @@ void TopologyView::showPlaceholder(bool empty)
         m_placeholder->setFont(f);
     }
     m_placeholder->setText(empty ? m_placeholderText : QString());
-    m_placeholder->setPos(at(Poolers, 0) - QPointF(m_placeholder->boundingRect().width() / 2, 0));
+    m_placeholder->setPos(QPointF(static_cast<int>(Poolers) * kColumn, 0) - QPointF(m_placeholder->boundingRect().width() / 2, 0));
     m_placeholder->setVisible(empty);
 }
 
@@ -222,8 +237,10 @@ void TopologyView::addEdge(const models::Topology &topology, const TopologyEdgeS
     }
     // Labels of straight edges: just above where they arrive, in the gap between two boxes of
     // the target column, clear of the replication arcs' labels.
-    const QPointF p2 = b->pos() - half;
-    QPainterPath path(a->pos() + half);
+    // Left to right as a rule; a pooler beside its member (right of it) points back left.
+    const bool leftwards = a->pos().x() > b->pos().x();
+    const QPointF p2 = leftwards ? b->pos() + half : b->pos() - half;
+    QPainterPath path(leftwards ? a->pos() - half : a->pos() + half);
     path.lineTo(p2);
     m_edgeSpecs.append({path, pen, -1, e.label, p2 + QPointF(-4, -TopologyNode::kHeight / 2 - 16), color.darker(130)});
 }

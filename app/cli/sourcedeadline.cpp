@@ -42,14 +42,32 @@ void RoundDeadline::arm()
     m_open.clear();
     for (const svc::EndpointPoller *p : m_observer->activePollers()) {
         m_open.append(p);
-        connect(p, &svc::EndpointPoller::roundFinished, this, [this, p] {
-            if (!m_open.removeOne(p) || !m_open.isEmpty())
-                return;
-            m_timer.stop();
-            emit finished();
-        });
+        connect(p, &svc::EndpointPoller::roundFinished, this, [this, p] { roundEnded(p); });
     }
     m_timer.start(m_timeoutMs);
+}
+
+void RoundDeadline::roundEnded(const svc::EndpointPoller *poller)
+{
+    if (!m_open.removeOne(poller) || !m_open.isEmpty())
+        return;
+    m_timer.stop();
+    emit finished();
+}
+
+void RoundDeadline::oneMoreRound(svc::EndpointPoller *poller)
+{
+    const bool inRound = m_open.contains(poller);
+    if (!inRound)
+        connect(poller, &svc::EndpointPoller::roundFinished, this, [this, poller] { roundEnded(poller); });
+    m_open.append(poller);
+    if (!inRound) {
+        poller->pollOnce();
+        return;
+    }
+    // The round under way holds the old endpoint list: the next one starts when it ends.
+    connect(poller, &svc::EndpointPoller::roundFinished, this, [poller] { QTimer::singleShot(0, poller, &svc::EndpointPoller::pollOnce); },
+            Qt::SingleShotConnection);
 }
 
 QStringList RoundDeadline::unanswered() const

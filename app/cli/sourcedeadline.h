@@ -40,6 +40,9 @@ public:
 
     // Counts the rounds of the observer's active pollers from now: call before they start.
     void arm();
+    // Waits for one more round of `poller` (members found by discovery are asked in it), and
+    // starts that round: at once, or when the round it is in ends.
+    void oneMoreRound(svc::EndpointPoller *poller);
     bool complete() const { return m_open.isEmpty(); }
     int timeoutMs() const { return m_timeoutMs; }
     // Every source that did not answer: "label (url): why" — an error from its round, or, for
@@ -51,6 +54,8 @@ signals:
     void expired();
 
 private:
+    void roundEnded(const svc::EndpointPoller *poller);
+
     const models::ClusterObserver *m_observer;
     QList<const svc::EndpointPoller *> m_open;
     QTimer m_timer;

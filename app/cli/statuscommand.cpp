@@ -384,6 +384,15 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&deadline, &RoundDeadline::finished, [] { QCoreApplication::quit(); });
     QObject::connect(&deadline, &RoundDeadline::expired, [] { QCoreApplication::quit(); });
     deadline.arm();
+    // Members found through /cluster are asked too before the report: one more round of the
+    // Patroni REST APIs and of /metrics (Patroni's own, on each member's API port).
+    QList<EndpointPoller *> followed;
+    QObject::connect(&observer, &ClusterObserver::pollerGrew, &deadline, [&](EndpointPoller *p) {
+        if (followed.contains(p))
+            return;
+        followed.append(p);
+        deadline.oneMoreRound(p);
+    });
     // The passwords first (the lab's state file, else the keychain, else libpq's own file),
     // within the same deadline.
     KeychainSecretStore secrets;

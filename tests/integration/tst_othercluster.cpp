@@ -256,6 +256,25 @@ private slots:
         QVERIFY2(status.contains(u"Patroni defaults (not set in the DCS): ttl 30 s"), qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("Patroni scopes: staging-ha (leader key: %1, ttl ").arg(leader)), qPrintable(status));
         QVERIFY2(status.contains(u"in the v2 keyspace"), qPrintable(status));
+        // The PgBouncers are beside the path (HAProxy goes to PostgreSQL itself) and each spreads
+        // its database over every node: drawn so, and said in words.
+        QTRY_COMPARE_WITH_TIMEOUT(observer.pgbouncers().size(), 3, 10000);
+        for (const auto &p : observer.layout().poolers) {
+            QVERIFY2(!p.inClientPath, qPrintable(p.name));
+            QCOMPARE(p.targets, kMembers);
+            QVERIFY(p.spreadsOverRoles);
+        }
+        QVERIFY(hasEvent(observer.timeline(), QStringLiteral("unmapped")));
+        QVERIFY2(status.contains(u"sends writes to replicas"), qPrintable(status));
+        models::TopologyModel topology;
+        topology.setCluster(observer.cluster()->snapshot());
+        topology.setHaproxy(observer.haproxy());
+        topology.setPgBouncers(observer.pgbouncers());
+        topology.setLayout(observer.layout());
+        const auto t = topology.topology();
+        for (const auto &e : t.edgesOf(models::TopologyEdgeSpec::Kind::Route))
+            QVERIFY2(e.to.startsWith(u"member:"), qPrintable(e.to));
+        QCOMPARE(t.edgesOf(models::TopologyEdgeSpec::Kind::Pool).size(), 9);
         observer.stop();
     }
 

@@ -144,16 +144,23 @@ private slots:
     {
         QList<svc::PatroniNodeReport> nodes{report(QStringLiteral("pg1"), 200), report(QStringLiteral("pg2"), 503),
                                             report(QStringLiteral("pg3"), 0)};
-        QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
+        svc::ClusterSnapshot c = cluster();
+        c.members[2].state = QStringLiteral("stopped");   // pg3 does not answer: it is down
+        for (int i = 0; i < 2; ++i)
+            c.members[i].state = QStringLiteral("running");
+        QCOMPARE(patroniPrimaryVoice(nodes, c).value_or(QStringLiteral("?")), QStringLiteral("pg1"));
         nodes[1].primaryCode = 200;   // two members claim it: both are named
-        QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QStringLiteral("pg1 + pg2"));
+        QCOMPARE(patroniPrimaryVoice(nodes, c).value_or(QStringLiteral("?")), QStringLiteral("pg1 + pg2"));
         nodes[0].primaryCode = nodes[1].primaryCode = 503;
-        QCOMPARE(patroniPrimaryVoice(nodes).value_or(QStringLiteral("?")), QString());   // none: during a failover
-        QVERIFY(!patroniPrimaryVoice({nodes[2]}).has_value());                           // nobody answered
+        QCOMPARE(patroniPrimaryVoice(nodes, c).value_or(QStringLiteral("?")), QString());   // none: during a failover
+        QVERIFY(!patroniPrimaryVoice({nodes[2]}, c).has_value());                           // nobody answered
+        // Only one member asked so far (discovery adds the others next round): a replica's 503
+        // says nothing about the rest — no "none" vote at startup.
+        QVERIFY(!patroniPrimaryVoice({nodes[1]}, c).has_value());
         // An API /cluster does not list (a profile URL nobody maps) claims the primary: abstain.
         nodes[0].primaryCode = 200;
         nodes[0].member.clear();
-        QVERIFY(!patroniPrimaryVoice(nodes).has_value());
+        QVERIFY(!patroniPrimaryVoice(nodes, c).has_value());
     }
 
     // PostgreSQL endpoints listed by address (as a user's profile does) vote as the members at
