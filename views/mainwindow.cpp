@@ -69,6 +69,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_startNative(new QAction(tr("Start lab (native processes)"), this)),
       m_startDocker(new QAction(tr("Start lab (Docker Compose)"), this)),
+      m_startDocker17(new QAction(tr("Start lab (Docker Compose, Debian 13: PostgreSQL 17, Patroni 4)"), this)),
       m_stopLab(new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop lab"), this))
 {
     setWindowTitle(tr("PG HA Console"));
@@ -302,10 +303,15 @@ void MainWindow::buildLabMenu(QToolBar *toolbar)
     m_startNative->setToolTip(tr("etcd ×3, Patroni ×3, PgBouncer ×3 and HAProxy as local processes"));
     m_startDocker->setObjectName(QStringLiteral("startDockerLab"));
     m_startDocker->setToolTip(tr("The same topology and ports as Docker Compose containers (needs Docker Engine and Compose)"));
+    m_startDocker17->setObjectName(QStringLiteral("startDockerLab17"));
+    m_startDocker17->setToolTip(tr("The Docker lab built from Debian 13's packages: PostgreSQL 17, Patroni 4.0.7, etcd 3.5, "
+                                   "PgBouncer 1.24, HAProxy 3.0 (a lab with PostgreSQL 15 data must be stopped with its "
+                                   "volumes deleted first)"));
     auto *menu = menuBar()->addMenu(tr("&Lab"));
     menu->setToolTipsVisible(true);
     menu->addAction(m_startNative);
     menu->addAction(m_startDocker);
+    menu->addAction(m_startDocker17);
     menu->addSeparator();
     menu->addAction(m_stopLab);
     menu->addSeparator();
@@ -314,13 +320,15 @@ void MainWindow::buildLabMenu(QToolBar *toolbar)
     auto *flavors = new QMenu(this);
     flavors->addAction(m_startNative);
     flavors->addAction(m_startDocker);
+    flavors->addAction(m_startDocker17);
     if (auto *button = qobject_cast<QToolButton *>(toolbar->widgetForAction(m_startLab))) {
         button->setMenu(flavors);
         button->setPopupMode(QToolButton::MenuButtonPopup);
     }
-    connect(m_startLab, &QAction::triggered, this, [this] { emit labStartRequested({}); });
-    connect(m_startNative, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("native")); });
-    connect(m_startDocker, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("docker")); });
+    connect(m_startLab, &QAction::triggered, this, [this] { emit labStartRequested({}, 0); });
+    connect(m_startNative, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("native"), 0); });
+    connect(m_startDocker, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("docker"), 0); });
+    connect(m_startDocker17, &QAction::triggered, this, [this] { emit labStartRequested(QStringLiteral("docker"), 17); });
     connect(m_stopLab, &QAction::triggered, this, &MainWindow::labStopRequested);
 }
 
@@ -333,7 +341,7 @@ void MainWindow::setLabControlsVisible(bool visible)
 {
     // A staging or production cluster is not the bundled lab: its panel and tab would only
     // list lab components that are not running.
-    for (QAction *a : {m_startLab, m_startNative, m_startDocker, m_stopLab})
+    for (QAction *a : {m_startLab, m_startNative, m_startDocker, m_startDocker17, m_stopLab})
         a->setVisible(visible);
     m_labPanel->setVisible(visible);
     m_tabs->setTabVisible(m_tabs->indexOf(m_labTab), visible);
@@ -464,6 +472,7 @@ void MainWindow::setLabActions(bool busy, bool canStart, bool canStop)
     m_startLab->setEnabled(!busy && canStart);
     m_startNative->setEnabled(!busy && canStart);
     m_startDocker->setEnabled(!busy && canStart);
+    m_startDocker17->setEnabled(!busy && canStart);
     m_stopLab->setEnabled(canStop);
     m_labPanel->setBusy(busy);
 }

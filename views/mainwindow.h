@@ -75,6 +75,7 @@ public:
     QAction *startLabAction() const { return m_startLab; }
     QAction *startNativeLabAction() const { return m_startNative; }
     QAction *startDockerLabAction() const { return m_startDocker; }
+    QAction *startDocker17LabAction() const { return m_startDocker17; }
     QAction *stopLabAction() const { return m_stopLab; }
     LabPanel *labPanel() const { return m_labPanel; }
     LabTab *labTab() const { return m_labTab; }
@@ -143,7 +144,8 @@ public:
 
 signals:
     // Start lab: `flavor` "" = the current one, else "native" or "docker".
-    void labStartRequested(const QString &flavor);
+    // `postgres`: the Docker lab's PostgreSQL major (15, 17), 0 = as before.
+    void labStartRequested(const QString &flavor, int postgres);
     void labStopRequested();
     // --- end of the lab
     void intervalChosen(int ms);
@@ -199,6 +201,7 @@ private:
     QAction *m_startLab;
     QAction *m_startNative;
     QAction *m_startDocker;
+    QAction *m_startDocker17;
     QAction *m_stopLab;
     std::function<bool()> m_closeGuard;
     QSplitter *m_mainSplitter = nullptr;

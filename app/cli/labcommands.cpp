@@ -37,7 +37,8 @@ namespace {
 const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|logs|env|standalone> [options]
 
   start    start the bundled lab and wait until it is healthy (exit 0 only then);
-           --flavor native (local processes, default) or docker (Docker Compose)
+           --flavor native (local processes, default) or docker (Docker Compose);
+           docker --postgres 17: the Debian 13 stack (PostgreSQL 17, Patroni 4.0.7 …)
   stop     stop every lab process and free every port (docker: --volumes also deletes the data)
   status   what runs: processes and ports, or containers with health, CPU and memory (--json)
   logs     a component's log: pgha lab logs pg1 [--follow] [--tail N]
@@ -47,6 +48,15 @@ const char kLabUsage[] = R"USAGE(Usage: pgha lab <start|stop|status|logs|env|sta
            Patroni, no replication: the benchmarks' single-node baseline (native lab only)
 
 The lab directory is $PGHA_LAB_DIR, or by default )USAGE";
+
+// "15 = Debian 12 (PostgreSQL 15, Patroni 3.0.2, …); 17 = Debian 13 (…)"
+QString postgresChoices()
+{
+    QStringList out;
+    for (const dockerlab::LabRelease &r : dockerlab::kLabReleases)
+        out << QStringLiteral("%1 = %2 (%3)").arg(r.postgres).arg(QLatin1String(r.debian), QLatin1String(r.stack));
+    return out.join(QStringLiteral("; "));
+}
 
 bool parse(QCommandLineParser &parser, CliContext &ctx, const QStringList &args, const QString &description)
 {
@@ -66,9 +76,14 @@ int startLab(CliContext &ctx, const QStringList &args)
         {QStringLiteral("flavor"), QStringLiteral("Lab flavour: native (local processes) or docker (Docker Compose, "
                                                   "same topology and ports)."),
          QStringLiteral("FLAVOR"), QStringLiteral("native")},
-        {QStringLiteral("base-image"), QStringLiteral("docker: the image the lab's Dockerfiles build on (default: %1 when "
-                                                      "built here by lab-stack/docker/build-base-image.sh, else %2).")
-                                               .arg(QLatin1String(dockerlab::kOfflineBaseImage), QLatin1String(dockerlab::kPublicBaseImage)),
+        {QStringLiteral("postgres"), QStringLiteral("docker: the PostgreSQL major, which picks the Debian release of every "
+                                                    "component: %1. Default: the lab's own, else %2.")
+                                             .arg(postgresChoices())
+                                             .arg(dockerlab::kDefaultPostgres),
+         QStringLiteral("MAJOR")},
+        {QStringLiteral("base-image"), QStringLiteral("docker: the image the lab's Dockerfiles build on (default: "
+                                                      "pgha/debian-base:SUITE when built here by "
+                                                      "lab-stack/docker/build-base-image.sh, else debian:SUITE-slim)."),
          QStringLiteral("IMAGE")},
         {QStringLiteral("reuse"), QStringLiteral("A lab from a crashed run exists: start it again with its data.")},
         {QStringLiteral("wipe"), QStringLiteral("Delete any earlier lab (data included) and start from nothing.")},
@@ -121,6 +136,21 @@ int startLab(CliContext &ctx, const QStringList &args)
     config.restTls = parser.isSet(QStringLiteral("rest-tls"));
     config.restAuth = parser.isSet(QStringLiteral("rest-auth"));
     config.dockerBaseImage = parser.value(QStringLiteral("base-image"));
+    if (parser.isSet(QStringLiteral("postgres"))) {
+        bool majorOk = false;
+        const int major = parser.value(QStringLiteral("postgres")).toInt(&majorOk);
+        if (!majorOk || !dockerlab::releaseFor(major)) {
+            ctx.err << "pgha: --postgres takes " << dockerlab::supportedPostgres() << " (the Debian releases the Docker lab is "
+                    << "built from), not \"" << parser.value(QStringLiteral("postgres")) << "\"\n";
+            return Usage;
+        }
+        if (flavor != u"docker") {
+            ctx.err << "pgha: --postgres is for the Docker lab; the native lab runs the PostgreSQL and Patroni installed "
+                    << "here (start it with --flavor docker --postgres " << major << ")\n";
+            return Usage;
+        }
+        config.dockerPostgres = major;
+    }
     HttpClient http;
     std::unique_ptr<LabService> service(makeLabService(flavor, config, &http));
     LabService &lab = *service;

@@ -121,13 +121,14 @@ Application::Application(const Options &options, QObject *parent)
     LabController::Options labOptions;
     labOptions.flavor = options.labFlavor;
     labOptions.portOffset = options.labPortOffset;
+    labOptions.dockerPostgres = options.labPostgres;
     labOptions.watchIntervalMs = options.labWatchIntervalMs;
     m_labs = new LabController(labOptions, m_http, m_labProgress, m_containers, m_window.get(), this);
     m_window->setLabSources(m_labs->logFollower(), m_labs->poller());
     m_window->setLabFlavor(m_labs->flavor(), m_labs->lab()->config().labDir);
     connect(m_labs, &LabController::flavorChanged, m_window.get(), &MainWindow::setLabFlavor);
     connect(m_labs, &LabController::actionsChanged, m_window.get(), &MainWindow::setLabActions);
-    connect(m_window.get(), &MainWindow::labStartRequested, m_labs, [this](const QString &flavor) { m_labs->start(flavor); });
+    connect(m_window.get(), &MainWindow::labStartRequested, m_labs, [this](const QString &flavor, int postgres) { m_labs->start(flavor, {}, postgres); });
     connect(m_window.get(), &MainWindow::labStopRequested, m_labs, &LabController::stop);
     m_labs->refreshStatus();
     connect(m_labs, &LabController::note, this, &Application::note);

@@ -47,6 +47,7 @@ public:
         int pollIntervalMs = 1000;
         int labWatchIntervalMs = 2000;
         int labPortOffset = 0;                     // --port-offset, for a lab beside another
+        int labPostgres = 0;                       // --lab-postgres: the Docker lab's PostgreSQL 15 or 17; 0 = its own
 
         // The profile and poll interval of the last run (svc::settings), the defaults at first;
         // the command line overrides what it gives.

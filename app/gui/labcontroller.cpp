@@ -7,6 +7,7 @@
 
 #include "docker/dockercommand.h"
 #include "lab/containerpoller.h"
+#include "lab/dockerlabfiles.h"
 #include "lab/labfactory.h"
 #include "lab/logfollower.h"
 
@@ -50,6 +51,7 @@ LabController::LabController(const Options &options, svc::HttpClient *http, mode
       m_poller(new svc::ContainerPoller(this)),
       m_logs(new svc::LogFollower(this))
 {
+    m_dockerPostgres = options.dockerPostgres;
     containers->listenTo(m_poller);
     // The lab panel follows the engine's listings while no start or stop speaks for itself.
     connect(m_poller, &svc::ContainerPoller::listed, this, [this] {
@@ -116,6 +118,9 @@ svc::LabConfig LabController::configFor(const QString &flavor) const
             config = state.value().config;
             config.labDir = labDir;
         }
+    // Asked for: the Docker lab's start refuses, with the way out, when its volumes hold the other.
+    if (flavor == u"docker" && m_dockerPostgres != 0)
+        config.dockerPostgres = m_dockerPostgres;
     return config;
 }
 
@@ -177,8 +182,10 @@ bool LabController::switchFlavor(const QString &flavor)
     return true;
 }
 
-void LabController::start(const QString &flavorArg, const svc::LabService::StartOptions &options)
+void LabController::start(const QString &flavorArg, const svc::LabService::StartOptions &options, int postgres)
 {
+    if (postgres != 0 && !m_lab->isBusy())
+        m_dockerPostgres = postgres;
     const QString wanted = flavorArg.isEmpty() ? m_lab->flavor() : flavorArg;
     if (wanted != m_lab->flavor()) {
         const QString why = whyNotSwitch(wanted);
@@ -195,6 +202,11 @@ void LabController::start(const QString &flavorArg, const svc::LabService::Start
     }
     if (m_lab->isBusy())
         return;
+    // The Docker lab of another PostgreSQL major (hence Debian release and Patroni): a lab
+    // service configured for it.
+    if (m_lab->flavor() == u"docker" && m_dockerPostgres != 0
+        && svc::dockerlab::releaseOf(m_lab->config()).postgres != m_dockerPostgres)
+        createLab(QStringLiteral("docker"));
     m_cancelling = false;
     m_progress->reset(m_lab->components());
     emit actionsChanged(true, false, true);

@@ -33,6 +33,7 @@ public:
         QString flavor;            // "native", "docker"; "" = the one recorded in the lab directory, else native
         int portOffset = 0;
         int watchIntervalMs = 2000;
+        int dockerPostgres = 0;    // Docker lab: 15 (Debian 12) or 17 (Debian 13); 0 = the lab's own, else 15
     };
 
     // `dialogParent` parents the questions and explanations this controller shows.
@@ -48,7 +49,8 @@ public:
 
     // Starts the lab of `flavor` ("" = the current one). Refused with a message box that says
     // which lab runs and how to stop it when a lab of the other flavour is in the directory.
-    void start(const QString &flavor = {}, const svc::LabService::StartOptions &options = {});
+    // `postgres` (Docker lab: 15 or 17, 0 = as before) picks the Debian release it is built from.
+    void start(const QString &flavor = {}, const svc::LabService::StartOptions &options = {}, int postgres = 0);
     // A lab whose stop may delete data (the Docker lab's volumes) first asks; default: kept.
     void stop();
     // No question asked (closing the window while a start runs): nothing but the lab
@@ -84,6 +86,7 @@ private:
     void askHowToStop();
 
     Options m_options;
+    int m_dockerPostgres = 0;   // the PostgreSQL major asked for the Docker lab (0: its own, else 15)
     svc::HttpClient *m_http;
     models::LabProgressModel *m_progress;
     QWidget *m_dialogParent;

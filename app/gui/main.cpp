@@ -2,6 +2,7 @@
 #include "application.h"
 #include "benchcontroller.h"
 #include "chaoscontroller.h"
+#include "lab/dockerlabfiles.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -35,6 +36,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("lab-flavor"), QStringLiteral("Which lab Start lab starts: native or docker (default: the one recorded "
                                                       "in the lab directory, else native). Switching needs the other lab stopped."),
          QStringLiteral("FLAVOR")},
+        {QStringLiteral("lab-postgres"), QStringLiteral("Docker lab: the PostgreSQL major, which picks the Debian release "
+                                                        "of every component: %1.")
+                                                 .arg(pgha::svc::dockerlab::supportedPostgres()),
+         QStringLiteral("MAJOR")},
         {QStringLiteral("interval"), QStringLiteral("Poll interval in milliseconds (250–10000; default: the one chosen last, "
                                                     "at first 1000)."),
          QStringLiteral("MS")},
@@ -84,6 +89,13 @@ int main(int argc, char *argv[])
     options.labFlavor = parser.isSet(QStringLiteral("lab")) ? parser.value(QStringLiteral("lab"))
                                                             : parser.value(QStringLiteral("lab-flavor"));
     options.labPortOffset = parser.value(QStringLiteral("port-offset")).toInt();
+    if (parser.isSet(QStringLiteral("lab-postgres"))) {
+        options.labPostgres = parser.value(QStringLiteral("lab-postgres")).toInt();
+        if (!pgha::svc::dockerlab::releaseFor(options.labPostgres)) {
+            qCritical("pgha-console: --lab-postgres takes %s", qPrintable(pgha::svc::dockerlab::supportedPostgres()));
+            return 2;
+        }
+    }
     pgha::app::Application app(options);
     QObject::connect(&qapp, &QApplication::lastWindowClosed, &qapp, [&] {
         if (!app.lab()->isBusy())

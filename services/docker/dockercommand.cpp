@@ -97,8 +97,9 @@ Error explainFailure(const CommandResult &r, const QString &what)
         || (said.contains(u"Get \"https://") && said.contains(u"dial tcp")))
         return makeError(ErrorKind::Unreachable, QStringLiteral("%1: a base image cannot be pulled: %2").arg(what, said.section(QLatin1Char('\n'), -1)),
                          QStringLiteral("this machine reaches no container registry: build the base image from Debian "
-                                        "packages (sudo lab-stack/docker/build-base-image.sh) and start with "
-                                        "--base-image pgha/debian-base:bookworm"));
+                                        "packages — sudo lab-stack/docker/build-base-image.sh for Debian 12 (--postgres 15), "
+                                        "sudo PGHA_DEBIAN_SUITE=trixie lab-stack/docker/build-base-image.sh pgha/debian-base:trixie "
+                                        "for Debian 13 (--postgres 17); the lab uses it by itself once it exists"));
     const QString step = failingBuildStep(QString::fromUtf8(r.out + '\n' + r.err));
     if (said.contains(u"returned a non-zero code") || said.contains(u"failed to solve")
         || said.contains(u"failed to build") || said.contains(u"ERROR: Service") )

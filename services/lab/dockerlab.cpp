@@ -126,8 +126,44 @@ void DockerLab::start(const StartOptions &options)
         m_config = m_state.config;
         m_config.labDir = asked.labDir;
         m_config.withPgpool = m_config.withPgpool || asked.withPgpool;
+        // Its volumes hold a data directory of one PostgreSQL major: another major is a new lab.
+        const int had = dockerlab::releaseOf(m_config).postgres;
+        if (asked.dockerPostgres != 0 && asked.dockerPostgres != had) {
+            if (!options.wipe) {
+                finishStart(LabOutcome::failure(makeError(
+                        ErrorKind::Busy,
+                        QStringLiteral("the Docker lab in %1 holds PostgreSQL %2 data; PostgreSQL %3 cannot start on it")
+                                .arg(m_config.labDir)
+                                .arg(had)
+                                .arg(asked.dockerPostgres),
+                        QStringLiteral("start it with --postgres %1; or delete its data first (--wipe, or `pgha lab stop "
+                                       "--volumes`, in the console Stop lab → delete the volumes) and start PostgreSQL %2 "
+                                       "from nothing; or give the other one its own directory (PGHA_LAB_DIR)")
+                                .arg(had)
+                                .arg(asked.dockerPostgres))));
+                return;
+            }
+            m_config.dockerPostgres = asked.dockerPostgres;
+            m_config.dockerBaseImage.clear();   // the base image is of the other release
+        }
         if (!asked.dockerBaseImage.isEmpty())
             m_config.dockerBaseImage = asked.dockerBaseImage;
+    }
+    if (m_config.dockerPostgres == 0)
+        m_config.dockerPostgres = dockerlab::kDefaultPostgres;
+    // Patroni 4 keeps no ttl below 20 ("ttl=10 can't be smaller than 20, adjusting..."): the
+    // lab records what Patroni will run, so that status and budgets say the truth.
+    if (const auto &release = dockerlab::releaseOf(m_config); m_config.timings.ttl < release.minTtl) {
+        emit message(QStringLiteral("Patroni %1 raises a ttl below %2 s to %2 s: the %3 timings' ttl %4 s becomes %2 s, so a "
+                                    "crashed leader's key lives %5 s longer than on Patroni 3")
+                             .arg(release.patroniMajor)
+                             .arg(release.minTtl)
+                             .arg(m_config.timings.preset.isEmpty() ? QStringLiteral("custom") : m_config.timings.preset)
+                             .arg(m_config.timings.ttl)
+                             .arg(release.minTtl - m_config.timings.ttl));
+        m_config.timings.ttl = release.minTtl;
+        m_config.timings.preset = LabTimings::presetMatching(m_config.timings.ttl, m_config.timings.loopWait,
+                                                             m_config.timings.retryTimeout);
     }
     if (m_state.secrets.superuser.isEmpty())
         m_state.secrets = generateSecrets();
@@ -155,7 +191,7 @@ void DockerLab::chooseBaseImage()
     // without a registry has no other), else the public image.
     docker::RunOptions options;
     options.timeoutMs = kQueryTimeoutMs;
-    const QString offline = QString::fromLatin1(dockerlab::kOfflineBaseImage);
+    const QString offline = dockerlab::offlineBaseImage(m_config);
     const quint64 generation = m_generation;
     docker::run(m_setup->docker, {QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral("--format"),
                                   QStringLiteral("{{.Id}}"), offline},
@@ -176,8 +212,10 @@ void DockerLab::inspectExisting()
         failStart(written.error());
         return;
     }
-    emit message(QStringLiteral("Compose project %1 in %2 (base image %3)")
-                         .arg(m_config.dockerProject, dockerlab::projectDir(m_config.labDir), dockerlab::baseImageOf(m_config)));
+    const dockerlab::LabRelease &release = dockerlab::releaseOf(m_config);
+    emit message(QStringLiteral("Compose project %1 in %2: %3 (%4), base image %5")
+                         .arg(m_config.dockerProject, dockerlab::projectDir(m_config.labDir), QLatin1String(release.debian),
+                              QLatin1String(release.stack), dockerlab::baseImageOf(m_config)));
     // Recorded before anything is built or started, so that a stop (or a test's cleanup) after
     // a crash of this program finds the project.
     saveState(LabState::Phase::Starting);

@@ -44,9 +44,42 @@ QString projectDir(const QString &labDir)
     return labDir + QStringLiteral("/docker");
 }
 
+const LabRelease *releaseFor(int major)
+{
+    for (const LabRelease &r : kLabReleases)
+        if (r.postgres == major)
+            return &r;
+    return nullptr;
+}
+
+const LabRelease &releaseOf(const LabConfig &config)
+{
+    if (const LabRelease *r = releaseFor(config.dockerPostgres))
+        return *r;
+    return *releaseFor(kDefaultPostgres);
+}
+
+QString supportedPostgres()
+{
+    QStringList out;
+    for (const LabRelease &r : kLabReleases)
+        out << QStringLiteral("%1 (%2)").arg(r.postgres).arg(QLatin1String(r.debian));
+    return out.join(QStringLiteral(" or "));
+}
+
+QString publicBaseImage(const LabConfig &config)
+{
+    return QStringLiteral("debian:%1-slim").arg(QLatin1String(releaseOf(config).suite));
+}
+
+QString offlineBaseImage(const LabConfig &config)
+{
+    return QStringLiteral("pgha/debian-base:%1").arg(QLatin1String(releaseOf(config).suite));
+}
+
 QString baseImageOf(const LabConfig &config)
 {
-    return config.dockerBaseImage.isEmpty() ? QString::fromLatin1(kPublicBaseImage) : config.dockerBaseImage;
+    return config.dockerBaseImage.isEmpty() ? publicBaseImage(config) : config.dockerBaseImage;
 }
 
 QStringList profilesOf(const LabConfig &config)
@@ -78,6 +111,7 @@ QString envText(const LabConfig &config, const LabState::Secrets &secrets)
         QStringLiteral("# Holds the lab's passwords: keep it owner-only."),
         QStringLiteral("COMPOSE_PROJECT_NAME=%1").arg(config.dockerProject),
         QStringLiteral("COMPOSE_PROFILES=%1").arg(profilesOf(config).join(QLatin1Char(','))),
+        QStringLiteral("PGHA_DEBIAN_SUITE=%1").arg(QLatin1String(releaseOf(config).suite)),
         QStringLiteral("BASE_IMAGE=%1").arg(baseImageOf(config)),
         QStringLiteral("PGHA_BIND=%1").arg(config.host),
         QStringLiteral("PGHA_SCOPE=%1").arg(config.scope),

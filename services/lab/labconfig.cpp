@@ -184,7 +184,8 @@ QJsonObject LabConfig::toJson() const
             {QStringLiteral("restTls"), restTls},
             {QStringLiteral("restAuth"), restAuth},
             {QStringLiteral("dockerProject"), dockerProject},
-            {QStringLiteral("dockerBaseImage"), dockerBaseImage}};
+            {QStringLiteral("dockerBaseImage"), dockerBaseImage},
+            {QStringLiteral("dockerPostgres"), dockerPostgres}};
 }
 
 LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
@@ -206,6 +207,7 @@ LabConfig LabConfig::fromJson(const QJsonObject &o, const QString &labDir)
     c.restAuth = o.value(u"restAuth").toBool(false);
     c.dockerProject = o.value(u"dockerProject").toString(c.dockerProject);
     c.dockerBaseImage = o.value(u"dockerBaseImage").toString();
+    c.dockerPostgres = o.value(u"dockerPostgres").toInt(0);
     return c;
 }
 

@@ -97,6 +97,10 @@ struct LabConfig {
     // the lab's Dockerfiles build on ("" = debian:bookworm-slim from a registry).
     QString dockerProject = QStringLiteral("pgha-lab");
     QString dockerBaseImage;
+    // Docker lab only: the PostgreSQL major, which picks the Debian release every component
+    // comes from (15: Debian 12 with Patroni 3.0.2; 17: Debian 13 with Patroni 4.0.7). 0 = the
+    // default (15), or whatever an existing lab was made with.
+    int dockerPostgres = 0;
 
     QList<LabComponent> components() const;
     QString memberName(int index) const { return QStringLiteral("pg%1").arg(index + 1); }

@@ -710,6 +710,36 @@ private slots:
         dialog->close();
     }
 
+    // Lab → Start lab (Docker Compose, Debian 13 …): the lab is made for PostgreSQL 17, so the
+    // project the console writes builds on Debian 13 (the stand-in fails the build right away).
+    void startDocker17BuildsOnDebian13()
+    {
+        reset(false);
+        QVERIFY(QFile::copy(fixture(QStringLiteral("build-fail-classic.out")), m_fake + QStringLiteral("/build.out")));
+        QVERIFY(QFile::copy(fixture(QStringLiteral("build-fail-classic.err")), m_fake + QStringLiteral("/build.err")));
+        app::Application application(options());
+        auto *w = application.window();
+        application.show();
+        QVERIFY(QTest::qWaitForWindowExposed(w));
+        QSignalSpy finished(&application, &app::Application::labStartFinished);
+        QTRY_VERIFY(w->startDocker17LabAction()->isEnabled());
+        QVERIFY(w->startDocker17LabAction()->toolTip().contains(u"Patroni 4.0.7"));
+        w->startDocker17LabAction()->trigger();
+        QVERIFY(finished.wait(kAnswerTimeoutMs));
+        QCOMPARE(application.lab()->flavor(), QStringLiteral("docker"));
+        QCOMPARE(application.lab()->config().dockerPostgres, 17);
+        QFile env(application.lab()->config().labDir + QStringLiteral("/docker/.env"));
+        QVERIFY(env.open(QIODevice::ReadOnly));
+        const QByteArray text = env.readAll();
+        QVERIFY2(text.contains("\nPGHA_DEBIAN_SUITE=trixie\n"), text.constData());
+        QVERIFY2(text.contains("\nBASE_IMAGE=debian:trixie-slim\n") || text.contains("\nBASE_IMAGE=pgha/debian-base:trixie\n"),
+                 text.constData());
+        // ttl 10 asked (demo-fast): Patroni 4 keeps 20, and the lab says and records so.
+        QVERIFY2(text.contains("\nPATRONI_TTL=20\n"), text.constData());
+        if (auto *dialog = visibleChild<views::LabErrorDialog>(w))
+            dialog->close();
+    }
+
     void daemonDownOffersTheNativeLab()
     {
         reset(false);

@@ -3,6 +3,10 @@
 // crash-primary chaos run, a warm restart that keeps the data, and a stop with volumes that
 // leaves nothing behind. Its own Compose project and ports (offset 1500), its own directory.
 //
+// Built twice: tst_dockerstack on Debian 12's stack (PostgreSQL 15, Patroni 3.0.2) and
+// tst_dockerstack17 on Debian 13's (--postgres 17: PostgreSQL 17, Patroni 4.0.7, etcd 3.5,
+// HAProxy 3.0, PgBouncer 1.24), at offset 1600, which also checks what Patroni 4 changes.
+//
 // Always (wherever a Compose is installed): the compose file passes `config`. Where no Docker
 // engine answers, the rest is skipped with the reason printed, never reported as passed.
 #include "labtestutil.h"
@@ -28,7 +32,12 @@ using namespace pgha::svc;
 
 namespace {
 
-constexpr int kPortOffset = 1500;   // clear of every port of the shared lab (offset 0), which may be up meanwhile
+#ifndef PGHA_TEST_DOCKER_POSTGRES
+#define PGHA_TEST_DOCKER_POSTGRES 15
+#endif
+constexpr int kPostgres = PGHA_TEST_DOCKER_POSTGRES;
+// Clear of every port of the shared lab (offset 0), which may be up meanwhile, and of each other.
+constexpr int kPortOffset = kPostgres == 15 ? 1500 : 1600;
 constexpr int kStartTimeoutMs = 30 * 60 * 1000;   // a cold start builds every image
 constexpr int kCliTimeoutMs = 240000;
 
@@ -64,7 +73,7 @@ QString secondsText(qint64 ms)
 class TestDockerStack : public QObject {
     Q_OBJECT
 
-    QString m_dir = QStringLiteral(PGHA_TEST_LAB_DIR "-docker");
+    QString m_dir = QStringLiteral(PGHA_TEST_LAB_DIR "-docker") + (kPostgres == 15 ? QString() : QStringLiteral("-pg%1").arg(kPostgres));
     LabConfig m_config;
     std::optional<docker::DockerSetup> m_setup;
     QString m_noEngine;          // why the engine tests are skipped
@@ -135,6 +144,7 @@ private slots:
         m_config.labDir = m_dir;
         m_config.ports = LabPorts().withOffset(kPortOffset);
         m_config.dockerProject = QStringLiteral("pgha-lab-%1").arg(kPortOffset);
+        m_config.dockerPostgres = kPostgres;
         QObject context;
         bool answered = false;
         docker::detectDocker(&context, [&](const Result<docker::DockerSetup> &setup) {
@@ -149,18 +159,20 @@ private slots:
             qInfo().noquote() << "Docker engine" << m_setup->engineVersion << "with" << m_setup->composeName();
         // The base image: built here from Debian packages (no registry on this project's CI).
         if (m_setup) {
-            const Run has = run(docker::dockerProgram(), {QStringLiteral("image"), QStringLiteral("inspect"),
-                                                          QString::fromLatin1(dockerlab::kOfflineBaseImage)});
+            const QString base = dockerlab::offlineBaseImage(m_config);
+            const Run has = run(docker::dockerProgram(), {QStringLiteral("image"), QStringLiteral("inspect"), base});
             if (has.exitCode != 0) {
                 if (!proc::runningAsRoot() || QStandardPaths::findExecutable(QStringLiteral("debootstrap")).isEmpty()) {
                     m_noEngine = QStringLiteral("the offline base image %1 is missing and cannot be built here (needs root and "
-                                                "debootstrap): run sudo lab-stack/docker/build-base-image.sh")
-                                         .arg(QLatin1String(dockerlab::kOfflineBaseImage));
+                                                "debootstrap): run sudo PGHA_DEBIAN_SUITE=%2 lab-stack/docker/build-base-image.sh %1")
+                                         .arg(base, QLatin1String(dockerlab::releaseOf(m_config).suite));
                 } else {
                     QElapsedTimer clock;
                     clock.start();
-                    const Run built = run(QStringLiteral("bash"), {QStringLiteral(PGHA_SOURCE_DIR "/lab-stack/docker/build-base-image.sh")},
-                                          {}, 15 * 60 * 1000);
+                    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+                    env.insert(QStringLiteral("PGHA_DEBIAN_SUITE"), QLatin1String(dockerlab::releaseOf(m_config).suite));
+                    const Run built = run(QStringLiteral("bash"), {QStringLiteral(PGHA_SOURCE_DIR "/lab-stack/docker/build-base-image.sh"), base},
+                                          {}, 15 * 60 * 1000, env);
                     QVERIFY2(built.exitCode == 0, built.err.constData());
                     qInfo().noquote() << "offline base image built in" << secondsText(clock.elapsed());
                 }
@@ -292,6 +304,50 @@ private slots:
                              {}, 30000, pgEnv);
         QVERIFY2(psql.exitCode == 0, psql.err.constData());
         QCOMPARE(psql.out.trimmed(), QByteArray("f"));
+    }
+
+    // What runs is the release asked for, and the console reads it as it is: Patroni's own
+    // version and role names, PostgreSQL's major, the ttl Patroni kept (Patroni 4 raises the
+    // demo-fast preset's 10 to 20, and the lab records 20), and `pgha status` on the lab.
+    void versionsAreTheReleases()
+    {
+        requireEngine();
+        const dockerlab::LabRelease &release = dockerlab::releaseOf(m_config);
+        const Run leader = run(QStringLiteral("curl"), {QStringLiteral("-sS"), m_config.restUrl(0, QStringLiteral("/patroni")).toString()});
+        const auto status = parsePatroniStatus(leader.out);
+        QVERIFY2(status.ok(), leader.out.constData());
+        QVERIFY2(status.value().patroniVersion.startsWith(QString::number(release.patroniMajor) + QLatin1Char('.')),
+                 qPrintable(status.value().patroniVersion));
+        QCOMPARE(status.value().serverVersion / 10000, release.postgres);
+        qInfo().noquote() << "Docker lab on" << release.debian << ": Patroni" << status.value().patroniVersion << "PostgreSQL"
+                          << status.value().serverVersion;
+
+        const Run config = run(QStringLiteral("curl"), {QStringLiteral("-fsS"), m_config.restUrl(0, QStringLiteral("/config")).toString()});
+        const auto dcs = parsePatroniConfig(config.out);
+        QVERIFY(dcs.ok());
+        const auto state = LabState::load(m_dir);
+        QVERIFY(state.ok());
+        QCOMPARE(state.value().config.dockerPostgres, release.postgres);
+        QCOMPARE(dcs.value().effectiveTtl(), state.value().config.timings.ttl);   // the lab says what Patroni runs
+        QVERIFY(dcs.value().effectiveTtl() >= release.minTtl);
+
+        const Run labStatus = cli({QStringLiteral("lab"), QStringLiteral("status")});
+        QVERIFY2(labStatus.out.contains(QStringLiteral("ttl %1 s").arg(dcs.value().effectiveTtl()).toUtf8()), labStatus.out.constData());
+
+        // The same CLI a user points at any cluster: the lab's members, roles and versions.
+        const Run st = cli({QStringLiteral("status"), QStringLiteral("--json")}, 60000);
+        QVERIFY2(st.exitCode == 0, (st.out.right(2000) + st.err.right(2000)).constData());
+        const QByteArray doc = st.out;
+        QVERIFY2(doc.contains("\"pg1\"") && doc.contains("\"pg2\"") && doc.contains("\"pg3\""), doc.left(2000).constData());
+        QVERIFY2(doc.contains(status.value().patroniVersion.toUtf8()), doc.left(3000).constData());
+
+        // A restart on another major than the volumes hold is refused, with the way out.
+        const int other = release.postgres == 15 ? 17 : 15;
+        const Run refused = cli({QStringLiteral("lab"), QStringLiteral("start"), QStringLiteral("--flavor"), QStringLiteral("docker"),
+                                 QStringLiteral("--postgres"), QString::number(other), QStringLiteral("--port-offset"),
+                                 QString::number(kPortOffset)});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains("--wipe") || refused.out.contains("--wipe"), (refused.out + refused.err).constData());
     }
 
     void cliStatusAndLogs()

@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -248,6 +249,7 @@ private slots:
         QVERIFY(env.contains(u"COMPOSE_PROJECT_NAME=pgha-lab-1000\n"));
         QVERIFY(env.contains(u"COMPOSE_PROFILES=haproxy,pgpool\n"));
         QVERIFY(env.contains(u"BASE_IMAGE=debian:bookworm-slim\n"));
+        QVERIFY(env.contains(u"PGHA_DEBIAN_SUITE=bookworm\n"));
         QVERIFY(env.contains(u"PG2_PORT=6433\n"));
         QVERIFY(env.contains(u"REST3_PORT=9010\n"));
         QVERIFY(env.contains(u"HAPROXY_RW_PORT=6000\n"));
@@ -262,13 +264,39 @@ private slots:
         QCOMPARE(keys.removeDuplicates(), 0);
 
         config.withPgpool = false;
-        config.dockerBaseImage = QString::fromLatin1(dockerlab::kOfflineBaseImage);
+        config.dockerBaseImage = dockerlab::offlineBaseImage(config);
         QVERIFY(dockerlab::envText(config, secrets).contains(u"COMPOSE_PROFILES=haproxy\n"));
         QVERIFY(dockerlab::envText(config, secrets).contains(u"BASE_IMAGE=pgha/debian-base:bookworm\n"));
+        QVERIFY(dockerlab::envText(config, secrets).contains(u"PGHA_DEBIAN_SUITE=bookworm\n"));
         // etcd, Patroni, PgBouncer, postgres_exporter and pgbouncer exporter ×3, HAProxy.
         QCOMPARE(dockerlab::componentsOf(config).size(), 16);
         config.withPgpool = true;
         QCOMPARE(dockerlab::componentsOf(config).size(), 17);
+    }
+
+    // The PostgreSQL major picks the Debian release, hence the base image, the images' tag and
+    // every component's version; an unknown major is none of them.
+    void postgresMajorPicksTheRelease()
+    {
+        LabConfig config;
+        config.labDir = QStringLiteral("/tmp/x");
+        QCOMPARE(QLatin1String(dockerlab::releaseOf(config).suite), QLatin1String("bookworm"));   // 0 = default 15
+        config.dockerPostgres = 17;
+        QCOMPARE(QLatin1String(dockerlab::releaseOf(config).suite), QLatin1String("trixie"));
+        QCOMPARE(dockerlab::publicBaseImage(config), QStringLiteral("debian:trixie-slim"));
+        QCOMPARE(dockerlab::offlineBaseImage(config), QStringLiteral("pgha/debian-base:trixie"));
+        const QString env = dockerlab::envText(config, generateSecrets());
+        QVERIFY(env.contains(u"PGHA_DEBIAN_SUITE=trixie\n"));
+        QVERIFY(env.contains(u"BASE_IMAGE=debian:trixie-slim\n"));
+        QVERIFY(!dockerlab::releaseFor(16));
+        QVERIFY(dockerlab::supportedPostgres().contains(u"17 (Debian 13)"));
+        // The state file remembers it, so a restart without --postgres keeps the lab's major.
+        QCOMPARE(LabConfig::fromJson(config.toJson(), config.labDir).dockerPostgres, 17);
+        QCOMPARE(LabConfig::fromJson(QJsonObject{}, config.labDir).dockerPostgres, 0);
+        // The compose file tags images by release, so the two never share a tag.
+        QFile compose(QStringLiteral(PGHA_SOURCE_DIR "/lab-stack/docker/docker-compose.yml"));
+        QVERIFY(compose.open(QIODevice::ReadOnly));
+        QVERIFY(compose.readAll().contains("/lab:${PGHA_DEBIAN_SUITE:-bookworm}-${POSTGRES_SOURCE:-debian}"));
     }
 
     void projectWrittenFromTheCompiledInCopy()

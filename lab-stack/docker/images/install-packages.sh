@@ -3,9 +3,11 @@
 # `apt-get update` (two with pgdg), one download of each package, and no role pays for the
 # same dependency twice (python3 serves Patroni and the PgBouncer exporter, libpq everybody).
 #
-#   install-packages.sh debian|pgdg [PGDG_VERSION] [PGDG_MIRROR]
+#   install-packages.sh debian|pgdg [PGDG_VERSION] [PGDG_MIRROR] [SUITE]
 #
-# debian: Debian's own PostgreSQL (15 on bookworm), Patroni 3.0.2 and the rest from Debian.
+# debian: Debian's own PostgreSQL and Patroni and the rest from Debian: on bookworm PostgreSQL
+#         15 and Patroni 3.0.2, on trixie PostgreSQL 17 and Patroni 4.0.7.
+# SUITE:  the release the base image must be (bookworm, trixie); the build stops if it is not.
 # pgdg:   adds apt.postgresql.org (key from Debian's postgresql-common, so no download has to
 #         be trusted) and installs PostgreSQL PGDG_VERSION; apt then also prefers pgdg's newer
 #         Patroni, PgBouncer and Pgpool-II where that repository carries them.
@@ -14,6 +16,7 @@ set -eu
 source="${1:-debian}"
 pgdg_version="${2:-17}"
 pgdg_mirror="${3:-https://apt.postgresql.org/pub/repos/apt}"
+suite="${4:-}"
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -21,6 +24,15 @@ case "$source" in
   debian|pgdg) ;;
   *) echo "error: POSTGRES_SOURCE must be 'debian' or 'pgdg', not '$source'" >&2; exit 2 ;;
 esac
+
+if [ -n "$suite" ]; then
+  actual=$(. /etc/os-release && echo "${VERSION_CODENAME:-unknown}")
+  if [ "$actual" != "$suite" ]; then
+    echo "error: the base image is Debian $actual, not $suite: give BASE_IMAGE an image of $suite" \
+         "(PGHA_DEBIAN_SUITE=$suite ./build-base-image.sh pgha/debian-base:$suite builds one)" >&2
+    exit 2
+  fi
+fi
 
 export DEBIAN_FRONTEND=noninteractive
 # --force-unsafe-io: no fsync per unpacked file (as Debian's own container images do); a build
@@ -66,6 +78,7 @@ fi
 # python3-psycopg2: Patroni, and the lab's own PgBouncer exporter (Debian's
 # prometheus-pgbouncer-exporter 1.7 is not installed: it fails against PgBouncer 1.18).
 # procps: pkill/pgrep (the console freezes WAL senders with pkill -STOP). curl: health checks.
+# iproute2: ss, for diagnostics and tests/othercluster run inside this image.
 say "installing the lab's packages"
 # shellcheck disable=SC2086  # word splitting of the package lists is intended
 apt_install \
@@ -74,7 +87,7 @@ apt_install \
   etcd-server etcd-client \
   haproxy pgbouncer pgpool2 \
   prometheus-postgres-exporter \
-  ca-certificates curl procps tini
+  ca-certificates curl procps tini iproute2
 
 say "packages installed after $(elapsed)"
 
