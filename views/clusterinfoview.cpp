@@ -94,7 +94,7 @@ void ClusterInfoView::render()
                      m_config.maximumLagOnFailover ? models::bytesText(*m_config.maximumLagOnFailover)
                                                    : tr("%1 (Patroni's default, not set in the DCS)")
                                                              .arg(models::bytesText(m_config.effectiveMaximumLagOnFailover()))});
-        rows.append({tr("synchronous_mode"), m_config.synchronousMode ? (m_config.synchronousModeStrict ? tr("on (strict)") : tr("on")) : tr("off")});
+        rows.append({tr("synchronous_mode"), m_config.synchronousModeText()});
         rows.append({tr("failsafe_mode"), m_config.failsafeMode ? tr("on") : tr("off")});
         rows.append({tr("use_pg_rewind"), m_config.usePgRewind ? tr("on") : tr("off")});
         for (auto it = m_config.postgresqlParameters.begin(); it != m_config.postgresqlParameters.end(); ++it)

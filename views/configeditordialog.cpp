@@ -120,6 +120,8 @@ QWidget *ConfigEditorDialog::buildForm()
     if (m_current.maximumLagOnFailover)
         m_maxLag->setText(QString::number(*m_current.maximumLagOnFailover));
     m_synchronous->setChecked(m_current.synchronousMode);
+    if (m_current.synchronousQuorum)
+        m_synchronous->setText(tr("synchronous_mode: quorum (Patroni 4; unchecking turns it off)"));
     m_failsafe->setChecked(m_current.failsafeMode);
     form->addRow(tr("ttl"), m_ttl);
     form->addRow(tr("loop_wait"), m_loopWait);

@@ -198,7 +198,7 @@ QString configLine(const PatroniDynamicConfig &c)
             : QString();
     return QStringLiteral("dynamic config: %1%2 · synchronous_mode %3 · failsafe_mode %4 · maximum_lag_on_failover %5")
             .arg(c.describeTimings(), preset.isEmpty() ? QString() : QStringLiteral(" (preset %1)").arg(preset),
-                 c.synchronousMode ? QStringLiteral("on") : QStringLiteral("off"),
+                 c.synchronousModeText(),
                  c.failsafeMode ? QStringLiteral("on") : QStringLiteral("off"),
                  c.maximumLagOnFailover ? QString::number(*c.maximumLagOnFailover) + QStringLiteral(" B")
                                         : QStringLiteral("%1 B (Patroni default)").arg(c.effectiveMaximumLagOnFailover()));

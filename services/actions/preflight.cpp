@@ -56,7 +56,9 @@ QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwi
             v.reasons << QStringLiteral("tagged nofailover");
         if (m.apiUrl.isEmpty())
             v.reasons << QStringLiteral("has no REST API URL in the DCS");
-        if (forSwitchover && sync && m.role != MemberRole::SyncStandby)
+        if (forSwitchover && sync && ctx.config->synchronousQuorum && m.role != MemberRole::QuorumStandby)
+            v.reasons << QStringLiteral("synchronous_mode is quorum and it is not a quorum standby");
+        else if (forSwitchover && sync && !ctx.config->synchronousQuorum && m.role != MemberRole::SyncStandby)
             v.reasons << QStringLiteral("synchronous_mode is on and it is not the sync standby");
         if (leader && leader->timeline && m.timeline && *m.timeline != *leader->timeline)
             v.reasons << QStringLiteral("on timeline %1, the leader is on %2").arg(*m.timeline).arg(*leader->timeline);

@@ -280,7 +280,7 @@ void ChaosRunner::waitForSyncMode(bool on, std::function<void(bool)> then)
                 if (const auto &c = reply.result) {
                     bool sync = false;
                     for (const auto &m : c.value().members)
-                        sync = sync || m.role == MemberRole::SyncStandby;
+                        sync = sync || m.role == MemberRole::SyncStandby || m.role == MemberRole::QuorumStandby;
                     *seen = sync;
                 }
             });

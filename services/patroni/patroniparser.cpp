@@ -298,6 +298,15 @@ Result<QList<TimelineSwitch>> parsePatroniHistory(const QByteArray &payload)
     return out;
 }
 
+QString PatroniDynamicConfig::synchronousModeText() const
+{
+    if (!synchronousMode)
+        return QStringLiteral("off");
+    if (synchronousQuorum)
+        return QStringLiteral("quorum");
+    return synchronousModeStrict ? QStringLiteral("on (strict)") : QStringLiteral("on");
+}
+
 QString PatroniDynamicConfig::describeTimings() const
 {
     const bool none = !setsAnyTiming();
@@ -340,7 +349,15 @@ Result<PatroniDynamicConfig> parsePatroniConfig(const QByteArray &payload)
             return *e;
     if (const auto lag = toInt64(o.value(u"maximum_lag_on_failover")))
         c.maximumLagOnFailover = *lag;
-    c.synchronousMode = o.value(u"synchronous_mode").toBool(false);
+    // A boolean, or a string since Patroni 4 ("quorum"; "on"/"off" are accepted too).
+    const QJsonValue sync = o.value(u"synchronous_mode");
+    if (sync.isString()) {
+        const QString text = sync.toString().trimmed().toLower();
+        c.synchronousQuorum = text == u"quorum";
+        c.synchronousMode = c.synchronousQuorum || text == u"on" || text == u"true";
+    } else {
+        c.synchronousMode = sync.toBool(false);
+    }
     c.synchronousModeStrict = o.value(u"synchronous_mode_strict").toBool(false);
     c.failsafeMode = o.value(u"failsafe_mode").toBool(false);
     const QJsonObject pg = o.value(u"postgresql").toObject();

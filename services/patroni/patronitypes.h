@@ -116,8 +116,11 @@ struct PatroniDynamicConfig {
 
     std::optional<int> ttl, loopWait, retryTimeout;
     std::optional<qint64> maximumLagOnFailover;   // bytes
-    bool synchronousMode = false;
+    bool synchronousMode = false;                 // on, strict or quorum
     bool synchronousModeStrict = false;
+    // synchronous_mode: quorum (Patroni 4): quorum commit over quorum standbys, any of which
+    // may be promoted; synchronousMode is true too.
+    bool synchronousQuorum = false;
     bool failsafeMode = false;
     bool usePgRewind = false;
     QJsonObject postgresqlParameters;             // postgresql.parameters, as Patroni stores them
@@ -133,6 +136,8 @@ struct PatroniDynamicConfig {
     // "ttl 10 s, loop_wait 2 s, retry_timeout 4 s", a value the DCS does not set marked as
     // Patroni's default; "Patroni defaults (not set in the DCS): ttl 30 s, …" when none is set.
     QString describeTimings() const;
+    // "off", "on", "on (strict)" or "quorum": as Patroni's synchronous_mode says it.
+    QString synchronousModeText() const;
 };
 
 // One member's REST API in one round: its own status (the body of GET /primary is the body of
