@@ -4,7 +4,9 @@
 // charlie on 127.0.0.11-13 with identical ports, scope staging-ha in namespace /pgha-test/,
 // HAProxy proxies primary/replicas or pg_primary/pg_replicas, only the first REST API in the
 // profile, passwords in a libpq password file). Observation, the watchdog, `pgha status` and a
-// switchover must tell that cluster's story, not our lab's.
+// switchover must tell that cluster's story, not our lab's. Built twice: tst_othercluster on
+// this machine's packages, tst_othercluster17 on Debian 13's (Patroni 4.0.7, PostgreSQL 17 …)
+// inside the Docker lab's image.
 #include "clusterlayout.h"
 #include "clustermodel.h"
 #include "clusterobserver.h"
@@ -121,6 +123,20 @@ private slots:
     {
         if (!QFile::exists(m_script))
             QFAIL(qPrintable(QStringLiteral("no fixture script at %1").arg(m_script)));
+#ifdef PGHA_OTHERCLUSTER_IMAGE
+        // Debian 13's stack, from the Docker lab's image (tst_dockerstack17 builds it).
+        QProcess inspect;
+        inspect.start(QStringLiteral("docker"), {QStringLiteral("image"), QStringLiteral("inspect"), QStringLiteral(PGHA_OTHERCLUSTER_IMAGE)});
+        if (!inspect.waitForFinished(30000) || inspect.exitStatus() != QProcess::NormalExit || inspect.exitCode() != 0) {
+            const QString why = QStringLiteral("the image %1 is not here (tst_dockerstack17 builds it; no Docker engine, or it did "
+                                               "not run): the Debian 13 shapes cannot start")
+                                        .arg(QLatin1String(PGHA_OTHERCLUSTER_IMAGE));
+            qWarning().noquote() << "SKIPPED, not passed:" << why;
+            QSKIP(qPrintable(why));
+        }
+        qputenv("PGHA_OTHERCLUSTER_IMAGE", PGHA_OTHERCLUSTER_IMAGE);
+        qInfo().noquote() << "shapes from the image" << PGHA_OTHERCLUSTER_IMAGE;
+#endif
         m_dir = QDir::tempPath() + QStringLiteral("/pgha-othercluster-%1").arg(QCoreApplication::applicationPid());
         qputenv("PGPASSFILE", (m_dir + QStringLiteral("/pgpass")).toLocal8Bit());
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # othercluster.sh — "a user's cluster" for testing the console's observation code.
 #
-# Starts, from the Debian 12 packages on this machine (Patroni 3.0.2, etcd 3.4, PostgreSQL 15,
-# HAProxy 2.6, PgBouncer 1.18, Pgpool-II 4.3), a 3-member Patroni cluster shaped unlike the
+# Starts, from the Debian packages on this machine (Debian 12: Patroni 3.0.2, etcd 3.4,
+# PostgreSQL 15, HAProxy 2.6, PgBouncer 1.18, Pgpool-II 4.3; Debian 13, e.g. inside the Docker
+# lab's trixie image with --network host: Patroni 4.0.7, etcd 3.5, PostgreSQL 17 …), a 3-member Patroni cluster shaped unlike the
 # project's own lab: members alpha/bravo/charlie on 127.0.0.11-13 (all on ports 5432/8008),
 # etcd e1-e3 on 127.0.0.21-23, scope staging-ha, namespace /pgha-test/, and one of three fronts:
 #
@@ -25,7 +26,9 @@ set -euo pipefail
 
 PROG=${0##*/}
 readonly PROG
-readonly PG_BIN=/usr/lib/postgresql/15/bin
+# The newest PostgreSQL installed (15 on Debian 12, 17 on Debian 13), or PGHA_PG_BIN.
+PG_BIN=${PGHA_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+readonly PG_BIN
 readonly PY=/usr/bin/python3
 readonly MEMBERS=(alpha bravo charlie)
 readonly MEMBER_ADDR=(127.0.0.11 127.0.0.12 127.0.0.13)
@@ -848,4 +851,47 @@ main() {
     esac
 }
 
-main "$@"
+# PGHA_OTHERCLUSTER_IMAGE=IMAGE runs the same cluster from another Debian release's packages:
+# inside a container of IMAGE (the Docker lab's Debian 13 image brings Patroni 4.0.7, PostgreSQL
+# 17, etcd 3.5, HAProxy 3.0, PgBouncer 1.24, Pgpool-II 4.6) on the host's network and process
+# namespace, so the addresses, ports, pids and DIR are the same as without it. The container
+# lives from start to stop; a stop without it (gone, or never made) runs here.
+in_container() {
+    local cmd=$1 dir name here rc=0
+    case "$cmd" in
+        start) dir=${3:-} ;;
+        stop | status) dir=${2:-} ;;
+        *) main "$@"; return ;;
+    esac
+    [[ -n $dir ]] || usage
+    command -v docker >/dev/null || die "PGHA_OTHERCLUSTER_IMAGE is set but docker is not installed"
+    mkdir -p -- "$(dirname -- "$dir")"
+    dir=$(abs_dir "$dir")
+    name="pgha-othercluster-$(printf '%s' "$dir" | md5sum | cut -c1-12)"
+    here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+    if [[ $cmd == start ]]; then
+        docker rm -f "$name" >/dev/null 2>&1 || true
+        docker run -d --name "$name" --network host --pid host --entrypoint sleep \
+            -e PGHA_OTHERCLUSTER_INSIDE=1 -v "$here:/othercluster:ro" \
+            -v "$(dirname -- "$dir"):$(dirname -- "$dir")" "$PGHA_OTHERCLUSTER_IMAGE" infinity >/dev/null \
+            || die "cannot start a container of $PGHA_OTHERCLUSTER_IMAGE (docker run failed)"
+        # ss(8) for the port checks: the lab image may not carry iproute2.
+        docker exec "$name" sh -c 'command -v ss >/dev/null || { apt-get update -qq && apt-get install -y -qq iproute2; } >/dev/null 2>&1' \
+            || die "cannot install iproute2 (ss) in $PGHA_OTHERCLUSTER_IMAGE"
+        docker exec "$name" bash /othercluster/othercluster.sh "${@:1}" || rc=$?
+        ((rc == 0)) || docker rm -f "$name" >/dev/null 2>&1 || true
+        return $rc
+    fi
+    if docker inspect "$name" >/dev/null 2>&1; then
+        docker exec "$name" bash /othercluster/othercluster.sh "$@" || rc=$?
+        [[ $cmd == status ]] || docker rm -f "$name" >/dev/null 2>&1 || true
+        return $rc
+    fi
+    main "$@"
+}
+
+if [[ -n ${PGHA_OTHERCLUSTER_IMAGE:-} && -z ${PGHA_OTHERCLUSTER_INSIDE:-} ]]; then
+    in_container "$@"
+else
+    main "$@"
+fi

@@ -107,14 +107,15 @@ private slots:
 
     void synchronousModeAllowsOnlyTheSyncStandby()
     {
-        const auto c = parsePatroniCluster(readFixture(QStringLiteral("patroni/cluster-4.1-shape-sync.json"))).value();
+        // Recorded from Patroni 4.0.7 with synchronous_mode on: pg2 leads, pg1 is the sync standby.
+        const auto c = parsePatroniCluster(readFixture(QStringLiteral("trixie/cluster-sync.json"))).value();
         auto ctx = context(c);
         ctx.config->synchronousMode = true;
         ctx.config->maximumLagOnFailover.reset();
         const auto p = runPreflight(completeRequest(switchover(QStringLiteral("pg3")), c), ctx);
         QVERIFY(!p.allowed);
         QVERIFY(verdict(p, QStringLiteral("pg3")).reasons.join(u' ').contains(u"not the sync standby"));
-        QVERIFY(verdict(p, QStringLiteral("pg2")).eligible);
+        QVERIFY(verdict(p, QStringLiteral("pg1")).eligible);
     }
 
     void pausedClusterNeedsANamedCandidateAndNoSchedule()
