@@ -30,6 +30,53 @@ void poolerTargets(ClusterLayout::Pooler &p, const svc::PgBouncerObservation &o,
     p.targets.sort();
 }
 
+// What the sources resolve that this machine may not (a member listed by a name only Docker's
+// or the cluster's own DNS knows): a PgBouncer database pointing at one host name whose server
+// connections are at an address says that name is that address.
+MemberMap::Aliases learnedAliases(const ClusterLayout::Inputs &in)
+{
+    MemberMap::Aliases aliases = in.aliases;
+    for (const auto &obs : in.bouncerObservations)
+        for (const auto &db : obs.databases) {
+            const QString host = db.host.trimmed();
+            if (host.isEmpty() || host.contains(QLatin1Char(',')) || host.startsWith(QLatin1Char('/')))
+                continue;   // several hosts (which is which?) or a socket directory
+            const QString name = svc::canonicalHost(host);
+            for (const auto &s : obs.servers) {
+                const int port = db.port > 0 ? db.port : kPostgresPort;
+                if (s.database != db.name || s.address.isEmpty() || (s.port > 0 && s.port != port))
+                    continue;
+                const QString address = svc::canonicalHost(s.address);
+                if (address != name && !aliases.value(name).contains(address))
+                    aliases[name].append(address);
+            }
+        }
+    return aliases;
+}
+
+// The one observed PgBouncer whose own address is `host` (where its admin clients reached it,
+// or where its server connections leave from); "" when none, several, or the host is this
+// machine's loopback (shared by all).
+QString poolerWithLocalAddress(const ClusterLayout::Inputs &in, const QString &host)
+{
+    const QString wanted = svc::canonicalHost(host);
+    if (wanted.isEmpty() || wanted == u"localhost" || wanted.startsWith(u"127."))
+        return {};
+    QString found;
+    for (auto it = in.bouncerObservations.cbegin(); it != in.bouncerObservations.cend(); ++it) {
+        QStringList own = it.value().ownAddresses;
+        for (const auto &s : it.value().servers)
+            own.append(s.localAddress);
+        for (const auto &address : std::as_const(own))
+            if (!address.isEmpty() && svc::canonicalHost(address) == wanted) {
+                if (!found.isEmpty() && found != it.key())
+                    return {};
+                found = it.key();
+            }
+    }
+    return found;
+}
+
 void derivePoolers(ClusterLayout &out, const ClusterLayout::Inputs &in)
 {
     QStringList names;
@@ -96,7 +143,7 @@ QStringList ClusterLayout::notes() const
 ClusterLayout ClusterLayout::derive(const Inputs &in, const ClusterLayout &previous)
 {
     ClusterLayout out;
-    out.members = MemberMap(in.cluster, in.aliases);
+    out.members = MemberMap(in.cluster, learnedAliases(in));
     for (const auto &e : in.postgres)
         if (const auto m = out.members.memberAt(svc::hostPortOf(e.url, kPostgresPort)))
             out.postgresMembers.insert(e.name, *m);
@@ -114,6 +161,16 @@ ClusterLayout ClusterLayout::derive(const Inputs &in, const ClusterLayout &previ
                 if (!member && svc::sameHostPort(svc::hostPortOf(b.url, kPgBouncerPort), addr)) {
                     out.serverPoolers.insert(serverKey(r), b.name);
                     const QString target = in.bouncerObservations.value(b.name).target();
+                    if (!target.isEmpty())
+                        member = out.members.memberAt(target);
+                }
+            // A PgBouncer HAProxy reaches at another address than the profile's (a container's
+            // own address behind a published port): the one whose server connections leave
+            // from that address.
+            if (!member && !out.serverPoolers.contains(serverKey(r)))
+                if (const QString pooler = poolerWithLocalAddress(in, addr.host); !pooler.isEmpty()) {
+                    out.serverPoolers.insert(serverKey(r), pooler);
+                    const QString target = in.bouncerObservations.value(pooler).target();
                     if (!target.isEmpty())
                         member = out.members.memberAt(target);
                 }

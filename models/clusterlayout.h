@@ -56,7 +56,7 @@ struct ClusterLayout {
         QMap<QString, svc::PgBouncerObservation> bouncerObservations;   // by endpoint name
         QString readWriteProxy;    // the profile's haproxy_read_write_proxy ("" = find it)
         QString readOnlyProxy;     // haproxy_read_only_proxy
-        MemberMap::Aliases aliases;
+        MemberMap::Aliases aliases;   // host name → addresses, besides what the PgBouncers show
     };
     static ClusterLayout derive(const Inputs &in, const ClusterLayout &previous = {});
 

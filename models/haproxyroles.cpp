@@ -52,6 +52,13 @@ HaproxyRoles HaproxyRoles::find(const svc::HaproxyStats &stats, const ServerMemb
         if (r.kind == svc::HaproxyRow::Kind::Server && !proxies.contains(r.proxy))
             proxies.append(r.proxy);
 
+    // Backends whose servers others `track` only run health checks (the Docker lab's
+    // leader_check/replica_check): no client goes through them, so they play no role.
+    QSet<QString> checkOnly;
+    for (const auto &r : stats.rows)
+        if (r.kind == svc::HaproxyRow::Kind::Server && !r.tracked.isEmpty())
+            checkOnly.insert(r.tracked.section(QLatin1Char('/'), 0, 0));
+
     QHash<QString, Routes> routes;
     QStringList unmapped;
     for (const auto &proxy : std::as_const(proxies)) {
@@ -59,7 +66,12 @@ HaproxyRoles HaproxyRoles::find(const svc::HaproxyStats &stats, const ServerMemb
         bool unknown = false;
         bool checked = false;
         for (const auto &s : stats.servers(proxy)) {
-            checked |= s.checkStatus.startsWith(u"L7") || s.checkCode > 0;
+            // A server that tracks another (`track leader_check/pg1`) is checked by that one's check.
+            const svc::HaproxyRow *checker = &s;
+            if (!s.tracked.isEmpty())
+                if (const auto *t = stats.find(s.tracked.section(QLatin1Char('/'), 0, 0), s.tracked.section(QLatin1Char('/'), 1)))
+                    checker = t;
+            checked |= checker->checkStatus.startsWith(u"L7") || checker->checkCode > 0;
             const auto m = memberOf(s);
             if (!m)
                 unmapped.append(QStringLiteral("%1/%2%3").arg(proxy, s.name, s.address.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(s.address)));
@@ -99,7 +111,7 @@ HaproxyRoles HaproxyRoles::find(const svc::HaproxyStats &stats, const ServerMemb
         }
         QStringList byRouting;
         for (const auto &p : std::as_const(proxies))
-            if (routes.value(p) == wanted && p != taken)
+            if (routes.value(p) == wanted && p != taken && !checkOnly.contains(p))
                 byRouting.append(p);
         if (byRouting.size() == 1) {
             choice = {byRouting.front(), How::Routing,
@@ -114,7 +126,7 @@ HaproxyRoles HaproxyRoles::find(const svc::HaproxyStats &stats, const ServerMemb
             }
         QStringList byName;
         for (const auto &p : std::as_const(proxies))
-            if (namedLike(p) && p != taken && (wanted == Routes::Reads || routes.value(p) != Routes::Any))
+            if (namedLike(p) && p != taken && !checkOnly.contains(p) && (wanted == Routes::Reads || routes.value(p) != Routes::Any))
                 byName.append(p);
         if (byName.size() == 1) {
             choice = {byName.front(), How::Name, tr("%1, by its name").arg(byName.front())};

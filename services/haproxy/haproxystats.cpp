@@ -89,6 +89,7 @@ Result<HaproxyStats> parseHaproxyCsv(const QByteArray &csv)
         }
         r.status = field("status");
         r.checkStatus = field("check_status");
+        r.tracked = field("tracked");
         r.checkCode = static_cast<int>(toNumber(field("check_code"), 0));
         r.checkDurationMs = toNumber(field("check_duration"), -1);
         r.lastChangeSec = toNumber(field("lastchg"), -1);

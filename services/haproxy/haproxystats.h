@@ -24,6 +24,7 @@ struct HaproxyRow {
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
     QString address;          // addr (server), when HAProxy reports it
+    QString tracked;          // "proxy/server" whose check this server follows (`track`), else ""
 
     bool isUp() const { return status.startsWith(u"UP") || status == u"OPEN"; }
 };

@@ -20,7 +20,7 @@ QString PgBouncerObservation::target() const
 QStringList pgBouncerAdminCommands()
 {
     return {QStringLiteral("SHOW DATABASES"), QStringLiteral("SHOW POOLS"), QStringLiteral("SHOW STATS"),
-            QStringLiteral("SHOW SERVERS")};
+            QStringLiteral("SHOW SERVERS"), QStringLiteral("SHOW CLIENTS")};
 }
 
 Result<PgBouncerObservation> parsePgBouncer(const QList<PgResultSet> &sets)
@@ -45,7 +45,16 @@ Result<PgBouncerObservation> parsePgBouncer(const QList<PgResultSet> &sets)
     for (int r = 0; r < servers.rows.size(); ++r)
         o.servers.append({servers.value(r, QStringLiteral("user")), servers.value(r, QStringLiteral("database")),
                           servers.value(r, QStringLiteral("state")), servers.value(r, QStringLiteral("addr")),
-                          servers.value(r, QStringLiteral("port")).toInt(), servers.value(r, QStringLiteral("application_name"))});
+                          servers.value(r, QStringLiteral("port")).toInt(), servers.value(r, QStringLiteral("application_name")),
+                          servers.value(r, QStringLiteral("local_addr"))});
+    // Where the admin console's clients (this poller among them) reached PgBouncer: its own
+    // address, which a published port or a proxy in between hides from the profile's URL.
+    const PgResultSet clients = sets.value(4);
+    for (int r = 0; r < clients.rows.size(); ++r) {
+        const QString local = clients.value(r, QStringLiteral("local_addr"));
+        if (clients.value(r, QStringLiteral("database")) == u"pgbouncer" && !local.isEmpty() && !o.ownAddresses.contains(local))
+            o.ownAddresses.append(local);
+    }
     return o;
 }
 

@@ -33,12 +33,14 @@ struct PgBouncerObservation {
         QString user, database, state, address;
         int port = 0;
         QString applicationName;
+        QString localAddress;   // the PgBouncer's own address on that connection (local_addr)
     };
     QString name;
     QList<Database> databases;   // the admin console's own "pgbouncer" entry left out
     QList<Pool> pools;
     QList<Stats> stats;
     QList<Server> servers;
+    QStringList ownAddresses;    // SHOW CLIENTS: local_addr of the admin console's clients
     qint64 fetchedAtMs = 0;
 
     // host:port the pooled databases point at ("" when none or several differ).
@@ -47,8 +49,8 @@ struct PgBouncerObservation {
 
 // The admin commands the poller sends, in this order, on one connection.
 QStringList pgBouncerAdminCommands();
-// Result sets of pgBouncerAdminCommands(), in order. SHOW STATS and SHOW SERVERS may be empty
-// sets (older PgBouncers, or no server connection yet).
+// Result sets of pgBouncerAdminCommands(), in order. SHOW STATS, SHOW SERVERS and SHOW CLIENTS
+// may be empty or missing sets (older PgBouncers, or no server connection yet).
 Result<PgBouncerObservation> parsePgBouncer(const QList<PgResultSet> &sets);
 Result<PgBouncerObservation> parsePgBouncer(const PgResultSet &showDatabases, const PgResultSet &showPools);
 

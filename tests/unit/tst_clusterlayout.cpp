@@ -6,6 +6,7 @@
 #include "haproxy/haproxystats.h"
 #include "membermap.h"
 #include "patroni/patroniparser.h"
+#include "pg/pgbouncerobservation.h"
 
 #include <QTest>
 
@@ -93,6 +94,59 @@ private slots:
 
     // Proxies named anything: found by what their UP servers are; a profile's names override;
     // a proxy without an HTTP check is said to route by something else.
+    // The Docker lab (and any cluster on its own DNS): members listed by names this machine
+    // cannot resolve (pg1…), PgBouncer's servers at addresses (172.18.0.x). A pooler pointing at
+    // one host name tells what that name is; a pooler spreading over several tells nothing.
+    void poolersTeachWhatMemberNamesResolveTo()
+    {
+        const svc::ClusterSnapshot c = members({"pg1", "pg2", "pg3"}, {"pg1", "pg2", "pg3"}, 5432, 8008);
+        svc::PgBouncerObservation one;
+        one.name = QStringLiteral("pgbouncer1");
+        one.databases.append({QStringLiteral("postgres"), QStringLiteral("pg1"), QStringLiteral("postgres"), QStringLiteral("session"),
+                              5432, 20, 1});
+        one.servers.append({QStringLiteral("postgres"), QStringLiteral("postgres"), QStringLiteral("idle"),
+                            QStringLiteral("172.18.0.6"), 5432, QString(), QStringLiteral("172.18.0.13")});
+        svc::PgBouncerObservation spread = one;
+        spread.name = QStringLiteral("pgbouncer2");
+        spread.databases[0].host = QStringLiteral("pg1,pg2");
+        spread.servers[0].address = QStringLiteral("172.18.0.9");
+        spread.servers[0].localAddress = QStringLiteral("172.18.0.14");
+        ClusterLayout::Inputs in;
+        in.cluster = c;
+        in.pgbouncers = {{QStringLiteral("pgbouncer1"), QUrl(QStringLiteral("postgresql://127.0.0.1:6432"))},
+                         {QStringLiteral("pgbouncer2"), QUrl(QStringLiteral("postgresql://127.0.0.1:6433"))}};
+        in.bouncerObservations.insert(one.name, one);
+        in.bouncerObservations.insert(spread.name, spread);
+        const ClusterLayout l = ClusterLayout::derive(in);
+        QCOMPARE(l.members.memberAt(QStringLiteral("172.18.0.6:5432")).value_or(QString()), QStringLiteral("pg1"));
+        QVERIFY(!l.members.memberAt(QStringLiteral("172.18.0.9:5432")));   // pg1 or pg2? not guessed
+        const auto *p1 = l.pooler(QStringLiteral("pgbouncer1"));
+        QVERIFY(p1);
+        QCOMPARE(p1->targets, QStringList{QStringLiteral("pg1")});
+        QVERIFY2(p1->unmapped.isEmpty(), qPrintable(p1->unmapped.join(u", ")));
+        const auto *p2 = l.pooler(QStringLiteral("pgbouncer2"));
+        QVERIFY(p2);
+        QCOMPARE(p2->unmapped, QStringList{QStringLiteral("unmapped: 172.18.0.9:5432")});
+
+        // HAProxy reaches pgbouncer1 at its container address (172.18.0.13:6432), not at the
+        // published port the profile names: SHOW SERVERS' local_addr says which pooler that is.
+        svc::HaproxyRow server;
+        server.kind = svc::HaproxyRow::Kind::Server;
+        server.proxy = QStringLiteral("read_write");
+        server.name = QStringLiteral("node-a");
+        server.address = QStringLiteral("172.18.0.13:6432");
+        server.status = QStringLiteral("UP");
+        in.haproxy.rows.append(server);
+        const ClusterLayout withProxy = ClusterLayout::derive(in);
+        QCOMPARE(withProxy.serverPoolers.value(QStringLiteral("read_write/node-a")), QStringLiteral("pgbouncer1"));
+        QCOMPARE(withProxy.serverMembers.value(QStringLiteral("read_write/node-a")), QStringLiteral("pg1"));
+        QVERIFY(withProxy.pooler(QStringLiteral("pgbouncer1"))->inClientPath);
+        QVERIFY(!withProxy.pooler(QStringLiteral("pgbouncer2"))->inClientPath);
+        // Both poolers leaving from one address (one host for all): no guess.
+        in.bouncerObservations[QStringLiteral("pgbouncer2")].servers[0].localAddress = QStringLiteral("172.18.0.13");
+        QVERIFY(!ClusterLayout::derive(in).serverPoolers.contains(QStringLiteral("read_write/node-a")));
+    }
+
     void proxiesByRouting()
     {
         const svc::ClusterSnapshot c = members({"alpha", "bravo", "charlie"}, {"127.0.0.11", "127.0.0.12", "127.0.0.13"}, 5432, 8008);

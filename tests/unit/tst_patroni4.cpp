@@ -3,6 +3,7 @@
 // from payloads recorded on the Docker lab built on Debian 13 (tests/fixtures/trixie: how each
 // was captured is in tests/fixtures/README.md; capture.sh records them again).
 #include "clusterevent.h"
+#include "clusterlayout.h"
 #include "fixture.h"
 #include "topologymodel.h"
 
@@ -246,6 +247,16 @@ private slots:
         QCOMPARE(check->checkStatus, QStringLiteral("L7OK"));
         QCOMPARE(check->checkCode, 200);
         QVERIFY(!r.value().find(QStringLiteral("read_write"), QStringLiteral("pg2"))->address.isEmpty());
+        // The lab's read_write servers track leader_check's: checked by Patroni, though their
+        // own check columns are empty.
+        QCOMPARE(r.value().find(QStringLiteral("read_write"), QStringLiteral("pg2"))->tracked, QStringLiteral("leader_check/pg2"));
+        models::ClusterLayout::Inputs in;
+        in.cluster = cluster(QStringLiteral("cluster-normal.json"));
+        in.haproxy = r.value();
+        const auto layout = models::ClusterLayout::derive(in);
+        QCOMPARE(layout.haproxy.readWrite.proxy, QStringLiteral("read_write"));
+        QCOMPARE(layout.haproxy.readOnly.proxy, QStringLiteral("read_only"));
+        QVERIFY2(!layout.haproxy.notes.join(u' ').contains(u"no HTTP health check"), qPrintable(layout.haproxy.notes.join(u'\n')));
     }
 
     // PgBouncer 1.24 adds columns (replication, prepared_statements, id): read by name.
@@ -254,12 +265,16 @@ private slots:
         const auto r = parsePgBouncer({readCsvFixture(QStringLiteral("trixie/pgbouncer-1.24-show-databases.csv")),
                                        readCsvFixture(QStringLiteral("trixie/pgbouncer-1.24-show-pools.csv")),
                                        readCsvFixture(QStringLiteral("trixie/pgbouncer-1.24-show-stats.csv")),
-                                       readCsvFixture(QStringLiteral("trixie/pgbouncer-1.24-show-servers.csv"))});
+                                       readCsvFixture(QStringLiteral("trixie/pgbouncer-1.24-show-servers.csv")),
+                                       readCsvFixture(QStringLiteral("trixie/pgbouncer-1.24-show-clients.csv"))});
         QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
         QCOMPARE(r.value().target(), QStringLiteral("pg1:5432"));
         QCOMPARE(r.value().servers.size(), 1);
         QCOMPARE(r.value().servers[0].state, QStringLiteral("active"));
         QCOMPARE(r.value().servers[0].port, 5432);
+        QCOMPARE(r.value().servers[0].localAddress, QStringLiteral("172.18.0.13"));
+        // Its own address inside the Compose network, which the published port hides.
+        QCOMPARE(r.value().ownAddresses, QStringList{QStringLiteral("172.22.0.11")});
     }
 
     void patroniMetrics()
