@@ -42,7 +42,11 @@ QList<CandidateVerdict> judgeCandidates(const PreflightContext &ctx, bool forSwi
 {
     const auto &c = ctx.cluster;
     const auto *leader = c.leader();
-    const bool sync = ctx.config && ctx.config->synchronousMode;
+    bool sync = ctx.config && ctx.config->synchronousMode;
+    // Patroni 3 stores synchronous_mode "quorum" but does not know it (its members stay async):
+    // quorum is in effect only where members report quorum_standby.
+    if (sync && ctx.config->synchronousQuorum)
+        sync = std::any_of(c.members.cbegin(), c.members.cend(), [](const PatroniMember &m) { return m.role == MemberRole::QuorumStandby; });
     // Patroni's default (1 MiB) where the DCS sets none; -1: the configuration was not read.
     const qint64 maxLag = ctx.config ? ctx.config->effectiveMaximumLagOnFailover() : -1;
     QList<CandidateVerdict> out;

@@ -132,6 +132,15 @@ private slots:
                 QVERIFY(v.reasons.join(u' ').contains(u"not the sync standby"));
         }
         QCOMPARE(eligible, 1);
+
+        // Patroni 3.0.2 stores "quorum" too but ignores it (seen on the native lab: members stay
+        // async, no quorum_standby): no candidate is refused for it.
+        const auto v3 = parsePatroniCluster(readFixture(QStringLiteral("patroni/cluster-normal.json"))).value();
+        config.synchronousQuorum = true;
+        ctx.cluster = v3;
+        ctx.config = config;
+        for (const auto &v : judgeCandidates(ctx, true))
+            QVERIFY2(!v.reasons.join(u' ').contains(u"quorum"), qPrintable(v.reasons.join(u"; ")));
     }
 
     // Pending restart with its reason, a scheduled switchover and pause, all recorded at once.
