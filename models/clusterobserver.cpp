@@ -26,6 +26,9 @@ namespace pgha::models {
 namespace {
 // Observations older than this many poll intervals no longer vote.
 constexpr int kFreshIntervals = 3;
+// Where a URL without a port points (Patroni's REST API, PostgreSQL).
+constexpr int kPatroniRestPort = 8008;
+constexpr int kPostgresPort = 5432;
 
 QList<svc::EndpointPoller::Endpoint> toEndpoints(const QList<svc::Profile::Endpoint> &list)
 {
@@ -200,6 +203,30 @@ void ClusterObserver::votePostgres()
 
 // A profile that lists no PostgreSQL endpoints gets each member's, as /cluster reports them
 // (host:port, the address Patroni itself gives out): one Patroni URL is enough to watch it all.
+QStringList ClusterObserver::discoveredSummary() const
+{
+    QStringList out;
+    QStringList apis;
+    for (const auto &e : m_patroni->endpoints()) {
+        bool listed = false;
+        for (const auto &p : m_profile.patroni)
+            listed |= svc::sameHostPort(svc::hostPortOf(p.url, kPatroniRestPort), svc::hostPortOf(e.baseUrl, kPatroniRestPort));
+        if (!listed)
+            apis.append(QStringLiteral("%1 (%2)").arg(e.label, e.baseUrl.toString()));
+    }
+    if (!apis.isEmpty())
+        out.append(tr("Patroni REST APIs of %1").arg(apis.join(QStringLiteral(", "))));
+    if (m_profile.postgres.isEmpty() && !m_postgresEndpoints.isEmpty()) {
+        QStringList pg;
+        for (const auto &e : m_postgresEndpoints)
+            pg.append(QStringLiteral("%1 (%2)").arg(e.name, svc::hostPortOf(e.url, kPostgresPort).text()));
+        out.append(tr("PostgreSQL of %1, from /cluster").arg(pg.join(QStringLiteral(", "))));
+    }
+    if (m_profile.scrapeBuiltInMetrics && !apis.isEmpty())
+        out.append(tr("/metrics of every member's REST API (%1 endpoints in all)").arg(metricsEndpointCount()));
+    return out;
+}
+
 void ClusterObserver::discoverPostgres(const svc::ClusterSnapshot &s)
 {
     if (!m_profile.postgres.isEmpty() || !m_profile.discoverMembers)

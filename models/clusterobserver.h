@@ -83,6 +83,9 @@ public:
     // read-write and read-only proxies, each server's and endpoint's member).
     const ClusterLayout &layout() const { return m_layout; }
     int metricsEndpointCount() const;
+    // What the console found by itself that the profile does not list (members' REST APIs,
+    // their PostgreSQL from /cluster, their /metrics), one line each; empty when nothing.
+    QStringList discoveredSummary() const;
 
     void record(const ClusterEvent &event);   // also for events of other origins (the lab)
 

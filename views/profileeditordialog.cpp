@@ -110,6 +110,7 @@ ProfileEditorDialog::ProfileEditorDialog(svc::SecretStore *secrets, const QStrin
       m_password(new QLineEdit(this)),
       m_passwordNote(new QLabel(this)),
       m_pgPassword(new QLineEdit(this)),
+      m_discovered(new QLabel(this)),
       m_yaml(new QPlainTextEdit(this)),
       m_error(new QLabel(this)),
       m_status(new QLabel(this)),
@@ -241,12 +242,17 @@ QWidget *ProfileEditorDialog::buildForm()
     form->addRow(tr("Kind"), m_kind);
     form->addRow(QString(), m_actions);
     form->addRow(tr("Patroni REST URLs"), m_patroni);
+    m_discovered->setObjectName(QStringLiteral("profileDiscovered"));
+    m_discovered->setWordWrap(true);
+    m_discovered->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_discovered->hide();
+    form->addRow(QString(), m_discovered);
     form->addRow(tr("etcd URLs"), m_etcd);
     form->addRow(tr("HAProxy stats"), m_haproxy);
     form->addRow(tr("Read-write entry"), m_readWrite);
     form->addRow(tr("Read-only entry"), m_readOnly);
     form->addRow(tr("Patroni REST user"), m_restUser);
-    form->addRow(tr("Password"), m_password);
+    form->addRow(tr("Patroni REST password"), m_password);
     form->addRow(QString(), m_passwordNote);
     form->addRow(tr("PostgreSQL password"), m_pgPassword);
     form->addRow(tr("CA file"), m_caFile);
@@ -301,6 +307,7 @@ void ProfileEditorDialog::newProfile()
         m_list->setCurrentRow(-1);
     }
     fillForm(m_loaded);
+    updateDiscovered();
     m_yaml->setPlainText(QString::fromUtf8(svc::serialiseProfile(m_loaded)));
     m_error->hide();
     m_use->setEnabled(false);
@@ -325,6 +332,29 @@ void ProfileEditorDialog::load(const QString &path)
     m_loaded = p.value();
     fillForm(m_loaded);
     showStatus(QDir::toNativeSeparators(path));
+    updateDiscovered();
+}
+
+void ProfileEditorDialog::setDiscovered(const QString &profilePath, const QStringList &lines)
+{
+    m_discoveredPath = profilePath;
+    m_discoveredLines = lines;
+    updateDiscovered();
+}
+
+void ProfileEditorDialog::updateDiscovered()
+{
+    const bool shown = !m_discoveredLines.isEmpty() && !m_path.isEmpty() && !m_discoveredPath.isEmpty()
+                       && QFileInfo(m_path) == QFileInfo(m_discoveredPath);
+    m_discovered->setVisible(shown);
+    if (!shown)
+        return;
+    QStringList items;
+    for (const QString &line : std::as_const(m_discoveredLines))
+        items.append(QStringLiteral("<li>%1</li>").arg(line.toHtmlEscaped()));
+    m_discovered->setText(tr("<b>Found while watching this profile</b> (not in this file; the console finds them again "
+                             "at every start, from the members' /cluster):<ul style=\"margin-top:2px\">%1</ul>")
+                                  .arg(items.join(QString())));
 }
 
 void ProfileEditorDialog::fillForm(const svc::Profile &p)

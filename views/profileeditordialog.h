@@ -37,6 +37,9 @@ public:
     bool save();
     void setPage(Page page);
     void setSessionOnlyNotice(const QString &text);
+    // What the console found by itself while watching the profile in `profilePath` (members'
+    // REST APIs, PostgreSQL, /metrics), shown with that profile's form.
+    void setDiscovered(const QString &profilePath, const QStringList &lines);
 
     // For tests.
     QListWidget *profileList() const { return m_list; }
@@ -49,6 +52,7 @@ public:
     QLineEdit *restUserField() const { return m_restUser; }
     QLineEdit *passwordField() const { return m_password; }
     QLineEdit *postgresPasswordField() const { return m_pgPassword; }
+    QLabel *discoveredLabel() const { return m_discovered; }
     QPlainTextEdit *yamlEditor() const { return m_yaml; }
     QLabel *errorLabel() const { return m_error; }
     QString currentPath() const { return m_path; }
@@ -65,6 +69,7 @@ private:
     void removeCurrent();
     void showError(const QString &text);
     void showStatus(const QString &text);
+    void updateDiscovered();
     // The Patroni REST password, for every Patroni origin of the file just saved.
     void storePassword(const svc::Profile &saved, const QString &purpose, QLineEdit *field);
 
@@ -92,6 +97,9 @@ private:
     QLineEdit *m_password;
     QLabel *m_passwordNote;
     QLineEdit *m_pgPassword;   // PostgreSQL login (also PgBouncer's and Pgpool-II's when the user is the same)
+    QLabel *m_discovered;      // what watching this profile found that the file does not list
+    QString m_discoveredPath;
+    QStringList m_discoveredLines;
     QPlainTextEdit *m_yaml;
     QLabel *m_error;
     QLabel *m_status;

@@ -320,8 +320,10 @@ void Application::openProfileEditor()
 {
     auto *editor = new views::ProfileEditorDialog(m_secrets, svc::profileDirectory(), m_window.get());
     editor->setAttribute(Qt::WA_DeleteOnClose);
-    if (!m_profile.sourceFile.isEmpty())
+    if (!m_profile.sourceFile.isEmpty()) {
+        editor->setDiscovered(m_profile.sourceFile, m_observer->discoveredSummary());
         editor->selectProfile(QFileInfo(m_profile.sourceFile).completeBaseName());
+    }
     connect(editor, &views::ProfileEditorDialog::profileSaved, this, [this](const QString &path) {
         // The profile being watched changed on disk: follow it (actions on/off, endpoints).
         if (QFileInfo(path) == QFileInfo(m_profile.sourceFile))

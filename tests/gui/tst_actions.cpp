@@ -731,7 +731,17 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("prod-eu.yaml")});
         QCOMPARE(editor.profileList()->count(), 1);
         editor.setSessionOnlyNotice(QStringLiteral("No keychain available: passwords are kept for this session only"));
+        // What watching it found (ClusterObserver::discoveredSummary), shown with this profile only.
+        QVERIFY(!editor.discoveredLabel()->isVisibleTo(&editor));
+        editor.setDiscovered(file, {QStringLiteral("Patroni REST APIs of db3 (https://10.0.0.13:8008)"),
+                                    QStringLiteral("PostgreSQL of db1 (10.0.0.11:5432), db2 (10.0.0.12:5432), db3 (10.0.0.13:5432), from /cluster")});
+        QVERIFY(editor.discoveredLabel()->isVisibleTo(&editor));
+        QVERIFY(editor.discoveredLabel()->text().contains(u"db3 (https://10.0.0.13:8008)"));
         shoot(&editor, QStringLiteral("actions-profile-editor.png"));
+        editor.newProfile();
+        QVERIFY(!editor.discoveredLabel()->isVisibleTo(&editor));
+        QVERIFY(editor.selectProfile(QStringLiteral("prod-eu")));
+        QVERIFY(editor.discoveredLabel()->isVisibleTo(&editor));
 
         // A malformed YAML: line and column shown, the file left as it was.
         editor.setPage(views::ProfileEditorDialog::Page::Yaml);

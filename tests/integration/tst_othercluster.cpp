@@ -254,6 +254,11 @@ private slots:
         QCOMPARE(views.value(models::ConsistencyWatchdog::kPostgres), leader);
         QCOMPARE(views.value(models::ConsistencyWatchdog::kDcs), leader);
         QCOMPARE(observer.etcd().keyspace, QStringLiteral("v2"));
+        // Only alpha's REST URL is in the profile: the others were found, and are said so.
+        const QString found = observer.discoveredSummary().join(u'\n');
+        QVERIFY2(found.contains(u"Patroni REST APIs of") && found.contains(u"bravo") && found.contains(u"charlie")
+                         && !found.contains(u"alpha ("),
+                 qPrintable(found));
         QVERIFY(hasEvent(observer.timeline(), QStringLiteral("etcd-keyspace")));
         const auto &layout = observer.layout();
         QCOMPARE(layout.haproxy.readWrite.proxy, QStringLiteral("pg_primary"));
