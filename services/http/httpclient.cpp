@@ -176,6 +176,11 @@ QString explainHttpFailure(const HttpResult &r, const QString &who, const QStrin
     case HttpResult::Failure::Timeout:
         return QStringLiteral("%1 did not answer: %2 — is the host reachable, or is it overloaded?").arg(who, r.error);
     case HttpResult::Failure::Unreachable:
+        // Typically a member that /cluster lists by a name of the cluster's own DNS.
+        return QStringLiteral("%1: the host %2 does not resolve from this machine (%3) — a name only the cluster's own DNS "
+                              "knows (Docker Compose, Kubernetes)? Give its URL in the profile by an address this machine "
+                              "reaches, or add the name to /etc/hosts")
+                .arg(who, r.url.host(), r.error);
     case HttpResult::Failure::Tls:
     case HttpResult::Failure::Setup:
     case HttpResult::Failure::TooLarge:

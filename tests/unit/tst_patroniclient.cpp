@@ -175,6 +175,8 @@ private slots:
         QCOMPARE(int(e.kind), kind);
         QCOMPARE(e.message, explainHttpFailure(result, QStringLiteral("pg2's REST API")));
         QVERIFY2(e.message.contains(u"pg2's REST API"), qPrintable(e.message));
+        if (result.failure == HttpResult::Failure::Unreachable)   // says where the fix goes
+            QVERIFY2(e.message.contains(u"does not resolve") && e.message.contains(u"profile"), qPrintable(e.message));
     }
 
     void readsTypedValues()
