@@ -436,17 +436,27 @@ private slots:
 
     // The public labs' shape, recorded from tests/othercluster (shape "direct"): HAProxy
     // pg_primary/pg_replicas straight to PostgreSQL, PgBouncers beside (in no client path), one
-    // of them spreading its database over all three nodes. The drawing says exactly that.
+    // of them spreading its database over all three nodes. The drawing says exactly that —
+    // recorded from Debian 12's packages and from Debian 13's (Patroni 4.0.7, PostgreSQL 17,
+    // HAProxy 3.0, PgBouncer 1.24: the public labs' own stack).
+    void publicLabShapeDirect_data()
+    {
+        QTest::addColumn<QString>("dir");
+        QTest::newRow("Debian 12") << QStringLiteral("othercluster/");
+        QTest::newRow("Debian 13") << QStringLiteral("othercluster/trixie/");
+    }
+
     void publicLabShapeDirect()
     {
-        auto c = svc::parsePatroniCluster(readFixture(QStringLiteral("othercluster/patroni-cluster-direct.json"))).value();
-        const auto stats = svc::parseHaproxyCsv(readFixture(QStringLiteral("othercluster/haproxy-stats-direct.csv"))).value();
+        QFETCH(QString, dir);
+        auto c = svc::parsePatroniCluster(readFixture(dir + QStringLiteral("patroni-cluster-direct.json"))).value();
+        const auto stats = svc::parseHaproxyCsv(readFixture(dir + QStringLiteral("haproxy-stats-direct.csv"))).value();
         // SHOW DATABASES and SHOW SERVERS from that PgBouncer; POOLS and STATS (not what is
         // tested here) from the lab's recordings.
-        auto spread = svc::parsePgBouncer({readCsvFixture(QStringLiteral("othercluster/pgbouncer-databases-direct.csv")),
+        auto spread = svc::parsePgBouncer({readCsvFixture(dir + QStringLiteral("pgbouncer-databases-direct.csv")),
                                            readCsvFixture(QStringLiteral("pgbouncer/show-pools.csv")),
                                            readCsvFixture(QStringLiteral("pgbouncer/show-stats.csv")),
-                                           readCsvFixture(QStringLiteral("othercluster/pgbouncer-servers-direct.csv"))})
+                                           readCsvFixture(dir + QStringLiteral("pgbouncer-servers-direct.csv"))})
                               .value();
         spread.name = QStringLiteral("127.0.0.11:6432");
         models::ClusterLayout::Inputs in;
@@ -485,6 +495,41 @@ private slots:
         // The two PgBouncers that did not answer stay beside their members, unknown.
         QCOMPARE(t.node(QStringLiteral("pgbouncer:bravo"))->state, Node::State::Unknown);
         QCOMPARE(t.node(QStringLiteral("pgbouncer:charlie"))->subtitle, QStringLiteral("no admin console answered"));
+    }
+
+    // The same shape through a SIGKILL of leader bravo, as recorded (README of the fixtures):
+    // HAProxy's write proxy keeps its identity while no server of it is UP, the drawing says
+    // "no server UP" in that window, and follows the new leader once HAProxy does.
+    void publicLabShapeFailover_data() { publicLabShapeDirect_data(); }
+
+    void publicLabShapeFailover()
+    {
+        QFETCH(QString, dir);
+        models::ClusterLayout layout;
+        QStringList rw;
+        for (int sample = 1; sample <= 3; ++sample) {
+            models::ClusterLayout::Inputs in;
+            in.cluster = svc::parsePatroniCluster(readFixture(dir + QStringLiteral("patroni-cluster-direct-failover-%1.json").arg(sample))).value();
+            in.haproxy = svc::parseHaproxyCsv(readFixture(dir + QStringLiteral("haproxy-stats-direct-failover-%1.csv").arg(sample))).value();
+            layout = models::ClusterLayout::derive(in, layout);
+            QCOMPARE(layout.haproxy.readWrite.proxy, QStringLiteral("pg_primary"));
+            TopologyModel model;
+            model.setCluster(in.cluster);
+            model.setHaproxy(in.haproxy);
+            model.setLayout(layout);
+            const Topology t = model.topology();
+            const Node *node = t.node(QStringLiteral("haproxy:rw"));
+            QVERIFY(node);
+            rw.append(QStringLiteral("%1 %2 %3").arg(in.cluster.leader()->name, models::HaproxyRoles::howText(layout.haproxy.readWrite.how),
+                                                    node->state == Node::State::Down ? QStringLiteral("down") : node->subtitle));
+        }
+        // 1: bravo dead but still UP 1/3 in HAProxy (going down) and still leader in /cluster.
+        QCOMPARE(rw[0], QStringLiteral("bravo by what it routes to → pg-2"));
+        // 2: charlie leads, HAProxy has no server UP for writes: the proxy is kept, drawn down.
+        QCOMPARE(rw[1], QStringLiteral("charlie kept from before (nothing routed now) down"));
+        // 3: HAProxy marks charlie UP (Debian 12, 40 s) or not yet (Debian 13, 26.7 s).
+        QVERIFY2(rw[2] == u"charlie by what it routes to → pg-3" || rw[2] == u"charlie kept from before (nothing routed now) down",
+                 qPrintable(rw.join(u" | ")));
     }
 
     // Sources failing: HAProxy not answering, a member's REST API unreachable, an etcd member
