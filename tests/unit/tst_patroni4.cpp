@@ -203,7 +203,8 @@ private slots:
         model.setCluster(s2);
         QVERIFY(!model.topology().node(QStringLiteral("member:pg3")));
         model.setCluster(s3);
-        const Node *pg2 = model.topology().node(QStringLiteral("member:pg2"));
+        const auto settled = model.topology();   // the nodes live as long as it does
+        const Node *pg2 = settled.node(QStringLiteral("member:pg2"));
         QVERIFY(pg2);
         QCOMPARE(pg2->role, MemberRole::Leader);
     }
