@@ -295,6 +295,11 @@ void ClusterObserver::updateLayout()
         if (!m_layoutNotes.contains(n))
             record({now, QStringLiteral("layout"), ClusterEvent::Severity::Warning, QStringLiteral("unmapped"), QString(), n});
     m_layoutNotes = notes;
+    // PostgreSQL answered before /cluster told which member each endpoint is: its vote (an
+    // abstention then) is cast again with the same answers, between rounds only. Otherwise a
+    // one-shot `pgha status` could end without the PostgreSQL voice.
+    if (!m_postgres.isEmpty() && !m_pgPoller->isActive())
+        votePostgres();
     emit layoutUpdated();
 }
 
