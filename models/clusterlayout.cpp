@@ -156,24 +156,22 @@ ClusterLayout ClusterLayout::derive(const Inputs &in, const ClusterLayout &previ
         if (!r.address.isEmpty()) {
             const svc::HostPort addr = svc::parseHostPort(r.address);
             member = out.members.memberAt(addr);
-            // Not PostgreSQL itself: perhaps one of the profile's PgBouncers, which says where it sends.
+            // The server is that PgBouncer, which says where it sends.
+            auto throughPooler = [&](const QString &pooler) {
+                out.serverPoolers.insert(serverKey(r), pooler);
+                const QString target = in.bouncerObservations.value(pooler).target();
+                if (!target.isEmpty())
+                    member = out.members.memberAt(target);
+            };
+            // Not PostgreSQL itself: perhaps one of the profile's PgBouncers.
             for (const auto &b : in.pgbouncers)
-                if (!member && svc::sameHostPort(svc::hostPortOf(b.url, kPgBouncerPort), addr)) {
-                    out.serverPoolers.insert(serverKey(r), b.name);
-                    const QString target = in.bouncerObservations.value(b.name).target();
-                    if (!target.isEmpty())
-                        member = out.members.memberAt(target);
-                }
+                if (!member && svc::sameHostPort(svc::hostPortOf(b.url, kPgBouncerPort), addr))
+                    throughPooler(b.name);
             // A PgBouncer HAProxy reaches at another address than the profile's (a container's
-            // own address behind a published port): the one whose server connections leave
-            // from that address.
+            // own address behind a published port): the one that says it is at that address.
             if (!member && !out.serverPoolers.contains(serverKey(r)))
-                if (const QString pooler = poolerWithLocalAddress(in, addr.host); !pooler.isEmpty()) {
-                    out.serverPoolers.insert(serverKey(r), pooler);
-                    const QString target = in.bouncerObservations.value(pooler).target();
-                    if (!target.isEmpty())
-                        member = out.members.memberAt(target);
-                }
+                if (const QString pooler = poolerWithLocalAddress(in, addr.host); !pooler.isEmpty())
+                    throughPooler(pooler);
         }
         if (!member)
             member = out.members.memberForServer(r.name, QString());

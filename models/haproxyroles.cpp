@@ -57,7 +57,7 @@ HaproxyRoles HaproxyRoles::find(const svc::HaproxyStats &stats, const ServerMemb
     QSet<QString> checkOnly;
     for (const auto &r : stats.rows)
         if (r.kind == svc::HaproxyRow::Kind::Server && !r.tracked.isEmpty())
-            checkOnly.insert(r.tracked.section(QLatin1Char('/'), 0, 0));
+            checkOnly.insert(r.trackedProxy());
 
     QHash<QString, Routes> routes;
     QStringList unmapped;
@@ -69,7 +69,7 @@ HaproxyRoles HaproxyRoles::find(const svc::HaproxyStats &stats, const ServerMemb
             // A server that tracks another (`track leader_check/pg1`) is checked by that one's check.
             const svc::HaproxyRow *checker = &s;
             if (!s.tracked.isEmpty())
-                if (const auto *t = stats.find(s.tracked.section(QLatin1Char('/'), 0, 0), s.tracked.section(QLatin1Char('/'), 1)))
+                if (const auto *t = stats.find(s.trackedProxy(), s.trackedServer()))
                     checker = t;
             checked |= checker->checkStatus.startsWith(u"L7") || checker->checkCode > 0;
             const auto m = memberOf(s);

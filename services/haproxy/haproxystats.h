@@ -27,6 +27,9 @@ struct HaproxyRow {
     QString tracked;          // "proxy/server" whose check this server follows (`track`), else ""
 
     bool isUp() const { return status.startsWith(u"UP") || status == u"OPEN"; }
+    // The proxy and server of `tracked` ("" when it tracks none).
+    QString trackedProxy() const { return tracked.section(QLatin1Char('/'), 0, 0); }
+    QString trackedServer() const { return tracked.section(QLatin1Char('/'), 1); }
 };
 
 struct HaproxyStats {
