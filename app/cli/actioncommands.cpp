@@ -120,50 +120,6 @@ QString ms(qint64 v)
     return v < 0 ? QStringLiteral("—") : QStringLiteral("%1 s").arg(double(v) / 1000.0, 0, 'f', 2);
 }
 
-// Sets the HTTP client's credentials and TLS trust for the profile, reading the REST password
-// from the lab's state file or the keychain (or asking on a terminal, or reading the first line
-// of stdin when it is a pipe, within `timeoutMs`); then calls `ready`.
-void withSecurity(CliContext &ctx, HttpClient &http, const Profile &profile, int timeoutMs, std::function<void()> ready)
-{
-    auto apply = [&http, profile, ready](const ProfilePasswords &pw) {
-        for (const auto &o : httpSecurityForProfile(profile, pw))
-            http.setSecurity(o.origin, o.security);
-        http.setDefaultSecurity(patroniTlsDefault(profile));
-        ready();
-    };
-    if (!profile.isBuiltInLab())
-        for (const QString &w : plainHttpCredentialWarnings(profile))
-            ctx.err << "pgha: " << w << "\n";
-    auto *store = new KeychainSecretStore(&http);
-    resolveCredentials(store, profile, &http, [&ctx, apply, profile, timeoutMs](const ProfileSecretsRead &r) {
-        ProfilePasswords pw = r.passwords;
-        for (const QString &f : r.failed)
-            ctx.err << "pgha: " << f << "\n";
-        // The one password actions need: the Patroni REST API's, asked for once when the keychain
-        // has none for any member (the same user everywhere).
-        const bool needPatroni = !profile.patroniRest.username.isEmpty() && pw.patroniRest.isEmpty();
-        if (needPatroni) {
-            QString typed;
-            if (stdinIsTerminal()) {
-                ctx.out << "Patroni REST password for " << profile.patroniRest.username << " (not in the keychain for this "
-                        << "profile file and these hosts): " << Qt::flush;
-                typed = readSecretLine();
-            } else {
-                bool got = false;
-                typed = readSecretLine(&got, timeoutMs);
-                if (!got || typed.isEmpty())
-                    ctx.err << "pgha: no Patroni REST password for " << profile.patroniRest.username << " in the keychain ("
-                            << r.missing.join(QStringLiteral("; ")) << "), and stdin (not a terminal) gave no line within "
-                            << timeoutMs / 1000
-                            << " s — store it with the console's profile editor, or pipe it in; unsafe REST calls will get 401\n";
-            }
-            if (!typed.isEmpty())
-                fillPurpose(pw, profile, QString::fromLatin1(kPatroniRestSecret), typed);
-        }
-        apply(pw);
-    });
-}
-
 int runAction(CliContext &ctx, Options &o, const QStringList &args, std::function<Result<ActionRequest>(const QStringList &)> makeRequest)
 {
     o.parser.process(args);
@@ -301,7 +257,7 @@ int runAction(CliContext &ctx, Options &o, const QStringList &args, std::functio
     });
 
     freshRead.start(*timeoutMs);
-    withSecurity(ctx, http, profile.value(), *timeoutMs, [&] {
+    withSecurity(ctx, http, profile.value(), *timeoutMs, [&](const ProfilePasswords &) {
         securityReady = true;
         freshRead.start(*timeoutMs);   // anew: a password typed at the prompt took its own time
         runner.prepare(request.value());
@@ -342,7 +298,7 @@ int runConfigShow(CliContext &ctx, const QStringList &args)
         QCoreApplication::exit(Failed);
     });
     deadline.start(*timeoutMs);
-    withSecurity(ctx, http, profile.value(), *timeoutMs, [&] {
+    withSecurity(ctx, http, profile.value(), *timeoutMs, [&](const ProfilePasswords &) {
         securityReady = true;
         deadline.start(*timeoutMs);
         auto tryApi = std::make_shared<std::function<void(int)>>();
@@ -524,5 +480,51 @@ int runActionCommand(CliContext &ctx, const QString &command, const QStringList 
         return runJournal(ctx, args);
     return Usage;
 }
+
+// Sets the HTTP client's credentials and TLS trust for the profile, reading the REST password
+// from the lab's state file or the keychain (or asking on a terminal, or reading the first line
+// of stdin when it is a pipe, within `timeoutMs`); then calls `ready` with the passwords found.
+void withSecurity(CliContext &ctx, svc::HttpClient &http, const svc::Profile &profile, int timeoutMs,
+                  std::function<void(const svc::ProfilePasswords &)> ready)
+{
+    auto apply = [&http, profile, ready](const ProfilePasswords &pw) {
+        for (const auto &o : httpSecurityForProfile(profile, pw))
+            http.setSecurity(o.origin, o.security);
+        http.setDefaultSecurity(patroniTlsDefault(profile));
+        ready(pw);
+    };
+    if (!profile.isBuiltInLab())
+        for (const QString &w : plainHttpCredentialWarnings(profile))
+            ctx.err << "pgha: " << w << "\n";
+    auto *store = new KeychainSecretStore(&http);
+    resolveCredentials(store, profile, &http, [&ctx, apply, profile, timeoutMs](const ProfileSecretsRead &r) {
+        ProfilePasswords pw = r.passwords;
+        for (const QString &f : r.failed)
+            ctx.err << "pgha: " << f << "\n";
+        // The one password actions need: the Patroni REST API's, asked for once when the keychain
+        // has none for any member (the same user everywhere).
+        const bool needPatroni = !profile.patroniRest.username.isEmpty() && pw.patroniRest.isEmpty();
+        if (needPatroni) {
+            QString typed;
+            if (stdinIsTerminal()) {
+                ctx.out << "Patroni REST password for " << profile.patroniRest.username << " (not in the keychain for this "
+                        << "profile file and these hosts): " << Qt::flush;
+                typed = readSecretLine();
+            } else {
+                bool got = false;
+                typed = readSecretLine(&got, timeoutMs);
+                if (!got || typed.isEmpty())
+                    ctx.err << "pgha: no Patroni REST password for " << profile.patroniRest.username << " in the keychain ("
+                            << r.missing.join(QStringLiteral("; ")) << "), and stdin (not a terminal) gave no line within "
+                            << timeoutMs / 1000
+                            << " s — store it with the console's profile editor, or pipe it in; unsafe REST calls will get 401\n";
+            }
+            if (!typed.isEmpty())
+                fillPurpose(pw, profile, QString::fromLatin1(kPatroniRestSecret), typed);
+        }
+        apply(pw);
+    });
+}
+
 
 } // namespace pgha::cli

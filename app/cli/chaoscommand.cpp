@@ -147,12 +147,20 @@ QJsonObject seriesJson(const QList<ChaosReport> &runs)
 int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Inject a fault into the lab, measure RTO/RPO as a client sees them, undo it, "
-                                                    "and judge the run against what the fault should do. Exit status 1 when an "
-                                                    "expectation fails."));
+    parser.setApplicationDescription(QStringLiteral("Inject a fault, measure RTO/RPO as a client sees them, undo it, and judge "
+                                                    "the run against what the fault should do. The console's own faults run on "
+                                                    "its lab; external-primary/external-replica run your --inject command on any "
+                                                    "cluster but a production one (PGHA_TARGET, PGHA_TARGET_HOST, "
+                                                    "PGHA_TARGET_PORT, PGHA_TARGET_API, PGHA_SCOPE name the member hit). Exit "
+                                                    "status 1 when an expectation fails."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("profile"), QStringLiteral("Profile (default: the built-in lab; faults run only on lab profiles)."), QStringLiteral("name")},
+        {QStringLiteral("profile"), QStringLiteral("Profile (default: the built-in lab)."), QStringLiteral("name")},
+        {QStringLiteral("inject"), QStringLiteral("External faults: the shell command that injects the fault, e.g. 'docker kill $PGHA_TARGET'."),
+         QStringLiteral("command")},
+        {QStringLiteral("undo"), QStringLiteral("External faults: the shell command that undoes it, e.g. 'docker start $PGHA_TARGET' "
+                                                "(none: the member must come back by itself)."),
+         QStringLiteral("command")},
         {QStringLiteral("iterations"), QStringLiteral("Run the fault N times (median, p95, max)."), QStringLiteral("N"), QStringLiteral("1")},
         {QStringLiteral("report"), QStringLiteral("Write the runs and their summary as JSON to FILE (schema pgha.chaos.report/1)."), QStringLiteral("file")},
         {QStringLiteral("json"), QStringLiteral("Print the report JSON on stdout (progress goes to stderr).")},
@@ -206,6 +214,18 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
         options.holdMs = static_cast<int>(s * 1000);
     }
     options.target = parser.value(QStringLiteral("target"));
+    options.injectCommand = parser.value(QStringLiteral("inject"));
+    options.undoCommand = parser.value(QStringLiteral("undo"));
+    if (isExternalFault(fault->kind) && options.injectCommand.trimmed().isEmpty()) {
+        ctx.err << "pgha chaos: " << fault->id << " runs your command: give it with --inject 'COMMAND' "
+                << "(PGHA_TARGET names the member, e.g. --inject 'docker kill $PGHA_TARGET' --undo 'docker start $PGHA_TARGET')\n";
+        return Usage;
+    }
+    if (!isExternalFault(fault->kind) && (parser.isSet(QStringLiteral("inject")) || parser.isSet(QStringLiteral("undo")))) {
+        ctx.err << "pgha chaos: --inject and --undo are for external-primary and external-replica; " << fault->id
+                << " is the console's own fault\n";
+        return Usage;
+    }
 
     auto profile = chaosProfile(parser);
     if (!profile) {
@@ -222,7 +242,8 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
     const bool json = parser.isSet(QStringLiteral("json"));
     QTextStream &human = json ? ctx.err : ctx.out;
     HttpClient http;
-    ChaosSeries series(profile.value().labDir, options, iterations, storePath(parser), &http);
+    Profile target = profile.value();
+    ChaosSeries series(target, options, iterations, storePath(parser), &http);
     QObject::connect(&series, &ChaosSeries::runStarted, [&](int i, int n) {
         if (!quiet)
             human << "── " << fault->title << ": run " << i << " of " << n << Qt::endl;
@@ -268,7 +289,20 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
         ctx.err << "interrupted: undoing the fault" << Qt::endl;
         series.cancel();
     });
-    QMetaObject::invokeMethod(&series, [&] { series.start(); }, Qt::QueuedConnection);
+    if (target.isBuiltInLab()) {
+        QMetaObject::invokeMethod(&series, [&] { series.start(); }, Qt::QueuedConnection);
+    } else {
+        // Another cluster: its REST and etcd credentials from the keychain, PostgreSQL's too (or
+        // libpq's own password file); the series is made again with the password in the profile.
+        constexpr int kPasswordPromptMs = 10000;
+        QMetaObject::invokeMethod(&http, [&] {
+            withSecurity(ctx, http, target, kPasswordPromptMs, [&](const ProfilePasswords &pw) {
+                target.readWrite.password = pw.postgres;
+                series.setProfile(target);
+                series.start();
+            });
+        }, Qt::QueuedConnection);
+    }
     QCoreApplication::exec();
     return exitCode;
 }
@@ -283,6 +317,7 @@ int runChaosCommand(CliContext &ctx, const QStringList &args)
         (sub.isEmpty() ? ctx.err : ctx.out)
                 << "Usage: pgha chaos list [--json]\n"
                    "       pgha chaos FAULT [--iterations N] [--report FILE] [--json] [--sync on|off] [--hold S] [--target MEMBER]\n"
+                   "       pgha chaos external-primary|external-replica --profile FILE --inject CMD [--undo CMD] [options as above]\n"
                    "       pgha chaos runs [--fault ID] [--export FILE.csv|FILE.jsonl]\n"
                    "FAULT is one of: ";
         QStringList ids;

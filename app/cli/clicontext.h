@@ -4,6 +4,14 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <functional>
+
+namespace pgha::svc {
+class HttpClient;
+struct Profile;
+struct ProfilePasswords;
+} // namespace pgha::svc
+
 namespace pgha::cli {
 
 // Exit codes of every pgha command.
@@ -29,6 +37,12 @@ int runChaosCommand(CliContext &ctx, const QStringList &args);
 
 // bench init | run | runs (args[0] is "bench").
 int runBenchCommand(CliContext &ctx, const QStringList &args);
+
+// Sets `http`'s credentials and TLS trust for `profile` (the lab's state file, the keychain, or
+// the Patroni REST password asked for once on a terminal or read from a piped stdin within
+// `timeoutMs`), then calls `ready` with every password found (PostgreSQL's "" = libpq's own).
+void withSecurity(CliContext &ctx, svc::HttpClient &http, const svc::Profile &profile, int timeoutMs,
+                  std::function<void(const svc::ProfilePasswords &)> ready);
 
 // For tables in a terminal.
 QString padRight(const QString &s, int width);

@@ -18,6 +18,13 @@ void ChaosRunner::undo()
         return;
     m_undone = true;
     m_undoAtMs = clockMs();
+    if (isExternalFault(m_fault->kind)) {
+        undoByCommand([this](const QString &sentence) {
+            addEvent(m_undoAtMs, QStringLiteral("chaos"), sentence);
+            recover();
+        });
+        return;
+    }
     if (m_containers) {
         undoContainers([this](const QStringList &done) {
             addEvent(m_undoAtMs, QStringLiteral("chaos"), QStringLiteral("undo: %1").arg(done.join(QStringLiteral("; "))));
@@ -66,7 +73,7 @@ void ChaosRunner::recoverPaused()
     m_report.rejoin.member = m_rejoinMember;
     setStage(QStringLiteral("paused: waiting for %1 to serve writes again").arg(m_rejoinMember));
     QTimer::singleShot(3000, this, [this] {
-        const MemberApi api = m_state.config.restApi(m_rejoinMember);
+        const MemberApi api = m_cluster.api(m_rejoinMember);
         m_patroni.member(api, kRestStatusTimeoutMs, this, [this, api](const PatroniReply<PatroniNodeStatus> &reply) {
             if (reply.ok() && reply.result.value().state == u"running")
                 return;
@@ -108,7 +115,7 @@ void ChaosRunner::trackRejoin()
             if (leader == m_rejoinMember)
                 return false;
             m_rejoinQueryBusy = true;
-            auto *q = new PgQuery(directEndpoint(leader),
+            auto *q = new PgQuery(m_cluster.postgres(leader),
                                   QStringLiteral("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'"), 1000, this);
             const quint64 generation = m_generation;
             connect(q, &PgQuery::finished, this, [this, q, generation](const PgResult &r) {
@@ -136,13 +143,22 @@ void ChaosRunner::trackRejoin()
             finalHealth();
             return;
         }
-        // Not back: say what Patroni says about it, and reinitialise it so the lab is whole again.
+        // Not back: say what Patroni says about it, and reinitialise it so the lab is whole again
+        // (the console's lab only: on a cluster it did not build, that is the operator's call).
         m_report.rejoin.state = QStringLiteral("needs_reinit");
-        const MemberApi api = m_state.config.restApi(m_rejoinMember);
+        const MemberApi api = m_cluster.api(m_rejoinMember);
         m_patroni.member(api, kRestStatusTimeoutMs, this, [this, api](const PatroniReply<PatroniNodeStatus> &reply) {
+            const QString said = reply.ok() ? reply.result.value().state : reply.http.error;
+            if (!m_cluster.builtInLab) {
+                m_report.rejoin.note = QStringLiteral("not streaming %1 s after the undo (Patroni: %2); the console does not "
+                                                      "reinitialise a member of a cluster it did not build — `pgha reinit %3` does")
+                                               .arg(kRejoinTimeoutMs / 1000).arg(said, m_rejoinMember);
+                finalHealth();
+                return;
+            }
             m_report.rejoin.note = QStringLiteral("not streaming %1 s after the undo (Patroni: %2); the console reinitialised it")
                                            .arg(kRejoinTimeoutMs / 1000)
-                                           .arg(reply.ok() ? reply.result.value().state : reply.http.error);
+                                           .arg(said);
             m_patroni.reinitialize(api, true, kRestWriteTimeoutMs, this,
                                    [this](const PatroniReply<PatroniAnswer> &) { finalHealth(); });
         });
@@ -163,7 +179,7 @@ void ChaosRunner::stopProbes()
 
 void ChaosRunner::finalHealth()
 {
-    setStage(QStringLiteral("waiting until the lab is healthy again"));
+    setStage(QStringLiteral("waiting until %1 is healthy again").arg(m_cluster.builtInLab ? QStringLiteral("the lab") : m_cluster.description));
     // A second of writes on the recovered cluster, so the probes end on acknowledged writes.
     QTimer::singleShot(1000, this, [this] {
         stopProbes();
@@ -178,13 +194,15 @@ void ChaosRunner::finalHealth()
 void ChaosRunner::heal(const LabHealth &h)
 {
     QStringList stuck;
-    for (int i = 0; i < kLabMembers; ++i) {
-        const QString name = m_state.config.memberName(i);
-        if (!h.leader.isEmpty() && name != h.leader && !h.streamingReplicas.contains(name))
-            stuck << name;
-    }
-    if (stuck.isEmpty()) {
-        m_report.error = QStringLiteral("the lab is not healthy after the run: %1").arg(h.problems.join(QStringLiteral("; ")));
+    for (const auto &m : std::as_const(m_cluster.members))
+        if (!h.leader.isEmpty() && m.name != h.leader && !h.streamingReplicas.contains(m.name))
+            stuck << m.name;
+    if (stuck.isEmpty() || !m_cluster.builtInLab) {
+        m_report.error = QStringLiteral("%1 is not healthy after the run: %2%3")
+                                 .arg(m_cluster.description, h.problems.join(QStringLiteral("; ")),
+                                      stuck.isEmpty() ? QString()
+                                                      : QStringLiteral(" (not streaming: %1; the console reinitialises members "
+                                                                       "only in its own lab)").arg(stuck.join(QStringLiteral(", "))));
         afterRecovery(h);
         return;
     }
@@ -194,7 +212,7 @@ void ChaosRunner::heal(const LabHealth &h)
         addEvent(clockMs(), QStringLiteral("chaos"),
                  QStringLiteral("%1 does not stream from %2 %3 s after the undo: reinitialising it")
                          .arg(name, h.leader).arg(kSettleTimeoutMs / 1000));
-        m_patroni.reinitialize(m_state.config.restApi(name), true, kRestWriteTimeoutMs, this,
+        m_patroni.reinitialize(m_cluster.api(name), true, kRestWriteTimeoutMs, this,
                                [this, name](const PatroniReply<PatroniAnswer> &reply) {
                                    if (!reply.ok())
                                        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("reinitialising %1 failed: %2")
@@ -238,7 +256,7 @@ void ChaosRunner::putConfigBack(const QJsonObject &patch, qint64 deadlineMs, std
 {
     const QByteArray body = QJsonDocument(patch).toJson(QJsonDocument::Compact);
     const QString leader = m_report.newLeader.isEmpty() ? m_report.oldLeader : m_report.newLeader;
-    m_patroni.patchConfig(m_state.config.restApi(leader), patch, kRestWriteTimeoutMs, this,
+    m_patroni.patchConfig(m_cluster.api(leader), patch, kRestWriteTimeoutMs, this,
                  [this, patch, body, deadlineMs, leader, then](const PatroniReply<PatroniAnswer> &reply) {
                      if (reply.ok()) {
                          verifyConfigBack(patch, leader, deadlineMs, then);
@@ -275,7 +293,7 @@ void ChaosRunner::endConfigBack(const QString &error, const std::function<void()
 void ChaosRunner::verifyConfigBack(const QJsonObject &patch, const QString &member, qint64 deadlineMs,
                                    std::function<void()> then)
 {
-    m_patroni.config(m_state.config.restApi(member), kRestConfigTimeoutMs, this,
+    m_patroni.config(m_cluster.api(member), kRestConfigTimeoutMs, this,
                      [this, patch, member, deadlineMs, then](const PatroniReply<PatroniDynamicConfig> &reply) {
         const auto &config = reply.result;
         bool matches = config.ok();
@@ -320,7 +338,7 @@ void ChaosRunner::checkRpo()
     }
     const qint64 lo = *std::min_element(acked.cbegin(), acked.cend());
     const qint64 hi = *std::max_element(acked.cbegin(), acked.cend());
-    auto *q = new PgQuery(directEndpoint(m_report.newLeader),
+    auto *q = new PgQuery(m_cluster.postgres(m_report.newLeader),
                           QStringLiteral("SELECT id FROM %1 WHERE id BETWEEN %2 AND %3").arg(QLatin1String(WriteProbe::kTable)).arg(lo).arg(hi),
                           10000, this);
     connect(q, &PgQuery::finished, this, [this, q, acked](const PgResult &r) {
@@ -349,7 +367,7 @@ void ChaosRunner::checkHistory()
         finish();
         return;
     }
-    m_patroni.history(m_state.config.restApi(m_report.newLeader), kRestConfigTimeoutMs, this,
+    m_patroni.history(m_cluster.api(m_report.newLeader), kRestConfigTimeoutMs, this,
                       [this](const PatroniReply<QList<TimelineSwitch>> &reply) {
         const auto &history = reply.result;
         const HttpResult &r = reply.http;

@@ -81,6 +81,7 @@ QJsonObject ChaosReport::toJson() const
         {QStringLiteral("iteration"), iteration},
         {QStringLiteral("iterations"), iterations},
         {QStringLiteral("lab"), QJsonObject{{QStringLiteral("dir"), labDir}, {QStringLiteral("flavor"), flavor}}},
+        {QStringLiteral("cluster"), cluster},
         {QStringLiteral("timings"),
          QJsonObject{{QStringLiteral("preset"), preset},
                      {QStringLiteral("ttl"), ttl},
@@ -154,6 +155,7 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     const QJsonObject lab = o.value(QStringLiteral("lab")).toObject();
     r.labDir = lab.value(QStringLiteral("dir")).toString();
     r.flavor = lab.value(QStringLiteral("flavor")).toString();
+    r.cluster = o.value(QStringLiteral("cluster")).toString();
     const QJsonObject t = o.value(QStringLiteral("timings")).toObject();
     r.preset = t.value(QStringLiteral("preset")).toString();
     r.ttl = t.value(QStringLiteral("ttl")).toInt();
@@ -326,9 +328,12 @@ QString reportCardText(const ChaosReport &r)
     t += QStringLiteral("%1 — %2 (run %3/%4)\n").arg(r.faultTitle, r.verdict).arg(r.iteration).arg(r.iterations);
     if (!r.error.isEmpty())
         t += QStringLiteral("  error: %1\n").arg(r.error);
+    if (!r.cluster.isEmpty() && r.flavor == u"profile")
+        t += QStringLiteral("  cluster: %1\n").arg(r.cluster);
     t += QStringLiteral("  timings: %1 (ttl %2, loop_wait %3, retry_timeout %4; HAProxy inter %5 ms fall %6 rise %7); "
                         "synchronous_mode %8, failsafe_mode %9%10\n")
-                 .arg(r.preset.isEmpty() ? QStringLiteral("custom") : r.preset)
+                 .arg(r.flavor == u"profile" ? QStringLiteral("the cluster's")
+                                             : r.preset.isEmpty() ? QStringLiteral("custom") : r.preset)
                  .arg(r.ttl).arg(r.loopWait).arg(r.retryTimeout)
                  .arg(r.haproxyInterMs).arg(r.haproxyFall).arg(r.haproxyRise)
                  .arg(r.synchronousMode ? QStringLiteral("on") : QStringLiteral("off"),

@@ -73,8 +73,9 @@ struct ChaosReport {
     QString startedAt;                // ISO 8601 UTC
     int iteration = 1;
     int iterations = 1;
-    QString labDir;
-    QString flavor = QStringLiteral("native");
+    QString labDir;                   // "" on a cluster the console did not build
+    QString flavor = QStringLiteral("native");   // native, docker, or "profile" (a cluster through its profile)
+    QString cluster;                  // which cluster: "the lab in DIR", "SCOPE (profile FILE)"
     // What the cluster ran with: the Patroni timings from GET /config and HAProxy's checks.
     QString preset;
     int ttl = 0, loopWait = 0, retryTimeout = 0;

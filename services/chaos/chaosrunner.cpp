@@ -1,11 +1,13 @@
 #include "chaos/chaosrunner.h"
 
+#include "chaos/commandfaults.h"
 #include "chaos/expectations.h"
 #include "chaos/measurement.h"
 #include "chaos/containerfaults.h"
 #include "chaos/nativefaults.h"
 #include "core/logging.h"
 #include "etcd/etcdtypes.h"
+#include "haproxy/haproxystats.h"
 #include "http/httpclient.h"
 #include "lab/labmembercontrol.h"
 #include "lab/labtls.h"
@@ -24,6 +26,13 @@ ChaosRunner::ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http,
 {
     m_ticker.setInterval(kTickMs);
     connect(&m_ticker, &QTimer::timeout, this, &ChaosRunner::tick);
+}
+
+ChaosRunner::ChaosRunner(Profile profile, ChaosOptions options, HttpClient *http, QObject *parent)
+    : ChaosRunner(profile.labDir, std::move(options), http, parent)
+{
+    if (m_labDir.isEmpty())
+        m_profile = std::move(profile);
 }
 
 ChaosRunner::~ChaosRunner()
@@ -108,25 +117,55 @@ void ChaosRunner::start()
     m_report.labDir = m_labDir;
     m_report.faultId = m_options.faultId;
     m_report.writes.intervalMs = m_options.writeIntervalMs;
-    m_report.haproxyInterMs = kLabHaproxyCheck.interMs;
-    m_report.haproxyFall = kLabHaproxyCheck.fall;
-    m_report.haproxyRise = kLabHaproxyCheck.rise;
     if (!m_fault) {
         fail(QStringLiteral("no fault named \"%1\"; `pgha chaos list` shows them").arg(m_options.faultId));
         return;
     }
     m_report.faultTitle = m_fault->title;
     m_report.faultWhat = m_fault->what;
+    if (isExternalFault(m_fault->kind) && m_options.injectCommand.trimmed().isEmpty()) {
+        fail(QStringLiteral("%1 needs the command that injects it (--inject 'docker kill $PGHA_TARGET', say)").arg(m_fault->id));
+        return;
+    }
+    if (m_profile) {
+        m_report.flavor = QStringLiteral("profile");
+        m_report.cluster = m_profile->sourceFile.isEmpty() ? m_profile->name : m_profile->sourceFile;
+        const FaultAvailability available = faultAvailability(*m_fault, chaosEnvironmentFor(*m_profile));
+        if (!available.available) {
+            fail(QStringLiteral("%1 is not available: %2").arg(m_fault->id, available.reason));
+            return;
+        }
+        if (m_profile->patroni.isEmpty()) {
+            fail(QStringLiteral("the profile names no Patroni REST API (`patroni:`): the console cannot find the members"));
+            return;
+        }
+        if (m_options.synchronousMode && !m_profile->actionsEnabled) {
+            fail(QStringLiteral("--sync changes the cluster's configuration, and this profile has actions_enabled off; "
+                                "set `actions_enabled: true` in it, or run without --sync"));
+            return;
+        }
+        setStage(QStringLiteral("reading the cluster through its Patroni REST API"));
+        startOnProfile(0);
+        return;
+    }
+    startOnLab();
+}
+
+void ChaosRunner::startOnLab()
+{
     auto state = labmember::loadRunning(m_labDir);
     if (!state) {
         fail(state.error().toString());
         return;
     }
     m_state = state.value();
+    m_cluster = chaosClusterForLab(m_state, m_labDir);
     m_report.flavor = m_state.flavor;
-    if (m_state.flavor == u"docker" && !m_containers)
+    m_report.cluster = m_cluster.description;
+    if (m_state.flavor == u"docker" && !m_containers && !isExternalFault(m_fault->kind))
         m_containers = new ContainerFaults(this);
-    const FaultAvailability available = faultAvailability(*m_fault, {true, m_labDir, m_state.flavor, true});
+    const ChaosEnvironment env{true, m_labDir, m_state.flavor, true, false, true};
+    const FaultAvailability available = faultAvailability(*m_fault, env);
     if (!available.available) {
         fail(QStringLiteral("%1 is not available: %2").arg(m_fault->id, available.reason));
         return;
@@ -135,26 +174,123 @@ void ChaosRunner::start()
         m_http->setSecurity(o.origin, o.security);
     setStage(QStringLiteral("checking that the lab is healthy"));
     checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &h) {
-        m_startHealth = h;
-        m_report.oldLeader = h.leader;
-        if (const PatroniMember *l = h.cluster.leader())
-            m_report.oldTimeline = l->timeline;
-        m_report.paused = h.cluster.paused;
+        rememberStart(h);
         readConfig();
+    });
+}
+
+void ChaosRunner::rememberStart(const LabHealth &h)
+{
+    m_startHealth = h;
+    m_report.oldLeader = h.leader;
+    if (const PatroniMember *l = h.cluster.leader())
+        m_report.oldTimeline = l->timeline;
+    m_report.paused = h.cluster.paused;
+}
+
+// The members are what /cluster reports, asked of the profile's REST APIs one after another.
+void ChaosRunner::startOnProfile(int index)
+{
+    if (m_finished)
+        return;
+    const auto &endpoints = m_profile->patroni;
+    if (index >= endpoints.size()) {
+        fail(QStringLiteral("no Patroni REST API of the profile answered /cluster (%1)").arg(m_report.error.isEmpty() ? QStringLiteral("see above") : m_report.error));
+        return;
+    }
+    QUrl base = endpoints.at(index).url;
+    base.setPath(QString());
+    base.setQuery(QString());
+    base.setUserInfo(QString());
+    m_patroni.cluster(MemberApi{endpoints.at(index).name, base}, kRestConfigTimeoutMs, this,
+                      [this, index](const PatroniReply<ClusterSnapshot> &reply) {
+        if (m_finished)
+            return;
+        if (!reply.ok()) {
+            addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("/cluster: %1").arg(reply.result.error().message));
+            startOnProfile(index + 1);
+            return;
+        }
+        const ClusterSnapshot &snapshot = reply.result.value();
+        if (!m_profile->scope.isEmpty() && !snapshot.scope.isEmpty() && snapshot.scope != m_profile->scope) {
+            fail(QStringLiteral("the REST API at %1 serves the cluster \"%2\", not the profile's scope \"%3\"")
+                         .arg(snapshot.sourceUrl, snapshot.scope, m_profile->scope));
+            return;
+        }
+        auto cluster = chaosClusterForProfile(*m_profile, snapshot);
+        if (!cluster) {
+            fail(cluster.error().toString());
+            return;
+        }
+        m_cluster = cluster.value();
+        m_report.cluster = m_cluster.description;
+        QStringList names;
+        for (const auto &m : std::as_const(m_cluster.members))
+            names << QStringLiteral("%1 (%2:%3)").arg(m.name, m.postgres.host).arg(m.postgres.port);
+        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("members from /cluster: %1").arg(names.join(QStringLiteral(", "))));
+        setStage(QStringLiteral("checking that %1 is healthy").arg(m_cluster.description));
+        checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &h) {
+            rememberStart(h);
+            findHaproxyProxy([this] { readConfig(); });
+        });
+    });
+}
+
+// Which of HAProxy's proxies takes the writes, and which server is which member: from the
+// profile's override, the servers' addresses, and the one server UP for writes being the leader's.
+void ChaosRunner::findHaproxyProxy(std::function<void()> then)
+{
+    if (m_cluster.haproxyStats.isEmpty()) {
+        then();
+        return;
+    }
+    m_http->get(m_cluster.haproxyStats, kRestStatusTimeoutMs, this, [this, then](const HttpResult &r) {
+        if (m_finished)
+            return;
+        if (!r.isSuccess()) {
+            addEvent(clockMs(), QStringLiteral("chaos"),
+                     QStringLiteral("HAProxy's stats do not answer (%1): its phases are left out").arg(r.error));
+            m_cluster.haproxyStats.clear();
+            then();
+            return;
+        }
+        m_cluster.haproxyServerMembers = haproxyServerMembers(r.body, m_cluster);
+        m_cluster.haproxyReadWriteProxy = findReadWriteProxy(r.body, m_cluster, m_report.oldLeader);
+        if (m_cluster.haproxyReadWriteProxy.isEmpty()) {
+            addEvent(clockMs(), QStringLiteral("chaos"),
+                     QStringLiteral("no HAProxy proxy has exactly one server UP: its phases are left out (name it with "
+                                    "haproxy_read_write_proxy in the profile)"));
+            m_cluster.haproxyStats.clear();
+            then();
+            return;
+        }
+        // The one server UP for writes is the leader's, whatever it is called.
+        if (const auto stats = parseHaproxyCsv(r.body)) {
+            for (const auto &row : stats.value().servers(m_cluster.haproxyReadWriteProxy))
+                if (row.isUp() && !m_cluster.haproxyServerMembers.contains(row.name))
+                    m_cluster.haproxyServerMembers.insert(row.name, m_report.oldLeader);
+        }
+        QStringList mapped;
+        for (auto it = m_cluster.haproxyServerMembers.cbegin(); it != m_cluster.haproxyServerMembers.cend(); ++it)
+            mapped << QStringLiteral("%1 = %2").arg(it.key(), it.value());
+        mapped.sort();
+        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("HAProxy's write proxy: %1 (%2)")
+                                                             .arg(m_cluster.haproxyReadWriteProxy, mapped.join(QStringLiteral(", "))));
+        then();
     });
 }
 
 void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
                                std::function<void(const LabHealth &)> onTimeout)
 {
-    auto *check = new LabHealthCheck(m_state.config, m_state.secrets, m_http, this);
+    auto *check = new LabHealthCheck(m_cluster.healthTargets(), m_http, this);
     connect(check, &LabHealthCheck::finished, this, [this, check, deadlineMs, then, onTimeout](const LabHealth &h) {
         check->deleteLater();
         if (m_finished)
             return;
         // Healthy, with both replicas streaming: a run on a lab still recovering from the last one
         // would measure that recovery, not the fault.
-        if (h.healthy && h.streamingReplicas.size() >= kLabMembers - 1) {
+        if (h.healthy && h.streamingReplicas.size() >= m_cluster.members.size() - 1) {
             then(h);
             return;
         }
@@ -162,7 +298,7 @@ void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHe
             if (onTimeout && !m_cancelled)
                 onTimeout(h);
             else
-                fail(QStringLiteral("the lab is not healthy: %1").arg(h.problems.join(QStringLiteral("; "))));
+                fail(QStringLiteral("%1 is not healthy: %2").arg(m_cluster.description, h.problems.join(QStringLiteral("; "))));
             return;
         }
         QTimer::singleShot(1000, this, [this, deadlineMs, then, onTimeout] { checkHealthy(deadlineMs, then, onTimeout); });
@@ -170,34 +306,23 @@ void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHe
     check->start();
 }
 
-PgEndpoint ChaosRunner::directEndpoint(const QString &member) const
+// The member whose PostgreSQL answered the read probe: by address and port, else by the port
+// alone when one member has it (the Docker lab's members all say 5432 from inside).
+QString ChaosRunner::memberAnswering(const QString &address, int port) const
 {
-    PgEndpoint e{m_state.config.host, 0, QStringLiteral("postgres"), QStringLiteral("postgres"), m_state.secrets.superuser,
-                 QStringLiteral("pgha-chaos"), PgTls::forLab()};
-    for (int i = 0; i < kLabMembers; ++i)
-        if (m_state.config.memberName(i) == member)
-            e.port = m_state.config.ports.postgres[i];
-    return e;
-}
-
-PgEndpoint ChaosRunner::entryPoint(int port) const
-{
-    return PgEndpoint{m_state.config.host, port, QStringLiteral("postgres"), QStringLiteral("postgres"),
-                      m_state.secrets.superuser, QStringLiteral("pgha-chaos"), PgTls::forLab()};
-}
-
-QString ChaosRunner::memberForPort(int port) const
-{
-    for (int i = 0; i < kLabMembers; ++i)
-        if (m_state.config.ports.postgres[i] == port)
-            return m_state.config.memberName(i);
-    return QString::number(port);
+    if (const QString m = m_cluster.memberAt(address, port); !m.isEmpty())
+        return m;
+    QStringList byPort;
+    for (const auto &m : m_cluster.members)
+        if (m.postgres.port == port)
+            byPort << m.name;
+    return byPort.size() == 1 ? byPort.front() : QStringLiteral("%1:%2").arg(address).arg(port);
 }
 
 void ChaosRunner::readConfig()
 {
     setStage(QStringLiteral("reading Patroni's configuration"));
-    m_patroni.config(m_state.config.restApi(m_report.oldLeader), kRestConfigTimeoutMs, this,
+    m_patroni.config(m_cluster.api(m_report.oldLeader), kRestConfigTimeoutMs, this,
                      [this](const PatroniReply<PatroniDynamicConfig> &reply) {
         const auto &config = reply.result;
         if (!config) {
@@ -208,7 +333,9 @@ void ChaosRunner::readConfig()
         m_report.ttl = c.effectiveTtl();
         m_report.loopWait = c.effectiveLoopWait();
         m_report.retryTimeout = c.effectiveRetryTimeout();
-        m_report.preset = LabTimings::presetMatching(m_report.ttl, m_report.loopWait, m_report.retryTimeout);
+        // The lab's presets name the lab's timings; another cluster's are only numbers.
+        if (m_cluster.builtInLab)
+            m_report.preset = LabTimings::presetMatching(m_report.ttl, m_report.loopWait, m_report.retryTimeout);
         m_report.synchronousMode = c.synchronousMode;
         m_report.failsafeMode = c.failsafeMode;
         configure();
@@ -218,7 +345,7 @@ void ChaosRunner::readConfig()
 void ChaosRunner::patchConfig(const QJsonObject &patch, std::function<void(bool)> then)
 {
     const QByteArray body = QJsonDocument(patch).toJson(QJsonDocument::Compact);
-    m_patroni.patchConfig(m_state.config.restApi(m_report.oldLeader), patch, kRestWriteTimeoutMs, this,
+    m_patroni.patchConfig(m_cluster.api(m_report.oldLeader), patch, kRestWriteTimeoutMs, this,
                           [this, body, then](const PatroniReply<PatroniAnswer> &reply) {
                               if (!reply.ok()) {
                                   fail(QStringLiteral("PATCH /config %1 failed: %2")
@@ -274,7 +401,7 @@ void ChaosRunner::waitForSyncMode(bool on, std::function<void(bool)> then)
     waitUntil(30000, [this, seen, busy, on, leader] {
         if (!*busy) {
             *busy = true;
-            m_patroni.cluster(m_state.config.restApi(leader), kRestStatusTimeoutMs, this,
+            m_patroni.cluster(m_cluster.api(leader), kRestStatusTimeoutMs, this,
                               [seen, busy](const PatroniReply<ClusterSnapshot> &reply) {
                 *busy = false;
                 if (const auto &c = reply.result) {
@@ -300,35 +427,45 @@ void ChaosRunner::warmUp()
     const Budget b = m_fault->expectsFailover && m_report.paused
             ? Budget{}
             : faultBudget(m_fault->kind,
-                          {m_report.ttl, m_report.loopWait, m_report.retryTimeout, m_report.synchronousMode}, kLabHaproxyCheck);
+                          {m_report.ttl, m_report.loopWait, m_report.retryTimeout, m_report.synchronousMode}, m_cluster.haproxyCheck);
+    m_report.haproxyInterMs = m_cluster.haproxyCheck.interMs;
+    m_report.haproxyFall = m_cluster.haproxyCheck.fall;
+    m_report.haproxyRise = m_cluster.haproxyCheck.rise;
     m_report.budgetMs = b.ms;
     m_report.budgetFormula = b.formula;
+    if (b.ms && !m_cluster.haproxyCheckKnown)
+        m_report.budgetFormula += QStringLiteral(" (HAProxy's check timings are not in its stats: its defaults assumed)");
     setStage(QStringLiteral("starting the write and read probes"));
-    m_write = std::make_unique<WriteProbe>(entryPoint(m_state.config.ports.haproxyReadWrite));
+    m_write = std::make_unique<WriteProbe>(m_cluster.readWrite);
     m_write->setIntervalMs(m_options.writeIntervalMs);
     connect(m_write.get(), &WriteProbe::acknowledged, this, [this](qint64, qint64 at) { onWrite(true, at, {}); });
     connect(m_write.get(), &WriteProbe::writeFailed, this, [this](qint64, qint64 at, const QString &e) { onWrite(false, at, e); });
     m_write->start();
-    m_read = std::make_unique<ReadProbe>(entryPoint(m_state.config.ports.haproxyReadOnly));
+    m_read = std::make_unique<ReadProbe>(m_cluster.readOnly);
     m_read->setIntervalMs(m_options.readIntervalMs);
     connect(m_read.get(), &ReadProbe::answered, this, &ChaosRunner::onRead);
     m_read->start(m_write->clock());
 
     PhaseTracker::Sources sources;
-    for (int i = 0; i < kLabMembers; ++i) {
-        sources.members.append(m_state.config.restApi(i));
-        sources.etcd.append(m_state.config.url(m_state.config.ports.etcdClient[i], QString()));
-    }
-    sources.leaderKey = QStringLiteral("/service/%1/leader").arg(m_state.config.scope);
-    sources.haproxyStats = m_state.config.url(m_state.config.ports.haproxyStats, QStringLiteral("/stats;csv"));
+    for (const auto &m : std::as_const(m_cluster.members))
+        sources.members.append(m.api);
+    sources.etcd = m_cluster.etcd;
+    sources.leaderKey = m_cluster.leaderKey;
+    sources.haproxyStats = m_cluster.haproxyStats;
+    sources.readWriteProxy = m_cluster.haproxyReadWriteProxy;
+    sources.serverMembers = m_cluster.haproxyServerMembers;
     m_tracker = new PhaseTracker(sources, m_http, m_write->clock(), this);
     connect(m_tracker, &PhaseTracker::transition, this, &ChaosRunner::onTransition);
+    connect(m_tracker, &PhaseTracker::learned, this, [this](const QString &server, const QString &member) {
+        addEvent(clockMs(), QStringLiteral("HAProxy"), QStringLiteral("%1 is %2's: the one member answering 200 on /primary as "
+                                                                      "HAProxy marked it UP").arg(server, member));
+    });
     m_tracker->start();
 
     waitUntil(20000, [this] { return m_write->nowMs() >= kWarmUpMs && m_write->acknowledgedCount() >= 10; }, [this](bool ok) {
         if (!ok) {
-            fail(QStringLiteral("the write probe could not write through the read-write port %1: %2")
-                         .arg(m_state.config.ports.haproxyReadWrite).arg(m_write->lastError()));
+            fail(QStringLiteral("the write probe could not write through the read-write entry point %1:%2: %3")
+                         .arg(m_cluster.readWrite.host).arg(m_cluster.readWrite.port).arg(m_write->lastError()));
             return;
         }
         inject();
@@ -348,7 +485,12 @@ void ChaosRunner::inject()
     switch (kind) {
     case FaultKind::CrashReplica:
     case FaultKind::FreezeReplica:
+    case FaultKind::ExternalReplica:
         m_victims = {m_options.target.isEmpty() ? replicas.value(0) : m_options.target};
+        if (!m_cluster.member(m_victims.front())) {
+            fail(QStringLiteral("the cluster has no member named %1").arg(m_victims.front()));
+            return;
+        }
         if (m_victims.front() == m_report.oldLeader) {
             fail(QStringLiteral("%1 is the leader; a replica fault needs a replica").arg(m_options.target));
             return;
@@ -404,6 +546,10 @@ void ChaosRunner::inject()
 void ChaosRunner::injectNow()
 {
     const FaultKind kind = m_fault->kind;
+    if (isExternalFault(kind)) {
+        injectByCommand();
+        return;
+    }
     const LabState::Process *first = m_state.process(m_victims.front());
     if (!first) {
         fail(QStringLiteral("the lab has no process named %1").arg(m_victims.front()));
@@ -538,7 +684,7 @@ void ChaosRunner::onWrite(bool ok, qint64 atMs, const QString &error)
 void ChaosRunner::onRead(const ReadProbe::Answer &a)
 {
     if (a.ok) {
-        const QString who = memberForPort(a.serverPort);
+        const QString who = memberAnswering(a.serverAddress, a.serverPort);
         if (!m_report.reads.answeredBy.contains(who))
             m_report.reads.answeredBy.append(who);
         if (m_readsFailing)
@@ -686,7 +832,15 @@ void ChaosRunner::fail(const QString &error)
         });
         return;
     }
-    if (!m_undone && (m_injected || !m_frozen.isEmpty())) {
+    if (m_fault && isExternalFault(m_fault->kind) && !m_undone && m_injected && !m_options.undoCommand.isEmpty()) {
+        m_undone = true;
+        undoByCommand([this, rest](const QString &sentence) {
+            addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("undo after the error: %1").arg(sentence));
+            rest();
+        });
+        return;
+    }
+    if (!m_undone && (m_injected || !m_frozen.isEmpty()) && !isExternalFault(m_fault->kind)) {
         m_undone = true;
         QStringList done{nativefaults::thaw(m_frozen)};
         m_frozen.clear();
@@ -704,6 +858,56 @@ void ChaosRunner::cancel()
         return;
     m_cancelled = true;
     fail(QStringLiteral("cancelled"));
+}
+
+} // namespace pgha::svc
+
+namespace pgha::svc {
+
+QHash<QString, QString> ChaosRunner::commandEnvironment() const
+{
+    const QString target = m_victims.value(0);
+    const ChaosCluster::Member *m = m_cluster.member(target);
+    return CommandFaults::targetEnvironment(target, m ? m->postgres.host : QString(), m ? m->postgres.port : 0,
+                                            m ? m->api.base.toString() : QString(),
+                                            m_cluster.leaderKey.section(u'/', -2, -2));
+}
+
+// The user's command is the fault: it counts from the moment the command starts (what it does
+// takes part of the outage), and a command that fails ends the run with its reason.
+void ChaosRunner::injectByCommand()
+{
+    if (!m_commands)
+        m_commands = new CommandFaults(this);
+    setStage(QStringLiteral("running your inject command against %1").arg(m_report.target));
+    m_faultAtMs = clockMs();
+    m_injected = true;
+    emit faultInjected(m_report.target);
+    const quint64 generation = m_generation;
+    m_commands->run(QStringLiteral("inject"), m_options.injectCommand, commandEnvironment(),
+                    [this, generation](const QString &sentence, bool ok) {
+        if (generation != m_generation || m_finished)
+            return;
+        addEvent(m_faultAtMs, QStringLiteral("chaos"), sentence);
+        if (!ok) {
+            fail(QStringLiteral("the inject command failed — %1").arg(sentence));
+            return;
+        }
+    });
+    observe();
+}
+
+void ChaosRunner::undoByCommand(std::function<void(const QString &sentence)> then)
+{
+    if (m_options.undoCommand.trimmed().isEmpty()) {
+        then(QStringLiteral("undo: none given (no --undo): %1 must come back by itself").arg(m_report.target));
+        return;
+    }
+    if (!m_commands)
+        m_commands = new CommandFaults(this);
+    setStage(QStringLiteral("running your undo command for %1").arg(m_report.target));
+    m_commands->run(QStringLiteral("undo"), m_options.undoCommand, commandEnvironment(),
+                    [then](const QString &sentence, bool) { then(sentence); });
 }
 
 } // namespace pgha::svc

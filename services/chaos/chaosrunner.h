@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chaos/chaoscluster.h"
 #include "chaos/chaosreport.h"
 #include "chaos/faultcatalog.h"
 #include "chaos/phasetracker.h"
@@ -7,6 +8,7 @@
 #include "lab/labstate.h"
 #include "patroni/patroniclient.h"
 #include "pg/readprobe.h"
+#include "profile/profile.h"
 #include "process/procutil.h"
 #include "pg/writeprobe.h"
 
@@ -21,6 +23,7 @@
 
 namespace pgha::svc {
 
+class CommandFaults;
 class ContainerFaults;
 
 class HttpClient;
@@ -34,9 +37,14 @@ struct ChaosOptions {
     QString target;                        // the member to hit for replica faults ("" = the first replica)
     int iteration = 1;
     int iterations = 1;
+    // External faults (external-primary, external-replica): the user's commands, run with the
+    // shell; PGHA_TARGET… name the member hit (chaos/commandfaults.h).
+    QString injectCommand;
+    QString undoCommand;   // "" = nothing to undo: the member must come back by itself
 };
 
-// One fault run on the native lab, measured as a client sees it:
+// One fault run, measured as a client sees it, on the console's lab (native or Docker: every
+// fault) or on any other cluster through its profile (the user's own faults):
 //   check the lab is healthy → set synchronous_mode/failsafe_mode for the run → start the write
 //   probe (read-write port) and read probe (read-only port) and the phase tracker → inject →
 //   follow until the fault has done its work (a new leader took writes, or the hold ran out) →
@@ -60,7 +68,12 @@ public:
     static constexpr int kRestWriteTimeoutMs = 5000;
     static constexpr int kRestRestartTimeoutMs = 30000;
 
+    // On the lab the console started in `labDir`.
     ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http, QObject *parent = nullptr);
+    // On the cluster `profile` describes (the built-in lab's profile: its lab). The profile's
+    // read_write.password is the PostgreSQL password ("" lets libpq find one); HTTP credentials
+    // are the caller's to set on `http`.
+    ChaosRunner(Profile profile, ChaosOptions options, HttpClient *http, QObject *parent = nullptr);
     ~ChaosRunner() override;
 
     void start();
@@ -95,6 +108,13 @@ private:
     void waitUntil(int timeoutMs, std::function<bool()> condition, std::function<void(bool)> then);
     void tick();
 
+    void startOnLab();
+    void startOnProfile(int index);
+    void rememberStart(const LabHealth &h);
+    void findHaproxyProxy(std::function<void()> then);
+    void injectByCommand();
+    void undoByCommand(std::function<void(const QString &sentence)> then);
+    QHash<QString, QString> commandEnvironment() const;
     void checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
                       std::function<void(const LabHealth &)> onTimeout = {});
     void heal(const LabHealth &h);
@@ -129,17 +149,17 @@ private:
     void onWrite(bool ok, qint64 atMs, const QString &error);
     void onRead(const ReadProbe::Answer &a);
     void buildPhases();
-    PgEndpoint directEndpoint(const QString &member) const;
-    PgEndpoint entryPoint(int port) const;
-    QString memberForPort(int port) const;
+    QString memberAnswering(const QString &address, int port) const;
     void patchConfig(const QJsonObject &patch, std::function<void(bool)> then);
 
-    QString m_labDir;
+    QString m_labDir;                  // "" on a profile's cluster
+    std::optional<Profile> m_profile;  // set on a profile's cluster
     ChaosOptions m_options;
     HttpClient *m_http;
     PatroniClient m_patroni;
     const FaultInfo *m_fault = nullptr;
-    LabState m_state;
+    LabState m_state;                  // the lab's (its processes and containers); empty otherwise
+    ChaosCluster m_cluster;            // where the run reaches the cluster, lab or not
     ChaosReport m_report;
     bool m_running = false;
     bool m_cancelled = false;
@@ -167,6 +187,7 @@ private:
     QStringList m_victims;             // component names hit
     QList<proc::ProcessRef> m_frozen;  // processes to thaw
     ContainerFaults *m_containers = nullptr;   // Docker lab: faults are docker commands
+    CommandFaults *m_commands = nullptr;       // external faults: the user's commands
     QString m_pausedContainer;         // Docker lab: to unpause
     QString m_stalledContainer;        // Docker lab: WAL senders to continue
     QString m_partitionedContainer;    // Docker lab: to reconnect

@@ -9,6 +9,14 @@ ChaosSeries::ChaosSeries(QString labDir, ChaosOptions options, int iterations, Q
 {
 }
 
+ChaosSeries::ChaosSeries(Profile profile, ChaosOptions options, int iterations, QString storePath, HttpClient *http,
+                         QObject *parent)
+    : ChaosSeries(profile.labDir, std::move(options), iterations, std::move(storePath), http, parent)
+{
+    if (m_labDir.isEmpty())
+        m_profile = std::move(profile);
+}
+
 void ChaosSeries::start()
 {
     if (m_running)
@@ -35,7 +43,7 @@ void ChaosSeries::next()
     ChaosOptions o = m_options;
     o.iteration = i;
     o.iterations = m_iterations;
-    auto *runner = new ChaosRunner(m_labDir, o, m_http, this);
+    auto *runner = m_profile ? new ChaosRunner(*m_profile, o, m_http, this) : new ChaosRunner(m_labDir, o, m_http, this);
     m_current = runner;
     connect(runner, &ChaosRunner::stageChanged, this, &ChaosSeries::stageChanged);
     connect(runner, &ChaosRunner::event, this, &ChaosSeries::event);

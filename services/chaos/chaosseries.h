@@ -8,14 +8,19 @@ namespace pgha::svc {
 
 class HttpClient;
 
-// N runs of one fault, one after another, each on a healthy lab (a run waits for the last one's
+// N runs of one fault, one after another, each on a healthy cluster (a run waits for the last one's
 // recovery) and each kept in the chaos run store as soon as it ends. Emits finished() once.
 class ChaosSeries : public QObject {
     Q_OBJECT
 public:
     ChaosSeries(QString labDir, ChaosOptions options, int iterations, QString storePath, HttpClient *http,
                 QObject *parent = nullptr);
+    // On the cluster `profile` describes (see ChaosRunner's profile constructor).
+    ChaosSeries(Profile profile, ChaosOptions options, int iterations, QString storePath, HttpClient *http,
+                QObject *parent = nullptr);
 
+    // The profile of a series on another cluster, before start() (its passwords once resolved).
+    void setProfile(Profile profile) { m_profile = std::move(profile); }
     void start();
     void cancel();
     bool isRunning() const { return m_running; }
@@ -36,6 +41,7 @@ private:
     void next();
 
     QString m_labDir;
+    std::optional<Profile> m_profile;
     ChaosOptions m_options;
     int m_iterations;
     QString m_storePath;

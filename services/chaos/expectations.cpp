@@ -107,6 +107,7 @@ QList<Expectation> judgeRun(FaultKind kind, const ChaosReport &r)
     case FaultKind::FreezePrimary:
     case FaultKind::StallThenCrash:
     case FaultKind::PartitionPrimary:
+    case FaultKind::ExternalPrimary:   // judged as a crash: the worst a command can do
         out.append(newLeaderWithin(r, r.budgetMs.value_or(0),
                                    QStringLiteral("a new leader takes writes within ttl + loop_wait + HAProxy detection")));
         out.append(oneLeaderChange(r));
@@ -124,6 +125,7 @@ QList<Expectation> judgeRun(FaultKind kind, const ChaosReport &r)
         break;
     case FaultKind::CrashReplica:
     case FaultKind::FreezeReplica:
+    case FaultKind::ExternalReplica:
         out.append(noLeaderChange(r));
         out.append(writesGoOn(r, QStringLiteral("writes go on")));
         out.append(rejoined(r));

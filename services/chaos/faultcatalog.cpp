@@ -52,6 +52,15 @@ const QList<FaultInfo> &faultCatalog()
          QStringLiteral("the leader's container disconnected from the lab network: it cannot reach etcd or the replicas, "
                         "and clients cannot reach it"),
          QStringLiteral("reconnect it; it demotes and rejoins"), true, true},
+        {FaultKind::ExternalPrimary, QStringLiteral("external-primary"), QStringLiteral("Your fault on the primary"),
+         QStringLiteral("the command you give (--inject) runs with PGHA_TARGET set to the leader: a `docker kill`, a "
+                        "`systemctl stop`, a paused VM — on any cluster, the console's or yours; the console measures what "
+                        "clients see and expects a failover"),
+         QStringLiteral("the command you give (--undo), if any; then the member should stream again"), true, true},
+        {FaultKind::ExternalReplica, QStringLiteral("external-replica"), QStringLiteral("Your fault on a replica"),
+         QStringLiteral("the command you give (--inject) runs with PGHA_TARGET set to a replica (--target, or the first): "
+                        "the console measures what clients see and expects writes to go on"),
+         QStringLiteral("the command you give (--undo), if any; then the member should stream again"), false, false},
     };
     return catalog;
 }
@@ -66,6 +75,8 @@ bool hitsPatroniMember(FaultKind kind)
     case FaultKind::CrashReplica:
     case FaultKind::FreezeReplica:
     case FaultKind::PartitionPrimary:
+    case FaultKind::ExternalPrimary:
+    case FaultKind::ExternalReplica:
         return true;
     case FaultKind::CrashEtcdMember:
     case FaultKind::LoseEtcdQuorum:
@@ -93,8 +104,24 @@ const FaultInfo &faultInfo(FaultKind kind)
     return faultCatalog().front();
 }
 
+bool isExternalFault(FaultKind kind)
+{
+    return kind == FaultKind::ExternalPrimary || kind == FaultKind::ExternalReplica;
+}
+
 FaultAvailability faultAvailability(const FaultInfo &fault, const ChaosEnvironment &env)
 {
+    if (isExternalFault(fault.kind)) {
+        if (env.production)
+            return {false, QStringLiteral("this profile is of kind production: the console runs no fault on it; use a "
+                                          "staging or lab profile of that cluster")};
+        if (!env.hasReadWrite)
+            return {false, QStringLiteral("the profile names no read-write entry point (`read_write:`): the write probe that "
+                                          "measures the outage has nowhere to write")};
+        if (!env.labDir.isEmpty() && !env.labRunning)
+            return {false, QStringLiteral("the lab is not running; start it with `pgha lab start` or the Lab panel")};
+        return {true, {}};
+    }
     if (!env.labProfile)
         return {false, QStringLiteral("faults run only on profiles of kind lab; this profile is not a lab")};
     if (env.labDir.isEmpty())
@@ -114,6 +141,8 @@ ChaosEnvironment chaosEnvironmentFor(const Profile &profile)
 {
     ChaosEnvironment env;
     env.labProfile = profile.kind == Profile::Kind::Lab;
+    env.production = profile.kind == Profile::Kind::Production;
+    env.hasReadWrite = !profile.readWrite.host.isEmpty();
     env.labDir = profile.labDir;
     if (env.labDir.isEmpty())
         return env;

@@ -20,6 +20,8 @@ enum class FaultKind {
     CrashHaproxy,
     CrashPgbouncer,        // the PgBouncer beside the leader (the one in the write path)
     PartitionPrimary,      // the leader cut off the network
+    ExternalPrimary,       // the user's own command, aimed at the leader (any cluster)
+    ExternalReplica,       // the user's own command, aimed at a replica (any cluster)
 };
 
 // What a fault does to which part, how it is undone, and whether a new leader should follow.
@@ -38,14 +40,20 @@ const QList<FaultInfo> &faultCatalog();
 bool hitsPatroniMember(FaultKind kind);
 const FaultInfo *faultById(const QString &id);
 const FaultInfo &faultInfo(FaultKind kind);
+// The fault is injected by a command the user gives (--inject), not by the console.
+bool isExternalFault(FaultKind kind);
 
-// Where faults can run: only on a profile of kind lab whose lab the console started (it knows
-// the processes); a fault the lab's flavour cannot do is listed with the reason.
+// Where faults can run. The console's own faults: only on a profile of kind lab whose lab the
+// console started (it knows the processes); a fault the lab's flavour cannot do is listed with
+// the reason. The user's own (external) faults: on any cluster but a production one, through
+// the profile's read-write entry point.
 struct ChaosEnvironment {
     bool labProfile = false;     // the profile's kind is lab
     QString labDir;              // the lab the console started ("" when the profile names none)
     QString flavor;              // "native" or "docker" ("" when no lab state was found)
     bool labRunning = false;
+    bool production = false;     // the profile's kind is production
+    bool hasReadWrite = false;   // the profile names a read-write entry point
 };
 
 struct FaultAvailability {

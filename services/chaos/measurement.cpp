@@ -64,6 +64,7 @@ Budget faultBudget(FaultKind kind, const PatroniTimings &t, const HaproxyCheckSe
     case FaultKind::FreezePrimary:
     case FaultKind::StallThenCrash:
     case FaultKind::PartitionPrimary:
+    case FaultKind::ExternalPrimary:   // the worst case of what a command can do: a crash
         return {t.ttl * 1000LL + t.loopWait * 1000LL + haproxyUp + promote + follow,
                 QStringLiteral("ttl %1 s + loop_wait %2 s + HAProxy rise %3 × inter %4 ms + 1 s promotion%5")
                         .arg(t.ttl).arg(t.loopWait).arg(check.rise).arg(check.interMs).arg(followText)};
@@ -83,6 +84,7 @@ Budget faultBudget(FaultKind kind, const PatroniTimings &t, const HaproxyCheckSe
     case FaultKind::LoseEtcdQuorumFailsafe:
     case FaultKind::CrashHaproxy:
     case FaultKind::CrashPgbouncer:
+    case FaultKind::ExternalReplica:
         break;
     }
     return {};

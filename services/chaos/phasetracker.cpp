@@ -108,6 +108,24 @@ void PhaseTracker::askPrimary(int index)
     });
 }
 
+// A server of the write proxy that HAProxy marks UP, named so that it cannot be told whose it is
+// (no address in the stats, a PgBouncer in between): HAProxy checks /primary, so it is the one
+// member answering 200 there — when exactly one does and no other server is that member's.
+void PhaseTracker::learnServer(const QString &server)
+{
+    QStringList primaries;
+    for (const auto &m : std::as_const(m_sources.members))
+        if (m_last.value(m.name + QStringLiteral(" /primary")) == u"200")
+            primaries << m.name;
+    if (primaries.size() != 1)
+        return;
+    for (auto it = m_sources.serverMembers.cbegin(); it != m_sources.serverMembers.cend(); ++it)
+        if (it.value() == primaries.front())
+            return;
+    m_sources.serverMembers.insert(server, primaries.front());
+    emit learned(server, primaries.front());
+}
+
 void PhaseTracker::askHaproxy()
 {
     if (m_sources.haproxyStats.isEmpty() || m_inFlight.value(QStringLiteral("haproxy")))
@@ -127,7 +145,10 @@ void PhaseTracker::askHaproxy()
         for (const auto &row : stats.value().servers(m_sources.readWriteProxy)) {
             // "UP 1/2" (going down) and "DOWN 1/1" (going up) are still UP and DOWN.
             const QString status = row.status.section(u' ', 0, 0);
-            record(QStringLiteral("HAProxy ") + row.name, row.name, status);
+            if (!m_sources.serverMembers.contains(row.name) && status == u"UP")
+                learnServer(row.name);
+            const QString member = m_sources.serverMembers.value(row.name, row.name);
+            record(QStringLiteral("HAProxy ") + member, member, status);
         }
     });
 }

@@ -28,6 +28,7 @@ public:
         QString leaderKey;       // /service/<scope>/leader
         QUrl haproxyStats;       // …/stats;csv (empty: no HAProxy)
         QString readWriteProxy = QStringLiteral("read_write");
+        QHash<QString, QString> serverMembers;   // HAProxy server name → member (else the server's name)
     };
     // One observed change. `value` is the new state: the leader key's holder ("" = gone), "200"
     // or another status (or "no answer") for /primary, HAProxy's status text for a server.
@@ -50,12 +51,15 @@ public:
 
 signals:
     void transition(const pgha::svc::PhaseTracker::Transition &t);
+    // An HAProxy server found to be `member`'s while the fault ran (see learnServer()).
+    void learned(const QString &server, const QString &member);
 
 private:
     void tick();
     void askEtcd();
     void askPrimary(int index);
     void askHaproxy();
+    void learnServer(const QString &server);
     void record(const QString &source, const QString &subject, const QString &value);
     qint64 now() const { return m_clock->elapsed(); }
 

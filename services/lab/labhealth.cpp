@@ -53,9 +53,58 @@ QString LabHealth::summary() const
     return QStringLiteral("not healthy: ") + problems.join(QStringLiteral("; "));
 }
 
+HealthTargets HealthTargets::forLab(const LabConfig &config, const LabState::Secrets &secrets)
+{
+    HealthTargets t;
+    for (int i = 0; i < kLabMembers; ++i)
+        t.members.append({config.memberName(i), config.restApi(i), QString(), config.ports.postgres[i]});
+    const PgEndpoint entry{config.host, 0, QStringLiteral("postgres"), QStringLiteral("postgres"), secrets.superuser,
+                           QStringLiteral("pgha-lab-health"), PgTls::forLab()};
+    t.readWrite = entry;
+    t.readWrite.port = config.ports.haproxyReadWrite;
+    t.readOnly = entry;
+    t.readOnly.port = config.ports.haproxyReadOnly;
+    if (config.withPgpool) {
+        t.pgpool = entry;
+        t.pgpool->port = config.ports.pgpool;
+        // Pgpool-II's backends are the members' host ports on the lab's address.
+        for (auto &m : t.members)
+            m.host = config.host;
+    }
+    return t;
+}
+
+namespace {
+// Patroni names a member's replication slot after it: lower case, anything but [a-z0-9_] as "_".
+QString slotNameOf(const QString &member)
+{
+    QString slot = member.toLower();
+    for (QChar &c : slot)
+        if (!((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'_'))
+            c = u'_';
+    return slot;
+}
+} // namespace
+
+QString HealthTargets::memberAnswering(const QString &address, int port, const QString &slot) const
+{
+    for (const auto &m : members)
+        if (m.port == port && (m.host.isEmpty() || m.host == address))
+            return m.name;
+    for (const auto &m : members)
+        if (!slot.isEmpty() && slot == slotNameOf(m.name))
+            return m.name;
+    return {};
+}
+
 LabHealthCheck::LabHealthCheck(const LabConfig &config, const LabState::Secrets &secrets, HttpClient *http,
                                QObject *parent)
-    : QObject(parent), m_config(config), m_secrets(secrets), m_patroni(http)
+    : LabHealthCheck(HealthTargets::forLab(config, secrets), http, parent)
+{
+}
+
+LabHealthCheck::LabHealthCheck(HealthTargets targets, HttpClient *http, QObject *parent)
+    : QObject(parent), m_targets(std::move(targets)), m_patroni(http)
 {
 }
 
@@ -66,16 +115,17 @@ void LabHealthCheck::start()
 
 void LabHealthCheck::askCluster(int index)
 {
-    if (index >= kLabMembers) {
+    const auto count = m_targets.members.size();
+    if (index >= count) {
         m_health.problems.append(QStringLiteral("no Patroni REST API answered /cluster"));
         done();
         return;
     }
-    m_patroni.cluster(m_config.restApi(index), kStepTimeoutMs, this,
-                      [this, index](const PatroniReply<ClusterSnapshot> &reply) {
+    m_patroni.cluster(m_targets.members.at(index).api, kStepTimeoutMs, this,
+                      [this, index, count](const PatroniReply<ClusterSnapshot> &reply) {
         const HttpResult &r = reply.http;
         if (!r.isSuccess()) {
-            if (index + 1 >= kLabMembers && !r.transportOk())
+            if (index + 1 >= count && !r.transportOk())
                 m_health.problems.append(reply.result.error().message);
             askCluster(index + 1);
             return;
@@ -95,17 +145,16 @@ void LabHealthCheck::askCluster(int index)
         for (const auto &m : m_health.cluster.members)
             if (!m.isLeader() && m.isRunning())
                 ++running;
-        if (running != kLabMembers - 1)
+        if (running != count - 1)
             m_health.problems.append(QStringLiteral("%1 of %2 replicas are running in Patroni's view")
-                                             .arg(running).arg(kLabMembers - 1));
+                                             .arg(running).arg(count - 1));
         checkWrite();
     });
 }
 
 void LabHealthCheck::checkWrite()
 {
-    PgEndpoint rw{m_config.host, m_config.ports.haproxyReadWrite, QStringLiteral("postgres"),
-                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health"), PgTls::forLab()};
+    const PgEndpoint &rw = m_targets.readWrite;
     // pg_basebackup also appears as a "streaming" walsender, so match walsenders by member name.
     auto *q = new PgQuery(rw,
                           QStringLiteral("CREATE TABLE IF NOT EXISTS pgha_lab_check (id bigserial PRIMARY KEY, "
@@ -116,18 +165,19 @@ void LabHealthCheck::checkWrite()
                           kStepTimeoutMs, this);
     connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
         q->deleteLater();
+        const auto replicas = m_targets.members.size() - 1;
         if (!r.ok) {
-            m_health.problems.append(QStringLiteral("write through read-write port %1 failed: %2")
-                                             .arg(m_config.ports.haproxyReadWrite).arg(r.error));
+            m_health.problems.append(QStringLiteral("write through the read-write entry point %1:%2 failed: %3")
+                                             .arg(m_targets.readWrite.host).arg(m_targets.readWrite.port).arg(r.error));
         } else {
             m_health.writeMs = r.elapsedMs;
             for (const auto &row : r.rows)
-                for (int i = 0; i < kLabMembers; ++i)
-                    if (row.value(0) == m_config.memberName(i))
+                for (const auto &m : std::as_const(m_targets.members))
+                    if (row.value(0) == m.name)
                         m_health.streamingReplicas.append(row.value(0));
-            if (m_health.streamingReplicas.size() != kLabMembers - 1)
+            if (m_health.streamingReplicas.size() != replicas)
                 m_health.problems.append(QStringLiteral("%1 of %2 replicas stream from the primary")
-                                                 .arg(m_health.streamingReplicas.size()).arg(kLabMembers - 1));
+                                                 .arg(m_health.streamingReplicas.size()).arg(replicas));
         }
         checkRead();
     });
@@ -136,29 +186,26 @@ void LabHealthCheck::checkWrite()
 
 void LabHealthCheck::checkRead()
 {
-    PgEndpoint ro{m_config.host, m_config.ports.haproxyReadOnly, QStringLiteral("postgres"),
-                  QStringLiteral("postgres"), m_secrets.superuser, QStringLiteral("pgha-lab-health"), PgTls::forLab()};
     // Which member answered: by its port on the native lab; in the Docker lab every member
-    // listens on 5432, and the replica's slot name (Patroni names it after the member) tells.
-    auto *q = new PgQuery(ro, QStringLiteral("SELECT pg_is_in_recovery(), inet_server_port(), "
-                                             "coalesce(current_setting('primary_slot_name', true), '')"),
+    // listens on 5432, and the replica's slot name (Patroni names it after the member) tells;
+    // on another cluster by the address and port /cluster gives.
+    auto *q = new PgQuery(m_targets.readOnly, QStringLiteral("SELECT pg_is_in_recovery(), inet_server_port(), "
+                                                             "coalesce(current_setting('primary_slot_name', true), ''), "
+                                                             "coalesce(host(inet_server_addr()), '')"),
                           kStepTimeoutMs, this);
     connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
         q->deleteLater();
         if (!r.ok || r.rows.isEmpty()) {
-            m_health.problems.append(QStringLiteral("read through read-only port %1 failed: %2")
-                                             .arg(m_config.ports.haproxyReadOnly).arg(r.error));
+            m_health.problems.append(QStringLiteral("read through the read-only entry point %1:%2 failed: %3")
+                                             .arg(m_targets.readOnly.host).arg(m_targets.readOnly.port).arg(r.error));
         } else {
-            const int port = r.rows.front().value(1).toInt();
-            const QString slot = r.rows.front().value(2);
-            for (int i = 0; i < kLabMembers; ++i)
-                if (m_config.ports.postgres[i] == port || slot == m_config.memberName(i))
-                    m_health.readOnlyAnsweredBy = m_config.memberName(i);
-            if (r.rows.front().value(0) != u"t")
-                m_health.problems.append(QStringLiteral("the read-only port reached %1, which is not a replica")
+            const QStringList &row = r.rows.front();
+            m_health.readOnlyAnsweredBy = m_targets.memberAnswering(row.value(3), row.value(1).toInt(), row.value(2));
+            if (row.value(0) != u"t")
+                m_health.problems.append(QStringLiteral("the read-only entry point reached %1, which is not a replica")
                                                  .arg(m_health.readOnlyAnsweredBy));
         }
-        if (m_config.withPgpool)
+        if (m_targets.pgpool)
             checkPgpool();
         else
             done();
@@ -169,15 +216,13 @@ void LabHealthCheck::checkRead()
 // With Pgpool-II: every backend attached ("up") and the primary where Patroni's leader is.
 void LabHealthCheck::checkPgpool()
 {
-    PgEndpoint pgpool{m_config.host, m_config.ports.pgpool, QStringLiteral("postgres"), QStringLiteral("postgres"),
-                      m_secrets.superuser, QStringLiteral("pgha-lab-health"), PgTls::forLab()};
-    auto *q = new PgQuery(pgpool, QStringLiteral("SHOW POOL_NODES"), kStepTimeoutMs, this);
+    auto *q = new PgQuery(*m_targets.pgpool, QStringLiteral("SHOW POOL_NODES"), kStepTimeoutMs, this);
     q->setSendStatementTimeout(false);
     connect(q, &PgQuery::finished, this, [this, q](const PgResult &r) {
         q->deleteLater();
         auto nodes = r.ok ? parsePgpoolNodes(r.sets.value(0)) : Result<PgpoolObservation>(makeError(r.error));
         if (!nodes) {
-            m_health.problems.append(QStringLiteral("Pgpool-II on port %1: %2").arg(m_config.ports.pgpool).arg(nodes.error().message));
+            m_health.problems.append(QStringLiteral("Pgpool-II on port %1: %2").arg(m_targets.pgpool->port).arg(nodes.error().message));
         } else {
             QStringList down;
             for (const auto &n : nodes.value().nodes)
@@ -185,11 +230,11 @@ void LabHealthCheck::checkPgpool()
                     down.append(n.hostPort());
             if (!down.isEmpty())
                 m_health.problems.append(QStringLiteral("Pgpool-II has not attached %1 yet").arg(down.join(QStringLiteral(", "))));
-            int leaderPort = 0;
-            for (int i = 0; i < kLabMembers; ++i)
-                if (m_config.memberName(i) == m_health.leader)
-                    leaderPort = m_config.ports.postgres[i];
-            if (nodes.value().primaries() != QStringList{QStringLiteral("%1:%2").arg(m_config.host).arg(leaderPort)})
+            QString leaderAt;
+            for (const auto &m : std::as_const(m_targets.members))
+                if (m.name == m_health.leader)
+                    leaderAt = QStringLiteral("%1:%2").arg(m.host).arg(m.port);
+            if (nodes.value().primaries() != QStringList{leaderAt})
                 m_health.problems.append(QStringLiteral("Pgpool-II's primary is %1, Patroni's leader is %2")
                                                  .arg(nodes.value().primaries().join(QStringLiteral(", ")), m_health.leader));
         }

@@ -4,6 +4,7 @@
 #include "lab/labstate.h"
 #include "patroni/patroniclient.h"
 #include "patroni/patronitypes.h"
+#include "pg/pgquery.h"
 
 #include <QObject>
 #include <QStringList>
@@ -32,6 +33,27 @@ struct LabHealth {
 // the log's last lines; only those after the last start header of the lab count.
 std::optional<Error> diagnoseMemberLog(const QString &member, const QStringList &lines, const QString &labDir);
 
+// What a health check reaches: each member's REST API and PostgreSQL address, and the entry
+// points a client uses. The built-in lab's come from its configuration; a chaos run on another
+// cluster builds them from what that cluster's /cluster reports (chaos/chaoscluster.h).
+struct HealthTargets {
+    struct Member {
+        QString name;
+        MemberApi api;
+        QString host;        // "" = any address (the native lab: one host, a port per member)
+        int port = 0;
+    };
+    QList<Member> members;
+    PgEndpoint readWrite;
+    PgEndpoint readOnly;
+    std::optional<PgEndpoint> pgpool;   // with Pgpool-II: SHOW POOL_NODES
+
+    static HealthTargets forLab(const LabConfig &config, const LabState::Secrets &secrets);
+    // The member whose PostgreSQL answered: by address and port, else by the replication slot
+    // Patroni names after each member; "" when none matches.
+    QString memberAnswering(const QString &address, int port, const QString &slot) const;
+};
+
 // One check of the whole data path as a client sees it. Asynchronous; emits finished() once.
 class LabHealthCheck : public QObject {
     Q_OBJECT
@@ -40,6 +62,7 @@ public:
 
     LabHealthCheck(const LabConfig &config, const LabState::Secrets &secrets, HttpClient *http,
                    QObject *parent = nullptr);
+    LabHealthCheck(HealthTargets targets, HttpClient *http, QObject *parent = nullptr);
     void start();
 
 signals:
@@ -52,8 +75,7 @@ private:
     void checkPgpool();
     void done();
 
-    LabConfig m_config;
-    LabState::Secrets m_secrets;
+    HealthTargets m_targets;
     PatroniClient m_patroni;
     LabHealth m_health;
 };

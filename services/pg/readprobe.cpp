@@ -48,7 +48,7 @@ void ReadProbe::tick()
     if (!m_running || m_busy)
         return;
     if (!m_query) {
-        m_query = new PgQuery(m_endpoint, QStringLiteral("SELECT inet_server_port(), pg_is_in_recovery()"), kReadTimeoutMs, this);
+        m_query = new PgQuery(m_endpoint, QStringLiteral("SELECT inet_server_port(), pg_is_in_recovery(), coalesce(host(inet_server_addr()), '')"), kReadTimeoutMs, this);
         // A new connection for every read, as a client of a pool does: HAProxy spreads them over
         // the replicas, so a dead one shows until HAProxy marks it DOWN. (A kept connection would
         // stay on one replica and never see the other one fail.)
@@ -67,6 +67,7 @@ void ReadProbe::onFinished(const PgResult &r)
     a.ok = r.ok && !r.rows.isEmpty();
     if (a.ok) {
         a.serverPort = r.rows.front().value(0).toInt();
+        a.serverAddress = r.rows.front().value(2);
         a.inRecovery = r.rows.front().value(1) == u"t";
     } else {
         a.error = r.ok ? QStringLiteral("no row") : r.error;

@@ -20,6 +20,7 @@ public:
         qint64 atMs = 0;
         bool ok = false;
         int serverPort = 0;        // inet_server_port() of the PostgreSQL that answered
+        QString serverAddress;     // inet_server_addr() of it ("" over a Unix socket)
         bool inRecovery = false;
         QString error;
     };

@@ -300,12 +300,12 @@ private slots:
         Profile fileLab;
         fileLab.kind = Profile::Kind::Lab;
         QVERIFY(faultAvailability(crash, chaosEnvironmentFor(fileLab)).reason.contains(u"names no lab"));
-        const ChaosEnvironment native{true, QStringLiteral("/tmp/x"), QStringLiteral("native"), true};
+        const ChaosEnvironment native{true, QStringLiteral("/tmp/x"), QStringLiteral("native"), true, false, true};
         QVERIFY(faultAvailability(crash, native).available);
         const auto partition = faultAvailability(*faultById(QStringLiteral("partition-primary")), native);
         QVERIFY(!partition.available);
         QVERIFY(partition.reason.contains(u"Docker"));
-        const ChaosEnvironment stopped{true, QStringLiteral("/tmp/x"), QStringLiteral("native"), false};
+        const ChaosEnvironment stopped{true, QStringLiteral("/tmp/x"), QStringLiteral("native"), false, false, true};
         QVERIFY(faultAvailability(crash, stopped).reason.contains(u"not running"));
         QVERIFY(!faultById(QStringLiteral("no-such-fault")));
     }
