@@ -13,6 +13,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMap>
 #include <QPushButton>
 #include <QScrollArea>
@@ -47,6 +48,9 @@ ChaosPanel::ChaosPanel(QWidget *parent)
       m_unavailable(small(this, QStringLiteral("chaosUnavailable"))),
       m_iterations(new QSpinBox(this)),
       m_sync(new QComboBox(this)),
+      m_commands(new QWidget(this)),
+      m_inject(new QLineEdit(m_commands)),
+      m_undoCommand(new QLineEdit(m_commands)),
       m_run(new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run"), this)),
       m_cancel(new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Cancel"), this)),
       m_pages(new QTabWidget(this)),
@@ -78,7 +82,10 @@ ChaosPanel::ChaosPanel(QWidget *parent)
     layout->addWidget(m_pages, 1);
 
     connect(m_fault, &QComboBox::currentIndexChanged, this, &ChaosPanel::onFaultChanged);
-    connect(m_run, &QPushButton::clicked, this, [this] { emit runRequested(selectedFault(), iterations(), synchronousMode()); });
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        emit runRequested(selectedFault(), iterations(), synchronousMode(), injectCommand(), undoCommand());
+    });
+    connect(m_inject, &QLineEdit::textChanged, this, &ChaosPanel::updateButtons);
     connect(m_cancel, &QPushButton::clicked, this, &ChaosPanel::cancelRequested);
     connect(m_runs, &ChaosRunsView::runActivated, this, &ChaosPanel::showReport);
     showPage(Page::ReportCard);   // the last run's card, or how to make one
@@ -120,6 +127,27 @@ QWidget *ChaosPanel::buildSetup()
     m_sync->setToolTip(tr("synchronous_mode for the run (PATCH /config), put back afterwards"));
     form->addRow(tr("synchronous_mode"), m_sync);
     v->addLayout(form);
+
+    // Your own fault: the commands, with the member hit in their environment.
+    auto *commands = new QVBoxLayout(m_commands);
+    commands->setContentsMargins(0, 4, 0, 0);
+    const QString variables = tr("Run with /bin/sh; PGHA_TARGET is the member hit (its name in /cluster), PGHA_TARGET_HOST, "
+                                 "PGHA_TARGET_PORT and PGHA_TARGET_API its addresses, PGHA_SCOPE the cluster's scope. No "
+                                 "password is in its environment.");
+    m_inject->setObjectName(QStringLiteral("chaosInjectCommand"));
+    m_inject->setPlaceholderText(QStringLiteral("docker kill $PGHA_TARGET"));
+    m_inject->setToolTip(variables);
+    m_undoCommand->setObjectName(QStringLiteral("chaosUndoCommand"));
+    m_undoCommand->setPlaceholderText(QStringLiteral("docker start $PGHA_TARGET"));
+    m_undoCommand->setToolTip(variables + tr(" Empty: the member must come back by itself."));
+    commands->addWidget(new QLabel(tr("<b>Inject with</b>"), m_commands));
+    commands->addWidget(m_inject);
+    commands->addWidget(new QLabel(tr("<b>Undo with</b> (optional)"), m_commands));
+    commands->addWidget(m_undoCommand);
+    auto *hint = small(m_commands, QStringLiteral("chaosCommandHint"));
+    hint->setText(tr("<span style='color:gray'>$PGHA_TARGET names the member; the console measures what clients see.</span>"));
+    commands->addWidget(hint);
+    v->addWidget(m_commands);
 
     auto *buttons = new QHBoxLayout;
     m_run->setObjectName(QStringLiteral("chaosRun"));
@@ -202,6 +230,18 @@ QString ChaosPanel::unavailableReason(const QString &id) const
     return e ? e->availability.reason : tr("no fault named %1").arg(id);
 }
 
+QString ChaosPanel::injectCommand() const
+{
+    const FaultEntry *e = entry(selectedFault());
+    return e && svc::isExternalFault(e->info.kind) ? m_inject->text().trimmed() : QString();
+}
+
+QString ChaosPanel::undoCommand() const
+{
+    const FaultEntry *e = entry(selectedFault());
+    return e && svc::isExternalFault(e->info.kind) ? m_undoCommand->text().trimmed() : QString();
+}
+
 int ChaosPanel::iterations() const
 {
     return m_iterations->value();
@@ -235,6 +275,7 @@ void ChaosPanel::onFaultChanged()
     m_what->setText(e ? e->info.what.toHtmlEscaped() : QString());
     m_undo->setText(e ? tr("<span style='color:gray'>Undo:</span> %1").arg(e->info.undo.toHtmlEscaped()) : QString());
     m_distribution->setRuns(selectedFault(), e ? e->info.title : QString(), m_runs->runs());
+    m_commands->setVisible(e && svc::isExternalFault(e->info.kind));
     updateButtons();
 }
 
@@ -242,12 +283,19 @@ void ChaosPanel::updateButtons()
 {
     const QString id = selectedFault();
     const bool available = isAvailable(id);
-    m_run->setEnabled(!m_running && available);
-    m_run->setToolTip(m_running ? tr("A run is in progress") : available ? tr("Inject the fault, measure, undo it") : unavailableReason(id));
+    const FaultEntry *e = entry(id);
+    const bool needsCommand = e && svc::isExternalFault(e->info.kind) && m_inject->text().trimmed().isEmpty();
+    m_run->setEnabled(!m_running && available && !needsCommand);
+    m_run->setToolTip(m_running     ? tr("A run is in progress")
+                      : !available  ? unavailableReason(id)
+                      : needsCommand ? tr("Give the command that injects the fault first")
+                                     : tr("Inject the fault, measure, undo it"));
     m_cancel->setEnabled(m_running);
     m_fault->setEnabled(!m_running);
     m_iterations->setEnabled(!m_running);
     m_sync->setEnabled(!m_running);
+    m_inject->setEnabled(!m_running);
+    m_undoCommand->setEnabled(!m_running);
 }
 
 void ChaosPanel::showPage(Page page)

@@ -9,6 +9,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
@@ -47,6 +48,9 @@ public:
     QString unavailableReason(const QString &id) const;
     int iterations() const;
     std::optional<bool> synchronousMode() const;   // nullopt: as the cluster is configured
+    // Your own faults (external-primary, external-replica): the commands that inject and undo them.
+    QString injectCommand() const;
+    QString undoCommand() const;
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
     // Running from now on: each run of `series` live, then its report card; idle again when
@@ -72,9 +76,12 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     QLabel *whatLabel() const { return m_what; }
     QLabel *unavailableLabel() const { return m_unavailable; }
+    QLineEdit *injectEdit() const { return m_inject; }
+    QLineEdit *undoEdit() const { return m_undoCommand; }
 
 signals:
-    void runRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode);
+    void runRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
+                      const QString &injectCommand, const QString &undoCommand);
     void cancelRequested();
 
 private:
@@ -91,6 +98,9 @@ private:
     QLabel *m_unavailable;
     QSpinBox *m_iterations;
     QComboBox *m_sync;
+    QWidget *m_commands;        // shown for your own faults only
+    QLineEdit *m_inject;
+    QLineEdit *m_undoCommand;
     QPushButton *m_run;
     QPushButton *m_cancel;
     QTabWidget *m_pages;

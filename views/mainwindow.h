@@ -154,7 +154,8 @@ signals:
     void actionRequested(pgha::svc::ActionKind kind, const QString &member, bool allMembers);
     void configEditorRequested();
     void failoverDemoRequested();
-    void chaosRunRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode);
+    void chaosRunRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
+                           const QString &injectCommand, const QString &undoCommand);
     void chaosCancelRequested();
     void benchRunRequested(const pgha::svc::BenchPlan &plan);
     void benchStopRequested();

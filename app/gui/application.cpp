@@ -306,6 +306,7 @@ void Application::readProfilePasswords(const svc::Profile &profile)
         for (const QString &f : r.failed)
             note(QStringLiteral("profile"), f, 2);
         m_observer->setPasswords(r.passwords);
+        m_chaos->setPostgresPassword(r.passwords.postgres);
     });
 }
 

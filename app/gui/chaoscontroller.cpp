@@ -61,6 +61,7 @@ void ChaosController::reloadRuns()
 void ChaosController::setProfile(const svc::Profile &profile)
 {
     m_profile = profile;
+    m_postgresPassword.clear();   // the resolver gives the new profile's
     refreshEnvironment();
 }
 
@@ -91,7 +92,8 @@ void ChaosController::updateAvailability()
     m_window->setChaosFaults(entries, demo.available && !isRunning(), isRunning() ? tr("a chaos run is in progress") : demo.reason);
 }
 
-bool ChaosController::run(const QString &faultId, int iterations, std::optional<bool> synchronousMode)
+bool ChaosController::run(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
+                          const QString &injectCommand, const QString &undoCommand)
 {
     const svc::FaultInfo *fault = svc::faultById(faultId);
     if (isRunning() || !fault) {
@@ -107,8 +109,16 @@ bool ChaosController::run(const QString &faultId, int iterations, std::optional<
     svc::ChaosOptions options;
     options.faultId = faultId;
     options.synchronousMode = synchronousMode;
+    options.injectCommand = injectCommand;
+    options.undoCommand = undoCommand;
+    if (svc::isExternalFault(fault->kind) && injectCommand.isEmpty()) {
+        emit note(QStringLiteral("chaos"), tr("%1 needs the command that injects it").arg(fault->title), 1);
+        return false;
+    }
     const int n = std::clamp(iterations, 1, ChaosPanel::kMaxIterations);
-    auto *series = new svc::ChaosSeries(m_profile.labDir, options, n, m_storePath, m_http, this);
+    svc::Profile target = m_profile;
+    target.readWrite.password = m_postgresPassword;
+    auto *series = new svc::ChaosSeries(target, options, n, m_storePath, m_http, this);
     m_series = series;
     m_faultTitle = fault->title;
     // The window's views follow the series first: by the time this controller says a run

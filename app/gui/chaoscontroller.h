@@ -47,7 +47,10 @@ public:
     void reloadRuns();
 
     // Refused (false, with the reason on the timeline) when the fault cannot run here or a run is on.
-    bool run(const QString &faultId, int iterations, std::optional<bool> synchronousMode);
+    bool run(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
+             const QString &injectCommand = {}, const QString &undoCommand = {});
+    // The profile's PostgreSQL password, once the credential resolver has it ("" = libpq's own).
+    void setPostgresPassword(const QString &password) { m_postgresPassword = password; }
     // crash-primary once, with the topology in view and the live RTO in the strip; the report
     // card when it is done.
     bool startFailoverDemo();
@@ -70,6 +73,7 @@ private:
     models::ClusterObserver *m_observer;
     views::MainWindow *m_window;
     svc::Profile m_profile;
+    QString m_postgresPassword;
     svc::ChaosEnvironment m_env;
     QString m_storePath;
     svc::ChaosSeries *m_series = nullptr;   // owned (child of this); deleted when it finishes

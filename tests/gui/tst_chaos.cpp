@@ -34,6 +34,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -322,12 +323,26 @@ private slots:
         auto *model = qobject_cast<QStandardItemModel *>(panel->faultBox()->model());
         QVERIFY(model);
         QCOMPARE(model->rowCount(), static_cast<int>(svc::faultCatalog().size()));
+        // The console's own faults need its lab; yours (a command you give) run here too.
         for (int i = 0; i < model->rowCount(); ++i) {
-            QVERIFY2(!model->item(i)->isEnabled(), qPrintable(model->item(i)->text()));
-            QVERIFY(model->item(i)->toolTip().contains(u"not a lab"));
+            const auto *fault = svc::faultById(model->item(i)->data(Qt::UserRole + 1).toString());
+            const bool yours = fault && svc::isExternalFault(fault->kind);
+            QVERIFY2(model->item(i)->isEnabled() == yours, qPrintable(model->item(i)->text()));
+            if (!yours)
+                QVERIFY(model->item(i)->toolTip().contains(u"not a lab"));
         }
         QVERIFY(panel->unavailableLabel()->isVisibleTo(w));
         QVERIFY2(panel->unavailableLabel()->text().contains(u"not a lab"), qPrintable(panel->unavailableLabel()->text()));
+        // Your fault is chosen, and Run waits for the command that injects it.
+        QCOMPARE(panel->selectedFault(), QStringLiteral("external-primary"));
+        QVERIFY(panel->injectEdit()->isVisibleTo(w));
+        QVERIFY(!panel->runButton()->isEnabled());
+        QVERIFY2(panel->runButton()->toolTip().contains(u"command"), qPrintable(panel->runButton()->toolTip()));
+        panel->injectEdit()->setText(QStringLiteral("docker kill $PGHA_TARGET"));
+        QVERIFY(panel->runButton()->isEnabled());
+        panel->injectEdit()->clear();
+        QVERIFY(panel->selectFault(QStringLiteral("crash-primary")));
+        QVERIFY(!panel->injectEdit()->isVisibleTo(w));
         QVERIFY(!panel->runButton()->isEnabled());
         QVERIFY(panel->runButton()->toolTip().contains(u"not a lab"));
         QAction *demo = w->actions()->failoverDemo();
