@@ -242,6 +242,13 @@ QString ChaosPanel::undoCommand() const
     return e && svc::isExternalFault(e->info.kind) ? m_undoCommand->text().trimmed() : QString();
 }
 
+void ChaosPanel::setCommands(const QString &inject, const QString &undo)
+{
+    m_inject->setText(inject);
+    m_undoCommand->setText(undo);
+    updateButtons();
+}
+
 int ChaosPanel::iterations() const
 {
     return m_iterations->value();

@@ -51,6 +51,8 @@ public:
     // Your own faults (external-primary, external-replica): the commands that inject and undo them.
     QString injectCommand() const;
     QString undoCommand() const;
+    // The commands last used on this profile (the controller remembers them).
+    void setCommands(const QString &inject, const QString &undo);
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
     // Running from now on: each run of `series` live, then its report card; idle again when

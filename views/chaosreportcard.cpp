@@ -241,7 +241,9 @@ QString ChaosReportCard::factsHtml() const
                                    .arg(r.writes.failed)
                                    .arg(r.writes.intervalMs);
     const QString timings = tr("%1 · ttl %2 · loop_wait %3 · retry_timeout %4 · synchronous_mode %5 · failsafe_mode %6%7")
-                                    .arg(r.preset.isEmpty() ? tr("custom") : r.preset)
+                                    .arg(r.flavor == u"profile" ? tr("the cluster's")
+                                         : r.preset.isEmpty()    ? tr("custom")
+                                                                 : r.preset)
                                     .arg(r.ttl)
                                     .arg(r.loopWait)
                                     .arg(r.retryTimeout)
@@ -249,7 +251,7 @@ QString ChaosReportCard::factsHtml() const
                                          r.paused ? tr(" · <b>paused</b>") : QString());
     return QStringLiteral("<table cellspacing=0 cellpadding=1>") + row(tr("RPO"), rpo) + row(tr("Leader"), leader)
            + row(tr("Rejoin"), rejoin) + row(tr("Reads"), reads) + row(tr("Writes"), writes) + row(tr("Timings"), timings)
-           + QStringLiteral("</table>");
+           + (r.cluster.isEmpty() ? QString() : row(tr("Cluster"), r.cluster.toHtmlEscaped())) + QStringLiteral("</table>");
 }
 
 QString ChaosReportCard::expectationsHtml() const

@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 
 #include "chaos/chaosseries.h"
+#include "settings/usersettings.h"
 
 #include <QDateTime>
 
@@ -58,10 +59,17 @@ void ChaosController::reloadRuns()
                            runs ? QString() : runs.error().toString());
 }
 
+QString ChaosController::commandsKey() const
+{
+    return m_profile.sourceFile.isEmpty() ? m_profile.name : m_profile.sourceFile;
+}
+
 void ChaosController::setProfile(const svc::Profile &profile)
 {
     m_profile = profile;
     m_postgresPassword.clear();   // the resolver gives the new profile's
+    const QStringList commands = svc::settings::value(svc::settings::kChaosCommands).value(commandsKey()).toStringList();
+    m_window->chaosPanel()->setCommands(commands.value(0), commands.value(1));
     refreshEnvironment();
 }
 
@@ -114,6 +122,11 @@ bool ChaosController::run(const QString &faultId, int iterations, std::optional<
     if (svc::isExternalFault(fault->kind) && injectCommand.isEmpty()) {
         emit note(QStringLiteral("chaos"), tr("%1 needs the command that injects it").arg(fault->title), 1);
         return false;
+    }
+    if (svc::isExternalFault(fault->kind)) {
+        QVariantMap remembered = svc::settings::value(svc::settings::kChaosCommands);
+        remembered.insert(commandsKey(), QStringList{injectCommand, undoCommand});
+        svc::settings::setValue(svc::settings::kChaosCommands, remembered);
     }
     const int n = std::clamp(iterations, 1, ChaosPanel::kMaxIterations);
     svc::Profile target = m_profile;

@@ -65,6 +65,7 @@ signals:
 
 private:
     void updateAvailability();
+    QString commandsKey() const;   // where this profile's commands are remembered
     void onEvent(const svc::ChaosReport::Event &event);
     void onRunFinished(const svc::ChaosReport &report);
     void onSeriesFinished(const QList<svc::ChaosReport> &runs);

@@ -33,6 +33,7 @@ struct ChaosCluster {
     std::optional<PgEndpoint> pgpool;
     QList<QUrl> etcd;          // client URLs
     QString leaderKey;         // "<namespace><scope>/leader"
+    bool etcdV2 = false;       // the key is in etcd's v2 keyspace (Patroni's `etcd:`), not v3
     QUrl haproxyStats;         // …;csv, empty without HAProxy
     QString haproxyReadWriteProxy;   // "" = found from the stats (the proxy whose servers are the members)
     QHash<QString, QString> haproxyServerMembers;   // HAProxy server name → member, where known

@@ -231,7 +231,49 @@ void ChaosRunner::startOnProfile(int index)
         setStage(QStringLiteral("checking that %1 is healthy").arg(m_cluster.description));
         checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &h) {
             rememberStart(h);
-            findHaproxyProxy([this] { readConfig(); });
+            findHaproxyProxy([this] { findEtcdKeyspace([this] { readConfig(); }); });
+        });
+    });
+}
+
+// Where the leader key is: etcd's v3 keyspace (Patroni's `etcd3:`), else its v2 one (`etcd:`,
+// the public labs' Patroni on etcd with --enable-v2); v3 when neither holds it now.
+void ChaosRunner::findEtcdKeyspace(std::function<void()> then)
+{
+    if (m_cluster.etcd.isEmpty()) {
+        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("no etcd in the profile: the leader key phases are left out"));
+        then();
+        return;
+    }
+    QUrl v3 = m_cluster.etcd.front();
+    v3.setPath(QStringLiteral("/v3/kv/range"));
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("key"),
+                                                       QString::fromLatin1(m_cluster.leaderKey.toUtf8().toBase64())}})
+                                    .toJson(QJsonDocument::Compact);
+    m_http->postJson(v3, body, kRestStatusTimeoutMs, this, [this, then](const HttpResult &r) {
+        if (m_finished)
+            return;
+        if (const auto kvs = r.isSuccess() ? parseEtcdRange(r.body) : Result<QList<EtcdKeyValue>>(makeError(r.error));
+            kvs && !kvs.value().isEmpty()) {
+            then();
+            return;
+        }
+        QUrl v2 = m_cluster.etcd.front();
+        v2.setPath(QStringLiteral("/v2/keys") + m_cluster.leaderKey);
+        m_http->get(v2, kRestStatusTimeoutMs, this, [this, then](const HttpResult &answer) {
+            if (m_finished)
+                return;
+            if (const auto kvs = answer.isSuccess() ? parseEtcdV2Keys(answer.body) : Result<QList<EtcdKeyValue>>(makeError(answer.error));
+                kvs && !kvs.value().isEmpty()) {
+                m_cluster.etcdV2 = true;
+                addEvent(clockMs(), QStringLiteral("chaos"),
+                         QStringLiteral("the leader key %1 is in etcd's v2 keyspace: read with GET /v2/keys").arg(m_cluster.leaderKey));
+            } else {
+                addEvent(clockMs(), QStringLiteral("chaos"),
+                         QStringLiteral("the leader key %1 is in neither of etcd's keyspaces now: its phases may stay unseen")
+                                 .arg(m_cluster.leaderKey));
+            }
+            then();
         });
     });
 }
@@ -451,6 +493,7 @@ void ChaosRunner::warmUp()
         sources.members.append(m.api);
     sources.etcd = m_cluster.etcd;
     sources.leaderKey = m_cluster.leaderKey;
+    sources.etcdV2 = m_cluster.etcdV2;
     sources.haproxyStats = m_cluster.haproxyStats;
     sources.readWriteProxy = m_cluster.haproxyReadWriteProxy;
     sources.serverMembers = m_cluster.haproxyServerMembers;

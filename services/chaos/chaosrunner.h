@@ -112,6 +112,7 @@ private:
     void startOnProfile(int index);
     void rememberStart(const LabHealth &h);
     void findHaproxyProxy(std::function<void()> then);
+    void findEtcdKeyspace(std::function<void()> then);
     void injectByCommand();
     void undoByCommand(std::function<void(const QString &sentence)> then);
     QHash<QString, QString> commandEnvironment() const;

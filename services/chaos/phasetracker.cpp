@@ -67,6 +67,10 @@ void PhaseTracker::askEtcd()
     m_inFlight.insert(QStringLiteral("etcd"), true);
     // A dead etcd member must not blind the tracker: each tick asks the next endpoint after a failure.
     QUrl url = m_sources.etcd.at(m_etcdIndex % m_sources.etcd.size());
+    if (m_sources.etcdV2) {
+        askEtcdV2(url);
+        return;
+    }
     url.setPath(QStringLiteral("/v3/kv/range"));
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("key"),
                                                        QString::fromLatin1(m_sources.leaderKey.toUtf8().toBase64())}})
@@ -86,6 +90,29 @@ void PhaseTracker::askEtcd()
         }
         record(QStringLiteral("etcd"), QStringLiteral("reachable"), QStringLiteral("answers"));
         m_leaderKey = kvs.value().isEmpty() ? QString() : QString::fromUtf8(kvs.value().front().value);
+        record(QStringLiteral("etcd leader key"), QStringLiteral("leader"), m_leaderKey);
+    });
+}
+
+// etcd's v2 API: the key itself, or 404 with errorCode 100 when it is gone.
+void PhaseTracker::askEtcdV2(QUrl url)
+{
+    url.setPath(QStringLiteral("/v2/keys") + m_sources.leaderKey);
+    const quint64 generation = m_generation;
+    m_http->get(url, kRequestTimeoutMs, this, [this, generation](const HttpResult &r) {
+        if (generation != m_generation)
+            return;
+        m_inFlight.insert(QStringLiteral("etcd"), false);
+        auto kvs = r.transportOk() ? parseEtcdV2Keys(r.body) : Result<QList<EtcdKeyValue>>(makeError(r.error));
+        const bool gone = !kvs && kvs.error().kind == ErrorKind::NotFound;
+        if (!kvs && !gone) {
+            ++m_etcdIndex;
+            if (m_etcdIndex % m_sources.etcd.size() == 0)
+                record(QStringLiteral("etcd"), QStringLiteral("reachable"), QStringLiteral("no answer"));
+            return;
+        }
+        record(QStringLiteral("etcd"), QStringLiteral("reachable"), QStringLiteral("answers"));
+        m_leaderKey = gone || kvs.value().isEmpty() ? QString() : QString::fromUtf8(kvs.value().front().value);
         record(QStringLiteral("etcd leader key"), QStringLiteral("leader"), m_leaderKey);
     });
 }

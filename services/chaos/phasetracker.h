@@ -26,6 +26,7 @@ public:
         QList<MemberApi> members;
         QList<QUrl> etcd;        // client URLs
         QString leaderKey;       // /service/<scope>/leader
+        bool etcdV2 = false;     // Patroni on etcd's v2 API (`etcd:`): the key read with GET /v2/keys
         QUrl haproxyStats;       // …/stats;csv (empty: no HAProxy)
         QString readWriteProxy = QStringLiteral("read_write");
         QHash<QString, QString> serverMembers;   // HAProxy server name → member (else the server's name)
@@ -57,6 +58,7 @@ signals:
 private:
     void tick();
     void askEtcd();
+    void askEtcdV2(QUrl url);
     void askPrimary(int index);
     void askHaproxy();
     void learnServer(const QString &server);

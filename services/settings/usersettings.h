@@ -36,6 +36,9 @@ inline const Key<int> kPollIntervalMs{"session/pollIntervalMs", 1000};
 inline const Key<qint64> kLagChartWindowMs{"charts/lagWindowMs", 600'000};
 // Where the last chart was saved or runs exported: the next save dialog opens there.
 inline const Key<QString> kLastExportFolder{"export/lastFolder", {}};
+// The commands last given for your own chaos faults, per profile (its file, or "lab"):
+// {profile: [inject, undo]}.
+inline const Key<QVariantMap> kChaosCommands{"chaos/commands", {}};
 
 // The environment variable that moves the settings file into a folder of its own.
 inline constexpr const char *kDirVariable = "PGHA_SETTINGS_DIR";

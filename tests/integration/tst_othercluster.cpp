@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
 #include <QTest>
 
@@ -45,6 +46,7 @@ class TestOtherCluster : public QObject {
     QString m_script = QStringLiteral(PGHA_SOURCE_DIR "/tests/othercluster/othercluster.sh");
     QString m_dir;
     QString m_shape;
+    bool m_up = false;   // the last startShape() succeeded
 
     // Runs the fixture script (the test may block: it is not the console's GUI thread).
     bool script(const QStringList &args, int timeoutMs, QString *output = nullptr)
@@ -68,7 +70,8 @@ class TestOtherCluster : public QObject {
         if (!m_shape.isEmpty())
             script({QStringLiteral("stop"), m_dir, QStringLiteral("--purge")}, 60000);
         m_shape = shape;
-        return script({QStringLiteral("start"), shape, m_dir}, kStartTimeoutMs);
+        m_up = script({QStringLiteral("start"), shape, m_dir}, kStartTimeoutMs);
+        return m_up;
     }
 
     svc::Profile profile()
@@ -233,6 +236,81 @@ private slots:
         observer.stop();
     }
 
+    // A fault the user injects into their own cluster (here with the fixture's crash/revive, as
+    // `docker kill`/`docker start` would on a Compose lab), measured through the profile:
+    // members from /cluster, HAProxy's write proxy found without a name or an address, the
+    // client-side RTO, the phases, the RPO read back and the rejoin — and a command that fails
+    // ends the run with its reason, leaving the cluster as it was.
+    void yourFaultOnYourCluster()
+    {
+        if (m_shape != u"bouncer" || !m_up)
+            QVERIFY(startShape(QStringLiteral("bouncer")));
+        const QString report = m_dir + QStringLiteral("/chaos-report.json");
+        const QString store = m_dir + QStringLiteral("/chaos-runs.jsonl");
+        const QString fixture = QStringLiteral("bash %1 %2 %3 \"$PGHA_TARGET\"");
+        int code = -1;
+        const QString out = pgha({QStringLiteral("chaos"), QStringLiteral("external-primary"), QStringLiteral("--inject"),
+                                  fixture.arg(m_script, QStringLiteral("crash"), m_dir), QStringLiteral("--undo"),
+                                  fixture.arg(m_script, QStringLiteral("revive"), m_dir), QStringLiteral("--report"), report,
+                                  QStringLiteral("--store"), store},
+                                 &code, 240000);
+        QVERIFY2(code == 0, qPrintable(out.right(6000)));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject run = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("runs")).toArray().at(0).toObject();
+        QCOMPARE(run.value(QStringLiteral("verdict")).toString(), QStringLiteral("PASS"));
+        QCOMPARE(run.value(QStringLiteral("lab")).toObject().value(QStringLiteral("flavor")).toString(), QStringLiteral("profile"));
+        const QString oldLeader = run.value(QStringLiteral("old_leader")).toString();
+        const QString newLeader = run.value(QStringLiteral("new_leader")).toString();
+        QVERIFY2(kMembers.contains(oldLeader) && kMembers.contains(newLeader) && oldLeader != newLeader,
+                 qPrintable(oldLeader + QStringLiteral(" → ") + newLeader));
+        QVERIFY(run.value(QStringLiteral("rto_ms")).toDouble() > 0);
+        // Every phase seen on this cluster: its etcd key, its /primary, and HAProxy's node_a…
+        // servers named after members (the leader's by the one UP server, the new one by /primary).
+        const QStringList phases{QStringLiteral("haproxy_old_down"), QStringLiteral("leader_key_gone"), QStringLiteral("new_leader_key"),
+                                 QStringLiteral("new_primary_200"), QStringLiteral("haproxy_new_up")};
+        for (const QString &key : phases) {
+            bool seen = false;
+            for (const auto &v : run.value(QStringLiteral("phases")).toArray())
+                seen |= v.toObject().value(QStringLiteral("key")).toString() == key && v.toObject().value(QStringLiteral("at_ms")).isDouble();
+            QVERIFY2(seen, qPrintable(key + QStringLiteral(" not seen:\n") + out.right(4000)));
+        }
+        QVERIFY(run.value(QStringLiteral("rpo")).toObject().value(QStringLiteral("checked")).toBool());
+        QCOMPARE(run.value(QStringLiteral("rejoin")).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("streaming"));
+        // The command got the leader's name in PGHA_TARGET, and what it said is in the timeline.
+        QVERIFY2(out.contains(QStringLiteral("killed patroni-") + oldLeader), qPrintable(out.right(4000)));
+
+        // A command that fails: the run ends in ERROR naming it; nothing was hit, the cluster is whole.
+        const QString failed = pgha({QStringLiteral("chaos"), QStringLiteral("external-replica"), QStringLiteral("--inject"),
+                                     QStringLiteral("echo cannot reach the host >&2; exit 7"), QStringLiteral("--store"), store},
+                                    &code, 120000);
+        QCOMPARE(code, 1);
+        QVERIFY2(failed.contains(u"the inject command failed") && failed.contains(u"exited with status 7")
+                         && failed.contains(u"cannot reach the host"),
+                 qPrintable(failed.right(4000)));
+        // On a production profile the console runs no fault, and says why.
+        QString yaml;
+        {
+            QFile pf(m_dir + QStringLiteral("/profile.yaml"));
+            QVERIFY(pf.open(QIODevice::ReadOnly));
+            yaml = QString::fromUtf8(pf.readAll());
+        }
+        yaml.replace(QStringLiteral("kind: staging"), QStringLiteral("kind: production"));
+        QFile prod(m_dir + QStringLiteral("/production.yaml"));
+        QVERIFY(prod.open(QIODevice::WriteOnly));
+        prod.write(yaml.toUtf8());
+        prod.close();
+        QProcess p;
+        p.start(QStringLiteral(PGHA_CLI), {QStringLiteral("chaos"), QStringLiteral("external-primary"), QStringLiteral("--profile"),
+                                           prod.fileName(), QStringLiteral("--inject"), QStringLiteral("true")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(QString::fromUtf8(p.readAllStandardError()).contains(u"production"), "no reason given");
+        // And the cluster is whole: three members, one leader, both replicas streaming.
+        QString status;
+        QVERIFY(script({QStringLiteral("status"), m_dir}, 30000, &status));
+    }
+
     // The public labs' shape: HAProxy pg_primary/pg_replicas straight to PostgreSQL (with
     // addresses in its CSV), PgBouncers beside, Patroni on etcd v2 with no timings in the DCS.
     void directShape()
@@ -297,6 +375,26 @@ private slots:
             QVERIFY2(e.to.startsWith(u"member:"), qPrintable(e.to));
         QCOMPARE(t.edgesOf(models::TopologyEdgeSpec::Kind::Pool).size(), 9);
         observer.stop();
+
+        // Your fault on a replica here: the leader key followed in etcd's v2 keyspace, HAProxy's
+        // servers named by their addresses, writes going on, the replica streaming again.
+        const QString fixture = QStringLiteral("bash %1 %2 %3 \"$PGHA_TARGET\"");
+        const QString report = m_dir + QStringLiteral("/replica-report.json");
+        const QString out = pgha({QStringLiteral("chaos"), QStringLiteral("external-replica"), QStringLiteral("--inject"),
+                                  fixture.arg(m_script, QStringLiteral("crash"), m_dir), QStringLiteral("--undo"),
+                                  fixture.arg(m_script, QStringLiteral("revive"), m_dir), QStringLiteral("--report"), report,
+                                  QStringLiteral("--store"), m_dir + QStringLiteral("/chaos-runs.jsonl")},
+                                 &code, 180000);
+        QVERIFY2(code == 0, qPrintable(out.right(6000)));
+        QVERIFY2(out.contains(u"in etcd's v2 keyspace") && out.contains(QStringLiteral("leader key held by %1").arg(leader)),
+                 qPrintable(out.right(4000)));
+        QVERIFY2(out.contains(u"pg-1 = alpha, pg-2 = bravo, pg-3 = charlie"), qPrintable(out.right(4000)));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject run = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("runs")).toArray().at(0).toObject();
+        QCOMPARE(run.value(QStringLiteral("verdict")).toString(), QStringLiteral("PASS"));
+        QVERIFY(run.value(QStringLiteral("target")).toString() != leader);
+        QCOMPARE(run.value(QStringLiteral("new_leader")).toString(), leader);
     }
 
     // Pgpool-II in front, nothing else: its backends named through /cluster.

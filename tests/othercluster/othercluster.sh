@@ -18,6 +18,8 @@
 #   othercluster.sh start SHAPE DIR      build DIR, start, wait until ready (90 s), print seconds
 #   othercluster.sh stop DIR [--purge]   stop what DIR's start started; --purge also deletes DIR
 #   othercluster.sh status DIR           one line per process: name pid alive|dead
+#   othercluster.sh crash DIR MEMBER     SIGKILL to MEMBER's Patroni and PostgreSQL (what `docker kill` does)
+#   othercluster.sh revive DIR MEMBER    start MEMBER's Patroni again (what `docker start` does)
 #
 # DIR/profile.yaml is a console profile for the cluster; DIR/pgpass (0600) has the superuser's
 # password for every PostgreSQL, PgBouncer, HAProxy and Pgpool port (use it as PGPASSFILE).
@@ -59,6 +61,8 @@ usage() {
 usage: $PROG start {bouncer|direct|pgpool} DIR
        $PROG stop DIR [--purge]
        $PROG status DIR
+       $PROG crash DIR MEMBER
+       $PROG revive DIR MEMBER
 EOF
     exit 2
 }
@@ -235,6 +239,33 @@ do_status() {
     done < <(list_processes)
     ((any)) || say "no processes recorded in $DIR"
     return $((dead || !any))
+}
+
+# A member's Patroni and its postmaster killed at once, with the postmaster's process group
+# (its backends): no goodbye, the leader key stays until its ttl. The faults a user injects
+# into their own cluster, for the console's external-fault tests.
+do_crash() {
+    local m=$1 pid pgid killed=""
+    pid=$(read_pid "$DIR/run/patroni-$m.pid")
+    if [[ -n $pid ]] && pid_ours "$pid"; then
+        kill -KILL "$pid" 2>/dev/null && killed+=" patroni-$m($pid)"
+    fi
+    pid=$(read_pid "$DIR/data/$m/postmaster.pid")
+    if [[ -n $pid ]] && pid_ours "$pid"; then
+        pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || pgid=""
+        kill -KILL "$pid" 2>/dev/null && killed+=" postgres-$m($pid)"
+        if [[ $pgid =~ ^[0-9]+$ ]] && ((pgid > 1)); then kill -KILL -- "-$pgid" 2>/dev/null || true; fi
+    fi
+    [[ -n $killed ]] || die "$m: nothing of it is running"
+    echo "killed$killed"
+}
+
+do_revive() {
+    local m=$1 pid
+    pid=$(read_pid "$DIR/run/patroni-$m.pid")
+    if [[ -n $pid ]] && pid_ours "$pid"; then die "$m: its Patroni (pid $pid) is running"; fi
+    launch "patroni-$m" patroni "$DIR/conf/patroni-$m.yml"
+    echo "started patroni-$m (pid $(read_pid "$DIR/run/patroni-$m.pid"))"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -840,6 +871,15 @@ main() {
                 say "stopped"
             fi
             ;;
+        crash | revive)
+            (($# == 2)) || usage
+            DIR=$(abs_dir "$1")
+            [[ -f $DIR/$MARKER ]] || refuse "$DIR was not made by $PROG (no $MARKER in it)"
+            local member=$2 known=0 m
+            for m in "${MEMBERS[@]}"; do [[ $m == "$member" ]] && known=1; done
+            ((known)) || refuse "no member \"$member\" (${MEMBERS[*]})"
+            "do_$cmd" "$member"
+            ;;
         status)
             (($# == 1)) || usage
             DIR=$(abs_dir "$1")
@@ -860,7 +900,7 @@ in_container() {
     local cmd=$1 dir name here rc=0
     case "$cmd" in
         start) dir=${3:-} ;;
-        stop | status) dir=${2:-} ;;
+        stop | status | crash | revive) dir=${2:-} ;;
         *) main "$@"; return ;;
     esac
     [[ -n $dir ]] || usage
@@ -884,7 +924,7 @@ in_container() {
     fi
     if docker inspect "$name" >/dev/null 2>&1; then
         docker exec "$name" bash /othercluster/othercluster.sh "$@" || rc=$?
-        [[ $cmd == status ]] || docker rm -f "$name" >/dev/null 2>&1 || true
+        [[ $cmd != stop ]] || docker rm -f "$name" >/dev/null 2>&1 || true
         return $rc
     fi
     main "$@"
