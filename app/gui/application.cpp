@@ -268,10 +268,15 @@ QString Application::summaryHtml() const
     const auto &config = m_observer->dynamicConfig();
     QString timings;
     if (config.ttl && config.loopWait && config.retryTimeout) {
-        const QString preset = svc::LabTimings::presetMatching(*config.ttl, *config.loopWait, *config.retryTimeout);
-        timings = tr(" · timings %1 (%2/%3/%4)")
-                          .arg(preset.isEmpty() ? tr("custom") : preset)
-                          .arg(*config.ttl).arg(*config.loopWait).arg(*config.retryTimeout);
+        // The lab's preset names are the lab's: another cluster's timings are only numbers.
+        if (m_profile.isBuiltInLab()) {
+            const QString preset = svc::LabTimings::presetMatching(*config.ttl, *config.loopWait, *config.retryTimeout);
+            timings = tr(" · timings %1 (%2/%3/%4)")
+                              .arg(preset.isEmpty() ? tr("custom") : preset)
+                              .arg(*config.ttl).arg(*config.loopWait).arg(*config.retryTimeout);
+        } else {
+            timings = tr(" · ttl %1 · loop_wait %2 · retry_timeout %3").arg(*config.ttl).arg(*config.loopWait).arg(*config.retryTimeout);
+        }
         if (config.synchronousMode)
             timings += tr(" · synchronous_mode");
     }
