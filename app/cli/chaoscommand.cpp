@@ -3,6 +3,7 @@
 // judged against what the fault should do, and kept in the chaos run store.
 #include "clicontext.h"
 
+#include "bench/benchtargets.h"
 #include "chaos/chaosseries.h"
 #include "chaos/faultcatalog.h"
 #include "signalwatcher.h"
@@ -169,6 +170,18 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
         {QStringLiteral("target"), QStringLiteral("The replica to hit (replica faults)."), QStringLiteral("member")},
         {QStringLiteral("interval"), QStringLiteral("Write probe interval in ms (50–100)."), QStringLiteral("ms"), QStringLiteral("50")},
         {QStringLiteral("quiet"), QStringLiteral("Only the report card.")},
+        {QStringLiteral("load"), QStringLiteral("Run pgbench through the fault: tpcb-like, simple-update, select-only, or a script FILE[@W] "
+                                                "(the tables from `pgha bench init`)."),
+         QStringLiteral("workload")},
+        {QStringLiteral("load-clients"), QStringLiteral("pgbench clients for --load (default 4)."), QStringLiteral("N"), QStringLiteral("4")},
+        {QStringLiteral("load-rate"), QStringLiteral("pgbench -R for --load: transactions per second (default: as fast as it goes)."),
+         QStringLiteral("tps")},
+        {QStringLiteral("load-target"), QStringLiteral("Where --load connects: rw (default), pgpool, member:NAME …"), QStringLiteral("name"),
+         QStringLiteral("rw")},
+        {QStringLiteral("load-lead"), QStringLiteral("Seconds of steady load before the fault (default 10)."), QStringLiteral("s"),
+         QString::number(ChaosLoad::kDefaultLeadS)},
+        {QStringLiteral("load-tail"), QStringLiteral("Seconds of load after the cluster is healthy again (default 10)."), QStringLiteral("s"),
+         QString::number(ChaosLoad::kDefaultTailS)},
         storeOption(),
     });
     if (!parser.parse(args)) {
@@ -231,6 +244,45 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
     if (!profile) {
         ctx.err << "pgha: " << profile.error().toString() << '\n';
         return Failed;
+    }
+    if (parser.isSet(QStringLiteral("load"))) {
+        ChaosLoad load;
+        const QString w = parser.value(QStringLiteral("load"));
+        if (BenchWorkload::isBuiltin(w)) {
+            load.workload.builtin = w;
+        } else {
+            load.workload.builtin.clear();
+            load.workload.scripts = {w};
+        }
+        bool okClients = false, okLead = false, okTail = false;
+        load.workload.clients = parser.value(QStringLiteral("load-clients")).toInt(&okClients);
+        load.workload.threads = std::clamp(load.workload.clients, 1, 2);
+        load.leadS = parser.value(QStringLiteral("load-lead")).toInt(&okLead);
+        load.tailS = parser.value(QStringLiteral("load-tail")).toInt(&okTail);
+        if (!okClients || load.workload.clients < 1 || load.workload.clients > 1000 || !okLead || load.leadS < 3
+            || load.leadS > 600 || !okTail || load.tailS < 0 || load.tailS > 600) {
+            ctx.err << "pgha chaos: --load-clients wants 1–1000, --load-lead 3–600 s, --load-tail 0–600 s\n";
+            return Usage;
+        }
+        if (parser.isSet(QStringLiteral("load-rate"))) {
+            const double rate = parser.value(QStringLiteral("load-rate")).toDouble(&okNumber);
+            if (!okNumber || rate <= 0) {
+                ctx.err << "pgha chaos: --load-rate wants transactions per second above 0\n";
+                return Usage;
+            }
+            load.workload.rate = rate;
+        }
+        if (const QString problem = load.workload.problem(); !problem.isEmpty()) {
+            ctx.err << "pgha chaos: --load: " << problem << '\n';
+            return Usage;
+        }
+        auto target = resolveBenchTarget(profile.value(), parser.value(QStringLiteral("load-target")));
+        if (!target) {
+            ctx.err << "pgha chaos: --load-target: " << target.error().toString() << '\n';
+            return Usage;
+        }
+        load.target = target.value();
+        options.load = load;
     }
     const FaultAvailability available = faultAvailability(*fault, chaosEnvironmentFor(profile.value()));
     if (!available.available) {

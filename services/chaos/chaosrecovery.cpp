@@ -233,7 +233,15 @@ void ChaosRunner::afterRecovery(const LabHealth &h)
     m_report.newLeader = h.leader.isEmpty() ? m_currentLeaderKey : h.leader;
     if (const PatroniMember *l = h.cluster.leader())
         m_report.newTimeline = l->timeline;
-    restoreConfig([this] { checkRpo(); });
+    auto rest = [this] { restoreConfig([this] { checkRpo(); }); };
+    if (!m_pgbench) {
+        rest();
+        return;
+    }
+    // The load goes on for its tail on the healthy cluster, so throughput recovery is seen.
+    const int tailS = m_options.load->tailS;
+    setStage(QStringLiteral("load: %1 s more on the healthy cluster").arg(tailS));
+    QTimer::singleShot(tailS * 1000, this, [this, rest] { stopLoad(rest); });
 }
 
 void ChaosRunner::restoreConfig(std::function<void()> then)

@@ -82,6 +82,7 @@ QJsonObject ChaosReport::toJson() const
         {QStringLiteral("iterations"), iterations},
         {QStringLiteral("lab"), QJsonObject{{QStringLiteral("dir"), labDir}, {QStringLiteral("flavor"), flavor}}},
         {QStringLiteral("cluster"), cluster},
+        {QStringLiteral("load"), load ? QJsonValue(load->toJson()) : QJsonValue()},
         {QStringLiteral("timings"),
          QJsonObject{{QStringLiteral("preset"), preset},
                      {QStringLiteral("ttl"), ttl},
@@ -156,6 +157,8 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     r.labDir = lab.value(QStringLiteral("dir")).toString();
     r.flavor = lab.value(QStringLiteral("flavor")).toString();
     r.cluster = o.value(QStringLiteral("cluster")).toString();
+    if (o.value(QStringLiteral("load")).isObject())
+        r.load = ChaosLoadReport::fromJson(o.value(QStringLiteral("load")).toObject());
     const QJsonObject t = o.value(QStringLiteral("timings")).toObject();
     r.preset = t.value(QStringLiteral("preset")).toString();
     r.ttl = t.value(QStringLiteral("ttl")).toInt();
@@ -380,6 +383,9 @@ QString reportCardText(const ChaosReport &r)
                           r.rejoin.note.isEmpty() ? QString() : QStringLiteral(" — ") + r.rejoin.note);
     if (!r.reinitialised.isEmpty())
         t += QStringLiteral("  reinitialised to make the lab healthy again: %1\n").arg(r.reinitialised.join(QStringLiteral(", ")));
+    if (r.load)
+        for (const QString &line : r.load->cardLines())
+            t += QStringLiteral("  ") + line + u'\n';
     for (const auto &e : r.expectations)
         t += QStringLiteral("  [%1] %2 — %3\n").arg(e.passed ? QStringLiteral("PASS") : QStringLiteral("FAIL"), e.text, e.decidedBy);
     return t;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "chaos/chaosload.h"
+
 #include "core/result.h"
 
 #include <QJsonObject>
@@ -104,6 +106,7 @@ struct ChaosReport {
     QString verdict;                  // PASS, FAIL or ERROR (the run itself could not be made)
     QString error;
     QList<Event> events;
+    std::optional<ChaosLoadReport> load;   // the pgbench workload that ran through the fault (--load)
 
     bool passed() const { return verdict == u"PASS"; }
     const Phase *phase(const QString &key) const;

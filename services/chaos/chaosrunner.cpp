@@ -14,10 +14,10 @@
 #include "process/procutil.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUuid>
-
 
 namespace pgha::svc {
 
@@ -43,6 +43,9 @@ ChaosRunner::~ChaosRunner()
     if (!m_undone && m_containers)
         m_containers->undoDetached(m_pausedContainer, m_stalledContainer, m_partitionedContainer,
                                    m_victims.value(0));
+    // pgbench, a child, is killed with this runner; its logs go now.
+    if (!m_loadDir.isEmpty())
+        QDir(m_loadDir).removeRecursively();
 }
 
 qint64 ChaosRunner::clockMs() const
@@ -186,140 +189,6 @@ void ChaosRunner::rememberStart(const LabHealth &h)
     if (const PatroniMember *l = h.cluster.leader())
         m_report.oldTimeline = l->timeline;
     m_report.paused = h.cluster.paused;
-}
-
-// The members are what /cluster reports, asked of the profile's REST APIs one after another.
-void ChaosRunner::startOnProfile(int index)
-{
-    if (m_finished)
-        return;
-    const auto &endpoints = m_profile->patroni;
-    if (index >= endpoints.size()) {
-        fail(QStringLiteral("no Patroni REST API of the profile answered /cluster (%1)").arg(m_report.error.isEmpty() ? QStringLiteral("see above") : m_report.error));
-        return;
-    }
-    QUrl base = endpoints.at(index).url;
-    base.setPath(QString());
-    base.setQuery(QString());
-    base.setUserInfo(QString());
-    m_patroni.cluster(MemberApi{endpoints.at(index).name, base}, kRestConfigTimeoutMs, this,
-                      [this, index](const PatroniReply<ClusterSnapshot> &reply) {
-        if (m_finished)
-            return;
-        if (!reply.ok()) {
-            addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("/cluster: %1").arg(reply.result.error().message));
-            startOnProfile(index + 1);
-            return;
-        }
-        const ClusterSnapshot &snapshot = reply.result.value();
-        if (!m_profile->scope.isEmpty() && !snapshot.scope.isEmpty() && snapshot.scope != m_profile->scope) {
-            fail(QStringLiteral("the REST API at %1 serves the cluster \"%2\", not the profile's scope \"%3\"")
-                         .arg(snapshot.sourceUrl, snapshot.scope, m_profile->scope));
-            return;
-        }
-        auto cluster = chaosClusterForProfile(*m_profile, snapshot);
-        if (!cluster) {
-            fail(cluster.error().toString());
-            return;
-        }
-        m_cluster = cluster.value();
-        m_report.cluster = m_cluster.description;
-        QStringList names;
-        for (const auto &m : std::as_const(m_cluster.members))
-            names << QStringLiteral("%1 (%2:%3)").arg(m.name, m.postgres.host).arg(m.postgres.port);
-        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("members from /cluster: %1").arg(names.join(QStringLiteral(", "))));
-        setStage(QStringLiteral("checking that %1 is healthy").arg(m_cluster.description));
-        checkHealthy(m_runClock.elapsed() + kHealthyTimeoutMs, [this](const LabHealth &h) {
-            rememberStart(h);
-            findHaproxyProxy([this] { findEtcdKeyspace([this] { readConfig(); }); });
-        });
-    });
-}
-
-// Where the leader key is: etcd's v3 keyspace (Patroni's `etcd3:`), else its v2 one (`etcd:`,
-// the public labs' Patroni on etcd with --enable-v2); v3 when neither holds it now.
-void ChaosRunner::findEtcdKeyspace(std::function<void()> then)
-{
-    if (m_cluster.etcd.isEmpty()) {
-        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("no etcd in the profile: the leader key phases are left out"));
-        then();
-        return;
-    }
-    QUrl v3 = m_cluster.etcd.front();
-    v3.setPath(QStringLiteral("/v3/kv/range"));
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("key"),
-                                                       QString::fromLatin1(m_cluster.leaderKey.toUtf8().toBase64())}})
-                                    .toJson(QJsonDocument::Compact);
-    m_http->postJson(v3, body, kRestStatusTimeoutMs, this, [this, then](const HttpResult &r) {
-        if (m_finished)
-            return;
-        if (const auto kvs = r.isSuccess() ? parseEtcdRange(r.body) : Result<QList<EtcdKeyValue>>(makeError(r.error));
-            kvs && !kvs.value().isEmpty()) {
-            then();
-            return;
-        }
-        QUrl v2 = m_cluster.etcd.front();
-        v2.setPath(QStringLiteral("/v2/keys") + m_cluster.leaderKey);
-        m_http->get(v2, kRestStatusTimeoutMs, this, [this, then](const HttpResult &answer) {
-            if (m_finished)
-                return;
-            if (const auto kvs = answer.isSuccess() ? parseEtcdV2Keys(answer.body) : Result<QList<EtcdKeyValue>>(makeError(answer.error));
-                kvs && !kvs.value().isEmpty()) {
-                m_cluster.etcdV2 = true;
-                addEvent(clockMs(), QStringLiteral("chaos"),
-                         QStringLiteral("the leader key %1 is in etcd's v2 keyspace: read with GET /v2/keys").arg(m_cluster.leaderKey));
-            } else {
-                addEvent(clockMs(), QStringLiteral("chaos"),
-                         QStringLiteral("the leader key %1 is in neither of etcd's keyspaces now: its phases may stay unseen")
-                                 .arg(m_cluster.leaderKey));
-            }
-            then();
-        });
-    });
-}
-
-// Which of HAProxy's proxies takes the writes, and which server is which member: from the
-// profile's override, the servers' addresses, and the one server UP for writes being the leader's.
-void ChaosRunner::findHaproxyProxy(std::function<void()> then)
-{
-    if (m_cluster.haproxyStats.isEmpty()) {
-        then();
-        return;
-    }
-    m_http->get(m_cluster.haproxyStats, kRestStatusTimeoutMs, this, [this, then](const HttpResult &r) {
-        if (m_finished)
-            return;
-        if (!r.isSuccess()) {
-            addEvent(clockMs(), QStringLiteral("chaos"),
-                     QStringLiteral("HAProxy's stats do not answer (%1): its phases are left out").arg(r.error));
-            m_cluster.haproxyStats.clear();
-            then();
-            return;
-        }
-        m_cluster.haproxyServerMembers = haproxyServerMembers(r.body, m_cluster);
-        m_cluster.haproxyReadWriteProxy = findReadWriteProxy(r.body, m_cluster, m_report.oldLeader);
-        if (m_cluster.haproxyReadWriteProxy.isEmpty()) {
-            addEvent(clockMs(), QStringLiteral("chaos"),
-                     QStringLiteral("no HAProxy proxy has exactly one server UP: its phases are left out (name it with "
-                                    "haproxy_read_write_proxy in the profile)"));
-            m_cluster.haproxyStats.clear();
-            then();
-            return;
-        }
-        // The one server UP for writes is the leader's, whatever it is called.
-        if (const auto stats = parseHaproxyCsv(r.body)) {
-            for (const auto &row : stats.value().servers(m_cluster.haproxyReadWriteProxy))
-                if (row.isUp() && !m_cluster.haproxyServerMembers.contains(row.name))
-                    m_cluster.haproxyServerMembers.insert(row.name, m_report.oldLeader);
-        }
-        QStringList mapped;
-        for (auto it = m_cluster.haproxyServerMembers.cbegin(); it != m_cluster.haproxyServerMembers.cend(); ++it)
-            mapped << QStringLiteral("%1 = %2").arg(it.key(), it.value());
-        mapped.sort();
-        addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("HAProxy's write proxy: %1 (%2)")
-                                                             .arg(m_cluster.haproxyReadWriteProxy, mapped.join(QStringLiteral(", "))));
-        then();
-    });
 }
 
 void ChaosRunner::checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
@@ -483,6 +352,9 @@ void ChaosRunner::warmUp()
     connect(m_write.get(), &WriteProbe::acknowledged, this, [this](qint64, qint64 at) { onWrite(true, at, {}); });
     connect(m_write.get(), &WriteProbe::writeFailed, this, [this](qint64, qint64 at, const QString &e) { onWrite(false, at, e); });
     m_write->start();
+    m_probeEpochMs = QDateTime::currentMSecsSinceEpoch() - m_write->nowMs();
+    if (m_options.load)
+        startLoad();
     m_read = std::make_unique<ReadProbe>(m_cluster.readOnly);
     m_read->setIntervalMs(m_options.readIntervalMs);
     connect(m_read.get(), &ReadProbe::answered, this, &ChaosRunner::onRead);
@@ -505,7 +377,16 @@ void ChaosRunner::warmUp()
     });
     m_tracker->start();
 
-    waitUntil(20000, [this] { return m_write->nowMs() >= kWarmUpMs && m_write->acknowledgedCount() >= 10; }, [this](bool ok) {
+    const int warmUpLimitMs = 20000 + (m_options.load ? m_options.load->leadS * 1000 : 0);
+    waitUntil(warmUpLimitMs, [this] {
+        return m_write->nowMs() >= kWarmUpMs && m_write->acknowledgedCount() >= 10 && loadWarmedUp();
+    }, [this](bool ok) {
+        if (!ok && m_options.load && m_write->acknowledgedCount() >= 10) {
+            fail(QStringLiteral("the load did not reach %1 s of steady pgbench before the fault (%2)")
+                         .arg(m_options.load->leadS)
+                         .arg(m_loadResult ? m_loadResult->error : QStringLiteral("no progress from pgbench")));
+            return;
+        }
         if (!ok) {
             fail(QStringLiteral("the write probe could not write through the read-write entry point %1:%2: %3")
                          .arg(m_cluster.readWrite.host).arg(m_cluster.readWrite.port).arg(m_write->lastError()));
@@ -642,166 +523,6 @@ void ChaosRunner::injectNow()
     observe();
 }
 
-void ChaosRunner::observe()
-{
-    const FaultKind kind = m_fault->kind;
-    setStage(QStringLiteral("%1: following the cluster").arg(m_fault->title));
-    const qint64 defaultHold = [&]() -> qint64 {
-        switch (kind) {
-        case FaultKind::LoseEtcdQuorum:
-        case FaultKind::LoseEtcdQuorumFailsafe:
-            // Long enough for Patroni to give up on etcd (or, with failsafe_mode, to prove it need not).
-            return (m_report.ttl + m_report.loopWait) * 1000LL + 4000;
-        case FaultKind::CrashHaproxy:
-        case FaultKind::CrashPgbouncer:
-            return 3000;
-        default:
-            return 5000;
-        }
-    }();
-    const qint64 hold = m_options.holdMs > 0 ? m_options.holdMs : defaultHold;
-    if (m_fault->expectsFailover && !m_report.paused) {
-        // Done when a member other than the old leader holds the key and a write went through after it.
-        const qint64 deadline = m_report.budgetMs.value_or(30000) * 2 + 5000;
-        waitUntil(static_cast<int>(deadline), [this] {
-            const auto *promoted = m_tracker->firstAfter(m_faultAtMs, [this](const PhaseTracker::Transition &t) {
-                return t.source.endsWith(u" /primary") && t.value == u"200" && t.subject != m_report.oldLeader;
-            });
-            if (!promoted)
-                return false;
-            const auto *ack = m_write->firstAckFrom(promoted->atMs);
-            return ack != nullptr;
-        }, [this](bool ok) {
-            if (!ok)
-                addEvent(clockMs(), QStringLiteral("chaos"), QStringLiteral("no new leader took writes before the deadline"));
-            undo();
-        });
-        return;
-    }
-    if (kind == FaultKind::LoseEtcdQuorum && !m_report.paused) {
-        // Undo 2 s after the primary stopped taking writes, or when the hold runs out.
-        waitUntil(static_cast<int>(hold), [this] {
-            return m_firstFailAfterFault >= 0 && clockMs() - m_firstFailAfterFault >= 2000;
-        }, [this](bool) { undo(); });
-        return;
-    }
-    const qint64 holdFor = m_fault->expectsFailover ? (m_report.ttl + m_report.loopWait) * 1000LL + 3000 : hold;
-    waitUntil(static_cast<int>(holdFor), [] { return false; }, [this](bool) { undo(); });
-}
-
-void ChaosRunner::onTransition(const PhaseTracker::Transition &t)
-{
-    QString text;
-    if (t.source == u"etcd leader key") {
-        m_currentLeaderKey = t.value;
-        text = t.value.isEmpty() ? QStringLiteral("leader key gone") : QStringLiteral("leader key held by %1").arg(t.value);
-    } else if (t.source == u"etcd") {
-        text = t.value == u"answers" ? QStringLiteral("etcd answers") : QStringLiteral("no etcd member answers (no quorum or all down)");
-    } else if (t.source.endsWith(u" /primary")) {
-        text = t.value == u"200" ? QStringLiteral("%1 answers 200 on /primary").arg(t.subject)
-                                 : QStringLiteral("%1 /primary: %2").arg(t.subject, t.value);
-    } else if (t.source == u"HAProxy") {
-        text = t.value == u"answers" ? QStringLiteral("HAProxy stats answer") : QStringLiteral("HAProxy stats do not answer");
-    } else {
-        text = QStringLiteral("HAProxy marks %1 %2 for writes").arg(t.subject, t.value);
-    }
-    addEvent(t.atMs, t.source.section(u' ', 0, 0), text);
-}
-
-void ChaosRunner::onWrite(bool ok, qint64 atMs, const QString &error)
-{
-    if (!ok) {
-        m_report.writes.lastError = error;
-        if (m_faultAtMs >= 0 && m_firstFailAfterFault < 0 && atMs >= m_faultAtMs)
-            m_firstFailAfterFault = atMs;
-        if (!m_writesFailing)
-            addEvent(atMs, QStringLiteral("probe"), QStringLiteral("writes fail: %1").arg(error.section(u'\n', 0, 0)));
-        m_writesFailing = true;
-        return;
-    }
-    if (m_writesFailing)
-        addEvent(atMs, QStringLiteral("probe"), QStringLiteral("writes acknowledged again"));
-    m_writesFailing = false;
-}
-
-void ChaosRunner::onRead(const ReadProbe::Answer &a)
-{
-    if (a.ok) {
-        const QString who = memberAnswering(a.serverAddress, a.serverPort);
-        if (!m_report.reads.answeredBy.contains(who))
-            m_report.reads.answeredBy.append(who);
-        if (m_readsFailing)
-            addEvent(a.atMs, QStringLiteral("probe"), QStringLiteral("reads answered again (by %1)").arg(who));
-        m_readsFailing = false;
-        return;
-    }
-    if (!m_readsFailing)
-        addEvent(a.atMs, QStringLiteral("probe"), QStringLiteral("reads fail: %1").arg(a.error.section(u'\n', 0, 0)));
-    m_readsFailing = true;
-}
-
-void ChaosRunner::buildPhases()
-{
-    auto rel = [this](qint64 abs) { return std::optional<qint64>(abs - m_faultAtMs); };
-    auto phase = [&](const QString &key, const QString &title, const PhaseTracker::Transition *t) {
-        m_report.phases.append({key, title, t ? rel(t->atMs) : std::nullopt, t ? t->source : QString()});
-    };
-    const QString oldLeader = m_report.oldLeader;
-    // The member that took over first (a thawed old primary may have taken the key back since).
-    QString newLeader = m_report.newLeader;
-    if (m_tracker)
-        if (const auto *t = m_tracker->firstAfter(m_faultAtMs, [&](const auto &tr) {
-                return tr.source == u"etcd leader key" && !tr.value.isEmpty() && tr.value != oldLeader;
-            }))
-            newLeader = t->value;
-    if (m_tracker && m_fault->expectsFailover) {
-        phase(QStringLiteral("haproxy_old_down"), QStringLiteral("HAProxy marks the old primary DOWN"),
-              m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) { return t.source == QStringLiteral("HAProxy ") + oldLeader && t.value == u"DOWN"; }));
-        phase(QStringLiteral("leader_key_gone"), QStringLiteral("leader key gone in etcd"),
-              m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) { return t.source == u"etcd leader key" && t.value.isEmpty(); }));
-        phase(QStringLiteral("new_leader_key"), QStringLiteral("new leader key written"),
-              m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) {
-                  return t.source == u"etcd leader key" && !t.value.isEmpty() && t.value != oldLeader;
-              }));
-        // Gone and taken again between two polls: the key was gone at the latest when the new
-        // holder showed (and the tracker says so, rather than "not seen").
-        ChaosReport::Phase &gone = m_report.phases[m_report.phases.size() - 2];
-        const ChaosReport::Phase &taken = m_report.phases.back();
-        if (!gone.atMs && taken.atMs) {
-            gone.atMs = taken.atMs;
-            gone.detail = QStringLiteral("gone and taken again within one poll (%1 ms): at the latest").arg(PhaseTracker::kTickMs);
-        }
-        phase(QStringLiteral("new_primary_200"), QStringLiteral("/primary answers 200 on the new leader"),
-              m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) {
-                  return t.source.endsWith(u" /primary") && t.value == u"200" && t.subject != oldLeader;
-              }));
-        phase(QStringLiteral("haproxy_new_up"), QStringLiteral("HAProxy marks the new primary UP"),
-              newLeader.isEmpty() || newLeader == oldLeader
-                      ? nullptr
-                      : m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) { return t.source == QStringLiteral("HAProxy ") + newLeader && t.value == u"UP"; }));
-    } else if (m_tracker) {
-        // Not a failover, but a leader key that moves is worth a line of its own.
-        phase(QStringLiteral("new_leader_key"), QStringLiteral("leader key moved"),
-              m_tracker->firstAfter(m_faultAtMs, [&](const auto &t) {
-                  return t.source == u"etcd leader key" && !t.value.isEmpty() && t.value != oldLeader;
-              }));
-    }
-    m_report.phases.append({QStringLiteral("first_failed_write"), QStringLiteral("first failed write"),
-                            m_firstFailAfterFault >= 0 ? rel(m_firstFailAfterFault) : std::nullopt, QString()});
-    m_report.phases.append({QStringLiteral("undo"), QStringLiteral("fault undone"), m_undoAtMs >= 0 ? rel(m_undoAtMs) : std::nullopt,
-                            m_fault->undo});
-    // Whether the outage ended when the cluster came back or when the client tried again: the
-    // write that ended it, when it was sent and how long it waited.
-    QString firstWriteDetail;
-    if (m_report.rtoMs)
-        if (const WriteProbe::Ack *a = m_write->firstAckFrom(m_faultAtMs + *m_report.rtoMs))
-            firstWriteDetail = QStringLiteral("sent at %1, answered %2 ms later")
-                                       .arg(formatSeconds(a->sentMs - m_faultAtMs))
-                                       .arg(a->atMs - a->sentMs);
-    m_report.phases.append({QStringLiteral("first_write"), QStringLiteral("first acknowledged write after the outage"),
-                            m_report.rtoMs, firstWriteDetail});
-}
-
 void ChaosRunner::finish()
 {
     if (m_finished)
@@ -816,11 +537,20 @@ void ChaosRunner::finish()
         m_report.writeGapMs = o.gapMs;
         m_report.writeGapStartMs = o.startMs;
         m_report.undoAtMs = m_undoAtMs >= 0 ? std::optional<qint64>(m_undoAtMs - m_faultAtMs) : std::nullopt;
-        if (m_tracker)
-            for (const auto &t : m_tracker->transitions())
+        if (const PhaseTracker *tracker = m_tracker.data())
+            for (const auto &t : tracker->transitions())
                 if (t.source == u"etcd leader key" && t.atMs >= m_faultAtMs)
                     m_report.leaderHistory.append({t.atMs - m_faultAtMs, t.value});
         buildPhases();
+    }
+    if (m_options.load && m_faultAtMs >= 0) {
+        if (m_loadResult) {
+            m_report.load = analyzeLoad(*m_loadResult, m_probeEpochMs + m_faultAtMs);
+        } else {
+            m_report.load = ChaosLoadReport{};
+            m_report.load->workload = describeWorkload(m_options.load->workload);
+            m_report.load->error = QStringLiteral("pgbench gave no result");
+        }
     }
     if (m_write) {
         m_report.writes.sent = m_write->sentCount();
@@ -860,11 +590,13 @@ void ChaosRunner::fail(const QString &error)
     // Undo what was done, put the configuration back, then report.
     auto rest = [this] {
         stopProbes();
-        if (m_restoreSync || m_restoreFailsafe) {
-            restoreConfig([this] { finish(); });
-            return;
-        }
-        finish();
+        stopLoad([this] {
+            if (m_restoreSync || m_restoreFailsafe) {
+                restoreConfig([this] { finish(); });
+                return;
+            }
+            finish();
+        });
     };
     if (m_containers && !m_undone
         && (m_injected || !m_pausedContainer.isEmpty() || !m_stalledContainer.isEmpty() || !m_partitionedContainer.isEmpty())) {
@@ -901,56 +633,6 @@ void ChaosRunner::cancel()
         return;
     m_cancelled = true;
     fail(QStringLiteral("cancelled"));
-}
-
-} // namespace pgha::svc
-
-namespace pgha::svc {
-
-QHash<QString, QString> ChaosRunner::commandEnvironment() const
-{
-    const QString target = m_victims.value(0);
-    const ChaosCluster::Member *m = m_cluster.member(target);
-    return CommandFaults::targetEnvironment(target, m ? m->postgres.host : QString(), m ? m->postgres.port : 0,
-                                            m ? m->api.base.toString() : QString(),
-                                            m_cluster.leaderKey.section(u'/', -2, -2));
-}
-
-// The user's command is the fault: it counts from the moment the command starts (what it does
-// takes part of the outage), and a command that fails ends the run with its reason.
-void ChaosRunner::injectByCommand()
-{
-    if (!m_commands)
-        m_commands = new CommandFaults(this);
-    setStage(QStringLiteral("running your inject command against %1").arg(m_report.target));
-    m_faultAtMs = clockMs();
-    m_injected = true;
-    emit faultInjected(m_report.target);
-    const quint64 generation = m_generation;
-    m_commands->run(QStringLiteral("inject"), m_options.injectCommand, commandEnvironment(),
-                    [this, generation](const QString &sentence, bool ok) {
-        if (generation != m_generation || m_finished)
-            return;
-        addEvent(m_faultAtMs, QStringLiteral("chaos"), sentence);
-        if (!ok) {
-            fail(QStringLiteral("the inject command failed — %1").arg(sentence));
-            return;
-        }
-    });
-    observe();
-}
-
-void ChaosRunner::undoByCommand(std::function<void(const QString &sentence)> then)
-{
-    if (m_options.undoCommand.trimmed().isEmpty()) {
-        then(QStringLiteral("undo: none given (no --undo): %1 must come back by itself").arg(m_report.target));
-        return;
-    }
-    if (!m_commands)
-        m_commands = new CommandFaults(this);
-    setStage(QStringLiteral("running your undo command for %1").arg(m_report.target));
-    m_commands->run(QStringLiteral("undo"), m_options.undoCommand, commandEnvironment(),
-                    [then](const QString &sentence, bool) { then(sentence); });
 }
 
 } // namespace pgha::svc

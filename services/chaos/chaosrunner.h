@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chaos/chaoscluster.h"
+#include "chaos/chaosload.h"
 #include "chaos/chaosreport.h"
 #include "chaos/faultcatalog.h"
 #include "chaos/phasetracker.h"
@@ -24,6 +25,7 @@
 namespace pgha::svc {
 
 class CommandFaults;
+class PgbenchRunner;
 class ContainerFaults;
 
 class HttpClient;
@@ -41,6 +43,9 @@ struct ChaosOptions {
     // shell; PGHA_TARGET… name the member hit (chaos/commandfaults.h).
     QString injectCommand;
     QString undoCommand;   // "" = nothing to undo: the member must come back by itself
+    // A pgbench workload through the fault (chaos/chaosload.h), from leadS before the fault to
+    // tailS after the cluster is healthy again.
+    std::optional<ChaosLoad> load;
 };
 
 // One fault run, measured as a client sees it, on the console's lab (native or Docker: every
@@ -116,6 +121,11 @@ private:
     void injectByCommand();
     void undoByCommand(std::function<void(const QString &sentence)> then);
     QHash<QString, QString> commandEnvironment() const;
+    // The load (chaosloadrun.cpp).
+    void startLoad();
+    bool loadWarmedUp() const;
+    void stopLoad(std::function<void()> then);
+    void onLoadFinished(const BenchResult &result);
     void checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
                       std::function<void(const LabHealth &)> onTimeout = {});
     void heal(const LabHealth &h);
@@ -189,6 +199,13 @@ private:
     QList<proc::ProcessRef> m_frozen;  // processes to thaw
     ContainerFaults *m_containers = nullptr;   // Docker lab: faults are docker commands
     CommandFaults *m_commands = nullptr;       // external faults: the user's commands
+    PgbenchRunner *m_pgbench = nullptr;        // the load, while it runs
+    QString m_loadDir;                         // pgbench's -l files while it runs (removed after)
+    QElapsedTimer m_loadClock;
+    int m_loadSamples = 0;
+    std::optional<BenchResult> m_loadResult;
+    std::function<void()> m_afterLoad;         // what waits for the load to stop
+    qint64 m_probeEpochMs = 0;                 // UTC ms at the probes' clock zero
     QString m_pausedContainer;         // Docker lab: to unpause
     QString m_stalledContainer;        // Docker lab: WAL senders to continue
     QString m_partitionedContainer;    // Docker lab: to reconnect

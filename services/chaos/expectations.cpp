@@ -159,6 +159,14 @@ QList<Expectation> judgeRun(FaultKind kind, const ChaosReport &r)
         out.append(noLeaderChange(r));
         break;
     }
+    if (r.load) {
+        const ChaosLoadReport &l = *r.load;
+        out.append({QStringLiteral("the load's throughput comes back within 10 % of before the fault"), l.throughputRecoveryMs.has_value(),
+                    l.throughputRecoveryMs ? QStringLiteral("back at %1 (%2 tps before)").arg(formatSeconds(l.throughputRecoveryMs))
+                                                     .arg(l.preFaultTps.value_or(0), 0, 'f', 0)
+                                           : QStringLiteral("not back before pgbench stopped%1")
+                                                     .arg(l.error.isEmpty() ? QString() : QStringLiteral(": ") + l.error)});
+    }
     if (!r.reinitialised.isEmpty())
         out.append({QStringLiteral("every member streams again without a reinit"), false,
                     QStringLiteral("reinitialised by the console: %1").arg(r.reinitialised.join(QStringLiteral(", ")))});

@@ -205,6 +205,17 @@ class TestChaos : public QObject {
         return out->value_or(PatroniDynamicConfig{});
     }
 
+    static std::pair<int, QString> validateReport(const QString &file)
+    {
+        QProcess py;
+        py.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"), QStringLiteral("import json, sys, jsonschema\n"
+                                                       "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))"),
+                  file, QStringLiteral(PGHA_SOURCE_DIR "/docs/chaos-report.schema.json")});
+        py.waitForFinished(30000);
+        return std::pair{py.exitCode(), QString::fromUtf8(py.readAllStandardError())};
+    }
+
 private slots:
     void initTestCase()
     {
@@ -407,6 +418,46 @@ private slots:
         QVERIFY(!rep.phase(QStringLiteral("new_primary_200"))->atMs);
     }
 
+    // pgbench's select-only through the crash: its time without a commit agrees with the write
+    // probe's gap within 1 s, its throughput comes back, and the report keeps both on one axis.
+    void crashUnderLoad()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGHA_LAB_DIR"), m_dir);
+        QProcess init;
+        init.setProcessEnvironment(env);
+        init.start(QStringLiteral(PGHA_CLI), {QStringLiteral("bench"), QStringLiteral("init"), QStringLiteral("--scale"), QStringLiteral("1")});
+        QVERIFY(init.waitForFinished(120000));
+        QVERIFY2(init.exitCode() == 0, init.readAllStandardError().constData());
+        const QString report = m_tmp.filePath(QStringLiteral("load-report.json"));
+        QProcess cli;
+        cli.setProcessEnvironment(env);
+        cli.start(QStringLiteral(PGHA_CLI), {QStringLiteral("chaos"), QStringLiteral("crash-primary"), QStringLiteral("--load"),
+                                             QStringLiteral("select-only"), QStringLiteral("--load-clients"), QStringLiteral("4"),
+                                             QStringLiteral("--load-lead"), QStringLiteral("5"), QStringLiteral("--load-tail"),
+                                             QStringLiteral("5"), QStringLiteral("--report"), report});
+        QVERIFY(cli.waitForFinished(kRunTimeoutMs));
+        const QString said = QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError());
+        QVERIFY2(cli.exitCode() == 0, qPrintable(said.right(5000)));
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject run = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("runs")).toArray().at(0).toObject();
+        const QJsonObject load = run.value(QStringLiteral("load")).toObject();
+        QVERIFY2(!load.isEmpty(), qPrintable(said.right(3000)));
+        QVERIFY(load.value(QStringLiteral("committed")).toDouble() > 0);
+        QVERIFY(load.value(QStringLiteral("pre_fault_tps")).toDouble() > 0);
+        QVERIFY2(load.value(QStringLiteral("throughput_recovery_ms")).isDouble(), qPrintable(said.right(3000)));
+        const double gap = load.value(QStringLiteral("gap_ms")).toDouble(-1);
+        const double writeGap = run.value(QStringLiteral("write_gap_ms")).toDouble(-1);
+        qInfo().noquote() << QStringLiteral("pgbench gap %1 ms, write probe gap %2 ms, RTO %3 ms, throughput back at %4 ms")
+                                     .arg(gap).arg(writeGap).arg(run.value(QStringLiteral("rto_ms")).toDouble())
+                                     .arg(load.value(QStringLiteral("throughput_recovery_ms")).toDouble());
+        QVERIFY2(gap > 0 && writeGap > 0 && std::abs(gap - writeGap) <= 1000, qPrintable(said.right(3000)));
+        QVERIFY(!load.value(QStringLiteral("per_second")).toArray().isEmpty());
+        const auto [valid, why] = validateReport(report);
+        QVERIFY2(valid == 0, qPrintable(why));
+    }
+
     void cliReportMatchesTheSchema()
     {
         const QString report = m_tmp.filePath(QStringLiteral("report.json"));
@@ -423,15 +474,7 @@ private slots:
 
         // Validated by python3-jsonschema against the documented schema; and a report missing
         // a required field must fail the same validation.
-        auto validate = [](const QString &file) {
-            QProcess py;
-            py.start(QStringLiteral("/usr/bin/python3"),
-                     {QStringLiteral("-c"), QStringLiteral("import json, sys, jsonschema\n"
-                                                           "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))"),
-                      file, QStringLiteral(PGHA_SOURCE_DIR "/docs/chaos-report.schema.json")});
-            py.waitForFinished(30000);
-            return std::pair{py.exitCode(), QString::fromUtf8(py.readAllStandardError())};
-        };
+        auto validate = &TestChaos::validateReport;
         const auto [ok, okErr] = validate(report);
         QVERIFY2(ok == 0, qPrintable(okErr));
         QJsonObject broken = doc;

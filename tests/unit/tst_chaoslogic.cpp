@@ -283,6 +283,61 @@ private slots:
         QCOMPARE(runs.value().size(), existingMode >= 0 ? 2 : 1);   // appended, nothing lost
     }
 
+    // pgbench through a fault: the steady state before, the time without a commit, and when
+    // throughput is back within 10 % for three seconds running (not at the first good second).
+    void theLoadSeesTheOutageAndTheRecovery()
+    {
+        const qint64 faultS = 1'800'000'000;
+        BenchResult b;
+        b.workload.builtin = QStringLiteral("tpcb-like");
+        b.workload.clients = 8;
+        b.startedMs = (faultS - 12) * 1000;
+        for (qint64 s = faultS - 12; s < faultS; ++s)   // 2 s of start-up, then 100 tps
+            b.log.perSecond.append({s, s < faultS - 10 ? 20 : 100, 0, 0});
+        b.log.perSecond.append({faultS, 30, 0, 0});      // the fault's second
+        // nothing for 6 s; then 95, 50 (a dip), 95 ×3
+        const QList<qint64> after{95, 50, 95, 95, 95};
+        for (int i = 0; i < after.size(); ++i)
+            b.log.perSecond.append({faultS + 7 + i, after.at(i), 0, 0});
+        b.log.longestGapMs = 6400;
+        b.log.longestGapStartUs = (faultS * 1000 + 300) * 1000;
+        for (int t = 1; t <= 12; ++t)
+            b.latencySeconds.append({double(t), 100, 1.0, 2.0, t <= 2 ? 50.0 : 4.0});
+        for (int t = 20; t <= 24; ++t)
+            b.latencySeconds.append({double(t), 100, 1.0, 2.0, 6.0});
+        b.restarts = 3;
+        b.abortedClients = 8;
+
+        const ChaosLoadReport r = analyzeLoad(b, faultS * 1000);
+        QCOMPARE(r.workload, QStringLiteral("tpcb-like, 8 clients"));
+        QCOMPARE(r.preFaultTps.value_or(-1), 100.0);            // start-up seconds left out
+        QCOMPARE(r.gapMs.value_or(-1), 6400);
+        QCOMPARE(r.gapStartMs.value_or(-1), 300);
+        QCOMPARE(r.throughputRecoveryMs.value_or(-1), 9000);    // 95 ×3 from +9 s, not the lone 95 at +7 s
+        QCOMPARE(r.p99BeforeMs.value_or(-1), 4.0);
+        QCOMPARE(r.p99AfterMs.value_or(-1), 6.0);
+        QCOMPARE(r.restarts, 3);
+        // The report keeps it, and reads it back.
+        ChaosReport run;
+        run.load = r;
+        const auto back = ChaosReport::fromJson(run.toJson());
+        QVERIFY(back);
+        QVERIFY(back.value().load);
+        QCOMPARE(back.value().load->throughputRecoveryMs, r.throughputRecoveryMs);
+        QCOMPARE(back.value().load->seconds.size(), r.seconds.size());
+        // Never back: no recovery, and the expectation fails with the reason.
+        ChaosLoadReport never = r;
+        never.throughputRecoveryMs.reset();
+        run.load = never;
+        bool judged = false;
+        for (const auto &e : judgeRun(FaultKind::CrashPrimary, run))
+            if (e.text.contains(u"throughput")) {
+                judged = true;
+                QVERIFY(!e.passed);
+            }
+        QVERIFY(judged);
+    }
+
     void faultsRunOnlyOnLabsTheConsoleStarted()
     {
         QSet<QString> ids;

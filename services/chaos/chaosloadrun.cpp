@@ -1,0 +1,80 @@
+// A chaos run's load: pgbench (the Bench module's runner) from before the fault until after the
+// recovery, on the probes' clock through UTC. The rest of the run is in chaosrunner.cpp.
+#include "chaos/chaosrunner.h"
+
+#include "bench/pgbenchrunner.h"
+
+#include <QDir>
+#include <QUuid>
+
+namespace pgha::svc {
+
+void ChaosRunner::startLoad()
+{
+    const ChaosLoad &load = *m_options.load;
+    const auto pgbench = locatePgbench();
+    if (!pgbench) {
+        fail(pgbench.error().toString());
+        return;
+    }
+    m_loadDir = QDir::tempPath() + QStringLiteral("/pgha-chaos-load-") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    if (!QDir().mkpath(m_loadDir)) {
+        fail(QStringLiteral("cannot make %1 for pgbench's logs").arg(m_loadDir));
+        return;
+    }
+    BenchWorkload workload = load.workload;
+    workload.durationS = ChaosLoad::kMaxDurationS;   // stopped after the tail
+    m_pgbench = new PgbenchRunner(this);
+    connect(m_pgbench, &PgbenchRunner::sample, this, [this] { ++m_loadSamples; });
+    connect(m_pgbench, &PgbenchRunner::finished, this, &ChaosRunner::onLoadFinished);
+    addEvent(clockMs(), QStringLiteral("load"),
+             QStringLiteral("pgbench %1 through %2").arg(describeWorkload(load.workload),
+                                                          load.target.path.isEmpty() ? load.target.name : load.target.path));
+    m_loadClock.start();
+    m_pgbench->run(pgbench.value(), load.target, workload, m_loadDir, QStringLiteral("chaos %1").arg(m_options.faultId));
+}
+
+bool ChaosRunner::loadWarmedUp() const
+{
+    if (!m_options.load)
+        return true;
+    // pgbench reports each second; the lead counts from its first report.
+    return m_pgbench && m_loadClock.isValid() && m_loadSamples >= m_options.load->leadS;
+}
+
+void ChaosRunner::stopLoad(std::function<void()> then)
+{
+    if (!m_pgbench || !m_pgbench->isRunning()) {
+        then();
+        return;
+    }
+    m_afterLoad = std::move(then);
+    m_pgbench->stop();   // SIGINT; finished() follows within PgbenchRunner::kStopGraceMs
+}
+
+void ChaosRunner::onLoadFinished(const BenchResult &result)
+{
+    m_loadResult = result;
+    if (m_pgbench) {
+        m_pgbench->deleteLater();
+        m_pgbench = nullptr;
+    }
+    if (!m_loadDir.isEmpty())
+        QDir(m_loadDir).removeRecursively();
+    m_loadDir.clear();
+    if (m_afterLoad) {
+        auto then = std::move(m_afterLoad);
+        m_afterLoad = nullptr;
+        then();
+        return;
+    }
+    // Ended by itself: before the fault the run cannot go on; after it, the report says so.
+    QString why = result.error.isEmpty() ? QStringLiteral("pgbench ended on its own") : result.error;
+    if (why.contains(u"pgbench_accounts") || why.contains(u"pgbench_branches"))
+        why += QStringLiteral(" — the pgbench tables are not there: `pgha bench init` makes them");
+    addEvent(clockMs(), QStringLiteral("load"), QStringLiteral("the load stopped: %1").arg(why));
+    if (!m_injected && !m_finished)
+        fail(QStringLiteral("the load stopped before the fault: %1").arg(why));
+}
+
+} // namespace pgha::svc
