@@ -48,6 +48,8 @@ ChaosPanel::ChaosPanel(QWidget *parent)
       m_unavailable(small(this, QStringLiteral("chaosUnavailable"))),
       m_iterations(new QSpinBox(this)),
       m_sync(new QComboBox(this)),
+      m_load(new QComboBox(this)),
+      m_loadClients(new QSpinBox(this)),
       m_commands(new QWidget(this)),
       m_inject(new QLineEdit(m_commands)),
       m_undoCommand(new QLineEdit(m_commands)),
@@ -83,7 +85,8 @@ ChaosPanel::ChaosPanel(QWidget *parent)
 
     connect(m_fault, &QComboBox::currentIndexChanged, this, &ChaosPanel::onFaultChanged);
     connect(m_run, &QPushButton::clicked, this, [this] {
-        emit runRequested(selectedFault(), iterations(), synchronousMode(), injectCommand(), undoCommand());
+        emit runRequested(selectedFault(), iterations(), synchronousMode(), injectCommand(), undoCommand(), loadWorkload(),
+                          loadClients());
     });
     connect(m_inject, &QLineEdit::textChanged, this, &ChaosPanel::updateButtons);
     connect(m_cancel, &QPushButton::clicked, this, &ChaosPanel::cancelRequested);
@@ -126,6 +129,20 @@ QWidget *ChaosPanel::buildSetup()
     m_sync->addItem(tr("off"), false);
     m_sync->setToolTip(tr("synchronous_mode for the run (PATCH /config), put back afterwards"));
     form->addRow(tr("synchronous_mode"), m_sync);
+    m_load->setObjectName(QStringLiteral("chaosLoad"));
+    m_load->addItem(tr("none"), QString());
+    for (const char *w : {"select-only", "tpcb-like", "simple-update"})
+        m_load->addItem(QString::fromLatin1(w), QString::fromLatin1(w));
+    m_load->setToolTip(tr("pgbench through the fault (the tables of Bench → Initialise): 10 s of load before it, "
+                          "until 10 s after the cluster is healthy again; the report card gains its gap and "
+                          "throughput recovery"));
+    form->addRow(tr("Load"), m_load);
+    m_loadClients->setObjectName(QStringLiteral("chaosLoadClients"));
+    m_loadClients->setRange(1, kMaxLoadClients);
+    m_loadClients->setValue(kDefaultLoadClients);
+    m_loadClients->setToolTip(tr("pgbench clients for the load"));
+    form->addRow(tr("Load clients"), m_loadClients);
+    connect(m_load, &QComboBox::currentIndexChanged, this, &ChaosPanel::updateButtons);
     v->addLayout(form);
 
     // Your own fault: the commands, with the member hit in their environment.
@@ -249,6 +266,16 @@ void ChaosPanel::setCommands(const QString &inject, const QString &undo)
     updateButtons();
 }
 
+QString ChaosPanel::loadWorkload() const
+{
+    return m_load->currentData().toString();
+}
+
+int ChaosPanel::loadClients() const
+{
+    return m_loadClients->value();
+}
+
 int ChaosPanel::iterations() const
 {
     return m_iterations->value();
@@ -301,6 +328,8 @@ void ChaosPanel::updateButtons()
     m_fault->setEnabled(!m_running);
     m_iterations->setEnabled(!m_running);
     m_sync->setEnabled(!m_running);
+    m_load->setEnabled(!m_running);
+    m_loadClients->setEnabled(!m_running && !loadWorkload().isEmpty());
     m_inject->setEnabled(!m_running);
     m_undoCommand->setEnabled(!m_running);
 }

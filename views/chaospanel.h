@@ -38,6 +38,8 @@ public:
         svc::FaultAvailability availability;
     };
     static constexpr int kMaxIterations = 100;
+    static constexpr int kMaxLoadClients = 256;
+    static constexpr int kDefaultLoadClients = 4;
 
     explicit ChaosPanel(QWidget *parent = nullptr);
 
@@ -53,6 +55,9 @@ public:
     QString undoCommand() const;
     // The commands last used on this profile (the controller remembers them).
     void setCommands(const QString &inject, const QString &undo);
+    // pgbench through the fault: a built-in workload ("" = none) and its clients.
+    QString loadWorkload() const;
+    int loadClients() const;
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
     // Running from now on: each run of `series` live, then its report card; idle again when
@@ -80,10 +85,12 @@ public:
     QLabel *unavailableLabel() const { return m_unavailable; }
     QLineEdit *injectEdit() const { return m_inject; }
     QLineEdit *undoEdit() const { return m_undoCommand; }
+    QComboBox *loadBox() const { return m_load; }
+    QSpinBox *loadClientsBox() const { return m_loadClients; }
 
 signals:
     void runRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
-                      const QString &injectCommand, const QString &undoCommand);
+                      const QString &injectCommand, const QString &undoCommand, const QString &loadWorkload, int loadClients);
     void cancelRequested();
 
 private:
@@ -100,6 +107,8 @@ private:
     QLabel *m_unavailable;
     QSpinBox *m_iterations;
     QComboBox *m_sync;
+    QComboBox *m_load;
+    QSpinBox *m_loadClients;
     QWidget *m_commands;        // shown for your own faults only
     QLineEdit *m_inject;
     QLineEdit *m_undoCommand;

@@ -251,7 +251,28 @@ QString ChaosReportCard::factsHtml() const
                                          r.paused ? tr(" · <b>paused</b>") : QString());
     return QStringLiteral("<table cellspacing=0 cellpadding=1>") + row(tr("RPO"), rpo) + row(tr("Leader"), leader)
            + row(tr("Rejoin"), rejoin) + row(tr("Reads"), reads) + row(tr("Writes"), writes) + row(tr("Timings"), timings)
-           + (r.cluster.isEmpty() ? QString() : row(tr("Cluster"), r.cluster.toHtmlEscaped())) + QStringLiteral("</table>");
+           + (r.cluster.isEmpty() ? QString() : row(tr("Cluster"), r.cluster.toHtmlEscaped())) + loadRow(r) + QStringLiteral("</table>");
+}
+
+// pgbench through the fault: its gap beside the probe's, and when throughput came back.
+QString ChaosReportCard::loadRow(const svc::ChaosReport &r)
+{
+    if (!r.load)
+        return {};
+    const svc::ChaosLoadReport &l = *r.load;
+    auto sec = [](std::optional<qint64> ms) { return svc::formatSeconds(ms); };
+    const QString text = tr("%1 · %2 tps before · <b>no commit for %3</b> (from %4) · throughput back at <b>%5</b> · "
+                            "p99 %6 → %7 ms · %8 committed, %9 aborted client(s), %10 restart(s)%11")
+                                 .arg(l.workload.toHtmlEscaped())
+                                 .arg(l.preFaultTps ? QString::number(*l.preFaultTps, 'f', 0) : QStringLiteral("—"))
+                                 .arg(sec(l.gapMs), sec(l.gapStartMs), sec(l.throughputRecoveryMs))
+                                 .arg(l.p99BeforeMs ? QString::number(*l.p99BeforeMs, 'f', 1) : QStringLiteral("—"),
+                                      l.p99AfterMs ? QString::number(*l.p99AfterMs, 'f', 1) : QStringLiteral("—"))
+                                 .arg(l.committed)
+                                 .arg(l.abortedClients)
+                                 .arg(l.restarts)
+                                 .arg(l.error.isEmpty() ? QString() : QStringLiteral(" · ") + l.error.toHtmlEscaped());
+    return row(tr("Load"), text);
 }
 
 QString ChaosReportCard::expectationsHtml() const

@@ -37,6 +37,7 @@ public:
 private:
     QString factsHtml() const;
     QString expectationsHtml() const;
+    static QString loadRow(const svc::ChaosReport &r);
 
     svc::ChaosReport m_report;
     bool m_has = false;

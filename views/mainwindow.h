@@ -155,7 +155,8 @@ signals:
     void configEditorRequested();
     void failoverDemoRequested();
     void chaosRunRequested(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
-                           const QString &injectCommand, const QString &undoCommand);
+                           const QString &injectCommand, const QString &undoCommand, const QString &loadWorkload,
+                           int loadClients);
     void chaosCancelRequested();
     void benchRunRequested(const pgha::svc::BenchPlan &plan);
     void benchStopRequested();

@@ -5,6 +5,7 @@
 #include "clusterobserver.h"
 #include "mainwindow.h"
 
+#include "bench/benchtargets.h"
 #include "chaos/chaosseries.h"
 #include "settings/usersettings.h"
 
@@ -101,7 +102,8 @@ void ChaosController::updateAvailability()
 }
 
 bool ChaosController::run(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
-                          const QString &injectCommand, const QString &undoCommand)
+                          const QString &injectCommand, const QString &undoCommand, const QString &loadWorkload,
+                          int loadClients)
 {
     const svc::FaultInfo *fault = svc::faultById(faultId);
     if (isRunning() || !fault) {
@@ -127,6 +129,20 @@ bool ChaosController::run(const QString &faultId, int iterations, std::optional<
         QVariantMap remembered = svc::settings::value(svc::settings::kChaosCommands);
         remembered.insert(commandsKey(), QStringList{injectCommand, undoCommand});
         svc::settings::setValue(svc::settings::kChaosCommands, remembered);
+    }
+    if (!loadWorkload.isEmpty()) {
+        // The load goes where the Bench tab's "rw" goes: the profile's read-write entry.
+        auto benchTarget = svc::resolveBenchTarget(m_profile, QStringLiteral("rw"));
+        if (!benchTarget) {
+            emit note(QStringLiteral("chaos"), tr("no load: %1").arg(benchTarget.error().toString()), 1);
+            return false;
+        }
+        svc::ChaosLoad load;
+        load.workload.builtin = loadWorkload;
+        load.workload.clients = std::clamp(loadClients, 1, ChaosPanel::kMaxLoadClients);
+        load.workload.threads = std::min(load.workload.clients, 2);
+        load.target = benchTarget.value();
+        options.load = load;
     }
     const int n = std::clamp(iterations, 1, ChaosPanel::kMaxIterations);
     svc::Profile target = m_profile;

@@ -47,8 +47,10 @@ public:
     void reloadRuns();
 
     // Refused (false, with the reason on the timeline) when the fault cannot run here or a run is on.
+    // `loadWorkload`: a built-in pgbench workload through the fault ("" = none), with `loadClients`.
     bool run(const QString &faultId, int iterations, std::optional<bool> synchronousMode,
-             const QString &injectCommand = {}, const QString &undoCommand = {});
+             const QString &injectCommand = {}, const QString &undoCommand = {}, const QString &loadWorkload = {},
+             int loadClients = 0);
     // The profile's PostgreSQL password, once the credential resolver has it ("" = libpq's own).
     void setPostgresPassword(const QString &password) { m_postgresPassword = password; }
     // crash-primary once, with the topology in view and the live RTO in the strip; the report

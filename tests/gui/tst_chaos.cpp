@@ -341,6 +341,15 @@ private slots:
         panel->injectEdit()->setText(QStringLiteral("docker kill $PGHA_TARGET"));
         QVERIFY(panel->runButton()->isEnabled());
         panel->injectEdit()->clear();
+        // A pgbench load through the fault: none by default, its clients only with one.
+        QCOMPARE(panel->loadBox()->count(), 4);
+        QCOMPARE(panel->loadWorkload(), QString());
+        QVERIFY(!panel->loadClientsBox()->isEnabled());
+        panel->loadBox()->setCurrentIndex(panel->loadBox()->findData(QStringLiteral("tpcb-like")));
+        QCOMPARE(panel->loadWorkload(), QStringLiteral("tpcb-like"));
+        QVERIFY(panel->loadClientsBox()->isEnabled());
+        QCOMPARE(panel->loadClients(), views::ChaosPanel::kDefaultLoadClients);
+        panel->loadBox()->setCurrentIndex(0);
         QVERIFY(panel->selectFault(QStringLiteral("crash-primary")));
         QVERIFY(!panel->injectEdit()->isVisibleTo(w));
         QVERIFY(!panel->runButton()->isEnabled());
