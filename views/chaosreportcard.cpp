@@ -1,4 +1,5 @@
 #include "chaosreportcard.h"
+#include "chaosloadchart.h"
 
 #include "chaosphasebar.h"
 #include "rolecolors.h"
@@ -69,6 +70,7 @@ ChaosReportCard::ChaosReportCard(QWidget *parent)
       m_rto(new QLabel(m_content)),
       m_budget(new QLabel(m_content)),
       m_bar(new ChaosPhaseBar(m_content)),
+      m_loadChart(new ChaosLoadChart(m_content)),
       m_unseen(new QLabel(m_content)),
       m_facts(new QLabel(m_content)),
       m_expectations(new QLabel(m_content)),
@@ -122,6 +124,7 @@ ChaosReportCard::ChaosReportCard(QWidget *parent)
     layout->addWidget(m_error);
     layout->addWidget(m_bar);
     layout->addWidget(m_unseen);
+    layout->addWidget(m_loadChart);
     layout->addLayout(columns);
     layout->addStretch(1);
 
@@ -144,6 +147,7 @@ void ChaosReportCard::clear()
     m_content->hide();
     m_placeholder->show();
     m_bar->clear();
+    m_loadChart->hide();
 }
 
 void ChaosReportCard::setReport(const svc::ChaosReport &r)
@@ -152,6 +156,7 @@ void ChaosReportCard::setReport(const svc::ChaosReport &r)
     m_has = true;
     m_placeholder->hide();
     m_content->show();
+    m_loadChart->setReport(r);
 
     const QColor color = verdictColor(r.verdict);
     m_verdict->setText(r.verdict.isEmpty() ? QStringLiteral("?") : r.verdict);
@@ -177,6 +182,10 @@ void ChaosReportCard::setReport(const svc::ChaosReport &r)
     } else {
         budget = tr("no budget (the timings were not read) · write gap %1").arg(sec(r.writeGapMs));
     }
+    // Under load, what pgbench saw belongs beside the probe's gap, not only at the bottom.
+    if (r.load)
+        budget += tr(" · <b>pgbench</b>: no commit for %1, throughput back at %2")
+                          .arg(sec(r.load->gapMs), r.load->throughputRecoveryMs ? sec(r.load->throughputRecoveryMs) : tr("— (not within the tail)"));
     m_budget->setText(budget);
     m_error->setVisible(!r.error.isEmpty());
     m_error->setText(tr("The run could not be completed: %1").arg(r.error));
@@ -260,7 +269,6 @@ QString ChaosReportCard::loadRow(const svc::ChaosReport &r)
     if (!r.load)
         return {};
     const svc::ChaosLoadReport &l = *r.load;
-    auto sec = [](std::optional<qint64> ms) { return svc::formatSeconds(ms); };
     const QString text = tr("%1 · %2 tps before · <b>no commit for %3</b> (from %4) · throughput back at <b>%5</b> · "
                             "p99 %6 → %7 ms · %8 committed, %9 aborted client(s), %10 restart(s)%11")
                                  .arg(l.workload.toHtmlEscaped())

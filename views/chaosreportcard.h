@@ -8,6 +8,7 @@ class QLabel;
 
 namespace pgha::views {
 
+class ChaosLoadChart;
 class ChaosPhaseBar;
 
 // One chaos run as a card: the verdict (PASS green, FAIL red, ERROR grey), the RTO against the
@@ -29,6 +30,7 @@ public:
     QLabel *factsLabel() const { return m_facts; }
     QLabel *expectationsLabel() const { return m_expectations; }
     ChaosPhaseBar *phaseBar() const { return m_bar; }
+    ChaosLoadChart *loadChart() const { return m_loadChart; }
 
     static QColor verdictColor(const QString &verdict);
     // The phases the bar marks, in the report's order, with their short labels.
@@ -48,6 +50,7 @@ private:
     QLabel *m_rto;
     QLabel *m_budget;
     ChaosPhaseBar *m_bar;
+    ChaosLoadChart *m_loadChart;
     QLabel *m_unseen;
     QLabel *m_facts;
     QLabel *m_expectations;

@@ -10,6 +10,7 @@
 #include "application.h"
 #include "chaoscontroller.h"
 #include "chaosliveview.h"
+#include "chaosloadchart.h"
 #include "chaospanel.h"
 #include "chaosphasebar.h"
 #include "chaosreportcard.h"
@@ -30,6 +31,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -248,6 +250,24 @@ private slots:
         const QImage red = card->verdictLabel()->grab().toImage();
         QCOMPARE(red.pixelColor(red.width() / 2, 3), views::ChaosReportCard::verdictColor(QStringLiteral("FAIL")));
         shoot(&panel, QStringLiteral("chaos-card-failed.png"));
+
+        // Under load: pgbench's gap beside the probe's, and its commits per second on the
+        // fault's axis in a chart that saves as PNG and SVG.
+        const svc::ChaosReport loaded = recordedRun(QStringLiteral("run-crash-primary-under-load.json"));
+        panel.showReport(loaded);
+        QVERIFY2(card->budgetLabel()->text().contains(u"<b>pgbench</b>: no commit for 10.59 s"), qPrintable(card->budgetLabel()->text()));
+        QVERIFY(card->loadChart()->isVisibleTo(&panel));
+        QVERIFY(card->loadChart()->pointCount() >= loaded.load->seconds.size());
+        QVERIFY2(card->factsLabel()->text().contains(u"tpcb-like, 8 clients"), qPrintable(card->factsLabel()->text()));
+        for (const QString &ext : {QStringLiteral("png"), QStringLiteral("svg")}) {
+            const QString file = m_tmp.filePath(QStringLiteral("load-chart.") + ext);
+            QVERIFY(card->loadChart()->saveImage(file));
+            QVERIFY(QFileInfo(file).size() > 1000);
+        }
+        QVERIFY(QImage(m_tmp.filePath(QStringLiteral("load-chart.png"))).width() > 100);
+        shoot(&panel, QStringLiteral("chaos-card-under-load.png"));
+        panel.showReport(crash);
+        QVERIFY(!card->loadChart()->isVisibleTo(&panel));
 
         // Newest first in the table; the summary per fault; the chart of the chosen fault.
         auto *table = panel.runsView()->table();
