@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QSaveFile>
 #include <QTimer>
 
 #include "mainwindow.h"
@@ -45,8 +46,10 @@ int main(int argc, char *argv[])
          QStringLiteral("MS")},
         {QStringLiteral("port-offset"), QStringLiteral("Add N to every default lab port."), QStringLiteral("N"),
          QStringLiteral("0")},
-        {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay)."),
+        {QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to FILE (see --screenshot-delay), then close "
+                                                      "(exit status 1 when it could not be written; --keep-running stays open)."),
          QStringLiteral("FILE")},
+        {QStringLiteral("keep-running"), QStringLiteral("After --screenshot, keep the console open.")},
         {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal, chaos, bench or lab."),
          QStringLiteral("NAME"), QStringLiteral("topology")},
         {QStringLiteral("demo"), QStringLiteral("Run the failover demo on launch (crash the primary of the running lab once; "
@@ -129,9 +132,19 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
-        QTimer::singleShot(parser.value(QStringLiteral("screenshot-delay")).toInt(), &app, [&app, file] {
-            if (!app.window()->grab().save(file))
-                qCritical("pgha-console: could not write the screenshot to %s", qPrintable(file));
+        const bool keepRunning = parser.isSet(QStringLiteral("keep-running"));
+        QTimer::singleShot(parser.value(QStringLiteral("screenshot-delay")).toInt(), &app, [&app, file, keepRunning] {
+            // Written whole or not at all (QSaveFile), so a script never reads half a PNG.
+            QSaveFile out(file);
+            const bool saved = out.open(QIODevice::WriteOnly) && app.window()->grab().save(&out, "PNG") && out.commit();
+            if (!saved) {
+                qCritical("pgha-console: could not write the screenshot to %s: %s", qPrintable(file), qPrintable(out.errorString()));
+                QCoreApplication::exit(1);
+                return;
+            }
+            // Closed as a person closes it: a chaos fault in progress is undone first.
+            if (!keepRunning)
+                app.window()->close();
         });
     }
     return QApplication::exec();
