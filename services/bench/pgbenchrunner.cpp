@@ -138,6 +138,11 @@ QStringList PgbenchRunner::segmentArguments(int durationS) const
         a << QStringLiteral("--sampling-rate") << QString::number(*w.samplingRate);
     if (!w.queryMode.isEmpty())
         a << QStringLiteral("-M") << w.queryMode;
+    // A segment started again mid-run must not do what pgbench does first for the built-in
+    // scripts — VACUUM the tables and TRUNCATE pgbench_history — which would erase the run's
+    // own history rows and add the vacuum to the outage it measures.
+    if (m_result.restarts > 0)
+        a << QStringLiteral("-n");
     a << kBenchDatabase;
     return a;
 }

@@ -155,6 +155,9 @@ QJsonObject ChaosLoadReport::toJson() const
         {QStringLiteral("failed"), static_cast<double>(failed)},
         {QStringLiteral("aborted_clients"), abortedClients},
         {QStringLiteral("restarts"), restarts},
+        {QStringLiteral("history_rows"), optional(historyRows)},
+        {QStringLiteral("lost_transactions"), optional(lostTransactions)},
+        {QStringLiteral("unacknowledged_rows"), optional(unacknowledgedRows)},
         {QStringLiteral("error"), error},
         {QStringLiteral("per_second"), perSecond},
         {QStringLiteral("latency_p99"), p99},
@@ -177,6 +180,9 @@ ChaosLoadReport ChaosLoadReport::fromJson(const QJsonObject &o)
     r.failed = static_cast<qint64>(o.value(QStringLiteral("failed")).toDouble());
     r.abortedClients = o.value(QStringLiteral("aborted_clients")).toInt();
     r.restarts = o.value(QStringLiteral("restarts")).toInt();
+    r.historyRows = readMs(o.value(QStringLiteral("history_rows")));
+    r.lostTransactions = readMs(o.value(QStringLiteral("lost_transactions")));
+    r.unacknowledgedRows = readMs(o.value(QStringLiteral("unacknowledged_rows")));
     r.error = o.value(QStringLiteral("error")).toString();
     for (const auto &v : o.value(QStringLiteral("per_second")).toArray()) {
         const QJsonArray a = v.toArray();
@@ -199,6 +205,9 @@ QStringList ChaosLoadReport::cardLines() const
     lines << QStringLiteral("  %1 committed, %2 failed, %3 aborted client(s), pgbench restarted %4×; before the fault %5 tps (median)")
                      .arg(committed).arg(failed).arg(abortedClients).arg(restarts)
                      .arg(preFaultTps ? QString::number(*preFaultTps, 'f', 0) : QStringLiteral("—"));
+    if (historyRows)
+        lines << QStringLiteral("  pgbench_history on the new primary: %1 rows for %2 committed — %3 lost, %4 without a line in pgbench's log")
+                         .arg(*historyRows).arg(committed).arg(lostTransactions.value_or(0)).arg(unacknowledgedRows.value_or(0));
     lines << QStringLiteral("  no commit for %1 (from %2); throughput back within 10 % at %3; p99 %4 before, %5 in the minute after")
                      .arg(secondsText(gapMs), secondsText(gapStartMs), secondsText(throughputRecoveryMs), millis(p99BeforeMs), millis(p99AfterMs));
     return lines;

@@ -58,6 +58,13 @@ struct ChaosLoadReport {
     qint64 failed = 0;
     int abortedClients = 0;
     int restarts = 0;          // pgbench started again after its clients lost the server
+    // TPC-B (tpcb-like) writes one pgbench_history row per committed transaction: the rows the
+    // new primary holds from this run against what pgbench counted as committed.
+    std::optional<qint64> historyRows;         // rows added during the run, read on the new primary
+    std::optional<qint64> lostTransactions;    // committed by pgbench's count, absent on the new primary
+    // Present although pgbench's log has no commit for them: commits whose answer was lost in
+    // the crash, and the last ones of a pgbench stopped by SIGINT before it wrote their lines.
+    std::optional<qint64> unacknowledgedRows;
     QString error;             // the load's own failure ("" when it ran)
 
     QJsonObject toJson() const;

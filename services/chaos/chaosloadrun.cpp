@@ -3,6 +3,7 @@
 #include "chaos/chaosrunner.h"
 
 #include "bench/pgbenchrunner.h"
+#include "pg/pgquery.h"
 
 #include <QDir>
 #include <QUuid>
@@ -32,6 +33,26 @@ void ChaosRunner::startLoad()
                                                           load.target.path.isEmpty() ? load.target.name : load.target.path));
     m_loadClock.start();
     m_pgbench->run(pgbench.value(), load.target, workload, m_loadDir, QStringLiteral("chaos %1").arg(m_options.faultId));
+}
+
+// TPC-B's history table: one row per committed transaction of the built-in tpcb-like. pgbench
+// empties it when it starts (its first segment's TRUNCATE; segments started again mid-run do
+// not, see PgbenchRunner), so the rows on the new primary afterwards are this run's.
+bool ChaosRunner::countsHistory() const
+{
+    return m_options.load && m_options.load->workload.builtin == u"tpcb-like";
+}
+
+void ChaosRunner::countHistory(const PgEndpoint &where, std::function<void(std::optional<qint64>)> then)
+{
+    auto *q = new PgQuery(where, QStringLiteral("SELECT count(*) FROM pgbench_history"), 30000, this);
+    connect(q, &PgQuery::finished, this, [this, q, then](const PgResult &r) {
+        q->deleteLater();
+        if (!r.ok || r.rows.isEmpty())
+            addEvent(clockMs(), QStringLiteral("load"), QStringLiteral("cannot count pgbench_history: %1").arg(r.error));
+        then(r.ok && !r.rows.isEmpty() ? std::optional<qint64>(r.rows.front().value(0).toLongLong()) : std::nullopt);
+    });
+    q->start();
 }
 
 bool ChaosRunner::loadWarmedUp() const

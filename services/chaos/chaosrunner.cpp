@@ -546,6 +546,12 @@ void ChaosRunner::finish()
     if (m_options.load && m_faultAtMs >= 0) {
         if (m_loadResult) {
             m_report.load = analyzeLoad(*m_loadResult, m_probeEpochMs + m_faultAtMs);
+            if (m_historyAfter && *m_historyAfter >= 0) {
+                const qint64 rows = *m_historyAfter;
+                m_report.load->historyRows = rows;
+                m_report.load->lostTransactions = std::max<qint64>(0, m_report.load->committed - rows);
+                m_report.load->unacknowledgedRows = std::max<qint64>(0, rows - m_report.load->committed);
+            }
         } else {
             m_report.load = ChaosLoadReport{};
             m_report.load->workload = describeWorkload(m_options.load->workload);

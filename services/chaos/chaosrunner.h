@@ -126,6 +126,8 @@ private:
     bool loadWarmedUp() const;
     void stopLoad(std::function<void()> then);
     void onLoadFinished(const BenchResult &result);
+    bool countsHistory() const;
+    void countHistory(const PgEndpoint &where, std::function<void(std::optional<qint64>)> then);
     void checkHealthy(qint64 deadlineMs, std::function<void(const LabHealth &)> then,
                       std::function<void(const LabHealth &)> onTimeout = {});
     void heal(const LabHealth &h);
@@ -206,6 +208,7 @@ private:
     std::optional<BenchResult> m_loadResult;
     std::function<void()> m_afterLoad;         // what waits for the load to stop
     qint64 m_probeEpochMs = 0;                 // UTC ms at the probes' clock zero
+    std::optional<qint64> m_historyAfter;      // pgbench_history rows on the new primary after the load (tpcb-like)
     QString m_pausedContainer;         // Docker lab: to unpause
     QString m_stalledContainer;        // Docker lab: WAL senders to continue
     QString m_partitionedContainer;    // Docker lab: to reconnect

@@ -317,14 +317,19 @@ private slots:
         QCOMPARE(r.p99BeforeMs.value_or(-1), 4.0);
         QCOMPARE(r.p99AfterMs.value_or(-1), 6.0);
         QCOMPARE(r.restarts, 3);
-        // The report keeps it, and reads it back.
+        // The report keeps it, and reads it back (with TPC-B's history count when there is one).
         ChaosReport run;
         run.load = r;
+        run.load->historyRows = 1990;
+        run.load->lostTransactions = 12;
+        run.load->unacknowledgedRows = 2;
         const auto back = ChaosReport::fromJson(run.toJson());
         QVERIFY(back);
         QVERIFY(back.value().load);
         QCOMPARE(back.value().load->throughputRecoveryMs, r.throughputRecoveryMs);
         QCOMPARE(back.value().load->seconds.size(), r.seconds.size());
+        QCOMPARE(back.value().load->lostTransactions.value_or(-1), 12);
+        QVERIFY(back.value().load->cardLines().join(u'\n').contains(u"12 lost, 2 without a line in pgbench's log"));
         // Commits again but slower than before: a pass, with the slowness said; never again: a fail.
         auto loadExpectation = [](const ChaosReport &rep) {
             for (const auto &e : judgeRun(FaultKind::CrashPrimary, rep))
