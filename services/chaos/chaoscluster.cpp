@@ -18,7 +18,9 @@ bool sameAddress(const QString &hostA, int portA, const QString &hostB, int port
     return sameHostPort(HostPort{hostA, portA}, HostPort{hostB, portB});
 }
 
-QUrl apiBase(QUrl url)
+} // namespace
+
+QUrl urlBase(QUrl url)
 {
     url.setPath(QString());
     url.setQuery(QString());
@@ -26,8 +28,6 @@ QUrl apiBase(QUrl url)
     url.setUserInfo(QString());
     return url;
 }
-
-} // namespace
 
 const ChaosCluster::Member *ChaosCluster::member(const QString &name) const
 {
@@ -140,7 +140,7 @@ Result<ChaosCluster> chaosClusterForProfile(const Profile &profile, const Cluste
             return makeError(QStringLiteral("Patroni's /cluster gives no api_url for %1, and the profile names no REST API for it")
                                      .arg(m.name),
                              QStringLiteral("add it under `patroni:` in the profile with `name: %1`").arg(m.name));
-        member.api = {m.name, apiBase(api)};
+        member.api = {m.name, urlBase(api)};
         // PostgreSQL: the profile's entry named so or at the same address, else /cluster's host:port.
         member.postgres = c.readWrite;
         member.postgres.host = m.host;
@@ -158,7 +158,7 @@ Result<ChaosCluster> chaosClusterForProfile(const Profile &profile, const Cluste
         c.members.append(member);
     }
     for (const auto &e : profile.etcd)
-        c.etcd.append(apiBase(e.url));
+        c.etcd.append(urlBase(e.url));
     QString ns = profile.dcsNamespace.isEmpty() ? QStringLiteral("/service/") : profile.dcsNamespace;
     if (!ns.startsWith(u'/'))
         ns.prepend(u'/');

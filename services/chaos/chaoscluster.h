@@ -48,6 +48,9 @@ struct ChaosCluster {
     HealthTargets healthTargets() const;
 };
 
+// scheme://host:port of a REST or etcd URL: no path, query or credentials.
+QUrl urlBase(QUrl url);
+
 // The lab's cluster, from its state (passwords from the 0600 state file).
 ChaosCluster chaosClusterForLab(const LabState &state, const QString &labDir);
 

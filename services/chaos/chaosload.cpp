@@ -1,5 +1,7 @@
 #include "chaos/chaosload.h"
 
+#include "bench/benchstats.h"
+
 #include <QHash>
 #include <QJsonArray>
 
@@ -9,13 +11,11 @@ namespace pgha::svc {
 
 namespace {
 
-std::optional<double> median(QList<double> values)
+// The Bench module's median, empty for no values.
+std::optional<double> medianOf(const QList<double> &values)
 {
-    if (values.isEmpty())
-        return std::nullopt;
-    std::sort(values.begin(), values.end());
-    const qsizetype n = values.size();
-    return n % 2 ? values.at(n / 2) : (values.at(n / 2 - 1) + values.at(n / 2)) / 2.0;
+    const auto m = median(values);
+    return m ? std::optional<double>(m.value()) : std::nullopt;
 }
 
 QJsonValue optional(const std::optional<qint64> &v)
@@ -83,7 +83,7 @@ ChaosLoadReport analyzeLoad(const BenchResult &result, qint64 faultEpochMs)
         if (atMs + 1000 <= 0 && s.epochS - firstS >= ChaosLoadReport::kSkipFirstSeconds)
             before.append(double(s.committed));
     }
-    r.preFaultTps = median(before);
+    r.preFaultTps = medianOf(before);
 
     // Gaps in the per-second list (seconds without any transaction are not in it) count as 0.
     if (r.preFaultTps && *r.preFaultTps > 0) {
@@ -128,8 +128,8 @@ ChaosLoadReport analyzeLoad(const BenchResult &result, qint64 faultEpochMs)
             && atMs < *r.throughputRecoveryMs + ChaosLoadReport::kAfterWindowS * 1000LL)
             p99After.append(l.p99Ms);
     }
-    r.p99BeforeMs = median(p99Before);
-    r.p99AfterMs = median(p99After);
+    r.p99BeforeMs = medianOf(p99Before);
+    r.p99AfterMs = medianOf(p99After);
     return r;
 }
 

@@ -23,11 +23,7 @@ void ChaosRunner::startOnProfile(int index)
         fail(QStringLiteral("no Patroni REST API of the profile answered /cluster (%1)").arg(m_report.error.isEmpty() ? QStringLiteral("see above") : m_report.error));
         return;
     }
-    QUrl base = endpoints.at(index).url;
-    base.setPath(QString());
-    base.setQuery(QString());
-    base.setUserInfo(QString());
-    m_patroni.cluster(MemberApi{endpoints.at(index).name, base}, kRestConfigTimeoutMs, this,
+    m_patroni.cluster(MemberApi{endpoints.at(index).name, urlBase(endpoints.at(index).url)}, kRestConfigTimeoutMs, this,
                       [this, index](const PatroniReply<ClusterSnapshot> &reply) {
         if (m_finished)
             return;
