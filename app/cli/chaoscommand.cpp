@@ -173,7 +173,7 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
         {QStringLiteral("load"), QStringLiteral("Run pgbench through the fault: tpcb-like, simple-update, select-only, or a script FILE[@W] "
                                                 "(the tables from `pgha bench init`)."),
          QStringLiteral("workload")},
-        {QStringLiteral("load-clients"), QStringLiteral("pgbench clients for --load (default 4)."), QStringLiteral("N"), QStringLiteral("4")},
+        {QStringLiteral("load-clients"), QStringLiteral("pgbench clients for --load (default 4)."), QStringLiteral("N"), QString::number(ChaosLoadSpec::kDefaultClients)},
         {QStringLiteral("load-rate"), QStringLiteral("pgbench -R for --load: transactions per second (default: as fast as it goes)."),
          QStringLiteral("tps")},
         {QStringLiteral("load-target"), QStringLiteral("Where --load connects: rw (default), pgpool, member:NAME …"), QStringLiteral("name"),
@@ -206,8 +206,10 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
     ChaosOptions options;
     options.faultId = faultId;
     options.writeIntervalMs = parser.value(QStringLiteral("interval")).toInt(&okNumber);
-    if (!okNumber || options.writeIntervalMs < 10 || options.writeIntervalMs > 1000) {
-        ctx.err << "pgha chaos: --interval wants milliseconds from 10 to 1000\n";
+    if (!okNumber || options.writeIntervalMs < ChaosOptions::kMinWriteIntervalMs
+        || options.writeIntervalMs > ChaosOptions::kMaxWriteIntervalMs) {
+        ctx.err << "pgha chaos: --interval wants milliseconds from " << ChaosOptions::kMinWriteIntervalMs << " to "
+                << ChaosOptions::kMaxWriteIntervalMs << '\n';
         return Usage;
     }
     if (parser.isSet(QStringLiteral("sync"))) {
@@ -220,8 +222,8 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
     }
     if (parser.isSet(QStringLiteral("hold"))) {
         const double s = parser.value(QStringLiteral("hold")).toDouble(&okNumber);
-        if (!okNumber || s <= 0 || s > 600) {
-            ctx.err << "pgha chaos: --hold wants seconds from 0 to 600\n";
+        if (!okNumber || s <= 0 || s > ChaosOptions::kMaxHoldS) {
+            ctx.err << "pgha chaos: --hold wants seconds from 0 to " << ChaosOptions::kMaxHoldS << '\n';
             return Usage;
         }
         options.holdMs = static_cast<int>(s * 1000);
@@ -246,43 +248,30 @@ int runFault(CliContext &ctx, const QString &faultId, const QStringList &args)
         return Failed;
     }
     if (parser.isSet(QStringLiteral("load"))) {
-        ChaosLoad load;
-        const QString w = parser.value(QStringLiteral("load"));
-        if (BenchWorkload::isBuiltin(w)) {
-            load.workload.builtin = w;
-        } else {
-            load.workload.builtin.clear();
-            load.workload.scripts = {w};
-        }
+        ChaosLoadSpec spec;
+        spec.workload = parser.value(QStringLiteral("load"));
+        spec.target = parser.value(QStringLiteral("load-target"));
         bool okClients = false, okLead = false, okTail = false;
-        load.workload.clients = parser.value(QStringLiteral("load-clients")).toInt(&okClients);
-        load.workload.threads = std::clamp(load.workload.clients, 1, 2);
-        load.leadS = parser.value(QStringLiteral("load-lead")).toInt(&okLead);
-        load.tailS = parser.value(QStringLiteral("load-tail")).toInt(&okTail);
-        if (!okClients || load.workload.clients < 1 || load.workload.clients > 1000 || !okLead || load.leadS < 3
-            || load.leadS > 600 || !okTail || load.tailS < 0 || load.tailS > 600) {
-            ctx.err << "pgha chaos: --load-clients wants 1–1000, --load-lead 3–600 s, --load-tail 0–600 s\n";
+        spec.clients = parser.value(QStringLiteral("load-clients")).toInt(&okClients);
+        spec.leadS = parser.value(QStringLiteral("load-lead")).toInt(&okLead);
+        spec.tailS = parser.value(QStringLiteral("load-tail")).toInt(&okTail);
+        if (!okClients || !okLead || !okTail) {
+            ctx.err << "pgha chaos: --load-clients, --load-lead and --load-tail want whole numbers\n";
             return Usage;
         }
         if (parser.isSet(QStringLiteral("load-rate"))) {
-            const double rate = parser.value(QStringLiteral("load-rate")).toDouble(&okNumber);
-            if (!okNumber || rate <= 0) {
+            spec.rate = parser.value(QStringLiteral("load-rate")).toDouble(&okNumber);
+            if (!okNumber) {
                 ctx.err << "pgha chaos: --load-rate wants transactions per second above 0\n";
                 return Usage;
             }
-            load.workload.rate = rate;
         }
-        if (const QString problem = load.workload.problem(); !problem.isEmpty()) {
-            ctx.err << "pgha chaos: --load: " << problem << '\n';
+        auto load = resolveChaosLoad(spec, profile.value());
+        if (!load) {
+            ctx.err << "pgha chaos: --load: " << load.error().toString() << '\n';
             return Usage;
         }
-        auto target = resolveBenchTarget(profile.value(), parser.value(QStringLiteral("load-target")));
-        if (!target) {
-            ctx.err << "pgha chaos: --load-target: " << target.error().toString() << '\n';
-            return Usage;
-        }
-        load.target = target.value();
-        options.load = load;
+        options.load = load.value();
     }
     const FaultAvailability available = faultAvailability(*fault, chaosEnvironmentFor(profile.value()));
     if (!available.available) {

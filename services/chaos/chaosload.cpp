@@ -1,6 +1,8 @@
 #include "chaos/chaosload.h"
 
 #include "bench/benchstats.h"
+#include "bench/benchtargets.h"
+#include "profile/profile.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -59,6 +61,56 @@ QString describeWorkload(const BenchWorkload &w)
     if (!w.queryMode.isEmpty())
         text += QStringLiteral(", -M %1").arg(w.queryMode);
     return text;
+}
+
+namespace {
+
+BenchWorkload workloadOf(const ChaosLoadSpec &spec)
+{
+    BenchWorkload w;
+    if (BenchWorkload::isBuiltin(spec.workload)) {
+        w.builtin = spec.workload;
+    } else {
+        w.builtin.clear();
+        w.scripts = {spec.workload};
+    }
+    w.clients = spec.clients;
+    // At most two pgbench threads: the load shares the machine with the cluster it measures.
+    w.threads = std::clamp(spec.clients, 1, 2);
+    w.rate = spec.rate;
+    return w;
+}
+
+} // namespace
+
+QString ChaosLoadSpec::problem() const
+{
+    if (workload.trimmed().isEmpty())
+        return QStringLiteral("the load needs a workload: tpcb-like, simple-update, select-only or a script FILE[@WEIGHT]");
+    if (clients < 1 || clients > kMaxClients)
+        return QStringLiteral("load clients: %1 is not from 1 to %2").arg(clients).arg(kMaxClients);
+    if (leadS < kMinLeadS || leadS > kMaxLeadS)
+        return QStringLiteral("load lead: %1 s is not from %2 to %3 s").arg(leadS).arg(kMinLeadS).arg(kMaxLeadS);
+    if (tailS < 0 || tailS > kMaxTailS)
+        return QStringLiteral("load tail: %1 s is not from 0 to %2 s").arg(tailS).arg(kMaxTailS);
+    if (rate && !(*rate > 0))
+        return QStringLiteral("load rate: transactions per second must be above 0");
+    return workloadOf(*this).problem();
+}
+
+Result<ChaosLoad> resolveChaosLoad(const ChaosLoadSpec &spec, const Profile &profile)
+{
+    if (const QString p = spec.problem(); !p.isEmpty())
+        return makeError(ErrorKind::Parse, p);
+    ChaosLoad load;
+    load.workload = workloadOf(spec);
+    load.leadS = spec.leadS;
+    load.tailS = spec.tailS;
+    auto target = resolveBenchTarget(profile, spec.target);
+    if (!target)
+        return makeError(target.error().kind, QStringLiteral("load target: ") + target.error().message, target.error().hint);
+    load.target = target.value();
+    return load;
 }
 
 ChaosLoadReport analyzeLoad(const BenchResult &result, qint64 faultEpochMs)

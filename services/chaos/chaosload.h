@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bench/benchrun.h"
+#include "core/result.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -9,6 +10,8 @@
 #include <optional>
 
 namespace pgha::svc {
+
+struct Profile;
 
 // A chaos fault under load: the pgbench workload (the Bench module's) that runs from `leadS`
 // before the fault until `tailS` after the cluster is healthy again, beside the probes.
@@ -22,6 +25,27 @@ struct ChaosLoad {
     int leadS = kDefaultLeadS;
     int tailS = kDefaultTailS;
 };
+
+// A load as people write it (`pgha chaos --load …`, an experiment's settings), before the
+// profile turns its target into a connection.
+struct ChaosLoadSpec {
+    static constexpr int kMinLeadS = 3;
+    static constexpr int kMaxLeadS = 600;
+    static constexpr int kMaxTailS = 600;
+    static constexpr int kMaxClients = 1000;
+    static constexpr int kDefaultClients = 4;
+    QString workload;          // tpcb-like, simple-update, select-only, or a script FILE[@W]
+    int clients = kDefaultClients;
+    std::optional<double> rate;
+    QString target = QStringLiteral("rw");
+    int leadS = ChaosLoad::kDefaultLeadS;
+    int tailS = ChaosLoad::kDefaultTailS;
+
+    // Why it cannot run, in words naming the setting ("" when it can); no profile needed.
+    QString problem() const;
+};
+// The spec on `profile`'s cluster (its target resolved), or why not.
+Result<ChaosLoad> resolveChaosLoad(const ChaosLoadSpec &spec, const Profile &profile);
 
 // What the load saw of the fault, on the fault's time axis (ms or s from the injection).
 struct ChaosLoadReport {

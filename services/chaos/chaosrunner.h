@@ -31,6 +31,9 @@ class ContainerFaults;
 class HttpClient;
 
 struct ChaosOptions {
+    static constexpr int kMinWriteIntervalMs = 10;
+    static constexpr int kMaxWriteIntervalMs = 1000;
+    static constexpr int kMaxHoldS = 600;
     QString faultId;
     std::optional<bool> synchronousMode;   // set for the run and restored after; nullopt: as the cluster has it
     int holdMs = 0;                        // how long a fault without failover lasts before its undo (0: the fault's own)
