@@ -23,6 +23,8 @@ LAB_PACKAGES=(postgresql postgresql-client patroni python3-etcd etcd-server etcd
   haproxy pgbouncer prometheus-postgres-exporter pgpool2 util-linux procps iproute2 curl
   openssl     # openssl: the lab's own CA and REST certificate (pgha lab start --rest-tls)
   python3-jsonschema    # the chaos report is validated against docs/chaos-report.schema.json
+  python3-yaml          # experiment plans are validated against docs/experiment-plan.schema.json
+  poppler-utils         # pdftoppm: the tests render the PDF reports to pages and look at them
   debootstrap)          # the Docker lab's base image without a registry (lab-stack/docker/build-base-image.sh)
 # Packages that start a system service listening on a lab port (5432, 2379, 6432 …).
 DAEMON_PACKAGES=(postgresql etcd-server pgbouncer haproxy patroni prometheus-postgres-exporter pgpool2)

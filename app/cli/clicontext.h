@@ -35,6 +35,12 @@ int runActionCommand(CliContext &ctx, const QString &command, const QStringList 
 // chaos list | runs | FAULT (args[0] is "chaos").
 int runChaosCommand(CliContext &ctx, const QStringList &args);
 
+// experiment run | show | list (args[0] is "experiment").
+int runExperimentCommand(CliContext &ctx, const QStringList &args);
+
+// report --experiment NAME | --chaos-run ID… --out FILE (args are its options).
+int runReportCommand(CliContext &ctx, const QStringList &args);
+
 // bench init | run | runs (args[0] is "bench").
 int runBenchCommand(CliContext &ctx, const QStringList &args);
 

@@ -1,8 +1,11 @@
-// pgha: the command-line twin of the console. Links the services and models only — never
-// Qt Widgets — which proves the core is GUI-free.
+// pgha: the command-line twin of the console. Links the services, models and reports only —
+// never Qt Widgets — which proves the core is GUI-free.
 #include "clicontext.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <memory>
 
 #include <cstdio>
 
@@ -40,6 +43,13 @@ Chaos faults (lab profiles only), measured as a client sees them:
   chaos runs    the kept runs: summary, or --export FILE.csv|FILE.jsonl
   Exit status 1 when a run fails its expectations.
 
+Experiments (a fault, under load or not, over a grid of settings, repeated; docs/experiment-plan.md):
+  experiment run FILE.yaml [--resume]   every run recorded as it ends; --resume makes the missing ones
+  experiment show NAME [--json] [--csv FILE]   per cell: median, p95, min/max, mean's 95 % CI
+  experiment list
+  report        --experiment NAME | --chaos-run ID… --out FILE.html|FILE.pdf
+                method, environment, tables and figures, ready to print
+
 Benchmarks (pgbench, figures per second, exact percentiles, every run kept):
   bench init    [--scale N] [--target T]
   bench run     [--target rw|ro|pgpool|direct|standalone|member:NAME[,…]] [--builtin NAME | --file F[@W]…]
@@ -61,7 +71,13 @@ QString pgha::cli::padRight(const QString &s, int width)
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // `pgha report` draws figures and PDFs (fonts, QPainter): Qt Gui without a window, offscreen
+    // unless told otherwise. Every other command stays Qt Core only.
+    const bool drawing = argc > 1 && qstrcmp(argv[1], "report") == 0;
+    if (drawing && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application =
+            drawing ? std::make_unique<QGuiApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgha"));
     QCoreApplication::setOrganizationName(QStringLiteral("pgha"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGHA_VERSION));
@@ -83,6 +99,10 @@ int main(int argc, char *argv[])
         return runStatusCommand(ctx, QStringList{command} + args);
     if (command == u"chaos")
         return runChaosCommand(ctx, QStringList{command} + args);
+    if (command == u"report")
+        return runReportCommand(ctx, QStringList{QStringLiteral("pgha report")} + args);
+    if (command == u"experiment")
+        return runExperimentCommand(ctx, QStringList{command} + args);
     if (command == u"bench")
         return runBenchCommand(ctx, QStringList{command} + args);
     if (command == u"watch")

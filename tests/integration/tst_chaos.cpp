@@ -7,7 +7,8 @@
 //  - a graceful stop is faster than a crash and reported as a stop;
 //  - freeze then thaw; an etcd member crash changes no leader; quorum loss with failsafe_mode
 //    off and on behaves as Patroni documents; a HAProxy crash is seen;
-//  - `pgha chaos … --report` writes JSON valid against docs/chaos-report.schema.json.
+//  - `pgha chaos … --report` writes JSON valid against docs/chaos-report.schema.json;
+//  - `pgha experiment run`: two cells under TPC-B, interrupted and resumed, then its report.
 #include "labtestutil.h"
 
 #include "chaos/chaosrunner.h"
@@ -24,6 +25,8 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -205,15 +208,22 @@ class TestChaos : public QObject {
         return out->value_or(PatroniDynamicConfig{});
     }
 
-    static std::pair<int, QString> validateReport(const QString &file)
+    // python3-jsonschema against a schema in docs/; `yaml`: the file is YAML (python3-yaml).
+    static std::pair<int, QString> validateAgainst(const QString &file, const QString &schema, bool yaml = false)
     {
         QProcess py;
         py.start(QStringLiteral("/usr/bin/python3"),
-                 {QStringLiteral("-c"), QStringLiteral("import json, sys, jsonschema\n"
-                                                       "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))"),
-                  file, QStringLiteral(PGHA_SOURCE_DIR "/docs/chaos-report.schema.json")});
+                 {QStringLiteral("-c"), QStringLiteral("import json, sys, jsonschema, yaml\n"
+                                                       "doc = (yaml.safe_load if sys.argv[3] == 'yaml' else json.load)(open(sys.argv[1]))\n"
+                                                       "jsonschema.validate(doc, json.load(open(sys.argv[2])))"),
+                  file, QStringLiteral(PGHA_SOURCE_DIR "/docs/") + schema, yaml ? QStringLiteral("yaml") : QStringLiteral("json")});
         py.waitForFinished(30000);
         return std::pair{py.exitCode(), QString::fromUtf8(py.readAllStandardError())};
+    }
+
+    static std::pair<int, QString> validateReport(const QString &file)
+    {
+        return validateAgainst(file, QStringLiteral("chaos-report.schema.json"));
     }
 
 private slots:
@@ -458,6 +468,113 @@ private slots:
         QVERIFY(!load.value(QStringLiteral("per_second")).toArray().isEmpty());
         const auto [valid, why] = validateReport(report);
         QVERIFY2(valid == 0, qPrintable(why));
+    }
+
+    // A two-cell experiment (synchronous_mode off/on × 2 runs, TPC-B through the crash) run by
+    // `pgha experiment run`, interrupted by SIGINT during its second run and resumed: the
+    // interrupted run is undone and not recorded, the resume makes exactly the missing runs,
+    // every run measures the load through the crash, and the report comes out.
+    void experimentInterruptedAndResumed()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGHA_LAB_DIR"), m_dir);
+        env.insert(QStringLiteral("PGHA_EXPERIMENTS_DIR"), m_tmp.filePath(QStringLiteral("experiments")));
+        QProcess init;
+        init.setProcessEnvironment(env);
+        init.start(QStringLiteral(PGHA_CLI), {QStringLiteral("bench"), QStringLiteral("init"), QStringLiteral("--scale"), QStringLiteral("1")});
+        QVERIFY(init.waitForFinished(120000));
+        QVERIFY2(init.exitCode() == 0, init.readAllStandardError().constData());
+        const QString plan = m_tmp.filePath(QStringLiteral("two-cells.yaml"));
+        QFile pf(plan);
+        QVERIFY(pf.open(QIODevice::WriteOnly));
+        pf.write("experiment: two-cells\n"
+                 "title: crash-primary under tpcb-like, sync off vs on\n"
+                 "settings: {fault: crash-primary, workload: tpcb-like, clients: 2, lead: 4, tail: 2}\n"
+                 "grid:\n  sync: [off, on]\n"
+                 "repetitions: 2\n");
+        pf.close();
+        const auto [planValid, planWhy] = validateAgainst(plan, QStringLiteral("experiment-plan.schema.json"), true);
+        QVERIFY2(planValid == 0, qPrintable(planWhy));
+
+        QProcess first;
+        first.setProcessEnvironment(env);
+        first.setProcessChannelMode(QProcess::MergedChannels);
+        first.start(QStringLiteral(PGHA_CLI), {QStringLiteral("experiment"), QStringLiteral("run"), plan, QStringLiteral("--quiet")});
+        QString said;
+        const bool second = QTest::qWaitFor([&] {
+            said += QString::fromUtf8(first.readAll());
+            return said.contains(u"run 2 of 4") || first.state() == QProcess::NotRunning;
+        }, kRunTimeoutMs);
+        QVERIFY2(second && first.state() == QProcess::Running, qPrintable(said));
+        QTest::qWait(3000);   // inside run 2: synchronous_mode being set, the load starting
+        ::kill(static_cast<pid_t>(first.processId()), SIGINT);
+        QVERIFY(first.waitForFinished(kRunTimeoutMs));
+        said += QString::fromUtf8(first.readAll());
+        QCOMPARE(first.exitCode(), 1);
+        QVERIFY2(said.contains(u"--resume"), qPrintable(said));
+
+        const QString runsPath = m_tmp.filePath(QStringLiteral("experiments/two-cells/runs.jsonl"));
+        auto readRuns = [&runsPath] {
+            QFile f(runsPath);
+            return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().split('\n') : QList<QByteArray>();
+        };
+        const QList<QByteArray> before = readRuns();
+        QCOMPARE(before.size(), 1);
+        // The interrupted run put synchronous_mode back (sync=on cell; the lab runs with it off).
+        QCOMPARE(dynamicConfig().synchronousMode, false);
+
+        QProcess resumed;
+        resumed.setProcessEnvironment(env);
+        resumed.setProcessChannelMode(QProcess::MergedChannels);
+        resumed.start(QStringLiteral(PGHA_CLI), {QStringLiteral("experiment"), QStringLiteral("run"), plan, QStringLiteral("--quiet"),
+                                                 QStringLiteral("--resume")});
+        QVERIFY(resumed.waitForFinished(4 * kRunTimeoutMs));
+        const QString resumedSaid = QString::fromUtf8(resumed.readAll());
+        QVERIFY2(resumed.exitCode() == 0, qPrintable(resumedSaid.right(4000)));
+        QVERIFY2(resumedSaid.contains(u"run 2 of 4") && !resumedSaid.contains(u"run 1 of 4"), qPrintable(resumedSaid));
+        const QList<QByteArray> after = readRuns();
+        QCOMPARE(after.size(), 4);
+        QCOMPARE(after.front(), before.front());   // the finished run was not made again
+        QSet<QString> made;
+        for (const QByteArray &line : after) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            made.insert(o.value(QStringLiteral("cell")).toString() + u'#' + QString::number(o.value(QStringLiteral("repetition")).toInt()));
+            const QJsonObject run = o.value(QStringLiteral("run")).toObject();
+            const QJsonObject load = run.value(QStringLiteral("load")).toObject();
+            QCOMPARE(run.value(QStringLiteral("verdict")).toString(), QStringLiteral("PASS"));
+            QCOMPARE(run.value(QStringLiteral("timings")).toObject().value(QStringLiteral("synchronous_mode")).toBool(),
+                     o.value(QStringLiteral("cell")).toString() == u"sync=on");
+            // TPC-B through the crash: its gap agrees with the probe's within 1 s, throughput
+            // comes back, and no committed transaction is missing on the new primary.
+            const double gap = load.value(QStringLiteral("gap_ms")).toDouble(-1);
+            const double writeGap = run.value(QStringLiteral("write_gap_ms")).toDouble(-1);
+            qInfo().noquote() << QStringLiteral("%1: pgbench gap %2 ms, write gap %3 ms, throughput back at %4 ms, lost transactions %5")
+                                         .arg(o.value(QStringLiteral("cell")).toString()).arg(gap).arg(writeGap)
+                                         .arg(load.value(QStringLiteral("throughput_recovery_ms")).toDouble(-1))
+                                         .arg(load.value(QStringLiteral("lost_transactions")).toDouble(-1));
+            QVERIFY2(gap > 0 && writeGap > 0 && std::abs(gap - writeGap) <= 1000, line.constData());
+            QCOMPARE(load.value(QStringLiteral("lost_transactions")).toDouble(-1), 0.0);
+        }
+        QCOMPARE(made, (QSet<QString>{QStringLiteral("sync=off#1"), QStringLiteral("sync=on#1"), QStringLiteral("sync=off#2"),
+                                      QStringLiteral("sync=on#2")}));
+        // A resume with nothing left makes nothing; the chaos store kept the interrupted run.
+        QProcess again;
+        again.setProcessEnvironment(env);
+        again.start(QStringLiteral(PGHA_CLI), {QStringLiteral("experiment"), QStringLiteral("run"), plan, QStringLiteral("--resume")});
+        QVERIFY(again.waitForFinished(60000));
+        QCOMPARE(again.exitCode(), 0);
+        QCOMPARE(readRuns().size(), 4);
+
+        QProcess report;
+        report.setProcessEnvironment(env);
+        const QString pdf = m_tmp.filePath(QStringLiteral("two-cells.pdf"));
+        report.start(QStringLiteral(PGHA_CLI), {QStringLiteral("report"), QStringLiteral("--experiment"), QStringLiteral("two-cells"),
+                                                QStringLiteral("--out"), pdf});
+        QVERIFY(report.waitForFinished(60000));
+        QVERIFY2(report.exitCode() == 0, report.readAllStandardError().constData());
+        QFile out(pdf);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.read(5), QByteArray("%PDF-"));
     }
 
     void cliReportMatchesTheSchema()

@@ -1,0 +1,105 @@
+// `pgha report --experiment NAME | --chaos-run ID… --out FILE.html|FILE.pdf`: a self-contained
+// report (method, environment, tables, figures) from the kept runs; nothing is measured again.
+#include "clicontext.h"
+
+#include "chaos/chaosreport.h"
+#include "experiment/experimentstore.h"
+#include "reportdocument.h"
+
+#include <QCommandLineParser>
+
+using namespace pgha::svc;
+
+namespace pgha::cli {
+
+namespace {
+
+QString chaosStorePath(const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("store")))
+        return parser.value(QStringLiteral("store"));
+    const QString env = qEnvironmentVariable("PGHA_CHAOS_STORE");
+    return env.isEmpty() ? defaultChaosStorePath() : env;
+}
+
+} // namespace
+
+int runReportCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Write a report a thesis can print — method, environment, tables and figures — from kept runs: an experiment "
+            "(`pgha experiment run`) or chaos runs by id (`pgha chaos runs --export` lists them). .html embeds its figures "
+            "as SVG; .pdf draws them as vectors."));
+    parser.addHelpOption();
+    parser.addOptions({{QStringLiteral("experiment"), QStringLiteral("The experiment's name (or directory)."), QStringLiteral("name")},
+                       {QStringLiteral("chaos-run"), QStringLiteral("A chaos run's id; repeat for several (a prefix will do)."),
+                        QStringLiteral("id")},
+                       {QStringLiteral("out"), QStringLiteral("The report: FILE.html or FILE.pdf."), QStringLiteral("file")},
+                       {QStringLiteral("dir"), QStringLiteral("Where experiments are kept (default: $PGHA_EXPERIMENTS_DIR or %1).")
+                                                       .arg(defaultExperimentsDir()),
+                        QStringLiteral("dir")},
+                       {QStringLiteral("store"), QStringLiteral("The chaos run store (default: $PGHA_CHAOS_STORE or %1).")
+                                                         .arg(defaultChaosStorePath()),
+                        QStringLiteral("file")}});
+    if (!parser.parse(args)) {
+        ctx.err << "pgha report: " << parser.errorText() << '\n';
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        ctx.out << parser.helpText();
+        return Ok;
+    }
+    const bool experiment = parser.isSet(QStringLiteral("experiment"));
+    const bool chaos = parser.isSet(QStringLiteral("chaos-run"));
+    if (experiment == chaos || !parser.isSet(QStringLiteral("out"))) {
+        ctx.err << "pgha report: give --experiment NAME or --chaos-run ID…, and --out FILE.html|FILE.pdf\n";
+        return Usage;
+    }
+    const QString out = parser.value(QStringLiteral("out"));
+    if (!out.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive) && !out.endsWith(QStringLiteral(".html"), Qt::CaseInsensitive)
+        && !out.endsWith(QStringLiteral(".htm"), Qt::CaseInsensitive)) {
+        ctx.err << "pgha report: --out names FILE.html or FILE.pdf\n";
+        return Usage;
+    }
+
+    reports::Report report;
+    if (experiment) {
+        const QString name = parser.value(QStringLiteral("experiment"));
+        const QString base = parser.isSet(QStringLiteral("dir")) ? parser.value(QStringLiteral("dir")) : defaultExperimentsDir();
+        auto kept = loadExperiment(findExperimentDir(base, name));
+        if (!kept) {
+            ctx.err << "pgha: " << kept.error().toString() << '\n';
+            return Failed;
+        }
+        report = reports::experimentReport(kept.value().plan, kept.value().planText, kept.value().runs);
+    } else {
+        auto runs = loadChaosRuns(chaosStorePath(parser));
+        if (!runs) {
+            ctx.err << "pgha: " << runs.error().toString() << '\n';
+            return Failed;
+        }
+        QList<ChaosReport> chosen;
+        for (const QString &id : parser.values(QStringLiteral("chaos-run"))) {
+            QList<ChaosReport> matches;
+            for (const auto &r : runs.value())
+                if (r.runId.startsWith(id))
+                    matches.append(r);
+            if (matches.size() != 1) {
+                ctx.err << "pgha report: " << (matches.isEmpty() ? "no chaos run" : "more than one chaos run") << " with id \"" << id
+                        << "\" in " << chaosStorePath(parser) << " (`pgha chaos runs --export FILE.csv` lists them)\n";
+                return Failed;
+            }
+            chosen.append(matches.front());
+        }
+        report = reports::chaosRunsReport(chosen);
+    }
+    if (auto written = reports::writeReport(report, out); !written) {
+        ctx.err << "pgha: " << written.error().toString() << '\n';
+        return Failed;
+    }
+    ctx.out << "wrote " << out << '\n';
+    return Ok;
+}
+
+} // namespace pgha::cli
