@@ -1,5 +1,7 @@
 #include "chaosrunsview.h"
 
+#include "savedialog.h"
+
 #include "chaosreportcard.h"
 
 #include "settings/usersettings.h"
@@ -163,18 +165,9 @@ svc::Result<bool> ChaosRunsView::exportTo(const QString &path)
 
 void ChaosRunsView::askExport()
 {
-    // open(), not exec(): the console keeps polling (and a run keeps running) meanwhile.
-    auto *dialog = new QFileDialog(this, tr("Export the chaos runs"), svc::settings::value(svc::settings::kLastExportFolder),
-                                   tr("CSV, one row per run (*.csv);;JSON Lines, the whole report (*.jsonl);;All files (*)"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(QStringLiteral("csv"));
-    dialog->selectFile(QStringLiteral("pgha-chaos-runs-%1.csv").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString &filter) {
-        dialog->setDefaultSuffix(filter.contains(u"*.jsonl") ? QStringLiteral("jsonl") : QStringLiteral("csv"));
-    });
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) { exportTo(file); });
-    dialog->open();
+    askSavePath(this, tr("Export the chaos runs"),
+                {tr("CSV, one row per run (*.csv)"), tr("JSON Lines, the whole report (*.jsonl)"), tr("All files (*)")},
+                QStringLiteral("pgha-chaos-runs"), [this](const QString &file) { exportTo(file); });
 }
 
 } // namespace pgha::views

@@ -1,6 +1,11 @@
 #include "chartadapter.h"
 
+#include "core/safefs.h"
+#include "export/csv.h"
+#include "settings/usersettings.h"
+
 #include <QAreaSeries>
+#include <QBuffer>
 #include <QBarCategoryAxis>
 #include <QHorizontalBarSeries>
 #include <QBarSet>
@@ -15,7 +20,6 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPainter>
-#include <QSaveFile>
 #include <QScatterSeries>
 #include <QSvgGenerator>
 #include <QValueAxis>
@@ -29,6 +33,9 @@ namespace {
 constexpr QSize kExportSize(960, 540);
 constexpr QSize kMinExportSize(320, 200);
 constexpr int kYIntervals = 4;
+// A chart's logical pixels are 1/96 in (Qt's reference resolution): a PNG at D dpi is drawn D/96 larger.
+constexpr double kScreenDpi = 96.0;
+constexpr double kMetersPerInch = 0.0254;
 
 // 0 … a round bound over yMax: four intervals of 1, 2, 2.5 or 5 × 10^k, so 0–20 s reads in
 // steps of 5, not 0–32 in steps of 8.
@@ -65,38 +72,90 @@ void hideFromLegend(QChart *chart, QAbstractSeries *s)
         m->setVisible(false);
 }
 
-// PNG from the view's pixels, SVG by painting the view into a QSvgGenerator (vector text and
-// lines). QSaveFile: a reader never sees half an image, and a failed save leaves the old file.
+// The chart's data as CSV, one row per point (series, x, y; a bar set's category and value),
+// for a spreadsheet or a plotting script: what the figure shows, not a picture of it.
+QByteArray chartCsv(const QChart *chart)
+{
+    const QList<QAbstractAxis *> xAxes = chart->axes(Qt::Horizontal);
+    const bool dateTime = !xAxes.isEmpty() && xAxes.front()->type() == QAbstractAxis::AxisTypeDateTime;
+    QByteArray out = svc::csvRecord({QStringLiteral("series"), dateTime ? QStringLiteral("time_utc") : QStringLiteral("x"),
+                                     QStringLiteral("y")});
+    for (const QAbstractSeries *series : chart->series()) {
+        if (const auto *xy = qobject_cast<const QXYSeries *>(series)) {
+            for (const QPointF &p : xy->points())
+                out += svc::csvRecord({xy->name(),
+                                       dateTime ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(p.x())).toUTC().toString(Qt::ISODateWithMs)
+                                                : QString::number(p.x()),
+                                       QString::number(p.y())});
+        } else if (const auto *bars = qobject_cast<const QAbstractBarSeries *>(series)) {
+            auto *categories = xAxes.isEmpty() ? nullptr : qobject_cast<QBarCategoryAxis *>(xAxes.front());
+            const QList<QAbstractAxis *> yAxes = chart->axes(Qt::Vertical);
+            auto *vertical = !categories && !yAxes.isEmpty() ? qobject_cast<QBarCategoryAxis *>(yAxes.front()) : nullptr;
+            const QStringList names = categories ? categories->categories() : vertical ? vertical->categories() : QStringList();
+            for (const QBarSet *set : bars->barSets())
+                for (int i = 0; i < set->count(); ++i)
+                    out += svc::csvRecord({set->label(), names.value(i, QString::number(i)), QString::number(set->at(i))});
+        }
+    }
+    return out;
+}
+
+// PNG at the chosen DPI (the view drawn again at that resolution, not its screen pixels
+// enlarged), SVG by painting the view into a QSvgGenerator (vector text and lines), CSV from the
+// series. Printed on white whatever the window's theme. Atomic: a reader never sees half a file,
+// and a failed save leaves the old one.
 svc::Result<bool> saveView(QChartView *view, const QString &path)
 {
     if (view->width() < kMinExportSize.width() || view->height() < kMinExportSize.height())
         view->resize(kExportSize);
-    const bool svg = QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return svc::makeError(QStringLiteral("cannot write the chart to %1: %2").arg(path, file.errorString()),
-                              QStringLiteral("choose a folder you can write to"));
-    if (svg) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    QByteArray bytes;
+    if (suffix == u"csv") {
+        bytes = chartCsv(view->chart());
+        return svc::fs::writeFileAtomic(path, bytes, svc::fs::kGroupReadFile);
+    }
+    QChart *chart = view->chart();
+    const QBrush background = chart->backgroundBrush();
+    const qreal roundness = chart->backgroundRoundness();
+    chart->setBackgroundBrush(Qt::white);
+    chart->setBackgroundRoundness(0);
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QString problem;
+    if (suffix == u"svg") {
         QSvgGenerator generator;
-        generator.setOutputDevice(&file);
+        generator.setOutputDevice(&buffer);
         generator.setSize(view->size());
         generator.setViewBox(QRect(QPoint(0, 0), view->size()));
-        generator.setTitle(view->chart()->title());
+        generator.setTitle(chart->title());
         generator.setDescription(QStringLiteral("PG HA Console chart"));
         QPainter painter;
-        if (!painter.begin(&generator))
-            return svc::makeError(QStringLiteral("cannot draw the chart as SVG into %1").arg(path));
-        view->render(&painter);
-        painter.end();
+        if (painter.begin(&generator)) {
+            view->render(&painter);
+            painter.end();
+        } else {
+            problem = QStringLiteral("cannot draw the chart as SVG into %1").arg(path);
+        }
     } else {
-        const QPixmap pixels = view->grab();
-        if (pixels.isNull() || !pixels.save(&file, "PNG"))
-            return svc::makeError(QStringLiteral("cannot encode the chart as PNG for %1").arg(path));
+        const int dpi = svc::settings::exportDpi();
+        const double scale = dpi / kScreenDpi;
+        QImage image((QSizeF(view->size()) * scale).toSize(), QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        image.setDotsPerMeterX(static_cast<int>(std::lround(dpi / kMetersPerInch)));
+        image.setDotsPerMeterY(static_cast<int>(std::lround(dpi / kMetersPerInch)));
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        view->render(&painter, QRectF(QPointF(0, 0), QSizeF(image.size())), view->viewport()->rect());
+        painter.end();
+        if (!image.save(&buffer, "PNG"))
+            problem = QStringLiteral("cannot encode the chart as PNG for %1").arg(path);
     }
-    if (!file.commit())
-        return svc::makeError(QStringLiteral("cannot write the chart to %1: %2").arg(path, file.errorString()),
-                              QStringLiteral("is the disk full?"));
-    return true;
+    chart->setBackgroundBrush(background);
+    chart->setBackgroundRoundness(roundness);
+    if (!problem.isEmpty())
+        return svc::makeError(problem);
+    return svc::fs::writeFileAtomic(path, bytes, svc::fs::kGroupReadFile);
 }
 } // namespace
 

@@ -1,12 +1,14 @@
 #include "chartsavebutton.h"
 
+#include "savedialog.h"
+
 #include "rolecolors.h"
 
 #include "settings/usersettings.h"
 
 #include <QAction>
-#include <QDateTime>
-#include <QFileDialog>
+#include <QActionGroup>
+#include <QMenu>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -16,12 +18,29 @@ namespace pgha::views {
 ChartSaveButton::ChartSaveButton(QWidget *chart, const QString &baseName, SaveFunction save, QLabel *status, QWidget *parent)
     : QToolButton(parent), m_baseName(baseName), m_save(std::move(save)), m_status(status)
 {
-    auto *action = new QAction(tr("Save as PNG/SVG…"), this);
-    action->setToolTip(tr("Save this chart as a PNG image or an SVG drawing (for a thesis or a report)"));
+    auto *action = new QAction(tr("Save as PNG/SVG/CSV…"), this);
+    action->setToolTip(tr("Save this figure as a PNG image (at the resolution chosen in this button's menu), an SVG "
+                          "drawing or its data as CSV — on white, for a thesis or a report"));
     connect(action, &QAction::triggered, this, &ChartSaveButton::ask);
     setDefaultAction(action);
     setToolButtonStyle(Qt::ToolButtonTextOnly);
     setAutoRaise(true);
+    // The PNG's resolution, one choice for every chart (kept between runs).
+    auto *menu = new QMenu(this);
+    auto *dpis = new QActionGroup(menu);
+    for (int dpi : svc::settings::kExportDpiChoices) {
+        QAction *choice = menu->addAction(tr("PNG at %1 dpi").arg(dpi));
+        choice->setCheckable(true);
+        choice->setChecked(dpi == svc::settings::exportDpi());
+        dpis->addAction(choice);
+        connect(choice, &QAction::triggered, this, [dpi] { svc::settings::setValue(svc::settings::kExportDpi, dpi); });
+    }
+    connect(menu, &QMenu::aboutToShow, menu, [dpis] {
+        for (QAction *a : dpis->actions())
+            a->setChecked(a->text().contains(QString::number(svc::settings::exportDpi())));
+    });
+    setMenu(menu);
+    setPopupMode(QToolButton::MenuButtonPopup);
     if (chart) {
         chart->addAction(action);
         chart->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -42,17 +61,9 @@ svc::Result<bool> ChartSaveButton::saveTo(const QString &path)
 
 void ChartSaveButton::ask()
 {
-    auto *dialog = new QFileDialog(window(), tr("Save the chart"), svc::settings::value(svc::settings::kLastExportFolder),
-                                   tr("PNG image (*.png);;SVG drawing (*.svg);;All files (*)"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(QStringLiteral("png"));
-    dialog->selectFile(QStringLiteral("%1-%2.png").arg(m_baseName, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString &filter) {
-        dialog->setDefaultSuffix(filter.contains(u"*.svg") ? QStringLiteral("svg") : QStringLiteral("png"));
-    });
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) { saveTo(file); });
-    dialog->open();
+    askSavePath(window(), tr("Save the chart"),
+                {tr("PNG image (*.png)"), tr("SVG drawing (*.svg)"), tr("CSV data (*.csv)"), tr("All files (*)")}, m_baseName,
+                [this](const QString &file) { saveTo(file); });
 }
 
 QWidget *withSaveButton(QWidget *chart, QWidget *button, int minHeight, QWidget *parent)

@@ -11,8 +11,8 @@ class QLabel;
 
 namespace pgha::views {
 
-// "Save as PNG/SVG…" for a chart: a small button, and the same action in the chart's context
-// menu. It asks for a file with a non-modal dialog (open(), never exec(): the console keeps
+// "Save as PNG/SVG/CSV…" for a chart or figure: a small button (its menu: the PNG's DPI, 300 by
+// default), and the same action in the chart's context menu. It asks for a file with a non-modal dialog (open(), never exec(): the console keeps
 // polling and a benchmark keeps running meanwhile) and hands the path to `save`; the outcome
 // goes to `status` when given. Tests call the save function with a path instead.
 class ChartSaveButton : public QToolButton {

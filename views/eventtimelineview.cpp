@@ -1,10 +1,11 @@
 #include "eventtimelineview.h"
 
+#include "savedialog.h"
+
 #include "eventtimelinemodel.h"
 #include "rolecolors.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -135,16 +136,11 @@ int EventTimelineView::visibleRows() const
 
 void EventTimelineView::exportTimeline()
 {
-    // open(), not exec(): the dialog never blocks polling.
-    auto *dialog = new QFileDialog(this, tr("Export the event timeline"), QStringLiteral("pgha-events.csv"),
-                                   tr("CSV (*.csv);;JSON lines (*.jsonl)"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
-        const auto r = m_model->exportTo(path);
-        m_count->setText(r.ok() ? tr("exported %1 events to %2").arg(m_model->rowCount()).arg(path) : r.error().toString());
-    });
-    dialog->open();
+    askSavePath(this, tr("Export the event timeline"), {tr("CSV (*.csv)"), tr("JSON lines (*.jsonl)")}, QStringLiteral("pgha-events"),
+                [this](const QString &path) {
+                    const auto r = m_model->exportTo(path);
+                    m_count->setText(r.ok() ? tr("exported %1 events to %2").arg(m_model->rowCount()).arg(path) : r.error().toString());
+                });
 }
 
 } // namespace pgha::views

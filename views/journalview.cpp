@@ -1,10 +1,11 @@
 #include "journalview.h"
 
+#include "savedialog.h"
+
 #include "actions/journal.h"
 #include "rolecolors.h"
 
 #include <QDateTime>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -165,14 +166,8 @@ svc::Result<bool> JournalView::exportTo(const QString &file)
 
 void JournalView::askExport()
 {
-    // open(), not exec(): the console keeps polling while the operator picks a file.
-    auto *dialog = new QFileDialog(this, tr("Export the operator journal"), QString(), tr("JSON Lines (*.jsonl);;All files (*)"));
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(QStringLiteral("jsonl"));
-    dialog->selectFile(QStringLiteral("pgha-journal-%1.jsonl").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) { exportTo(file); });
-    dialog->open();
+    askSavePath(this, tr("Export the operator journal"), {tr("JSON Lines (*.jsonl)"), tr("All files (*)")},
+                QStringLiteral("pgha-journal"), [this](const QString &file) { exportTo(file); });
 }
 
 void JournalView::showEntry(int row)

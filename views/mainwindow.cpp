@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "savedialog.h"
+
 #include "actionmenu.h"
 #include "benchform.h"
 #include "benchpanel.h"
@@ -11,6 +13,7 @@
 #include "journalview.h"
 #include "topologynode.h"
 #include "eventtimelineview.h"
+#include "experimentsview.h"
 #include "labpanel.h"
 #include "labtab.h"
 #include "lagchart.h"
@@ -19,9 +22,11 @@
 #include "topologyview.h"
 
 #include "chaos/chaosseries.h"
+#include "core/safefs.h"
 #include "settings/usersettings.h"
 
 #include <QAction>
+#include <QBuffer>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -66,6 +71,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
       m_chaos(new ChaosPanel(this)),
       m_chaosStrip(new ChaosStrip(this)),
       m_bench(new BenchPanel(this)),
+      m_experiments(new ExperimentsView(this)),
       m_startLab(new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start lab"), this)),
       m_startNative(new QAction(tr("Start lab (native processes)"), this)),
       m_startDocker(new QAction(tr("Start lab (Docker Compose)"), this)),
@@ -100,6 +106,7 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     m_tabs->addTab(m_journal, tr("Journal"));
     m_tabs->addTab(m_chaos, tr("Chaos"));
     m_tabs->addTab(m_bench, tr("Bench"));
+    m_tabs->addTab(m_experiments, tr("Experiments"));
     m_tabs->addTab(m_labTab, tr("Lab"));
     // A chaos run stays in view above whichever tab is shown (the topology, in a demo).
     membersLayout->addWidget(m_chaosStrip);
@@ -368,7 +375,8 @@ void MainWindow::showLabTab()
 QStringList MainWindow::tabNames()
 {
     return {QStringLiteral("topology"), QStringLiteral("members"), QStringLiteral("lag"), QStringLiteral("cluster"),
-            QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("bench"), QStringLiteral("lab"),
+            QStringLiteral("journal"), QStringLiteral("chaos"), QStringLiteral("bench"), QStringLiteral("experiments"),
+            QStringLiteral("lab"),
             QStringLiteral("chaos:runs"), QStringLiteral("chaos:distribution"), QStringLiteral("bench:runs"),
             QStringLiteral("bench:compare")};
 }
@@ -377,7 +385,7 @@ bool MainWindow::showTab(const QString &spec)
 {
     if (!tabNames().contains(spec))
         return false;
-    QWidget *const widgets[] = {m_topology, m_members, m_lagChart, m_clusterInfo, m_journal, m_chaos, m_bench, m_labTab};
+    QWidget *const widgets[] = {m_topology, m_members, m_lagChart, m_clusterInfo, m_journal, m_chaos, m_bench, m_experiments, m_labTab};
     m_tabs->setCurrentWidget(widgets[tabNames().indexOf(spec.section(u':', 0, 0))]);
     if (spec == u"chaos:runs")
         m_chaos->showPage(ChaosPanel::Page::Runs);
@@ -415,6 +423,10 @@ void MainWindow::buildMenus()
     auto *file = menuBar()->addMenu(tr("&File"));
     m_profiles = file->addAction(tr("Profiles…"));
     m_profiles->setObjectName(QStringLiteral("openProfiles"));
+    QAction *screenshot = file->addAction(tr("Save window screenshot…"));
+    screenshot->setObjectName(QStringLiteral("saveScreenshot"));
+    screenshot->setToolTip(tr("Save the whole window as a PNG image (for a thesis, a talk or a bug report)"));
+    connect(screenshot, &QAction::triggered, this, &MainWindow::askScreenshot);
     file->addSeparator();
     file->addAction(tr("Quit"), this, &QWidget::close);
     auto *menu = menuBar()->addMenu(tr("&Actions"));
@@ -441,6 +453,27 @@ void MainWindow::buildMenus()
                     showMemberMenu(node->id().mid(7), m_topology->viewport()->mapToGlobal(pos));
                 return;
             }
+    });
+}
+
+svc::Result<bool> MainWindow::saveScreenshot(const QString &path)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (!grab().save(&buffer, "PNG"))
+        return svc::makeError(tr("could not encode the window as PNG for %1").arg(path));
+    return svc::fs::writeFileAtomic(path, bytes, svc::fs::kGroupReadFile);
+}
+
+void MainWindow::askScreenshot()
+{
+    askSavePath(this, tr("Save window screenshot"), {tr("PNG image (*.png)")}, QStringLiteral("pgha-console"), [this](const QString &file) {
+        // Taken once the dialog is gone, so it is not in the picture.
+        QTimer::singleShot(0, this, [this, file] {
+            auto saved = saveScreenshot(file);
+            statusBar()->showMessage(saved ? tr("Saved %1").arg(file) : saved.error().toString(), kStatusMessageMs);
+        });
     });
 }
 

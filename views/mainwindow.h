@@ -46,6 +46,7 @@ class ChaosStrip;
 class ClusterInfoView;
 class EnvironmentBanner;
 class EventTimelineView;
+class ExperimentsView;
 class JournalView;
 class LagChart;
 class LabPanel;
@@ -64,6 +65,8 @@ class MainWindow : public QMainWindow {
 public:
     // Changes to the geometry and splitters are written once they have settled this long.
     static constexpr int kLayoutSaveDelayMs = 500;
+    // How long a "Saved FILE" stays in the status bar.
+    static constexpr int kStatusMessageMs = 8000;
 
     MainWindow(models::ClusterModel *cluster, models::LabProgressModel *lab, models::ContainerTableModel *containers,
                models::SourceHealthModel *sources, models::EventTimelineModel *timeline, const models::SeriesStore *series,
@@ -95,6 +98,7 @@ public:
     ChaosPanel *chaosPanel() const { return m_chaos; }
     ChaosStrip *chaosStrip() const { return m_chaosStrip; }
     BenchPanel *benchPanel() const { return m_bench; }
+    ExperimentsView *experimentsView() const { return m_experiments; }
 
     // The banner and the title carry the profile's name and kind (coloured per kind) and
     // whether operator actions are on.
@@ -114,6 +118,8 @@ public:
     // such tab or page.
     bool showTab(const QString &spec);
     static QStringList tabNames();
+    // The whole window as PNG, written atomically (File → Save window screenshot, --screenshot).
+    svc::Result<bool> saveScreenshot(const QString &path);
     void setIntervalMs(int ms);
     int intervalMs() const;
     // Lab controls (start, stop) only where a built-in lab can be: with the built-in lab profile.
@@ -174,6 +180,7 @@ protected:
 
 private:
     void forwardIntents();
+    void askScreenshot();
     void restoreLayout();
     void saveLayout();
     QWidget *buildHeader();
@@ -198,6 +205,7 @@ private:
     ChaosPanel *m_chaos;
     ChaosStrip *m_chaosStrip;
     BenchPanel *m_bench;
+    ExperimentsView *m_experiments;
     QAction *m_profiles = nullptr;
     QLabel *m_summaryLabel = nullptr;
     QAction *m_startLab;

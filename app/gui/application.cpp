@@ -3,6 +3,7 @@
 #include "actioncontroller.h"
 #include "benchcontroller.h"
 #include "chaoscontroller.h"
+#include "experimentcontroller.h"
 #include "labcontroller.h"
 #include "profileeditordialog.h"
 #include "credentials/credentials.h"
@@ -117,6 +118,19 @@ Application::Application(const Options &options, QObject *parent)
         if (m_quitWhenIdle && !m_labs->isBusy())
             emit readyToQuit();
     });
+    // Experiments: chaos runs one after another, so never beside another chaos run or a benchmark.
+    m_experiments = new ExperimentController(m_http, m_window->experimentsView(), this);
+    connect(m_experiments, &ExperimentController::note, this, &Application::note);
+    connect(m_experiments, &ExperimentController::finished, this, [this] {
+        if (m_quitWhenIdle && !m_labs->isBusy())
+            emit readyToQuit();
+    });
+    m_experiments->setBusyCheck([this] {
+        return m_chaos->isRunning() ? tr("a chaos run is in progress")
+                                    : m_bench->isRunning() ? tr("a benchmark is running") : QString();
+    });
+    m_chaos->setBusyCheck([this] { return m_experiments->isRunning() ? tr("an experiment is running") : QString(); });
+    m_experiments->reload();
     // The lab, either flavour: the panel, the Lab tab (containers, logs), start/stop dialogs.
     LabController::Options labOptions;
     labOptions.flavor = options.labFlavor;
@@ -198,6 +212,7 @@ void Application::applyProfile(const svc::Profile &profile)
     m_actions->setProfile(profile);
     m_chaos->setProfile(profile);
     m_bench->setProfile(profile);
+    m_experiments->setProfile(profile);
     m_window->setProfile(profile.name, svc::Profile::kindName(profile.kind),
                          profile.isBuiltInLab() ? tr("built-in lab profile · %1").arg(profile.labDir)
                                                 : profile.sourceFile,
@@ -312,6 +327,7 @@ void Application::readProfilePasswords(const svc::Profile &profile)
             note(QStringLiteral("profile"), f, 2);
         m_observer->setPasswords(r.passwords);
         m_chaos->setPostgresPassword(r.passwords.postgres);
+        m_experiments->setPostgresPassword(r.passwords.postgres);
     });
 }
 
@@ -354,6 +370,13 @@ bool Application::mayClose()
         m_quitWhenIdle = true;
         note(QStringLiteral("chaos"), tr("closing: undoing the chaos fault first"), 1);
         m_chaos->cancel();
+        return false;
+    }
+    if (m_experiments->isRunning()) {
+        // The run in progress is undone (fault, configuration) and not recorded: Resume makes it.
+        m_quitWhenIdle = true;
+        note(QStringLiteral("experiment"), tr("closing: stopping the experiment first (its recorded runs stay)"), 1);
+        m_experiments->cancel();
         return false;
     }
     if (m_bench->isRunning()) {

@@ -29,6 +29,7 @@ namespace pgha::app {
 class ActionController;
 class BenchController;
 class ChaosController;
+class ExperimentController;
 class LabController;
 
 // The composition root of the GUI: creates and owns the services, models and the window, and
@@ -68,6 +69,7 @@ public:
     ActionController *actions() const { return m_actions; }
     ChaosController *chaos() const { return m_chaos; }
     BenchController *bench() const { return m_bench; }
+    ExperimentController *experiments() const { return m_experiments; }
     svc::KeychainSecretStore *secrets() const { return m_secrets; }
     const svc::Profile &profile() const { return m_profile; }
     void openProfileEditor();
@@ -102,6 +104,7 @@ private:
     ActionController *m_actions = nullptr;
     ChaosController *m_chaos = nullptr;
     BenchController *m_bench = nullptr;
+    ExperimentController *m_experiments = nullptr;
     LabController *m_labs = nullptr;
     svc::Profile m_profile;
     bool m_quitWhenIdle = false;

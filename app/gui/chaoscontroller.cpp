@@ -5,7 +5,6 @@
 #include "clusterobserver.h"
 #include "mainwindow.h"
 
-#include "bench/benchtargets.h"
 #include "chaos/chaosseries.h"
 #include "settings/usersettings.h"
 
@@ -106,6 +105,11 @@ bool ChaosController::run(const QString &faultId, int iterations, std::optional<
                           int loadClients)
 {
     const svc::FaultInfo *fault = svc::faultById(faultId);
+    if (m_busyElsewhere)
+        if (const QString why = m_busyElsewhere(); !why.isEmpty()) {
+            emit note(QStringLiteral("chaos"), tr("no fault started: %1").arg(why), 1);
+            return false;
+        }
     if (isRunning() || !fault) {
         emit note(QStringLiteral("chaos"), isRunning() ? tr("a chaos run is already in progress") : tr("no fault named \"%1\"").arg(faultId), 1);
         return false;
@@ -132,17 +136,15 @@ bool ChaosController::run(const QString &faultId, int iterations, std::optional<
     }
     if (!loadWorkload.isEmpty()) {
         // The load goes where the Bench tab's "rw" goes: the profile's read-write entry.
-        auto benchTarget = svc::resolveBenchTarget(m_profile, QStringLiteral("rw"));
-        if (!benchTarget) {
-            emit note(QStringLiteral("chaos"), tr("no load: %1").arg(benchTarget.error().toString()), 1);
+        svc::ChaosLoadSpec spec;
+        spec.workload = loadWorkload;
+        spec.clients = std::clamp(loadClients, 1, ChaosPanel::kMaxLoadClients);
+        auto load = svc::resolveChaosLoad(spec, m_profile);
+        if (!load) {
+            emit note(QStringLiteral("chaos"), tr("no load: %1").arg(load.error().toString()), 1);
             return false;
         }
-        svc::ChaosLoad load;
-        load.workload.builtin = loadWorkload;
-        load.workload.clients = std::clamp(loadClients, 1, ChaosPanel::kMaxLoadClients);
-        load.workload.threads = std::min(load.workload.clients, 2);
-        load.target = benchTarget.value();
-        options.load = load;
+        options.load = load.value();
     }
     const int n = std::clamp(iterations, 1, ChaosPanel::kMaxIterations);
     svc::Profile target = m_profile;

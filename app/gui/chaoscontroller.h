@@ -7,6 +7,8 @@
 
 #include <QObject>
 
+#include <functional>
+
 #include <optional>
 
 namespace pgha::svc {
@@ -36,6 +38,8 @@ public:
     ~ChaosController() override;
 
     void setProfile(const svc::Profile &profile);
+    // Why no fault may start now ("" = it may): an experiment in progress.
+    void setBusyCheck(std::function<QString()> check) { m_busyElsewhere = std::move(check); }
     // Reads the lab directory again (the lab may have started or stopped) and updates what can run.
     void refreshEnvironment();
     const svc::ChaosEnvironment &environment() const { return m_env; }
@@ -73,6 +77,7 @@ private:
     void onSeriesFinished(const QList<svc::ChaosReport> &runs);
 
     svc::HttpClient *m_http;
+    std::function<QString()> m_busyElsewhere;
     models::ClusterObserver *m_observer;
     views::MainWindow *m_window;
     svc::Profile m_profile;

@@ -7,7 +7,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QSaveFile>
 #include <QTimer>
 
 #include "mainwindow.h"
@@ -134,11 +133,10 @@ int main(int argc, char *argv[])
         const QString file = parser.value(QStringLiteral("screenshot"));
         const bool keepRunning = parser.isSet(QStringLiteral("keep-running"));
         QTimer::singleShot(parser.value(QStringLiteral("screenshot-delay")).toInt(), &app, [&app, file, keepRunning] {
-            // Written whole or not at all (QSaveFile), so a script never reads half a PNG.
-            QSaveFile out(file);
-            const bool saved = out.open(QIODevice::WriteOnly) && app.window()->grab().save(&out, "PNG") && out.commit();
+            // Written whole or not at all, so a script never reads half a PNG.
+            const auto saved = app.window()->saveScreenshot(file);
             if (!saved) {
-                qCritical("pgha-console: could not write the screenshot to %s: %s", qPrintable(file), qPrintable(out.errorString()));
+                qCritical("pgha-console: could not write the screenshot to %s: %s", qPrintable(file), qPrintable(saved.error().toString()));
                 QCoreApplication::exit(1);
                 return;
             }

@@ -65,4 +65,13 @@ void rememberExportFile(const QString &filePath)
         setValue(kLastExportFolder, folder);
 }
 
+int exportDpi()
+{
+    const int dpi = value(kExportDpi);
+    for (int choice : kExportDpiChoices)
+        if (dpi == choice)
+            return dpi;
+    return kExportDpi.fallback;
+}
+
 } // namespace pgha::svc::settings

@@ -36,6 +36,9 @@ inline const Key<int> kPollIntervalMs{"session/pollIntervalMs", 1000};
 inline const Key<qint64> kLagChartWindowMs{"charts/lagWindowMs", 600'000};
 // Where the last chart was saved or runs exported: the next save dialog opens there.
 inline const Key<QString> kLastExportFolder{"export/lastFolder", {}};
+// The resolution of a chart or figure saved as PNG: 150, 300 (print, the default) or 600 dpi.
+inline const Key<int> kExportDpi{"export/dpi", 300};
+inline constexpr int kExportDpiChoices[] = {150, 300, 600};
 // The commands last given for your own chaos faults, per profile (its file, or "lab"):
 // {profile: [inject, undo]}.
 inline const Key<QVariantMap> kChaosCommands{"chaos/commands", {}};
@@ -68,5 +71,7 @@ void setValue(const Key<T> &key, const T &v)
 
 // The folder of a file just saved or exported becomes kLastExportFolder.
 void rememberExportFile(const QString &filePath);
+// kExportDpi, one of kExportDpiChoices whatever the file says.
+int exportDpi();
 
 } // namespace pgha::svc::settings
