@@ -1,5 +1,6 @@
 #include "chaosliveview.h"
 
+#include "chartadapter.h"
 #include "chaoslivefeed.h"
 #include "chaosreportcard.h"
 #include "rolecolors.h"
@@ -21,6 +22,10 @@ namespace pgha::views {
 namespace {
 constexpr double kCounterPointScale = 3.2;
 constexpr int kMaxEvents = 2000;   // a run logs a few dozen; a runaway one stays bounded
+constexpr int kLoadChartPx = 230;
+constexpr double kLoadMinSpanS = 30;
+const QString kCommits = QStringLiteral("commits/s");
+const QString kFault = QStringLiteral("fault");
 const QColor kRunning(0x15, 0x65, 0xc0);
 QString atText(qint64 ms)
 {
@@ -35,6 +40,7 @@ void ChaosLiveView::follow(const svc::ChaosSeries *series, const QString &faultT
     connect(series, &svc::ChaosSeries::stageChanged, this, &ChaosLiveView::setStage);
     connect(series, &svc::ChaosSeries::event, this, &ChaosLiveView::addEvent);
     connect(series, &svc::ChaosSeries::faultInjected, this, &ChaosLiveView::markFaultInjected);
+    connect(series, &svc::ChaosSeries::loadSample, this, &ChaosLiveView::addLoadSample);
     connect(series, &svc::ChaosSeries::runFinished, this, &ChaosLiveView::finishRun);
     m_feed->disconnect(this);
     connect(m_feed, &ChaosLiveFeed::live, this, &ChaosLiveView::setLive);
@@ -54,6 +60,7 @@ ChaosLiveView::ChaosLiveView(QWidget *parent)
       m_counterNote(new QLabel(this)),
       m_budget(new QProgressBar(this)),
       m_events(new QTableWidget(0, ColumnCount, this)),
+      m_load(std::make_unique<XYChartAdapter>(this)),
       m_feed(new ChaosLiveFeed(this))
 {
     setObjectName(QStringLiteral("chaosLiveView"));
@@ -102,6 +109,14 @@ ChaosLiveView::ChaosLiveView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addLayout(top);
+    // A fault under load: pgbench's commits per second as they come, the fault marked.
+    m_load->widget()->setObjectName(QStringLiteral("chaosLiveLoad"));
+    m_load->setTitle(tr("pgbench, live"));
+    m_load->setLine(kCommits, kRunning);
+    m_load->setLine(kFault, healthColor(false), false, true);
+    m_load->widget()->setMinimumHeight(kLoadChartPx);
+    m_load->widget()->hide();
+    layout->addWidget(m_load->widget(), 1);
     layout->addWidget(m_events, 1);
 
     m_heading->setText(tr("<b>No run in progress</b>"));
@@ -114,7 +129,37 @@ void ChaosLiveView::startRun(const QString &faultTitle, int iteration, int itera
     m_heading->setText(tr("<b>%1</b> — run %2 of %3").arg(faultTitle.toHtmlEscaped()).arg(iteration).arg(iterations));
     m_events->setRowCount(0);
     m_injected = false;
+    m_loadPoints.clear();
+    m_loadTop = 1;
+    m_load->widget()->hide();
     setLive(-1, std::nullopt, false);
+}
+
+ChaosLiveView::~ChaosLiveView() = default;
+
+QWidget *ChaosLiveView::loadChart() const
+{
+    return m_load->widget();
+}
+
+int ChaosLiveView::loadPointCount() const
+{
+    return m_load->pointCount(kCommits);
+}
+
+void ChaosLiveView::addLoadSample(double atS, double committedPerS, double faultAtS)
+{
+    if (committedPerS >= 0) {
+        m_loadPoints.append({atS, committedPerS});
+        m_loadTop = std::max(m_loadTop, committedPerS);
+        m_load->replace(kCommits, m_loadPoints);
+    }
+    m_load->setSeriesVisible(kFault, faultAtS >= 0);
+    if (faultAtS >= 0)
+        m_load->replace(kFault, {{faultAtS, 0}, {faultAtS, m_loadTop}});
+    m_load->setXAxis(0, std::max(atS + 1, kLoadMinSpanS), tr("seconds since pgbench started"));
+    m_load->setYAxis(m_loadTop, tr("commits/s"));
+    m_load->widget()->show();
 }
 
 void ChaosLiveView::setStage(const QString &text)

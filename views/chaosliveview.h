@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 
 class QLabel;
@@ -17,6 +18,7 @@ class ChaosSeries;
 namespace pgha::views {
 
 class ChaosLiveFeed;
+class XYChartAdapter;
 
 // A chaos run as it happens: which run of how many, the stage, a big counter of the outage so
 // far (the live RTO) against the budget, and the run's events as they arrive.
@@ -26,6 +28,7 @@ public:
     enum Column { At, Source, Text, ColumnCount };
 
     explicit ChaosLiveView(QWidget *parent = nullptr);
+    ~ChaosLiveView() override;
 
     // Shows each run of `series` as it happens (below), until the series finishes.
     void follow(const svc::ChaosSeries *series, const QString &faultTitle);
@@ -38,12 +41,17 @@ public:
     void addEvent(const svc::ChaosReport::Event &event);
     // From here on events are timed from the fault; the ones before it are set-up steps.
     void markFaultInjected();
+    // The load's commits per second so far (a fault under load): the chart appears with the
+    // first sample; `faultAtS` < 0 before the fault.
+    void addLoadSample(double atS, double committedPerS, double faultAtS);
     void finishRun(const svc::ChaosReport &report);
 
     QLabel *counterLabel() const { return m_counter; }
     QLabel *stageLabel() const { return m_stage; }
     QLabel *headingLabel() const { return m_heading; }
     QTableWidget *events() const { return m_events; }
+    QWidget *loadChart() const;
+    int loadPointCount() const;
 
     static QString counterText(qint64 ms);
 
@@ -54,6 +62,9 @@ private:
     QLabel *m_counterNote;
     QProgressBar *m_budget;
     QTableWidget *m_events;
+    std::unique_ptr<XYChartAdapter> m_load;
+    QList<QPointF> m_loadPoints;
+    double m_loadTop = 1;
     ChaosLiveFeed *m_feed;
     bool m_injected = false;
 };

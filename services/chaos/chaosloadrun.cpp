@@ -26,12 +26,17 @@ void ChaosRunner::startLoad()
     BenchWorkload workload = load.workload;
     workload.durationS = ChaosLoad::kMaxDurationS;   // stopped after the tail
     m_pgbench = new PgbenchRunner(this);
-    connect(m_pgbench, &PgbenchRunner::sample, this, [this] { ++m_loadSamples; });
+    connect(m_pgbench, &PgbenchRunner::sample, this, [this](const BenchSample &s) {
+        ++m_loadSamples;
+        const double faultAtS = m_faultAtMs >= 0 ? static_cast<double>(m_faultAtMs - m_loadStartMs) / 1000.0 : -1;
+        emit loadSample(s.t, s.tps, faultAtS);
+    });
     connect(m_pgbench, &PgbenchRunner::finished, this, &ChaosRunner::onLoadFinished);
     addEvent(clockMs(), QStringLiteral("load"),
              QStringLiteral("pgbench %1 through %2").arg(describeWorkload(load.workload),
                                                           load.target.path.isEmpty() ? load.target.name : load.target.path));
     m_loadClock.start();
+    m_loadStartMs = clockMs();
     m_pgbench->run(pgbench.value(), load.target, workload, m_loadDir, QStringLiteral("chaos %1").arg(m_options.faultId));
 }
 

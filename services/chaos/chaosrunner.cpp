@@ -26,6 +26,14 @@ ChaosRunner::ChaosRunner(QString labDir, ChaosOptions options, HttpClient *http,
 {
     m_ticker.setInterval(kTickMs);
     connect(&m_ticker, &QTimer::timeout, this, &ChaosRunner::tick);
+    // A live load chart marks the fault at once, not with pgbench's next second (which may be
+    // many seconds away while its clients have lost the server).
+    connect(this, &ChaosRunner::faultInjected, this, [this] {
+        if (m_pgbench && m_loadStartMs >= 0) {
+            const qint64 at = (m_faultAtMs >= 0 ? m_faultAtMs : clockMs()) - m_loadStartMs;
+            emit loadSample(static_cast<double>(at) / 1000.0, -1, static_cast<double>(at) / 1000.0);
+        }
+    });
 }
 
 ChaosRunner::ChaosRunner(Profile profile, ChaosOptions options, HttpClient *http, QObject *parent)

@@ -101,6 +101,10 @@ signals:
     // A line for the event timeline, at ms relative to the fault (negative before it).
     void event(const pgha::svc::ChaosReport::Event &event);
     void faultInjected(const QString &target);
+    // The load's commits per second as pgbench reports them, `atS` from the load's start; the
+    // fault at `faultAtS` on the same clock (< 0: not injected yet). `committedPerS` < 0: no
+    // second of pgbench's, only the fault's time (sent as it is injected).
+    void loadSample(double atS, double committedPerS, double faultAtS);
     void finished(const pgha::svc::ChaosReport &report);
 
 private:
@@ -207,6 +211,7 @@ private:
     PgbenchRunner *m_pgbench = nullptr;        // the load, while it runs
     QString m_loadDir;                         // pgbench's -l files while it runs (removed after)
     QElapsedTimer m_loadClock;
+    qint64 m_loadStartMs = -1;                 // probe clock when pgbench started
     int m_loadSamples = 0;
     std::optional<BenchResult> m_loadResult;
     std::function<void()> m_afterLoad;         // what waits for the load to stop

@@ -48,6 +48,7 @@ void ChaosSeries::next()
     connect(runner, &ChaosRunner::stageChanged, this, &ChaosSeries::stageChanged);
     connect(runner, &ChaosRunner::event, this, &ChaosSeries::event);
     connect(runner, &ChaosRunner::faultInjected, this, &ChaosSeries::faultInjected);
+    connect(runner, &ChaosRunner::loadSample, this, &ChaosSeries::loadSample);
     connect(runner, &ChaosRunner::finished, this, [this, runner](const ChaosReport &r) {
         runner->deleteLater();
         m_current = nullptr;

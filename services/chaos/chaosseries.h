@@ -33,6 +33,7 @@ signals:
     void stageChanged(const QString &text);
     void event(const pgha::svc::ChaosReport::Event &event);
     void faultInjected(const QString &target);
+    void loadSample(double atS, double committedPerS, double faultAtS);
     void runFinished(const pgha::svc::ChaosReport &report);
     void storeError(const QString &error);
     void finished(const QList<pgha::svc::ChaosReport> &runs);

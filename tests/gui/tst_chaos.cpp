@@ -18,6 +18,9 @@
 #include "chaosstrip.h"
 #include "clustermodel.h"
 #include "eventtimelinemodel.h"
+#include "experimentcontroller.h"
+#include "experimentsview.h"
+#include "figureview.h"
 #include "mainwindow.h"
 #include "rtodistributionchart.h"
 #include "topologyview.h"
@@ -37,6 +40,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -516,6 +520,115 @@ private slots:
     // Run from the Chaos tab itself (its own controls), then Cancel as soon as the fault is in:
     // the run ends as ERROR "cancelled", the crashed member is started again, and the lab gets
     // back to running — nothing is left broken.
+    // A fault under load from the Chaos tab: pgbench's commits per second drawn live while the
+    // run goes on (the fault marked), then the report card's load chart, exported as PNG at
+    // 300 dpi, SVG and CSV.
+    void faultUnderLoadLiveAndAfter()
+    {
+        ensureLab();
+        if (QTest::currentTestFailed())
+            return;
+        QProcess init;
+        init.start(QStringLiteral(PGHA_CLI), {QStringLiteral("bench"), QStringLiteral("init"), QStringLiteral("--scale"), QStringLiteral("1")});
+        QVERIFY(init.waitForFinished(120000));
+        QVERIFY2(init.exitCode() == 0, init.readAllStandardError().constData());
+        app::Application::Options options;
+        options.labPortOffset = kOffset;
+        app::Application application(options);
+        auto *w = application.window();
+        w->resize(kWindowWidth, kWindowHeight);
+        w->tabs()->setCurrentWidget(w->chaosPanel());
+        application.show();
+        QVERIFY(QTest::qWaitForWindowExposed(w));
+        auto *panel = w->chaosPanel();
+        QVERIFY(panel->selectFault(QStringLiteral("crash-primary")));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->runButton()->isEnabled(), 10000);
+        panel->loadBox()->setCurrentIndex(panel->loadBox()->findData(QStringLiteral("select-only")));
+        panel->loadClientsBox()->setValue(2);
+        QSignalSpy seriesFinished(application.chaos(), &app::ChaosController::seriesFinished);
+        QTest::mouseClick(panel->runButton(), Qt::LeftButton);
+        auto *live = panel->live();
+        // During: the live chart has the load's seconds, and the fault once it is injected.
+        QTRY_VERIFY_WITH_TIMEOUT(shownMs(live->counterLabel()) >= 2000 || !seriesFinished.isEmpty(), kLiveTimeoutMs);
+        QVERIFY2(seriesFinished.isEmpty(), "the run ended before the fault had lasted 2 s");
+        QVERIFY(live->loadChart()->isVisibleTo(live));
+        QVERIFY2(live->loadPointCount() >= 5, qPrintable(QString::number(live->loadPointCount())));
+        shoot(w, QStringLiteral("chaos-under-load-live.png"), true);
+        QTRY_COMPARE_WITH_TIMEOUT(seriesFinished.size(), 1, kRunTimeoutMs);
+        // After: the report card's chart of the same run, and its files.
+        auto *card = panel->reportCard();
+        QVERIFY(card->report().load.has_value());
+        QVERIFY(card->loadChart()->isVisibleTo(panel));
+        auto *chart = card->loadChart();
+        const QString png = m_tmp.filePath(QStringLiteral("load.png"));
+        QVERIFY(chart->saveImage(png));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        // Drawn again at 300 dpi (the default): 300/96 of the chart's size on screen, at least
+        // 320 px wide there, and the file says its resolution.
+        QVERIFY2(image.width() >= 320 * 300 / 96, qPrintable(QString::number(image.width())));
+        QVERIFY(qAbs(image.dotsPerMeterX() - 300 / 0.0254) < 2);
+        const QString svg = m_tmp.filePath(QStringLiteral("load.svg"));
+        QVERIFY(chart->saveImage(svg));
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        QVERIFY(svgFile.readAll().contains("<svg"));
+        const QString csv = m_tmp.filePath(QStringLiteral("load.csv"));
+        QVERIFY(chart->saveImage(csv));
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = csvFile.readAll().trimmed().split('\n');
+        QCOMPARE(rows.front(), QByteArray("series,x,y"));
+        QVERIFY(rows.size() > card->report().load->seconds.size());
+        QTRY_VERIFY_WITH_TIMEOUT(svc::NativeLab::inspect(m_dir).status == svc::NativeLab::Status::Running, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+    }
+
+    // The Experiments tab: a one-run plan started from the tab, its progress while it runs,
+    // then its results (table, dot plot) and its report written from the tab.
+    void experimentsTabRunsAPlan()
+    {
+        ensureLab();
+        if (QTest::currentTestFailed())
+            return;
+        qputenv("PGHA_EXPERIMENTS_DIR", m_tmp.filePath(QStringLiteral("experiments")).toUtf8());
+        const QString plan = m_tmp.filePath(QStringLiteral("gui-plan.yaml"));
+        QFile pf(plan);
+        QVERIFY(pf.open(QIODevice::WriteOnly));
+        pf.write("experiment: gui-crash\ntitle: crash-primary from the Experiments tab\n"
+                 "settings: {fault: crash-primary}\ngrid: {sync: [off]}\nrepetitions: 1\n");
+        pf.close();
+        app::Application::Options options;
+        options.labPortOffset = kOffset;
+        app::Application application(options);
+        auto *w = application.window();
+        w->resize(kWindowWidth, kWindowHeight);
+        QVERIFY(w->showTab(QStringLiteral("experiments")));
+        application.show();
+        QVERIFY(QTest::qWaitForWindowExposed(w));
+        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+        auto *view = w->experimentsView();
+        QSignalSpy done(application.experiments(), &app::ExperimentController::finished);
+        emit view->runRequested(plan, false);
+        QVERIFY(application.experiments()->isRunning());
+        // A chaos run is refused meanwhile.
+        QVERIFY(!application.chaos()->run(QStringLiteral("crash-primary"), 1, std::nullopt));
+        QTRY_VERIFY_WITH_TIMEOUT(view->progressLabel()->text().contains(u"run 1 of 1") || !done.isEmpty(), 10000);
+        shoot(w, QStringLiteral("experiments-running.png"));
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, kRunTimeoutMs);
+        QCOMPARE(view->selectedExperiment(), QStringLiteral("gui-crash"));
+        QCOMPARE(view->resultsTable()->rowCount(), 1);
+        QCOMPARE(view->resultsTable()->item(0, 1)->text(), QStringLiteral("1 of 1"));
+        QVERIFY(view->figure()->hasFigure());
+        shoot(w, QStringLiteral("experiments-done.png"));
+        const QString pdf = m_tmp.filePath(QStringLiteral("gui-crash.pdf"));
+        QVERIFY(application.experiments()->writeReport(QStringLiteral("gui-crash"), pdf));
+        QFile out(pdf);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.read(5), QByteArray("%PDF-"));
+        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+    }
+
     void cancelUndoesTheFault()
     {
         ensureLab();
