@@ -6,6 +6,8 @@
 #include <QAbstractTextDocumentLayout>
 #include <QBuffer>
 #include <QDateTime>
+#include <QDir>
+#include <QRegularExpression>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -34,6 +36,7 @@ struct RunRow {
 };
 
 constexpr int kPdfResolution = 1200;
+constexpr int kMaxSlug = 48;
 // Run ids in tables: enough to find the run (`pgha report --chaos-run` takes a prefix).
 constexpr int kShortRunId = 8;
 constexpr double kPointsPerInch = 72.0;
@@ -415,6 +418,28 @@ Report chaosRunsReport(const QList<ChaosReport> &runs)
     report.blocks.append({environmentHtml(rows), std::nullopt});
     appendResults(report, cells, rows);
     return report;
+}
+
+svc::Result<QStringList> writeFigures(const Report &report, const QString &dir, int dpi)
+{
+    if (auto made = svc::fs::makeDir(dir, svc::fs::kGroupReadDir); !made)
+        return made.error();
+    QStringList written;
+    int n = 0;
+    for (const auto &b : report.blocks) {
+        if (!b.figure)
+            continue;
+        // "02-pgbench-gap": numbered in the report's order, named after the title.
+        QString slug = b.figure->title.toLower();
+        slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
+        const QString base = QDir(dir).filePath(QStringLiteral("%1-%2").arg(++n, 2, 10, QLatin1Char('0')).arg(slug.left(kMaxSlug).remove(QRegularExpression(QStringLiteral("^-|-$")))));
+        for (const QString &ext : {QStringLiteral(".svg"), QStringLiteral(".png")}) {
+            if (auto ok = saveFigure(*b.figure, base + ext, dpi); !ok)
+                return ok.error();
+            written << base + ext;
+        }
+    }
+    return written;
 }
 
 QString reportHtml(const Report &report)

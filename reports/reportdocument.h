@@ -32,6 +32,9 @@ Report chaosRunsReport(const QList<svc::ChaosReport> &runs);
 
 // .html/.htm → HTML, .pdf → PDF (A4); atomic; never through a symbolic link.
 svc::Result<bool> writeReport(const Report &report, const QString &path);
+// Every figure of the report as NN-name.svg and NN-name.png (at `dpi`) in `dir` (made if
+// missing); the files written.
+svc::Result<QStringList> writeFigures(const Report &report, const QString &dir, int dpi);
 // The whole report as one HTML page (figures inline as SVG).
 QString reportHtml(const Report &report);
 

@@ -26,9 +26,10 @@ const QColor kWrites(0x2e, 0x7d, 0x32);
 constexpr int kTitlePx = 10;
 constexpr int kLabelPx = 8;
 constexpr int kSmallPx = 7;
-constexpr double kLeftMargin = 48;
+constexpr double kLeftMargin = 56;
+constexpr double kEdge = 6;             // white around the title and the y axis' title
 constexpr double kRightMargin = 12;
-constexpr double kTopMargin = 30;
+constexpr double kTopMargin = 34;
 constexpr double kBottomMargin = 36;
 constexpr double kDotRadius = 2.6;
 constexpr double kPointsPerInch = 72.0;
@@ -77,10 +78,11 @@ void drawTitle(QPainter &p, const QRectF &area, const QString &title, const QStr
 {
     p.setPen(kInk);
     p.setFont(font(kTitlePx, true));
-    p.drawText(QRectF(area.left(), area.top(), area.width(), kTitlePx + 4), Qt::AlignLeft | Qt::AlignVCenter, title);
+    p.drawText(QRectF(area.left() + kEdge, area.top() + kEdge, area.width() - 2 * kEdge, kTitlePx + 4), Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setPen(kMuted);
     p.setFont(font(kSmallPx));
-    p.drawText(QRectF(area.left(), area.top() + kTitlePx + 4, area.width(), kSmallPx + 4), Qt::AlignLeft | Qt::AlignVCenter, subtitle);
+    p.drawText(QRectF(area.left() + kEdge, area.top() + kEdge + kTitlePx + 4, area.width() - 2 * kEdge, kSmallPx + 4),
+               Qt::AlignLeft | Qt::AlignVCenter, subtitle);
 }
 
 // Horizontal grid lines and y labels; the y axis' title rotated at the left.
@@ -286,12 +288,13 @@ Figure loadTimeline(const svc::ChaosReport &run, const QString &label)
                 continue;
             p.setPen(QPen(m.color, 0.8, Qt::DashLine));
             p.drawLine(QPointF(x, a.plot.top()), QPointF(x, a.plot.bottom()));
+            // Marks closer than a label's width stack upwards, then continue in a column to the right.
             row = x - lastX < kMarkLabelWidth ? row + 1 : 0;
             lastX = x;
             p.setPen(m.color);
-            p.drawText(QRectF(x - kMarkLabelWidth / 2, a.plot.top() - kSmallPx - 2 - row * (kSmallPx + 1) + kMarkRows * (kSmallPx + 1),
-                              kMarkLabelWidth, kSmallPx + 2),
-                       Qt::AlignCenter, QString::number(i + 1));
+            const double labelX = x - kMarkLabelWidth / 2 + (row / kMarkRows) * kMarkLabelWidth;
+            const double labelY = a.plot.top() - (row % kMarkRows + 1) * (kSmallPx + 1) - 1;
+            p.drawText(QRectF(labelX, labelY, kMarkLabelWidth, kSmallPx + 1), Qt::AlignCenter, QString::number(i + 1));
         }
         p.setPen(kInk);
         p.drawText(QRectF(r.left() + 8, a.plot.bottom() + 30, r.width() - 16, r.bottom() - a.plot.bottom() - 30),

@@ -52,7 +52,7 @@ ExperimentsView::ExperimentsView(QWidget *parent)
     m_progress->setObjectName(QStringLiteral("experimentProgress"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_progress->setFormat(tr("run %v of %m"));
+    m_progress->setFormat(tr("%v of %m runs done"));
     m_progressText->setObjectName(QStringLiteral("experimentProgressText"));
     m_stage->setStyleSheet(QStringLiteral("color: gray"));
     m_stage->setWordWrap(true);

@@ -14,6 +14,9 @@ namespace pgha::cli {
 
 namespace {
 
+constexpr int kMinDpi = 72;
+constexpr int kMaxDpi = 1200;
+
 QString chaosStorePath(const QCommandLineParser &parser)
 {
     if (parser.isSet(QStringLiteral("store")))
@@ -36,6 +39,11 @@ int runReportCommand(CliContext &ctx, const QStringList &args)
                        {QStringLiteral("chaos-run"), QStringLiteral("A chaos run's id; repeat for several (a prefix will do)."),
                         QStringLiteral("id")},
                        {QStringLiteral("out"), QStringLiteral("The report: FILE.html or FILE.pdf."), QStringLiteral("file")},
+                       {QStringLiteral("figures"), QStringLiteral("Also write every figure as SVG and as PNG (--dpi) into DIR, "
+                                                                  "for a document of your own (LaTeX, Word)."),
+                        QStringLiteral("dir")},
+                       {QStringLiteral("dpi"), QStringLiteral("The PNG figures' resolution (default 300)."), QStringLiteral("dpi"),
+                        QString::number(reports::kDefaultFigureDpi)},
                        {QStringLiteral("dir"), QStringLiteral("Where experiments are kept (default: $PGHA_EXPERIMENTS_DIR or %1).")
                                                        .arg(defaultExperimentsDir()),
                         QStringLiteral("dir")},
@@ -99,6 +107,21 @@ int runReportCommand(CliContext &ctx, const QStringList &args)
         return Failed;
     }
     ctx.out << "wrote " << out << '\n';
+    if (parser.isSet(QStringLiteral("figures"))) {
+        bool okDpi = false;
+        const int dpi = parser.value(QStringLiteral("dpi")).toInt(&okDpi);
+        if (!okDpi || dpi < kMinDpi || dpi > kMaxDpi) {
+            ctx.err << "pgha report: --dpi wants " << kMinDpi << "–" << kMaxDpi << '\n';
+            return Usage;
+        }
+        auto written = reports::writeFigures(report, parser.value(QStringLiteral("figures")), dpi);
+        if (!written) {
+            ctx.err << "pgha: " << written.error().toString() << '\n';
+            return Failed;
+        }
+        for (const QString &f : written.value())
+            ctx.out << "wrote " << f << '\n';
+    }
     return Ok;
 }
 
