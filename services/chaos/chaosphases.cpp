@@ -165,6 +165,13 @@ void ChaosRunner::buildPhases()
                                        .arg(a->atMs - a->sentMs);
     m_report.phases.append({QStringLiteral("first_write"), QStringLiteral("first acknowledged write after the outage"),
                             m_report.rtoMs, firstWriteDetail});
+    // A pooler's own wait, named as such where a client met it.
+    QList<std::tuple<qint64, QString, QString>> events;
+    for (const auto &e : std::as_const(m_report.events))
+        events.append({e.atMs, e.source, e.text});
+    if (const auto plateau = findPoolerRetryPlateau(events))
+        m_report.phases.append({QStringLiteral("pooler_login_retry"), QStringLiteral("PgBouncer server_login_retry plateau"),
+                                plateau->firstMs, plateau->sentence()});
 }
 
 } // namespace pgha::svc

@@ -114,4 +114,36 @@ QList<qint64> missingIds(const QList<qint64> &acknowledged, const QList<qint64> 
     return missing;
 }
 
+std::optional<PoolerRetryPlateau> findPoolerRetryPlateau(const QList<std::tuple<qint64, QString, QString>> &events)
+{
+    std::optional<PoolerRetryPlateau> p;
+    for (const auto &[atMs, source, text] : events) {
+        if (atMs < 0 || !text.contains(QLatin1String(kPgBouncerLoginRetryText)))
+            continue;
+        if (!p) {
+            p = PoolerRetryPlateau{};
+            p->firstMs = atMs;
+        }
+        p->lastMs = std::max(p->lastMs, atMs);
+        ++p->refusals;
+        const QString path = text.startsWith(u"writes") ? QStringLiteral("writes")
+                             : text.startsWith(u"reads") ? QStringLiteral("reads")
+                                                         : source;
+        if (!p->paths.contains(path))
+            p->paths.append(path);
+    }
+    return p;
+}
+
+QString PoolerRetryPlateau::sentence() const
+{
+    return QStringLiteral("PgBouncer refused new logins (server_login_retry) %1 time(s) on the %2 path from %3 to %4 s: after a "
+                          "failed login to its server it waits server_login_retry before trying again, whatever the cluster "
+                          "does meanwhile — time of the pooler's making, not Patroni's")
+            .arg(refusals)
+            .arg(paths.join(QStringLiteral(", ")))
+            .arg(static_cast<double>(firstMs) / 1000.0, 0, 'f', 2)
+            .arg(static_cast<double>(lastMs) / 1000.0, 0, 'f', 2);
+}
+
 } // namespace pgha::svc

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <optional>
+#include <tuple>
 
 namespace pgha::svc {
 
@@ -39,6 +40,22 @@ struct PatroniTimings {
     bool synchronousMode = false;
 };
 Budget faultBudget(FaultKind kind, const PatroniTimings &t, const HaproxyCheckSettings &check);
+
+// PgBouncer refuses new logins with "server login has been failing, try again later
+// (server_login_retry)" for server_login_retry seconds after a login to its server failed: a
+// plateau of the pooler's making, which may outlast the cluster's own outage. Found in a run's
+// events (the probes' and the load's errors): the first and last refusal after the fault and
+// how many, per path ("writes", "reads", "load").
+struct PoolerRetryPlateau {
+    qint64 firstMs = 0;
+    qint64 lastMs = 0;
+    int refusals = 0;
+    QStringList paths;
+    QString sentence() const;          // for the report: what it was, when, and what it means
+};
+inline constexpr const char *kPgBouncerLoginRetryText = "server_login_retry";
+// `events`: (ms from the fault, source, text) as the report keeps them.
+std::optional<PoolerRetryPlateau> findPoolerRetryPlateau(const QList<std::tuple<qint64, QString, QString>> &events);
 
 // "0/3000060" → byte position; nullopt when it does not parse.
 std::optional<qint64> parseLsn(const QString &lsn);

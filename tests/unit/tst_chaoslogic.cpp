@@ -9,6 +9,7 @@
 #include "chaos/measurement.h"
 #include "profile/profile.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QScopeGuard>
 #include <QSet>
@@ -38,6 +39,41 @@ class TestChaosLogic : public QObject {
     }
 
 private slots:
+    // PgBouncer's own wait, from the events of a real run (tests/fixtures/experiment): the read
+    // probe met "server_login_retry" while the old primary rejoined; before the fault nothing counts.
+    void poolerRetryPlateauIsNamed()
+    {
+        QList<std::tuple<qint64, QString, QString>> events;
+        for (const QByteArray &line : readFixture(QStringLiteral("experiment/tiny-runs.jsonl")).split('\n')) {
+            const QJsonObject run = QJsonDocument::fromJson(line).object().value(QStringLiteral("run")).toObject();
+            const QJsonArray list = run.value(QStringLiteral("events")).toArray();
+            if (!QJsonDocument(list).toJson().contains(kPgBouncerLoginRetryText))
+                continue;
+            for (const auto &v : list) {
+                const QJsonObject e = v.toObject();
+                events.append({static_cast<qint64>(e.value(QStringLiteral("at_ms")).toDouble()), e.value(QStringLiteral("source")).toString(),
+                               e.value(QStringLiteral("text")).toString()});
+            }
+            break;
+        }
+        QVERIFY2(!events.isEmpty(), "the fixture has a run where a probe met server_login_retry");
+        const auto p = findPoolerRetryPlateau(events);
+        QVERIFY(p.has_value());
+        QVERIFY(p->refusals >= 1);
+        QVERIFY(p->firstMs > 0 && p->lastMs >= p->firstMs);
+        QCOMPARE(p->paths, QStringList{QStringLiteral("reads")});
+        QVERIFY(p->sentence().contains(u"server_login_retry"));
+        // Refusals before the fault are not the fault's; a run without any has no plateau.
+        QVERIFY(!findPoolerRetryPlateau({{-500, QStringLiteral("probe"), QStringLiteral("writes fail: … (server_login_retry)")}}));
+        QVERIFY(!findPoolerRetryPlateau({{500, QStringLiteral("probe"), QStringLiteral("writes fail: connection refused")}}));
+        const auto both = findPoolerRetryPlateau({{1200, QStringLiteral("probe"), QStringLiteral("writes fail: (server_login_retry)")},
+                                                  {1900, QStringLiteral("load"), QStringLiteral("pgbench: (server_login_retry)")}});
+        QVERIFY(both);
+        QCOMPARE(both->refusals, 2);
+        QCOMPARE(both->paths, (QStringList{QStringLiteral("writes"), QStringLiteral("load")}));
+        QCOMPARE(both->lastMs, 1900);
+    }
+
     void outageIsTheLongestGapAfterTheFault()
     {
         // Acks every 50 ms until 1000, nothing until 10350, then every 50 ms; the fault at 1020.
