@@ -15,6 +15,7 @@
 #include <QSysInfo>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QJsonObject>
 #include <QTextObjectInterface>
 #include <QThread>
 
@@ -139,7 +140,53 @@ QString methodHtml(const QList<RunRow> &rows, bool interleaved)
     return h;
 }
 
-QString environmentHtml(const QList<RunRow> &rows)
+// The components' versions and the machine, as each session of an experiment found them
+// (sessions.jsonl); a later session that found something else is said, not hidden.
+QList<QStringList> sessionFacts(const QList<QJsonObject> &sessions)
+{
+    QList<QStringList> facts;
+    if (sessions.isEmpty())
+        return facts;
+    auto describe = [](const QJsonObject &session) {
+        const QJsonObject env = session.value(QStringLiteral("environment")).toObject();
+        const QJsonObject v = env.value(QStringLiteral("versions")).toObject();
+        const QJsonObject m = env.value(QStringLiteral("machine")).toObject();
+        QList<QStringList> out;
+        auto add = [&out](const QString &what, const QString &value) {
+            if (!value.isEmpty())
+                out.append({what, esc(value)});
+        };
+        add(QStringLiteral("PostgreSQL"), v.value(QStringLiteral("server")).toString());
+        add(QStringLiteral("Patroni"), v.value(QStringLiteral("patroni")).toString());
+        add(QStringLiteral("PgBouncer"), v.value(QStringLiteral("pgbouncer")).toString());
+        add(QStringLiteral("HAProxy"), v.value(QStringLiteral("haproxy")).toString());
+        add(QStringLiteral("Pgpool-II"), v.value(QStringLiteral("pgpool")).toString());
+        add(QStringLiteral("pgbench"), v.value(QStringLiteral("pgbench")).toString());
+        const int scale = env.value(QStringLiteral("cluster")).toObject().value(QStringLiteral("scale")).toInt();
+        if (scale > 0)
+            add(QStringLiteral("pgbench scale"), QString::number(scale));
+        add(QStringLiteral("Machine running the load"),
+            QStringLiteral("%1, %2, %3 logical CPUs, %4 GiB")
+                    .arg(m.value(QStringLiteral("os")).toString(), m.value(QStringLiteral("kernel")).toString())
+                    .arg(m.value(QStringLiteral("cores")).toInt())
+                    .arg(m.value(QStringLiteral("memoryBytes")).toDouble() / (1024.0 * 1024 * 1024), 0, 'f', 1));
+        return out;
+    };
+    facts = describe(sessions.front());
+    QStringList others;
+    for (const auto &s : sessions.mid(1))
+        if (describe(s) != facts)
+            others << esc(s.value(QStringLiteral("started_at")).toString());
+    facts.append({QStringLiteral("Sessions"), QStringLiteral("%1 (first %2)%3")
+                                                      .arg(sessions.size())
+                                                      .arg(esc(sessions.front().value(QStringLiteral("started_at")).toString()))
+                                                      .arg(others.isEmpty() ? QStringLiteral(", every one on the same versions")
+                                                                            : QStringLiteral("; <b>other versions</b> in the sessions of %1")
+                                                                                      .arg(others.join(QStringLiteral(", "))))});
+    return facts;
+}
+
+QString environmentHtml(const QList<RunRow> &rows, const QList<QJsonObject> &sessions = {})
 {
     QString h = QStringLiteral("<h2>Environment</h2>");
     if (rows.isEmpty())
@@ -166,7 +213,10 @@ QString environmentHtml(const QList<RunRow> &rows)
             {QStringLiteral("Written by"), esc(QStringLiteral("pgha %1 (Qt %2) on %3")
                                                        .arg(QStringLiteral(PGHA_VERSION), QString::fromLatin1(qVersion()),
                                                             QDateTime::currentDateTimeUtc().toString(Qt::ISODate)))}};
-    if (r.load)
+    const QList<QStringList> versions = sessionFacts(sessions);
+    if (!versions.isEmpty())
+        facts.append(versions);
+    else if (r.load)
         facts.append({QStringLiteral("pgbench"), esc(r.load->pgbenchVersion)});
     h += table({QStringLiteral("What"), QStringLiteral("Value")}, facts);
     QStringList caveats;
@@ -367,8 +417,11 @@ svc::Result<QByteArray> pdfBytes(const Report &report)
 
 } // namespace
 
-Report experimentReport(const svc::ExperimentPlan &plan, const QByteArray &planText, const QList<svc::ExperimentRun> &runs)
+Report experimentReport(const svc::KeptExperiment &experiment)
 {
+    const svc::ExperimentPlan &plan = experiment.plan;
+    const QList<svc::ExperimentRun> &runs = experiment.runs;
+    const QByteArray &planText = experiment.planText;
     Report report;
     report.title = plan.title.isEmpty() ? QStringLiteral("Experiment %1").arg(plan.name) : plan.title;
     const QList<CellSummary> cells = svc::summarizeExperiment(plan, runs);
@@ -388,7 +441,7 @@ Report experimentReport(const svc::ExperimentPlan &plan, const QByteArray &planT
                                   .arg(rows.isEmpty() ? QString() : QStringLiteral(", made %1 to %2").arg(esc(first), esc(last))),
                           std::nullopt});
     report.blocks.append({methodHtml(rows, plan.interleaved), std::nullopt});
-    report.blocks.append({environmentHtml(rows), std::nullopt});
+    report.blocks.append({environmentHtml(rows, experiment.sessions), std::nullopt});
     appendResults(report, cells, rows);
     report.blocks.append({QStringLiteral("<h2>The plan</h2><pre>%1</pre>").arg(esc(QString::fromUtf8(planText))), std::nullopt});
     return report;

@@ -5,6 +5,7 @@
 // machine), tables and figures. Written as HTML (figures inline as SVG) or PDF (QTextDocument
 // on QPdfWriter, figures drawn as vectors) from the same blocks.
 #include "experiment/experimentstats.h"
+#include "experiment/experimentstore.h"
 #include "reportfigures.h"
 
 #include <QList>
@@ -26,7 +27,7 @@ struct Report {
 
 // An experiment: its plan, its cells' statistics (table and dot plots), the load through the
 // fault of each cell's median run, and every run.
-Report experimentReport(const svc::ExperimentPlan &plan, const QByteArray &planText, const QList<svc::ExperimentRun> &runs);
+Report experimentReport(const svc::KeptExperiment &experiment);
 // Chaos runs chosen by id, grouped by fault and synchronous_mode.
 Report chaosRunsReport(const QList<svc::ChaosReport> &runs);
 

@@ -80,7 +80,7 @@ int runReportCommand(CliContext &ctx, const QStringList &args)
             ctx.err << "pgha: " << kept.error().toString() << '\n';
             return Failed;
         }
-        report = reports::experimentReport(kept.value().plan, kept.value().planText, kept.value().runs);
+        report = reports::experimentReport(kept.value());
     } else {
         auto runs = loadChaosRuns(chaosStorePath(parser));
         if (!runs) {

@@ -183,8 +183,7 @@ bool ExperimentController::writeReport(const QString &name, const QString &path)
         refuse(kept.error().toString());
         return false;
     }
-    const svc::KeptExperiment &e = kept.value();
-    if (auto ok = reports::writeReport(reports::experimentReport(e.plan, e.planText, e.runs), path); !ok) {
+    if (auto ok = reports::writeReport(reports::experimentReport(kept.value()), path); !ok) {
         refuse(ok.error().toString());
         return false;
     }

@@ -1,6 +1,9 @@
 #include "experiment/experimentrunner.h"
 
+#include "bench/benchmanifest.h"
 #include "bench/benchstats.h"
+#include "bench/benchtargets.h"
+#include "bench/pgbenchrunner.h"
 #include "chaos/chaosrunner.h"
 
 namespace pgha::svc {
@@ -21,7 +24,35 @@ void ExperimentRunner::start(const QList<ExperimentRun> &recorded)
     m_progress = {};
     m_progress.total = static_cast<int>(m_queue.size());
     m_progress.alreadyRecorded = m_plan.runCount() - m_progress.total;
-    next();
+    if (m_queue.isEmpty()) {
+        next();
+        return;
+    }
+    recordEnvironment([this] { next(); });
+}
+
+void ExperimentRunner::recordEnvironment(std::function<void()> then)
+{
+    emit stageChanged(QStringLiteral("reading the versions of the cluster's components and pgbench"));
+    // Where the first run's load connects, else the profile's read-write entry.
+    std::optional<BenchTarget> target;
+    if (auto o = chaosOptionsForCell(m_cells.value(m_queue.front().cellIndex), m_profile); o && o.value().load)
+        target = o.value().load->target;
+    else if (auto rw = resolveBenchTarget(m_profile, QStringLiteral("rw")))
+        target = rw.value();
+    const auto pgbench = locatePgbench();
+    if (!target) {
+        then();
+        return;
+    }
+    collectManifest(m_profile, *target, pgbench ? pgbench.value() : QString(), this, [this, then](const BenchManifest &m) {
+        if (auto saved = appendExperimentSession(m_dir, m.toJson()); !saved)
+            emit storeError(saved.error().toString());
+        if (!m_cancelled)
+            then();
+        else
+            stop(false, QStringLiteral("interrupted before the first run"));
+    });
 }
 
 void ExperimentRunner::cancel()

@@ -9,6 +9,8 @@
 #include "profile/profile.h"
 
 #include <QElapsedTimer>
+
+#include <functional>
 #include <QObject>
 
 namespace pgha::svc {
@@ -52,6 +54,8 @@ signals:
     void finished(bool complete, const QString &reason);
 
 private:
+    // The versions and settings this session runs against, kept beside the runs (sessions.jsonl).
+    void recordEnvironment(std::function<void()> then);
     void next();
     void stop(bool complete, const QString &reason);
 

@@ -3,6 +3,7 @@
 #include "core/jsonlstore.h"
 #include "core/safefs.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
 #include <QSet>
@@ -13,6 +14,8 @@ namespace pgha::svc {
 namespace {
 
 const QString kRunsFile = QStringLiteral("runs.jsonl");
+const QString kSessionsFile = QStringLiteral("sessions.jsonl");
+const QString kSessionSchema = QStringLiteral("pgha.experiment.session/1");
 const QString kPlanFile = QStringLiteral("plan.yaml");
 const QString kWhat = QStringLiteral("the experiment's run store");
 constexpr qint64 kMaxPlanBytes = 1 << 20;
@@ -84,6 +87,15 @@ Result<bool> appendExperimentRun(const QString &dir, const ExperimentRun &run)
     return appendJsonLine(QDir(dir).filePath(kRunsFile), run.toJson(), kWhat);
 }
 
+Result<bool> appendExperimentSession(const QString &dir, const QJsonObject &environment)
+{
+    return appendJsonLine(QDir(dir).filePath(kSessionsFile),
+                          QJsonObject{{QStringLiteral("schema"), kSessionSchema},
+                                      {QStringLiteral("started_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                                      {QStringLiteral("environment"), environment}},
+                          QStringLiteral("the experiment's session list"));
+}
+
 Result<QList<ExperimentRun>> loadExperimentRuns(const QString &dir, int *skipped)
 {
     auto lines = readJsonLines(QDir(dir).filePath(kRunsFile), kWhat);
@@ -131,6 +143,10 @@ Result<KeptExperiment> loadExperiment(const QString &dir)
     if (!runs)
         return runs.error();
     e.runs = runs.value();
+    if (auto sessions = readJsonLines(QDir(dir).filePath(kSessionsFile), QStringLiteral("the experiment's session list")))
+        for (const auto &o : sessions.value().objects)
+            if (o.value(QStringLiteral("schema")).toString() == kSessionSchema)
+                e.sessions.append(o);
     return e;
 }
 

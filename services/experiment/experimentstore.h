@@ -34,6 +34,8 @@ QString defaultExperimentsDir();
 QString experimentDir(const QString &base, const QString &name);
 
 Result<bool> appendExperimentRun(const QString &dir, const ExperimentRun &run);
+// One line per session in sessions.jsonl: when it started and the environment it found.
+Result<bool> appendExperimentSession(const QString &dir, const QJsonObject &environment);
 // A missing directory is an experiment without runs; unreadable lines are counted in `skipped`.
 Result<QList<ExperimentRun>> loadExperimentRuns(const QString &dir, int *skipped = nullptr);
 
@@ -43,6 +45,9 @@ struct KeptExperiment {
     ExperimentPlan plan;
     QByteArray planText;
     QList<ExperimentRun> runs;
+    // What each session (a run or a resume) found when it started: component versions, the
+    // cluster's timings, the machine (BenchManifest's JSON), with "started_at".
+    QList<QJsonObject> sessions;
     int skippedLines = 0;              // unreadable lines of runs.jsonl
     int measured() const;              // runs that count, one per planned run
 };

@@ -56,8 +56,9 @@ private slots:
         runs.close();
         auto kept = svc::loadExperiment(m_tmp.path());
         QVERIFY2(kept.ok(), qPrintable(kept.ok() ? QString() : kept.error().toString()));
-        m_plan = kept.value().plan;
-        m_runs = kept.value().runs;
+        m_kept = kept.value();
+        m_plan = m_kept.plan;
+        m_runs = m_kept.runs;
         QCOMPARE(m_runs.size(), 4);
     }
 
@@ -102,7 +103,7 @@ private slots:
 
     void htmlIsSelfContained()
     {
-        const reports::Report report = reports::experimentReport(m_plan, m_planText, m_runs);
+        const reports::Report report = reports::experimentReport(m_kept);
         const QString path = m_tmp.filePath(QStringLiteral("report.html"));
         QVERIFY(reports::writeReport(report, path).ok());
         QFile f(path);
@@ -121,7 +122,7 @@ private slots:
 
     void pdfRendersToPages()
     {
-        const reports::Report report = reports::experimentReport(m_plan, m_planText, m_runs);
+        const reports::Report report = reports::experimentReport(m_kept);
         const QString path = m_tmp.filePath(QStringLiteral("report.pdf"));
         QVERIFY(reports::writeReport(report, path).ok());
         QFile f(path);
@@ -149,7 +150,7 @@ private slots:
 
     void refusesWhatItCannotWrite()
     {
-        const reports::Report report = reports::experimentReport(m_plan, m_planText, m_runs);
+        const reports::Report report = reports::experimentReport(m_kept);
         auto wrong = reports::writeReport(report, m_tmp.filePath(QStringLiteral("report.docx")));
         QVERIFY(!wrong.ok());
         QVERIFY(wrong.error().hint.contains(QStringLiteral(".pdf")));
@@ -170,6 +171,7 @@ private slots:
 private:
     QTemporaryDir m_tmp;
     QByteArray m_planText;
+    svc::KeptExperiment m_kept;
     svc::ExperimentPlan m_plan;
     QList<svc::ExperimentRun> m_runs;
 };
