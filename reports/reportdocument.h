@@ -31,6 +31,10 @@ Report experimentReport(const svc::KeptExperiment &experiment);
 // Chaos runs chosen by id, grouped by fault and synchronous_mode.
 Report chaosRunsReport(const QList<svc::ChaosReport> &runs);
 
+// Benchmark runs chosen by id: how pgbench ran, the environment, every run's figures and their
+// throughput over time (reports/benchreport.cpp).
+Report benchRunsReport(const QList<svc::BenchResult> &runs);
+
 // .html/.htm → HTML, .pdf → PDF (A4); atomic; never through a symbolic link.
 svc::Result<bool> writeReport(const Report &report, const QString &path);
 // Every figure of the report as NN-name.svg and NN-name.png (at `dpi`) in `dir` (made if

@@ -303,6 +303,69 @@ Figure loadTimeline(const svc::ChaosReport &run, const QString &label)
     return f;
 }
 
+Figure benchThroughput(const QList<svc::BenchResult> &all)
+{
+    static const QColor kPalette[kMaxBenchLines] = {QColor(0x15, 0x65, 0xc0), QColor(0xc6, 0x28, 0x28), QColor(0x2e, 0x7d, 0x32),
+                                                    QColor(0x6a, 0x1b, 0x9a), QColor(0xef, 0x6c, 0x00), QColor(0x00, 0x83, 0x8f),
+                                                    QColor(0x5d, 0x40, 0x37), QColor(0x61, 0x61, 0x61)};
+    const QList<svc::BenchResult> runs = all.mid(0, kMaxBenchLines);
+    Figure f;
+    f.title = QStringLiteral("Transactions per second");
+    f.sizePt = QSizeF(450, 250);
+    f.csv = [runs] {
+        QByteArray out = svc::csvRecord({QStringLiteral("run"), QStringLiteral("second"), QStringLiteral("tps")});
+        for (const auto &r : runs)
+            for (const auto &s : r.samples)
+                out += svc::csvRecord({r.id, QString::number(s.t), QString::number(s.tps)});
+        return out;
+    };
+    f.draw = [runs](QPainter &p, const QRectF &r) {
+        p.fillRect(r, Qt::white);
+        drawTitle(p, r, QStringLiteral("pgbench: transactions per second"),
+                  QStringLiteral("each run's per-second figures (pgbench -P 1); the legend names the runs"));
+        Axes a;
+        a.plot = plotArea(r).adjusted(0, 0, 0, -kLegendHeight);
+        double top = 1, right = 1;
+        for (const auto &run : runs)
+            for (const auto &s : run.samples) {
+                top = std::max(top, s.tps);
+                right = std::max(right, s.t);
+            }
+        a.xMax = right;
+        a.yMax = top * 1.1;
+        drawYAxis(p, a, QStringLiteral("tps"));
+        const double step = niceStep(a.xMax - a.xMin, 8);
+        p.setFont(font(kLabelPx));
+        p.setPen(kInk);
+        for (double v = 0; v <= a.xMax; v += step)
+            p.drawText(QRectF(a.x(v) - 20, a.plot.bottom() + 3, 40, 12), Qt::AlignCenter, tickText(v, step));
+        p.setPen(kMuted);
+        p.drawText(QRectF(a.plot.left(), a.plot.bottom() + 16, a.plot.width(), 12), Qt::AlignCenter, QStringLiteral("seconds"));
+        p.setRenderHint(QPainter::Antialiasing);
+        QStringList legend;
+        for (int i = 0; i < runs.size(); ++i) {
+            QPainterPath path;
+            for (int k = 0; k < runs[i].samples.size(); ++k) {
+                const QPointF pt(a.x(runs[i].samples[k].t), a.y(runs[i].samples[k].tps));
+                k == 0 ? path.moveTo(pt) : path.lineTo(pt);
+            }
+            p.setPen(QPen(kPalette[i], 1.3));
+            p.drawPath(path);
+            legend << QStringLiteral("■ %1 %2").arg(runs[i].id, runs[i].configurationText());
+        }
+        // The legend in each line's colour, one run per line of text.
+        p.setFont(font(kSmallPx));
+        for (int i = 0; i < legend.size(); ++i) {
+            p.setPen(kPalette[i]);
+            const double row = i / 2, col = i % 2;
+            p.drawText(QRectF(r.left() + kEdge + col * r.width() / 2, a.plot.bottom() + 30 + row * (kSmallPx + 2), r.width() / 2 - kEdge,
+                              kSmallPx + 2),
+                       Qt::AlignLeft | Qt::AlignVCenter, legend[i]);
+        }
+    };
+    return f;
+}
+
 QByteArray figureSvg(const Figure &figure)
 {
     QBuffer buffer;

@@ -3,6 +3,7 @@
 // The figures of a printed report, drawn with QPainter in a print theme (white paper, dark ink,
 // whatever the window's theme): the same drawing goes to SVG (QSvgGenerator), into a PDF as
 // vectors (QPdfWriter) and to PNG at a chosen DPI.
+#include "bench/benchrun.h"
 #include "chaos/chaosreport.h"
 #include "core/result.h"
 #include "experiment/experimentstats.h"
@@ -32,6 +33,11 @@ inline constexpr int kDefaultFigureDpi = 300;
 Figure cellDotPlot(const svc::ExperimentMetric &metric, const QList<svc::CellSummary> &cells);
 // pgbench's commits per second through one fault, the fault's phases marked on the same axis.
 Figure loadTimeline(const svc::ChaosReport &run, const QString &label);
+
+// pgbench's transactions per second over each run's time, one line per run (at most
+// kMaxBenchLines; the rest are in the tables).
+inline constexpr int kMaxBenchLines = 8;
+Figure benchThroughput(const QList<svc::BenchResult> &runs);
 
 QByteArray figureSvg(const Figure &figure);
 QImage figureImage(const Figure &figure, int dpi = kDefaultFigureDpi);

@@ -13,6 +13,9 @@ namespace pgha::cli {
 
 inline const QString kBenchStoreWhat = QStringLiteral("the benchmark run store");
 
+// Every kept run (unreadable lines skipped, and said on stderr).
+svc::Result<QList<svc::BenchResult>> loadBenchRuns(CliContext &ctx);
+
 void printBenchRun(CliContext &ctx, const svc::BenchResult &r);
 // One line per configuration (n, median TPS, 95 % CI, CV, latency), then each against the first.
 void printBenchSummaries(CliContext &ctx, const QList<svc::BenchConfigurationSummary> &summaries);

@@ -20,7 +20,9 @@ QString ms3(double v)
     return QString::number(v, 'f', 3);
 }
 
-Result<QList<BenchResult>> loadRuns(CliContext &ctx)
+} // namespace
+
+Result<QList<BenchResult>> loadBenchRuns(CliContext &ctx)
 {
     auto lines = readJsonLines(benchStorePath(), kBenchStoreWhat);
     if (!lines)
@@ -32,6 +34,8 @@ Result<QList<BenchResult>> loadRuns(CliContext &ctx)
         runs.append(BenchResult::fromJson(o));
     return runs;
 }
+
+namespace {
 
 QByteArray runsCsv(const QList<BenchResult> &runs)
 {
@@ -102,7 +106,7 @@ int benchRuns(CliContext &ctx, const QStringList &args)
                        {QStringLiteral("summary"), QStringLiteral("One line per configuration: median, 95 % CI, CV.")},
                        {QStringLiteral("json"), QStringLiteral("Print JSON lines.")}});
     parser.process(args);
-    auto loaded = loadRuns(ctx);
+    auto loaded = loadBenchRuns(ctx);
     if (!loaded) {
         ctx.err << "pgha: " << loaded.error().toString() << Qt::endl;
         return Failed;
@@ -167,7 +171,7 @@ int benchCompare(CliContext &ctx, const QStringList &args)
         ctx.err << "pgha: name the runs to compare (ids from pgha bench runs; a series id takes all its runs)\n";
         return Usage;
     }
-    auto loaded = loadRuns(ctx);
+    auto loaded = loadBenchRuns(ctx);
     if (!loaded) {
         ctx.err << "pgha: " << loaded.error().toString() << Qt::endl;
         return Failed;

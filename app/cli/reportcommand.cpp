@@ -1,6 +1,8 @@
-// `pgha report --experiment NAME | --chaos-run ID… --out FILE.html|FILE.pdf`: a self-contained
+// `pgha report --experiment NAME | --chaos-run ID… | --bench-run ID… --out FILE.html|FILE.pdf`: a self-contained
 // report (method, environment, tables, figures) from the kept runs; nothing is measured again.
 #include "clicontext.h"
+
+#include "benchcli.h"
 
 #include "chaos/chaosreport.h"
 #include "experiment/experimentstore.h"
@@ -38,6 +40,9 @@ int runReportCommand(CliContext &ctx, const QStringList &args)
     parser.addOptions({{QStringLiteral("experiment"), QStringLiteral("The experiment's name (or directory)."), QStringLiteral("name")},
                        {QStringLiteral("chaos-run"), QStringLiteral("A chaos run's id; repeat for several (a prefix will do)."),
                         QStringLiteral("id")},
+                       {QStringLiteral("bench-run"), QStringLiteral("A benchmark run's id (`pgha bench runs`); repeat for several "
+                                                                    "(a prefix will do)."),
+                        QStringLiteral("id")},
                        {QStringLiteral("out"), QStringLiteral("The report: FILE.html or FILE.pdf."), QStringLiteral("file")},
                        {QStringLiteral("figures"), QStringLiteral("Also write every figure as SVG and as PNG (--dpi) into DIR, "
                                                                   "for a document of your own (LaTeX, Word)."),
@@ -60,8 +65,9 @@ int runReportCommand(CliContext &ctx, const QStringList &args)
     }
     const bool experiment = parser.isSet(QStringLiteral("experiment"));
     const bool chaos = parser.isSet(QStringLiteral("chaos-run"));
-    if (experiment == chaos || !parser.isSet(QStringLiteral("out"))) {
-        ctx.err << "pgha report: give --experiment NAME or --chaos-run ID…, and --out FILE.html|FILE.pdf\n";
+    const bool bench = parser.isSet(QStringLiteral("bench-run"));
+    if (int(experiment) + int(chaos) + int(bench) != 1 || !parser.isSet(QStringLiteral("out"))) {
+        ctx.err << "pgha report: give one of --experiment NAME, --chaos-run ID… or --bench-run ID…, and --out FILE.html|FILE.pdf\n";
         return Usage;
     }
     const QString out = parser.value(QStringLiteral("out"));
@@ -81,6 +87,26 @@ int runReportCommand(CliContext &ctx, const QStringList &args)
             return Failed;
         }
         report = reports::experimentReport(kept.value());
+    } else if (bench) {
+        auto runs = loadBenchRuns(ctx);
+        if (!runs) {
+            ctx.err << "pgha: " << runs.error().toString() << '\n';
+            return Failed;
+        }
+        QList<BenchResult> chosen;
+        for (const QString &id : parser.values(QStringLiteral("bench-run"))) {
+            QList<BenchResult> matches;
+            for (const auto &r : runs.value())
+                if (r.id.startsWith(id))
+                    matches.append(r);
+            if (matches.size() != 1) {
+                ctx.err << "pgha report: " << (matches.isEmpty() ? "no benchmark run" : "more than one benchmark run") << " with id \""
+                        << id << "\" in " << benchStorePath() << " (`pgha bench runs` lists them)\n";
+                return Failed;
+            }
+            chosen.append(matches.front());
+        }
+        report = reports::benchRunsReport(chosen);
     } else {
         auto runs = loadChaosRuns(chaosStorePath(parser));
         if (!runs) {

@@ -7,6 +7,7 @@
 #include "experiment/experimentstore.h"
 
 #include <QImage>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -146,6 +147,36 @@ private slots:
         }
         QFile::remove(QStringLiteral(PGHA_SCREENSHOT_DIR "/report-page-2.png"));
         QFile::copy(m_tmp.filePath(pages.value(1)), QStringLiteral(PGHA_SCREENSHOT_DIR "/report-page-2.png"));
+    }
+
+    // Two benchmark runs `pgha bench run` kept (tests/fixtures/bench): their report has how
+    // pgbench ran, the versions it ran against, each run's figures and their TPS over time.
+    void benchRunsReport()
+    {
+        QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/bench/runs-select-only-c1-c4.jsonl"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QList<svc::BenchResult> runs;
+        for (const QByteArray &line : f.readAll().trimmed().split('\n'))
+            runs.append(svc::BenchResult::fromJson(QJsonDocument::fromJson(line).object()));
+        QCOMPARE(runs.size(), 2);
+        const reports::Report report = reports::benchRunsReport(runs);
+        const QString html = reports::reportHtml(report);
+        for (const auto &r : runs) {
+            QVERIFY2(html.contains(r.id), qPrintable(r.id));
+            QVERIFY(html.contains(r.configurationText().toHtmlEscaped()));
+        }
+        for (const char *part : {"<h2>Method</h2>", "pgbench", "Patroni", "PostgreSQL", "p99 ms", "<svg"})
+            QVERIFY2(html.contains(QLatin1String(part)), part);
+        QVERIFY(!html.contains(QStringLiteral("password")));
+        const QString pdf = m_tmp.filePath(QStringLiteral("bench.pdf"));
+        QVERIFY(reports::writeReport(report, pdf).ok());
+        QFile out(pdf);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.read(5), QByteArray("%PDF-"));
+        // The figure's data: one row per run and second.
+        const reports::Figure figure = reports::benchThroughput(runs);
+        const QList<QByteArray> rows = figure.csv().trimmed().split('\n');
+        QCOMPARE(rows.size(), 1 + runs[0].samples.size() + runs[1].samples.size());
     }
 
     void refusesWhatItCannotWrite()
