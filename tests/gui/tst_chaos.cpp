@@ -155,6 +155,19 @@ class TestChaos : public QObject {
         QVERIFY2(o.ok, qPrintable(o.error.toString()));
     }
 
+    // The console on this test's lab, at the test's size, on `tab` ("" = as it opens).
+    std::unique_ptr<app::Application> openConsole(const QString &tab = {})
+    {
+        app::Application::Options options;
+        options.labPortOffset = kOffset;
+        auto application = std::make_unique<app::Application>(options);
+        application->window()->resize(kWindowWidth, kWindowHeight);
+        if (!tab.isEmpty() && !application->window()->showTab(tab))
+            qWarning("no tab %s", qPrintable(tab));
+        application->show();
+        return application;
+    }
+
     static svc::ChaosReport recordedRun(const QString &name)
     {
         QFile f(QStringLiteral(PGHA_FIXTURES_DIR "/chaos/") + name);
@@ -403,24 +416,20 @@ private slots:
         ensureLab();
         if (QTest::currentTestFailed())
             return;
-        app::Application::Options options;
-        options.labPortOffset = kOffset;
-        app::Application application(options);
-        auto *w = application.window();
-        w->resize(kWindowWidth, kWindowHeight);
-        application.show();
+        auto application = openConsole();
+        auto *w = application->window();
         QVERIFY(QTest::qWaitForWindowExposed(w));
-        QCOMPARE(application.chaos()->storePath(), m_store);
-        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->rowCount(), 3, kClusterTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+        QCOMPARE(application->chaos()->storePath(), m_store);
+        QTRY_COMPARE_WITH_TIMEOUT(application->clusterModel()->rowCount(), 3, kClusterTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(application->clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
         QAction *demo = w->actions()->failoverDemo();
         QTRY_VERIFY2_WITH_TIMEOUT(demo->isEnabled(), qPrintable(demo->toolTip()), 10000);
         auto *panel = w->chaosPanel();
         auto *strip = w->chaosStrip();
-        auto *chaos = application.chaos();
+        auto *chaos = application->chaos();
         QSignalSpy runFinished(chaos, &app::ChaosController::runFinished);
         QSignalSpy seriesFinished(chaos, &app::ChaosController::seriesFinished);
-        const QString oldLeader = application.clusterModel()->snapshot().leader()->name;
+        const QString oldLeader = application->clusterModel()->snapshot().leader()->name;
 
         demo->trigger();
         QVERIFY(chaos->isRunning());
@@ -494,7 +503,7 @@ private slots:
 
         // Its events are on the one event timeline too.
         int chaosEvents = 0;
-        for (const auto &e : application.timeline()->events())
+        for (const auto &e : application->timeline()->events())
             chaosEvents += e.source.startsWith(u"chaos") ? 1 : 0;
         QVERIFY2(chaosEvents >= 5, qPrintable(QString::number(chaosEvents)));
 
@@ -532,20 +541,15 @@ private slots:
         init.start(QStringLiteral(PGHA_CLI), {QStringLiteral("bench"), QStringLiteral("init"), QStringLiteral("--scale"), QStringLiteral("1")});
         QVERIFY(init.waitForFinished(120000));
         QVERIFY2(init.exitCode() == 0, init.readAllStandardError().constData());
-        app::Application::Options options;
-        options.labPortOffset = kOffset;
-        app::Application application(options);
-        auto *w = application.window();
-        w->resize(kWindowWidth, kWindowHeight);
-        w->tabs()->setCurrentWidget(w->chaosPanel());
-        application.show();
+        auto application = openConsole(QStringLiteral("chaos"));
+        auto *w = application->window();
         QVERIFY(QTest::qWaitForWindowExposed(w));
         auto *panel = w->chaosPanel();
         QVERIFY(panel->selectFault(QStringLiteral("crash-primary")));
         QTRY_VERIFY_WITH_TIMEOUT(panel->runButton()->isEnabled(), 10000);
         panel->loadBox()->setCurrentIndex(panel->loadBox()->findData(QStringLiteral("select-only")));
         panel->loadClientsBox()->setValue(2);
-        QSignalSpy seriesFinished(application.chaos(), &app::ChaosController::seriesFinished);
+        QSignalSpy seriesFinished(application->chaos(), &app::ChaosController::seriesFinished);
         QTest::mouseClick(panel->runButton(), Qt::LeftButton);
         auto *live = panel->live();
         // During: the live chart has the load's seconds, and the fault once it is injected.
@@ -581,7 +585,7 @@ private slots:
         QCOMPARE(rows.front(), QByteArray("series,x,y"));
         QVERIFY(rows.size() > card->report().load->seconds.size());
         QTRY_VERIFY_WITH_TIMEOUT(svc::NativeLab::inspect(m_dir).status == svc::NativeLab::Status::Running, 60000);
-        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(application->clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
     }
 
     // The Experiments tab: a one-run plan started from the tab, its progress while it runs,
@@ -598,21 +602,16 @@ private slots:
         pf.write("experiment: gui-crash\ntitle: crash-primary from the Experiments tab\n"
                  "settings: {fault: crash-primary}\ngrid: {sync: [off]}\nrepetitions: 1\n");
         pf.close();
-        app::Application::Options options;
-        options.labPortOffset = kOffset;
-        app::Application application(options);
-        auto *w = application.window();
-        w->resize(kWindowWidth, kWindowHeight);
-        QVERIFY(w->showTab(QStringLiteral("experiments")));
-        application.show();
+        auto application = openConsole(QStringLiteral("experiments"));
+        auto *w = application->window();
         QVERIFY(QTest::qWaitForWindowExposed(w));
-        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(application->clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
         auto *view = w->experimentsView();
-        QSignalSpy done(application.experiments(), &app::ExperimentController::finished);
+        QSignalSpy done(application->experiments(), &app::ExperimentController::finished);
         emit view->runRequested(plan, false);
-        QVERIFY(application.experiments()->isRunning());
+        QVERIFY(application->experiments()->isRunning());
         // A chaos run is refused meanwhile.
-        QVERIFY(!application.chaos()->run(QStringLiteral("crash-primary"), 1, std::nullopt));
+        QVERIFY(!application->chaos()->run(QStringLiteral("crash-primary"), 1, std::nullopt));
         QTRY_VERIFY_WITH_TIMEOUT(view->progressLabel()->text().contains(u"run 1 of 1") || !done.isEmpty(), 10000);
         shoot(w, QStringLiteral("experiments-running.png"));
         QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, kRunTimeoutMs);
@@ -622,11 +621,11 @@ private slots:
         QVERIFY(view->figure()->hasFigure());
         shoot(w, QStringLiteral("experiments-done.png"));
         const QString pdf = m_tmp.filePath(QStringLiteral("gui-crash.pdf"));
-        QVERIFY(application.experiments()->writeReport(QStringLiteral("gui-crash"), pdf));
+        QVERIFY(application->experiments()->writeReport(QStringLiteral("gui-crash"), pdf));
         QFile out(pdf);
         QVERIFY(out.open(QIODevice::ReadOnly));
         QCOMPARE(out.read(5), QByteArray("%PDF-"));
-        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(application->clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
     }
 
     void cancelUndoesTheFault()
@@ -634,16 +633,11 @@ private slots:
         ensureLab();
         if (QTest::currentTestFailed())
             return;
-        app::Application::Options options;
-        options.labPortOffset = kOffset;
-        app::Application application(options);
-        auto *w = application.window();
-        w->resize(kWindowWidth, kWindowHeight);
-        w->tabs()->setCurrentWidget(w->chaosPanel());
-        application.show();
+        auto application = openConsole(QStringLiteral("chaos"));
+        auto *w = application->window();
         QVERIFY(QTest::qWaitForWindowExposed(w));
         auto *panel = w->chaosPanel();
-        auto *chaos = application.chaos();
+        auto *chaos = application->chaos();
         const int keptBefore = static_cast<int>(panel->runsView()->runs().size());
         QVERIFY(panel->selectFault(QStringLiteral("crash-primary")));
         QTRY_VERIFY_WITH_TIMEOUT(panel->runButton()->isEnabled(), 10000);
@@ -665,7 +659,7 @@ private slots:
         QCOMPARE(panel->runsView()->table()->item(0, views::ChaosRunsView::Verdict)->text(), QStringLiteral("ERROR"));
         QVERIFY(panel->runButton()->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(svc::NativeLab::inspect(m_dir).status == svc::NativeLab::Status::Running, 60000);
-        QTRY_COMPARE_WITH_TIMEOUT(application.clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(application->clusterModel()->leaderCount(), 1, kClusterTimeoutMs);
     }
 };
 
