@@ -123,7 +123,7 @@ QString methodHtml(const QList<RunRow> &rows, bool interleaved)
 
 // The components' versions and the machine, as each session of an experiment found them
 // (sessions.jsonl); a later session that found something else is said, not hidden.
-QList<QStringList> sessionFacts(const QList<QJsonObject> &sessions)
+QList<QStringList> sessionFacts(const QList<QJsonObject> &sessions, const QString &what)
 {
     QList<QStringList> facts;
     if (sessions.isEmpty())
@@ -136,16 +136,17 @@ QList<QStringList> sessionFacts(const QList<QJsonObject> &sessions)
     for (const auto &s : sessions.mid(1))
         if (describe(s) != facts)
             others << esc(s.value(QStringLiteral("started_at")).toString());
-    facts.append({QStringLiteral("Sessions"), QStringLiteral("%1 (first %2)%3")
+    facts.append({what, QStringLiteral("%1 (first %2)%3")
                                                       .arg(sessions.size())
                                                       .arg(esc(sessions.front().value(QStringLiteral("started_at")).toString()))
                                                       .arg(others.isEmpty() ? QStringLiteral(", every one on the same versions")
-                                                                            : QStringLiteral("; <b>other versions</b> in the sessions of %1")
+                                                                            : QStringLiteral("; <b>other versions</b> in those of %1")
                                                                                       .arg(others.join(QStringLiteral(", "))))});
     return facts;
 }
 
-QString environmentHtml(const QList<RunRow> &rows, const QList<QJsonObject> &sessions = {})
+// `sessions`: what each session of an experiment (or each run) found, named `what` in the table.
+QString environmentHtml(const QList<RunRow> &rows, const QList<QJsonObject> &sessions = {}, const QString &what = {})
 {
     QString h = QStringLiteral("<h2>Environment</h2>");
     if (rows.isEmpty())
@@ -172,7 +173,7 @@ QString environmentHtml(const QList<RunRow> &rows, const QList<QJsonObject> &ses
             {QStringLiteral("Written by"), esc(QStringLiteral("pgha %1 (Qt %2) on %3")
                                                        .arg(QStringLiteral(PGHA_VERSION), QString::fromLatin1(qVersion()),
                                                             QDateTime::currentDateTimeUtc().toString(Qt::ISODate)))}};
-    const QList<QStringList> versions = sessionFacts(sessions);
+    const QList<QStringList> versions = sessionFacts(sessions, what);
     if (!versions.isEmpty())
         facts.append(versions);
     else if (r.load)
@@ -400,7 +401,7 @@ Report experimentReport(const svc::KeptExperiment &experiment)
                                   .arg(rows.isEmpty() ? QString() : QStringLiteral(", made %1 to %2").arg(esc(first), esc(last))),
                           std::nullopt});
     report.blocks.append({methodHtml(rows, plan.interleaved), std::nullopt});
-    report.blocks.append({environmentHtml(rows, experiment.sessions), std::nullopt});
+    report.blocks.append({environmentHtml(rows, experiment.sessions, QStringLiteral("Sessions (a run or a resume)")), std::nullopt});
     appendResults(report, cells, rows);
     report.blocks.append({QStringLiteral("<h2>The plan</h2><pre>%1</pre>").arg(esc(QString::fromUtf8(planText))), std::nullopt});
     return report;
@@ -427,7 +428,12 @@ Report chaosRunsReport(const QList<ChaosReport> &runs)
                                   .arg(esc(report.title)).arg(runs.size()),
                           std::nullopt});
     report.blocks.append({methodHtml(rows, false).replace(QStringLiteral("Runs were grouped cell by cell."), QString()), std::nullopt});
-    report.blocks.append({environmentHtml(rows), std::nullopt});
+    // Each run's environment as a session of its own: a run made against other versions is said.
+    QList<QJsonObject> sessions;
+    for (const auto &r : runs)
+        if (!r.environment.isEmpty())
+            sessions.append(QJsonObject{{QStringLiteral("started_at"), r.startedAt}, {QStringLiteral("environment"), r.environment}});
+    report.blocks.append({environmentHtml(rows, sessions, QStringLiteral("Runs that recorded it")), std::nullopt});
     appendResults(report, cells, rows);
     return report;
 }

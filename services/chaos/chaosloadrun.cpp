@@ -1,8 +1,12 @@
-// A chaos run's load: pgbench (the Bench module's runner) from before the fault until after the
-// recovery, on the probes' clock through UTC. The rest of the run is in chaosrunner.cpp.
+// A chaos run's load — pgbench (the Bench module's runner) from before the fault until after the
+// recovery, on the probes' clock through UTC — and what it ran against (the Bench module's
+// manifest). The rest of the run is in chaosrunner.cpp.
 #include "chaos/chaosrunner.h"
 
+#include "bench/benchmanifest.h"
+#include "bench/benchtargets.h"
 #include "bench/pgbenchrunner.h"
+#include "lab/labprofile.h"
 #include "pg/pgquery.h"
 
 #include <QDir>
@@ -38,6 +42,28 @@ void ChaosRunner::startLoad()
     m_loadClock.start();
     m_loadStartMs = clockMs();
     m_pgbench->run(pgbench.value(), load.target, workload, m_loadDir, QStringLiteral("chaos %1").arg(m_options.faultId));
+}
+
+void ChaosRunner::askEnvironment()
+{
+    Profile profile;
+    if (m_profile) {
+        profile = *m_profile;
+    } else if (auto lab = resolveProfile(QStringLiteral("lab"), m_labDir)) {
+        profile = lab.value();
+    } else {
+        return;
+    }
+    std::optional<BenchTarget> target;
+    if (m_options.load)
+        target = m_options.load->target;
+    else if (auto rw = resolveBenchTarget(profile, QStringLiteral("rw")))
+        target = rw.value();
+    if (!target)
+        return;
+    const auto pgbench = locatePgbench();
+    collectManifest(profile, *target, pgbench ? pgbench.value() : QString(), this,
+                    [this](const BenchManifest &m) { m_report.environment = m.toJson(); });
 }
 
 // TPC-B's history table: one row per committed transaction of the built-in tpcb-like. pgbench

@@ -83,6 +83,7 @@ QJsonObject ChaosReport::toJson() const
         {QStringLiteral("lab"), QJsonObject{{QStringLiteral("dir"), labDir}, {QStringLiteral("flavor"), flavor}}},
         {QStringLiteral("cluster"), cluster},
         {QStringLiteral("load"), load ? QJsonValue(load->toJson()) : QJsonValue()},
+        {QStringLiteral("environment"), environment.isEmpty() ? QJsonValue() : QJsonValue(environment)},
         {QStringLiteral("timings"),
          QJsonObject{{QStringLiteral("preset"), preset},
                      {QStringLiteral("ttl"), ttl},
@@ -159,6 +160,7 @@ Result<ChaosReport> ChaosReport::fromJson(const QJsonObject &o)
     r.cluster = o.value(QStringLiteral("cluster")).toString();
     if (o.value(QStringLiteral("load")).isObject())
         r.load = ChaosLoadReport::fromJson(o.value(QStringLiteral("load")).toObject());
+    r.environment = o.value(QStringLiteral("environment")).toObject();
     const QJsonObject t = o.value(QStringLiteral("timings")).toObject();
     r.preset = t.value(QStringLiteral("preset")).toString();
     r.ttl = t.value(QStringLiteral("ttl")).toInt();

@@ -107,6 +107,7 @@ struct ChaosReport {
     QString error;
     QList<Event> events;
     std::optional<ChaosLoadReport> load;   // the pgbench workload that ran through the fault (--load)
+    QJsonObject environment;          // versions, timings, machine when the run started (BenchManifest's JSON); {} if unknown
 
     bool passed() const { return verdict == u"PASS"; }
     const Phase *phase(const QString &key) const;

@@ -134,6 +134,7 @@ void ChaosRunner::start()
     }
     m_report.faultTitle = m_fault->title;
     m_report.faultWhat = m_fault->what;
+    askEnvironment();
     if (isExternalFault(m_fault->kind) && m_options.injectCommand.trimmed().isEmpty()) {
         fail(QStringLiteral("%1 needs the command that injects it (--inject 'docker kill $PGHA_TARGET', say)").arg(m_fault->id));
         return;

@@ -120,6 +120,8 @@ private:
     void waitUntil(int timeoutMs, std::function<bool()> condition, std::function<void(bool)> then);
     void tick();
 
+    // The versions, timings and machine the run ran against, asked beside the run (never in its way).
+    void askEnvironment();
     void startOnLab();
     void startOnProfile(int index);
     void rememberStart(const LabHealth &h);

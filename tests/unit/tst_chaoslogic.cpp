@@ -246,6 +246,14 @@ private slots:
         const auto again = ChaosReport::fromJson(r.toJson());
         QVERIFY(again.ok());
         QCOMPARE(again.value().toJson(), r.toJson());
+        // Recorded before runs carried their environment: null, and none read back.
+        QVERIFY(r.toJson().value(QStringLiteral("environment")).isNull());
+        QVERIFY(again.value().environment.isEmpty());
+        ChaosReport withEnvironment = r;
+        withEnvironment.environment = QJsonObject{{QStringLiteral("versions"), QJsonObject{{QStringLiteral("patroni"), QStringLiteral("3.0.2")}}}};
+        const auto envBack = ChaosReport::fromJson(withEnvironment.toJson());
+        QVERIFY(envBack.ok());
+        QCOMPARE(envBack.value().environment, withEnvironment.environment);
         QVERIFY(!ChaosReport::fromJson(QJsonObject{{QStringLiteral("schema"), QStringLiteral("other/1")}}).ok());
         QCOMPARE(ChaosReport::csvHeader().size(), r.csvRow().size());
         QCOMPARE(r.csvRow().at(ChaosReport::csvHeader().indexOf(QStringLiteral("lost_writes"))), QStringLiteral("39"));
