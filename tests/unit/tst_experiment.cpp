@@ -258,7 +258,8 @@ private slots:
         QVERIFY(!cells[1].metric(QStringLiteral("rto")));
         // A repetition made again replaces the earlier measurement, it does not add one.
         runs.append(runOf(plan, cell, 3, QStringLiteral("PASS"), 12000));
-        const MetricSummary *again = summarizeExperiment(plan, runs)[0].metric(QStringLiteral("rto"));
+        const QList<CellSummary> cellsAgain = summarizeExperiment(plan, runs);
+        const MetricSummary *again = cellsAgain[0].metric(QStringLiteral("rto"));
         QCOMPARE(again->n, 3);
         QCOMPARE(again->max, 12.0);
     }
