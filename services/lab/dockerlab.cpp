@@ -177,6 +177,8 @@ void DockerLab::start(const StartOptions &options)
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
     }
     m_stage = Stage::Detect;
+    m_breakdown.advance(QStringLiteral("prepare"), QStringLiteral("Docker, Compose, ports"), 0);
+    m_breakdown.fromNothing = !LabState::exists(m_config.labDir, flavor()) || options.wipe;
     setStage(QStringLiteral("looking for Docker"), 1);
     withSetup([this] { chooseBaseImage(); }, [this](const Error &e) { failStart(e); });
 }
@@ -289,6 +291,7 @@ void DockerLab::build()
     m_stage = Stage::Build;
     m_buildService.clear();
     m_buildStepsSeen = 0;
+    beginStage(QStringLiteral("images"), QStringLiteral("images (build or cache)"));
     setStage(QStringLiteral("building the lab's images on %1 (cached after the first time)").arg(dockerlab::baseImageOf(m_config)), 5);
     const quint64 generation = m_generation;
     // Every service of lab-stack/docker runs the same image: building it for the first service
@@ -346,6 +349,7 @@ void DockerLab::onBuildLine(const QString &line)
 void DockerLab::up()
 {
     m_stage = Stage::Up;
+    beginStage(QStringLiteral("etcd"), QStringLiteral("etcd ×3 healthy"));
     setStage(QStringLiteral("starting the containers in order of health (etcd → Patroni → PgBouncer → HAProxy)"), 40);
     saveState(LabState::Phase::Starting);
     m_poller.start();
@@ -409,36 +413,6 @@ void DockerLab::poll()
                       waiting.isEmpty() ? QString() : waiting.first().section(QLatin1Char(' '), 0, 0));
         }
     });
-}
-
-void DockerLab::applyContainers(const QList<ContainerInfo> &containers)
-{
-    for (const auto &c : containers)
-        m_containers.insert(c.service, c);
-    using State = LabComponentStatus::State;
-    int ready = 0;
-    for (const QString &s : std::as_const(m_services)) {
-        const auto it = m_containers.constFind(s);
-        if (it == m_containers.cend()) {
-            continue;
-        }
-        const ContainerInfo &c = *it;
-        if (c.isReady()) {
-            ++ready;
-            setComponent(s, State::Ready, c.health == ContainerInfo::Health::Healthy ? QStringLiteral("healthy") : QStringLiteral("running"));
-        } else if (c.isRunning()) {
-            setComponent(s, State::Starting, c.health == ContainerInfo::Health::Unhealthy ? QStringLiteral("unhealthy, retrying")
-                                                                                           : QStringLiteral("started, health check pending"));
-        } else if (c.state == u"created") {
-            setComponent(s, State::Starting, QStringLiteral("created, waiting for what it depends on"));
-        } else {
-            setComponent(s, State::Failed, c.status);
-        }
-    }
-    if (m_stage == Stage::Up || m_stage == Stage::WaitHealthy)
-        emit stageChanged(QStringLiteral("containers healthy: %1 of %2").arg(ready).arg(m_services.size()),
-                          40 + 50 * ready / std::max<qsizetype>(1, m_services.size()));
-    remember(containers);
 }
 
 bool DockerLab::allReady() const

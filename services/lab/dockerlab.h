@@ -74,6 +74,8 @@ private:
     void up();
     void poll();
     void applyContainers(const QList<docker::ContainerInfo> &containers);
+    // What the containers' readiness says about the start's stages (dockerlabengine.cpp).
+    void noteContainerStages();
     bool allReady() const;
     void checkHealth();
     void runDown(std::function<void(const LabOutcome &)> then);

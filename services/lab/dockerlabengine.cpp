@@ -60,6 +60,85 @@ QString readySummary(qsizetype ready, qsizetype expected, qsizetype containers)
 
 } // namespace dockerlab
 
+// Each container's state as the lab's progress says it.
+void DockerLab::applyContainers(const QList<ContainerInfo> &containers)
+{
+    for (const auto &c : containers)
+        m_containers.insert(c.service, c);
+    using State = LabComponentStatus::State;
+    int ready = 0;
+    for (const QString &s : std::as_const(m_services)) {
+        const auto it = m_containers.constFind(s);
+        if (it == m_containers.cend()) {
+            continue;
+        }
+        const ContainerInfo &c = *it;
+        if (c.isReady()) {
+            ++ready;
+            setComponent(s, State::Ready, c.health == ContainerInfo::Health::Healthy ? QStringLiteral("healthy") : QStringLiteral("running"));
+        } else if (c.isRunning()) {
+            setComponent(s, State::Starting, c.health == ContainerInfo::Health::Unhealthy ? QStringLiteral("unhealthy, retrying")
+                                                                                           : QStringLiteral("started, health check pending"));
+        } else if (c.state == u"created") {
+            setComponent(s, State::Starting, QStringLiteral("created, waiting for what it depends on"));
+        } else {
+            setComponent(s, State::Failed, c.status);
+        }
+    }
+    if (m_stage == Stage::Up || m_stage == Stage::WaitHealthy) {
+        emit stageChanged(QStringLiteral("containers healthy: %1 of %2").arg(ready).arg(m_services.size()),
+                          40 + 50 * ready / std::max<qsizetype>(1, m_services.size()));
+        noteContainerStages();
+    }
+    remember(containers);
+}
+
+// The Docker lab's stages as its containers' health shows them, at the resolution of the poll
+// (kPollMs): Compose starts etcd first, Patroni once etcd is healthy, the proxies once Patroni is.
+void DockerLab::noteContainerStages()
+{
+    const qint64 now = m_clock.elapsed();
+    int etcdReady = 0, etcd = 0;
+    QStringList patroniReady, patroniWaiting;
+    bool proxyStarted = false, proxiesReady = true;
+    QStringList proxies;
+    for (const auto &component : dockerlab::componentsOf(m_config)) {
+        const ContainerInfo c = m_containers.value(component.name);
+        switch (component.kind) {
+        case LabComponentKind::Etcd:
+            ++etcd;
+            etcdReady += c.isReady() ? 1 : 0;
+            break;
+        case LabComponentKind::Patroni:
+            (c.isReady() ? patroniReady : patroniWaiting) << component.name;
+            break;
+        default:
+            proxyStarted = proxyStarted || c.isRunning();
+            proxiesReady = proxiesReady && c.isReady();
+            if (!proxies.contains(kindName(component.kind)))
+                proxies << kindName(component.kind);
+            break;
+        }
+    }
+    const QString running = QStringLiteral("etcd");
+    if (etcd > 0 && etcdReady == etcd && m_breakdown.has(running) && !m_breakdown.stage(running)->finished())
+        beginStage(QStringLiteral("bootstrap"), QStringLiteral("first Patroni healthy"));
+    if (!patroniReady.isEmpty() && !m_breakdown.has(QStringLiteral("members"))) {
+        m_breakdown.setNote(QStringLiteral("bootstrap"), QStringLiteral("%1 healthy first").arg(patroniReady.join(u", ")));
+        beginStage(QStringLiteral("members"), QStringLiteral("the rest healthy"));
+        for (const QString &name : std::as_const(patroniWaiting))
+            m_breakdown.beginParallel(QStringLiteral("replica:") + name, QStringLiteral("%1 healthy").arg(name), now);
+    }
+    for (const QString &name : std::as_const(patroniReady))
+        m_breakdown.end(QStringLiteral("replica:") + name, now);
+    if (proxyStarted && !m_breakdown.has(QStringLiteral("proxies"))) {
+        m_breakdown.beginParallel(QStringLiteral("proxies"), QStringLiteral("proxies and exporters"), now);
+        m_breakdown.setNote(QStringLiteral("proxies"), proxies.join(u", ") + QStringLiteral(": healthy"));
+    }
+    if (proxyStarted && proxiesReady)
+        m_breakdown.end(QStringLiteral("proxies"), now);
+}
+
 void DockerLab::detect(QObject *context, std::function<void(const Error *)> then)
 {
     QPointer<QObject> guard(context);

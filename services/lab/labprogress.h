@@ -3,6 +3,7 @@
 #include "core/result.h"
 #include "lab/labconfig.h"
 #include "lab/labhealth.h"
+#include "lab/labstartbreakdown.h"
 
 #include <QMetaType>
 #include <QString>
@@ -29,6 +30,9 @@ struct LabOutcome {
     Error error;
     qint64 elapsedMs = 0;
     LabHealth health;    // on a successful start
+    // Where a start's time went, stage by stage (also of a failed one, up to where it failed);
+    // empty when nothing was started (refused, or already running).
+    LabStartBreakdown breakdown;
 
     static LabOutcome failure(Error e, qint64 elapsedMs = 0)
     {

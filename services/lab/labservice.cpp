@@ -58,6 +58,10 @@ bool LabService::beginStart(const StartOptions &options, bool forRunAsUser)
     m_failing = false;
     m_clock.start();
     m_components.clear();
+    m_breakdown = {};
+    m_breakdown.flavor = flavor();
+    m_healthChecks = 0;
+    m_healthWaits.clear();
     bool created = false;
     auto ready = claimLabDir(m_config.labDir, forRunAsUser, &created);
     if (ready)
@@ -110,6 +114,11 @@ void LabService::setStage(const QString &text, int percent)
     emit message(text);
 }
 
+void LabService::beginStage(const QString &key, const QString &label)
+{
+    m_breakdown.advance(key, label, m_clock.elapsed());
+}
+
 void LabService::setComponent(const QString &name, LabComponentStatus::State state, const QString &detail)
 {
     auto it = m_components.find(name);
@@ -134,6 +143,8 @@ void LabService::failStart(const Error &error, const QString &component)
     if (m_failing)
         return;
     m_failing = true;
+    if (!m_breakdown.isEmpty())
+        beginStage(QStringLiteral("undo"), QStringLiteral("stopping what the failed start launched"));
     const quint64 generation = ++m_generation;
     undoStart(error, component, [this, generation](const Error &e) {
         if (generation == m_generation)
@@ -148,19 +159,41 @@ void LabService::finishStart(const LabOutcome &outcome)
     startEnded();
     m_busy = false;
     releaseLock();
-    emit startFinished(outcome);
+    // Refused before anything was launched (a port taken, a stale lab): the checks alone say
+    // nothing about where time went.
+    if (outcome.alreadyRunning || m_breakdown.stages().size() < 2) {
+        emit startFinished(outcome);
+    } else {
+        LabOutcome timed = outcome;
+        timed.breakdown = m_breakdown;
+        timed.breakdown.finish(outcome.elapsedMs > 0 ? outcome.elapsedMs : m_clock.elapsed());
+        emit startFinished(timed);
+    }
     if (stopAsked)
         emit stopFinished(LabOutcome::success(m_clock.elapsed()));
 }
 
 void LabService::runHealthCheck()
 {
+    constexpr int kWaitsKept = 3;        // distinct reasons a check failed, for the breakdown's note
+    constexpr int kWaitChars = 90;
+    const QString stage = QStringLiteral("health");
+    if (!m_breakdown.has(stage))
+        beginStage(stage, QStringLiteral("health check (data path)"));
     auto *check = new LabHealthCheck(m_config, m_state.secrets, m_http, this);
     const quint64 generation = m_generation;
-    connect(check, &LabHealthCheck::finished, this, [this, check, generation](const LabHealth &health) {
+    ++m_healthChecks;
+    connect(check, &LabHealthCheck::finished, this, [this, check, generation, stage](const LabHealth &health) {
         check->deleteLater();
         if (generation != m_generation || !awaitsHealth())
             return;
+        // What the start waited for at its end: the reasons the checks before the last failed.
+        for (const QString &problem : health.problems)
+            if (const QString p = problem.left(kWaitChars); !m_healthWaits.contains(p) && m_healthWaits.size() < kWaitsKept)
+                m_healthWaits.append(p);
+        const QString checks = m_healthChecks == 1 ? QStringLiteral("1 check") : QStringLiteral("%1 checks").arg(m_healthChecks);
+        m_breakdown.setNote(stage, m_healthWaits.isEmpty() ? checks
+                                                           : checks + QStringLiteral("; waited for: ") + m_healthWaits.join(u"; "));
         if (const auto outcome = judgeHealth(health)) {
             finishStart(*outcome);
             return;

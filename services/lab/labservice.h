@@ -154,6 +154,9 @@ protected:
     // the account that runs the members) and locked. False: startFinished said why.
     bool beginStart(const StartOptions &options, bool forRunAsUser);
 
+    // The stage a start is in now ends and `key` begins (LabStartBreakdown::advance), on m_clock.
+    void beginStage(const QString &key, const QString &label);
+
     LabConfig m_config;
     HttpClient *m_http;
     StartOptions m_options;
@@ -164,10 +167,13 @@ protected:
     QHash<QString, LabComponentStatus> m_components;
     QElapsedTimer m_clock;          // since the start or stop began
     QElapsedTimer m_stageClock;     // since the stage began
+    LabStartBreakdown m_breakdown;  // where this start's time goes (the outcome carries it)
 
 private:
     std::unique_ptr<QLockFile> m_lock;
     bool m_failing = false;
+    int m_healthChecks = 0;         // data-path checks of this start, and what the failed ones lacked
+    QStringList m_healthWaits;
 };
 
 QStringList labFlavors();   // "native", "docker"

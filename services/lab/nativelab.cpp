@@ -25,9 +25,9 @@
 namespace pgha::svc {
 
 namespace {
-constexpr int kHealthRetryMs = 500;
-constexpr int kProbeTimeoutMs = 1500;
-
+// The last seconds of a start are the data path settling (HAProxy's checks, the replicas'
+// walreceivers): a check costs a REST call and two connections, so it can be asked often.
+constexpr int kHealthRetryMs = 250;
 } // namespace
 
 NativeLab::NativeLab(LabConfig config, HttpClient *http, QObject *parent)
@@ -57,6 +57,7 @@ void NativeLab::start(const StartOptions &options)
     if (!beginStart(options, proc::runningAsRoot()))
         return;
     m_asking.clear();
+    m_leader.clear();
     m_lastHealthProblem.clear();
     for (const auto &c : m_config.components())
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
@@ -119,6 +120,7 @@ void NativeLab::start(const StartOptions &options)
         if (existing.state) {
             m_state = *existing.state;   // reuse keeps its passwords: the databases have them
             emit message(QStringLiteral("stopping what is left of the earlier lab"));
+            beginStage(QStringLiteral("remains"), QStringLiteral("stopping what an earlier lab left"));
             m_stage = Stage::StoppingRemains;
             runStopper(*existing.state, [this](const LabOutcome &) { continueStart(); });
             return;
@@ -140,6 +142,13 @@ void NativeLab::continueStart()
 {
     if (m_reuseData && m_options.wipe)
         m_reuseData = false;
+    // The breakdown begins here, at the start's 0 unless an earlier lab's remains came first.
+    const QString checks = QStringLiteral("checks and configuration");
+    if (m_breakdown.has(QStringLiteral("remains")))
+        beginStage(QStringLiteral("prepare"), checks);
+    else
+        m_breakdown.advance(QStringLiteral("prepare"), checks, 0);
+    m_breakdown.fromNothing = !m_reuseData;
     setStage(QStringLiteral("checking programs, ports and permissions"), 2);
     if (auto ok = preflight(); !ok) {
         finishStart(LabOutcome::failure(ok.error(), m_clock.elapsed()));
@@ -168,6 +177,7 @@ void NativeLab::continueStart()
 void NativeLab::makeCertificates()
 {
     setStage(QStringLiteral("making the lab's CA and REST API certificate in %1").arg(labTlsDir(m_config.labDir)), 8);
+    beginStage(QStringLiteral("certificates"), QStringLiteral("the lab's CA and REST certificate"));
     m_stage = Stage::Certificates;
     auto *maker = new LabTlsMaker(m_config, m_binaries.openssl, m_runAs ? &*m_runAs : nullptr, this);
     const quint64 gen = m_generation;
@@ -186,9 +196,15 @@ void NativeLab::makeCertificates()
 
 void NativeLab::launchEtcd()
 {
-    setStage(QStringLiteral("starting etcd ×3"), 10);
+    setStage(QStringLiteral("starting etcd ×3, and beside it %1").arg(proxiesDescription()), 10);
+    beginStage(QStringLiteral("etcd"), QStringLiteral("etcd ×3: quorum"));
+    // PgBouncer, HAProxy, the exporters and Pgpool-II depend on neither etcd nor Patroni (they
+    // retry their backends): started now, their start-up CPU is spent while etcd elects its
+    // leader, not while Patroni runs initdb and the clones on the same two cores.
+    m_breakdown.beginParallel(QStringLiteral("proxies"), QStringLiteral("proxies and exporters"), m_clock.elapsed());
+    m_breakdown.setNote(QStringLiteral("proxies"), proxiesDescription() + QStringLiteral(": listening"));
     for (const auto &c : m_config.components())
-        if (c.kind == LabComponentKind::Etcd)
+        if (c.kind != LabComponentKind::Patroni)
             if (auto ok = launch(c); !ok) {
                 failStart(ok.error());
                 return;
@@ -295,6 +311,7 @@ bool NativeLab::checkMembersAlive()
 
 void NativeLab::tick()
 {
+    ++m_ticks;
     if (!checkMembersAlive())
         return;
     if (m_clock.elapsed() > kStartTimeoutMs) {
@@ -310,98 +327,6 @@ void NativeLab::tick()
         return;
     else if (m_stage == Stage::WaitMembers)
         tickMembers();
-}
-
-void NativeLab::tickEtcd()
-{
-    if (m_stageClock.elapsed() > kEtcdTimeoutMs) {
-        failStart(makeError(QStringLiteral("etcd did not report healthy within %1 s").arg(kEtcdTimeoutMs / 1000),
-                            QStringLiteral("look at %1/logs/etcd*.log").arg(m_config.labDir)));
-        return;
-    }
-    bool allReady = true;
-    for (const auto &c : m_config.components()) {
-        if (c.kind != LabComponentKind::Etcd)
-            continue;
-        if (m_components[c.name].state == LabComponentStatus::State::Ready)
-            continue;
-        allReady = false;
-        if (m_inFlight > 0)
-            continue;
-        ++m_inFlight;
-        const quint64 gen = m_generation;
-        m_http->get(m_config.url(m_config.ports.etcdClient[c.index], QStringLiteral("/health")),
-                    kProbeTimeoutMs, this, [this, gen, name = c.name](const HttpResult &r) {
-                        --m_inFlight;
-                        if (gen != m_generation || m_stage != Stage::WaitEtcd)
-                            return;
-                        const auto doc = QJsonDocument::fromJson(r.body).object();
-                        if (r.isSuccess() && doc.value(u"health").toString() == u"true")
-                            setComponent(name, LabComponentStatus::State::Ready, QStringLiteral("healthy"));
-                        else
-                            setComponent(name, LabComponentStatus::State::Starting,
-                                         r.transportOk() ? QStringLiteral("waiting for quorum") : QStringLiteral("not listening yet"));
-                    });
-    }
-    if (!allReady)
-        return;
-    setStage(QStringLiteral("starting Patroni ×3 (PostgreSQL %1), PgBouncer ×3, HAProxy and postgres_exporter ×3").arg(m_binaries.pgVersion), 25);
-    for (const auto &c : m_config.components())
-        if (c.kind != LabComponentKind::Etcd)
-            if (auto ok = launch(c); !ok) {
-                failStart(ok.error());
-                return;
-            }
-    m_stage = Stage::WaitMembers;
-    m_stageClock.start();
-}
-
-void NativeLab::tickMembers()
-{
-    int ready = 0;
-    const auto components = m_config.components();
-    for (const auto &c : components) {
-        auto &status = m_components[c.name];
-        if (status.state == LabComponentStatus::State::Ready) {
-            ++ready;
-            continue;
-        }
-        if (c.kind != LabComponentKind::Patroni && c.kind != LabComponentKind::Etcd) {   // ready once listening
-            if (proc::isPortInUse(m_config.host, c.ports.front().port)) {
-                setComponent(c.name, LabComponentStatus::State::Ready, QStringLiteral("listening on %1").arg(c.ports.front().port));
-                ++ready;
-            }
-            continue;
-        }
-        if (c.kind != LabComponentKind::Patroni || m_asking.contains(c.name))
-            continue;
-        m_asking.insert(c.name);
-        const quint64 gen = m_generation;
-        m_http->get(patroniUrl(m_config.restUrl(c.index), PatroniEndpoint::Patroni), kProbeTimeoutMs,
-                    this, [this, gen, name = c.name](const HttpResult &r) {
-                        if (gen != m_generation || m_stage != Stage::WaitMembers)
-                            return;
-                        m_asking.remove(name);
-                        const auto o = QJsonDocument::fromJson(r.body).object();
-                        const QString state = o.value(u"state").toString();
-                        const QString role = roleName(normaliseRole(o.value(u"role").toString()));
-                        if (!r.transportOk())
-                            setComponent(name, LabComponentStatus::State::Starting, lastLogMessage(name));
-                        else if (state == u"running")
-                            setComponent(name, LabComponentStatus::State::Ready, QStringLiteral("running as %1").arg(role));
-                        else
-                            setComponent(name, LabComponentStatus::State::Starting,
-                                         state.isEmpty() ? QStringLiteral("bootstrapping") : state);
-                    });
-    }
-    const int total = static_cast<int>(components.size());
-    emit stageChanged(QStringLiteral("waiting for members: %1 of %2 ready").arg(ready).arg(total), 25 + 60 * ready / total);
-    if (ready == total) {
-        m_stage = Stage::Health;
-        setStage(QStringLiteral("checking the data path: write through %1, read through %2")
-                         .arg(m_config.ports.haproxyReadWrite).arg(m_config.ports.haproxyReadOnly), 90);
-        runHealthCheck();
-    }
 }
 
 // Where a member's PostgreSQL logs (lab-stack/native/patroni.yml.in: logging_collector).

@@ -27,7 +27,11 @@ class NativeLab : public LabService {
 public:
     static constexpr int kStartTimeoutMs = 180000;
     static constexpr int kEtcdTimeoutMs = 30000;
-    static constexpr int kTickMs = 250;
+    // Readiness is looked at every tick (process liveness, etcd, the proxies' ports); Patroni's
+    // REST API, which answers in Python on the same two cores as initdb and the clones, every
+    // kPatroniEveryTicks ticks.
+    static constexpr int kTickMs = 100;
+    static constexpr int kPatroniEveryTicks = 2;
     static constexpr int kLogTailLines = 15;
 
     NativeLab(LabConfig config, HttpClient *http, QObject *parent = nullptr);
@@ -58,8 +62,14 @@ private:
     void applyHttpSecurity();
     Result<bool> launch(const LabComponent &component);
     void tick();
+    // nativelabwait.cpp: waiting for the processes, and what each stage took.
+    QString proxiesDescription() const;
     void tickEtcd();
+    void probeEtcd(const LabComponent &c);
+    void tickProxies();
+    void launchMembers();
     void tickMembers();
+    void noteMember(const QString &name, bool leader, const QString &state);
     bool checkMemberLogs();
     static QString postgresLogOf(const QString &dataDir);
     QString notReadySummary() const;
@@ -74,10 +84,11 @@ private:
     std::optional<proc::Account> m_runAs;
     QTimer m_ticker;
     QPointer<LabStopper> m_stopper;
-    int m_inFlight = 0;
+    QString m_leader;                 // the first member seen running as leader in this start
+    quint64 m_ticks = 0;
     QString m_lastHealthProblem;
     QHash<QString, qint64> m_postgresLogStart;   // PostgreSQL log sizes when this start began
-    QSet<QString> m_asking;           // members with a REST probe in flight
+    QSet<QString> m_asking;           // members (etcd, Patroni) with a probe in flight
 };
 
 } // namespace pgha::svc
