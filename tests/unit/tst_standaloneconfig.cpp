@@ -65,6 +65,8 @@ private slots:
                               {QStringLiteral("log_directory"), QStringLiteral("log")},
                               {QStringLiteral("log_filename"), QStringLiteral("postgresql.log")},
                               {QStringLiteral("log_line_prefix"), QStringLiteral("%m [%p] %q%u@%d ")},
+                              // A standby's retry; the same on the baseline, where it never applies.
+                              {QStringLiteral("wal_retrieve_retry_interval"), QStringLiteral("1s")},
                               {QStringLiteral("cluster_name"), QStringLiteral("pgha-lab")},
                               {QStringLiteral("listen_addresses"), QStringLiteral("127.0.0.1")},
                               {QStringLiteral("port"), QStringLiteral("5732")}};
