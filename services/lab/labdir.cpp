@@ -5,9 +5,15 @@
 #include "lab/labfiles.h"
 #include "lab/labstandalone.h"
 #include "lab/labstate.h"
+#include "process/procutil.h"
 
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 
 namespace pgha::svc {
 
@@ -17,10 +23,27 @@ constexpr uint kWritableByOthers = 0022;
 constexpr uint kLabDirMode = 0700;
 constexpr uint kLabDirModeRoot = 0711;   // root: the members' account traverses, never lists
 constexpr char kLockName[] = "lock";
+// What a wipe moved aside for a background deletion: ours by name (".deleting-MSECS-PID").
+constexpr char kDeletingPrefix[] = ".deleting-";
+
+bool isDeletion(const QString &entry)
+{
+    static const QRegularExpression name(QStringLiteral(R"(^\.deleting-\d+-\d+$)"));
+    return name.match(entry).hasMatch();
+}
 
 QStringList entriesOf(const QString &labDir)
 {
     return QDir(labDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+}
+
+// The lab's own entries: a deletion still running (or left by one that was killed) counts as
+// nothing, so that the directory stays "empty" or "a lab's" rather than foreign.
+QStringList ownEntriesOf(const QString &labDir)
+{
+    QStringList entries = entriesOf(labDir);
+    entries.removeIf(isDeletion);
+    return entries;
 }
 
 Error notALabDir(const QString &labDir)
@@ -64,7 +87,7 @@ LabDirKind classifyLabDir(const QString &labDir)
         return LabDirKind::Missing;
     if (LabState::exists(labDir) && LabState::load(labDir).ok())
         return LabDirKind::Lab;
-    QStringList entries = entriesOf(labDir);
+    QStringList entries = ownEntriesOf(labDir);
     entries.removeAll(QLatin1String(kLockName));
     return entries.isEmpty() ? LabDirKind::Empty : LabDirKind::Foreign;
 }
@@ -117,6 +140,49 @@ Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const Lab
     for (const QString &name : flavourEntries(labDir, flavor, config))
         if (auto removed = fs::removeTree(labDir + QLatin1Char('/') + name); !removed)
             return removed;
+    return true;
+}
+
+Result<bool> wipeFlavourInBackground(const QString &labDir, const QString &flavor, const LabConfig &config)
+{
+    if (auto trusted = checkLabDirTrusted(labDir); !trusted)
+        return trusted;
+    const LabDirKind kind = classifyLabDir(labDir);
+    if (kind == LabDirKind::Missing)
+        return true;
+    if (kind == LabDirKind::Foreign)
+        return notALabDir(labDir);
+    QStringList doomed;
+    for (const QString &name : flavourEntries(labDir, flavor, config))
+        if (fs::inspectPath(labDir + QLatin1Char('/') + name).exists)
+            doomed << name;
+    for (const QString &name : entriesOf(labDir))
+        if (isDeletion(name))
+            doomed << name;   // an earlier deletion that did not finish
+    if (doomed.isEmpty())
+        return true;
+    const QString trash = labDir + QLatin1Char('/') + QLatin1String(kDeletingPrefix)
+            + QStringLiteral("%1-%2").arg(QDateTime::currentMSecsSinceEpoch()).arg(QCoreApplication::applicationPid());
+    const QString rm = QStandardPaths::findExecutable(QStringLiteral("rm"));
+    if (rm.isEmpty() || !fs::makeDir(trash, fs::kOwnerOnlyDir))
+        return wipeFlavour(labDir, flavor, config);
+    for (const QString &name : std::as_const(doomed)) {
+        const QString from = labDir + QLatin1Char('/') + name;
+        // rename(2) moves a symlink itself, never its target; what cannot move is deleted here.
+        if (!QDir().rename(from, trash + QLatin1Char('/') + name))
+            if (auto removed = fs::removeTree(from); !removed)
+                return removed;
+    }
+    // rm never follows a symlink it deletes (it walks physically), as fs::removeTree does.
+    QProcess deleter;
+    deleter.setProgram(rm);
+    deleter.setArguments({QStringLiteral("-rf"), QStringLiteral("--"), trash});
+    deleter.setStandardInputFile(QProcess::nullDevice());
+    deleter.setStandardOutputFile(QProcess::nullDevice());
+    deleter.setStandardErrorFile(QProcess::nullDevice());
+    proc::markDescriptorsCloseOnExec();   // it may outlive us: it gets no descriptor of ours
+    if (!deleter.startDetached())
+        return fs::removeTree(trash);
     return true;
 }
 

@@ -36,6 +36,12 @@ QStringList flavourEntries(const QString &labDir, const QString &flavor, const L
 // unless the directory is a lab's or empty. Symlinks inside are removed, never followed.
 Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const LabConfig &config);
 
+// The same for a start from nothing, without waiting for the disk: the entries are renamed into
+// one hidden directory inside the lab directory (instant, same filesystem) that a detached
+// `rm -rf` deletes while the lab starts; what such a deletion left (it was killed) goes with the
+// next one. Falls back to deleting in place when renaming or starting `rm` fails.
+Result<bool> wipeFlavourInBackground(const QString &labDir, const QString &flavor, const LabConfig &config);
+
 // After a wipe: deletes the directory itself when nothing but the lock is left in it.
 // Returns whether it was deleted.
 bool removeLabDirIfEmpty(const QString &labDir);

@@ -157,7 +157,9 @@ void NativeLab::continueStart()
     // Only after every check passed, and only the native lab's own entries: a Docker lab's
     // files and passwords in the same directory stay.
     if (!m_reuseData) {
-        if (auto wiped = wipeFlavour(m_config.labDir, flavor(), m_config); !wiped) {
+        // Deleting the old data took 0.2–6.6 s here (hundreds of MB, a disk that discards):
+        // renamed aside at once and deleted beside the start instead.
+        if (auto wiped = wipeFlavourInBackground(m_config.labDir, flavor(), m_config); !wiped) {
             finishStart(LabOutcome::failure(wiped.error(), m_clock.elapsed()));
             return;
         }
