@@ -1,5 +1,6 @@
 // `pgha lab start|stop|status|logs|env`, for either flavour (native processes, Docker Compose)
 #include "clicontext.h"
+#include "labstartreport.h"
 #include "signalwatcher.h"
 
 #include "http/httpclient.h"
@@ -98,8 +99,11 @@ int startLab(CliContext &ctx, const QStringList &args)
         {QStringLiteral("rest-auth"), QStringLiteral("Require Basic auth (user pgha, password in the lab's state file) "
                                                      "for Patroni's unsafe REST methods (POST/PATCH/PUT/DELETE).")},
         {QStringLiteral("quiet"), QStringLiteral("Only print errors.")},
+        {QStringLiteral("json"), QStringLiteral("Print the outcome as JSON on stdout (with where the time to healthy went: "
+                                                "\"breakdown\"); progress still goes to stderr.")},
     });
-    if (!parse(parser, ctx, args, QStringLiteral("Start the bundled lab and wait until it is healthy.")))
+    if (!parse(parser, ctx, args, QStringLiteral("Start the bundled lab and wait until it is healthy; then say where the time "
+                                                 "went (etcd, bootstrap, each replica, proxies, health check).")))
         return Usage;
     if (parser.isSet(QStringLiteral("help")))
         return ctx.out << parser.helpText(), Ok;
@@ -168,20 +172,16 @@ int startLab(CliContext &ctx, const QStringList &args)
                     << Qt::endl;
     });
     int exitCode = Failed;
+    const bool json = parser.isSet(QStringLiteral("json"));
     QObject::connect(&lab, &LabService::startFinished, [&](const LabOutcome &o) {
-        if (o.ok) {
-            if (!quiet)
-                ctx.err << stamp() << (o.alreadyRunning ? "already running: " : "") << o.health.summary() << Qt::endl;
-            ctx.out << lab.flavor() << " lab " << (o.alreadyRunning ? "already running" : "started") << " in " << config.labDir
-                    << (o.alreadyRunning ? QString() : QStringLiteral(" (healthy after %1 s)").arg(o.elapsedMs / 1000.0, 0, 'f', 1))
-                    << "\nread-write: psql -h 127.0.0.1 -p " << lab.config().ports.haproxyReadWrite
-                    << "   ·   environment: eval \"$(pgha lab env)\"" << Qt::endl;
-            exitCode = Ok;
+        exitCode = o.ok ? Ok : Failed;
+        if (json) {
+            ctx.out << QJsonDocument(labStartOutcomeJson(o, lab)).toJson(QJsonDocument::Indented);
+            ctx.out.flush();
+            if (!o.ok)
+                ctx.err << "pgha: " << o.error.toString() << Qt::endl;
         } else {
-            ctx.err << "pgha: " << o.error.message << '\n';
-            if (!o.error.hint.isEmpty())
-                ctx.err << "  → " << o.error.hint << '\n';
-            ctx.err.flush();
+            printLabStartOutcome(ctx, o, lab, quiet, stamp());
         }
         if (!lab.isBusy())
             QCoreApplication::exit(exitCode);
