@@ -38,6 +38,7 @@ void LabProgressModel::reset(const QList<svc::LabComponent> &components)
         m_rows.append({c.name, c.kind, svc::LabComponentStatus::State::Pending, {}, 0});
     endResetModel();
     setStage({}, 0);
+    setBreakdown({}, false);
 }
 
 void LabProgressModel::update(const svc::LabComponentStatus &status)
@@ -62,6 +63,15 @@ void LabProgressModel::setStage(const QString &text, int percent)
     m_stage = text;
     m_percent = percent;
     emit stageChanged(text, percent);
+}
+
+void LabProgressModel::setBreakdown(const svc::LabStartBreakdown &breakdown, bool healthy)
+{
+    if (breakdown == m_breakdown && healthy == m_breakdownHealthy)
+        return;
+    m_breakdown = breakdown;
+    m_breakdownHealthy = healthy;
+    emit breakdownChanged();
 }
 
 } // namespace pgha::models

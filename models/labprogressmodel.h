@@ -7,7 +7,7 @@
 namespace pgha::models {
 
 // One row per lab component with its state while the lab starts or stops, plus the overall
-// stage text and percentage.
+// stage text and percentage, and where the last start's time went.
 class LabProgressModel : public QAbstractListModel {
     Q_OBJECT
 public:
@@ -27,13 +27,22 @@ public:
     int percent() const { return m_percent; }
     const QList<svc::LabComponentStatus> &components() const { return m_rows; }
 
+    // Where the last start's time went (empty: none finished since the last reset); `healthy`:
+    // it ended healthy. Kept until the next start or stop.
+    void setBreakdown(const svc::LabStartBreakdown &breakdown, bool healthy);
+    const svc::LabStartBreakdown &breakdown() const { return m_breakdown; }
+    bool breakdownHealthy() const { return m_breakdownHealthy; }
+
 signals:
     void stageChanged(const QString &text, int percent);
+    void breakdownChanged();
 
 private:
     QList<svc::LabComponentStatus> m_rows;
     QString m_stage;
     int m_percent = 0;
+    svc::LabStartBreakdown m_breakdown;
+    bool m_breakdownHealthy = false;
 };
 
 } // namespace pgha::models

@@ -1,5 +1,6 @@
 #include "labpanel.h"
 
+#include "labbreakdownview.h"
 #include "labprogressmodel.h"
 #include "rolecolors.h"
 
@@ -83,6 +84,7 @@ LabPanel::LabPanel(models::LabProgressModel *model, QWidget *parent)
       m_details(new QLabel(this)),
       m_stage(new QLabel(this)),
       m_bar(new QProgressBar(this)),
+      m_breakdown(new LabBreakdownView(this)),
       m_list(new QListView(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -101,6 +103,11 @@ LabPanel::LabPanel(models::LabProgressModel *model, QWidget *parent)
     m_bar->setRange(0, 100);
     m_bar->setTextVisible(true);
     layout->addWidget(m_bar);
+    // After a start: where its time went, between the overall bar and the components.
+    m_breakdown->setBreakdown(model->breakdown(), model->breakdownHealthy());
+    connect(model, &models::LabProgressModel::breakdownChanged, this,
+            [this, model] { m_breakdown->setBreakdown(model->breakdown(), model->breakdownHealthy()); });
+    layout->addWidget(m_breakdown);
     m_list->setModel(model);
     m_list->setItemDelegate(new ComponentDelegate(m_list));
     m_list->setUniformItemSizes(true);

@@ -15,7 +15,9 @@ namespace pgha::views {
 // The bundled lab while it starts or stops: overall progress, and one line per component
 // with a state dot (pending, starting, ready, failed, stopping, stopped), its name in a column
 // of its own, and what it is doing (for the Docker lab: building its image, created, health
-// check pending, healthy).
+// check pending, healthy); after a start, where its time went (LabBreakdownView).
+class LabBreakdownView;
+
 class LabPanel : public QWidget {
     Q_OBJECT
 public:
@@ -34,6 +36,7 @@ private:
     QLabel *m_details;
     QLabel *m_stage;
     QProgressBar *m_bar;
+    LabBreakdownView *m_breakdown;
     QListView *m_list;
 };
 

@@ -125,6 +125,10 @@ MainWindow::MainWindow(models::ClusterModel *cluster, models::LabProgressModel *
     right->setObjectName(QStringLiteral("rightSplitter"));
     right->addWidget(m_labPanel);
     right->addWidget(m_details);
+    // The lab panel lists every component (13 to 14 rows) and, after a start, where its time
+    // went: it gets the height first; the details fill what is left until a node is clicked.
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
 
     auto *main = m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     main->setObjectName(QStringLiteral("mainSplitter"));

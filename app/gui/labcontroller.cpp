@@ -230,6 +230,7 @@ void LabController::stopNow(bool deleteVolumes)
     svc::LabService::StopOptions options;
     options.deleteVolumes = deleteVolumes;
     m_cancelling = m_lab->isBusy();
+    m_progress->setBreakdown({}, false);   // the last start's breakdown no longer describes what runs
     emit actionsChanged(true, false, false);
     m_lab->stop(options);
 }
@@ -255,6 +256,8 @@ void LabController::askHowToStop()
 void LabController::onStartFinished(const svc::LabOutcome &outcome)
 {
     const bool cancelled = m_cancelling;
+    if (!cancelled)
+        m_progress->setBreakdown(outcome.breakdown, outcome.ok);
     refreshStatus();
     m_poller->refreshNow();
     if (!outcome.ok && outcome.staleLab)
