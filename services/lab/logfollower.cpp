@@ -139,8 +139,19 @@ void LogFollower::startDocker(quint64 generation, bool follow)
 void LogFollower::startFile(bool follow)
 {
     m_file = LabLayout(m_lab->config().labDir).logFile(m_component);
-    if (!QFileInfo::exists(m_file)) {
+    m_awaitingFile = false;
+    if (!QFileInfo::exists(m_file) && !follow) {
         emit ended(m_component, tr("%1 has no log yet (%2): it was never started in this lab directory").arg(m_component, m_file));
+        return;
+    }
+    if (!QFileInfo::exists(m_file)) {
+        // Chosen before the lab started (the window opened on a lab directory still empty): its
+        // log is read from its first line once the start creates it.
+        emit waiting(m_component, tr("%1 has no log yet (%2): it is followed from its first line once the lab starts it")
+                                          .arg(m_component, m_file));
+        m_fileOffset = 0;
+        m_awaitingFile = true;
+        m_filePoll.start();
         return;
     }
     for (const QString &line : proc::tailOfFile(m_file, kTailLines))
@@ -155,7 +166,9 @@ void LogFollower::readFile()
 {
     QFile f(m_file);
     if (!f.open(QIODevice::ReadOnly))
-        return;   // rotated away for a moment: look again at the next poll
+        return;   // rotated away for a moment (or not begun yet): look again at the next poll
+    if (std::exchange(m_awaitingFile, false))
+        emit started(m_component, m_file);
     if (f.size() < m_fileOffset) {
         m_fileOffset = 0;   // truncated or replaced: start over
         m_partial.clear();

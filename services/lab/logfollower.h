@@ -82,6 +82,7 @@ private:
     QTimer m_filePoll;
     QString m_file;
     qint64 m_fileOffset = 0;
+    bool m_awaitingFile = false;     // following a log its component has not begun yet
     QByteArray m_partial;            // a line the file has only half written yet
     QStringList m_pending;
     qint64 m_droppedPending = 0;

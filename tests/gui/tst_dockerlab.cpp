@@ -796,9 +796,17 @@ private slots:
         QTRY_VERIFY(logView->text()->toPlainText().contains(u"10:00:06,001 INFO: no action"));
         shoot(w, QStringLiteral("lab-native-log.png"));
 
-        logView->selectComponent(QStringLiteral("etcd1"));   // never started here: says so
+        logView->selectComponent(QStringLiteral("etcd1"));   // never started here: says so, and waits for it
         QTRY_VERIFY(logView->statusLabel()->text().contains(u"has no log yet"));
-        QVERIFY(!application.labController()->logFollower()->isRunning());
+        QVERIFY(application.labController()->logFollower()->isRunning());
+        QVERIFY(writeAll(m_labDir + QStringLiteral("/logs/etcd1.log"), "{\"level\":\"warn\",\"msg\":\"etcd1 began\"}\n"));
+        QTRY_VERIFY(logView->text()->toPlainText().contains(u"etcd1 began"));   // from its first line
+        QTRY_VERIFY(logView->statusLabel()->text().contains(u"following etcd1"));
+        // Not following, a missing log is only said.
+        logView->followBox()->setChecked(false);
+        logView->selectComponent(QStringLiteral("etcd2"));
+        QTRY_VERIFY(logView->statusLabel()->text().contains(u"has no log yet"));
+        QTRY_VERIFY(!application.labController()->logFollower()->isRunning());
     }
 
     void noSwitchWhileALabRuns()
