@@ -69,6 +69,36 @@ private slots:
         QVERIFY(o.health.readOnlyAnsweredBy != o.health.leader);
         QVERIFY(o.health.writeMs >= 0);
 
+        // Where the time went: every stage of a cold start, in order, the critical path adding
+        // up to the total; each replica's clone and the proxies beside it, within the total.
+        const LabStartBreakdown &b = o.breakdown;
+        for (const QString &line : b.table())
+            qInfo("%s", qPrintable(line));
+        QCOMPARE(b.flavor, QStringLiteral("native"));
+        QVERIFY(b.fromNothing);
+        QCOMPARE(b.totalMs(), o.elapsedMs);
+        QStringList critical;
+        qint64 previousEnd = 0;
+        for (const auto &s : b.stages()) {
+            QVERIFY2(s.finished(), qPrintable(s.key + QStringLiteral(" did not finish")));
+            QVERIFY2(s.startMs >= 0 && s.endMs <= b.totalMs(), qPrintable(s.key));
+            if (s.parallel)
+                continue;
+            critical << s.key;
+            QCOMPARE(s.startMs, previousEnd);
+            previousEnd = s.endMs;
+        }
+        QCOMPARE(critical, (QStringList{QStringLiteral("prepare"), QStringLiteral("etcd"), QStringLiteral("bootstrap"),
+                                        QStringLiteral("replicas"), QStringLiteral("health")}));
+        QCOMPARE(previousEnd, b.totalMs());
+        QVERIFY(b.criticalPathMs() <= b.totalMs());
+        QVERIFY(b.has(QStringLiteral("proxies")));
+        QCOMPARE(b.stage(QStringLiteral("bootstrap"))->note, o.health.leader + QStringLiteral(" leads"));
+        for (int i = 0; i < kLabMembers; ++i) {
+            const QString member = config.memberName(i);
+            QCOMPARE(b.has(QStringLiteral("replica:") + member), member != o.health.leader);
+        }
+
         // Progress was reported for every component, ending ready.
         QSet<QString> ready;
         for (const auto &args : progress) {
