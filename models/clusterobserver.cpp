@@ -5,6 +5,7 @@
 #include "credentials/credentials.h"
 #include "secrets/secretstore.h"
 #include "etcd/etcdpoller.h"
+#include "etcd/etcdwatcher.h"
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
 #include "http/httpclient.h"
@@ -45,6 +46,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_patroni(new svc::PatroniPoller(http, this)),
       m_haproxyPoller(new svc::HaproxyPoller(http, this)),
       m_etcdPoller(new svc::EtcdPoller(http, this)),
+      m_etcdWatcher(new svc::EtcdWatcher(http, this)),
       m_pgPoller(new svc::PgPoller(http, this)),
       m_bouncerPoller(new svc::PgBouncerPoller(http, this)),
       m_metricsPoller(new svc::MetricsPoller(http, this)),
@@ -149,17 +151,10 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         updateLayout();
         emit pgbouncersUpdated();
     });
-    connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
-        for (const auto &e : diffEtcd(m_etcd, s))
-            record(e);
-        m_etcd = s;
-        emit etcdUpdated();
-        for (const auto &scope : s.scopes)
-            if (m_scope.isEmpty() || scope.scope == m_scope) {
-                m_watchdog->report(ConsistencyWatchdog::kDcs, scope.leader, s.fetchedAtMs);
-                break;
-            }
-    });
+    connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, &ClusterObserver::onEtcdSnapshot);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::keysChanged, this, &ClusterObserver::onWatchedKeys);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::stateChanged, this, &ClusterObserver::followWatchState);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::leaseUpdated, this, &ClusterObserver::leaseUpdated);
     connect(m_metricsPoller, &svc::MetricsPoller::scraped, this, &ClusterObserver::onMetrics);
     connect(m_metricsPoller, &svc::EndpointPoller::roundFinished, this, [this] {
         m_metricsRoundOpen = false;
@@ -176,6 +171,64 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         if (!any)
             m_watchdog->report(ConsistencyWatchdog::kPgpool, std::nullopt, QDateTime::currentMSecsSinceEpoch());
     });
+}
+
+void ClusterObserver::onEtcdSnapshot(svc::EtcdSnapshot s)
+{
+    // The watch needs Patroni's keys in the v3 keyspace: it starts once a round found them
+    // there (a cluster on etcd's v2 API is read by polling only).
+    if (m_running && s.keyspace == u"v3" && m_etcdWatcher->state() == svc::EtcdWatcher::State::Off)
+        m_etcdWatcher->start();
+    else if (s.keyspace == u"v2" && m_etcdWatcher->state() != svc::EtcdWatcher::State::Off)
+        m_etcdWatcher->stop();
+    if (m_etcdPoller->keysFromWatch())
+        s.scopes = m_etcd.scopes;   // the watch keeps them; this round read status and members
+    applyEtcd(s, tr("etcd poll"));
+}
+
+void ClusterObserver::onWatchedKeys(const QList<svc::EtcdWatchEvent> &events, qint64 revision, qint64 atMs)
+{
+    if (!m_etcdPoller->keysFromWatch() && events.isEmpty())
+        return;   // the watch's first read: the poll round's keys stand until the watch is live
+    svc::EtcdSnapshot s = m_etcd;
+    s.scopes = m_etcdWatcher->scopes();
+    s.keyspace = QStringLiteral("v3");
+    s.keysError.clear();
+    s.fetchedAtMs = atMs;
+    applyEtcd(s, tr("etcd watch, revision %1").arg(revision));
+}
+
+void ClusterObserver::applyEtcd(const svc::EtcdSnapshot &s, const QString &via)
+{
+    for (const auto &e : diffEtcd(m_etcd, s))
+        record(e);
+    if (!m_etcd.scopes.isEmpty())
+        for (const auto &e : diffDcsScope(m_etcd.watchedScope(m_scope), s.watchedScope(m_scope), s.fetchedAtMs, via))
+            record(e);
+    m_etcd = s;
+    emit etcdUpdated();
+    if (const auto *scope = s.watchedScope(m_scope))
+        m_watchdog->report(ConsistencyWatchdog::kDcs, scope->leader, s.fetchedAtMs);
+}
+
+void ClusterObserver::followWatchState()
+{
+    const bool watching = m_etcdWatcher->isWatching();
+    m_etcdPoller->setKeysFromWatch(watching);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    switch (m_etcdWatcher->state()) {
+    case svc::EtcdWatcher::State::Watching:
+        record({now, QStringLiteral("etcd"), ClusterEvent::Severity::Info, QStringLiteral("etcd-watch"), QString(),
+                tr("etcd watch: %1 — changes to Patroni's keys arrive as they happen").arg(m_etcdWatcher->note())});
+        break;
+    case svc::EtcdWatcher::State::Polling:
+        record({now, QStringLiteral("etcd"), ClusterEvent::Severity::Warning, QStringLiteral("etcd-watch"), QString(),
+                tr("etcd watch: %1").arg(m_etcdWatcher->note())});
+        break;
+    case svc::EtcdWatcher::State::Off:
+    case svc::EtcdWatcher::State::Connecting:
+        break;
+    }
 }
 
 void ClusterObserver::voteThroughPgBouncer()
@@ -371,6 +424,8 @@ int ClusterObserver::metricsEndpointCount() const
 
 void ClusterObserver::onHealth(const svc::SourceHealth &h)
 {
+    if (h.everPolled && !h.reachable && h.id.startsWith(u"etcd"))
+        m_etcdWatcher->endpointFailed(h.label);
     for (const auto &e : diffHealth(m_lastHealth.value(h.id), h, QDateTime::currentMSecsSinceEpoch()))
         record(e);
     m_lastHealth.insert(h.id, h);
@@ -400,6 +455,10 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_patroni->setScope(profile.scope);
     m_etcdPoller->setEndpoints(toEndpoints(profile.etcd));
     m_etcdPoller->setNamespace(profile.dcsNamespace);
+    m_etcdPoller->setKeysFromWatch(false);
+    m_etcdWatcher->setEndpoints(toEndpoints(profile.etcd));
+    m_etcdWatcher->setNamespace(profile.dcsNamespace);
+    m_etcdWatcher->setScope(profile.scope);
     QList<svc::EndpointPoller::Endpoint> haproxy;
     if (profile.haproxyStats.isValid() && !profile.haproxyStats.isEmpty())
         haproxy.append({QStringLiteral("haproxy"), profile.haproxyStats});
@@ -454,6 +513,7 @@ void ClusterObserver::setIntervalMs(int ms)
 
 void ClusterObserver::start()
 {
+    m_running = true;   // the etcd watch starts once a round found Patroni's keys in v3
     for (svc::EndpointPoller *p : activePollers()) {
         m_metricsRoundOpen |= p == m_metricsPoller;   // before: a round may end at once
         p->start();
@@ -462,6 +522,8 @@ void ClusterObserver::start()
 
 void ClusterObserver::stop()
 {
+    m_running = false;
+    m_etcdWatcher->stop();
     for (svc::EndpointPoller *p : allPollers())
         p->stop();
     m_metricsRoundOpen = false;   // a stopped poller has no round in flight

@@ -18,6 +18,7 @@
 namespace pgha::svc {
 
 class EtcdPoller;
+class EtcdWatcher;
 class HaproxyPoller;
 class HttpClient;
 class MetricsPoller;
@@ -66,6 +67,8 @@ public:
     ConsistencyWatchdog *watchdog() const { return m_watchdog; }
     const SeriesStore &series() const { return m_series; }
     svc::PatroniPoller *patroni() const { return m_patroni; }
+    // Follows Patroni's keys in etcd as they change, and the leader key's lease.
+    svc::EtcdWatcher *etcdWatcher() const { return m_etcdWatcher; }
     // The pollers that have endpoints in the current profile (to wait for one round of each).
     QList<svc::EndpointPoller *> activePollers() const;
     QList<svc::EndpointPoller *> allPollers() const;
@@ -94,6 +97,8 @@ signals:
     void patroniRoundFinished(bool anyReachable, const QString &error);
     void haproxyUpdated();
     void etcdUpdated();
+    // The leader key's lease was asked again (countdown: etcdWatcher()->leaderLease()).
+    void leaseUpdated();
     void postgresUpdated();
     void pgbouncersUpdated();
     void pgpoolsUpdated();
@@ -109,6 +114,11 @@ signals:
 
 private:
     void onHealth(const svc::SourceHealth &h);
+    void onEtcdSnapshot(svc::EtcdSnapshot s);
+    // Patroni's keys changed (the watch): a new EtcdSnapshot with the watcher's scopes.
+    void onWatchedKeys(const QList<svc::EtcdWatchEvent> &events, qint64 revision, qint64 atMs);
+    void applyEtcd(const svc::EtcdSnapshot &s, const QString &via);
+    void followWatchState();
     void onMetrics(const QString &label, const svc::MetricsDigest &digest);
     void onDiscovered(const QStringList &names);
     void applyMetricsEndpoints();
@@ -123,6 +133,8 @@ private:
     svc::PatroniPoller *m_patroni;
     svc::HaproxyPoller *m_haproxyPoller;
     svc::EtcdPoller *m_etcdPoller;
+    svc::EtcdWatcher *m_etcdWatcher;
+    bool m_running = false;
     svc::PgPoller *m_pgPoller;
     svc::PgBouncerPoller *m_bouncerPoller;
     svc::MetricsPoller *m_metricsPoller;

@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "core/result.h"
+#include "http/httpstream.h"
 #include "http/tlsexchange.h"
 
 #include <QElapsedTimer>
@@ -407,6 +408,37 @@ void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray 
     if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
     track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, used, context, std::move(callback));
+}
+
+HttpStream *HttpClient::openStream(const QUrl &url, const QByteArray &jsonBody, int openTimeoutMs, QObject *parent)
+{
+    auto *stream = new HttpStream(url, openTimeoutMs, parent);
+    QNetworkRequest request = makeRequest(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    HttpSecurity used;
+    if (const QString err = applySecurity(request, "POST", url, &used); !err.isEmpty()) {
+        stream->failToOpen(err);
+        return stream;
+    }
+    if (url.scheme() == u"https") {
+        TlsExchange::Request r;
+        r.verb = "POST";
+        r.url = url;
+        r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json")});
+        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
+        if (request.hasRawHeader("Authorization"))
+            r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
+        r.body = jsonBody;
+        r.ssl = request.sslConfiguration();
+        r.timeoutMs = openTimeoutMs > 0 ? openTimeoutMs : kDefaultTimeoutMs;
+        r.streaming = true;
+        stream->attach(new TlsExchange(std::move(r)));
+        return stream;
+    }
+    // No transfer timeout: the stream's own deadline covers opening it, and then it may idle.
+    request.setTransferTimeout(0);
+    stream->attach(m_nam->post(request, jsonBody));
+    return stream;
 }
 
 void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security,
