@@ -14,6 +14,7 @@
 #include "pg/pgbouncerpoller.h"
 #include "pg/pgpoller.h"
 #include "pg/pgpoolpoller.h"
+#include "pg/sqlsourcepoller.h"
 #include "primaryvoices.h"
 #include "sourcehealthmodel.h"
 
@@ -54,8 +55,11 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
       m_timeline(new EventTimelineModel(this)),
-      m_watchdog(new ConsistencyWatchdog(this))
+      m_watchdog(new ConsistencyWatchdog(this)),
+      m_countdownTicker(new QTimer(this))
 {
+    m_countdownTicker->setInterval(kCountdownTickMs);
+    connect(m_countdownTicker, &QTimer::timeout, this, &ClusterObserver::followCountdown);
     connect(m_watchdog, &ConsistencyWatchdog::event, this, &ClusterObserver::record);
     for (svc::EndpointPoller *p : allPollers())
         connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
@@ -152,9 +156,12 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         emit pgbouncersUpdated();
     });
     connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, &ClusterObserver::onEtcdSnapshot);
+    connect(m_pgPoller, &svc::SqlSourcePoller::sessionLost, this,
+            [this](const QString &label, const QUrl &, const QString &why, qint64 atMs) { onSessionLost(label, why, atMs); });
+    connect(m_patroni, &svc::PatroniPoller::restReached, this, &ClusterObserver::onRestReached);
     connect(m_etcdWatcher, &svc::EtcdWatcher::keysChanged, this, &ClusterObserver::onWatchedKeys);
     connect(m_etcdWatcher, &svc::EtcdWatcher::stateChanged, this, &ClusterObserver::followWatchState);
-    connect(m_etcdWatcher, &svc::EtcdWatcher::leaseUpdated, this, &ClusterObserver::leaseUpdated);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::leaseUpdated, this, &ClusterObserver::followCountdown);
     connect(m_metricsPoller, &svc::MetricsPoller::scraped, this, &ClusterObserver::onMetrics);
     connect(m_metricsPoller, &svc::EndpointPoller::roundFinished, this, [this] {
         m_metricsRoundOpen = false;
@@ -206,7 +213,10 @@ void ClusterObserver::applyEtcd(const svc::EtcdSnapshot &s, const QString &via)
         for (const auto &e : diffDcsScope(m_etcd.watchedScope(m_scope), s.watchedScope(m_scope), s.fetchedAtMs, via))
             record(e);
     m_etcd = s;
+    if (const auto *scope = s.watchedScope(m_scope); scope && !scope->leader.isEmpty())
+        m_leaseHolder = scope->leader;
     emit etcdUpdated();
+    followCountdown();
     if (const auto *scope = s.watchedScope(m_scope))
         m_watchdog->report(ConsistencyWatchdog::kDcs, scope->leader, s.fetchedAtMs);
 }
@@ -229,6 +239,74 @@ void ClusterObserver::followWatchState()
     case svc::EtcdWatcher::State::Connecting:
         break;
     }
+}
+
+// Ticks only while the leader key counts down: an idle window wakes for nothing.
+void ClusterObserver::followCountdown()
+{
+    const bool counting = leaderKey(QDateTime::currentMSecsSinceEpoch()).isCountingDown();
+    if (counting && !m_countdownTicker->isActive())
+        m_countdownTicker->start();
+    else if (!counting)
+        m_countdownTicker->stop();
+    emit leaseUpdated();
+}
+
+LeaderKeyClock ClusterObserver::leaderKey(qint64 nowMs) const
+{
+    const svc::EtcdLeaseClock &lease = m_etcdWatcher->leaderLease();
+    const auto *scope = m_etcd.watchedScope(m_scope);
+    const bool present = scope && !scope->leader.isEmpty() && scope->leaderLease == lease.leaseId();
+    return leaderKeyClock(lease, m_leaseHolder, present, m_etcdWatcher->leaseFollowedAtMs(), m_etcdWatcher->loopWaitS(),
+                          m_reachability.isDown(m_leaseHolder), nowMs);
+}
+
+// The member whose REST API is at `base`: by /cluster's api_url, else the endpoint's label.
+QString ClusterObserver::memberOfApi(const QUrl &base) const
+{
+    if (const auto *m = m_lastCluster.memberWithApi(base))
+        return m->name;
+    for (const auto &e : m_patroni->endpoints())
+        if (e.baseUrl == base)
+            return e.label;
+    return {};
+}
+
+void ClusterObserver::onSessionLost(const QString &label, const QString &why, qint64 atMs)
+{
+    const QString member = m_layout.postgresMembers.value(label, label);
+    if (m_reachability.isDown(member))
+        return;
+    m_reachability.sessionLost(member, atMs, why);
+    // The dropped session is a sign, not a verdict: its REST API says at once.
+    for (const auto &e : m_patroni->endpoints())
+        if (memberOfApi(e.baseUrl) == member) {
+            m_patroni->probe(e.baseUrl);
+            return;
+        }
+}
+
+void ClusterObserver::onRestReached(const QUrl &base, const svc::HttpResult &r)
+{
+    const QString member = memberOfApi(base);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    std::optional<ClusterEvent> event;
+    if (r.transportOk()) {
+        event = m_reachability.restAnswered(member, now);
+    } else if (r.failure == svc::HttpResult::Failure::Refused) {
+        event = m_reachability.restFailed(member, now, tr("refused"));
+    } else if (r.failure == svc::HttpResult::Failure::Timeout) {
+        event = m_reachability.restFailed(member, now, tr("did not answer within %1 ms").arg(r.elapsedMs));
+    } else if (r.failure == svc::HttpResult::Failure::Unreachable) {
+        event = m_reachability.restFailed(member, now, tr("is unreachable"));
+    }
+    if (!event)
+        return;
+    record(*event);
+    // A dead holder renews nothing: ask its lease often from now on, and show the countdown.
+    m_etcdWatcher->setHolderSuspect(m_reachability.isDown(m_leaseHolder));
+    emit reachabilityChanged();
+    followCountdown();
 }
 
 void ClusterObserver::voteThroughPgBouncer()
@@ -448,6 +526,8 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_history.clear();
     m_metrics.clear();
     m_lastHealth.clear();
+    m_reachability.clear();
+    m_leaseHolder.clear();
     m_cluster->clear();
     m_sources->clear();
     m_patroni->setEndpoints(toEndpoints(profile.patroni));
@@ -523,6 +603,7 @@ void ClusterObserver::start()
 void ClusterObserver::stop()
 {
     m_running = false;
+    m_countdownTicker->stop();
     m_etcdWatcher->stop();
     for (svc::EndpointPoller *p : allPollers())
         p->stop();

@@ -2,8 +2,11 @@
 
 #include "clusterevent.h"
 #include "clusterlayout.h"
+#include "leaderkey.h"
+#include "memberreachability.h"
 #include "timeseries.h"
 #include "core/endpointpoller.h"
+#include "http/httpclient.h"
 #include "metrics/metricsdigest.h"
 #include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
@@ -14,6 +17,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 namespace pgha::svc {
 
@@ -44,6 +48,7 @@ class ClusterObserver : public QObject {
     Q_OBJECT
 public:
     static constexpr qint64 kDefaultLagThresholdBytes = 16 * 1024 * 1024;
+    static constexpr int kCountdownTickMs = 100;
 
     ClusterObserver(svc::HttpClient *http, QObject *parent = nullptr);
 
@@ -85,6 +90,10 @@ public:
     // What stands where, from the sources' last answers (members by /cluster, HAProxy's
     // read-write and read-only proxies, each server's and endpoint's member).
     const ClusterLayout &layout() const { return m_layout; }
+    // Members gone by their own REST API (and first seen by a dropped PostgreSQL session).
+    const MemberReachability &reachability() const { return m_reachability; }
+    // The leader key's lease at `nowMs` (Unknown without a watch).
+    LeaderKeyClock leaderKey(qint64 nowMs) const;
     int metricsEndpointCount() const;
     // What the console found by itself that the profile does not list (members' REST APIs,
     // their PostgreSQL from /cluster, their /metrics), one line each; empty when nothing.
@@ -97,7 +106,8 @@ signals:
     void patroniRoundFinished(bool anyReachable, const QString &error);
     void haproxyUpdated();
     void etcdUpdated();
-    // The leader key's lease was asked again (countdown: etcdWatcher()->leaderLease()).
+    // The leader key's lease was asked again, and every kCountdownTickMs while it counts down
+    // (leaderKey() then says something new each time).
     void leaseUpdated();
     void postgresUpdated();
     void pgbouncersUpdated();
@@ -107,6 +117,7 @@ signals:
     void historyUpdated();
     void metricsUpdated();
     void layoutUpdated();
+    void reachabilityChanged();
     // Discovery gave `poller` endpoints its last round did not ask (members' REST APIs, their
     // /metrics, their PostgreSQL). A running observer polls them anyway; a one-shot reader
     // (`pgha status`) asks for one more round of it.
@@ -119,6 +130,9 @@ private:
     void onWatchedKeys(const QList<svc::EtcdWatchEvent> &events, qint64 revision, qint64 atMs);
     void applyEtcd(const svc::EtcdSnapshot &s, const QString &via);
     void followWatchState();
+    void onSessionLost(const QString &label, const QString &why, qint64 atMs);
+    void onRestReached(const QUrl &base, const svc::HttpResult &result);
+    QString memberOfApi(const QUrl &base) const;
     void onMetrics(const QString &label, const svc::MetricsDigest &digest);
     void onDiscovered(const QStringList &names);
     void applyMetricsEndpoints();
@@ -146,6 +160,10 @@ private:
     SeriesStore m_series;
     QString m_scope;             // the Patroni scope the profile watches ("" = the first found)
     ClusterLayout m_layout;
+    MemberReachability m_reachability;
+    QString m_leaseHolder;   // who holds (or last held) the leader key followed
+    QTimer *m_countdownTicker;
+    void followCountdown();
     QList<svc::Profile::Endpoint> m_postgresEndpoints;   // the profile's, else each member's from /cluster
     QList<svc::Profile::Endpoint> m_postgresDue;         // found while a round ran: from the next one
     QStringList m_layoutNotes;   // said once each on the timeline

@@ -267,6 +267,16 @@ void TopologyView::commitEdges(const QList<EdgeSpec> &previous)
     }
 }
 
+void TopologyView::setLeaderKey(const models::LeaderKeyClock &key)
+{
+    const QString shown = key.holder + QLatin1Char('\n') + key.text();
+    if (shown == m_leaderKeyShown)
+        return;
+    m_leaderKeyShown = shown;
+    m_model.setLeaderKey(key);
+    scheduleRebuild();
+}
+
 void TopologyView::rebuild()
 {
     const models::Topology topology = m_model.topology();
@@ -279,6 +289,7 @@ void TopologyView::rebuild()
         const Look look = lookOf(spec);
         node->setLook(look.shape, look.fill, spec.emphasised, look.dashed);
         node->setText(spec.title, spec.subtitle);
+        node->setNote(spec.note, spec.noteAlarm);
         node->setDetails(spec.detailsTitle.isEmpty() ? QString() : detailsHtml(spec.details, spec.detailsTitle, spec.detailsSource));
         live.insert(spec.id);
     }

@@ -88,6 +88,7 @@ void EtcdWatcher::stop()
     m_created = false;
     m_lease.clear();
     m_leaseInFlight = false;
+    m_holderSuspect = false;
     setState(State::Off, {});
 }
 
@@ -268,10 +269,23 @@ void EtcdWatcher::followLeaderLease()
             if (!s.leaderLease.isEmpty() && s.leaderLease != m_lease.leaseId()) {
                 m_lease.follow(s.leaderLease);
                 m_leaseFollowedMs = nowMs();
+                m_holderSuspect = false;   // a new holder: renewing until shown otherwise
+                m_leaseTimer.setInterval(kLeaseAskMs);
                 askLease();
             }
             return;
         }
+}
+
+void EtcdWatcher::setHolderSuspect(bool suspect)
+{
+    if (suspect == m_holderSuspect)
+        return;
+    m_holderSuspect = suspect;
+    if (suspect) {
+        m_leaseTimer.setInterval(kLeaseAskFastMs);
+        askLease();
+    }
 }
 
 int EtcdWatcher::loopWaitS() const
@@ -305,7 +319,7 @@ void EtcdWatcher::askLease()
                          m_lease.observe(at, ttl.value());
                          // Not renewed for a loop and a second: its holder may be gone, so sharpen the countdown.
                          const qint64 since = std::max(m_lease.renewedAtMs(), m_leaseFollowedMs);
-                         const bool suspect = !m_lease.expired() && at - since > (loopWaitS() + 1) * kSecondMs;
+                         const bool suspect = !m_lease.expired() && (m_holderSuspect || at - since > (loopWaitS() + 1) * kSecondMs);
                          m_leaseTimer.setInterval(suspect ? kLeaseAskFastMs : kLeaseAskMs);
                          emit leaseUpdated();
                      });

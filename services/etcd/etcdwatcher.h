@@ -50,6 +50,9 @@ public:
     void stop();
     // The poller found `label` unreachable: a watch on it may be silent rather than broken.
     void endpointFailed(const QString &label);
+    // Another source found the leader key's holder gone: ask its lease every kLeaseAskFastMs
+    // from now (and once at once), so the countdown is sharp from the first second.
+    void setHolderSuspect(bool suspect);
 
     State state() const { return m_state; }
     bool isWatching() const { return m_state == State::Watching; }
@@ -61,6 +64,10 @@ public:
     int resumedCount() const { return m_resumed; }
     int resyncCount() const { return m_resyncs; }
     const EtcdLeaseClock &leaderLease() const { return m_lease; }
+    // When the clock began following the current lease (epoch ms).
+    qint64 leaseFollowedAtMs() const { return m_leaseFollowedMs; }
+    // The watched scope's loop_wait from its /config key (Patroni's default until known).
+    int loopWaitS() const;
 
 signals:
     void stateChanged(pgha::svc::EtcdWatcher::State state, const QString &note);
@@ -79,7 +86,6 @@ private:
     void setState(State state, const QString &note);
     void askLease();
     void followLeaderLease();
-    int loopWaitS() const;
 
     HttpClient *m_http;
     QList<EndpointPoller::Endpoint> m_endpoints;
@@ -103,6 +109,7 @@ private:
     bool m_leaseInFlight = false;
     EtcdLeaseClock m_lease;
     qint64 m_leaseFollowedMs = 0;
+    bool m_holderSuspect = false;
 };
 
 } // namespace pgha::svc

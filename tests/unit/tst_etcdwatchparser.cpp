@@ -76,6 +76,48 @@ private slots:
         QCOMPARE(scopes[0].config.value(u"ttl").toInt(), 10);
     }
 
+    // Patroni 3.0.2's own writes through a switchover pg2 → pg1 on the native lab: the leader key
+    // deleted, then taken by pg1; the failover key written, then emptied (not deleted).
+    void patroniSwitchover()
+    {
+        QMap<QString, EtcdKeyValue> keys;
+        QStringList leaders;      // the scope's leader after each message that changed it
+        QStringList failover;     // the failover key's member/leader after each change
+        qint64 lastRevision = 0;
+        int events = 0;
+        for (const auto &l : lines(QStringLiteral("etcd/watch/patroni-switchover.jsonl"))) {
+            const auto m = parseEtcdWatchMessage(l);
+            QVERIFY2(m, qPrintable(m ? QString() : m.error().toString()));
+            for (const auto &e : m.value().events) {
+                QVERIFY(e.kv.modRevision > lastRevision);   // in revision order, none twice
+                lastRevision = e.kv.modRevision;
+                ++events;
+                if (e.type == EtcdWatchEvent::Type::Delete)
+                    keys.remove(e.kv.key);
+                else
+                    keys.insert(e.kv.key, e.kv);
+            }
+            const auto scopes = patroniScopesFromKeys(keys.values(), QStringLiteral("/service/"));
+            if (scopes.isEmpty())
+                continue;
+            const QString leader = scopes[0].leader.isEmpty() ? QStringLiteral("-") : scopes[0].leader;
+            if (leaders.isEmpty() || leaders.last() != leader)
+                leaders.append(leader);
+            const QString f = scopes[0].failover.value(u"leader").toString(QStringLiteral("-"));
+            if (failover.isEmpty() || failover.last() != f)
+                failover.append(f);
+        }
+        QCOMPARE(events, 53);
+        // The watch began after the leader key was written: "-" until the stream mentions it.
+        QCOMPARE(leaders, (QStringList{QStringLiteral("-"), QStringLiteral("pg1")}));
+        QCOMPARE(failover, (QStringList{QStringLiteral("-"), QStringLiteral("pg2"), QStringLiteral("-")}));
+        const auto scopes = patroniScopesFromKeys(keys.values(), QStringLiteral("/service/"));
+        QCOMPARE(scopes[0].scope, QStringLiteral("pgha-lab"));
+        QCOMPARE(scopes[0].members.size(), 3);
+        QVERIFY(!scopes[0].leaderLease.isEmpty());
+        QVERIFY(scopes[0].history.contains("no recovery target specified"));
+    }
+
     void leaseExpiryDeletesTheKey()
     {
         const auto stream = lines(QStringLiteral("etcd/watch/stream-lease-expiry.jsonl"));
