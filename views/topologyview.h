@@ -52,6 +52,8 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void rebuild();
@@ -86,6 +88,8 @@ private:
     QGraphicsSimpleTextItem *m_placeholder = nullptr;
     QTimer m_rebuildTimer;
     QString m_leaderKeyShown;   // holder and text of the last setLeaderKey
+    bool m_rebuildDue = false;  // data arrived while hidden
+    bool m_watchingWindow = false;
 };
 
 } // namespace pgha::views
