@@ -35,6 +35,25 @@ QNetworkRequest makeRequest(const QUrl &url)
     return request;
 }
 
+// The request TlsExchange sends for `request` (whose Authorization header and TLS configuration
+// applySecurity filled in).
+TlsExchange::Request tlsRequest(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json,
+                                const QNetworkRequest &request, int timeoutMs)
+{
+    TlsExchange::Request r;
+    r.verb = verb;
+    r.url = url;
+    r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json, text/plain, */*")});
+    if (json)
+        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
+    if (request.hasRawHeader("Authorization"))
+        r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
+    r.body = body;
+    r.ssl = request.sslConfiguration();
+    r.timeoutMs = timeoutMs > 0 ? timeoutMs : HttpClient::kDefaultTimeoutMs;
+    return r;
+}
+
 QString settingsOf(const HttpSecurity &s)
 {
     return s.settingsName.isEmpty() ? QStringLiteral("the TLS settings") : s.settingsName;
@@ -338,18 +357,7 @@ void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArr
     HttpSecurity used;
     if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
-    TlsExchange::Request r;
-    r.verb = verb;
-    r.url = url;
-    r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json, text/plain, */*")});
-    if (json)
-        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
-    if (request.hasRawHeader("Authorization"))
-        r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
-    r.body = body;
-    r.ssl = request.sslConfiguration();
-    r.timeoutMs = timeoutMs > 0 ? timeoutMs : kDefaultTimeoutMs;
-    auto *exchange = new TlsExchange(std::move(r), this);
+    auto *exchange = new TlsExchange(tlsRequest(verb, url, body, json, request, timeoutMs), this);
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
     auto timer = std::make_shared<QElapsedTimer>();
@@ -421,16 +429,7 @@ HttpStream *HttpClient::openStream(const QUrl &url, const QByteArray &jsonBody, 
         return stream;
     }
     if (url.scheme() == u"https") {
-        TlsExchange::Request r;
-        r.verb = "POST";
-        r.url = url;
-        r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json")});
-        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
-        if (request.hasRawHeader("Authorization"))
-            r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
-        r.body = jsonBody;
-        r.ssl = request.sslConfiguration();
-        r.timeoutMs = openTimeoutMs > 0 ? openTimeoutMs : kDefaultTimeoutMs;
+        TlsExchange::Request r = tlsRequest("POST", url, jsonBody, true, request, openTimeoutMs);
         r.streaming = true;
         stream->attach(new TlsExchange(std::move(r)));
         return stream;

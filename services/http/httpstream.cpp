@@ -39,6 +39,7 @@ void HttpStream::abort()
     m_openDeadline.stop();
     if (QNetworkReply *reply = std::exchange(m_reply, nullptr)) {
         reply->disconnect(this);
+        disconnect(reply, nullptr, this, nullptr);
         reply->abort();
         reply->deleteLater();
     }
@@ -50,8 +51,10 @@ void HttpStream::abort()
 
 void HttpStream::attach(QNetworkReply *reply)
 {
+    // The reply stays the manager's child: a manager destroyed first (the application closing)
+    // takes its replies along, and this stream must then not touch it.
     m_reply = reply;
-    reply->setParent(this);
+    connect(reply, &QObject::destroyed, this, [this] { m_reply = nullptr; });
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (is2xx(status) && !m_open) {

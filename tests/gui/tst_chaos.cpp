@@ -492,7 +492,8 @@ private slots:
         const auto rto = QRegularExpression(QStringLiteral("^(\\d+\\.\\d\\d) s$")).match(card->rtoLabel()->text());
         QVERIFY2(rto.hasMatch(), qPrintable(card->rtoLabel()->text()));
         QVERIFY(report.rtoMs && *report.rtoMs > 0);
-        QCOMPARE(qRound64(rto.captured(1).toDouble() * 1000), qRound64(static_cast<double>(*report.rtoMs) / 10) * 10);
+        // Two decimals of seconds: within half a hundredth (10.055 s may print as 10.05 or 10.06).
+        QVERIFY2(qAbs(qRound64(rto.captured(1).toDouble() * 1000) - *report.rtoMs) <= 5, qPrintable(card->rtoLabel()->text()));
         QVERIFY(card->budgetLabel()->text().contains(report.budgetFormula.toHtmlEscaped()));
         QVERIFY(!card->phaseBar()->marks().isEmpty());
         QVERIFY(card->phaseBar()->axisMs() >= *report.rtoMs);
