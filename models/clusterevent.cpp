@@ -158,6 +158,64 @@ QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSna
     return out;
 }
 
+QList<ClusterEvent> diffDcsScope(const svc::PatroniDcsScope *before, const svc::PatroniDcsScope *after, qint64 atMs,
+                                 const QString &via)
+{
+    QList<ClusterEvent> out;
+    if (!before || !after)
+        return out;
+    const QString src = QStringLiteral("etcd");
+    const QString how = via.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(via);
+    if (before->leader != after->leader) {
+        if (after->leader.isEmpty())
+            out.append(make(atMs, src, Severity::Error, QStringLiteral("leader-key"), before->leader,
+                            QStringLiteral("leader key of %1 gone from the DCS: the scope has no leader%2").arg(before->leader, how)));
+        else if (before->leader.isEmpty())
+            out.append(make(atMs, src, Severity::Warning, QStringLiteral("leader-key"), after->leader,
+                            QStringLiteral("%1 took the leader key%2").arg(after->leader, how)));
+        else
+            out.append(make(atMs, src, Severity::Warning, QStringLiteral("leader-key"), after->leader,
+                            QStringLiteral("leader key passed from %1 to %2%3").arg(before->leader, after->leader, how)));
+    }
+    const auto request = [](const QJsonObject &f) {
+        const QString leader = f.value(u"leader").toString();
+        const QString candidate = f.value(u"member").toString(f.value(u"candidate").toString());
+        const QString at = f.value(u"scheduled_at").toString();
+        return QStringLiteral("%1%2%3").arg(leader.isEmpty() ? QStringLiteral("failover") : QStringLiteral("switchover from ") + leader,
+                                            candidate.isEmpty() ? QString() : QStringLiteral(" to ") + candidate,
+                                            at.isEmpty() ? QString() : QStringLiteral(" at ") + at);
+    };
+    if (before->failover != after->failover) {
+        if (!after->failover.isEmpty())
+            out.append(make(atMs, src, Severity::Warning, QStringLiteral("dcs-failover"), after->failover.value(u"member").toString(),
+                            QStringLiteral("%1 requested in the DCS%2").arg(request(after->failover), how)));
+        else
+            out.append(make(atMs, src, Severity::Info, QStringLiteral("dcs-failover"), before->failover.value(u"member").toString(),
+                            QStringLiteral("the %1 request left the DCS%2").arg(request(before->failover), how)));
+    }
+    const QString syncBefore = before->sync.value(u"sync_standby").toString();
+    const QString syncAfter = after->sync.value(u"sync_standby").toString();
+    if (syncBefore != syncAfter)
+        out.append(make(atMs, src, Severity::Info, QStringLiteral("dcs-sync"), syncAfter,
+                        QStringLiteral("synchronous standby in the DCS: %1 → %2%3")
+                                .arg(syncBefore.isEmpty() ? QStringLiteral("none") : syncBefore,
+                                     syncAfter.isEmpty() ? QStringLiteral("none") : syncAfter, how)));
+    if (before->failsafe.isEmpty() != after->failsafe.isEmpty())
+        out.append(make(atMs, src, Severity::Info, QStringLiteral("dcs-failsafe"), QString(),
+                        after->failsafe.isEmpty() ? QStringLiteral("the failsafe key left the DCS%1").arg(how)
+                                                  : QStringLiteral("failsafe key written: %1 may keep the primary without the DCS%2")
+                                                            .arg(after->failsafe.keys().join(QStringLiteral(", ")), how)));
+    for (auto it = after->members.cbegin(); it != after->members.cend(); ++it)
+        if (!before->members.contains(it.key()))
+            out.append(make(atMs, src, Severity::Info, QStringLiteral("dcs-member"), it.key(),
+                            QStringLiteral("member key of %1 written%2").arg(it.key(), how)));
+    for (auto it = before->members.cbegin(); it != before->members.cend(); ++it)
+        if (!after->members.contains(it.key()))
+            out.append(make(atMs, src, Severity::Warning, QStringLiteral("dcs-member"), it.key(),
+                            QStringLiteral("member key of %1 gone from the DCS (its lease expired, or it left)%2").arg(it.key(), how)));
+    return out;
+}
+
 QList<ClusterEvent> diffHealth(const svc::SourceHealth &before, const svc::SourceHealth &after, qint64 atMs)
 {
     if (!after.everPolled || (before.everPolled && before.reachable == after.reachable))

@@ -36,6 +36,12 @@ QList<ClusterEvent> diffCluster(const svc::ClusterSnapshot &before, const svc::C
                                 qint64 lagThresholdBytes);
 QList<ClusterEvent> diffHaproxy(const svc::HaproxyStats &before, const svc::HaproxyStats &after, qint64 atMs);
 QList<ClusterEvent> diffEtcd(const svc::EtcdSnapshot &before, const svc::EtcdSnapshot &after);
+// Patroni's own keys in the DCS for one scope: the leader key taken, deleted or handed over, a
+// switchover/failover request written or consumed, the synchronous standby and failsafe
+// changing, member keys appearing and going. `via` says how it was seen ("etcd watch, revision
+// 812"); nullptr `before` is a baseline (no events).
+QList<ClusterEvent> diffDcsScope(const svc::PatroniDcsScope *before, const svc::PatroniDcsScope *after, qint64 atMs,
+                                 const QString &via);
 // The dynamic configuration changed (ttl, loop_wait, synchronous_mode, a parameter …): one
 // event naming every changed key with its old and new value.
 QList<ClusterEvent> diffConfig(const svc::PatroniDynamicConfig &before, const svc::PatroniDynamicConfig &after, qint64 atMs);

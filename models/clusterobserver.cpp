@@ -5,6 +5,7 @@
 #include "credentials/credentials.h"
 #include "secrets/secretstore.h"
 #include "etcd/etcdpoller.h"
+#include "etcd/etcdwatcher.h"
 #include "eventtimelinemodel.h"
 #include "haproxy/haproxypoller.h"
 #include "http/httpclient.h"
@@ -13,6 +14,7 @@
 #include "pg/pgbouncerpoller.h"
 #include "pg/pgpoller.h"
 #include "pg/pgpoolpoller.h"
+#include "pg/sqlsourcepoller.h"
 #include "primaryvoices.h"
 #include "sourcehealthmodel.h"
 
@@ -45,6 +47,7 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_patroni(new svc::PatroniPoller(http, this)),
       m_haproxyPoller(new svc::HaproxyPoller(http, this)),
       m_etcdPoller(new svc::EtcdPoller(http, this)),
+      m_etcdWatcher(new svc::EtcdWatcher(http, this)),
       m_pgPoller(new svc::PgPoller(http, this)),
       m_bouncerPoller(new svc::PgBouncerPoller(http, this)),
       m_metricsPoller(new svc::MetricsPoller(http, this)),
@@ -52,8 +55,11 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
       m_cluster(new ClusterModel(this)),
       m_sources(new SourceHealthModel(this)),
       m_timeline(new EventTimelineModel(this)),
-      m_watchdog(new ConsistencyWatchdog(this))
+      m_watchdog(new ConsistencyWatchdog(this)),
+      m_countdownTicker(new QTimer(this))
 {
+    m_countdownTicker->setInterval(kCountdownTickMs);
+    connect(m_countdownTicker, &QTimer::timeout, this, &ClusterObserver::followCountdown);
     connect(m_watchdog, &ConsistencyWatchdog::event, this, &ClusterObserver::record);
     for (svc::EndpointPoller *p : allPollers())
         connect(p, &svc::EndpointPoller::healthChanged, this, &ClusterObserver::onHealth);
@@ -149,17 +155,13 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         updateLayout();
         emit pgbouncersUpdated();
     });
-    connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, [this](const svc::EtcdSnapshot &s) {
-        for (const auto &e : diffEtcd(m_etcd, s))
-            record(e);
-        m_etcd = s;
-        emit etcdUpdated();
-        for (const auto &scope : s.scopes)
-            if (m_scope.isEmpty() || scope.scope == m_scope) {
-                m_watchdog->report(ConsistencyWatchdog::kDcs, scope.leader, s.fetchedAtMs);
-                break;
-            }
-    });
+    connect(m_etcdPoller, &svc::EtcdPoller::snapshotReady, this, &ClusterObserver::onEtcdSnapshot);
+    connect(m_pgPoller, &svc::SqlSourcePoller::sessionLost, this,
+            [this](const QString &label, const QUrl &, const QString &why, qint64 atMs) { onSessionLost(label, why, atMs); });
+    connect(m_patroni, &svc::PatroniPoller::restReached, this, &ClusterObserver::onRestReached);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::keysChanged, this, &ClusterObserver::onWatchedKeys);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::stateChanged, this, &ClusterObserver::followWatchState);
+    connect(m_etcdWatcher, &svc::EtcdWatcher::leaseUpdated, this, &ClusterObserver::followCountdown);
     connect(m_metricsPoller, &svc::MetricsPoller::scraped, this, &ClusterObserver::onMetrics);
     connect(m_metricsPoller, &svc::EndpointPoller::roundFinished, this, [this] {
         m_metricsRoundOpen = false;
@@ -176,6 +178,135 @@ ClusterObserver::ClusterObserver(svc::HttpClient *http, QObject *parent)
         if (!any)
             m_watchdog->report(ConsistencyWatchdog::kPgpool, std::nullopt, QDateTime::currentMSecsSinceEpoch());
     });
+}
+
+void ClusterObserver::onEtcdSnapshot(svc::EtcdSnapshot s)
+{
+    // The watch needs Patroni's keys in the v3 keyspace: it starts once a round found them
+    // there (a cluster on etcd's v2 API is read by polling only).
+    if (m_running && s.keyspace == u"v3" && m_etcdWatcher->state() == svc::EtcdWatcher::State::Off)
+        m_etcdWatcher->start();
+    else if (s.keyspace == u"v2" && m_etcdWatcher->state() != svc::EtcdWatcher::State::Off)
+        m_etcdWatcher->stop();
+    if (m_etcdPoller->keysFromWatch())
+        s.scopes = m_etcd.scopes;   // the watch keeps them; this round read status and members
+    applyEtcd(s, tr("etcd poll"));
+}
+
+void ClusterObserver::onWatchedKeys(const QList<svc::EtcdWatchEvent> &events, qint64 revision, qint64 atMs)
+{
+    if (!m_etcdPoller->keysFromWatch() && events.isEmpty())
+        return;   // the watch's first read: the poll round's keys stand until the watch is live
+    svc::EtcdSnapshot s = m_etcd;
+    s.scopes = m_etcdWatcher->scopes();
+    s.keyspace = QStringLiteral("v3");
+    s.keysError.clear();
+    s.fetchedAtMs = atMs;
+    applyEtcd(s, tr("etcd watch, revision %1").arg(revision));
+}
+
+void ClusterObserver::applyEtcd(const svc::EtcdSnapshot &s, const QString &via)
+{
+    for (const auto &e : diffEtcd(m_etcd, s))
+        record(e);
+    if (!m_etcd.scopes.isEmpty())
+        for (const auto &e : diffDcsScope(m_etcd.watchedScope(m_scope), s.watchedScope(m_scope), s.fetchedAtMs, via))
+            record(e);
+    m_etcd = s;
+    if (const auto *scope = s.watchedScope(m_scope); scope && !scope->leader.isEmpty())
+        m_leaseHolder = scope->leader;
+    emit etcdUpdated();
+    followCountdown();
+    if (const auto *scope = s.watchedScope(m_scope))
+        m_watchdog->report(ConsistencyWatchdog::kDcs, scope->leader, s.fetchedAtMs);
+}
+
+void ClusterObserver::followWatchState()
+{
+    const bool watching = m_etcdWatcher->isWatching();
+    m_etcdPoller->setKeysFromWatch(watching);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    switch (m_etcdWatcher->state()) {
+    case svc::EtcdWatcher::State::Watching:
+        record({now, QStringLiteral("etcd"), ClusterEvent::Severity::Info, QStringLiteral("etcd-watch"), QString(),
+                tr("etcd watch: %1 — changes to Patroni's keys arrive as they happen").arg(m_etcdWatcher->note())});
+        break;
+    case svc::EtcdWatcher::State::Polling:
+        record({now, QStringLiteral("etcd"), ClusterEvent::Severity::Warning, QStringLiteral("etcd-watch"), QString(),
+                tr("etcd watch: %1").arg(m_etcdWatcher->note())});
+        break;
+    case svc::EtcdWatcher::State::Off:
+    case svc::EtcdWatcher::State::Connecting:
+        break;
+    }
+}
+
+// Ticks only while the leader key counts down: an idle window wakes for nothing.
+void ClusterObserver::followCountdown()
+{
+    const bool counting = leaderKey(QDateTime::currentMSecsSinceEpoch()).isCountingDown();
+    if (counting && !m_countdownTicker->isActive())
+        m_countdownTicker->start();
+    else if (!counting)
+        m_countdownTicker->stop();
+    emit leaseUpdated();
+}
+
+LeaderKeyClock ClusterObserver::leaderKey(qint64 nowMs) const
+{
+    const svc::EtcdLeaseClock &lease = m_etcdWatcher->leaderLease();
+    const auto *scope = m_etcd.watchedScope(m_scope);
+    const bool present = scope && !scope->leader.isEmpty() && scope->leaderLease == lease.leaseId();
+    return leaderKeyClock(lease, m_leaseHolder, present, m_etcdWatcher->leaseFollowedAtMs(), m_etcdWatcher->loopWaitS(),
+                          m_reachability.isDown(m_leaseHolder), nowMs);
+}
+
+// The member whose REST API is at `base`: by /cluster's api_url, else the endpoint's label.
+QString ClusterObserver::memberOfApi(const QUrl &base) const
+{
+    if (const auto *m = m_lastCluster.memberWithApi(base))
+        return m->name;
+    for (const auto &e : m_patroni->endpoints())
+        if (e.baseUrl == base)
+            return e.label;
+    return {};
+}
+
+void ClusterObserver::onSessionLost(const QString &label, const QString &why, qint64 atMs)
+{
+    const QString member = m_layout.postgresMembers.value(label, label);
+    if (m_reachability.isDown(member))
+        return;
+    m_reachability.sessionLost(member, atMs, why);
+    // The dropped session is a sign, not a verdict: its REST API says at once.
+    for (const auto &e : m_patroni->endpoints())
+        if (memberOfApi(e.baseUrl) == member) {
+            m_patroni->probe(e.baseUrl);
+            return;
+        }
+}
+
+void ClusterObserver::onRestReached(const QUrl &base, const svc::HttpResult &r)
+{
+    const QString member = memberOfApi(base);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    std::optional<ClusterEvent> event;
+    if (r.transportOk()) {
+        event = m_reachability.restAnswered(member, now);
+    } else if (r.failure == svc::HttpResult::Failure::Refused) {
+        event = m_reachability.restFailed(member, now, tr("refused"));
+    } else if (r.failure == svc::HttpResult::Failure::Timeout) {
+        event = m_reachability.restFailed(member, now, tr("did not answer within %1 ms").arg(r.elapsedMs));
+    } else if (r.failure == svc::HttpResult::Failure::Unreachable) {
+        event = m_reachability.restFailed(member, now, tr("is unreachable"));
+    }
+    if (!event)
+        return;
+    record(*event);
+    // A dead holder renews nothing: ask its lease often from now on, and show the countdown.
+    m_etcdWatcher->setHolderSuspect(m_reachability.isDown(m_leaseHolder));
+    emit reachabilityChanged();
+    followCountdown();
 }
 
 void ClusterObserver::voteThroughPgBouncer()
@@ -371,6 +502,8 @@ int ClusterObserver::metricsEndpointCount() const
 
 void ClusterObserver::onHealth(const svc::SourceHealth &h)
 {
+    if (h.everPolled && !h.reachable && h.id.startsWith(u"etcd"))
+        m_etcdWatcher->endpointFailed(h.label);
     for (const auto &e : diffHealth(m_lastHealth.value(h.id), h, QDateTime::currentMSecsSinceEpoch()))
         record(e);
     m_lastHealth.insert(h.id, h);
@@ -393,6 +526,8 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_history.clear();
     m_metrics.clear();
     m_lastHealth.clear();
+    m_reachability.clear();
+    m_leaseHolder.clear();
     m_cluster->clear();
     m_sources->clear();
     m_patroni->setEndpoints(toEndpoints(profile.patroni));
@@ -400,6 +535,10 @@ void ClusterObserver::setProfile(const svc::Profile &profile)
     m_patroni->setScope(profile.scope);
     m_etcdPoller->setEndpoints(toEndpoints(profile.etcd));
     m_etcdPoller->setNamespace(profile.dcsNamespace);
+    m_etcdPoller->setKeysFromWatch(false);
+    m_etcdWatcher->setEndpoints(toEndpoints(profile.etcd));
+    m_etcdWatcher->setNamespace(profile.dcsNamespace);
+    m_etcdWatcher->setScope(profile.scope);
     QList<svc::EndpointPoller::Endpoint> haproxy;
     if (profile.haproxyStats.isValid() && !profile.haproxyStats.isEmpty())
         haproxy.append({QStringLiteral("haproxy"), profile.haproxyStats});
@@ -454,6 +593,7 @@ void ClusterObserver::setIntervalMs(int ms)
 
 void ClusterObserver::start()
 {
+    m_running = true;   // the etcd watch starts once a round found Patroni's keys in v3
     for (svc::EndpointPoller *p : activePollers()) {
         m_metricsRoundOpen |= p == m_metricsPoller;   // before: a round may end at once
         p->start();
@@ -462,6 +602,9 @@ void ClusterObserver::start()
 
 void ClusterObserver::stop()
 {
+    m_running = false;
+    m_countdownTicker->stop();
+    m_etcdWatcher->stop();
     for (svc::EndpointPoller *p : allPollers())
         p->stop();
     m_metricsRoundOpen = false;   // a stopped poller has no round in flight

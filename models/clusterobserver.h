@@ -2,8 +2,11 @@
 
 #include "clusterevent.h"
 #include "clusterlayout.h"
+#include "leaderkey.h"
+#include "memberreachability.h"
 #include "timeseries.h"
 #include "core/endpointpoller.h"
+#include "http/httpclient.h"
 #include "metrics/metricsdigest.h"
 #include "pg/pgbouncerobservation.h"
 #include "pg/pgobservation.h"
@@ -14,10 +17,12 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 namespace pgha::svc {
 
 class EtcdPoller;
+class EtcdWatcher;
 class HaproxyPoller;
 class HttpClient;
 class MetricsPoller;
@@ -43,6 +48,7 @@ class ClusterObserver : public QObject {
     Q_OBJECT
 public:
     static constexpr qint64 kDefaultLagThresholdBytes = 16 * 1024 * 1024;
+    static constexpr int kCountdownTickMs = 100;
 
     ClusterObserver(svc::HttpClient *http, QObject *parent = nullptr);
 
@@ -66,6 +72,8 @@ public:
     ConsistencyWatchdog *watchdog() const { return m_watchdog; }
     const SeriesStore &series() const { return m_series; }
     svc::PatroniPoller *patroni() const { return m_patroni; }
+    // Follows Patroni's keys in etcd as they change, and the leader key's lease.
+    svc::EtcdWatcher *etcdWatcher() const { return m_etcdWatcher; }
     // The pollers that have endpoints in the current profile (to wait for one round of each).
     QList<svc::EndpointPoller *> activePollers() const;
     QList<svc::EndpointPoller *> allPollers() const;
@@ -82,6 +90,10 @@ public:
     // What stands where, from the sources' last answers (members by /cluster, HAProxy's
     // read-write and read-only proxies, each server's and endpoint's member).
     const ClusterLayout &layout() const { return m_layout; }
+    // Members gone by their own REST API (and first seen by a dropped PostgreSQL session).
+    const MemberReachability &reachability() const { return m_reachability; }
+    // The leader key's lease at `nowMs` (Unknown without a watch).
+    LeaderKeyClock leaderKey(qint64 nowMs) const;
     int metricsEndpointCount() const;
     // What the console found by itself that the profile does not list (members' REST APIs,
     // their PostgreSQL from /cluster, their /metrics), one line each; empty when nothing.
@@ -94,6 +106,9 @@ signals:
     void patroniRoundFinished(bool anyReachable, const QString &error);
     void haproxyUpdated();
     void etcdUpdated();
+    // The leader key's lease was asked again, and every kCountdownTickMs while it counts down
+    // (leaderKey() then says something new each time).
+    void leaseUpdated();
     void postgresUpdated();
     void pgbouncersUpdated();
     void pgpoolsUpdated();
@@ -102,6 +117,7 @@ signals:
     void historyUpdated();
     void metricsUpdated();
     void layoutUpdated();
+    void reachabilityChanged();
     // Discovery gave `poller` endpoints its last round did not ask (members' REST APIs, their
     // /metrics, their PostgreSQL). A running observer polls them anyway; a one-shot reader
     // (`pgha status`) asks for one more round of it.
@@ -109,6 +125,14 @@ signals:
 
 private:
     void onHealth(const svc::SourceHealth &h);
+    void onEtcdSnapshot(svc::EtcdSnapshot s);
+    // Patroni's keys changed (the watch): a new EtcdSnapshot with the watcher's scopes.
+    void onWatchedKeys(const QList<svc::EtcdWatchEvent> &events, qint64 revision, qint64 atMs);
+    void applyEtcd(const svc::EtcdSnapshot &s, const QString &via);
+    void followWatchState();
+    void onSessionLost(const QString &label, const QString &why, qint64 atMs);
+    void onRestReached(const QUrl &base, const svc::HttpResult &result);
+    QString memberOfApi(const QUrl &base) const;
     void onMetrics(const QString &label, const svc::MetricsDigest &digest);
     void onDiscovered(const QStringList &names);
     void applyMetricsEndpoints();
@@ -123,6 +147,8 @@ private:
     svc::PatroniPoller *m_patroni;
     svc::HaproxyPoller *m_haproxyPoller;
     svc::EtcdPoller *m_etcdPoller;
+    svc::EtcdWatcher *m_etcdWatcher;
+    bool m_running = false;
     svc::PgPoller *m_pgPoller;
     svc::PgBouncerPoller *m_bouncerPoller;
     svc::MetricsPoller *m_metricsPoller;
@@ -134,6 +160,10 @@ private:
     SeriesStore m_series;
     QString m_scope;             // the Patroni scope the profile watches ("" = the first found)
     ClusterLayout m_layout;
+    MemberReachability m_reachability;
+    QString m_leaseHolder;   // who holds (or last held) the leader key followed
+    QTimer *m_countdownTicker;
+    void followCountdown();
     QList<svc::Profile::Endpoint> m_postgresEndpoints;   // the profile's, else each member's from /cluster
     QList<svc::Profile::Endpoint> m_postgresDue;         // found while a round ran: from the next one
     QStringList m_layoutNotes;   // said once each on the timeline

@@ -151,6 +151,24 @@ void TopologyModel::addMember(Topology &t, const svc::PatroniMember &m) const
     node.detailsTitle = m.name;
     node.detailsSource = QStringLiteral("Patroni %1 at %2").arg(m_cluster.sourceUrl,
                                                                 QDateTime::fromMSecsSinceEpoch(m_cluster.fetchedAtMs).toString(u"hh:mm:ss.zzz"));
+    QStringList notes;
+    if (const auto down = m_unreachable.constFind(m.name); down != m_unreachable.cend()) {
+        // Its own API says more than the survivors' /cluster, which keeps a dead leader for up to ttl.
+        node.state = Node::State::Down;
+        node.subtitle = tr("unreachable");
+        notes.append(down->how);
+        node.details.prepend({tr("reachability"), tr("unreachable since %1 (first seen by %2); %3; /cluster on the others still says "
+                                                     "\"%4\"").arg(MemberReachability::clockText(down->sinceMs), down->firstSource,
+                                                                    down->how, m.state)});
+    }
+    if (m_leaderKey.holder == m.name && m_leaderKey.state != LeaderKeyClock::State::Unknown) {
+        const QString key = m_leaderKey.text();
+        node.details.append({tr("leader key"), key});
+        if (m_leaderKey.state != LeaderKeyClock::State::Renewing)
+            notes.append(key);
+    }
+    node.note = notes.join(QLatin1Char('\n'));
+    node.noteAlarm = !notes.isEmpty();
     t.nodes.append(node);
 
     for (const auto &p : m_layout.poolers)

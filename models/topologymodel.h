@@ -1,6 +1,8 @@
 #pragma once
 
 #include "clusterlayout.h"
+#include "leaderkey.h"
+#include "memberreachability.h"
 #include "etcd/etcdpoller.h"
 #include "haproxy/haproxystats.h"
 #include "metrics/metricsdigest.h"
@@ -40,6 +42,8 @@ struct TopologyNodeSpec {
     bool emphasised = false;       // Patroni's leader, etcd's raft leader
     QString member;                // the Patroni member (by /cluster's name) it belongs to, "" when none
     bool offPath = false;          // a pooler no client path goes through: drawn beside its member, not in front
+    QString note;                  // drawn below the box, one fact a line: "REST refused at 12:00:01.234", "key expires in 6.2 s"
+    bool noteAlarm = false;        // the note says something is wrong (drawn in the alarm colour)
     QString detailsTitle;
     QString detailsSource;         // which source said it
     QList<TopologyDetailRow> details;
@@ -97,6 +101,10 @@ public:
     void setPatroniNodes(const QList<svc::PatroniNodeReport> &nodes) { m_patroniNodes = nodes; }
     void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools) { m_pgpools = pgpools; }
     void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics) { m_metrics = metrics; }
+    // Members gone by their own REST API: drawn down, "unreachable", whatever /cluster says.
+    void setUnreachable(const QMap<QString, MemberReachability::Down> &down) { m_unreachable = down; }
+    // The leader key's lease at the instant shown (on its holder's node).
+    void setLeaderKey(const LeaderKeyClock &key) { m_leaderKey = key; }
     // Which proxy writes and reads, and which member each server and endpoint reaches:
     // ClusterLayout::derive over the same sources (the observer's, shared with the watchdog).
     // Without one, the model derives it from what it was given (no profile hints).
@@ -128,6 +136,8 @@ private:
     QList<svc::PatroniNodeReport> m_patroniNodes;
     QMap<QString, svc::PgpoolObservation> m_pgpools;
     QMap<QString, svc::MetricsDigest> m_metrics;
+    QMap<QString, MemberReachability::Down> m_unreachable;
+    LeaderKeyClock m_leaderKey;
     std::optional<ClusterLayout> m_givenLayout;
     mutable ClusterLayout m_layout;   // the one topology() draws with
 };

@@ -27,6 +27,7 @@ ChaosStrip::ChaosStrip(QWidget *parent)
       m_stage(new QLabel(this)),
       m_counter(new QLabel(this)),
       m_caption(new QLabel(this)),
+      m_leaderKey(new QLabel(this)),
       m_report(new QPushButton(tr("Report card"), this)),
       m_cancel(new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Cancel"), this)),
       m_close(new QPushButton(this)),
@@ -63,6 +64,11 @@ ChaosStrip::ChaosStrip(QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(10, 4, 6, 4);
     layout->addLayout(text, 1);
+    m_leaderKey->setObjectName(QStringLiteral("chaosStripLeaderKey"));
+    m_leaderKey->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
+    m_leaderKey->hide();
+    layout->addWidget(m_leaderKey);
+    layout->addSpacing(8);
     layout->addWidget(m_caption);
     layout->addWidget(m_counter);
     layout->addSpacing(8);
@@ -89,6 +95,14 @@ void ChaosStrip::follow(const svc::ChaosSeries *series, const QString &title)
     connect(m_feed, &ChaosLiveFeed::live, this,
             [this](qint64 ms, std::optional<qint64> budgetMs, bool recovered) { setLive(ms, recovered, budgetMs); });
     m_feed->follow(series);
+}
+
+void ChaosStrip::setLeaderKey(const QString &text)
+{
+    if (text == m_leaderKey->text() && m_leaderKey->isVisible() == !text.isEmpty())
+        return;
+    m_leaderKey->setText(text);
+    m_leaderKey->setVisible(!text.isEmpty());
 }
 
 void ChaosStrip::startRun(const QString &title, int iteration, int iterations)

@@ -32,11 +32,15 @@ public:
     void setStage(const QString &text);
     void setLive(qint64 ms, bool recovered, std::optional<qint64> budgetMs = std::nullopt);
     void finishRun(const svc::ChaosReport &report);
+    // The leader key's countdown beside the live RTO ("pg1's leader key expires in 6.2 s");
+    // empty hides it.
+    void setLeaderKey(const QString &text);
     // The Chaos tab is the current one: the strip steps aside.
     void setCoveredByTab(bool covered);
     bool isActive() const { return m_active; }
 
     QLabel *counterLabel() const { return m_counter; }
+    QLabel *leaderKeyLabel() const { return m_leaderKey; }
     QLabel *titleLabel() const { return m_title; }
     QLabel *stageLabel() const { return m_stage; }
     QPushButton *reportButton() const { return m_report; }
@@ -53,6 +57,7 @@ private:
     QLabel *m_stage;
     QLabel *m_counter;
     QLabel *m_caption;
+    QLabel *m_leaderKey;
     QPushButton *m_report;
     QPushButton *m_cancel;
     QPushButton *m_close;

@@ -526,6 +526,16 @@ int MainWindow::intervalMs() const
     return m_interval->currentData().toInt();
 }
 
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::WindowStateChange) {
+        const bool minimised = isMinimized();
+        if (updatesEnabled() == minimised)
+            setUpdatesEnabled(!minimised);
+    }
+    QMainWindow::changeEvent(event);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_closeGuard && !m_closeGuard()) {

@@ -175,6 +175,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // Minimised, nothing is painted (the models keep up; one repaint on restore).
+    void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void moveEvent(QMoveEvent *event) override;
 

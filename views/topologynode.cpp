@@ -20,7 +20,17 @@ TopologyNode::TopologyNode(QString id, QGraphicsItem *parent) : QGraphicsObject(
 
 QRectF TopologyNode::boundingRect() const
 {
-    return QRectF(-kWidth / 2 - 3, -kHeight / 2 - 3, kWidth + 6, kHeight + 6);
+    // The note may be wider than the box (a clock time and a countdown): half a column more.
+    return QRectF(-kWidth / 2 - kWidth / 4, -kHeight / 2 - 3, kWidth * 1.5, kHeight + 6 + kMaxNoteLines * kNoteLineHeight);
+}
+
+void TopologyNode::setNote(const QString &note, bool alarm)
+{
+    if (note == m_note && alarm == m_noteAlarm)
+        return;
+    m_note = note;
+    m_noteAlarm = alarm;
+    update();
 }
 
 void TopologyNode::setLook(Shape shape, const QColor &fill, bool emphasised, bool dashed)
@@ -88,6 +98,15 @@ void TopologyNode::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     painter->setFont(f);
     painter->drawText(r.adjusted(6, kHeight / 2 - 2, -6, -4), Qt::AlignCenter,
                       QFontMetrics(f).elidedText(m_subtitle, Qt::ElideRight, static_cast<int>(kWidth - 12)));
+    if (m_note.isEmpty())
+        return;
+    f.setBold(true);
+    painter->setFont(f);
+    painter->setPen(m_noteAlarm ? QColor(0xc6, 0x28, 0x28) : QColor(0x61, 0x61, 0x61));
+    const QStringList lines = m_note.split(QLatin1Char('\n')).mid(0, kMaxNoteLines);
+    for (int i = 0; i < lines.size(); ++i)
+        painter->drawText(QRectF(-kWidth * 0.75, kHeight / 2 + 2 + i * kNoteLineHeight, kWidth * 1.5, kNoteLineHeight), Qt::AlignCenter,
+                          QFontMetrics(f).elidedText(lines[i], Qt::ElideRight, static_cast<int>(kWidth * 1.5)));
 }
 
 void TopologyNode::mousePressEvent(QGraphicsSceneMouseEvent *event)

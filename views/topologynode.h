@@ -21,6 +21,10 @@ public:
     void setLook(Shape shape, const QColor &fill, bool emphasised, bool dashed);
     void setText(const QString &title, const QString &subtitle);
     void setDetails(const QString &html) { m_details = html; }
+    // Below the box, a line per fact, in the alarm colour when `alarm` (a dead member, a
+    // leader key counting down). Empty: nothing below.
+    void setNote(const QString &note, bool alarm);
+    QString note() const { return m_note; }
 
     QString id() const { return m_id; }
     QString title() const { return m_title; }
@@ -32,6 +36,8 @@ public:
     static constexpr qreal kWidth = 150;
     static constexpr qreal kHeight = 54;
     static constexpr int kTransitionMs = 350;
+    static constexpr int kMaxNoteLines = 2;
+    static constexpr qreal kNoteLineHeight = 14;
 
 signals:
     void clicked(const QString &id);
@@ -44,6 +50,8 @@ private:
     QString m_title;
     QString m_subtitle;
     QString m_details;
+    QString m_note;
+    bool m_noteAlarm = false;
     Shape m_shape = Shape::Rounded;
     QColor m_fill = QColor(0x9e, 0x9e, 0x9e);
     QColor m_target = m_fill;

@@ -4,6 +4,7 @@
 #include "rolecolors.h"
 #include "topologynode.h"
 
+#include <QEvent>
 #include <QGraphicsPathItem>
 #include <QGraphicsSimpleTextItem>
 #include <QPainterPath>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <utility>
 
 namespace pgha::views {
@@ -144,8 +146,32 @@ void TopologyView::setPlaceholder(const QString &text)
 
 void TopologyView::scheduleRebuild()
 {
+    // Nobody sees it (another tab, the window minimised): drawn once it shows again.
+    if (!isVisible() || (window() && window()->isMinimized())) {
+        m_rebuildDue = true;
+        return;
+    }
     if (!m_rebuildTimer.isActive())
         m_rebuildTimer.start();
+}
+
+void TopologyView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    if (!m_watchingWindow && window()) {
+        window()->installEventFilter(this);   // restored from minimised: no showEvent comes here
+        m_watchingWindow = true;
+    }
+    if (std::exchange(m_rebuildDue, false))
+        scheduleRebuild();
+}
+
+bool TopologyView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == window() && event->type() == QEvent::WindowStateChange && !window()->isMinimized()
+        && std::exchange(m_rebuildDue, false))
+        scheduleRebuild();
+    return QGraphicsView::eventFilter(watched, event);
 }
 
 void TopologyView::resizeEvent(QResizeEvent *event)
@@ -267,6 +293,16 @@ void TopologyView::commitEdges(const QList<EdgeSpec> &previous)
     }
 }
 
+void TopologyView::setLeaderKey(const models::LeaderKeyClock &key)
+{
+    const QString shown = key.holder + QLatin1Char('\n') + key.text();
+    if (shown == m_leaderKeyShown)
+        return;
+    m_leaderKeyShown = shown;
+    m_model.setLeaderKey(key);
+    scheduleRebuild();
+}
+
 void TopologyView::rebuild()
 {
     const models::Topology topology = m_model.topology();
@@ -279,6 +315,7 @@ void TopologyView::rebuild()
         const Look look = lookOf(spec);
         node->setLook(look.shape, look.fill, spec.emphasised, look.dashed);
         node->setText(spec.title, spec.subtitle);
+        node->setNote(spec.note, spec.noteAlarm);
         node->setDetails(spec.detailsTitle.isEmpty() ? QString() : detailsHtml(spec.details, spec.detailsTitle, spec.detailsSource));
         live.insert(spec.id);
     }

@@ -35,6 +35,9 @@ public:
     void setPgpools(const QMap<QString, svc::PgpoolObservation> &pgpools) { m_model.setPgpools(pgpools); scheduleRebuild(); }
     void setMetrics(const QMap<QString, svc::MetricsDigest> &metrics) { m_model.setMetrics(metrics); scheduleRebuild(); }
     void setLayout(const models::ClusterLayout &layout) { m_model.setLayout(layout); scheduleRebuild(); }
+    void setUnreachable(const QMap<QString, models::MemberReachability::Down> &down) { m_model.setUnreachable(down); scheduleRebuild(); }
+    // Redrawn only when what it says changed (the countdown: every tenth of a second).
+    void setLeaderKey(const models::LeaderKeyClock &key);
     // What the diagram shows, as data (nodes, edges, states, labels, detail rows).
     const models::TopologyModel &model() const { return m_model; }
     // Shown instead of the diagram while no member is known (why it is empty).
@@ -49,6 +52,8 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void rebuild();
@@ -82,6 +87,9 @@ private:
     QString m_placeholderText;
     QGraphicsSimpleTextItem *m_placeholder = nullptr;
     QTimer m_rebuildTimer;
+    QString m_leaderKeyShown;   // holder and text of the last setLeaderKey
+    bool m_rebuildDue = false;  // data arrived while hidden
+    bool m_watchingWindow = false;
 };
 
 } // namespace pgha::views

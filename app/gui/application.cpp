@@ -22,6 +22,7 @@
 #include "mainwindow.h"
 #include "membertable.h"
 #include "sourcehealthmodel.h"
+#include "chaosstrip.h"
 #include "topologyview.h"
 #include "clusterinfoview.h"
 #include "consistencywatchdog.h"
@@ -71,6 +72,14 @@ Application::Application(const Options &options, QObject *parent)
     connect(m_observer, &models::ClusterObserver::haproxyUpdated, topology, [this, topology] { topology->setHaproxy(m_observer->haproxy()); });
     connect(m_observer, &models::ClusterObserver::layoutUpdated, topology, [this, topology] { topology->setLayout(m_observer->layout()); });
     connect(m_observer, &models::ClusterObserver::etcdUpdated, topology, [this, topology] { topology->setEtcd(m_observer->etcd()); });
+    connect(m_observer, &models::ClusterObserver::leaseUpdated, topology, [this, topology] {
+        const models::LeaderKeyClock key = m_observer->leaderKey(QDateTime::currentMSecsSinceEpoch());
+        topology->setLeaderKey(key);
+        const bool alarm = key.state == models::LeaderKeyClock::State::CountingDown || key.state == models::LeaderKeyClock::State::Expired;
+        m_window->chaosStrip()->setLeaderKey(alarm ? tr("%1's %2").arg(key.holder, key.text()) : QString());
+    });
+    connect(m_observer, &models::ClusterObserver::reachabilityChanged, topology,
+            [this, topology] { topology->setUnreachable(m_observer->reachability().down()); });
     connect(m_observer, &models::ClusterObserver::pgbouncersUpdated, topology,
             [this, topology] { topology->setPgBouncers(m_observer->pgbouncers()); });
     connect(m_observer, &models::ClusterObserver::patroniNodesUpdated, topology,

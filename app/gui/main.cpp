@@ -49,6 +49,7 @@ int main(int argc, char *argv[])
                                                       "(exit status 1 when it could not be written; --keep-running stays open)."),
          QStringLiteral("FILE")},
         {QStringLiteral("keep-running"), QStringLiteral("After --screenshot, keep the console open.")},
+        {QStringLiteral("minimized"), QStringLiteral("Open minimised (it keeps watching; nothing is drawn until it is restored).")},
         {QStringLiteral("tab"), QStringLiteral("Open on this tab: topology, members, lag, cluster, journal, chaos, bench or lab."),
          QStringLiteral("NAME"), QStringLiteral("topology")},
         {QStringLiteral("demo"), QStringLiteral("Run the failover demo on launch (crash the primary of the running lab once; "
@@ -120,6 +121,8 @@ int main(int argc, char *argv[])
         return 2;
     }
     app.show();
+    if (parser.isSet(QStringLiteral("minimized")))
+        app.window()->showMinimized();
     if (parser.isSet(QStringLiteral("demo"))) {
         if (options.startLab)
             QObject::connect(&app, &pgha::app::Application::labStartFinished, &app, [&app](const pgha::svc::LabOutcome &o) {

@@ -219,36 +219,142 @@ Result<bool> parseEtcdHealth(const QByteArray &json)
     return etcdError(QStringLiteral("/health: unhealthy%1").arg(reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason)));
 }
 
-Result<QList<EtcdKeyValue>> parseEtcdRange(const QByteArray &json)
+namespace {
+// One v3 key-value object (a range entry, a watch event's kv or prev_kv). A deleted key's kv
+// carries its key and mod_revision only: absent fields read as empty and 0.
+Result<EtcdKeyValue> parseKeyValue(const QJsonObject &kv, const QString &where)
+{
+    EtcdKeyValue e;
+    auto key = base64(kv.value(u"key"), QStringLiteral("a key"));
+    if (!key)
+        return key.error();
+    e.key = QString::fromUtf8(key.value());
+    if (e.key.isEmpty())
+        return etcdError(QStringLiteral("%1: an entry has no key").arg(where));
+    auto value = base64(kv.value(u"value"), QStringLiteral("the value of %1").arg(e.key));
+    if (!value)
+        return value.error();
+    e.value = value.value();
+    if (!readInt64(kv, u"create_revision", &e.createRevision) || !readInt64(kv, u"mod_revision", &e.modRevision)
+        || !readInt64(kv, u"version", &e.version))
+        return etcdError(QStringLiteral("%1: revision fields of %2 are not integers").arg(where, e.key));
+    e.lease = readId(kv.value(u"lease"));
+    if (e.lease == u"0")
+        e.lease.clear();
+    return e;
+}
+
+Result<qint64> headerRevision(const QJsonObject &o, const QString &where)
+{
+    qint64 revision = 0;
+    if (!readInt64(o.value(u"header").toObject(), u"revision", &revision) || revision < 0)
+        return etcdError(QStringLiteral("%1: header.revision is not a revision").arg(where));
+    return revision;
+}
+} // namespace
+
+Result<EtcdRangeAnswer> parseEtcdRangeAnswer(const QByteArray &json)
 {
     auto o = parseObject(json, QStringLiteral("range"));
     if (!o)
         return o.error();
+    EtcdRangeAnswer out;
+    auto revision = headerRevision(o.value(), QStringLiteral("range"));
+    if (!revision)
+        return revision.error();
+    out.revision = revision.value();
     const QJsonValue kvs = o.value().value(u"kvs");
-    QList<EtcdKeyValue> out;
     if (kvs.isUndefined())
         return out;   // proto3 omits an empty list
     if (!kvs.isArray())
         return etcdError(QStringLiteral("range: \"kvs\" is not an array"));
     for (const auto &v : kvs.toArray()) {
-        const QJsonObject kv = v.toObject();
-        EtcdKeyValue e;
-        auto key = base64(kv.value(u"key"), QStringLiteral("a key"));
-        if (!key)
-            return key.error();
-        e.key = QString::fromUtf8(key.value());
-        if (e.key.isEmpty())
-            return etcdError(QStringLiteral("range: an entry has no key"));
-        auto value = base64(kv.value(u"value"), QStringLiteral("the value of %1").arg(e.key));
-        if (!value)
-            return value.error();
-        e.value = value.value();
-        if (!readInt64(kv, u"create_revision", &e.createRevision) || !readInt64(kv, u"mod_revision", &e.modRevision)
-            || !readInt64(kv, u"version", &e.version))
-            return etcdError(QStringLiteral("range: revision fields of %1 are not integers").arg(e.key));
-        e.lease = readId(kv.value(u"lease"));
-        out.append(e);
+        auto kv = parseKeyValue(v.toObject(), QStringLiteral("range"));
+        if (!kv)
+            return kv.error();
+        out.kvs.append(kv.value());
     }
+    return out;
+}
+
+Result<QList<EtcdKeyValue>> parseEtcdRange(const QByteArray &json)
+{
+    auto answer = parseEtcdRangeAnswer(json);
+    if (!answer)
+        return answer.error();
+    return answer.value().kvs;
+}
+
+Result<EtcdWatchMessage> parseEtcdWatchMessage(const QByteArray &json)
+{
+    auto doc = parseDocument(json, QStringLiteral("etcd watch"), v3Hint());
+    if (!doc)
+        return doc.error();
+    const QJsonObject root = doc.value();
+    // A refused request or a gateway failure: {"error": {...}} (3.5) or {"error": "...", "code": N} (3.4).
+    if (!root.contains(u"result")) {
+        const QJsonValue error = root.value(u"error");
+        const QString text = error.isObject() ? error.toObject().value(u"message").toString()
+                                              : root.value(u"message").toString(error.toString());
+        if (!text.isEmpty() || root.contains(u"code"))
+            return makeError(ErrorKind::Rejected, QStringLiteral("etcd refused the watch: %1").arg(text), v3Hint());
+        return etcdError(QStringLiteral("watch: a message without \"result\""));
+    }
+    const QJsonValue resultValue = root.value(u"result");
+    if (!resultValue.isObject())
+        return etcdError(QStringLiteral("watch: \"result\" is not an object"));
+    const QJsonObject r = resultValue.toObject();
+    EtcdWatchMessage m;
+    const QJsonObject header = r.value(u"header").toObject();
+    m.memberId = readId(header.value(u"member_id"));
+    if (!readInt64(header, u"revision", &m.revision) || m.revision < 0)
+        return etcdError(QStringLiteral("watch: header.revision is not a revision"));
+    m.created = r.value(u"created").toBool();
+    m.canceled = r.value(u"canceled").toBool();
+    m.cancelReason = r.value(u"cancel_reason").toString();
+    if (!readInt64(r, u"compact_revision", &m.compactRevision))
+        return etcdError(QStringLiteral("watch: compact_revision is not a revision"));
+    const QJsonValue events = r.value(u"events");
+    if (events.isUndefined())
+        return m;
+    if (!events.isArray())
+        return etcdError(QStringLiteral("watch: \"events\" is not an array"));
+    for (const auto &v : events.toArray()) {
+        if (!v.isObject())
+            return etcdError(QStringLiteral("watch: an event is not an object"));
+        const QJsonObject e = v.toObject();
+        EtcdWatchEvent event;
+        const QString type = e.value(u"type").toString(QStringLiteral("PUT"));   // PUT is proto3's zero value
+        if (type == u"DELETE")
+            event.type = EtcdWatchEvent::Type::Delete;
+        else if (type != u"PUT")
+            return etcdError(QStringLiteral("watch: unknown event type \"%1\"").arg(type));
+        auto kv = parseKeyValue(e.value(u"kv").toObject(), QStringLiteral("watch"));
+        if (!kv)
+            return kv.error();
+        event.kv = kv.value();
+        if (e.value(u"prev_kv").isObject()) {
+            auto prev = parseKeyValue(e.value(u"prev_kv").toObject(), QStringLiteral("watch"));
+            if (!prev)
+                return prev.error();
+            event.previous = prev.value();
+        }
+        m.events.append(event);
+    }
+    return m;
+}
+
+Result<EtcdLeaseTtl> parseEtcdLeaseTimeToLive(const QByteArray &json)
+{
+    auto o = parseObject(json, QStringLiteral("lease time-to-live"));
+    if (!o)
+        return o.error();
+    EtcdLeaseTtl out;
+    out.id = readId(o.value().value(u"ID"));
+    if (!readInt64(o.value(), u"TTL", &out.ttlS) || !readInt64(o.value(), u"grantedTTL", &out.grantedS))
+        return etcdError(QStringLiteral("lease time-to-live: TTL fields are not integers"));
+    if (out.ttlS < -1 || out.grantedS < 0)
+        return etcdError(QStringLiteral("lease time-to-live: TTL %1 of %2 s is not a time to live").arg(out.ttlS).arg(out.grantedS));
     return out;
 }
 
@@ -316,6 +422,8 @@ QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, con
             s.sync = obj;
         } else if (sub == u"status") {
             s.status = obj;
+        } else if (sub == u"failsafe") {
+            s.failsafe = obj;
         } else if (sub == u"initialize") {
             s.initialize = QString::fromUtf8(kv.value);
             s.hasInitialize = true;
@@ -324,7 +432,8 @@ QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, con
     return scopes.values();
 }
 
-QByteArray etcdRangeRequest(const QString &prefix)
+namespace {
+QByteArray rangeEnd(const QString &prefix)
 {
     QByteArray end = prefix.toUtf8();
     // The range end for "every key with this prefix" is the prefix with its last byte + 1.
@@ -332,9 +441,30 @@ QByteArray etcdRangeRequest(const QString &prefix)
         end.chop(1);
     if (!end.isEmpty())
         end.back() = static_cast<char>(end.back() + 1);
+    return end;
+}
+} // namespace
+
+QByteArray etcdRangeRequest(const QString &prefix)
+{
     return QJsonDocument(QJsonObject{{QStringLiteral("key"), QString::fromLatin1(prefix.toUtf8().toBase64())},
-                                     {QStringLiteral("range_end"), QString::fromLatin1(end.toBase64())}})
+                                     {QStringLiteral("range_end"), QString::fromLatin1(rangeEnd(prefix).toBase64())}})
             .toJson(QJsonDocument::Compact);
+}
+
+QByteArray etcdWatchRequest(const QString &prefix, qint64 startRevision)
+{
+    QJsonObject create{{QStringLiteral("key"), QString::fromLatin1(prefix.toUtf8().toBase64())},
+                       {QStringLiteral("range_end"), QString::fromLatin1(rangeEnd(prefix).toBase64())},
+                       {QStringLiteral("prev_kv"), true}};
+    if (startRevision > 0)
+        create.insert(QStringLiteral("start_revision"), QString::number(startRevision));
+    return QJsonDocument(QJsonObject{{QStringLiteral("create_request"), create}}).toJson(QJsonDocument::Compact);
+}
+
+QByteArray etcdLeaseTimeToLiveRequest(const QString &leaseId)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("ID"), leaseId}}).toJson(QJsonDocument::Compact);
 }
 
 } // namespace pgha::svc

@@ -100,6 +100,8 @@ void EtcdPoller::fetch(int index, quint64 generation)
                 m_round.members = list.value();
         oneDone();
     });
+    if (m_keysFromWatch)
+        return oneDone();   // an EtcdWatcher follows them as they change
     readPatroniKeys(endpoint.baseUrl, generation, oneDone);
 }
 

@@ -46,6 +46,10 @@ public:
 
     explicit EtcdPoller(HttpClient *http, QObject *parent = nullptr);
     void setNamespace(const QString &prefix);
+    // An EtcdWatcher follows Patroni's keys: rounds read status and members only (the
+    // snapshot's scopes stay empty; its keyspace stays what it was).
+    void setKeysFromWatch(bool on) { m_keysFromWatch = on; }
+    bool keysFromWatch() const { return m_keysFromWatch; }
 
     // The sentence EtcdSnapshot::keyspaceNote carries for the v2 keyspace.
     static QString v2KeyspaceNote();
@@ -72,6 +76,7 @@ private:
     Keyspace m_keyspace = Keyspace::Unknown;
     bool m_v2Empty = false;            // v2 answered 404 or had no scope: not asked every round
     int m_roundsSinceRecheck = 0;
+    bool m_keysFromWatch = false;
 };
 
 } // namespace pgha::svc

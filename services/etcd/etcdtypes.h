@@ -70,14 +70,53 @@ struct PatroniDcsScope {
     QJsonObject failover;                  // pending switchover/failover request
     QJsonObject sync;                      // synchronous standby state
     QJsonObject status;                    // optime, slots, retain_slots …
+    QJsonObject failsafe;                  // failsafe_mode: the members the leader may keep talking to
     QString initialize;                    // database system identifier
     bool hasInitialize = false;
+};
+
+// A range answer with the store revision it was read at (a watch continues from revision + 1).
+struct EtcdRangeAnswer {
+    qint64 revision = 0;
+    QList<EtcdKeyValue> kvs;
+};
+
+// One message of a v3 watch stream (the gateway sends one JSON object per line): the watch was
+// created, canceled (compactRevision > 0: the revision asked for is compacted away), or events.
+// A message with none of these is a progress notice: the store has reached `revision`.
+struct EtcdWatchEvent {
+    enum class Type { Put, Delete };
+    Type type = Type::Put;
+    EtcdKeyValue kv;                        // a deleted key: its key and the deletion's mod_revision
+    std::optional<EtcdKeyValue> previous;   // the key before the event (prev_kv asked for)
+};
+
+struct EtcdWatchMessage {
+    qint64 revision = 0;                    // header.revision
+    QString memberId;                       // who sent it
+    bool created = false;
+    bool canceled = false;
+    qint64 compactRevision = 0;
+    QString cancelReason;
+    QList<EtcdWatchEvent> events;
+};
+
+// `POST /v3/lease/timetolive`: whole seconds left (etcd truncates, so the key expires within
+// [ttlS, ttlS + 1) s of the answer; 0 = under a second; -1 = the lease is gone).
+struct EtcdLeaseTtl {
+    QString id;
+    qint64 ttlS = 0;
+    qint64 grantedS = 0;
 };
 
 Result<EtcdMemberList> parseEtcdMemberList(const QByteArray &json);
 Result<EtcdStatus> parseEtcdStatus(const QByteArray &json);
 Result<bool> parseEtcdHealth(const QByteArray &json);         // true = healthy; an error names why not
 Result<QList<EtcdKeyValue>> parseEtcdRange(const QByteArray &json);
+Result<EtcdRangeAnswer> parseEtcdRangeAnswer(const QByteArray &json);
+// One line of a watch stream; etcd's refusal ({"error": …}) is a Rejected error with its text.
+Result<EtcdWatchMessage> parseEtcdWatchMessage(const QByteArray &json);
+Result<EtcdLeaseTtl> parseEtcdLeaseTimeToLive(const QByteArray &json);
 // etcd's v2 API, `GET /v2/keys<dir>?recursive=true`: every key under the directory, flattened
 // (directories themselves are no keys); values as stored, `ttlS` set for keys that expire.
 // etcd's own v2 error answer ({"errorCode":100,"message":"Key not found"}) is NotFound for 100,
@@ -93,5 +132,9 @@ QList<PatroniDcsScope> patroniScopesFromKeys(const QList<EtcdKeyValue> &kvs, con
 
 // Base64 of a key and of the end of the range covering every key with that prefix.
 QByteArray etcdRangeRequest(const QString &prefix);
+// A watch of every key with `prefix`, with each event's previous value, from `startRevision`
+// (0 = from now).
+QByteArray etcdWatchRequest(const QString &prefix, qint64 startRevision);
+QByteArray etcdLeaseTimeToLiveRequest(const QString &leaseId);
 
 } // namespace pgha::svc

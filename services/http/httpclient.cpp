@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "core/result.h"
+#include "http/httpstream.h"
 #include "http/tlsexchange.h"
 
 #include <QElapsedTimer>
@@ -32,6 +33,25 @@ QNetworkRequest makeRequest(const QUrl &url)
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setRawHeader("Accept", "application/json, text/plain, */*");
     return request;
+}
+
+// The request TlsExchange sends for `request` (whose Authorization header and TLS configuration
+// applySecurity filled in).
+TlsExchange::Request tlsRequest(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json,
+                                const QNetworkRequest &request, int timeoutMs)
+{
+    TlsExchange::Request r;
+    r.verb = verb;
+    r.url = url;
+    r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json, text/plain, */*")});
+    if (json)
+        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
+    if (request.hasRawHeader("Authorization"))
+        r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
+    r.body = body;
+    r.ssl = request.sslConfiguration();
+    r.timeoutMs = timeoutMs > 0 ? timeoutMs : HttpClient::kDefaultTimeoutMs;
+    return r;
 }
 
 QString settingsOf(const HttpSecurity &s)
@@ -337,18 +357,7 @@ void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArr
     HttpSecurity used;
     if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
-    TlsExchange::Request r;
-    r.verb = verb;
-    r.url = url;
-    r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json, text/plain, */*")});
-    if (json)
-        r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
-    if (request.hasRawHeader("Authorization"))
-        r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
-    r.body = body;
-    r.ssl = request.sslConfiguration();
-    r.timeoutMs = timeoutMs > 0 ? timeoutMs : kDefaultTimeoutMs;
-    auto *exchange = new TlsExchange(std::move(r), this);
+    auto *exchange = new TlsExchange(tlsRequest(verb, url, body, json, request, timeoutMs), this);
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
     auto timer = std::make_shared<QElapsedTimer>();
@@ -407,6 +416,28 @@ void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray 
     if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
     track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, used, context, std::move(callback));
+}
+
+HttpStream *HttpClient::openStream(const QUrl &url, const QByteArray &jsonBody, int openTimeoutMs, QObject *parent)
+{
+    auto *stream = new HttpStream(url, openTimeoutMs, parent);
+    QNetworkRequest request = makeRequest(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    HttpSecurity used;
+    if (const QString err = applySecurity(request, "POST", url, &used); !err.isEmpty()) {
+        stream->failToOpen(err);
+        return stream;
+    }
+    if (url.scheme() == u"https") {
+        TlsExchange::Request r = tlsRequest("POST", url, jsonBody, true, request, openTimeoutMs);
+        r.streaming = true;
+        stream->attach(new TlsExchange(std::move(r)));
+        return stream;
+    }
+    // No transfer timeout: the stream's own deadline covers opening it, and then it may idle.
+    request.setTransferTimeout(0);
+    stream->attach(m_nam->post(request, jsonBody));
+    return stream;
 }
 
 void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security,

@@ -21,6 +21,8 @@ class QSslConfiguration;
 
 namespace pgha::svc {
 
+class HttpStream;
+
 struct HttpResult {
     // Why no usable answer came (a 4xx/5xx answer is Failure::None: the status says it).
     enum class Failure { None, Timeout, Refused, Unreachable, Tls, Setup, TooLarge, Other };
@@ -73,6 +75,10 @@ public:
     // Any verb (OPTIONS, PATCH, DELETE …); a non-empty body is sent as JSON.
     void send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
               Callback callback);
+
+    // A request whose answer streams (see HttpStream), POSTed with a JSON body (etcd's watch).
+    // The stream belongs to `parent`; it ends through HttpStream::ended, or by being deleted.
+    HttpStream *openStream(const QUrl &url, const QByteArray &jsonBody, int openTimeoutMs, QObject *parent);
 
     // Credentials and TLS trust for every request to `origin`'s scheme://host:port, whichever
     // method sends it (the pollers need no change). An empty HttpSecurity removes the entry.

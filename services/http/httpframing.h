@@ -43,6 +43,13 @@ public:
     bool headComplete() const;
     const QByteArray &body() const { return m_body; }        // decoded; complete once Done
     QByteArray takeBody() { return std::exchange(m_body, {}); }
+    // A stream's consumer takes the body as it arrives: the limits then bound what is held
+    // at a time (body and chunk framing since the last take), not the stream's length.
+    QByteArray takeArrivedBody()
+    {
+        m_framingBytes = 0;
+        return std::exchange(m_body, {});
+    }
     // Header values by lower-case name, in arrival order (trailers not included).
     QByteArray header(QByteArrayView lowerName) const;
     qint64 bytesFed() const { return m_bytesFed; }

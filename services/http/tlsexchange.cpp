@@ -72,7 +72,21 @@ void TlsExchange::onReadable()
 {
     if (m_done)
         return;
-    judge(m_decoder.feed(m_socket->readAll()));
+    const auto state = m_decoder.feed(m_socket->readAll());
+    if (m_request.streaming && state != HttpResponseDecoder::State::Error && m_decoder.headComplete()) {
+        if (!m_streamOpen) {
+            m_streamOpen = true;
+            m_result.status = m_decoder.status();
+            if (m_decoder.status() >= 200 && m_decoder.status() < 300)
+                m_deadline.stop();
+            emit headArrived(m_decoder.status());
+        }
+        if (m_decoder.status() >= 200 && m_decoder.status() < 300 && !m_decoder.body().isEmpty())
+            emit bodyArrived(m_decoder.takeArrivedBody());
+        if (m_done)   // a receiver may have ended the exchange
+            return;
+    }
+    judge(state);
 }
 
 void TlsExchange::onClosed()
@@ -80,6 +94,10 @@ void TlsExchange::onClosed()
     if (m_done)
         return;
     m_decoder.feed(m_socket->readAll());
+    if (m_streamOpen && m_decoder.status() >= 200 && m_decoder.status() < 300 && !m_decoder.body().isEmpty())
+        emit bodyArrived(m_decoder.takeArrivedBody());
+    if (m_done)
+        return;
     if (m_decoder.state() == HttpResponseDecoder::State::NeedMore && m_decoder.bytesFed() == 0) {
         fail(HttpResult::Failure::Other, QStringLiteral("%1 closed the connection before answering%2")
                                                  .arg(m_request.url.authority(),

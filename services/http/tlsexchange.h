@@ -31,6 +31,9 @@ public:
         QSslConfiguration ssl;
         int timeoutMs = HttpClient::kDefaultTimeoutMs;
         qint64 maxBodyBytes = HttpClient::kMaxBodyBytes;
+        // An answer without an end (etcd's watch): the deadline covers the exchange until the
+        // head of a 2xx answer; from then on its body goes out through bodyArrived() as it comes.
+        bool streaming = false;
     };
 
     explicit TlsExchange(Request request, QObject *parent = nullptr);
@@ -43,6 +46,8 @@ public:
 
 signals:
     void finished();
+    void headArrived(int status);
+    void bodyArrived(const QByteArray &bytes);
 
 private:
     void onReadable();
@@ -58,6 +63,7 @@ private:
     QList<QSslError> m_sslErrors;
     QString m_socketError;
     HttpResponseDecoder m_decoder;
+    bool m_streamOpen = false;
     bool m_done = false;
 };
 

@@ -69,6 +69,8 @@ void PatroniPoller::fetch(int index, quint64 generation)
     http()->get(patroniUrl(base, PatroniEndpoint::Cluster), timeoutMs(), this,
                 [this, endpoint, base, oneDone, clusterError, latency, generation](const HttpResult &r) {
                     *latency = r.elapsedMs;
+                    if (generation == currentGeneration())
+                        emit restReached(base, r);
                     if (!r.isSuccess()) {
                         *clusterError = httpError(r, PatroniEndpoint::Cluster);
                     } else if (auto parsed = parsePatroniCluster(r.body)) {
@@ -107,6 +109,17 @@ void PatroniPoller::fetch(int index, quint64 generation)
         m_slowTaken = true;
         fetchClusterWide(base);
     }
+}
+
+void PatroniPoller::probe(const QUrl &base)
+{
+    const quint64 generation = currentGeneration();
+    // OPTIONS /health: the cheapest question Patroni answers (no body); any answer will do.
+    http()->send("OPTIONS", patroniUrl(base, PatroniEndpoint::Health), {}, kProbeTimeoutMs, this,
+                 [this, base, generation](const HttpResult &r) {
+        if (generation == currentGeneration())
+            emit restReached(base, r);
+    });
 }
 
 void PatroniPoller::fetchClusterWide(const QUrl &base)

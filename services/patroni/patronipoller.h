@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/endpointpoller.h"
+#include "http/httpclient.h"
 #include "patroni/patronitypes.h"
 
 #include <QHash>
@@ -30,9 +31,16 @@ public:
     // The Patroni scope watched ("" = the scope the first member reports): a REST API of
     // another scope (a profile URL pointing at another cluster) is left out of every round.
     void setScope(const QString &scope) { m_scope = scope; m_foreignSaid.clear(); }
+    // Asks the REST API at `base` at once (OPTIONS /health, kProbeTimeoutMs), outside the rounds:
+    // another source suspects its member is gone. The answer comes as restReached().
+    void probe(const QUrl &base);
+    static constexpr int kProbeTimeoutMs = 500;
 
 signals:
     void snapshotReady(const pgha::svc::ClusterSnapshot &snapshot);
+    // Whether the REST API at `base` answered at all (any status): every round's /cluster and
+    // every probe. `result.failure` says how it did not (refused, timeout …).
+    void restReached(const QUrl &base, const pgha::svc::HttpResult &result);
     // Once per round, for every member that answered (in endpoint order).
     void nodesReported(const QList<pgha::svc::PatroniNodeReport> &nodes);
     void configReady(const pgha::svc::PatroniDynamicConfig &config);

@@ -314,10 +314,27 @@ void PgQuery::sendNext()
     watchSocket(true, flushed == 1);
 }
 
+void PgQuery::onIdleReadable()
+{
+    // Between runs only the server's goodbye can arrive (a FATAL notice, then the end of the
+    // connection) or an asynchronous notice: read it; a connection that ended is closed here.
+    if (PQconsumeInput(m_conn) && PQstatus(m_conn) == CONNECTION_OK) {
+        while (PGresult *res = PQgetResult(m_conn))   // nothing was asked: drop what came
+            PQclear(res);
+        return;
+    }
+    const QString why = QString::fromUtf8(PQerrorMessage(m_conn)).simplified();
+    closeConnection();
+    emit connectionLost(why.isEmpty() ? QStringLiteral("the server closed the connection") : why);
+}
+
 void PgQuery::onReadable()
 {
-    if (m_done)
+    if (m_done) {
+        if (m_keepOpen && m_conn && m_connected)
+            onIdleReadable();
         return;
+    }
     if (!PQconsumeInput(m_conn)) {
         fail(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
         return;
@@ -394,9 +411,10 @@ void PgQuery::succeed()
     m_result.elapsedMs = QDateTime::currentMSecsSinceEpoch() - m_startedMs;
     if (m_keepOpen) {
         m_deadline.stop();
-        // Idle until the next start(): nothing to read or write meanwhile.
+        // Idle until the next start(): nothing to write, but the socket stays watched for
+        // reading: a server that dies closes it, and that is said at once (connectionLost).
         if (m_readNotifier)
-            m_readNotifier->setEnabled(false);
+            m_readNotifier->setEnabled(true);
         if (m_writeNotifier)
             m_writeNotifier->setEnabled(false);
     } else {

@@ -97,10 +97,14 @@ public:
 
 signals:
     void finished(const pgha::svc::PgResult &result);
+    // A kept connection ended between runs (the server died or closed it): said the moment
+    // its socket tells, not at the next run. `why` is libpq's account.
+    void connectionLost(const QString &why);
 
 private:
     void pollConnect();
     void onReadable();
+    void onIdleReadable();
     void watchSocket(bool forRead, bool forWrite);
     void fail(const QString &what, bool retryable = true, ErrorKind kind = ErrorKind::Other);
     void connectFresh();

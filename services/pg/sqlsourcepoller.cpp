@@ -78,9 +78,20 @@ void SqlSourcePoller::fetch(int index, quint64 generation)
             QString error = r.error;
             if (!r.ok && r.kind == ErrorKind::Auth && !m_authHint.isEmpty())
                 error += QStringLiteral(" — ") + m_authHint;
+            // A session that worked and now fails in a round (the server died while a query
+            // was out, or before the idle socket told) is lost too; said once per outage.
+            const bool lost = !r.ok && it->answeredLast && r.kind != ErrorKind::Auth && r.kind != ErrorKind::Cancelled;
+            m_sessions[key].answeredLast = r.ok;
+            if (lost)
+                emit sessionLost(endpoint.label, endpoint.baseUrl, r.error, QDateTime::currentMSecsSinceEpoch());
             if (r.ok && it->generation == currentGeneration())
                 error = handle(endpoint, r.sets);
             finishSession(key, r.elapsedMs, error);
+        });
+        connect(session.query, &PgQuery::connectionLost, this, [this, key, endpoint](const QString &why) {
+            if (const auto it = m_sessions.find(key); it != m_sessions.end())
+                it->answeredLast = false;   // the failing round that follows says nothing new
+            emit sessionLost(endpoint.label, endpoint.baseUrl, why, QDateTime::currentMSecsSinceEpoch());
         });
     }
     session.index = index;

@@ -33,6 +33,11 @@ public:
     // still open ("connected, but no answer to the startup packet …"); "" when none is.
     QString openExchange(const QUrl &url) const;
 
+signals:
+    // The logged-in session of `label` ended between rounds (the server died or closed it),
+    // said when its socket told (`atMs`, epoch ms); the next round logs in again.
+    void sessionLost(const QString &label, const QUrl &url, const QString &why, qint64 atMs);
+
 protected:
     virtual QStringList commands() const = 0;
     virtual QString database() const = 0;
@@ -61,6 +66,7 @@ private:
         quint64 run = 0;          // which fetch() the guard and the answer belong to
         bool inFlight = false;
         bool retired = false;     // made with credentials or TLS since replaced
+        bool answeredLast = false; // the last run succeeded (a failure now is a lost session)
         qint64 startedMs = 0;
         QUrl url;
     };

@@ -14,6 +14,14 @@
 
 #ifdef Q_OS_UNIX
 #include <fcntl.h>
+#ifdef Q_OS_LINUX
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#endif
 #include <pwd.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -274,7 +282,77 @@ bool isPortInUse(const QString &host, int port)
     return !probe.listen(QHostAddress(host), static_cast<quint16>(port));
 }
 
-std::optional<QSet<int>> listeningTcpPorts()
+namespace {
+#ifdef Q_OS_LINUX
+constexpr unsigned kTcpListen = 10;               // TCP_LISTEN in the kernel's tcp_states.h
+constexpr int kSockDiagBufferBytes = 16 * 1024;
+// The kernel's own list of listening TCP sockets (what `ss -ltn` asks): it walks the listening
+// table only. /proc/net/tcp walks every established socket of the machine to print them, which
+// made it a quarter of an idle console's CPU on a machine running labs (perf, docs/observation.md).
+std::optional<QSet<int>> listeningFromSockDiag()
+{
+    const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return std::nullopt;
+    QSet<int> ports;
+    bool ok = true;
+    for (const unsigned char family : {static_cast<unsigned char>(AF_INET), static_cast<unsigned char>(AF_INET6)}) {
+        struct {
+            nlmsghdr header;
+            inet_diag_req_v2 request;
+        } ask{};
+        ask.header.nlmsg_len = sizeof(ask);
+        ask.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        ask.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        ask.request.sdiag_family = family;
+        ask.request.sdiag_protocol = IPPROTO_TCP;
+        ask.request.idiag_states = 1U << kTcpListen;
+        if (::send(fd, &ask, sizeof(ask), 0) != static_cast<ssize_t>(sizeof(ask))) {
+            ok = false;
+            break;
+        }
+        bool done = false;
+        // The kernel answers at once from its own tables: these reads never wait on a peer.
+        alignas(nlmsghdr) char buffer[kSockDiagBufferBytes];
+        while (!done && ok) {
+            const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+            if (n <= 0) {
+                ok = false;
+                break;
+            }
+            // NLMSG_NEXT/NLMSG_DATA spelled out: the macros are C casts.
+            for (ssize_t at = 0; at + static_cast<ssize_t>(sizeof(nlmsghdr)) <= n;) {
+                const auto *h = reinterpret_cast<const nlmsghdr *>(buffer + at);
+                if (h->nlmsg_len < sizeof(nlmsghdr) || at + static_cast<ssize_t>(h->nlmsg_len) > n) {
+                    ok = false;
+                    break;
+                }
+                at += static_cast<ssize_t>(NLMSG_ALIGN(h->nlmsg_len));
+                if (h->nlmsg_type == NLMSG_DONE) {
+                    done = true;
+                    break;
+                }
+                if (h->nlmsg_type == NLMSG_ERROR) {
+                    ok = false;
+                    break;
+                }
+                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
+                    continue;
+                const auto *msg = reinterpret_cast<const inet_diag_msg *>(reinterpret_cast<const char *>(h) + NLMSG_LENGTH(0));
+                ports.insert(ntohs(msg->id.idiag_sport));
+            }
+        }
+        if (!ok)
+            break;
+    }
+    ::close(fd);
+    if (!ok)
+        return std::nullopt;
+    return ports;
+}
+#endif
+
+std::optional<QSet<int>> listeningFromProcNet()
 {
     QSet<int> ports;
     bool any = false;
@@ -299,6 +377,16 @@ std::optional<QSet<int>> listeningTcpPorts()
     if (!any)
         return std::nullopt;
     return ports;
+}
+} // namespace
+
+std::optional<QSet<int>> listeningTcpPorts()
+{
+#ifdef Q_OS_LINUX
+    if (auto ports = listeningFromSockDiag())
+        return ports;
+#endif
+    return listeningFromProcNet();   // a kernel without sock_diag (or another system's /proc)
 }
 
 bool runningAsRoot()

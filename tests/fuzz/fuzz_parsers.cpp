@@ -298,6 +298,22 @@ int main(int argc, char *argv[])
                  patroniScopesFromKeys(r.value(), QStringLiteral("/service/"));
              return r.ok();
          }},
+        {"etcd watch + scopes", [](const QByteArray &b) {
+             // One line of a watch stream; the whole recorded stream is one seed, so lines too.
+             bool any = false;
+             for (const QByteArray &line : b.split('\n')) {
+                 auto m = parseEtcdWatchMessage(line);
+                 if (!m)
+                     continue;
+                 any = true;
+                 QList<EtcdKeyValue> kvs;
+                 for (const auto &e : m.value().events)
+                     kvs.append(e.kv);
+                 patroniScopesFromKeys(kvs, QStringLiteral("/service/"));
+             }
+             return any;
+         }},
+        {"etcd lease ttl", [](const QByteArray &b) { return parseEtcdLeaseTimeToLive(b).ok(); }},
         {"etcd v2 + scopes", [](const QByteArray &b) {
              auto r = parseEtcdV2Keys(b);
              if (r)

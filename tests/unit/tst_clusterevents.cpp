@@ -1,7 +1,10 @@
 // Events from consecutive recorded observations: the real failover sequence, a node going
 // DOWN in HAProxy, lag crossing a threshold, etcd leader change, sources failing.
 #include "clusterevent.h"
+#include "etcd/etcdtypes.h"
 #include "eventtimelinemodel.h"
+#include "leaderkey.h"
+#include "memberreachability.h"
 #include "fixture.h"
 #include "patroni/patroniparser.h"
 
@@ -10,6 +13,10 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <QSet>
+
+#include <optional>
 
 using namespace pgha;
 using models::ClusterEvent;
@@ -34,6 +41,118 @@ class TestClusterEvents : public QObject {
     static constexpr qint64 kLag = 16 * 1024 * 1024;
 
 private slots:
+    // Patroni's keys through a recorded switchover (tests/fixtures/etcd/watch): the events the
+    // timeline gets from the watch, in order.
+    void dcsEventsOfARecordedSwitchover()
+    {
+        // The stream was recorded from "now": each key's first prev_kv is what it was before.
+        QList<svc::EtcdWatchMessage> stream;
+        for (const QByteArray &line : readFixture(QStringLiteral("etcd/watch/patroni-switchover.jsonl")).split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            const auto m = svc::parseEtcdWatchMessage(line);
+            QVERIFY(m);
+            stream.append(m.value());
+        }
+        QMap<QString, svc::EtcdKeyValue> keys;
+        QSet<QString> touched;
+        for (const auto &m : stream)
+            for (const auto &e : m.events) {
+                if (!touched.contains(e.kv.key) && e.previous)
+                    keys.insert(e.kv.key, *e.previous);
+                touched.insert(e.kv.key);
+            }
+        std::optional<svc::PatroniDcsScope> before = svc::patroniScopesFromKeys(keys.values(), QStringLiteral("/service/")).value(0);
+        QCOMPARE(before->leader, QStringLiteral("pg2"));
+        QStringList seen;
+        for (const auto &message : stream) {
+            for (const auto &e : message.events) {
+                if (e.type == svc::EtcdWatchEvent::Type::Delete)
+                    keys.remove(e.kv.key);
+                else
+                    keys.insert(e.kv.key, e.kv);
+            }
+            const auto scopes = svc::patroniScopesFromKeys(keys.values(), QStringLiteral("/service/"));
+            if (scopes.isEmpty())
+                continue;
+            for (const auto &e : models::diffDcsScope(&*before, &scopes[0], 1000, QStringLiteral("etcd watch, revision %1").arg(message.revision)))
+                seen.append(e.kind + QLatin1Char(':') + e.subject);
+            before = scopes[0];
+        }
+        QCOMPARE(seen, (QStringList{QStringLiteral("dcs-failover:"), QStringLiteral("leader-key:pg2"), QStringLiteral("leader-key:pg1"),
+                                    QStringLiteral("dcs-failover:")}));
+        QVERIFY(models::diffDcsScope(nullptr, &*before, 1, {}).isEmpty());   // a baseline
+    }
+
+    void dcsMembersSyncAndFailsafe()
+    {
+        svc::PatroniDcsScope a;
+        a.leader = QStringLiteral("pg1");
+        a.members.insert(QStringLiteral("pg1"), {});
+        a.members.insert(QStringLiteral("pg2"), {});
+        svc::PatroniDcsScope b = a;
+        b.members.remove(QStringLiteral("pg2"));
+        b.sync = QJsonObject{{QStringLiteral("leader"), QStringLiteral("pg1")}, {QStringLiteral("sync_standby"), QStringLiteral("pg3")}};
+        b.failsafe = QJsonObject{{QStringLiteral("pg1"), QStringLiteral("http://127.0.0.1:8008/patroni")}};
+        const auto events = models::diffDcsScope(&a, &b, 5, QStringLiteral("etcd poll"));
+        QCOMPARE(kinds(events), (QStringList{QStringLiteral("dcs-sync:pg3"), QStringLiteral("dcs-failsafe:"), QStringLiteral("dcs-member:pg2")}));
+        QVERIFY(events[0].text.contains(u"none → pg3"));
+        QVERIFY(events[2].text.endsWith(u"(etcd poll)"));
+    }
+
+    // A dropped session is a sign; the REST API's refusal is the verdict, dated from the sign.
+    void reachability()
+    {
+        models::MemberReachability r;
+        r.sessionLost(QStringLiteral("pg1"), 1000, QStringLiteral("server closed the connection unexpectedly"));
+        QVERIFY(!r.isDown(QStringLiteral("pg1")));
+        const auto down = r.restFailed(QStringLiteral("pg1"), 1012, QStringLiteral("refused"));
+        QVERIFY(down);
+        QCOMPARE(down->kind, QStringLiteral("member-unreachable"));
+        QCOMPARE(down->atMs, 1000);
+        QVERIFY2(down->text.contains(u"12 ms later"), qPrintable(down->text));
+        QCOMPARE(r.down().value(QStringLiteral("pg1")).firstSource, QStringLiteral("PostgreSQL"));
+        QVERIFY(r.down().value(QStringLiteral("pg1")).how.startsWith(u"REST refused at "));
+        QVERIFY(!r.restFailed(QStringLiteral("pg1"), 2000, QStringLiteral("refused")));   // said once
+        const auto up = r.restAnswered(QStringLiteral("pg1"), 9000);
+        QVERIFY(up);
+        QCOMPARE(up->kind, QStringLiteral("member-reachable"));
+        QVERIFY(!r.isDown(QStringLiteral("pg1")));
+        // PostgreSQL restarting under a living Patroni (a switchover): no verdict, one note.
+        r.sessionLost(QStringLiteral("pg2"), 10000, QStringLiteral("terminating connection due to administrator command"));
+        const auto note = r.restAnswered(QStringLiteral("pg2"), 10005);
+        QVERIFY(note);
+        QCOMPARE(note->kind, QStringLiteral("session-dropped"));
+        QVERIFY(!r.restAnswered(QStringLiteral("pg2"), 10010));
+        // The REST API alone.
+        const auto alone = r.restFailed(QStringLiteral("pg3"), 20000, QStringLiteral("did not answer within 500 ms"));
+        QVERIFY(alone);
+        QCOMPARE(r.down().value(QStringLiteral("pg3")).firstSource, QStringLiteral("Patroni REST"));
+    }
+
+    void leaderKeyClock()
+    {
+        svc::EtcdLeaseClock lease;
+        QCOMPARE(models::leaderKeyClock(lease, QStringLiteral("pg1"), true, 0, 2, false, 0).state, models::LeaderKeyClock::State::Unknown);
+        lease.follow(QStringLiteral("7"));
+        lease.observe(10'000, {QStringLiteral("7"), 9, 10});
+        auto k = models::leaderKeyClock(lease, QStringLiteral("pg1"), true, 10'000, 2, false, 10'500);
+        QCOMPARE(k.state, models::LeaderKeyClock::State::Renewing);
+        QCOMPARE(k.text(), QStringLiteral("lease of 10 s, renewed by its holder"));
+        // No renewal for loop_wait + 1 s: counting down.
+        lease.observe(13'400, {QStringLiteral("7"), 6, 10});
+        k = models::leaderKeyClock(lease, QStringLiteral("pg1"), true, 10'000, 2, false, 13'500);
+        QCOMPARE(k.state, models::LeaderKeyClock::State::CountingDown);
+        QCOMPARE(k.text(), QStringLiteral("key expires in 6.2 s"));   // expiry within [19.4, 20.0) s: its middle
+        // The holder known dead: at once, even within loop_wait.
+        k = models::leaderKeyClock(lease, QStringLiteral("pg1"), true, 10'000, 2, true, 10'600);
+        QCOMPARE(k.state, models::LeaderKeyClock::State::CountingDown);
+        // The key gone from the DCS.
+        k = models::leaderKeyClock(lease, QStringLiteral("pg1"), false, 10'000, 2, true, 19'000);
+        QCOMPARE(k.state, models::LeaderKeyClock::State::Expired);
+        QCOMPARE(k.text(), QStringLiteral("leader key expired"));
+    }
+
     void firstObservationIsABaseline()
     {
         QVERIFY(models::diffCluster({}, cluster(QStringLiteral("cluster-normal.json")), kLag).isEmpty());

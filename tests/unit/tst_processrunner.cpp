@@ -9,6 +9,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
+#include <QProcess>
+#include <QSet>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -65,6 +68,43 @@ class TestProcessRunner : public QObject {
     }
 
 private slots:
+    // The kernel's list of listening sockets (sock_diag on Linux): a port we listen on is in it,
+    // and leaves it when closed; the same set `ss -ltn` prints.
+    void listeningPorts()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        const int port = server.serverPort();
+        const auto open = pgha::svc::proc::listeningTcpPorts();
+        QVERIFY(open.has_value());
+        QVERIFY2(open->contains(port), qPrintable(QString::number(port)));
+        QTcpServer v6;
+        if (v6.listen(QHostAddress::LocalHostIPv6, 0)) {   // a machine without IPv6 skips this part
+            const auto both = pgha::svc::proc::listeningTcpPorts();
+            QVERIFY(both && both->contains(v6.serverPort()));
+        }
+        server.close();
+        QVERIFY(!pgha::svc::proc::listeningTcpPorts()->contains(port));
+        QTcpServer still;
+        QVERIFY(still.listen(QHostAddress::LocalHost, 0));
+        QProcess ss;
+        ss.start(QStringLiteral("ss"), {QStringLiteral("-ltnH")});
+        if (!ss.waitForFinished(5000) || ss.exitCode() != 0)
+            QSKIP("ss (iproute2) is not here to compare with");
+        QSet<int> fromSs;
+        for (const QByteArray &line : ss.readAllStandardOutput().split('\n')) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() >= 4)
+                fromSs.insert(fields[3].mid(fields[3].lastIndexOf(':') + 1).toInt());
+        }
+        const QSet<int> ours = pgha::svc::proc::listeningTcpPorts().value_or(QSet<int>());
+        QVERIFY(fromSs.contains(still.serverPort()) && ours.contains(still.serverPort()));
+        // Other programs may open or close a listener between the two reads: at most a few differ.
+        const QSet<int> differ = (fromSs - ours) + (ours - fromSs);
+        QVERIFY2(differ.size() <= 2, qPrintable(QStringLiteral("%1 ports differ from ss").arg(differ.size())));
+        QVERIFY(!ours.contains(port));
+    }
+
     void exitStatus()
     {
         QStringList lines;

@@ -612,6 +612,44 @@ private slots:
         QCOMPARE(t.node(QStringLiteral("member:pg2"))->subtitle, QStringLiteral("running · TL 4"));
     }
 
+    // The survivors' /cluster still lists the dead leader as running (recorded after a crash): its
+    // own REST API refused, so the node is drawn unreachable, its leader key counting down.
+    void deadLeaderShownDead()
+    {
+        TopologyModel model;
+        model.setCluster(cluster(QStringLiteral("cluster-failover-1-dead-leader-still-listed.json")));
+        models::MemberReachability reach;
+        reach.sessionLost(QStringLiteral("pg3"), 1'000, QStringLiteral("server closed the connection unexpectedly"));
+        QVERIFY(reach.restFailed(QStringLiteral("pg3"), 1'004, QStringLiteral("refused")));
+        model.setUnreachable(reach.down());
+        models::LeaderKeyClock key;
+        key.state = models::LeaderKeyClock::State::CountingDown;
+        key.holder = QStringLiteral("pg3");
+        key.remainingMs = 6'240;
+        model.setLeaderKey(key);
+        Topology t = model.topology();
+        const Node *dead = t.node(QStringLiteral("member:pg3"));
+        QCOMPARE(dead->state, Node::State::Down);
+        QCOMPARE(dead->subtitle, QStringLiteral("unreachable"));
+        QCOMPARE(dead->note, QStringLiteral("REST refused at %1\nkey expires in 6.2 s").arg(models::MemberReachability::clockText(1'004)));
+        QVERIFY(dead->noteAlarm);
+        QVERIFY(dead->title.contains(u"Leader"));   // what /cluster says stays in the title
+        bool reachRow = false;
+        for (const auto &[what, value] : dead->details)
+            reachRow |= what == u"reachability" && value.contains(u"first seen by PostgreSQL") && value.contains(u"\"running\"");
+        QVERIFY(reachRow);
+        QVERIFY(t.node(QStringLiteral("member:pg1"))->note.isEmpty());
+
+        // Renewing: nothing below the box, the lease in the details.
+        key.state = models::LeaderKeyClock::State::Renewing;
+        key.grantedS = 10;
+        model.setUnreachable({});
+        model.setLeaderKey(key);
+        t = model.topology();
+        QVERIFY(t.node(QStringLiteral("member:pg3"))->note.isEmpty());
+        QCOMPARE(t.node(QStringLiteral("member:pg3"))->state, Node::State::Normal);
+    }
+
     // Nothing known yet: the clients alone.
     void empty()
     {
