@@ -15,6 +15,8 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <optional>
+
 namespace pgha::svc {
 
 namespace {
@@ -128,15 +130,26 @@ QStringList flavourEntries(const QString &labDir, const QString &flavor, const L
     return LabLayout(labDir).nativeEntries(config) + standaloneWipeEntries(labDir);
 }
 
-Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const LabConfig &config)
+namespace {
+// Whether `labDir` may be wiped at all: an answer to give at once (nothing there: done; a
+// directory that is not ours: refused), or nullopt to go on.
+std::optional<Result<bool>> wipeAnswer(const QString &labDir)
 {
     if (auto trusted = checkLabDirTrusted(labDir); !trusted)
         return trusted;
     const LabDirKind kind = classifyLabDir(labDir);
     if (kind == LabDirKind::Missing)
-        return true;
+        return Result<bool>(true);
     if (kind == LabDirKind::Foreign)
-        return notALabDir(labDir);
+        return Result<bool>(notALabDir(labDir));
+    return std::nullopt;
+}
+} // namespace
+
+Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const LabConfig &config)
+{
+    if (auto answer = wipeAnswer(labDir))
+        return *answer;
     for (const QString &name : flavourEntries(labDir, flavor, config))
         if (auto removed = fs::removeTree(labDir + QLatin1Char('/') + name); !removed)
             return removed;
@@ -145,13 +158,8 @@ Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const Lab
 
 Result<bool> wipeFlavourInBackground(const QString &labDir, const QString &flavor, const LabConfig &config)
 {
-    if (auto trusted = checkLabDirTrusted(labDir); !trusted)
-        return trusted;
-    const LabDirKind kind = classifyLabDir(labDir);
-    if (kind == LabDirKind::Missing)
-        return true;
-    if (kind == LabDirKind::Foreign)
-        return notALabDir(labDir);
+    if (auto answer = wipeAnswer(labDir))
+        return *answer;
     QStringList doomed;
     for (const QString &name : flavourEntries(labDir, flavor, config))
         if (fs::inspectPath(labDir + QLatin1Char('/') + name).exists)
