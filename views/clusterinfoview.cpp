@@ -3,6 +3,7 @@
 #include "detailshtml.h"
 #include "lab/labconfig.h"
 #include "memberformat.h"
+#include "whenseen.h"
 
 #include <QJsonDocument>
 #include <QScrollBar>
@@ -23,23 +24,24 @@ QString figureText(const svc::MetricsFigure &f)
 }
 } // namespace
 
-ClusterInfoView::ClusterInfoView(QWidget *parent) : QTextBrowser(parent)
+ClusterInfoView::ClusterInfoView(QWidget *parent)
+    : QTextBrowser(parent), m_render(new WhenSeen(this, [this] { render(); }))
 {
     setObjectName(QStringLiteral("clusterInfo"));
     setOpenLinks(false);
-    render();
+    m_render->request();
 }
 
 void ClusterInfoView::setConfig(const svc::PatroniDynamicConfig &config)
 {
     m_config = config;
-    render();
+    m_render->request();
 }
 
 void ClusterInfoView::setHistory(const QList<svc::TimelineSwitch> &history)
 {
     m_history = history;
-    render();
+    m_render->request();
 }
 
 void ClusterInfoView::setPrimaryBySource(const QMap<QString, QString> &views, bool disagreement)
@@ -48,13 +50,13 @@ void ClusterInfoView::setPrimaryBySource(const QMap<QString, QString> &views, bo
         return;
     m_views = views;
     m_disagreement = disagreement;
-    render();
+    m_render->request();
 }
 
 void ClusterInfoView::setMetrics(const QMap<QString, svc::MetricsDigest> &metrics)
 {
     m_metrics = metrics;
-    render();
+    m_render->request();
 }
 
 void ClusterInfoView::render()

@@ -8,6 +8,8 @@
 
 namespace pgha::views {
 
+class WhenSeen;
+
 // The cluster-wide facts that belong to no single node: the dynamic configuration in the DCS
 // (with the timing preset it matches and Patroni's loop_wait + 2 × retry_timeout ≤ ttl rule),
 // the timeline history, which node every source calls the primary right now, and what each
@@ -25,6 +27,7 @@ public:
 private:
     void render();
 
+    WhenSeen *m_render;   // laid out only while its tab is seen
     svc::PatroniDynamicConfig m_config;
     QList<svc::TimelineSwitch> m_history;
     QMap<QString, QString> m_views;

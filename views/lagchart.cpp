@@ -4,6 +4,7 @@
 #include "memberformat.h"
 #include "rolecolors.h"
 #include "timeseries.h"
+#include "whenseen.h"
 
 #include "settings/usersettings.h"
 
@@ -66,7 +67,9 @@ LagChart::LagChart(const models::SeriesStore *store, QWidget *parent)
     layout->addWidget(m_chart->widget(), 1);
     setSecondsUnit(false);
     m_timer.setInterval(kRedrawMs);
-    connect(&m_timer, &QTimer::timeout, this, &LagChart::redraw);
+    // The clock moves the window every second; a hidden chart follows once it is seen again.
+    auto *whenSeen = new WhenSeen(this, [this] { redraw(); });
+    connect(&m_timer, &QTimer::timeout, whenSeen, &WhenSeen::request);
     m_timer.start();
 }
 

@@ -2,6 +2,7 @@
 
 #include "rolecolors.h"
 #include "sourcehealthmodel.h"
+#include "whenseen.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -16,14 +17,14 @@ constexpr int kStaleIntervals = 3;
 }
 
 SourceStatusBar::SourceStatusBar(models::SourceHealthModel *model, QWidget *parent)
-    : QWidget(parent), m_model(model), m_layout(new QHBoxLayout(this))
+    : QWidget(parent), m_model(model), m_layout(new QHBoxLayout(this)), m_refresh(new WhenSeen(this, [this] { refresh(); }))
 {
     m_layout->setContentsMargins(4, 0, 4, 0);
     m_layout->setSpacing(12);
     m_layout->addStretch(1);
-    connect(model, &models::SourceHealthModel::changed, this, &SourceStatusBar::refresh);
+    connect(model, &models::SourceHealthModel::changed, this, &SourceStatusBar::requestRefresh);
     m_ticker.setInterval(kRefreshMs);
-    connect(&m_ticker, &QTimer::timeout, this, &SourceStatusBar::refresh);
+    connect(&m_ticker, &QTimer::timeout, this, &SourceStatusBar::requestRefresh);
     m_ticker.start();
 }
 
@@ -31,6 +32,11 @@ QString SourceStatusBar::chipText(const QString &sourceId) const
 {
     const QLabel *chip = m_chips.value(sourceId.section(QLatin1Char(':'), 0, 0));
     return chip ? chip->text() + QLatin1Char('\n') + chip->toolTip() : QString();
+}
+
+void SourceStatusBar::requestRefresh()
+{
+    m_refresh->request();
 }
 
 void SourceStatusBar::refresh()

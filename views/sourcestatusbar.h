@@ -14,6 +14,8 @@ class SourceHealthModel;
 
 namespace pgha::views {
 
+class WhenSeen;
+
 // One chip per kind of data source in the status bar ("PgBouncer 3/3 · 4 ms"): the dot is
 // green when all answer, orange when some do, red when none; the tooltip lists every source
 // with its interval, age of the last success and last error. Ages tick every second. When the
@@ -33,6 +35,7 @@ protected:
 private:
     void refresh();
     void fitChips();
+    void requestRefresh();
 
     models::SourceHealthModel *m_model;
     QHBoxLayout *m_layout;
@@ -40,6 +43,7 @@ private:
     QHash<QString, std::pair<QString, QString>> m_texts;   // kind → (full, compact)
     QHash<QString, QString> m_fullPlain;                   // kind → full text without markup
     QTimer m_ticker;
+    WhenSeen *m_refresh;   // a minimised window's chips wait for it to come back
 };
 
 } // namespace pgha::views

@@ -3,8 +3,8 @@
 #include "detailshtml.h"
 #include "rolecolors.h"
 #include "topologynode.h"
+#include "whenseen.h"
 
-#include <QEvent>
 #include <QGraphicsPathItem>
 #include <QGraphicsSimpleTextItem>
 #include <QPainterPath>
@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
 #include <utility>
 
 namespace pgha::views {
@@ -124,7 +123,11 @@ struct TopologyView::Layout {
     }
 };
 
-TopologyView::TopologyView(QWidget *parent) : QGraphicsView(parent), m_scene(new QGraphicsScene(this))
+TopologyView::TopologyView(QWidget *parent)
+    : QGraphicsView(parent), m_scene(new QGraphicsScene(this)), m_whenSeen(new WhenSeen(this, [this] {
+          if (!m_rebuildTimer.isActive())
+              m_rebuildTimer.start();
+      }))
 {
     // Every source reports on its own: one rebuild for all that arrived in the same turn of
     // the event loop, not one per source.
@@ -146,32 +149,7 @@ void TopologyView::setPlaceholder(const QString &text)
 
 void TopologyView::scheduleRebuild()
 {
-    // Nobody sees it (another tab, the window minimised): drawn once it shows again.
-    if (!isVisible() || (window() && window()->isMinimized())) {
-        m_rebuildDue = true;
-        return;
-    }
-    if (!m_rebuildTimer.isActive())
-        m_rebuildTimer.start();
-}
-
-void TopologyView::showEvent(QShowEvent *event)
-{
-    QGraphicsView::showEvent(event);
-    if (!m_watchingWindow && window()) {
-        window()->installEventFilter(this);   // restored from minimised: no showEvent comes here
-        m_watchingWindow = true;
-    }
-    if (std::exchange(m_rebuildDue, false))
-        scheduleRebuild();
-}
-
-bool TopologyView::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == window() && event->type() == QEvent::WindowStateChange && !window()->isMinimized()
-        && std::exchange(m_rebuildDue, false))
-        scheduleRebuild();
-    return QGraphicsView::eventFilter(watched, event);
+    m_whenSeen->request();   // nobody sees it (another tab, the window minimised): once it shows
 }
 
 void TopologyView::resizeEvent(QResizeEvent *event)

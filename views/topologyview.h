@@ -13,6 +13,7 @@ class QTextBrowser;
 namespace pgha::views {
 
 class TopologyNode;
+class WhenSeen;
 
 // The data path as a diagram, left to right: clients → HAProxy read-write / read-only →
 // each node's PgBouncer → PostgreSQL members → etcd. Leader, sync standby and replicas differ
@@ -52,8 +53,6 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
-    void showEvent(QShowEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void rebuild();
@@ -88,8 +87,7 @@ private:
     QGraphicsSimpleTextItem *m_placeholder = nullptr;
     QTimer m_rebuildTimer;
     QString m_leaderKeyShown;   // holder and text of the last setLeaderKey
-    bool m_rebuildDue = false;  // data arrived while hidden
-    bool m_watchingWindow = false;
+    WhenSeen *m_whenSeen;       // one rebuild per turn of the event loop, while seen
 };
 
 } // namespace pgha::views
