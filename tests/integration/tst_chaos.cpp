@@ -358,10 +358,25 @@ private slots:
     void etcdMemberCrashChangesNoLeader()
     {
         const Run r = run(options(QStringLiteral("crash-etcd-member")));
-        QCOMPARE(r.report.verdict, QStringLiteral("PASS"));
-        QCOMPARE(r.report.newLeader, r.report.oldLeader);
-        QVERIFY(passed(r.report, QStringLiteral("no leader change")));
-        QVERIFY(r.report.target.startsWith(u"etcd"));
+        const ChaosReport &rep = r.report;
+        QCOMPARE(rep.newLeader, rep.oldLeader);
+        QVERIFY(passed(rep, QStringLiteral("no leader change")));
+        QVERIFY(rep.target.startsWith(u"etcd"));
+        // The raft leader is crashed first: etcd stops for an election (≈ 1 s here). Patroni
+        // 3.0.2 sometimes cannot renew its key within it and answers 503 on /primary for a
+        // moment (seen in CI: writes stopped 2.2 s): the report must then fail on the write
+        // gap and show the dip, never pass it silently; otherwise it passes.
+        bool primaryDipped = false;
+        for (const auto &e : rep.events)
+            primaryDipped = primaryDipped || (e.atMs > 0 && e.text == rep.oldLeader + QStringLiteral(" /primary: 503"));
+        qInfo("crash of %s: verdict %s; the leader's /primary %s", qPrintable(rep.target), qPrintable(rep.verdict),
+              primaryDipped ? "answered 503 for a moment" : "stayed 200");
+        if (rep.verdict == u"FAIL") {
+            QVERIFY2(primaryDipped, "a failed run without the leader's /primary dip: something else stopped the writes");
+            QVERIFY(!passed(rep, QStringLiteral("writes go on")));
+        } else {
+            QCOMPARE(rep.verdict, QStringLiteral("PASS"));
+        }
     }
 
     void quorumLossWithoutFailsafeDemotesThePrimary()
