@@ -15,8 +15,6 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
-#include <optional>
-
 namespace pgha::svc {
 
 namespace {
@@ -131,25 +129,26 @@ QStringList flavourEntries(const QString &labDir, const QString &flavor, const L
 }
 
 namespace {
-// Whether `labDir` may be wiped at all: an answer to give at once (nothing there: done; a
-// directory that is not ours: refused), or nullopt to go on.
-std::optional<Result<bool>> wipeAnswer(const QString &labDir)
+// Whether a wipe of `labDir` goes on; when not, `answer` is what to return (nothing there:
+// done; a directory that is not ours: refused).
+bool wipeGoesOn(const QString &labDir, Result<bool> &answer)
 {
-    if (auto trusted = checkLabDirTrusted(labDir); !trusted)
-        return trusted;
+    if (auto trusted = checkLabDirTrusted(labDir); !trusted) {
+        answer = trusted;
+        return false;
+    }
     const LabDirKind kind = classifyLabDir(labDir);
-    if (kind == LabDirKind::Missing)
-        return Result<bool>(true);
     if (kind == LabDirKind::Foreign)
-        return Result<bool>(notALabDir(labDir));
-    return std::nullopt;
+        answer = notALabDir(labDir);
+    return kind != LabDirKind::Missing && kind != LabDirKind::Foreign;
 }
 } // namespace
 
 Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const LabConfig &config)
 {
-    if (auto answer = wipeAnswer(labDir))
-        return *answer;
+    Result<bool> answer = true;
+    if (!wipeGoesOn(labDir, answer))
+        return answer;
     for (const QString &name : flavourEntries(labDir, flavor, config))
         if (auto removed = fs::removeTree(labDir + QLatin1Char('/') + name); !removed)
             return removed;
@@ -158,8 +157,9 @@ Result<bool> wipeFlavour(const QString &labDir, const QString &flavor, const Lab
 
 Result<bool> wipeFlavourInBackground(const QString &labDir, const QString &flavor, const LabConfig &config)
 {
-    if (auto answer = wipeAnswer(labDir))
-        return *answer;
+    Result<bool> answer = true;
+    if (!wipeGoesOn(labDir, answer))
+        return answer;
     QStringList doomed;
     for (const QString &name : flavourEntries(labDir, flavor, config))
         if (fs::inspectPath(labDir + QLatin1Char('/') + name).exists)
