@@ -84,6 +84,7 @@ void EtcdWatcher::stop()
     m_stream = nullptr;
     m_carry.clear();
     m_keys.clear();
+    m_scopes.clear();
     m_revision = 0;
     m_created = false;
     m_lease.clear();
@@ -92,9 +93,10 @@ void EtcdWatcher::stop()
     setState(State::Off, {});
 }
 
-QList<PatroniDcsScope> EtcdWatcher::scopes() const
+void EtcdWatcher::keysUpdated()
 {
-    return patroniScopesFromKeys(m_keys.values(), m_namespace);
+    // Parsed once per change: the lease clock and the observer ask for the scopes many times.
+    m_scopes = patroniScopesFromKeys(m_keys.values(), m_namespace);
 }
 
 void EtcdWatcher::connectNow()
@@ -125,6 +127,7 @@ void EtcdWatcher::readNamespace(const EndpointPoller::Endpoint &endpoint)
                          m_keys.clear();
                          for (const auto &kv : answer.value().kvs)
                              m_keys.insert(kv.key, kv);
+                         keysUpdated();
                          m_revision = answer.value().revision;
                          followLeaderLease();
                          emit keysChanged({}, m_revision, nowMs());
@@ -216,6 +219,7 @@ void EtcdWatcher::onMessage(const QByteArray &line)
             m_keys.insert(e.kv.key, e.kv);
         m_revision = std::max(m_revision, e.kv.modRevision);
     }
+    keysUpdated();
     followLeaderLease();
     emit keysChanged(m.events, m_revision, received);
 }
@@ -264,7 +268,7 @@ void EtcdWatcher::setState(State state, const QString &note)
 
 void EtcdWatcher::followLeaderLease()
 {
-    for (const auto &s : scopes())
+    for (const auto &s : m_scopes)
         if (m_scope.isEmpty() || s.scope == m_scope) {
             if (!s.leaderLease.isEmpty() && s.leaderLease != m_lease.leaseId()) {
                 m_lease.follow(s.leaderLease);
@@ -290,7 +294,7 @@ void EtcdWatcher::setHolderSuspect(bool suspect)
 
 int EtcdWatcher::loopWaitS() const
 {
-    for (const auto &s : scopes())
+    for (const auto &s : m_scopes)
         if (m_scope.isEmpty() || s.scope == m_scope) {
             const int v = s.config.value(QStringLiteral("loop_wait")).toInt(kDefaultLoopWaitS);
             return v > 0 ? v : kDefaultLoopWaitS;

@@ -58,7 +58,7 @@ public:
     bool isWatching() const { return m_state == State::Watching; }
     // One sentence on where the watch stands ("watching /service/ on etcd2 from revision 812").
     QString note() const { return m_note; }
-    QList<PatroniDcsScope> scopes() const;
+    const QList<PatroniDcsScope> &scopes() const { return m_scopes; }
     qint64 revision() const { return m_revision; }
     // Reconnects so far that continued from a revision (none lost), and full re-reads.
     int resumedCount() const { return m_resumed; }
@@ -86,6 +86,7 @@ private:
     void setState(State state, const QString &note);
     void askLease();
     void followLeaderLease();
+    void keysUpdated();
 
     HttpClient *m_http;
     QList<EndpointPoller::Endpoint> m_endpoints;
@@ -98,6 +99,7 @@ private:
     QPointer<HttpStream> m_stream;
     QByteArray m_carry;              // a message split over reads
     QMap<QString, EtcdKeyValue> m_keys;
+    QList<PatroniDcsScope> m_scopes;   // derived from m_keys after each change
     qint64 m_revision = 0;           // the last revision seen (0: read the namespace first)
     bool m_created = false;
     int m_failures = 0;
