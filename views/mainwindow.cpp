@@ -405,12 +405,21 @@ bool MainWindow::showTab(const QString &spec)
 QWidget *MainWindow::buildHeader()
 {
     auto *header = new QWidget(this);
-    auto *layout = new QVBoxLayout(header);
+    auto *layout = new QHBoxLayout(header);
     layout->setContentsMargins(0, 0, 0, 6);
     m_summaryLabel = new QLabel(header);
     m_summaryLabel->setObjectName(QStringLiteral("clusterSummary"));
     m_summaryLabel->setTextFormat(Qt::RichText);
     layout->addWidget(m_summaryLabel);
+    // The answer's time ticks every round: plain text at a fixed size, so it neither lays out
+    // a rich-text document nor the header again.
+    m_summaryTime = new QLabel(header);
+    m_summaryTime->setObjectName(QStringLiteral("clusterSummaryTime"));
+    m_summaryTime->setTextFormat(Qt::PlainText);
+    m_summaryTime->setFixedSize(m_summaryTime->fontMetrics().horizontalAdvance(tr("at 00:00:00")) + 4,
+                                m_summaryTime->fontMetrics().height());
+    layout->addWidget(m_summaryTime);
+    layout->addStretch(1);
     return header;
 }
 
@@ -493,9 +502,10 @@ void MainWindow::showMemberMenu(const QString &member, const QPoint &globalPos)
         }
 }
 
-void MainWindow::setClusterSummary(const QString &html)
+void MainWindow::setClusterSummary(const QString &html, const QString &time)
 {
-    m_summaryLabel->setText(html);
+    m_summaryLabel->setText(html);   // unchanged text: nothing is laid out again
+    m_summaryTime->setText(time);
 }
 
 void MainWindow::setMembersPlaceholder(const QString &text)

@@ -104,7 +104,7 @@ public:
     // whether operator actions are on.
     void setProfile(const QString &name, const QString &kind, const QString &detail, bool actionsEnabled = false,
                     bool kindAssumed = false);
-    void setClusterSummary(const QString &html);
+    void setClusterSummary(const QString &html, const QString &time);
     void setMembersPlaceholder(const QString &text);
     // --- The lab: what it shows is given to it, what the person asks for goes out as intents.
     // Busy: a start or stop runs; canStart/canStop follow what the lab directory says.
@@ -210,6 +210,7 @@ private:
     ExperimentsView *m_experiments;
     QAction *m_profiles = nullptr;
     QLabel *m_summaryLabel = nullptr;
+    QLabel *m_summaryTime = nullptr;   // "at hh:mm:ss" of the answer shown
     QAction *m_startLab;
     QAction *m_startNative;
     QAction *m_startDocker;

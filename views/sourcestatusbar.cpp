@@ -1,12 +1,12 @@
 #include "sourcestatusbar.h"
 
 #include "rolecolors.h"
+#include "sourcechip.h"
 #include "sourcehealthmodel.h"
 #include "whenseen.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QMap>
 
 namespace pgha::views {
@@ -22,7 +22,14 @@ SourceStatusBar::SourceStatusBar(models::SourceHealthModel *model, QWidget *pare
     m_layout->setContentsMargins(4, 0, 4, 0);
     m_layout->setSpacing(12);
     m_layout->addStretch(1);
-    connect(model, &models::SourceHealthModel::changed, this, &SourceStatusBar::requestRefresh);
+    // Every source that answers changes the model (≈ 20 per round): one refresh for them all.
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(kCoalesceMs);
+    connect(&m_coalesce, &QTimer::timeout, this, &SourceStatusBar::requestRefresh);
+    connect(model, &models::SourceHealthModel::changed, this, [this] {
+        if (!m_coalesce.isActive())
+            m_coalesce.start();
+    });
     m_ticker.setInterval(kRefreshMs);
     connect(&m_ticker, &QTimer::timeout, this, &SourceStatusBar::requestRefresh);
     m_ticker.start();
@@ -30,13 +37,24 @@ SourceStatusBar::SourceStatusBar(models::SourceHealthModel *model, QWidget *pare
 
 QString SourceStatusBar::chipText(const QString &sourceId) const
 {
-    const QLabel *chip = m_chips.value(sourceId.section(QLatin1Char(':'), 0, 0));
-    return chip ? chip->text() + QLatin1Char('\n') + chip->toolTip() : QString();
+    const SourceChip *chip = m_chips.value(sourceId.section(QLatin1Char(':'), 0, 0));
+    return chip ? chip->plainText() + QLatin1Char('\n') + chip->toolTipText() : QString();
 }
 
 void SourceStatusBar::requestRefresh()
 {
     m_refresh->request();
+}
+
+QString SourceStatusBar::toolTip(const QString &kind) const
+{
+    // Built when someone hovers, from the model as it is then (ages included).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList lines;
+    for (const auto &h : m_model->sources())
+        if (h.id.section(QLatin1Char(':'), 0, 0) == kind)
+            lines.append(QStringLiteral("%1 — %2\n    %3").arg(h.label, h.url.toString(), models::SourceHealthModel::describe(h, now)));
+    return lines.join(QLatin1Char('\n'));
 }
 
 void SourceStatusBar::refresh()
@@ -51,7 +69,6 @@ void SourceStatusBar::refresh()
     struct Group {
         int total = 0, reachable = 0, polled = 0, stale = 0;
         qint64 worstLatency = -1;
-        QStringList lines;
     };
     QMap<QString, Group> groups;   // ordered by kind
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -63,14 +80,14 @@ void SourceStatusBar::refresh()
         g.stale += (h.reachable && h.intervalMs > 0 && now - h.lastSuccessMs > kStaleIntervals * h.intervalMs) ? 1 : 0;
         if (h.reachable)
             g.worstLatency = std::max(g.worstLatency, h.latencyMs);
-        g.lines.append(QStringLiteral("%1 — %2\n    %3").arg(h.label, h.url.toString(), models::SourceHealthModel::describe(h, now)));
     }
     for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
         const Group &g = it.value();
-        QLabel *chip = m_chips.value(it.key());
+        SourceChip *chip = m_chips.value(it.key());
         if (!chip) {
-            chip = new QLabel(this);
+            chip = new SourceChip(this);
             chip->setObjectName(QStringLiteral("source:") + it.key());
+            chip->setToolTipSource([this, kind = it.key()] { return toolTip(kind); });
             m_chips.insert(it.key(), chip);
             QStringList kinds = m_chips.keys();
             kinds.sort();
@@ -82,11 +99,7 @@ void SourceStatusBar::refresh()
                                                                            : pendingColor();
         const QString count = g.polled == 0 ? tr("…") : tr("%1/%2").arg(g.reachable).arg(g.total);
         const QString detail = g.polled > 0 && g.worstLatency >= 0 ? tr("%1 · %2 ms").arg(count).arg(g.worstLatency) : count;
-        const QString chipHtml = QStringLiteral("<span style='color:%1'>●</span> %2 <span style='color:gray'>%3</span>")
-                                         .arg(color.name(), kNames.value(it.key(), it.key()).toHtmlEscaped());
-        m_texts.insert(it.key(), {chipHtml.arg(detail), chipHtml.arg(count)});
-        m_fullPlain.insert(it.key(), QStringLiteral("● %1 %2").arg(kNames.value(it.key(), it.key()), detail));
-        chip->setToolTip(g.lines.join(QLatin1Char('\n')));
+        chip->setContent(color, kNames.value(it.key(), it.key()), detail, count);
     }
     fitChips();
 }
@@ -99,18 +112,13 @@ void SourceStatusBar::resizeEvent(QResizeEvent *event)
 
 void SourceStatusBar::fitChips()
 {
-    // Would the full chips fit? Measured on their plain text, so no label is relaid out just
-    // to find out; a label's text is set only when it changes (each set repaints the bar).
+    // Would the full chips fit? If not, every chip drops its latency (it stays in the tooltip).
     int needed = m_layout->contentsMargins().left() + m_layout->contentsMargins().right();
-    for (const auto &plain : std::as_const(m_fullPlain))
-        needed += fontMetrics().horizontalAdvance(plain) + m_layout->spacing();
+    for (const auto *chip : std::as_const(m_chips))
+        needed += fontMetrics().horizontalAdvance(chip->fullPlainText()) + m_layout->spacing();
     const bool compact = needed > width();
-    for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
-        if (auto *chip = m_chips.value(it.key())) {
-            const QString &text = compact ? it->second : it->first;
-            if (chip->text() != text)
-                chip->setText(text);
-        }
+    for (auto *chip : std::as_const(m_chips))
+        chip->setCompact(compact);
 }
 
 } // namespace pgha::views

@@ -1,12 +1,10 @@
 #pragma once
 
 #include <QHash>
-#include <utility>
 #include <QTimer>
 #include <QWidget>
 
 class QHBoxLayout;
-class QLabel;
 
 namespace pgha::models {
 class SourceHealthModel;
@@ -14,16 +12,18 @@ class SourceHealthModel;
 
 namespace pgha::views {
 
+class SourceChip;
 class WhenSeen;
 
 // One chip per kind of data source in the status bar ("PgBouncer 3/3 · 4 ms"): the dot is
 // green when all answer, orange when some do, red when none; the tooltip lists every source
-// with its interval, age of the last success and last error. Ages tick every second. When the
+// with its interval, age of the last success and last error (built when hovered). When the
 // chips do not fit the window's width, they drop the latency (it stays in the tooltip).
 class SourceStatusBar : public QWidget {
     Q_OBJECT
 public:
     static constexpr int kRefreshMs = 1000;
+    static constexpr int kCoalesceMs = 200;   // a round's answers arrive within this
 
     SourceStatusBar(models::SourceHealthModel *model, QWidget *parent = nullptr);
 
@@ -36,13 +36,13 @@ private:
     void refresh();
     void fitChips();
     void requestRefresh();
+    QString toolTip(const QString &kind) const;
 
     models::SourceHealthModel *m_model;
     QHBoxLayout *m_layout;
-    QHash<QString, QLabel *> m_chips;
-    QHash<QString, std::pair<QString, QString>> m_texts;   // kind → (full, compact)
-    QHash<QString, QString> m_fullPlain;                   // kind → full text without markup
+    QHash<QString, SourceChip *> m_chips;   // kind → chip
     QTimer m_ticker;
+    QTimer m_coalesce;
     WhenSeen *m_refresh;   // a minimised window's chips wait for it to come back
 };
 

@@ -266,7 +266,11 @@ void Application::onLabStartFinished(const svc::LabOutcome &outcome)
 
 void Application::updateSummary()
 {
-    m_window->setClusterSummary(summaryHtml());
+    const auto &snap = clusterModel()->snapshot();
+    const bool current = !snap.members.isEmpty() && !clusterModel()->isStale();
+    m_window->setClusterSummary(summaryHtml(),
+                                current ? tr("at %1").arg(QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss")))
+                                        : QString());
 }
 
 QString Application::summaryHtml() const
@@ -304,12 +308,12 @@ QString Application::summaryHtml() const
         if (config.synchronousMode)
             timings += tr(" · synchronous_mode");
     }
-    return tr("%1 · %2 members%3%4%5 · as reported by %6 at %7")
+    // The time of the answer is shown beside it (updateSummary): this text changes only with the cluster.
+    return tr("%1 · %2 members%3%4%5 · as reported by %6")
             .arg(leaderText)
             .arg(snap.members.size())
             .arg(timeline, timings, snap.paused ? tr(" · <b>maintenance mode</b>") : QString(),
-                 QUrl(snap.sourceUrl).authority().toHtmlEscaped(),
-                 QDateTime::fromMSecsSinceEpoch(snap.fetchedAtMs).toString(QStringLiteral("hh:mm:ss")));
+                 QUrl(snap.sourceUrl).authority().toHtmlEscaped());
 }
 
 void Application::note(const QString &source, const QString &text, int severity)

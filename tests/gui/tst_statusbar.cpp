@@ -1,0 +1,114 @@
+// The status bar's source chips (views/sourcestatusbar.*, views/sourcechip.*), offscreen and
+// without a lab: one chip per kind of source, its colour from how many answer, the latency
+// dropped when the bar is narrow, the tooltip built from the model when asked, and one refresh
+// for a whole poll round's answers rather than one per source.
+#include "rolecolors.h"
+#include "sourcechip.h"
+#include "sourcehealthmodel.h"
+#include "sourcestatusbar.h"
+
+#include <QDateTime>
+#include <QTest>
+
+using namespace pgha;
+
+namespace {
+
+svc::SourceHealth source(const QString &id, bool reachable, qint64 latencyMs = 5)
+{
+    svc::SourceHealth h;
+    h.id = id;
+    h.label = id.section(QLatin1Char(':'), 1) + QStringLiteral(" REST");
+    h.url = QUrl(QStringLiteral("http://127.0.0.1:8008/") + id.section(QLatin1Char(':'), 1));
+    h.reachable = reachable;
+    h.everPolled = true;
+    h.latencyMs = reachable ? latencyMs : -1;
+    h.lastSuccessMs = reachable ? QDateTime::currentMSecsSinceEpoch() : 0;
+    h.intervalMs = 1000;
+    h.lastError = reachable ? QString() : QStringLiteral("connection refused");
+    return h;
+}
+
+} // namespace
+
+class TestStatusBar : public QObject {
+    Q_OBJECT
+
+private slots:
+    void oneRefreshPerRound()
+    {
+        models::SourceHealthModel model;
+        views::SourceStatusBar bar(&model);
+        bar.resize(1200, 24);
+        bar.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        model.update(source(QStringLiteral("patroni:pg1"), true));
+        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:patroni")));
+        auto *chip = bar.findChild<views::SourceChip *>(QStringLiteral("source:patroni"));
+        QTRY_VERIFY(chip->plainText().contains(u"1/1"));
+
+        // A round: 20 members answer one after the other. The chip waits for the round,
+        // then shows it whole.
+        for (int i = 2; i <= 21; ++i)
+            model.update(source(QStringLiteral("patroni:pg%1").arg(i), true, i));
+        QVERIFY2(chip->plainText().contains(u"1/1"), qPrintable(chip->plainText()));
+        QTRY_VERIFY_WITH_TIMEOUT(chip->plainText().contains(u"21/21 · 21 ms"), 2 * views::SourceStatusBar::kCoalesceMs + 500);
+    }
+
+    void colourFollowsHowManyAnswer()
+    {
+        models::SourceHealthModel model;
+        views::SourceStatusBar bar(&model);
+        bar.resize(1200, 24);
+        bar.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        model.update(source(QStringLiteral("etcd:etcd1"), true));
+        model.update(source(QStringLiteral("etcd:etcd2"), true));
+        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:etcd")));
+        auto *chip = bar.findChild<views::SourceChip *>(QStringLiteral("source:etcd"));
+        QTRY_COMPARE(chip->dotColor(), views::healthColor(true));
+        model.update(source(QStringLiteral("etcd:etcd2"), false));
+        QTRY_COMPARE(chip->dotColor(), views::pendingColor());
+        QTRY_VERIFY(chip->plainText().contains(u"1/2"));
+        model.update(source(QStringLiteral("etcd:etcd1"), false));
+        QTRY_COMPARE(chip->dotColor(), views::healthColor(false));
+        // The tooltip is the model's at the moment it is asked for: every source, its error.
+        const QString tip = bar.chipText(QStringLiteral("etcd:etcd1"));
+        QVERIFY2(tip.contains(u"etcd1 REST") && tip.contains(u"etcd2 REST") && tip.contains(u"connection refused"), qPrintable(tip));
+    }
+
+    void narrowBarDropsTheLatency()
+    {
+        models::SourceHealthModel model;
+        views::SourceStatusBar bar(&model);
+        bar.resize(1200, 24);
+        bar.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        for (const char *kind : {"patroni", "etcd", "haproxy", "postgres", "pgbouncer", "pgpool", "metrics"})
+            model.update(source(QStringLiteral("%1:x").arg(QLatin1String(kind)), true, 123));
+        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:pgpool")));
+        auto *chip = bar.findChild<views::SourceChip *>(QStringLiteral("source:pgpool"));
+        QTRY_VERIFY(chip->plainText().endsWith(u"1/1 · 123 ms"));
+        const int wide = chip->sizeHint().width();
+        bar.resize(300, 24);
+        QTRY_VERIFY2(chip->plainText().endsWith(u"1/1"), qPrintable(chip->plainText()));
+        QVERIFY(chip->sizeHint().width() < wide);
+        bar.resize(1200, 24);
+        QTRY_VERIFY(chip->plainText().endsWith(u"123 ms"));
+    }
+
+    void hiddenBarWaits()
+    {
+        models::SourceHealthModel model;
+        views::SourceStatusBar bar(&model);
+        model.update(source(QStringLiteral("haproxy:stats"), true));
+        QTest::qWait(2 * views::SourceStatusBar::kCoalesceMs);
+        QVERIFY(!bar.findChild<views::SourceChip *>(QStringLiteral("source:haproxy")));   // nobody sees it: nothing built
+        bar.resize(800, 24);
+        bar.show();
+        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:haproxy")));
+    }
+};
+
+QTEST_MAIN(TestStatusBar)
+#include "tst_statusbar.moc"
