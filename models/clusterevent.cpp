@@ -1,6 +1,7 @@
 #include "clusterevent.h"
 
 #include "memberformat.h"
+#include "core/utctime.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -26,7 +27,7 @@ QString ClusterEvent::severityName(Severity s)
 
 QJsonObject ClusterEvent::toJson() const
 {
-    return {{QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+    return {{QStringLiteral("at"), svc::utcFromMs(atMs).toString(Qt::ISODateWithMs)},
             {QStringLiteral("atMs"), atMs},
             {QStringLiteral("source"), source},
             {QStringLiteral("severity"), severityName(severity)},

@@ -1,6 +1,7 @@
 #include "eventtimelinemodel.h"
 
 #include "export/csv.h"
+#include "core/utctime.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -75,7 +76,7 @@ QByteArray EventTimelineModel::toCsv() const
     QByteArray out = svc::csvRecord({QStringLiteral("time"), QStringLiteral("severity"), QStringLiteral("source"), QStringLiteral("kind"),
                                      QStringLiteral("subject"), QStringLiteral("text")});
     for (const auto &e : m_events)
-        out += svc::csvRecord({QDateTime::fromMSecsSinceEpoch(e.atMs, Qt::UTC).toString(Qt::ISODateWithMs),
+        out += svc::csvRecord({svc::utcFromMs(e.atMs).toString(Qt::ISODateWithMs),
                                ClusterEvent::severityName(e.severity), e.source, e.kind, e.subject, e.text});
     return out;
 }

@@ -4,6 +4,7 @@
 #include "core/jsonlstore.h"
 #include "core/safefs.h"
 #include "export/csv.h"
+#include "core/utctime.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -51,7 +52,7 @@ QByteArray runsCsv(const QList<BenchResult> &runs)
         const auto &l = r.log.latency;
         auto lat = [&l](qint64 LatencyPercentiles::*field) { return l ? ms3(double((*l).*field) / 1000.0) : QString(); };
         const QJsonObject cluster = r.manifest.value(u"cluster").toObject();
-        out += csvRecord({r.id, r.series, r.label, QDateTime::fromMSecsSinceEpoch(r.startedMs, Qt::UTC).toString(Qt::ISODate), r.target.name,
+        out += csvRecord({r.id, r.series, r.label, utcFromMs(r.startedMs).toString(Qt::ISODate), r.target.name,
                           r.workload.builtin.isEmpty() ? r.workload.scripts.join(QLatin1Char(' ')) : r.workload.builtin,
                           QString::number(r.workload.clients), QString::number(r.workload.threads), QString::number(r.workload.durationS),
                           r.cold ? QStringLiteral("cold") : QStringLiteral("warm"), QString::number(r.tps, 'f', 2),

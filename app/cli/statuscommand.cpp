@@ -14,6 +14,7 @@
 #include "patroni/patronipoller.h"
 #include "profile/profile.h"
 #include "sourcehealthmodel.h"
+#include "core/utctime.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -451,7 +452,7 @@ int runStatusCommand(CliContext &ctx, const QStringList &args)
         root.insert(QStringLiteral("primaryBySource"), voices);
         if (snapshot) {
             root.insert(QStringLiteral("reportedBy"), snapshot->sourceUrl);
-            root.insert(QStringLiteral("fetchedAt"), QDateTime::fromMSecsSinceEpoch(snapshot->fetchedAtMs, Qt::UTC)
+            root.insert(QStringLiteral("fetchedAt"), utcFromMs(snapshot->fetchedAtMs)
                                                              .toString(Qt::ISODateWithMs));
             root.insert(QStringLiteral("leader"), snapshot->leader() ? snapshot->leader()->name : QString());
         } else {

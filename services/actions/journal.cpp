@@ -1,6 +1,7 @@
 #include "journal.h"
 
 #include "actions/actionrunner.h"
+#include "core/utctime.h"
 
 #include <QDir>
 #include <QFile>
@@ -31,7 +32,7 @@ QJsonObject snapshotJson(const ClusterSnapshot &c)
     }
     QJsonObject out{{QStringLiteral("members"), members}, {QStringLiteral("paused"), c.paused}};
     if (c.fetchedAtMs > 0)
-        out.insert(QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(c.fetchedAtMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        out.insert(QStringLiteral("at"), utcFromMs(c.fetchedAtMs).toString(Qt::ISODateWithMs));
     return out;
 }
 

@@ -1,4 +1,5 @@
 #include "benchrun.h"
+#include "core/utctime.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -129,8 +130,8 @@ QJsonObject BenchResult::toJson() const
             {QStringLiteral("workload"), workloadJson},
             {QStringLiteral("commandLine"), commandLine},
             {QStringLiteral("pgbenchVersion"), pgbenchVersion},
-            {QStringLiteral("startedUtc"), QDateTime::fromMSecsSinceEpoch(startedMs, Qt::UTC).toString(Qt::ISODateWithMs)},
-            {QStringLiteral("endedUtc"), QDateTime::fromMSecsSinceEpoch(endedMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+            {QStringLiteral("startedUtc"), utcFromMs(startedMs).toString(Qt::ISODateWithMs)},
+            {QStringLiteral("endedUtc"), utcFromMs(endedMs).toString(Qt::ISODateWithMs)},
             {QStringLiteral("tps"), number(tps)},
             {QStringLiteral("transactions"), double(transactions)},
             {QStringLiteral("failed"), double(failed)},

@@ -2,6 +2,7 @@
 
 #include "lab/labbinaries.h"
 #include "process/procutil.h"
+#include "core/utctime.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -158,7 +159,7 @@ void PgbenchRunner::run(const QString &pgbench, const BenchTarget &target, const
     m_result.workload = workload;
     m_result.label = label;
     m_result.startedMs = QDateTime::currentMSecsSinceEpoch();
-    m_result.id = QDateTime::fromMSecsSinceEpoch(m_result.startedMs, Qt::UTC).toString(QStringLiteral("yyyyMMdd-HHmmss"))
+    m_result.id = utcFromMs(m_result.startedMs).toString(QStringLiteral("yyyyMMdd-HHmmss"))
                   + QStringLiteral("-%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
     m_log = std::make_unique<TxLogAccumulator>();
     m_recent = std::make_unique<RecentLatencies>(m_result.startedMs * 1000);

@@ -8,6 +8,7 @@
 #include "actions/patronicalls.h"
 #include "actions/preflight.h"
 #include "patroni/patroniparser.h"
+#include "core/utctime.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -317,7 +318,7 @@ private slots:
                                     {QStringLiteral("pg2"), QUrl(QStringLiteral("https://127.0.0.1:8009"))},
                                     {QStringLiteral("pg3"), QUrl(QStringLiteral("https://127.0.0.1:8010"))}};
         auto r = completeRequest(switchover(QStringLiteral("pg1")), c);
-        r.scheduledAt = QDateTime(QDate(2026, 11, 22), QTime(21, 30), Qt::UTC);
+        r.scheduledAt = pgha::svc::utcDateTime(QDate(2026, 11, 22), QTime(21, 30));
         const auto calls = buildCalls(r, c, apis).value();
         QCOMPARE(calls.size(), 1);
         QCOMPARE(calls[0].member, QStringLiteral("pg3"));   // the leader's API
