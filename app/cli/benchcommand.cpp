@@ -11,6 +11,7 @@
 #include "lab/labconfig.h"
 #include "lab/labprofile.h"
 #include "profile/profile.h"
+#include "core/utctime.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -24,6 +25,10 @@
 
 #include <csignal>
 #include <memory>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 using namespace pgha::svc;
 
@@ -49,14 +54,17 @@ Run `pgha bench SUBCOMMAND --help` for the options.
 
 namespace {
 
+#ifdef Q_OS_UNIX
 int sigintFd[2] = {-1, -1};
 
-// Ctrl-C stops the run cleanly (pgbench gets SIGINT, the figures so far are kept).
+// Ctrl-C stops the run cleanly (pgbench gets SIGINT, the figures so far are kept). Elsewhere
+// (no pipe to wake the event loop from a handler) Ctrl-C ends pgha as it would any program.
 void onSigint(int)
 {
     const char c = 1;
     [[maybe_unused]] auto n = ::write(sigintFd[1], &c, 1);
 }
+#endif
 
 struct Common {
     Profile profile;
@@ -210,7 +218,7 @@ QByteArray markdownReport(const QList<BenchResult> &runs)
         md += QStringLiteral("Series `%1`, %2 run(s), started %3 UTC.\n\n")
                   .arg(runs.front().series)
                   .arg(runs.size())
-                  .arg(QDateTime::fromMSecsSinceEpoch(runs.front().startedMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+                  .arg(utcFromMs(runs.front().startedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
         md += QStringLiteral("- pgbench: %1; server: PostgreSQL %2; Patroni %3; PgBouncer: %4; HAProxy: %5%6\n")
                   .arg(m.pgbenchVersion, m.serverVersion, m.patroniVersion.isEmpty() ? QStringLiteral("—") : m.patroniVersion,
                        m.pgbouncerVersion.isEmpty() ? QStringLiteral("—") : m.pgbouncerVersion,
@@ -333,6 +341,7 @@ int benchRun(CliContext &ctx, const QStringList &args)
     QTemporaryDir work;
     BenchSession session;
     const bool json = parser.isSet(QStringLiteral("json"));
+#ifdef Q_OS_UNIX
     if (::pipe(sigintFd) == 0) {
         std::signal(SIGINT, onSigint);
         auto *notifier = new QSocketNotifier(sigintFd[0], QSocketNotifier::Read, &session);
@@ -343,6 +352,7 @@ int benchRun(CliContext &ctx, const QStringList &args)
             session.stop();
         });
     }
+#endif
     QObject::connect(&session, &BenchSession::runStarted, &session,
                      [&ctx](int index, int count, const QString &target, int runClients, int repetition, bool warmup) {
                          if (warmup)
@@ -396,7 +406,9 @@ int benchRun(CliContext &ctx, const QStringList &args)
     });
     session.start(profile.value(), plan, work.path(), parser.isSet(QStringLiteral("no-store")) ? QString() : benchStorePath());
     QCoreApplication::exec();
+#ifdef Q_OS_UNIX
     std::signal(SIGINT, SIG_DFL);
+#endif
     return exitCode;
 }
 } // namespace

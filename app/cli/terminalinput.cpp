@@ -7,9 +7,14 @@
 #include <cstdio>
 #include <optional>
 
+#ifdef Q_OS_UNIX
 #include <poll.h>
 #include <termios.h>
 #include <unistd.h>
+#elif defined(Q_OS_WIN)
+#include <io.h>
+#include <qt_windows.h>
+#endif
 
 namespace pgha::cli {
 
@@ -18,6 +23,7 @@ namespace {
 // A line longer than this is no answer and no password: the rest of it is read and dropped.
 constexpr qsizetype kMaxLineBytes = 64 * 1024;
 
+#ifdef Q_OS_UNIX
 // Signals that end the program while a secret is typed; each must give the terminal back.
 constexpr std::array<int, 4> kEndingSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
@@ -33,6 +39,7 @@ void restoreTerminalThenEnd(int signal)
     // handler returns, then ends the program as it would have without us.
     ::raise(signal);
 }
+#endif
 
 // The line as it is, without its line end; nullopt at end of input.
 std::optional<QByteArray> readRawLine()
@@ -61,7 +68,13 @@ std::optional<QByteArray> readRawLine()
 
 bool stdinIsTerminal()
 {
+#ifdef Q_OS_UNIX
     return ::isatty(STDIN_FILENO) == 1;
+#elif defined(Q_OS_WIN)
+    return ::_isatty(::_fileno(stdin)) != 0;
+#else
+    return false;
+#endif
 }
 
 QString readAnswerLine()
@@ -69,6 +82,7 @@ QString readAnswerLine()
     return QString::fromLocal8Bit(readRawLine().value_or(QByteArray())).trimmed();
 }
 
+#ifdef Q_OS_UNIX
 QString readSecretLine(bool *ok, int pipeWaitMs)
 {
     termios saved{};
@@ -109,5 +123,31 @@ QString readSecretLine(bool *ok, int pipeWaitMs)
         *ok = line.has_value();
     return QString::fromLocal8Bit(line.value_or(QByteArray()));
 }
+
+#else
+// Without termios and POSIX signals: on a Windows console echo is switched off through the
+// console's input mode; a pipe is read without the wait limit (a pipe cannot be poll()ed here).
+QString readSecretLine(bool *ok, int pipeWaitMs)
+{
+    Q_UNUSED(pipeWaitMs)
+#ifdef Q_OS_WIN
+    const HANDLE in = ::GetStdHandle(STD_INPUT_HANDLE);
+    DWORD mode = 0;
+    const bool console = stdinIsTerminal() && ::GetConsoleMode(in, &mode);
+    if (console)
+        ::SetConsoleMode(in, mode & ~DWORD(ENABLE_ECHO_INPUT));
+#endif
+    const auto line = readRawLine();
+#ifdef Q_OS_WIN
+    if (console) {
+        ::SetConsoleMode(in, mode);
+        std::fputc('\n', stderr);   // Enter was not echoed either
+    }
+#endif
+    if (ok)
+        *ok = line.has_value();
+    return QString::fromLocal8Bit(line.value_or(QByteArray()));
+}
+#endif
 
 } // namespace pgha::cli

@@ -19,12 +19,12 @@ QString crash(const LabState::Process &p)
     }
     // Read the postmaster and its children before the kill: afterwards they are orphans.
     const auto pg = labmember::postgresOf(p);
-    proc::signalSame(p.pid, p.startTicks, SIGKILL);
+    proc::signalSame(p.pid, p.startTicks, proc::kSigKill);
     QString what = QStringLiteral("SIGKILL to %1: Patroni pid %2").arg(p.name).arg(p.pid);
     if (pg.postmaster.pid) {
-        proc::signalSame(pg.postmaster.pid, pg.postmaster.startTicks, SIGKILL);
+        proc::signalSame(pg.postmaster.pid, pg.postmaster.startTicks, proc::kSigKill);
         for (const auto &child : pg.children)
-            proc::signalSame(child.pid, child.startTicks, SIGKILL);
+            proc::signalSame(child.pid, child.startTicks, proc::kSigKill);
         what += QStringLiteral(", postmaster pid %1 and its %2 children").arg(pg.postmaster.pid).arg(pg.children.size());
     }
     return what;
@@ -44,7 +44,7 @@ QString freeze(const LabState::Process &p, QList<proc::ProcessRef> *frozen)
     if (pg.postmaster.pid)
         pids << pg.postmaster << pg.children;
     for (const auto &ref : pids)
-        proc::signalSame(ref.pid, ref.startTicks, SIGSTOP);
+        proc::signalSame(ref.pid, ref.startTicks, proc::kSigStop);
     *frozen << pids;
     return QStringLiteral("SIGSTOP to %1: Patroni and %2 PostgreSQL processes").arg(p.name).arg(pids.size() - 1);
 }
@@ -53,7 +53,7 @@ QString freezeWalSenders(const LabState::Process &p, QList<proc::ProcessRef> *fr
 {
     const auto pg = labmember::postgresOf(p);
     for (const auto &ref : pg.walSenders)
-        proc::signalSame(ref.pid, ref.startTicks, SIGSTOP);
+        proc::signalSame(ref.pid, ref.startTicks, proc::kSigStop);
     *frozen << pg.walSenders;
     return QStringLiteral("SIGSTOP to %1's %2 WAL senders: replication stalls, writes go on").arg(p.name).arg(pg.walSenders.size());
 }
@@ -61,7 +61,7 @@ QString freezeWalSenders(const LabState::Process &p, QList<proc::ProcessRef> *fr
 QString thaw(const QList<proc::ProcessRef> &pids)
 {
     for (const auto &ref : pids)
-        proc::signalSame(ref.pid, ref.startTicks, SIGCONT);
+        proc::signalSame(ref.pid, ref.startTicks, proc::kSigCont);
     return QStringLiteral("SIGCONT to %1 processes").arg(pids.size());
 }
 

@@ -180,6 +180,12 @@ void LabStandalone::start()
     m_starting = true;
     m_claimed = false;
     m_stage = Stage::Parameters;
+#ifndef Q_OS_UNIX
+    // Like the native lab: a local PostgreSQL started, watched and stopped with POSIX signals.
+    return failEarly(makeError(QStringLiteral("the standalone baseline is not available on this platform: it runs "
+                                              "PostgreSQL as a local process stopped with POSIX signals (Linux, macOS)"),
+                               QStringLiteral("benchmark the profile's own targets instead (`--target direct,rw,ro`)")));
+#endif
     if (auto ok = loadLab(); !ok)
         return failEarly(ok.error());
     if (auto ok = lock(); !ok)

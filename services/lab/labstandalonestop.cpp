@@ -129,7 +129,7 @@ void LabStandalone::tickStop()
                 if (t.pgid > 0)
                     proc::killGroup(t.pid, t.pgid);
                 else
-                    proc::signalSame(t.pid, t.startTicks, SIGKILL);
+                    proc::signalSame(t.pid, t.startTicks, proc::kSigKill);
             }
         } else if (m_killed && m_stageClock.elapsed() > kKillWaitMs) {
             const Error e = makeError(QStringLiteral("the standalone PostgreSQL (pid %1) is still there after SIGKILL").arg(m_targets.front().pid),

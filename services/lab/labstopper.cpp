@@ -152,7 +152,7 @@ void LabStopper::tick()
             report(t, LabComponentStatus::State::Stopping, QStringLiteral("did not stop in time: SIGKILL"));
             // The grace period was long enough for a PID to be reused: check identity again.
             if (t.isPostmaster)
-                proc::signalSame(t.pid, t.startTicks, SIGKILL);
+                proc::signalSame(t.pid, t.startTicks, proc::kSigKill);
             else if (proc::isAlive(t.pid, t.startTicks))
                 proc::killGroup(t.pid, t.pgid);
         }

@@ -46,7 +46,7 @@ NativeLab::~NativeLab()
             if (proc::isAlive(p.pid, p.startTicks))
                 proc::killGroup(p.pid, p.pgid);
             if (const qint64 pm = proc::postmasterPid(p.dataDir); pm > 0 && proc::isAlive(pm))
-                proc::signalProcess(pm, SIGKILL);
+                proc::signalProcess(pm, proc::kSigKill);
         }
         saveState(LabState::Phase::Failed, QStringLiteral("the controlling program exited while the lab was starting"));
     }
@@ -61,6 +61,16 @@ void NativeLab::start(const StartOptions &options)
     m_lastHealthProblem.clear();
     for (const auto &c : m_config.components())
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});
+#ifndef Q_OS_UNIX
+    // Process groups, POSIX signals and /proc are how this lab starts, watches and stops its
+    // processes (services/process/procutil.cpp); this system has none of them.
+    finishStart(LabOutcome::failure(makeError(
+            QStringLiteral("the native lab is not available on this platform: it runs etcd, Patroni and PostgreSQL "
+                           "as local processes with POSIX process groups and signals (Linux, macOS)"),
+            QStringLiteral("start the Docker lab instead (`pgha lab start --flavor docker`), or watch a cluster "
+                           "that runs elsewhere through a profile"))));
+    return;
+#endif
     // Both flavours may keep their data here, each with its own state; only one runs at a time.
     if (const auto docker = inspect(m_config.labDir, QStringLiteral("docker"));
         docker.status == Status::Running || docker.status == Status::Busy) {

@@ -168,7 +168,7 @@ bool signalGroup(qint64 pid, qint64 pgid, int signal)
 }
 
 bool terminateGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, SIGTERM); }
-bool killGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, SIGKILL); }
+bool killGroup(qint64 pid, qint64 pgid) { return signalGroup(pid, pgid, kSigKill); }
 
 ProcessRef refOf(qint64 pid)
 {
@@ -418,6 +418,7 @@ bool lookupAccount(const QString &name, Account *out)
 
 int markDescriptorsCloseOnExec()
 {
+#ifdef Q_OS_UNIX
     // /proc/self/fd (Linux) or /dev/fd (macOS, BSD) lists the open descriptors; reading the
     // directory opens one more, which is skipped by failing fcntl after it is closed.
     QDir dir(QStringLiteral("/proc/self/fd"));
@@ -435,6 +436,9 @@ int markDescriptorsCloseOnExec()
             ++marked;
     }
     return marked;
+#else
+    return 0;   // no fcntl: Windows hands a child only the handles marked inheritable
+#endif
 }
 
 } // namespace pgha::svc::proc

@@ -5,9 +5,23 @@
 #include <QSet>
 #include <QStringList>
 
+#include <csignal>
 #include <optional>
 
 namespace pgha::svc::proc {
+
+// The signals the lab sends that Windows' <csignal> lacks, by one name everywhere (POSIX's
+// numbers on Unix). Without POSIX signals every function below refuses (returns false), and
+// the native lab does not start (NativeLab::start).
+#ifdef Q_OS_UNIX
+inline constexpr int kSigKill = SIGKILL;
+inline constexpr int kSigStop = SIGSTOP;
+inline constexpr int kSigCont = SIGCONT;
+#else
+inline constexpr int kSigKill = 9;
+inline constexpr int kSigStop = 19;
+inline constexpr int kSigCont = 18;
+#endif
 
 // Identity of a running process: a PID alone can be reused after a crash or reboot, so the
 // lab stores the kernel's start time next to it and compares both (Linux; elsewhere 0).
