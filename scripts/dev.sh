@@ -5,6 +5,7 @@
 #   scripts/dev.sh test                     install what is missing, build, run the whole test suite
 #   scripts/dev.sh deps | build | bench     the single steps
 #   scripts/dev.sh sanitize [EXECUTIONS]    unit tests and the fuzzer under ASan + UBSan (build-sanitize/)
+#   scripts/dev.sh package                  the .deb of this Debian release (build-pkg/, no tests built)
 #
 # Environment: BUILD_DIR (default: build), PGHA_WERROR=ON (warnings are errors; CI sets it),
 # PGHA_FORCE_APT=1 (always apt-get update + install, even when everything looks installed).
@@ -15,7 +16,8 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 
 # Build tools and libraries. qt6-charts-dev's CMake package needs Qt6OpenGL, which it does
 # not depend on, hence libqt6opengl6-dev.
-BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
+# dpkg-dev: dpkg-shlibdeps, which gives the .deb its Depends (build-essential brings it too).
+BUILD_PACKAGES=(build-essential dpkg-dev cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev qtkeychain-qt6-dev
   libyaml-cpp-dev libpq-dev fonts-dejavu-core)
 # The lab's real components. python3-etcd is only one alternative in patroni's Depends.
@@ -78,6 +80,12 @@ deps() {
 # answer, the Docker tests skip with the reason.
 docker_deps() {
   local want=()
+  # Inside a container (packaging/check-source.sh) there is no engine to talk to: installing
+  # docker.io there would only add 100 MB that cannot run.
+  if [ -e /.dockerenv ] || [ -e /run/.containerenv ]; then
+    say "inside a container: no Docker engine here, the Docker lab's tests will be skipped (the native lab needs none)"
+    return
+  fi
   command -v docker >/dev/null || want+=(docker.io)
   if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
     want+=(docker-compose)
@@ -130,6 +138,25 @@ sanitize() {
   (cd "$dir" && "$dir/tests/fuzz_parsers" "$executions")
 }
 
+# The .deb for the Debian release this runs on (its Depends come from the linked libraries, so
+# a package is built per release): only the two programs, in a build folder of its own.
+# packaging/check-deb.sh builds and installs it in clean containers of Debian 12 and 13.
+package() {
+  local dir="${PKG_BUILD_DIR:-$ROOT/build-pkg}" missing
+  missing=$(missing_packages "${BUILD_PACKAGES[@]}" | tr '\n' ' ')
+  if [ -n "$missing" ]; then
+    say "installing: $missing"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${BUILD_PACKAGES[@]}"
+  fi
+  say "building the package in $dir"
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGHA_BUILD_TESTS=OFF \
+    -DPGHA_WERROR="${PGHA_WERROR:-OFF}"
+  cmake --build "$dir" --parallel "$(nproc 2>/dev/null || echo 2)"
+  (cd "$dir" && cpack -G DEB)
+  say "built: $(ls "$dir"/pgha-console_*.deb)"
+}
+
 case "${1:-}" in
   deps) deps ;;
   build) build ;;
@@ -142,6 +169,7 @@ case "${1:-}" in
     ;;
   test) deps; build; run_tests ;;
   sanitize) shift; sanitize "$@" ;;
+  package) package ;;
   bench) build; "$ROOT/tests/bench/lab_start_time.sh" "$BUILD_DIR/app/pgha" "${2:-3}" ;;
-  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac
