@@ -148,7 +148,10 @@ private slots:
     {
         if (!m_shape.isEmpty())
             QVERIFY(script({QStringLiteral("stop"), m_dir, QStringLiteral("--purge")}, 60000));
-        QVERIFY(!QDir(m_dir).exists());
+        // Skipped in initTestCase (no image, e.g. no Docker engine): no folder was ever named,
+        // and QDir("") would be the working directory.
+        if (!m_dir.isEmpty())
+            QVERIFY(!QDir(m_dir).exists());
     }
 
     // A PgBouncer per node behind HAProxy proxies named primary/replicas, HAProxy without
