@@ -29,6 +29,23 @@ svc::SourceHealth source(const QString &id, bool reachable, qint64 latencyMs = 5
     return h;
 }
 
+// A bar on screen over its own model.
+struct ShownBar {
+    models::SourceHealthModel model;
+    views::SourceStatusBar bar{&model};
+
+    bool show()
+    {
+        bar.resize(1200, 24);
+        bar.show();
+        return QTest::qWaitForWindowExposed(&bar);
+    }
+    views::SourceChip *chip(const char *kind) const
+    {
+        return bar.findChild<views::SourceChip *>(QStringLiteral("source:") + QLatin1String(kind));
+    }
+};
+
 } // namespace
 
 class TestStatusBar : public QObject {
@@ -37,14 +54,12 @@ class TestStatusBar : public QObject {
 private slots:
     void oneRefreshPerRound()
     {
-        models::SourceHealthModel model;
-        views::SourceStatusBar bar(&model);
-        bar.resize(1200, 24);
-        bar.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        ShownBar shown;
+        QVERIFY(shown.show());
+        auto &model = shown.model;
         model.update(source(QStringLiteral("patroni:pg1"), true));
-        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:patroni")));
-        auto *chip = bar.findChild<views::SourceChip *>(QStringLiteral("source:patroni"));
+        QTRY_VERIFY(shown.chip("patroni"));
+        auto *chip = shown.chip("patroni");
         QTRY_VERIFY(chip->plainText().contains(u"1/1"));
 
         // A round: 20 members answer one after the other. The chip waits for the round,
@@ -57,15 +72,14 @@ private slots:
 
     void colourFollowsHowManyAnswer()
     {
-        models::SourceHealthModel model;
-        views::SourceStatusBar bar(&model);
-        bar.resize(1200, 24);
-        bar.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        ShownBar shown;
+        QVERIFY(shown.show());
+        auto &model = shown.model;
+        auto &bar = shown.bar;
         model.update(source(QStringLiteral("etcd:etcd1"), true));
         model.update(source(QStringLiteral("etcd:etcd2"), true));
-        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:etcd")));
-        auto *chip = bar.findChild<views::SourceChip *>(QStringLiteral("source:etcd"));
+        QTRY_VERIFY(shown.chip("etcd"));
+        auto *chip = shown.chip("etcd");
         QTRY_COMPARE(chip->dotColor(), views::healthColor(true));
         model.update(source(QStringLiteral("etcd:etcd2"), false));
         QTRY_COMPARE(chip->dotColor(), views::pendingColor());
@@ -79,15 +93,14 @@ private slots:
 
     void narrowBarDropsTheLatency()
     {
-        models::SourceHealthModel model;
-        views::SourceStatusBar bar(&model);
-        bar.resize(1200, 24);
-        bar.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&bar));
+        ShownBar shown;
+        QVERIFY(shown.show());
+        auto &model = shown.model;
+        auto &bar = shown.bar;
         for (const char *kind : {"patroni", "etcd", "haproxy", "postgres", "pgbouncer", "pgpool", "metrics"})
             model.update(source(QStringLiteral("%1:x").arg(QLatin1String(kind)), true, 123));
-        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:pgpool")));
-        auto *chip = bar.findChild<views::SourceChip *>(QStringLiteral("source:pgpool"));
+        QTRY_VERIFY(shown.chip("pgpool"));
+        auto *chip = shown.chip("pgpool");
         QTRY_VERIFY(chip->plainText().endsWith(u"1/1 · 123 ms"));
         const int wide = chip->sizeHint().width();
         bar.resize(300, 24);
@@ -99,14 +112,12 @@ private slots:
 
     void hiddenBarWaits()
     {
-        models::SourceHealthModel model;
-        views::SourceStatusBar bar(&model);
-        model.update(source(QStringLiteral("haproxy:stats"), true));
+        ShownBar hidden;
+        hidden.model.update(source(QStringLiteral("haproxy:stats"), true));
         QTest::qWait(2 * views::SourceStatusBar::kCoalesceMs);
-        QVERIFY(!bar.findChild<views::SourceChip *>(QStringLiteral("source:haproxy")));   // nobody sees it: nothing built
-        bar.resize(800, 24);
-        bar.show();
-        QTRY_VERIFY(bar.findChild<views::SourceChip *>(QStringLiteral("source:haproxy")));
+        QVERIFY(!hidden.chip("haproxy"));   // nobody sees it: nothing built
+        QVERIFY(hidden.show());
+        QTRY_VERIFY(hidden.chip("haproxy"));
     }
 };
 
