@@ -3,15 +3,11 @@
 #include "core/logging.h"
 #include "core/result.h"
 #include "http/httpstream.h"
-#include "http/tlsexchange.h"
+#include "http/httpexchange.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslError>
@@ -26,30 +22,17 @@ namespace pgha::svc {
 namespace {
 constexpr int kMaxExplainedBody = 200;   // characters of an error body quoted in explanations
 
-// No transfer timeout here: Qt's restarts with every byte, so track() sets a total deadline instead.
-QNetworkRequest makeRequest(const QUrl &url)
+// The request for `verb` on `url`, before applySecurity adds credentials and TLS trust.
+HttpRequest makeRequest(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json,
+                                  int timeoutMs)
 {
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setRawHeader("Accept", "application/json, text/plain, */*");
-    return request;
-}
-
-// The request TlsExchange sends for `request` (whose Authorization header and TLS configuration
-// applySecurity filled in).
-TlsExchange::Request tlsRequest(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json,
-                                const QNetworkRequest &request, int timeoutMs)
-{
-    TlsExchange::Request r;
+    HttpRequest r;
     r.verb = verb;
     r.url = url;
     r.headers.append(std::pair{QByteArray("Accept"), QByteArray("application/json, text/plain, */*")});
     if (json)
         r.headers.append(std::pair{QByteArray("Content-Type"), QByteArray("application/json")});
-    if (request.hasRawHeader("Authorization"))
-        r.headers.append(std::pair{QByteArray("Authorization"), request.rawHeader("Authorization")});
     r.body = body;
-    r.ssl = request.sslConfiguration();
     r.timeoutMs = timeoutMs > 0 ? timeoutMs : HttpClient::kDefaultTimeoutMs;
     return r;
 }
@@ -237,10 +220,8 @@ Error httpError(const HttpResult &r, const QString &who, const QString &credenti
 }
 
 HttpClient::HttpClient(QObject *parent)
-    : QObject(parent), m_nam(new QNetworkAccessManager(this))
+    : QObject(parent)
 {
-    // Polling loopback services: no proxy, ever (a system proxy would turn 127.0.0.1 into a hop).
-    m_nam->setProxy(QNetworkProxy::NoProxy);
 }
 
 void HttpClient::setSecurity(const QUrl &origin, const HttpSecurity &security)
@@ -289,8 +270,9 @@ bool isLoopbackHost(const QString &host)
     return !address.isNull() && address.isLoopback();
 }
 
-QString HttpClient::applySecurity(QNetworkRequest &request, const QByteArray &verb, const QUrl &url, HttpSecurity *used)
+QString HttpClient::applySecurity(HttpRequest &request, HttpSecurity *used)
 {
+    const QUrl &url = request.url;
     SecurityEntry *entry = nullptr;
     auto it = m_security.find(originKey(url));
     if (it != m_security.end())
@@ -301,7 +283,7 @@ QString HttpClient::applySecurity(QNetworkRequest &request, const QByteArray &ve
         return {};
     const HttpSecurity &s = entry->security;
     *used = s;
-    const bool credentials = sendsCredentials(s, verb);
+    const bool credentials = sendsCredentials(s, request.verb);
     if (credentials && url.scheme() != u"https" && !isLoopbackHost(url.host())) {
         if (s.refusePlainHttpCredentials)
             return QStringLiteral("refused to send the password of \"%1\" to %2 over plain http: anyone on the network path "
@@ -315,8 +297,8 @@ QString HttpClient::applySecurity(QNetworkRequest &request, const QByteArray &ve
         }
     }
     if (credentials)
-        request.setRawHeader("Authorization",
-                             "Basic " + (s.username + QLatin1Char(':') + s.password).toUtf8().toBase64());
+        request.headers.append(std::pair{QByteArray("Authorization"),
+                                         "Basic " + (s.username + QLatin1Char(':') + s.password).toUtf8().toBase64()});
     if (url.scheme() != u"https")
         return {};
     if (!entry->ssl) {
@@ -330,7 +312,7 @@ QString HttpClient::applySecurity(QNetworkRequest &request, const QByteArray &ve
         qCWarning(lcHttp).noquote() << "TLS certificate verification is OFF for" << originKey(url)
                                     << "— anyone on the path can impersonate it (" << settingsOf(s) << ")";
     }
-    request.setSslConfiguration(*entry->ssl);
+    request.ssl = *entry->ssl;
     return {};
 }
 
@@ -350,19 +332,19 @@ void HttpClient::failEarly(const QUrl &url, const QString &error, QObject *conte
     });
 }
 
-void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
-                         QObject *context, Callback callback)
+void HttpClient::sendRequest(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
+                             QObject *context, Callback callback)
 {
-    QNetworkRequest request(url);   // carries the Authorization header and TLS configuration
+    HttpRequest request = makeRequest(verb, url, body, json, timeoutMs);
     HttpSecurity used;
-    if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
+    if (const QString err = applySecurity(request, &used); !err.isEmpty())
         return failEarly(url, err, context, std::move(callback));
-    auto *exchange = new TlsExchange(tlsRequest(verb, url, body, json, request, timeoutMs), this);
+    auto *exchange = new HttpExchange(std::move(request), this);
     QPointer<QObject> guard(context);
     const bool guarded = context != nullptr;
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
-    connect(exchange, &TlsExchange::finished, this,
+    connect(exchange, &HttpExchange::finished, this,
             [exchange, guard, guarded, timer, caFile = used.caFile, settingsName = used.settingsName, cb = std::move(callback)] {
                 exchange->deleteLater();
                 HttpResult result = exchange->result();
@@ -373,6 +355,7 @@ void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArr
                     s.settingsName = settingsName;
                     result.error = tlsErrorText(result.url, exchange->tlsErrors(), result.error, s);
                 }
+                // The URL never carries credentials (they travel in a header this never logs).
                 qCDebug(lcHttp) << result.url << result.status << result.error << result.elapsedMs << "ms";
                 if (guarded && guard.isNull())
                     return;
@@ -383,141 +366,32 @@ void HttpClient::sendTls(const QByteArray &verb, const QUrl &url, const QByteArr
 
 void HttpClient::get(const QUrl &url, int timeoutMs, QObject *context, Callback callback)
 {
-    if (url.scheme() == u"https")
-        return sendTls("GET", url, {}, false, timeoutMs, context, std::move(callback));
-    QNetworkRequest request = makeRequest(url);
-    HttpSecurity used;
-    if (const QString err = applySecurity(request, "GET", url, &used); !err.isEmpty())
-        return failEarly(url, err, context, std::move(callback));
-    track(m_nam->get(request), url, timeoutMs, used, context, std::move(callback));
+    sendRequest("GET", url, {}, false, timeoutMs, context, std::move(callback));
 }
 
 void HttpClient::postJson(const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context, Callback callback)
 {
-    if (url.scheme() == u"https")
-        return sendTls("POST", url, body, true, timeoutMs, context, std::move(callback));
-    QNetworkRequest request = makeRequest(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    HttpSecurity used;
-    if (const QString err = applySecurity(request, "POST", url, &used); !err.isEmpty())
-        return failEarly(url, err, context, std::move(callback));
-    track(m_nam->post(request, body), url, timeoutMs, used, context, std::move(callback));
+    sendRequest("POST", url, body, true, timeoutMs, context, std::move(callback));
 }
 
 void HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body, int timeoutMs, QObject *context,
                       Callback callback)
 {
-    if (url.scheme() == u"https")
-        return sendTls(verb, url, body, !body.isEmpty(), timeoutMs, context, std::move(callback));
-    QNetworkRequest request = makeRequest(url);
-    if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    HttpSecurity used;
-    if (const QString err = applySecurity(request, verb, url, &used); !err.isEmpty())
-        return failEarly(url, err, context, std::move(callback));
-    track(m_nam->sendCustomRequest(request, verb, body), url, timeoutMs, used, context, std::move(callback));
+    sendRequest(verb, url, body, !body.isEmpty(), timeoutMs, context, std::move(callback));
 }
 
 HttpStream *HttpClient::openStream(const QUrl &url, const QByteArray &jsonBody, int openTimeoutMs, QObject *parent)
 {
     auto *stream = new HttpStream(url, openTimeoutMs, parent);
-    QNetworkRequest request = makeRequest(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    HttpRequest request = makeRequest("POST", url, jsonBody, true, openTimeoutMs);
+    request.streaming = true;
     HttpSecurity used;
-    if (const QString err = applySecurity(request, "POST", url, &used); !err.isEmpty()) {
+    if (const QString err = applySecurity(request, &used); !err.isEmpty()) {
         stream->failToOpen(err);
         return stream;
     }
-    if (url.scheme() == u"https") {
-        TlsExchange::Request r = tlsRequest("POST", url, jsonBody, true, request, openTimeoutMs);
-        r.streaming = true;
-        stream->attach(new TlsExchange(std::move(r)));
-        return stream;
-    }
-    // No transfer timeout: the stream's own deadline covers opening it, and then it may idle.
-    request.setTransferTimeout(0);
-    stream->attach(m_nam->post(request, jsonBody));
+    stream->attach(new HttpExchange(std::move(request)));
     return stream;
-}
-
-void HttpClient::track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security,
-                       QObject *context, Callback callback)
-{
-    auto timer = std::make_shared<QElapsedTimer>();
-    timer->start();
-    QPointer<QObject> guard(context);
-    const bool guarded = context != nullptr;
-    auto sslErrors = std::make_shared<QList<QSslError>>();
-    auto received = std::make_shared<qint64>(0);
-    auto deadlineMissed = std::make_shared<bool>(false);
-    timeoutMs = timeoutMs > 0 ? timeoutMs : kDefaultTimeoutMs;
-
-    // The whole exchange must fit in timeoutMs; the reply as context cancels this once it is gone.
-    // Precise: a coarse timer may fire up to 5 % early, before the deadline the caller asked for.
-    QTimer::singleShot(timeoutMs, Qt::PreciseTimer, reply, [reply, deadlineMissed] {
-        if (reply->isFinished())
-            return;
-        *deadlineMissed = true;
-        reply->abort();
-    });
-    // An answer announcing more than the cap fails at its head, not after 16 MiB within the deadline.
-    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply] {
-        if (reply->header(QNetworkRequest::ContentLengthHeader).toLongLong() > kMaxBodyBytes) {
-            reply->setProperty("pghaTooLarge", true);
-            reply->abort();
-        }
-    });
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, received](qint64 bytes, qint64) {
-        *received = bytes;
-        if (bytes > kMaxBodyBytes) {
-            reply->setProperty("pghaTooLarge", true);
-            reply->abort();
-        }
-    });
-    connect(reply, &QNetworkReply::sslErrors, reply, [sslErrors](const QList<QSslError> &errors) {
-        *sslErrors = errors;   // not ignored: the handshake fails and `finished` explains why
-    });
-    connect(reply, &QNetworkReply::finished, this,
-            [reply, timer, guard, guarded, url, timeoutMs, sslErrors, received, deadlineMissed, caFile = security.caFile,
-             settingsName = security.settingsName, cb = std::move(callback)] {
-        reply->deleteLater();
-        HttpResult result;
-        result.url = url;
-        result.elapsedMs = timer->elapsed();
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const auto netError = reply->error();
-        // 4xx/5xx are answers, not transport failures: the caller judges the status.
-        const bool answered = result.status != 0;
-        if (reply->property("pghaTooLarge").toBool()) {
-            result.error = QStringLiteral("answer from %1 is larger than %2 MiB")
-                                   .arg(url.authority()).arg(kMaxBodyBytes / (1024 * 1024));
-            result.failure = HttpResult::Failure::TooLarge;
-        } else if (*deadlineMissed || netError == QNetworkReply::OperationCanceledError || netError == QNetworkReply::TimeoutError) {
-            result.error = deadlineError(url, timeoutMs, answered || *received > 0);
-            result.failure = HttpResult::Failure::Timeout;
-            result.status = 0;
-        } else if (netError == QNetworkReply::SslHandshakeFailedError || (!sslErrors->isEmpty() && !answered)) {
-            HttpSecurity s;
-            s.caFile = caFile;
-            s.settingsName = settingsName;
-            result.error = tlsErrorText(url, *sslErrors, reply->errorString(), s);
-            result.failure = HttpResult::Failure::Tls;
-        } else if (netError != QNetworkReply::NoError && !answered) {
-            result.error = reply->errorString();
-            result.failure = netError == QNetworkReply::ConnectionRefusedError ? HttpResult::Failure::Refused
-                             : netError == QNetworkReply::HostNotFoundError  ? HttpResult::Failure::Unreachable
-                                                                             : HttpResult::Failure::Other;
-            if (netError == QNetworkReply::RemoteHostClosedError && url.scheme() == u"http")
-                result.error += QStringLiteral(" (if it serves https, use an https:// URL)");
-        }
-        if (result.error.isEmpty())
-            result.body = reply->readAll();
-        // The URL never carries credentials (they travel in a header this never logs).
-        qCDebug(lcHttp) << url << result.status << result.error << result.elapsedMs << "ms";
-        if (guarded && guard.isNull())
-            return;
-        cb(result);
-    });
 }
 
 } // namespace pgha::svc

@@ -6,18 +6,16 @@
 #include <QByteArray>
 #include <QHash>
 #include <QObject>
+#include <QList>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QString>
 #include <QUrl>
 
 #include <functional>
 #include <memory>
 #include <optional>
-
-class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
-class QSslConfiguration;
+#include <utility>
 
 namespace pgha::svc {
 
@@ -38,6 +36,23 @@ struct HttpResult {
     bool isSuccess() const { return transportOk() && status >= 200 && status < 300; }
 };
 
+// What goes out for one request (HttpExchange sends it). Limits are HttpClient's unless set.
+struct HttpRequest {
+    static constexpr int kDefaultTimeoutMs = 2000;
+    static constexpr qint64 kMaxBodyBytes = 16 * 1024 * 1024;
+
+    QByteArray verb;
+    QUrl url;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QSslConfiguration ssl;    // https only
+    int timeoutMs = kDefaultTimeoutMs;
+    qint64 maxBodyBytes = kMaxBodyBytes;
+    // An answer without an end (etcd's watch): the deadline covers the exchange until the head
+    // of a 2xx answer; from then on its body goes out as it comes.
+    bool streaming = false;
+};
+
 // One sentence for people on why `r` is not a success, naming `who` ("pg2's REST API") and
 // what to do: "401 from pg2's REST API — check the Patroni REST credentials". Empty on success.
 QString explainHttpFailure(const HttpResult &r, const QString &who,
@@ -55,14 +70,14 @@ Error httpError(const HttpResult &r, const QString &who,
 // (a server dripping bytes is as useless as a silent one, and harder to recognise).
 QString deadlineError(const QUrl &url, int timeoutMs, bool answerBegun);
 
-// Thin async wrapper over one shared QNetworkAccessManager (https: see TlsExchange): every request has a total
+// Async HTTP/1.1 on the calling thread, each request over a connection of its own (HttpExchange): every request has a total
 // deadline (`timeoutMs`, from the request to the last byte, however the bytes trickle in) and a body cap, and
 // completes exactly once through its callback (also on error).
 class HttpClient : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kDefaultTimeoutMs = 2000;
-    static constexpr qint64 kMaxBodyBytes = 16 * 1024 * 1024;
+    static constexpr int kDefaultTimeoutMs = HttpRequest::kDefaultTimeoutMs;
+    static constexpr qint64 kMaxBodyBytes = HttpRequest::kMaxBodyBytes;
 
     explicit HttpClient(QObject *parent = nullptr);
 
@@ -99,17 +114,13 @@ private:
         bool warnedInsecure = false;
         bool warnedPlainHttp = false;
     };
-    // Adds the Authorization header (where `verb` needs it) and the TLS configuration; an error
-    // text when a file fails or the credentials would cross a network in clear text (refused).
-    QString applySecurity(QNetworkRequest &request, const QByteArray &verb, const QUrl &url, HttpSecurity *used);
-    // https: one TlsExchange per request (see tlsexchange.h for why not QNetworkAccessManager).
-    void sendTls(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
-                 QObject *context, Callback callback);
+    // Adds the Authorization header (where the request's verb needs it) and the TLS configuration;
+    // an error text when a file fails or the credentials would cross a network in clear text (refused).
+    QString applySecurity(HttpRequest &request, HttpSecurity *used);
+    void sendRequest(const QByteArray &verb, const QUrl &url, const QByteArray &body, bool json, int timeoutMs,
+                     QObject *context, Callback callback);
     void failEarly(const QUrl &url, const QString &error, QObject *context, Callback callback);
-    void track(QNetworkReply *reply, const QUrl &url, int timeoutMs, const HttpSecurity &security, QObject *context,
-               Callback callback);
 
-    QNetworkAccessManager *m_nam;
     QHash<QString, SecurityEntry> m_security;   // by originKey()
     std::optional<SecurityEntry> m_defaultSecurity;
 };

@@ -6,11 +6,9 @@
 #include <QObject>
 #include <QTimer>
 
-class QNetworkReply;
-
 namespace pgha::svc {
 
-class TlsExchange;
+class HttpExchange;
 
 // One request whose answer has no set end (etcd's watch): the body's bytes go out as they
 // arrive, and the stream ends exactly once, through ended(), when the server ends it, the
@@ -42,8 +40,7 @@ signals:
 private:
     friend class HttpClient;
     HttpStream(const QUrl &url, int openTimeoutMs, QObject *parent);
-    void attach(QNetworkReply *reply);
-    void attach(TlsExchange *exchange);
+    void attach(HttpExchange *exchange);
     void failToOpen(const QString &error);
     void finish(HttpResult result);
 
@@ -51,14 +48,11 @@ private:
     int m_openTimeoutMs;
     QTimer m_openDeadline;
     QElapsedTimer m_clock;
-    // Children of this stream, cleared when handed to deleteLater (no QPointer: GCC's
+    // A child of this stream, cleared when handed to deleteLater (no QPointer: GCC's
     // -Wnull-dereference cannot see through it).
-    QNetworkReply *m_reply = nullptr;
-    TlsExchange *m_exchange = nullptr;
-    QByteArray m_errorBody;
+    HttpExchange *m_exchange = nullptr;
     bool m_open = false;
     bool m_done = false;
-    bool m_deadlineMissed = false;
 };
 
 } // namespace pgha::svc

@@ -14,6 +14,7 @@
 // event loop away from etcdctl itself: a lower bound of its lead).
 //
 // Usage: bench_detection [SWITCHOVERS] [KILLS]   (PGHA_LAB_DIR: a running native lab)
+#include "benchutil.h"
 #include "chaos/nativefaults.h"
 #include "clusterobserver.h"
 #include "etcd/etcdwatcher.h"
@@ -39,6 +40,7 @@
 #include <functional>
 
 using namespace pgha;
+using bench::median;
 
 namespace {
 
@@ -47,12 +49,6 @@ constexpr int kWaitMs = 60000;
 
 QElapsedTimer g_clock;
 double nowMs() { return g_clock.nsecsElapsed() / 1e6; }
-
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.isEmpty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
-}
 
 QString range(QList<double> v)
 {
@@ -73,13 +69,6 @@ bool waitUntil(const std::function<bool()> &done, int timeoutMs = kWaitMs)
         loop.exec();   // a benchmark process, not the GUI
     }
     return true;
-}
-
-void pause(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
 }
 
 } // namespace
@@ -144,7 +133,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "bench_detection: etcdctl did not start\n");
         return 1;
     }
-    pause(1000);
+    bench::waitMs(1000);
     for (int i = 0; i < switchovers; ++i) {
         const QString leader = observer.cluster()->snapshot().leader() ? observer.cluster()->snapshot().leader()->name : QString();
         const QUrl api = QUrl(observer.cluster()->snapshot().leader()->apiUrl).adjusted(QUrl::RemovePath);
@@ -164,9 +153,9 @@ int main(int argc, char *argv[])
         std::printf("switchover %d: %s → %s\n", i + 1, qPrintable(leader),
                     observer.cluster()->snapshot().leader() ? qPrintable(observer.cluster()->snapshot().leader()->name) : "?");
         std::fflush(stdout);
-        pause(kSettleMs);
+        bench::waitMs(kSettleMs);
     }
-    pause(1000);
+    bench::waitMs(1000);
     ctl.terminate();
     ctl.waitForFinished(3000);
     QList<double> leaderDelta, otherDelta;
@@ -227,7 +216,7 @@ int main(int argc, char *argv[])
             const auto *m = observer.cluster()->snapshot().member(victim);
             return !observer.reachability().isDown(victim) && m && m->isRunning();
         });
-        pause(kSettleMs);
+        bench::waitMs(kSettleMs);
     }
     std::printf("\nSIGKILL → \"unreachable\" in the model: %lld kills, median %.1f ms, range %s\n", static_cast<long long>(detect.size()),
                 median(detect), qPrintable(range(detect)));

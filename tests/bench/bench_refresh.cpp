@@ -6,6 +6,7 @@
 // every source at 1 Hz. Prints medians and ratios; asserts nothing.
 //
 // Usage: bench_refresh [REFRESHES] [PATRONICTL_RUNS] [IDLE_SECONDS]   (the lab must be running)
+#include "benchutil.h"
 #include "clusterobserver.h"
 #include "core/endpointpoller.h"
 #include "http/httpclient.h"
@@ -28,23 +29,8 @@
 #include <cstdio>
 
 using namespace pgha;
-
-namespace {
-
-double cpuMs(int who)
-{
-    rusage u{};
-    getrusage(who, &u);
-    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
-}
-
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.isEmpty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
-}
-
-} // namespace
+using bench::cpuMs;
+using bench::median;
 
 int main(int argc, char *argv[])
 {

@@ -81,7 +81,8 @@ private slots:
         QTest::newRow("slower than the timeout") << int(HostileServer::Mode::Silent) << "no answer from";
         QTest::newRow("5xx") << int(HostileServer::Mode::Error500) << "HTTP 503";
         QTest::newRow("garbage") << int(HostileServer::Mode::Garbage) << "Patroni /cluster";
-        QTest::newRow("truncated JSON") << int(HostileServer::Mode::Truncated) << "Patroni /cluster";
+        // Cut short before its Content-Length: the HTTP layer says so, before any JSON parse.
+        QTest::newRow("truncated JSON") << int(HostileServer::Mode::Truncated) << "ended its answer early";
         QTest::newRow("50 MB body") << int(HostileServer::Mode::Huge) << "MiB";
     }
 
