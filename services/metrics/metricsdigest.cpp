@@ -92,61 +92,95 @@ std::optional<double> histogramQuantile(const QList<PromFamily> &families, const
 
 namespace {
 
-void add(MetricsDigest &d, const char *key, const QString &label, std::optional<double> v, const char *unit = "")
-{
-    if (v)
-        d.figures.append({QString::fromLatin1(key), label, *v, QString::fromLatin1(unit)});
-}
+using Origin = MetricsDigest::Origin;
+
+// Every figure a digest picks: where it comes from, how it is read and how it is shown. One
+// table drives both the reading and which families the parser keeps (digestFamilies).
+struct Pick {
+    enum class Read { Sum, Max, P99 };
+    Origin origin;
+    const char *key;
+    const char *label;
+    const char *family;   // a sample name for Sum/Max (= its family's in the text format), a histogram for P99
+    Read read = Read::Sum;
+    const char *unit = "";
+};
+
+const Pick kPicks[] = {
+    {Origin::Patroni, "postgres_running", "PostgreSQL running", "patroni_postgres_running"},
+    {Origin::Patroni, "primary", "is primary", "patroni_primary"},
+    {Origin::Patroni, "timeline", "timeline", "patroni_postgres_timeline"},
+    {Origin::Patroni, "xlog_location", "WAL position", "patroni_xlog_location", Pick::Read::Sum, "B"},
+    {Origin::Patroni, "xlog_replayed", "WAL replayed", "patroni_xlog_replayed_location", Pick::Read::Sum, "B"},
+    {Origin::Patroni, "dcs_last_seen", "DCS last seen (epoch)", "patroni_dcs_last_seen", Pick::Read::Sum, "s"},
+    {Origin::Patroni, "pending_restart", "pending restart", "patroni_pending_restart"},
+    {Origin::Patroni, "paused", "paused", "patroni_is_paused"},
+    {Origin::Etcd, "has_leader", "has a leader", "etcd_server_has_leader"},
+    {Origin::Etcd, "leader_changes", "leader changes seen", "etcd_server_leader_changes_seen_total", Pick::Read::Sum, "count"},
+    {Origin::Etcd, "proposals_failed", "failed proposals", "etcd_server_proposals_failed_total", Pick::Read::Sum, "count"},
+    {Origin::Etcd, "db_size", "database size", "etcd_mvcc_db_total_size_in_bytes", Pick::Read::Sum, "B"},
+    {Origin::Etcd, "wal_fsync_p99_s", "WAL fsync p99", "etcd_disk_wal_fsync_duration_seconds", Pick::Read::P99, "s"},
+    {Origin::Etcd, "backend_commit_p99_s", "backend commit p99", "etcd_disk_backend_commit_duration_seconds", Pick::Read::P99, "s"},
+    {Origin::PostgresExporter, "pg_up", "PostgreSQL reachable", "pg_up"},
+    {Origin::PostgresExporter, "xact_commit", "commits (total)", "pg_stat_database_xact_commit", Pick::Read::Sum, "count"},
+    {Origin::PostgresExporter, "xact_rollback", "rollbacks (total)", "pg_stat_database_xact_rollback", Pick::Read::Sum, "count"},
+    {Origin::PostgresExporter, "deadlocks", "deadlocks (total)", "pg_stat_database_deadlocks", Pick::Read::Sum, "count"},
+    {Origin::PostgresExporter, "backends", "backends", "pg_stat_activity_count"},
+    {Origin::PostgresExporter, "database_size", "databases' size", "pg_database_size_bytes", Pick::Read::Sum, "B"},
+    {Origin::PostgresExporter, "slot_lag_max", "largest replication slot lag", "pg_replication_slots_pg_wal_lsn_diff",
+     Pick::Read::Max, "B"},
+    {Origin::PgBouncerExporter, "pgbouncer_up", "PgBouncer reachable", "pgbouncer_up"},
+    {Origin::PgBouncerExporter, "clients_waiting", "clients waiting", "pgbouncer_pools_client_waiting_connections"},
+};
 
 bool hasPrefix(const QList<PromFamily> &families, QStringView prefix)
 {
     return std::any_of(families.cbegin(), families.cend(), [prefix](const PromFamily &f) { return f.name.startsWith(prefix); });
 }
 
+// What served the page, by its families' names (every family is listed, kept or not).
+Origin originOf(const QList<PromFamily> &fs)
+{
+    if (hasPrefix(fs, u"patroni_"))
+        return Origin::Patroni;
+    if (hasPrefix(fs, u"etcd_server_"))
+        return Origin::Etcd;
+    if (hasPrefix(fs, u"pg_up") || hasPrefix(fs, u"pg_stat_database_"))
+        return Origin::PostgresExporter;
+    if (hasPrefix(fs, u"pgbouncer_"))
+        return Origin::PgBouncerExporter;
+    return Origin::Other;
+}
+
 } // namespace
+
+const QSet<QString> &digestFamilies()
+{
+    static const QSet<QString> families = [] {
+        QSet<QString> out;
+        for (const Pick &p : kPicks)
+            out.insert(QString::fromLatin1(p.family));
+        return out;
+    }();
+    return families;
+}
 
 MetricsDigest digestMetrics(const QList<PromFamily> &fs)
 {
     MetricsDigest d;
     d.families = static_cast<int>(fs.size());
     for (const auto &f : fs)
-        d.samples += static_cast<int>(f.samples.size());
-    auto one = [&fs](const char *name) { return sumSamples(fs, QString::fromLatin1(name)); };
-
-    if (hasPrefix(fs, u"patroni_")) {
-        d.origin = MetricsDigest::Origin::Patroni;
-        add(d, "postgres_running", QStringLiteral("PostgreSQL running"), one("patroni_postgres_running"));
-        add(d, "primary", QStringLiteral("is primary"), one("patroni_primary"));
-        add(d, "timeline", QStringLiteral("timeline"), one("patroni_postgres_timeline"));
-        add(d, "xlog_location", QStringLiteral("WAL position"), one("patroni_xlog_location"), "B");
-        add(d, "xlog_replayed", QStringLiteral("WAL replayed"), one("patroni_xlog_replayed_location"), "B");
-        add(d, "dcs_last_seen", QStringLiteral("DCS last seen (epoch)"), one("patroni_dcs_last_seen"), "s");
-        add(d, "pending_restart", QStringLiteral("pending restart"), one("patroni_pending_restart"));
-        add(d, "paused", QStringLiteral("paused"), one("patroni_is_paused"));
-    } else if (hasPrefix(fs, u"etcd_server_")) {
-        d.origin = MetricsDigest::Origin::Etcd;
-        add(d, "has_leader", QStringLiteral("has a leader"), one("etcd_server_has_leader"));
-        add(d, "leader_changes", QStringLiteral("leader changes seen"), one("etcd_server_leader_changes_seen_total"), "count");
-        add(d, "proposals_failed", QStringLiteral("failed proposals"), one("etcd_server_proposals_failed_total"), "count");
-        add(d, "db_size", QStringLiteral("database size"), one("etcd_mvcc_db_total_size_in_bytes"), "B");
-        add(d, "wal_fsync_p99_s", QStringLiteral("WAL fsync p99"),
-            histogramQuantile(fs, QStringLiteral("etcd_disk_wal_fsync_duration_seconds"), 0.99), "s");
-        add(d, "backend_commit_p99_s", QStringLiteral("backend commit p99"),
-            histogramQuantile(fs, QStringLiteral("etcd_disk_backend_commit_duration_seconds"), 0.99), "s");
-    } else if (hasPrefix(fs, u"pg_up") || hasPrefix(fs, u"pg_stat_database_")) {
-        d.origin = MetricsDigest::Origin::PostgresExporter;
-        add(d, "pg_up", QStringLiteral("PostgreSQL reachable"), one("pg_up"));
-        add(d, "xact_commit", QStringLiteral("commits (total)"), one("pg_stat_database_xact_commit"), "count");
-        add(d, "xact_rollback", QStringLiteral("rollbacks (total)"), one("pg_stat_database_xact_rollback"), "count");
-        add(d, "deadlocks", QStringLiteral("deadlocks (total)"), one("pg_stat_database_deadlocks"), "count");
-        add(d, "backends", QStringLiteral("backends"), one("pg_stat_activity_count"));
-        add(d, "database_size", QStringLiteral("databases' size"), one("pg_database_size_bytes"), "B");
-        add(d, "slot_lag_max", QStringLiteral("largest replication slot lag"),
-            maxSample(fs, QStringLiteral("pg_replication_slots_pg_wal_lsn_diff")), "B");
-    } else if (hasPrefix(fs, u"pgbouncer_")) {
-        d.origin = MetricsDigest::Origin::PgBouncerExporter;
-        add(d, "pgbouncer_up", QStringLiteral("PgBouncer reachable"), one("pgbouncer_up"));
-        add(d, "clients_waiting", QStringLiteral("clients waiting"), one("pgbouncer_pools_client_waiting_connections"));
+        d.samples += f.sampleCount();
+    d.origin = originOf(fs);
+    for (const Pick &p : kPicks) {
+        if (p.origin != d.origin)
+            continue;
+        const QString family = QString::fromLatin1(p.family);
+        const std::optional<double> v = p.read == Pick::Read::Sum   ? sumSamples(fs, family)
+                                        : p.read == Pick::Read::Max ? maxSample(fs, family)
+                                                                    : histogramQuantile(fs, family, 0.99);
+        if (v)
+            d.figures.append({QString::fromLatin1(p.key), QString::fromUtf8(p.label), *v, QString::fromLatin1(p.unit)});
     }
     return d;
 }

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QMetaType>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -32,7 +33,10 @@ struct MetricsDigest {
     static QString originName(Origin o);
 };
 
+// `families` parsed whole, or with digestFamilies() as the filter: the same digest.
 MetricsDigest digestMetrics(const QList<PromFamily> &families);
+// The families digestMetrics reads, whatever served the page.
+const QSet<QString> &digestFamilies();
 
 // Sum of every sample named `name` (e.g. a counter split by database); nullopt when none.
 std::optional<double> sumSamples(const QList<PromFamily> &families, const QString &name);

@@ -20,7 +20,7 @@ void MetricsPoller::fetch(int index, quint64 generation)
             error = r.error;
         } else if (!r.isSuccess()) {
             error = QStringLiteral("HTTP %1 from %2").arg(r.status).arg(r.url.toString());
-        } else if (auto families = parsePrometheusText(r.body)) {
+        } else if (auto families = parsePrometheusText(r.body, &digestFamilies())) {
             MetricsDigest digest = digestMetrics(families.value());
             digest.bytes = r.body.size();
             digest.fetchedAtMs = QDateTime::currentMSecsSinceEpoch();

@@ -97,7 +97,7 @@ QString familyOf(const QString &sample, const QHash<QString, int> &known, const 
 
 } // namespace
 
-Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
+Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes, const QSet<QString> *keep)
 {
     if (bytes.size() > kMaxMetricsBytes)
         return makeError(ErrorKind::Parse, QStringLiteral("metrics text: %1 bytes is over the %2 MiB limit").arg(bytes.size()).arg(kMaxMetricsBytes >> 20));
@@ -145,13 +145,15 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                 return lineError(lineNo, QStringLiteral("# %1 without a metric name").arg(help ? u"HELP" : u"TYPE"));
             const QStringView value = space < 0 ? QStringView() : body.mid(space + 1);
             if (help) {
-                family(name).help = unescape(value);
+                PromFamily &f = family(name);
+                if (!keep || keep->contains(name))
+                    f.help = unescape(value);
             } else {
                 bool ok = false;
                 const auto t = typeFromName(value.trimmed(), &ok);
                 if (!ok)
                     return lineError(lineNo, QStringLiteral("unknown metric type \"%1\"").arg(value.trimmed()));
-                if (!family(name).samples.isEmpty())
+                if (family(name).sampleCount() > 0)
                     return lineError(lineNo, QStringLiteral("# TYPE for %1 after its samples").arg(name));
                 family(name).type = t;
             }
@@ -166,6 +168,8 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
             ++i;
         PromSample s;
         s.name = line.left(i).toString();
+        PromFamily &owner = family(familyOf(s.name, index, families));
+        const bool kept = !keep || keep->contains(owner.name);
         // Blanks may stand between the name and its labels (Patroni 3.0.2 writes
         // "patroni_postgres_server_version {scope=…}"); Prometheus's own parser skips them.
         qsizetype afterName = i;
@@ -187,7 +191,7 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                     ++i;
                 if (start == i)
                     return lineError(lineNo, QStringLiteral("a label name was expected in %1").arg(s.name));
-                const QString key = line.mid(start, i - start).toString();
+                const QStringView key = line.mid(start, i - start);
                 while (i < line.size() && line[i].isSpace())
                     ++i;
                 if (i + 1 >= line.size() || line[i] != u'=' || line[i + 1] != u'"')
@@ -207,7 +211,8 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                 }
                 if (!closed || i > line.size())
                     return lineError(lineNo, QStringLiteral("label %1 of %2: unterminated value").arg(key, s.name));
-                s.labels.append({key, unescape(line.mid(valueStart, i - 1 - valueStart))});
+                if (kept)
+                    s.labels.append({key.toString(), unescape(line.mid(valueStart, i - 1 - valueStart))});
                 while (i < line.size() && line[i].isSpace())
                     ++i;
                 if (i < line.size() && line[i] == u',')
@@ -232,7 +237,10 @@ Result<QList<PromFamily>> parsePrometheusText(const QByteArray &bytes)
                 return lineError(lineNo, QStringLiteral("timestamp \"%1\" of %2 is not an integer").arg(parts[1]).arg(s.name));
             s.timestampMs = ts;
         }
-        family(familyOf(s.name, index, families)).samples.append(s);
+        if (kept)
+            owner.samples.append(s);
+        else
+            ++owner.droppedSamples;
     }
     return families;
 }
