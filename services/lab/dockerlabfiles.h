@@ -21,7 +21,8 @@ struct LabRelease {
 };
 inline constexpr LabRelease kLabReleases[] = {
     {15, "bookworm", "Debian 12", "PostgreSQL 15, Patroni 3.0.2, etcd 3.4, PgBouncer 1.18, HAProxy 2.6, Pgpool-II 4.3", 3, 1},
-    {17, "trixie", "Debian 13", "PostgreSQL 17, Patroni 4.0.7, etcd 3.5, PgBouncer 1.24, HAProxy 3.0, Pgpool-II 4.6", 4, 20},
+    {17, "trixie", "Debian 13", "PostgreSQL 17, Patroni 4.0.7, etcd 3.5, PgBouncer 1.24, HAProxy 3.0, Pgpool-II 4.6", 4,
+     LabTimings::kPatroniMinTtl},
 };
 inline constexpr int kDefaultPostgres = 15;
 

@@ -22,6 +22,9 @@ QString LabTimings::presetMatching(int ttl, int loopWait, int retryTimeout)
     for (const auto &t : {demoFast(), supportedFast(), patroniDefaults()})
         if (t.ttl == ttl && t.loopWait == loopWait && t.retryTimeout == retryTimeout)
             return t.preset;
+    for (const auto &t : {demoFast(), supportedFast(), patroniDefaults()})
+        if (ttl == kPatroniMinTtl && t.ttl < kPatroniMinTtl && t.loopWait == loopWait && t.retryTimeout == retryTimeout)
+            return t.preset;
     return {};
 }
 

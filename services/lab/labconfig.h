@@ -24,8 +24,14 @@ struct LabTimings {
     static LabTimings supportedFast();   // 20/2/5
     static LabTimings patroniDefaults(); // 30/10/10
     static Result<LabTimings> byName(const QString &name);
+    // Patroni 3.2 and later raise a ttl below this to it ("ttl=10 can't be smaller than 20,
+    // adjusting…") and store the raised value in the DCS.
+    static constexpr int kPatroniMinTtl = 20;
+
     static QStringList presetNames();
-    // The preset with exactly these timings ("" when none does): names what a cluster runs.
+    // The preset with these timings ("" when none does): names what a cluster runs. A preset
+    // whose ttl Patroni raised to kPatroniMinTtl is still that preset (demo-fast on Patroni 4
+    // runs 20/2/4).
     static QString presetMatching(int ttl, int loopWait, int retryTimeout);
 
     Result<bool> validate() const;

@@ -61,6 +61,14 @@ private slots:
         }
         QVERIFY(LabTimings::demoFast().describe().contains(u"below Patroni's documented minimum"));
         QVERIFY(!LabTimings::supportedFast().describe().contains(u"below"));
+        // What a cluster runs names its preset, also after Patroni >= 3.2 raised demo-fast's
+        // ttl 10 to 20 (Debian 13's Patroni 4 stores 20/2/4 in /config); nothing else matches.
+        QCOMPARE(LabTimings::presetMatching(10, 2, 4), QStringLiteral("demo-fast"));
+        QCOMPARE(LabTimings::presetMatching(20, 2, 4), QStringLiteral("demo-fast"));
+        QCOMPARE(LabTimings::presetMatching(20, 2, 5), QStringLiteral("supported-fast"));
+        QCOMPARE(LabTimings::presetMatching(30, 10, 10), QStringLiteral("patroni-defaults"));
+        QCOMPARE(LabTimings::presetMatching(21, 2, 4), QString());
+        QCOMPARE(LabTimings::presetMatching(20, 3, 4), QString());
         const auto bad = LabTimings::byName(QStringLiteral("warp"));
         QVERIFY(!bad.ok());
         QVERIFY(bad.error().hint.contains(u"demo-fast"));
