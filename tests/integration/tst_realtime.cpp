@@ -234,13 +234,31 @@ private slots:
         QVERIFY2(!streamed.isEmpty() && streamed != u"etcd3", qPrintable(note));
         const int resumedBefore = m_observer->etcdWatcher()->resumedCount();
         const qint64 from = m_observer->etcdWatcher()->revision();
+        // Writes while the watch moves: Patroni 3.0 rewrites each member key every loop, but
+        // Patroni 4 writes nothing on an idle cluster (its keys live on by lease). A key in the
+        // scope's namespace that neither Patroni nor the console reads, written through etcd3
+        // every 250 ms from the crash on (a put may time out while etcd elects a new leader),
+        // deleted at the end.
+        const QString probeKey = QStringLiteral("/service/%1/pgha-test-probe").arg(m_config.scope);
+        QProcess writer;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ETCDCTL_API"), QStringLiteral("3"));
+        writer.setProcessEnvironment(env);
+        const QString endpoint = QStringLiteral("--endpoints=http://127.0.0.1:%1").arg(m_config.ports.etcdClient[2]);
         svc::nativefaults::crash(process(streamed));
+        writer.start(QStringLiteral("bash"),
+                     {QStringLiteral("-c"), QStringLiteral("ok=0; for i in $(seq 1 24); do etcdctl %1 --command-timeout=1s put %2 \"$i\" >/dev/null 2>&1 "
+                                                           "&& ok=$((ok + 1)); sleep 0.25; done; etcdctl %1 del %2 >/dev/null; "
+                                                           "echo \"$ok puts\"; [ $ok -ge 3 ]").arg(endpoint, probeKey)});
         // Patroni keeps writing (its status and member keys every loop) while the watch moves.
         QTRY_VERIFY_WITH_TIMEOUT(m_observer->etcdWatcher()->resumedCount() > resumedBefore && m_observer->etcdWatcher()->isWatching(),
                                  20000);
         QVERIFY2(!m_observer->etcdWatcher()->note().contains(QStringLiteral(" on %1 ").arg(streamed)),
                  qPrintable(m_observer->etcdWatcher()->note()));
-        QTest::qWait(5000);
+        QTRY_VERIFY_WITH_TIMEOUT(writer.state() == QProcess::NotRunning, 30000);
+        const QByteArray said = writer.readAllStandardOutput().trimmed();
+        QVERIFY2(writer.exitStatus() == QProcess::NormalExit && writer.exitCode() == 0, said.constData());
+        QTest::qWait(1000);
         int compared = 0;
         for (auto it = ctl.arrivedAt.cbegin(); it != ctl.arrivedAt.cend(); ++it) {
             if (it.key() <= from)
@@ -249,8 +267,8 @@ private slots:
             QVERIFY2(m_modelAt.contains(it.key()), qPrintable(QStringLiteral("revision %1 (%2) lost across the reconnect")
                                                                       .arg(it.key()).arg(ctl.keyOf.value(it.key()))));
         }
-        qInfo("after the crash of %s: %d revisions etcdctl saw, none lost; %d re-reads", qPrintable(streamed), compared,
-              m_observer->etcdWatcher()->resyncCount());
+        qInfo("after the crash of %s: %d revisions etcdctl saw (%s), none lost; %d re-reads", qPrintable(streamed), compared,
+              said.constData(), m_observer->etcdWatcher()->resyncCount());
         QVERIFY(compared >= 3);
         restartAndWait(streamed);
         waitForThreeStreaming();
