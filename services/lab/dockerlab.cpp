@@ -153,18 +153,9 @@ void DockerLab::start(const StartOptions &options)
         m_config.dockerPostgres = dockerlab::kDefaultPostgres;
     // Patroni 4 keeps no ttl below 20 ("ttl=10 can't be smaller than 20, adjusting..."): the
     // lab records what Patroni will run, so that status and budgets say the truth.
-    if (const auto &release = dockerlab::releaseOf(m_config); m_config.timings.ttl < release.minTtl) {
-        emit message(QStringLiteral("Patroni %1 raises a ttl below %2 s to %2 s: the %3 timings' ttl %4 s becomes %2 s, so a "
-                                    "crashed leader's key lives %5 s longer than on Patroni 3")
-                             .arg(release.patroniMajor)
-                             .arg(release.minTtl)
-                             .arg(m_config.timings.preset.isEmpty() ? QStringLiteral("custom") : m_config.timings.preset)
-                             .arg(m_config.timings.ttl)
-                             .arg(release.minTtl - m_config.timings.ttl));
-        m_config.timings.ttl = release.minTtl;
-        m_config.timings.preset = LabTimings::presetMatching(m_config.timings.ttl, m_config.timings.loopWait,
-                                                             m_config.timings.retryTimeout);
-    }
+    const auto &release = dockerlab::releaseOf(m_config);
+    if (const QString note = m_config.timings.raiseForPatroni(QString::number(release.patroniMajor), release.minTtl); !note.isEmpty())
+        emit message(note);
     if (m_state.secrets.superuser.isEmpty())
         m_state.secrets = generateSecrets();
     if (m_config.restTls || m_config.restAuth)

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QStandardPaths>
+#include <QVersionNumber>
 
 namespace pgha::svc {
 
@@ -26,6 +27,26 @@ QString LabTimings::presetMatching(int ttl, int loopWait, int retryTimeout)
         if (ttl == kPatroniMinTtl && t.ttl < kPatroniMinTtl && t.loopWait == loopWait && t.retryTimeout == retryTimeout)
             return t.preset;
     return {};
+}
+
+int LabTimings::minTtlOf(const QString &patroniVersion)
+{
+    const QVersionNumber v = QVersionNumber::fromString(patroniVersion);
+    return v >= QVersionNumber(3, 2) ? kPatroniMinTtl : 1;
+}
+
+QString LabTimings::raiseForPatroni(const QString &patroniVersion, int minTtl)
+{
+    if (ttl >= minTtl)
+        return {};
+    const QString note = QStringLiteral("Patroni %1 raises a ttl below %2 s to %2 s: the %3 timings' ttl %4 s becomes %2 s, so a "
+                                        "crashed leader's key lives %5 s longer than on Patroni 3.0")
+                                 .arg(patroniVersion).arg(minTtl)
+                                 .arg(preset.isEmpty() ? QStringLiteral("custom") : preset)
+                                 .arg(ttl).arg(minTtl - ttl);
+    ttl = minTtl;
+    preset = presetMatching(ttl, loopWait, retryTimeout);
+    return note;
 }
 
 Result<LabTimings> LabTimings::byName(const QString &name)
@@ -54,8 +75,9 @@ QString LabTimings::describe() const
     QString s = QStringLiteral("%1 (ttl %2 s, loop_wait %3 s, retry_timeout %4 s)")
                         .arg(preset.isEmpty() ? QStringLiteral("custom") : preset)
                         .arg(ttl).arg(loopWait).arg(retryTimeout);
-    if (ttl < 20)
-        s += QStringLiteral(" — below Patroni's documented minimum ttl of 20 s, for demos");
+    if (ttl < kPatroniMinTtl)
+        s += QStringLiteral(" — below Patroni's documented minimum ttl of %1 s, for demos (Patroni 3.0 keeps it; 3.2 and "
+                            "later, e.g. Debian 13's 4.0, raise it to %1 s)").arg(kPatroniMinTtl);
     return s;
 }
 

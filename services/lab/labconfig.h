@@ -33,6 +33,11 @@ struct LabTimings {
     // whose ttl Patroni raised to kPatroniMinTtl is still that preset (demo-fast on Patroni 4
     // runs 20/2/4).
     static QString presetMatching(int ttl, int loopWait, int retryTimeout);
+    // The smallest ttl Patroni `version` ("4.0.7") keeps: kPatroniMinTtl from 3.2 on, else 1.
+    static int minTtlOf(const QString &patroniVersion);
+    // Makes these the timings Patroni `patroniVersion` runs, when it keeps no ttl this low (ttl
+    // raised to `minTtl`, the preset still named): the sentence that says so, "" when unchanged.
+    QString raiseForPatroni(const QString &patroniVersion, int minTtl);
 
     Result<bool> validate() const;
     QString describe() const;

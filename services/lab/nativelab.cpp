@@ -58,6 +58,7 @@ void NativeLab::start(const StartOptions &options)
         return;
     m_asking.clear();
     m_leader.clear();
+    m_patroniVersion.clear();
     m_lastHealthProblem.clear();
     for (const auto &c : m_config.components())
         m_components.insert(c.name, {c.name, c.kind, LabComponentStatus::State::Pending, {}, 0});

@@ -70,6 +70,7 @@ private:
     void launchMembers();
     void tickMembers();
     void noteMember(const QString &name, bool leader, const QString &state);
+    void notePatroniVersion(const QString &version);
     bool checkMemberLogs();
     static QString postgresLogOf(const QString &dataDir);
     QString notReadySummary() const;
@@ -85,6 +86,7 @@ private:
     QTimer m_ticker;
     QPointer<LabStopper> m_stopper;
     QString m_leader;                 // the first member seen running as leader in this start
+    QString m_patroniVersion;         // what the first member to answer said it runs
     quint64 m_ticks = 0;
     QString m_lastHealthProblem;
     QHash<QString, qint64> m_postgresLogStart;   // PostgreSQL log sizes when this start began

@@ -154,8 +154,10 @@ void NativeLab::tickMembers()
                         else
                             setComponent(name, LabComponentStatus::State::Starting,
                                          state.isEmpty() ? QStringLiteral("bootstrapping") : state);
-                        if (r.transportOk())
+                        if (r.transportOk()) {
+                            notePatroniVersion(o.value(u"patroni").toObject().value(u"version").toString());
                             noteMember(name, role == MemberRole::Leader, state);
+                        }
                     });
     }
     const int total = static_cast<int>(components.size());
@@ -165,6 +167,20 @@ void NativeLab::tickMembers()
         setStage(QStringLiteral("checking the data path: write through %1, read through %2")
                          .arg(m_config.ports.haproxyReadWrite).arg(m_config.ports.haproxyReadOnly), 90);
         runHealthCheck();
+    }
+}
+
+// Patroni 3.2 and later keep no ttl below 20 and store the raised one in /config: the lab
+// records what the first member to answer says it runs, as the Docker lab does from its
+// release, so that status, budgets and waits say the truth.
+void NativeLab::notePatroniVersion(const QString &version)
+{
+    if (version.isEmpty() || !m_patroniVersion.isEmpty())
+        return;
+    m_patroniVersion = version;
+    if (const QString note = m_config.timings.raiseForPatroni(version, LabTimings::minTtlOf(version)); !note.isEmpty()) {
+        emit message(note);
+        saveState(LabState::Phase::Starting);
     }
 }
 

@@ -69,6 +69,24 @@ private slots:
         QCOMPARE(LabTimings::presetMatching(30, 10, 10), QStringLiteral("patroni-defaults"));
         QCOMPARE(LabTimings::presetMatching(21, 2, 4), QString());
         QCOMPARE(LabTimings::presetMatching(20, 3, 4), QString());
+        // The Patroni version the native lab reads from /patroni decides the ttl it records.
+        QCOMPARE(LabTimings::minTtlOf(QStringLiteral("3.0.2")), 1);
+        QCOMPARE(LabTimings::minTtlOf(QStringLiteral("3.2.0")), LabTimings::kPatroniMinTtl);
+        QCOMPARE(LabTimings::minTtlOf(QStringLiteral("4.0.7")), LabTimings::kPatroniMinTtl);
+        QCOMPARE(LabTimings::minTtlOf(QString()), 1);   // unknown: keep what was asked
+        LabTimings kept = LabTimings::demoFast();
+        QVERIFY(kept.raiseForPatroni(QStringLiteral("3.0.2"), LabTimings::minTtlOf(QStringLiteral("3.0.2"))).isEmpty());
+        QCOMPARE(kept.ttl, 10);
+        LabTimings raised = LabTimings::demoFast();
+        const QString note = raised.raiseForPatroni(QStringLiteral("4.0.7"), LabTimings::minTtlOf(QStringLiteral("4.0.7")));
+        QVERIFY2(note.contains(u"Patroni 4.0.7 raises") && note.contains(u"ttl 10 s becomes 20 s") && note.contains(u"10 s longer"),
+                 qPrintable(note));
+        QCOMPARE(raised.ttl, 20);
+        QCOMPARE(raised.preset, QStringLiteral("demo-fast"));
+        QVERIFY(raised.validate().ok());
+        LabTimings custom{QString(), 12, 3, 4};
+        QVERIFY(custom.raiseForPatroni(QStringLiteral("4.0.7"), LabTimings::kPatroniMinTtl).contains(u"the custom timings' ttl 12 s"));
+        QCOMPARE(custom.preset, QString());
         const auto bad = LabTimings::byName(QStringLiteral("warp"));
         QVERIFY(!bad.ok());
         QVERIFY(bad.error().hint.contains(u"demo-fast"));
