@@ -368,7 +368,7 @@ void ActionRunner::sendNextCall()
     if (m_nextCall >= m_calls.size()) {
         m_callsDone = true;
         if (m_steps.value(m_stepSend).state == ActionStep::State::Running)
-            setStep(m_stepSend, ActionStep::State::Done);
+            setStep(m_stepSend, ActionStep::State::Done, m_sendNote);
         if (!m_followTimer.isActive())
             m_followTimer.start();
         follow();
@@ -400,6 +400,20 @@ void ActionRunner::onCallDone(const PatroniCall &call, const HttpResult &r)
     const bool leaderChange = kind == ActionKind::Switchover || kind == ActionKind::Failover;
 
     if (!r.transportOk()) {
+        // Nothing reached Patroni (refused, unreachable), or the call is one Patroni may get twice
+        // (PATCH /config, DELETE /switchover): another member's API serves a cluster-wide call.
+        const bool nothingSent = r.failure == HttpResult::Failure::Refused || r.failure == HttpResult::Failure::Unreachable;
+        const bool repeatable = !leaderChange && r.failure == HttpResult::Failure::Timeout;
+        m_unanswered.insert(call.member);
+        if (nothingSent || repeatable)
+            if (const auto next = fallbackCall(kind, call, m_before, m_target.apis, m_unanswered)) {
+                m_sendNote += QStringLiteral("%1 did not answer (%2); sent to %3 instead. ")
+                                      .arg(who(call.member), r.error, who(next->member));
+                m_calls.insert(m_nextCall, *next);
+                setStep(m_stepSend, ActionStep::State::Running, m_sendNote.trimmed());
+                sendNextCall();
+                return;
+            }
         if (leaderChange && !m_request.isScheduled()) {
             // The call may have reached Patroni: the cluster tells what happened.
             m_ambiguous = true;
@@ -420,7 +434,7 @@ void ActionRunner::onCallDone(const PatroniCall &call, const HttpResult &r)
     }
     if (leaderChange) {
         if (r.status == 200 || r.status == 202) {
-            setStep(m_stepSend, ActionStep::State::Done, QStringLiteral("%1 %2").arg(r.status).arg(body));
+            setStep(m_stepSend, ActionStep::State::Done, m_sendNote + QStringLiteral("%1 %2").arg(r.status).arg(body));
         } else if (r.status == 503) {
             // "status unknown" (Patroni stopped waiting) and even "failed" (the failover key is
             // gone) say nothing certain about who leads: the cluster decides.

@@ -68,6 +68,7 @@ public:
     const ClusterSnapshot &after() const { return m_after; }
     const QList<PatroniCall> &calls() const { return m_calls; }
     const QList<HttpResult> &responses() const { return m_responses; }
+    const QList<ActionStep> &steps() const { return m_steps; }
     const ActionOutcome &outcome() const { return m_outcome; }
     const ActionTarget &target() const { return m_target; }
     QDateTime startedAt() const { return m_startedAt; }
@@ -135,6 +136,8 @@ private:
     qint64 m_unchangedSinceMs = -1;
     QHash<QString, MemberProbe> m_memberBefore;   // restart/reinit: each target's postmaster start
     QHash<QString, QString> m_skipped;            // member → why its call was skipped
+    QSet<QString> m_unanswered;                   // members whose API did not answer a cluster-wide call
+    QString m_sendNote;                           // how the call found a member that answers
     // Step indexes (−1: not used by this action).
     int m_stepSend = -1, m_stepLeader = -1, m_stepWrites = -1, m_stepReplicas = -1, m_stepVerify = -1;
 };

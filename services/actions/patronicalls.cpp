@@ -108,6 +108,48 @@ Result<QList<PatroniCall>> buildCalls(const ActionRequest &request, const Cluste
     return makeError(QStringLiteral("unknown action"));
 }
 
+bool anyMemberServes(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Switchover:
+    case ActionKind::CancelSwitchover:
+    case ActionKind::Failover:
+    case ActionKind::Pause:
+    case ActionKind::Resume:
+    case ActionKind::ConfigPatch:
+        return true;
+    case ActionKind::Restart:
+    case ActionKind::CancelRestart:
+    case ActionKind::Reinit:
+    case ActionKind::Reload:
+        return false;
+    }
+    return false;
+}
+
+std::optional<PatroniCall> fallbackCall(ActionKind kind, const PatroniCall &failed, const ClusterSnapshot &cluster,
+                                        const QList<MemberApi> &apis, const QSet<QString> &tried)
+{
+    if (!anyMemberServes(kind))
+        return std::nullopt;
+    auto usable = [&](const MemberApi &a) { return a.name != failed.member && !tried.contains(a.name); };
+    const MemberApi *next = nullptr;
+    for (const auto &m : cluster.members)
+        if (const auto *a = apiOf(apis, m.name); !next && a && m.isRunning() && usable(*a))
+            next = a;
+    for (const auto &a : apis)
+        if (!next && usable(a))
+            next = &a;
+    if (!next)
+        return std::nullopt;
+    // The request's path and query on the other member's API (its base carries no path).
+    QUrl url = failed.url;
+    url.setScheme(next->base.scheme());
+    url.setHost(next->base.host());
+    url.setPort(next->base.port());
+    return PatroniCall{next->name, failed.verb, url, failed.body};
+}
+
 QString curlCommand(const PatroniCall &call, const QString &username, const QString &caFile)
 {
     QStringList parts{QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-X"), QString::fromLatin1(call.verb)};

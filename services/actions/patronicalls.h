@@ -5,8 +5,11 @@
 #include "patroni/patronitypes.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QUrl>
+
+#include <optional>
 
 namespace pgha::svc {
 
@@ -15,6 +18,17 @@ namespace pgha::svc {
 // member that is up when there is no leader. Pure: no network.
 Result<QList<PatroniCall>> buildCalls(const ActionRequest &request, const ClusterSnapshot &cluster,
                                       const QList<MemberApi> &apis);
+
+// Cluster-wide actions write to the DCS, which any member's API does for the cluster; per-member
+// ones (restart, reinit, reload) only the member's own.
+bool anyMemberServes(ActionKind kind);
+
+// The same cluster-wide call to another member, for when `failed.member` did not answer (a
+// crashed leader whose key has not expired is still "the leader" in /cluster): members /cluster
+// reports running first, then the others, in the profile's order; never one in `tried`.
+// Nothing when the action is per member or no member is left.
+std::optional<PatroniCall> fallbackCall(ActionKind kind, const PatroniCall &failed, const ClusterSnapshot &cluster,
+                                        const QList<MemberApi> &apis, const QSet<QString> &tried);
 
 // Copyable equivalents for the journal and the confirm dialog. Never carry a password: curl
 // gets `-u USER` (it asks), patronictl reads its own config file.

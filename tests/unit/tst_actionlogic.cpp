@@ -352,6 +352,42 @@ private slots:
         QVERIFY(!buildCalls(reinit, c, apis));   // a member is required
         QVERIFY(!buildCalls(r, c, {}));          // no API known
     }
+
+    // Paused, the leader crashed, its key not expired: /cluster still names it leader, so Resume
+    // goes to its API first and must reach the cluster through another member's.
+    void aClusterWideCallFallsBackToAMemberThatAnswers()
+    {
+        auto c = normal();
+        member(c, QStringLiteral("pg1")).state = QStringLiteral("stopped");
+        const QList<MemberApi> apis{{QStringLiteral("pg1"), QUrl(QStringLiteral("https://127.0.0.1:8008"))},
+                                    {QStringLiteral("pg2"), QUrl(QStringLiteral("https://127.0.0.1:8009"))},
+                                    {QStringLiteral("pg3"), QUrl(QStringLiteral("https://127.0.0.1:8010"))}};
+        ActionRequest resume;
+        resume.kind = ActionKind::Resume;
+        const auto calls = buildCalls(resume, c, apis).value();
+        QCOMPARE(calls[0].member, QStringLiteral("pg3"));   // the leader's API first
+        QSet<QString> tried{calls[0].member};
+        const auto next = fallbackCall(resume.kind, calls[0], c, apis, tried);
+        QVERIFY(next.has_value());
+        QCOMPARE(next->member, QStringLiteral("pg2"));      // a running member before the stopped pg1
+        QCOMPARE(next->url.toString(), QStringLiteral("https://127.0.0.1:8009/config"));
+        QCOMPARE(next->verb, calls[0].verb);
+        QCOMPARE(next->body, calls[0].body);
+        tried.insert(next->member);
+        const auto last = fallbackCall(resume.kind, *next, c, apis, tried);
+        QVERIFY(last.has_value());
+        QCOMPARE(last->member, QStringLiteral("pg1"));      // then whoever is left
+        tried.insert(last->member);
+        QVERIFY(!fallbackCall(resume.kind, *last, c, apis, tried));   // nobody left
+
+        // Per-member calls have no other home.
+        ActionRequest restart;
+        restart.kind = ActionKind::Restart;
+        const auto restarts = buildCalls(restart, c, apis).value();
+        QVERIFY(!fallbackCall(restart.kind, restarts[0], c, apis, {restarts[0].member}));
+        QVERIFY(anyMemberServes(ActionKind::ConfigPatch) && anyMemberServes(ActionKind::Switchover));
+        QVERIFY(!anyMemberServes(ActionKind::Reinit) && !anyMemberServes(ActionKind::Reload));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestActionLogic)
