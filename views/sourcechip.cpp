@@ -17,10 +17,10 @@ SourceChip::SourceChip(QWidget *parent)
     setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
 }
 
-void SourceChip::setContent(const QColor &dot, const QString &name, const QString &detail, const QString &compactDetail)
+bool SourceChip::setContent(const QColor &dot, const QString &name, const QString &detail, const QString &compactDetail)
 {
     if (dot == m_dot && name == m_name && detail == m_detail && compactDetail == m_compactDetail)
-        return;
+        return false;
     const QSize before = sizeHint();
     m_dot = dot;
     m_name = name;
@@ -29,6 +29,7 @@ void SourceChip::setContent(const QColor &dot, const QString &name, const QStrin
     if (sizeHint() != before)
         updateGeometry();
     update();
+    return true;
 }
 
 void SourceChip::setCompact(bool compact)

@@ -17,8 +17,9 @@ class SourceChip : public QWidget {
 public:
     explicit SourceChip(QWidget *parent = nullptr);
 
-    // `compactDetail` is shown instead of `detail` when the bar is too narrow.
-    void setContent(const QColor &dot, const QString &name, const QString &detail, const QString &compactDetail);
+    // `compactDetail` is shown instead of `detail` when the bar is too narrow. False when
+    // nothing changed (nothing is repainted then).
+    bool setContent(const QColor &dot, const QString &name, const QString &detail, const QString &compactDetail);
     void setCompact(bool compact);
     void setToolTipSource(std::function<QString()> source) { m_toolTip = std::move(source); }
 

@@ -41,6 +41,15 @@ QString SourceStatusBar::chipText(const QString &sourceId) const
     return chip ? chip->plainText() + QLatin1Char('\n') + chip->toolTipText() : QString();
 }
 
+QString SourceStatusBar::latencyBand(qint64 ms)
+{
+    static constexpr qint64 kBandsMs[] = {10, 50, 100, 250, 500};
+    for (const qint64 band : kBandsMs)
+        if (ms < band)
+            return tr("< %1 ms").arg(band);
+    return ms < 1000 ? tr("< 1 s") : tr("≥ 1 s");
+}
+
 void SourceStatusBar::requestRefresh()
 {
     m_refresh->request();
@@ -71,6 +80,7 @@ void SourceStatusBar::refresh()
         qint64 worstLatency = -1;
     };
     QMap<QString, Group> groups;   // ordered by kind
+    bool changed = false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const auto &h : m_model->sources()) {
         Group &g = groups[h.id.section(QLatin1Char(':'), 0, 0)];
@@ -98,10 +108,11 @@ void SourceStatusBar::refresh()
                 : g.reachable == 0                                         ? healthColor(false)
                                                                            : pendingColor();
         const QString count = g.polled == 0 ? tr("…") : tr("%1/%2").arg(g.reachable).arg(g.total);
-        const QString detail = g.polled > 0 && g.worstLatency >= 0 ? tr("%1 · %2 ms").arg(count).arg(g.worstLatency) : count;
-        chip->setContent(color, kNames.value(it.key(), it.key()), detail, count);
+        const QString detail = g.polled > 0 && g.worstLatency >= 0 ? tr("%1 · %2").arg(count, latencyBand(g.worstLatency)) : count;
+        changed |= chip->setContent(color, kNames.value(it.key(), it.key()), detail, count);
     }
-    fitChips();
+    if (changed)
+        fitChips();
 }
 
 void SourceStatusBar::resizeEvent(QResizeEvent *event)

@@ -8,6 +8,7 @@
 #include "sourcestatusbar.h"
 
 #include <QDateTime>
+#include <QEvent>
 #include <QTest>
 
 using namespace pgha;
@@ -67,7 +68,7 @@ private slots:
         for (int i = 2; i <= 21; ++i)
             model.update(source(QStringLiteral("patroni:pg%1").arg(i), true, i));
         QVERIFY2(chip->plainText().contains(u"1/1"), qPrintable(chip->plainText()));
-        QTRY_VERIFY_WITH_TIMEOUT(chip->plainText().contains(u"21/21 · 21 ms"), 2 * views::SourceStatusBar::kCoalesceMs + 500);
+        QTRY_VERIFY_WITH_TIMEOUT(chip->plainText().contains(u"21/21 · < 50 ms"), 2 * views::SourceStatusBar::kCoalesceMs + 500);
     }
 
     void colourFollowsHowManyAnswer()
@@ -101,13 +102,46 @@ private slots:
             model.update(source(QStringLiteral("%1:x").arg(QLatin1String(kind)), true, 123));
         QTRY_VERIFY(shown.chip("pgpool"));
         auto *chip = shown.chip("pgpool");
-        QTRY_VERIFY(chip->plainText().endsWith(u"1/1 · 123 ms"));
+        QTRY_VERIFY(chip->plainText().endsWith(u"1/1 · < 250 ms"));
         const int wide = chip->sizeHint().width();
         bar.resize(300, 24);
         QTRY_VERIFY2(chip->plainText().endsWith(u"1/1"), qPrintable(chip->plainText()));
         QVERIFY(chip->sizeHint().width() < wide);
         bar.resize(1200, 24);
-        QTRY_VERIFY(chip->plainText().endsWith(u"123 ms"));
+        QTRY_VERIFY(chip->plainText().endsWith(u"< 250 ms"));
+    }
+
+    // The latency is a band: a round whose answers are a few ms slower or faster than the last
+    // repaints nothing; crossing a band does.
+    void latencyWithinItsBandRepaintsNothing()
+    {
+        ShownBar shown;
+        QVERIFY(shown.show());
+        shown.model.update(source(QStringLiteral("etcd:e1"), true, 3));
+        QTRY_VERIFY(shown.chip("etcd"));
+        auto *chip = shown.chip("etcd");
+        QTRY_VERIFY(chip->plainText().endsWith(u"1/1 · < 10 ms"));
+        struct PaintCounter : QObject {
+            int paints = 0;
+            bool eventFilter(QObject *, QEvent *e) override
+            {
+                paints += e->type() == QEvent::Paint ? 1 : 0;
+                return false;
+            }
+        } counter;
+        QTest::qWait(2 * views::SourceStatusBar::kCoalesceMs);   // the first paint is over
+        chip->installEventFilter(&counter);
+        for (const qint64 ms : {7, 4, 9, 2, 8})
+            shown.model.update(source(QStringLiteral("etcd:e1"), true, ms));
+        QTest::qWait(views::SourceStatusBar::kRefreshMs + 2 * views::SourceStatusBar::kCoalesceMs);
+        QCOMPARE(counter.paints, 0);
+        shown.model.update(source(QStringLiteral("etcd:e1"), true, 60));
+        QTRY_VERIFY(chip->plainText().endsWith(u"1/1 · < 100 ms"));
+        QTRY_VERIFY(counter.paints > 0);
+        QCOMPARE(views::SourceStatusBar::latencyBand(0), QStringLiteral("< 10 ms"));
+        QCOMPARE(views::SourceStatusBar::latencyBand(499), QStringLiteral("< 500 ms"));
+        QCOMPARE(views::SourceStatusBar::latencyBand(999), QStringLiteral("< 1 s"));
+        QCOMPARE(views::SourceStatusBar::latencyBand(4000), QStringLiteral("≥ 1 s"));
     }
 
     void hiddenBarWaits()
