@@ -117,7 +117,7 @@ bool isTrustError(QSslError::SslError e)
 
 QString tlsErrorText(const QUrl &url, const QList<QSslError> &errors, const QString &fallback, const HttpSecurity &s)
 {
-    const QString where = url.authority();
+    const QString where = authorityOf(url);
     QStringList reasons;
     bool trust = false;
     bool hostMismatch = false;
@@ -150,9 +150,16 @@ QString tlsErrorText(const QUrl &url, const QList<QSslError> &errors, const QStr
 QString deadlineError(const QUrl &url, int timeoutMs, bool answerBegun)
 {
     if (!answerBegun)
-        return QStringLiteral("no answer from %1 within %2 ms").arg(url.authority()).arg(timeoutMs);
+        return QStringLiteral("no answer from %1 within %2 ms").arg(authorityOf(url)).arg(timeoutMs);
     return QStringLiteral("no complete answer from %1 within %2 ms (it began answering, but too slowly or without an end)")
-            .arg(url.authority()).arg(timeoutMs);
+            .arg(authorityOf(url)).arg(timeoutMs);
+}
+
+QString authorityOf(const QUrl &url, QUrl::ComponentFormattingOptions options)
+{
+    QUrl bare = url;
+    bare.setUserInfo(QString());
+    return bare.authority(options);
 }
 
 QString explainHttpFailure(const HttpResult &r, const QString &who, const QString &credentialsName)
@@ -175,7 +182,7 @@ QString explainHttpFailure(const HttpResult &r, const QString &who, const QStrin
     switch (r.failure) {
     case HttpResult::Failure::Refused:
         return QStringLiteral("%1 at %2 refused the connection — is it running, and is the port right?")
-                .arg(who, r.url.authority());
+                .arg(who, authorityOf(r.url));
     case HttpResult::Failure::Timeout:
         return QStringLiteral("%1 did not answer: %2 — is the host reachable, or is it overloaded?").arg(who, r.error);
     case HttpResult::Failure::Unreachable:

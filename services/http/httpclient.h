@@ -53,6 +53,10 @@ struct HttpRequest {
     bool streaming = false;
 };
 
+// "host:port" of `url` as it goes into a Host header and into messages: never its user info
+// (profiles refuse credentials in URLs; a URL from elsewhere might carry them).
+QString authorityOf(const QUrl &url, QUrl::ComponentFormattingOptions options = QUrl::PrettyDecoded);
+
 // One sentence for people on why `r` is not a success, naming `who` ("pg2's REST API") and
 // what to do: "401 from pg2's REST API — check the Patroni REST credentials". Empty on success.
 QString explainHttpFailure(const HttpResult &r, const QString &who,

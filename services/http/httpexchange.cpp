@@ -70,7 +70,7 @@ bool HttpExchange::isTls() const
 void HttpExchange::sendRequest()
 {
     QByteArray head = m_request.verb + ' ' + requestTarget(m_request.url) + " HTTP/1.1\r\nHost: "
-            + m_request.url.authority(QUrl::FullyEncoded).toUtf8() + "\r\nConnection: close\r\n";
+            + authorityOf(m_request.url, QUrl::FullyEncoded).toUtf8() + "\r\nConnection: close\r\n";
     for (const auto &[name, value] : std::as_const(m_request.headers))
         head += name + ": " + value + "\r\n";
     if (!m_request.body.isEmpty() || m_request.verb != "GET")
@@ -122,7 +122,7 @@ void HttpExchange::onClosed()
     if (m_decoder.state() == HttpResponseDecoder::State::NeedMore && m_decoder.bytesFed() == 0) {
         // A server that wants TLS typically drops a plain request without a word.
         fail(HttpResult::Failure::Other, QStringLiteral("%1 closed the connection before answering%2%3")
-                                                 .arg(m_request.url.authority(),
+                                                 .arg(authorityOf(m_request.url),
                                                       m_socketError.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_socketError),
                                                       isTls() ? QString() : QStringLiteral(" — if it serves https, use an https:// URL")));
         return;
@@ -132,7 +132,7 @@ void HttpExchange::onClosed()
 
 void HttpExchange::judge(HttpResponseDecoder::State state)
 {
-    const QString where = m_request.url.authority();
+    const QString where = authorityOf(m_request.url);
     switch (state) {
     case HttpResponseDecoder::State::NeedMore:
         return;

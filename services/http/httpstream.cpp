@@ -53,7 +53,7 @@ void HttpStream::attach(HttpExchange *exchange)
         HttpResult r = exchange->result();
         r.elapsedMs = m_clock.elapsed();
         if (!r.error.isEmpty() && m_open)
-            r.error = QStringLiteral("the stream from %1 broke: %2").arg(m_url.authority(), r.error);
+            r.error = QStringLiteral("the stream from %1 broke: %2").arg(authorityOf(m_url), r.error);
         if (!is2xx(r.status))
             r.body.truncate(kMaxErrorBodyBytes);
         finish(r);

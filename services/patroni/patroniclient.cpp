@@ -72,7 +72,7 @@ QString who(const MemberApi &api)
         return api.name + QStringLiteral("'s REST API");
     QUrl where = api.base;
     where.setUserInfo(QString());
-    return QStringLiteral("the REST API at %1").arg(where.authority());
+    return QStringLiteral("the REST API at %1").arg(authorityOf(where));
 }
 
 PatroniRequest read(const QUrl &base, PatroniEndpoint endpoint)

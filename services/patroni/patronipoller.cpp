@@ -18,7 +18,7 @@ QString httpError(const HttpResult &r, PatroniEndpoint endpoint)
 {
     if (!r.transportOk())
         return r.error;
-    return QStringLiteral("HTTP %1 from %2%3").arg(r.status).arg(r.url.authority(), patroniPath(endpoint));
+    return QStringLiteral("HTTP %1 from %2%3").arg(r.status).arg(authorityOf(r.url), patroniPath(endpoint));
 }
 } // namespace
 

@@ -66,8 +66,10 @@ public:
                 connect(s, &QTcpSocket::readyRead, s, [this, s, head] {
                     const bool answered = head->contains("\r\n\r\n");
                     *head += s->readAll();
-                    if (!answered && head->contains("\r\n\r\n"))
+                    if (!answered && head->contains("\r\n\r\n")) {
+                        m_lastHead = *head;
                         answer(s);
+                    }
                 });
                 connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
             }
@@ -75,6 +77,7 @@ public:
     }
     quint16 port() const { return m_server->serverPort(); }
     bool listening() const { return m_server->isListening(); }
+    QByteArray lastHead() const { return m_lastHead; }   // the last request's head, as received
 
 private:
     void every(QTcpSocket *s, int ms, std::function<void()> step)
@@ -130,6 +133,7 @@ private:
 
     Mode m_mode;
     QTcpServer *m_server = nullptr;
+    QByteArray m_lastHead;
 };
 
 // A source whose fetch takes longer than the poll interval (several requests in a row, a slow
@@ -320,6 +324,31 @@ private slots:
         QCOMPARE(int(o.result.failure), int(Failure::Timeout));
         QVERIFY2(o.result.error.contains(QStringLiteral("from 127.0.0.1:%1 within %2 ms").arg(server.port()).arg(kRequestTimeoutMs)),
                  qPrintable(o.result.error));
+    }
+
+    // A URL that carries user info (profiles refuse them; a URL from elsewhere might not) sends
+    // none of it: not in the Host header, not in an error text.
+    void userInfoNeverLeavesTheClient()
+    {
+        HostileServer server(HostileServer::Mode::GoodPlain, nullptr);
+        QVERIFY(server.listening());
+        svc::HttpClient http;
+        const Outcome ok = request(http, QUrl(QStringLiteral("http://ops:s3cret@127.0.0.1:%1/cluster").arg(server.port())),
+                                   kRequestTimeoutMs);
+        QVERIFY2(ok.result.isSuccess(), qPrintable(ok.result.error));
+        QVERIFY2(server.lastHead().contains(QStringLiteral("\r\nHost: 127.0.0.1:%1\r\n").arg(server.port()).toUtf8()),
+                 server.lastHead().constData());
+        QVERIFY2(!server.lastHead().contains("s3cret") && !server.lastHead().contains("ops"), server.lastHead().constData());
+
+        QTcpServer closed;   // a port that was just free: refused
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        const Outcome refused = request(http, QUrl(QStringLiteral("http://ops:s3cret@127.0.0.1:%1/cluster").arg(port)), kRequestTimeoutMs);
+        QCOMPARE(int(refused.result.failure), int(Failure::Refused));
+        const QString said = refused.result.error + u'\n' + svc::explainHttpFailure(refused.result, QStringLiteral("pg1"));
+        QVERIFY2(said.contains(QStringLiteral("127.0.0.1:%1").arg(port)) || said.contains(u"refused"), qPrintable(said));
+        QVERIFY2(!said.contains(u"s3cret") && !said.contains(u"ops@"), qPrintable(said));
     }
 
     // One endpoint busier than the interval must not hold up the others: rounds keep
