@@ -180,6 +180,7 @@ void NativeLab::notePatroniVersion(const QString &version)
     m_patroniVersion = version;
     if (const QString note = m_config.timings.raiseForPatroni(version, LabTimings::minTtlOf(version)); !note.isEmpty()) {
         emit message(note);
+        m_state.config.timings = m_config.timings;   // the state holds its own copy of the config
         saveState(LabState::Phase::Starting);
     }
 }
