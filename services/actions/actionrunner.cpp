@@ -401,9 +401,10 @@ void ActionRunner::onCallDone(const PatroniCall &call, const HttpResult &r)
 
     if (!r.transportOk()) {
         // Nothing reached Patroni (refused, unreachable), or the call is one Patroni may get twice
-        // (PATCH /config, DELETE /switchover): another member's API serves a cluster-wide call.
+        // (PATCH /config, DELETE /switchover) — a member killed that instant accepts the
+        // connection and closes it unanswered: another member's API serves a cluster-wide call.
         const bool nothingSent = r.failure == HttpResult::Failure::Refused || r.failure == HttpResult::Failure::Unreachable;
-        const bool repeatable = !leaderChange && r.failure == HttpResult::Failure::Timeout;
+        const bool repeatable = !leaderChange;
         m_unanswered.insert(call.member);
         if (nothingSent || repeatable)
             if (const auto next = fallbackCall(kind, call, m_before, m_target.apis, m_unanswered)) {

@@ -179,6 +179,8 @@ class TestActions : public QObject {
     }
 
     // SIGKILL of a member's Patroni and its PostgreSQL (one process group).
+    // Patroni's process group, SIGKILLed. Patroni ≥ 3.2 starts the postmaster in a session of its
+    // own, which survives this (an old primary without its Patroni); the restore below stops it.
     void crash(const QString &member)
     {
         const auto state = LabState::load(m_dir).value();
@@ -186,6 +188,9 @@ class TestActions : public QObject {
             if (p.name == member)
                 QVERIFY(proc::killGroup(p.pid, p.pgid));
     }
+
+    // The ttl the lab recorded: what its Patroni runs (20 on Patroni ≥ 3.2 for demo-fast).
+    int ttl() const { return LabState::load(m_dir).value().config.timings.ttl; }
 
     // Bring a crashed member back the way an operator would: start the lab again on its data.
     void restoreLab()
@@ -457,13 +462,16 @@ private slots:
         QVERIFY2(runner.outcome().ok(), qPrintable(runner.outcome().summary));
         QCOMPARE(runner.calls().size(), 2);
         QCOMPARE(runner.calls()[0].member, crashed);
-        QCOMPARE(runner.responses()[0].failure, HttpResult::Failure::Refused);
+        // Refused, or — when the member is still dying — accepted and closed unanswered.
+        QVERIFY2(!runner.responses()[0].transportOk(), qPrintable(runner.responses()[0].error));
         QVERIFY(runner.calls()[1].member != crashed);
         QVERIFY(runner.responses()[1].isSuccess());
         QVERIFY2(runner.steps().value(0).detail.contains(QStringLiteral("sent to %1's REST API instead").arg(runner.calls()[1].member)),
                  qPrintable(runner.steps().value(0).detail));
-        const int ttl = config().timings.ttl;
-        QTRY_VERIFY_WITH_TIMEOUT(!leaderName().isEmpty() && leaderName() != crashed, (ttl + 20) * 1000);
+        // The key expires (≤ ttl), then a replica wins the race and promotes: bounded generously,
+        // a timeout rather than a measurement (the machine may be busy).
+        const int ttl = this->ttl();
+        QTRY_VERIFY_WITH_TIMEOUT(!leaderName().isEmpty() && leaderName() != crashed, (2 * ttl + 30) * 1000);
         qInfo("Resume went to %s after %s refused; %s took over", qPrintable(runner.calls()[1].member), qPrintable(crashed),
               qPrintable(leaderName()));
 
@@ -479,7 +487,7 @@ private slots:
         QVERIFY(run(pause).outcome.ok());
         const QString crashed = leaderName();
         crash(crashed);
-        QTRY_VERIFY_WITH_TIMEOUT(leaderName().isEmpty(), (config().timings.ttl + 10) * 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderName().isEmpty(), (ttl() + 10) * 1000);
         QString candidate;
         const auto now = cluster();
         QVERIFY(now.has_value());
