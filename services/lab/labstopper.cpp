@@ -1,9 +1,11 @@
 #include "labstopper.h"
 
 #include "core/logging.h"
+#include "lab/labfiles.h"
 #include "process/procutil.h"
 
 #include <QFile>
+#include <QMap>
 
 #include <csignal>
 
@@ -68,11 +70,21 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
         if (stage == Stage::Etcd && etcd && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
-        if (stage == Stage::Postmasters && p.kind == LabComponentKind::Patroni && !p.dataDir.isEmpty()) {
-            const qint64 pm = proc::postmasterPid(p.dataDir);
-            if (pm > 0 && isPostgres(pm))
-                out.append({p.name, p.kind, pm, proc::startTicks(pm), 0, true});
-        }
+    }
+    if (stage == Stage::Postmasters) {
+        // Each member's data directory as recorded, and as the layout has it: an earlier stop
+        // that missed a postmaster left a state without processes, which still names the lab.
+        QMap<QString, QString> dataDirs;   // member → data directory
+        const LabLayout layout(m_state.config.labDir);
+        for (const auto &c : m_state.config.components())
+            if (c.kind == LabComponentKind::Patroni && !m_state.config.labDir.isEmpty())
+                dataDirs.insert(c.name, layout.dataDir(c));
+        for (const auto &p : m_state.processes)
+            if (p.kind == LabComponentKind::Patroni && !p.dataDir.isEmpty())
+                dataDirs.insert(p.name, p.dataDir);
+        for (auto it = dataDirs.cbegin(); it != dataDirs.cend(); ++it)
+            if (const qint64 pm = proc::postmasterPid(it.value()); pm > 0 && isPostgres(pm))
+                out.append({it.key(), LabComponentKind::Patroni, pm, proc::startTicks(pm), 0, true});
     }
     return out;
 }

@@ -214,7 +214,10 @@ qint64 postmasterPid(const QString &dataDir)
         return 0;
 #ifdef Q_OS_LINUX
     const QString cwd = QFile::symLinkTarget(QStringLiteral("/proc/%1/cwd").arg(file.pid));
-    if (cwd.isEmpty() || QDir::cleanPath(cwd) != QFileInfo(dataDir).canonicalFilePath())
+    QByteArray cmdline;
+    if (QFile f(QStringLiteral("/proc/%1/cmdline").arg(file.pid)); cwd.isEmpty() && f.open(QIODevice::ReadOnly))
+        cmdline = f.read(kMaxFileBytes);
+    if (!runsDataDir(cwd, cmdline, dataDir))
         return 0;
     constexpr qint64 kStartToleranceS = 2;
     if (const qint64 started = startEpochSeconds(file.pid); started > 0 && file.startEpochS > 0
@@ -222,6 +225,27 @@ qint64 postmasterPid(const QString &dataDir)
         return 0;
 #endif
     return file.pid;
+}
+
+bool runsDataDir(const QString &cwd, const QByteArray &cmdline, const QString &dataDir)
+{
+    const QString canonical = QFileInfo(dataDir).canonicalFilePath();
+    if (canonical.isEmpty())
+        return false;
+    if (!cwd.isEmpty())
+        return QDir::cleanPath(cwd) == canonical;
+    auto same = [&](const QByteArray &arg) {
+        const QString path = QString::fromUtf8(arg);
+        return !path.isEmpty() && QFileInfo(path).canonicalFilePath() == canonical;
+    };
+    const QList<QByteArray> args = cmdline.split('\0');
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QByteArray &a = args[i];
+        if ((a == "-D" && i + 1 < args.size() && same(args[i + 1])) || (a.startsWith("-D") && a.size() > 2 && same(a.mid(2)))
+            || (a.startsWith("--pgdata=") && same(a.mid(9))))
+            return true;
+    }
+    return false;
 }
 
 qint64 startEpochSeconds(qint64 pid)

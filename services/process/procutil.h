@@ -76,6 +76,11 @@ PostmasterFile parsePostmasterFile(const QByteArray &text);
 // account, so it is checked: not a link, names this data directory, and (Linux) the process runs
 // in it and started when the file says.
 qint64 postmasterPid(const QString &dataDir);
+// Whether a process runs `dataDir`: its working directory (`cwd`, a /proc/PID/cwd target) when
+// it could be read; else — another account's process seen without CAP_SYS_PTRACE, as root in a
+// container is — its command line (/proc/PID/cmdline, NUL-separated) must give it as -D DIR,
+// -DDIR or --pgdata=DIR. Pure, for tests.
+bool runsDataDir(const QString &cwd, const QByteArray &cmdline, const QString &dataDir);
 
 // When a process started, in seconds since the epoch (Linux; elsewhere 0).
 qint64 startEpochSeconds(qint64 pid);

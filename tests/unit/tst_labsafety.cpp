@@ -355,6 +355,20 @@ private slots:
         QVERIFY(QFile::link(real, data + QStringLiteral("/postmaster.pid")));   // a planted link
         QCOMPARE(proc::postmasterPid(data), 0);
         QCOMPARE(proc::parsePostmasterFile("99999999999\n/x\n").pid, 0);
+        // Root in a container (no CAP_SYS_PTRACE) cannot read the postgres account's cwd: the
+        // postmaster's command line must name the directory — Patroni starts it with -D.
+        const QByteArray dataArg = data.toUtf8();
+        auto cmdline = [](const QList<QByteArray> &args) { return args.join('\0') + '\0'; };
+        QVERIFY(proc::runsDataDir(data, {}, data));
+        QVERIFY(!proc::runsDataDir(tmp.path(), cmdline({"postgres", "-D", dataArg}), data));   // a readable cwd decides
+        QVERIFY(proc::runsDataDir({}, cmdline({"/usr/lib/postgresql/17/bin/postgres", "-D", dataArg, "--port=6134"}), data));
+        QVERIFY(proc::runsDataDir({}, cmdline({"postgres", "-D" + dataArg}), data));
+        QVERIFY(proc::runsDataDir({}, cmdline({"postgres", "--pgdata=" + dataArg}), data));
+        QVERIFY(!proc::runsDataDir({}, cmdline({"postgres", "-D", tmp.path().toUtf8()}), data));
+        QVERIFY(!proc::runsDataDir({}, cmdline({"postgres", "-D"}), data));
+        QVERIFY(!proc::runsDataDir({}, cmdline({"postgres", dataArg}), data));   // not given as the data directory
+        QVERIFY(!proc::runsDataDir({}, {}, data));
+        QVERIFY(!proc::runsDataDir({}, cmdline({"postgres", "-D", dataArg}), tmp.filePath(QStringLiteral("gone"))));
         QCOMPARE(proc::parsePostmasterFile("-5\n").pid, 0);
 
         // A PID whose start time does not match what was recorded gets no signal.
