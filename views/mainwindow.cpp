@@ -33,6 +33,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QScreen>
 #include <QTableView>
 #include <QSplitter>
 #include <QStatusBar>
@@ -42,6 +43,9 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
 
 namespace pgha::views {
 
@@ -194,8 +198,10 @@ void MainWindow::forwardIntents()
 void MainWindow::restoreLayout()
 {
     namespace settings = svc::settings;
-    if (const QByteArray geometry = settings::value(settings::kWindowGeometry); !geometry.isEmpty())
-        restoreGeometry(geometry);
+    if (const QByteArray geometry = settings::value(settings::kWindowGeometry); !geometry.isEmpty() && restoreGeometry(geometry)) {
+        fitRestoredSizeToScreen();
+        m_fitWhenShown = true;
+    }
     if (const QByteArray state = settings::value(settings::kWindowState); !state.isEmpty())
         restoreState(state);
     const std::pair<QSplitter *, const settings::Key<QByteArray> *> splitters[] = {
@@ -208,6 +214,28 @@ void MainWindow::restoreLayout()
     m_layoutSave.setSingleShot(true);
     m_layoutSave.setInterval(kLayoutSaveDelayMs);
     connect(&m_layoutSave, &QTimer::timeout, this, &MainWindow::saveLayout);
+}
+
+// A size remembered on a larger screen (a laptop taken off its monitor) would open the window
+// beyond the edges of this one. Qt 6.8 shrinks it inside restoreGeometry; Qt 6.4 only moves it.
+// Never below the window's minimum size; a maximised or full-screen window is left as it is.
+// Once before the window is shown, without its frame, and once more when it is shown, where
+// the platform knows the frame (a window manager that learns it later keeps it on screen itself).
+void MainWindow::fitRestoredSizeToScreen()
+{
+    const QScreen *where = screen();
+    if (!where || (windowState() & (Qt::WindowMaximized | Qt::WindowFullScreen)))
+        return;
+    const QRect screenRoom = where->availableGeometry();
+    const QSize frame = frameGeometry().size() - size();   // empty until the window has been shown
+    const QSize fitted = size().boundedTo(screenRoom.size() - frame);
+    if (fitted == size())
+        return;
+    resize(fitted);
+    // Then within the screen's edges: pos() is the frame's top-left.
+    const QSize outer = frameGeometry().size();
+    move(std::clamp(x(), screenRoom.left(), std::max(screenRoom.left(), screenRoom.right() + 1 - outer.width())),
+         std::clamp(y(), screenRoom.top(), std::max(screenRoom.top(), screenRoom.bottom() + 1 - outer.height())));
 }
 
 void MainWindow::saveLayout()
@@ -544,6 +572,13 @@ void MainWindow::changeEvent(QEvent *event)
             setUpdatesEnabled(!minimised);
     }
     QMainWindow::changeEvent(event);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (std::exchange(m_fitWhenShown, false))
+        fitRestoredSizeToScreen();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

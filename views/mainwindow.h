@@ -177,6 +177,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
     // Minimised, nothing is painted (the models keep up; one repaint on restore).
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void moveEvent(QMoveEvent *event) override;
 
@@ -184,6 +185,7 @@ private:
     void forwardIntents();
     void askScreenshot();
     void restoreLayout();
+    void fitRestoredSizeToScreen();
     void saveLayout();
     QWidget *buildHeader();
     void buildMenus();
@@ -221,6 +223,7 @@ private:
     QSplitter *m_leftSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QTimer m_layoutSave;
+    bool m_fitWhenShown = false;   // a restored size, fitted again once the frame is known
 };
 
 } // namespace pgha::views

@@ -19,7 +19,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QPushButton>
+#include <QScreen>
 #include <QSplitter>
 #include <QTemporaryDir>
 #include <QTest>
@@ -105,6 +107,13 @@ private slots:
             first.profileRemembered = false;
             app::Application application(first);
             auto *w = application.window();
+            // The test's offscreen screen (tests/fixtures/offscreen-screen.json) holds the size:
+            // a size larger than the screen comes back smaller, on purpose (next test).
+            QVERIFY2(w->screen()->availableGeometry().contains(QRect(QPoint(0, 0), kChosenSize + QSize(40, 60))),
+                     qPrintable(QStringLiteral("the test screen %1×%2 is too small for the chosen size: run with the configfile of "
+                                               "tests/fixtures/offscreen-screen.json (ctest does)")
+                                        .arg(w->screen()->availableGeometry().width())
+                                        .arg(w->screen()->availableGeometry().height())));
             w->resize(kChosenSize);
             application.show();
             QVERIFY(QTest::qWaitForWindowExposed(w));
@@ -167,6 +176,34 @@ private slots:
         QTRY_VERIFY((dialog = w->findChild<QFileDialog *>()) != nullptr);
         QCOMPARE(dialog->directory().absolutePath(), QDir(exports).absolutePath());
         dialog->reject();
+    }
+
+    // A size remembered on a larger screen (a laptop taken off its monitor): the window opens
+    // within this screen, at its edges, not beyond them.
+    void rememberedOnALargerScreenOpensWithinIt()
+    {
+        const QRect room = QGuiApplication::primaryScreen()->availableGeometry();
+        const QSize tooLarge = room.size() + QSize(700, 400);
+        {
+            app::Application application(app::Application::Options::remembered());
+            auto *w = application.window();
+            application.show();
+            QVERIFY(QTest::qWaitForWindowExposed(w));
+            // Made larger than its screen by hand (or on a larger screen), and moved.
+            w->resize(tooLarge);
+            w->move(room.center());
+            QTRY_COMPARE(w->size(), tooLarge);
+        }
+        app::Application application(app::Application::Options::remembered());
+        auto *w = application.window();
+        application.show();
+        QVERIFY(QTest::qWaitForWindowExposed(w));
+        QVERIFY2(room.contains(w->frameGeometry()),
+                 qPrintable(QStringLiteral("opened at %1,%2 %3×%4 on a screen of %5×%6")
+                                    .arg(w->x()).arg(w->y()).arg(w->width()).arg(w->height()).arg(room.width()).arg(room.height())));
+        // As large as the screen allows (Qt 6.8 leaves a margin of a few pixels).
+        QVERIFY2(w->width() >= room.width() - 50 && w->height() >= room.height() - 50,
+                 qPrintable(QStringLiteral("%1×%2").arg(w->width()).arg(w->height())));
     }
 
     // The profile watched last is gone: the built-in lab instead, and the timeline says why.
