@@ -12,17 +12,17 @@
 #include "mainwindow.h"
 #include "signalwatcher.h"
 
-int main(int argc, char *argv[])
-{
-    QApplication qapp(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("pgha-console"));
-    QApplication::setOrganizationName(QStringLiteral("pgha"));
-    QApplication::setApplicationDisplayName(QStringLiteral("PG HA Console"));
-    QApplication::setApplicationVersion(QStringLiteral(PGHA_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/pgha.svg")));
-    QApplication::setQuitOnLastWindowClosed(false);   // quit only once the lab is safe
+namespace {
 
-    QCommandLineParser parser;
+void nameTheApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("pgha-console"));
+    QCoreApplication::setOrganizationName(QStringLiteral("pgha"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PGHA_VERSION));
+}
+
+void describeOptions(QCommandLineParser &parser)
+{
     parser.setApplicationDescription(QStringLiteral("Console for PostgreSQL high-availability clusters run by Patroni."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -57,6 +57,62 @@ int main(int argc, char *argv[])
         {QStringLiteral("screenshot-delay"), QStringLiteral("Milliseconds after start to take the screenshot."),
          QStringLiteral("MS"), QStringLiteral("3000")},
     });
+}
+
+// --help and --version need no display: they are answered before the GUI starts (over SSH,
+// in a package build that writes the manual page from --help).
+bool asksOnlyForHelpOrVersion(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
+// Without a display Qt aborts (a core dump and a hint to reinstall); say what is missing.
+bool hasNoDisplay(int argc, char *argv[])
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    for (int i = 1; i < argc; ++i)
+        if (QByteArray(argv[i]) == "-platform")
+            return false;
+    return qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+           && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+#else
+    Q_UNUSED(argc)
+    Q_UNUSED(argv)
+    return false;
+#endif
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (asksOnlyForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        nameTheApplication();
+        QCommandLineParser parser;
+        describeOptions(parser);
+        parser.process(core);   // prints and exits
+        return 0;
+    }
+    if (hasNoDisplay(argc, argv)) {
+        qCritical("pgha-console: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it in a desktop session or "
+                  "with ssh -X; for a screenshot without one, QT_QPA_PLATFORM=offscreen pgha-console --screenshot FILE; "
+                  "the command line, pgha, needs no display.");
+        return 1;
+    }
+    QApplication qapp(argc, argv);
+    nameTheApplication();
+    QApplication::setApplicationDisplayName(QStringLiteral("PG HA Console"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/pgha.svg")));
+    QApplication::setQuitOnLastWindowClosed(false);   // quit only once the lab is safe
+
+    QCommandLineParser parser;
+    describeOptions(parser);
     parser.process(qapp);
     const QString flavors = pgha::svc::labFlavors().join(QStringLiteral(" or "));
     for (const char *option : {"lab", "lab-flavor"}) {
