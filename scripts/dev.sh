@@ -19,7 +19,8 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 # dpkg-dev: dpkg-shlibdeps, which gives the .deb its Depends (build-essential brings it too).
 BUILD_PACKAGES=(build-essential dpkg-dev cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libxkbcommon-dev qtkeychain-qt6-dev
-  libyaml-cpp-dev libpq-dev fonts-dejavu-core)
+  libyaml-cpp-dev libpq-dev fonts-dejavu-core
+  help2man)   # the manual pages, from each program's --help
 # The lab's real components. python3-etcd is only one alternative in patroni's Depends.
 LAB_PACKAGES=(postgresql postgresql-client patroni python3-etcd etcd-server etcd-client
   haproxy pgbouncer prometheus-postgres-exporter pgpool2 util-linux procps iproute2 curl

@@ -20,9 +20,7 @@ Commands:
   lab status    the lab's processes and ports (containers for the Docker lab)
   lab logs      a component's log: pgha lab logs pg1 [--follow]
   lab env       shell variables for psql/pgbench: eval "$(pgha lab env)"
-  lab standalone start|stop|status
-                a plain PostgreSQL beside the lab (members' version and parameters, no Patroni):
-                the benchmarks' single-node baseline
+  lab standalone start|stop|status  the benchmarks' baseline: a plain PostgreSQL like the members
   status        the cluster's members as Patroni reports them, with etcd and HAProxy (--json)
   watch         stream the event timeline until interrupted (--json: one object per line)
 
@@ -35,18 +33,18 @@ Operator actions (pre-flight in words, confirmation, outcome followed to converg
   pause|resume  maintenance mode on/off
   config        show | set KEY=VALUE…
   journal       show | export FILE
-  Actions ask on a terminal and refuse without one unless --yes; --json prints the journal entry.
+Actions ask on a terminal and refuse without one unless --yes; --json prints the journal entry.
 
 Chaos faults (lab profiles only), measured as a client sees them:
   chaos list    every fault and whether it can run here
   chaos FAULT   [--iterations N] [--report FILE] [--json] [--sync on|off]  e.g. chaos crash-primary
   chaos runs    the kept runs: summary, or --export FILE.csv|FILE.jsonl
-  Exit status 1 when a run fails its expectations.
+A fault's exit status is 1 when a run fails its expectations.
 
 Experiments (a fault, under load or not, over a grid of settings, repeated; docs/experiment-plan.md):
-  experiment run FILE.yaml [--resume]   every run recorded as it ends; --resume makes the missing ones
-  experiment show NAME [--json] [--csv FILE]   per cell: median, p95, min/max, mean's 95 % CI
-  experiment list
+  experiment run FILE.yaml [--resume]  each run recorded as it ends; --resume makes the missing
+  experiment show NAME [--json] [--csv FILE]  per cell: median, p95, min/max, mean's 95 % CI
+  experiment list  the experiments kept
   report        --experiment NAME | --chaos-run ID… --out FILE.html|FILE.pdf
                 method, environment, tables and figures, ready to print
 
@@ -56,7 +54,7 @@ Benchmarks (pgbench, figures per second, exact percentiles, every run kept):
                 [-c N|1,2,4,8] [-j N] [-T S] [-R TPS] [-L MS] [-M MODE] [--repeat N] [--warmup S] [--cold]
                 [--sampling-rate R] [--label TEXT] [--report FILE.md|.json] [--json]
   bench runs    [--label L] [--series ID] [--summary] [--export FILE.csv|FILE.jsonl] [--json]
-  bench compare RUN_ID|SERIES_ID… [--json]
+  bench compare  RUN_ID|SERIES_ID… [--json]
 
 Every command takes --help. Exit status: 0 success, 1 failure, 2 usage error.
 )USAGE";
