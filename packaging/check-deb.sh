@@ -12,8 +12,9 @@
 #           desktop-file-validate and appstreamcli validate on the desktop files, with SUITE's tools
 #   install apt-get install ./pgha-console_*.deb --install-recommends in a fresh container
 #           (services kept from starting, as in any container), then: the files where desktops
-#           look (applications, metainfo, hicolor icons), no library missing (ldd),
-#           pgha --version, pgha lab start / status / stop as root (the lab drops to `postgres`),
+#           look (applications, metainfo, hicolor icons, manual pages), no library missing (ldd),
+#           pgha --version, pgha-console --version (no display), pgha lab start / status / stop
+#           as root (the lab drops to `postgres`),
 #           pgha-console --screenshot offscreen on the running lab (a non-empty PNG)
 # Results, the .deb and the screenshot go to /var/tmp/pgha-deb/SUITE/ (PGHA_DEB_OUT moves it).
 # Every container is removed at the end, whatever happens; exit status non-zero on any FAIL.
@@ -62,7 +63,8 @@ installed_checks() {  # $1 container
   for f in /usr/bin/pgha /usr/bin/pgha-console /usr/share/applications/pgha-console.desktop \
            /usr/share/metainfo/io.github.pgha.console.metainfo.xml \
            /usr/share/icons/hicolor/scalable/apps/pgha-console.svg \
-           /usr/share/doc/pgha-console/copyright /usr/share/doc/pgha-console/changelog.Debian.gz; do
+           /usr/share/doc/pgha-console/copyright /usr/share/doc/pgha-console/changelog.Debian.gz \
+           /usr/share/man/man1/pgha.1.gz /usr/share/man/man1/pgha-console.1.gz; do
     docker exec "$c" test -s "$f" || { echo "missing: $f"; missing=1; }
   done
   for size in 16 24 32 48 64 128 256 512; do
@@ -71,7 +73,7 @@ installed_checks() {  # $1 container
   done
   # No library the programs need is missing (a Depends line shlibdeps got wrong).
   if docker exec "$c" sh -c 'ldd /usr/bin/pgha /usr/bin/pgha-console | grep "not found"'; then missing=1; fi
-  [ $missing -eq 0 ] && echo "desktop file, metainfo, icons (8 sizes + SVG), doc files, libraries: all in place"
+  [ $missing -eq 0 ] && echo "desktop file, metainfo, icons (8 sizes + SVG), doc files, manual pages, libraries: all in place"
   return $missing
 }
 
@@ -115,6 +117,9 @@ check_suite() {
     > "$out/installed-versions.txt" 2>&1 || true
   step "$suite" "files where desktops look, ldd" installed_checks "$c" > >(tee "$out/files.log") 2>&1 || true
   step "$suite" "pgha --version" docker exec "$c" pgha --version > >(tee "$out/version.log") 2>&1 || true
+  # No display in the container: help and version answer all the same (a manual page's source).
+  step "$suite" "pgha-console --version without a display" docker exec "$c" pgha-console --version \
+    > >(tee -a "$out/version.log") 2>&1 || true
   step "$suite" "pgha lab start (as root)" docker exec "$c" pgha lab start > "$out/lab-start.log" 2>&1 \
     || tail -30 "$out/lab-start.log"
   step "$suite" "pgha lab status" docker exec "$c" pgha lab status > >(tee "$out/lab-status.log") 2>&1 || true
