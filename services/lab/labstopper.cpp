@@ -68,7 +68,8 @@ QList<LabStopper::Target> LabStopper::targetsFor(Stage stage) const
         // chaos undo that demoted itself meanwhile), which no stage would stop otherwise.
         if (stage == Stage::Leader && !etcd && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
-        if (stage == Stage::Etcd && etcd && proc::isAlive(p.pid, p.startTicks))
+        // One etcd member at a time (see kEtcdGraceMs): the next once this one is gone.
+        if (stage == Stage::Etcd && etcd && out.isEmpty() && proc::isAlive(p.pid, p.startTicks))
             out.append({p.name, p.kind, p.pid, p.startTicks, p.pgid, false});
     }
     if (stage == Stage::Postmasters) {
@@ -176,7 +177,7 @@ void LabStopper::tick()
     case Stage::FrontAndReplicas: enterStage(Stage::Leader); break;
     case Stage::Leader: enterStage(Stage::Postmasters); break;
     case Stage::Postmasters: enterStage(Stage::Etcd); break;
-    case Stage::Etcd: enterStage(Stage::Ports); break;
+    case Stage::Etcd: enterStage(targetsFor(Stage::Etcd).isEmpty() ? Stage::Ports : Stage::Etcd); break;
     case Stage::Ports:
     case Stage::Done: break;
     }

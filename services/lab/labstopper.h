@@ -17,8 +17,10 @@ class LabStopper : public QObject {
 public:
     static constexpr int kPatroniGraceMs = 20000;   // Patroni stops PostgreSQL first
     static constexpr int kOtherGraceMs = 5000;
-    // A stopping etcd leader tries to hand leadership to peers that are stopping too; its
-    // raft log is fsynced, so a short grace then SIGKILL loses nothing.
+    // A stopping etcd leader first hands its leadership to a connected peer and waits for it
+    // to take over: with every member stopped at once that peer is stopping too and the leader
+    // waited out its grace, then SIGKILL. So the members stop one at a time: a leader then
+    // hands over to a live peer, or finds none connected and stops at once. Per member.
     static constexpr int kEtcdGraceMs = 2000;
     static constexpr int kPortFreeTimeoutMs = 8000;
     static constexpr int kTickMs = 100;

@@ -22,8 +22,10 @@ private slots:
         if (!before.state)
             QFAIL("no lab state: the lab fixture never started");
         QList<qint64> pids;
+        int etcdAlive = 0;
         for (const auto &p : before.state->processes) {
             pids.append(p.pid);
+            etcdAlive += p.kind == LabComponentKind::Etcd && proc::isAlive(p.pid, p.startTicks);
             if (const qint64 pm = proc::postmasterPid(p.dataDir))
                 pids.append(pm);
         }
@@ -33,10 +35,22 @@ private slots:
         config.labDir = labDir;
         NativeLab lab(config, &http);
         QSignalSpy stopped(&lab, &NativeLab::stopFinished);
+        QSignalSpy components(&lab, &NativeLab::componentChanged);
         lab.stop();
         const LabOutcome o = labtest::waitFor(stopped, 90000);
         QVERIFY2(o.ok, qPrintable(o.error.toString()));
         qInfo("lab stopped in %.1f s", o.elapsedMs / 1000.0);
+        // etcd stops one member at a time, so its leader hands over to a live peer or to none
+        // and stops on SIGTERM: no member needs SIGKILL (all at once, the leader did every time).
+        int etcdStopped = 0;
+        for (const auto &args : std::as_const(components)) {
+            const auto s = args.at(0).value<LabComponentStatus>();
+            if (s.kind != LabComponentKind::Etcd)
+                continue;
+            QVERIFY2(!s.detail.contains(u"SIGKILL"), qPrintable(s.name + QStringLiteral(": ") + s.detail));
+            etcdStopped += s.state == LabComponentStatus::State::Stopped;
+        }
+        QCOMPARE(etcdStopped, etcdAlive);
 
         for (qint64 pid : pids)
             QVERIFY2(!proc::isAlive(pid), qPrintable(QString::number(pid)));
