@@ -150,9 +150,17 @@ package() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${BUILD_PACKAGES[@]}"
   fi
+  # Debian's hardening flags, as a Debian package build uses them (lintian looks for them):
+  # stack protector, _FORTIFY_SOURCE, format-security, relro and bind-now.
+  local hardening=()
+  if command -v dpkg-buildflags >/dev/null; then
+    export DEB_BUILD_MAINT_OPTIONS="${DEB_BUILD_MAINT_OPTIONS:-hardening=+all}"
+    hardening=(-DCMAKE_CXX_FLAGS="$(cd "$ROOT" && dpkg-buildflags --get CPPFLAGS) $(cd "$ROOT" && dpkg-buildflags --get CXXFLAGS)"
+               -DCMAKE_EXE_LINKER_FLAGS="$(dpkg-buildflags --get LDFLAGS)")
+  fi
   say "building the package in $dir"
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGHA_BUILD_TESTS=OFF \
-    -DPGHA_WERROR="${PGHA_WERROR:-OFF}"
+    -DPGHA_WERROR="${PGHA_WERROR:-OFF}" "${hardening[@]}"
   cmake --build "$dir" --parallel "$(nproc 2>/dev/null || echo 2)"
   (cd "$dir" && cpack -G DEB)
   say "built: $(ls "$dir"/pgha-console_*.deb)"
